@@ -1,0 +1,49 @@
+# Etalase: `make run` serves the demo site, `make test` runs the whole suite.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app app
+STAMP  := $(VENV)/.installed-stamp
+MO     := shop/i18n/translations/id/LC_MESSAGES/messages.mo
+PO     := shop/i18n/translations/id/LC_MESSAGES/messages.po
+
+.PHONY: run test bench translations extract browser-deps lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+$(MO): $(PO) $(STAMP)
+	$(VENV)/bin/pybabel compile -q -d shop/i18n/translations
+
+translations: $(MO)
+
+# Re-extract the source strings and merge them into the catalogues.
+extract: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -o shop/i18n/messages.pot .
+	$(VENV)/bin/pybabel update -i shop/i18n/messages.pot -d shop/i18n/translations --no-fuzzy-matching
+
+run: $(STAMP) $(MO)
+	$(FLASK) db upgrade
+	$(FLASK) demo load --once
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Chromium for the browser tests (Debian's package; Playwright never downloads one).
+browser-deps:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) $(MO) browser-deps
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check shop tests bench app.py
+	$(VENV)/bin/ruff format --check shop tests bench app.py
+
+bench: $(STAMP) $(MO)
+	bench/run.sh
+
+clean:
+	rm -rf $(VENV) instance/etalase.db* instance/media

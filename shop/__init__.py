@@ -1,0 +1,89 @@
+"""Etalase: the application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from shop import config
+from shop.config import ROOT
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    config.load(app, overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_templating(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    import pillow_heif
+
+    import shop.models  # noqa: F401  (every table in the metadata)
+    from shop import db_events
+    from shop.extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
+    from shop.i18n.locale import select_locale
+    from shop.security import init_security
+
+    pillow_heif.register_heif_opener()
+    db.init_app(app)
+    db_events.install()
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(
+        ROOT / "shop" / "i18n" / "translations"
+    ))
+    limiter.init_app(app)
+    compress.init_app(app)
+    cache.init_app(app)
+    init_security(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from shop.accounts.views import bp as accounts
+    from shop.catalogue.views import bp as catalogue
+    from shop.core.views import bp as core
+    from shop.groups.views import bp as groups
+    from shop.media.views import bp as media
+    from shop.regions.views import bp as regions
+
+    for blueprint in (core, accounts, groups, regions, media, catalogue):
+        app.register_blueprint(blueprint)
+
+
+def register_templating(app: Flask) -> None:
+    from shop.core import templating
+    from shop.i18n import formatting
+
+    formatting.register(app)
+    templating.register(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from shop import errors
+
+    errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from shop.catalogue.cli import search_cli
+    from shop.demo.cli import demo_cli
+    from shop.media.cli import media_cli
+    from shop.regions.cli import regions_cli
+
+    for group in (demo_cli, regions_cli, media_cli, search_cli):
+        app.cli.add_command(group)

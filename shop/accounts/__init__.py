@@ -1,0 +1,1 @@
+"""People: sign-up and log-in by phone or email, passwords, sessions."""

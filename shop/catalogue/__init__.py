@@ -1,0 +1,1 @@
+"""Products, their variants, packaging details and photos; public browsing and search."""

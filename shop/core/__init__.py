@@ -1,0 +1,1 @@
+"""Site-wide pages and helpers: home, language switch, templating, page cache."""

@@ -1,0 +1,70 @@
+"""Template globals: versioned static URLs, image sources, the person's groups."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import Flask, current_app, g, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """`/static/app.css?v=<hash>`: the URL changes with the content, so static
+    files can be cached for a year (SEND_FILE_MAX_AGE_DEFAULT)."""
+    path = Path(current_app.static_folder) / filename
+    try:
+        version = _file_digest(str(path), path.stat().st_mtime)
+    except OSError:
+        return url_for("static", filename=filename)
+    return url_for("static", filename=filename, v=version)
+
+
+def wa_link(e164: str | None, text: str = "") -> str:
+    if not e164:
+        return ""
+    return f"https://wa.me/{e164.lstrip('+')}?text={quote(text)}"
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    base = current_app.config.get("PUBLIC_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        static_url=static_url,
+        wa_link=wa_link,
+        absolute_url=absolute_url,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _site():
+        return {
+            "site_name": app.config["SITE_NAME"],
+            "current_locale": str(get_locale()),
+        }
+
+    @app.context_processor
+    def _groups_of_user():
+        # Only for signed-in people; the memberships are loaded once per request.
+        if not current_user.is_authenticated:
+            return {"my_memberships": []}
+        from shop.groups.queries import memberships_of
+
+        if "my_memberships" not in g:
+            g.my_memberships = memberships_of(current_user)
+        return {"my_memberships": g.my_memberships}
+

@@ -1,0 +1,1 @@
+"""Groups (kelompok): profile, members and roles, invitations, bank accounts."""

@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.accounts.models import User
+from shop.db import Base, utcnow
+from shop.media.models import Image
+from shop.regions.models import District, Province, Regency
+
+
+def _values(enum_cls):
+    return [member.value for member in enum_cls]
+
+
+class Programme(enum.StrEnum):
+    JPS_TKM = "jps-tkm"
+    UPPKA = "uppka"
+    UP2K_PKK = "up2k-pkk"
+    KOPERASI = "koperasi"
+    LAPAS = "lapas"
+    OTHER = "lainnya"
+
+    @property
+    def label(self):
+        return PROGRAMME_LABELS[self]
+
+
+PROGRAMME_LABELS = {
+    Programme.JPS_TKM: _l("JPS TKM"),
+    Programme.UPPKA: _l("UPPKA"),
+    Programme.UP2K_PKK: _l("UP2K PKK"),
+    Programme.KOPERASI: _l("Cooperative"),
+    Programme.LAPAS: _l("Prison training (Lapas)"),
+    Programme.OTHER: _l("Other programme"),
+}
+
+
+class GroupStatus(enum.StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class Role(enum.StrEnum):
+    LEADER = "ketua"
+    MEMBER = "anggota"
+
+    @property
+    def label(self):
+        return _l("Leader (ketua)") if self is Role.LEADER else _l("Member (anggota)")
+
+
+class PaymentMethod(enum.StrEnum):
+    TRANSFER = "transfer"
+    CASH = "cash"
+    CARD = "card"
+
+    @property
+    def label(self):
+        return {
+            PaymentMethod.TRANSFER: _l("Bank transfer"),
+            PaymentMethod.CASH: _l("Cash on delivery / pay at pickup"),
+            PaymentMethod.CARD: _l("Card"),
+        }[self]
+
+
+class DeliveryMethod(enum.StrEnum):
+    PICKUP = "pickup"
+    LOCAL = "local"
+    COURIER = "courier"
+
+    @property
+    def label(self):
+        return {
+            DeliveryMethod.PICKUP: _l("Pickup at the group"),
+            DeliveryMethod.LOCAL: _l("Local delivery by the group"),
+            DeliveryMethod.COURIER: _l("Courier"),
+        }[self]
+
+
+class Group(Base):
+    __tablename__ = "group"
+    __table_args__ = (
+        CheckConstraint("member_count IS NULL OR member_count >= 1", name="member_count"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    programme: Mapped[Programme] = mapped_column(
+        Enum(Programme, native_enum=False, length=20, values_callable=_values), index=True
+    )
+    status: Mapped[GroupStatus] = mapped_column(
+        Enum(GroupStatus, native_enum=False, length=20, values_callable=_values),
+        default=GroupStatus.ACTIVE,
+        index=True,
+    )
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    regency_code: Mapped[str] = mapped_column(ForeignKey("regency.code"), index=True)
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("district.code"))
+    story: Mapped[str] = mapped_column(Text, default="")
+    founded_year: Mapped[int | None]
+    member_count: Mapped[int | None]
+    whatsapp: Mapped[str | None] = mapped_column(String(20))
+    pickup_address: Mapped[str] = mapped_column(Text, default="")
+    logo_id: Mapped[int | None] = mapped_column(ForeignKey("image.id", ondelete="SET NULL"))
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("image.id", ondelete="SET NULL"))
+    accepts_transfer: Mapped[bool] = mapped_column(default=True)
+    accepts_cash: Mapped[bool] = mapped_column(default=True)
+    accepts_card: Mapped[bool] = mapped_column(default=False)
+    offers_pickup: Mapped[bool] = mapped_column(default=True)
+    offers_local_delivery: Mapped[bool] = mapped_column(default=False)
+    offers_courier: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    province: Mapped[Province] = relationship()
+    regency: Mapped[Regency] = relationship()
+    district: Mapped[District | None] = relationship()
+    logo: Mapped[Image | None] = relationship(foreign_keys=[logo_id])
+    cover: Mapped[Image | None] = relationship(foreign_keys=[cover_id])
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="group", cascade="all, delete-orphan"
+    )
+    bank_accounts: Mapped[list[BankAccount]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="BankAccount.id"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status is GroupStatus.ACTIVE
+
+    @property
+    def payment_methods(self) -> list[PaymentMethod]:
+        flags = {
+            PaymentMethod.TRANSFER: self.accepts_transfer,
+            PaymentMethod.CASH: self.accepts_cash,
+            PaymentMethod.CARD: self.accepts_card,
+        }
+        return [method for method, on in flags.items() if on]
+
+    @property
+    def delivery_methods(self) -> list[DeliveryMethod]:
+        flags = {
+            DeliveryMethod.PICKUP: self.offers_pickup,
+            DeliveryMethod.LOCAL: self.offers_local_delivery,
+            DeliveryMethod.COURIER: self.offers_courier,
+        }
+        return [method for method, on in flags.items() if on]
+
+
+class Membership(Base):
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("group_id", "user_id", name="uq_membership_group_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=_values)
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    group: Mapped[Group] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role is Role.LEADER
+
+
+class Invitation(Base):
+    """A link a ketua shares (e.g. on WhatsApp) so members can join.
+
+    Only the SHA-256 of the token is stored; the link works until it expires
+    or the ketua revokes it, for as many people as the ketua shares it with.
+    """
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    group: Mapped[Group] = relationship()
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+
+class BankAccount(Base):
+    __tablename__ = "bank_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
+    bank_name: Mapped[str] = mapped_column(String(60))
+    account_number: Mapped[str] = mapped_column(String(34))
+    account_holder: Mapped[str] = mapped_column(String(120))
+
+    group: Mapped[Group] = relationship(back_populates="bank_accounts")

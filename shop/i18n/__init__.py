@@ -1,0 +1,1 @@
+"""Language choice, rupiah/date/phone formatting and translated form validators."""

@@ -1,0 +1,1 @@
+"""Uploaded images and documents: verification, re-encoding, storage, serving."""

@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+media_cli = AppGroup("media", help="Uploaded images.")

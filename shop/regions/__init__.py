@@ -1,0 +1,1 @@
+"""Indonesian administrative regions with their Kemendagri codes (idn-area-data, ODbL)."""

@@ -1,0 +1,174 @@
+"""Test fixtures: one migrated database per run, each test inside a rolled-back transaction.
+
+DATABASE_URL picks the engine (SQLite file by default, PostgreSQL in CI's
+second run). The schema is built by running the migrations, never create_all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from shop import create_app
+from shop.extensions import cache, db
+
+TEST_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+
+def _reset_database(url: str) -> None:
+    """Empty the database so migrations start from nothing."""
+    if url.startswith("postgresql"):
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+
+
+def make_test_app(tmp_path_factory, name: str, **overrides):
+    base = tmp_path_factory.mktemp(name)
+    url = TEST_DATABASE_URL or f"sqlite:///{base / 'test.db'}"
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "MEDIA_ROOT": str(base / "media"),
+        "SERVER_NAME": None,
+        "RATELIMIT_ENABLED": False,
+        "CACHE_TYPE": "SimpleCache",
+        "FORCE_HTTPS": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "WTF_CSRF_SSL_STRICT": False,
+        "PUBLIC_URL": "http://etalase.test",
+        **overrides,
+    }
+    _reset_database(url)
+    app = create_app(config)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = make_test_app(tmp_path_factory, "app")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _db_transaction(request, app):
+    """Every test runs in a transaction that is rolled back afterwards.
+
+    Views still call db.session.commit(): with join_transaction_mode
+    "create_savepoint" that commits a savepoint inside the outer transaction.
+    """
+    if "browser" in request.keywords or "no_db_transaction" in request.keywords:
+        yield
+        return
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        options = {
+            "bind": connection,
+            "binds": {},
+            "join_transaction_mode": "create_savepoint",
+        }
+        old_session = db.session
+        db.session = db._make_scoped_session(options)
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = old_session
+            transaction.rollback()
+            connection.close()
+            cache.clear()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.test_request_context():
+        yield
+
+
+class CsrfClient:
+    """Wraps the Flask test client: POSTs carry the CSRF token of the session,
+    as a browser's form would (CSRF stays on in the tests)."""
+
+    TOKEN_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+    def __init__(self, client):
+        self.client = client
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def csrf_token(self) -> str:
+        page = self.client.get("/masuk")
+        match = self.TOKEN_RE.search(page.get_data(as_text=True))
+        assert match, "no CSRF token on the login page"
+        return match.group(1)
+
+    def post(self, url, data=None, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf and "csrf_token" not in data:
+            data["csrf_token"] = self.csrf_token()
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    with app.test_client() as raw:
+        yield CsrfClient(raw)
+
+
+@pytest.fixture
+def login_as(client):
+    """Log the test client in as a user (through the real login form)."""
+
+    def _login(user, password="rahasia-123"):
+        response = client.post(
+            "/masuk", data={"login": user.phone or user.email, "password": password}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as q: ...` then `q.count` is the SQL statements run."""
+
+    @contextmanager
+    def _count():
+        class Counter:
+            count = 0
+            statements: list[str] = []
+
+        counter = Counter()
+        counter.statements = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if statement.strip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                return
+            counter.count += 1
+            counter.statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return _count

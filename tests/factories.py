@@ -1,0 +1,91 @@
+"""One factory per model, grouped by domain. Sessions are bound lazily."""
+
+from __future__ import annotations
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from shop.accounts.models import User
+from shop.catalogue.models import Category, Product, ProductStatus, Variant
+from shop.extensions import db
+from shop.groups.models import Group, Membership, Programme, Role
+
+PASSWORD = "rahasia-123"
+
+
+class Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "flush"
+
+
+# accounts
+class UserFactory(Base):
+    class Meta:
+        model = User
+
+    name = factory.Sequence(lambda n: f"Anggota {n}")
+    phone = factory.Sequence(lambda n: f"+62812{n:08d}")
+    email = None
+    password_hash = factory.LazyFunction(lambda: _hashed(PASSWORD))
+
+
+_HASH_CACHE: dict[str, str] = {}
+
+
+def _hashed(password: str) -> str:
+    if password not in _HASH_CACHE:
+        from werkzeug.security import generate_password_hash
+
+        _HASH_CACHE[password] = generate_password_hash(password)
+    return _HASH_CACHE[password]
+
+
+# groups
+class GroupFactory(Base):
+    class Meta:
+        model = Group
+
+    name = factory.Sequence(lambda n: f"Kelompok Lele Makmur {n}")
+    slug = factory.Sequence(lambda n: f"kelompok-lele-makmur-{n}")
+    programme = Programme.UPPKA
+    province_code = "15"
+    regency_code = "15.05"
+    district_code = "15.05.01"
+    story = "Kelompok ibu-ibu pengolah ikan lele."
+    whatsapp = "+6281234567890"
+    member_count = 12
+
+
+class MembershipFactory(Base):
+    class Meta:
+        model = Membership
+
+    group = factory.SubFactory(GroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.LEADER
+
+
+# catalogue
+class ProductFactory(Base):
+    class Meta:
+        model = Product
+
+    group = factory.SubFactory(GroupFactory)
+    name = factory.Sequence(lambda n: f"Abon Ikan Lele {n}")
+    slug = factory.Sequence(lambda n: f"abon-ikan-lele-{n}")
+    category = Category.FOOD
+    description = "Abon lele gurih tanpa pengawet."
+    status = ProductStatus.PUBLISHED
+
+
+class VariantFactory(Base):
+    class Meta:
+        model = Variant
+
+    product = factory.SubFactory(ProductFactory)
+    label = "100 g"
+    price = 25000
+    stock = 10
+    min_order_qty = 1
