@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
 
     import shop.models  # noqa: F401  (every table in the metadata)
     from shop import db_events
+    from shop.core.cache import install_invalidation_hook
     from shop.extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
     from shop.i18n.locale import select_locale
     from shop.security import init_security
@@ -41,12 +42,15 @@ def register_extensions(app: Flask) -> None:
     pillow_heif.register_heif_opener()
     db.init_app(app)
     db_events.install()
+    install_invalidation_hook()
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(
-        ROOT / "shop" / "i18n" / "translations"
-    ))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "shop" / "i18n" / "translations"),
+    )
     limiter.init_app(app)
     compress.init_app(app)
     cache.init_app(app)
@@ -68,9 +72,11 @@ def register_blueprints(app: Flask) -> None:
 def register_templating(app: Flask) -> None:
     from shop.core import templating
     from shop.i18n import formatting
+    from shop.media import templating as media_templating
 
     formatting.register(app)
     templating.register(app)
+    media_templating.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

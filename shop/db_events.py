@@ -17,6 +17,9 @@ def install() -> None:
         module = type(dbapi_connection).__module__
         if not module.startswith("sqlite3"):
             return
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions
+        # begin, so SAVEPOINTs work (SQLAlchemy's documented SQLite recipe).
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         # Foreign keys are off by default in SQLite; WAL lets readers run
         # while one writer commits; NORMAL sync is safe with WAL.
@@ -24,3 +27,8 @@ def install() -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(Engine, "begin")
+    def _sqlite_begin(connection):
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")

@@ -46,6 +46,7 @@ def register(app: Flask) -> None:
         code = error.code or 500
         template = {
             404: "errors/404.html",
+            403: "errors/403.html",
             413: "errors/413.html",
             429: "errors/429.html",
         }.get(code, "errors/generic.html")

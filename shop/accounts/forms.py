@@ -43,9 +43,7 @@ class LoginField(StringField):
 
 class SignupForm(BaseForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=80)])
-    login = LoginField(
-        _l("WhatsApp number or email"), validators=[DataRequired(), Length(max=254)]
-    )
+    login = LoginField(_l("WhatsApp number or email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)]
     )
@@ -56,9 +54,7 @@ class SignupForm(BaseForm):
 
 
 class LoginForm(BaseForm):
-    login = LoginField(
-        _l("WhatsApp number or email"), validators=[DataRequired(), Length(max=254)]
-    )
+    login = LoginField(_l("WhatsApp number or email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me logged in on this phone"), default=True)
 

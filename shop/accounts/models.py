@@ -14,9 +14,7 @@ class User(UserMixin, Base):
     """A person. Logs in with a phone number (E.164) or an email address."""
 
     __tablename__ = "user"
-    __table_args__ = (
-        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_login"),
-    )
+    __table_args__ = (CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_login"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))

@@ -67,4 +67,3 @@ def register(app: Flask) -> None:
         if "my_memberships" not in g:
             g.my_memberships = memberships_of(current_user)
         return {"my_memberships": g.my_memberships}
-

@@ -1,3 +1,60 @@
-from flask import Blueprint
+"""Home page, language switch and the small files every site serves."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory
+
+from shop.accounts.views import safe_next
+from shop.catalogue import queries as catalogue_queries
+from shop.core.cache import public_page
+from shop.groups import queries as group_queries
+from shop.groups.models import Programme
+from shop.i18n.locale import COOKIE
 
 bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+@public_page
+def home():
+    return render_template(
+        "core/home.html",
+        products=catalogue_queries.newest_products(limit=8),
+        groups=group_queries.newest_groups(limit=6),
+        category_counts=catalogue_queries.category_counts(),
+        programmes=list(Programme),
+    )
+
+
+@bp.get("/bahasa/<code>")
+def set_language(code: str):
+    """Remember the chosen language in a cookie (a preference, not a login)."""
+    response = redirect(safe_next("/"))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure,
+            httponly=True,
+        )
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(
+        current_app.static_folder, "img/favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
+
+
+@bp.get("/robots.txt")
+def robots():
+    body = "User-agent: *\nDisallow: /kelola\nDisallow: /akun\nDisallow: /gabung\n"
+    return current_app.response_class(body, mimetype="text/plain")
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}

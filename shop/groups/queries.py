@@ -2,20 +2,135 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
+from shop.catalogue.models import Product, ProductStatus
 from shop.extensions import db
-from shop.groups.models import Group, Membership
+from shop.groups.models import Group, GroupStatus, Invitation, Membership, Programme, Role
 
 
 def memberships_of(user) -> list[Membership]:
     return list(
         db.session.scalars(
             select(Membership)
+            .join(Membership.group)
             .where(Membership.user_id == user.id)
             .options(joinedload(Membership.group))
-            .join(Membership.group)
             .order_by(Group.name)
+        )
+    )
+
+
+def _public_groups():
+    return select(Group).where(Group.status == GroupStatus.ACTIVE)
+
+
+def _card_options():
+    return (joinedload(Group.regency), joinedload(Group.province), joinedload(Group.logo))
+
+
+def newest_groups(limit: int = 6) -> list[Group]:
+    return list(
+        db.session.scalars(
+            _public_groups()
+            .options(*_card_options())
+            .order_by(Group.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def public_group_page(
+    *, programme: str = "", province: str = "", page: int = 1, per_page: int = 24
+):
+    """The group directory: active groups, newest first, with their product counts."""
+    stmt = _public_groups()
+    if programme in Programme._value2member_map_:
+        stmt = stmt.where(Group.programme == Programme(programme))
+    if province:
+        stmt = stmt.where(Group.province_code == province)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    groups = list(
+        db.session.scalars(
+            stmt.options(*_card_options())
+            .order_by(Group.created_at.desc(), Group.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    return groups, total
+
+
+def product_counts(group_ids: list[int]) -> dict[int, int]:
+    if not group_ids:
+        return {}
+    rows = db.session.execute(
+        select(Product.group_id, func.count())
+        .where(Product.group_id.in_(group_ids), Product.status == ProductStatus.PUBLISHED)
+        .group_by(Product.group_id)
+    )
+    return dict(rows.all())
+
+
+def get_public_group_or_404(slug: str) -> Group:
+    group = db.session.scalar(
+        _public_groups()
+        .where(Group.slug == slug)
+        .options(
+            joinedload(Group.regency),
+            joinedload(Group.province),
+            joinedload(Group.district),
+            joinedload(Group.logo),
+            joinedload(Group.cover),
+        )
+    )
+    if group is None:
+        abort(404)
+    return group
+
+
+def get_membership_or_404(slug: str, *, leader: bool = False) -> Membership:
+    """The current person's membership of the group named in the URL.
+
+    Someone who is not a member gets 404, so group URLs reveal nothing. A
+    member opening a ketua-only page gets 403: they know the group exists.
+    """
+    membership = db.session.scalar(
+        select(Membership)
+        .join(Membership.group)
+        .where(Group.slug == slug, Membership.user_id == current_user.id)
+        .options(joinedload(Membership.group))
+    )
+    if membership is None:
+        abort(404)
+    if leader and membership.role is not Role.LEADER:
+        abort(403)
+    return membership
+
+
+def members_of(group: Group) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.group_id == group.id)
+            .options(selectinload(Membership.user))
+            .order_by(Membership.role, Membership.created_at)
+        )
+    )
+
+
+def open_invitations(group: Group, now) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.group_id == group.id,
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > now,
+            )
+            .order_by(Invitation.created_at.desc())
         )
     )

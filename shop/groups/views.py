@@ -1,3 +1,50 @@
-from flask import Blueprint
+"""Public group pages: the directory and each group's shop page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from shop.catalogue import queries as catalogue_queries
+from shop.core.cache import public_page
+from shop.core.pagination import Pagination, page_arg
+from shop.groups import queries
+from shop.groups.models import Programme
+from shop.regions.queries import provinces
 
 bp = Blueprint("groups", __name__)
+
+
+@bp.get("/kelompok")
+@public_page
+def directory():
+    page = page_arg()
+    programme = request.args.get("program", "")
+    province = request.args.get("provinsi", "")
+    groups, total = queries.public_group_page(programme=programme, province=province, page=page)
+    return render_template(
+        "groups/directory.html",
+        groups=groups,
+        counts=queries.product_counts([g.id for g in groups]),
+        pagination=Pagination(page, 24, total),
+        programmes=list(Programme),
+        provinces=provinces(),
+        programme=programme,
+        province=province,
+    )
+
+
+@bp.get("/k/<slug>")
+@public_page
+def shop_page(slug: str):
+    group = queries.get_public_group_or_404(slug)
+    page = page_arg()
+    products, total = catalogue_queries.group_products(group, page=page)
+    return render_template(
+        "groups/shop.html",
+        group=group,
+        products=products,
+        pagination=Pagination(page, 24, total),
+    )
+
+
+from shop.groups import manage  # noqa: E402,F401  (management routes on the same blueprint)

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# make bench: serve the app and a bare Flask app under the same gunicorn settings,
+# load both with wrk, and report requests/s, p99 and the ratio to hello-world.
+#   GUNICORN_ARGS   (default "-w 2 -k gthread --threads 4")
+#   WRK_ARGS        (default "-t2 -c32"), DURATION (default 10s)
+#   BENCH_GROUPS / BENCH_PRODUCTS (default 500 / 10000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VENV=$ROOT/.venv
+OUT=$ROOT/bench/out
+mkdir -p "$OUT"
+GUNICORN_ARGS=${GUNICORN_ARGS:--w 2 -k gthread --threads 4}
+WRK_ARGS=${WRK_ARGS:--t2 -c32}
+DURATION=${DURATION:-10s}
+export DATABASE_URL=${DATABASE_URL:-sqlite:///$OUT/bench.db}
+export MEDIA_ROOT=$OUT/media
+export ETALASE_ENV=development
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+
+"$VENV/bin/python" bench/generate.py --groups "${BENCH_GROUPS:-500}" --products "${BENCH_PRODUCTS:-10000}"
+PRODUCT_PATH=$("$VENV/bin/python" - <<'PY'
+from shop import create_app
+from shop.extensions import db
+from sqlalchemy import text
+app = create_app()
+with app.app_context():
+    row = db.session.execute(text(
+        "SELECT g.slug, p.slug FROM product p JOIN \"group\" g ON g.id = p.group_id "
+        "WHERE p.status = 'published' ORDER BY p.id LIMIT 1 OFFSET 100")).one()
+    print(f"/k/{row[0]}/{row[1]}")
+PY
+)
+GROUP_PATH=${PRODUCT_PATH%/*}
+
+PORT=8123
+serve() {  # serve MODULE:APP DIR
+  "$VENV/bin/gunicorn" --chdir "$2" -b 127.0.0.1:$PORT --log-level warning $GUNICORN_ARGS "$1" \
+    > "$OUT/gunicorn.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && return 0; sleep 0.1; done
+  echo "server did not start:"; tail -20 "$OUT/gunicorn.log"; exit 1
+}
+stop() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; }
+trap stop EXIT
+
+measure() {  # measure LABEL PATH -> prints "label req/s p99"
+  local url="http://127.0.0.1:$PORT$2"
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' "$url")
+  [ "$code" = 200 ] || { echo "$url answered $code"; exit 1; }
+  wrk -t1 -c4 -d2s "$url" > /dev/null
+  wrk $WRK_ARGS -d"$DURATION" --latency "$url" > "$OUT/wrk-$1.txt"
+  local rps p99 errors
+  rps=$(awk '/Requests\/sec/{print $2}' "$OUT/wrk-$1.txt")
+  p99=$(awk '/ 99%/{print $2}' "$OUT/wrk-$1.txt")
+  errors=$(grep -E 'Non-2xx|Socket errors' "$OUT/wrk-$1.txt" | tr -s ' ' || true)
+  echo "$1 $rps $p99 ${errors:+($errors)}"
+}
+
+echo "gunicorn $GUNICORN_ARGS; wrk $WRK_ARGS -d$DURATION; $(nproc) cores; database ${DATABASE_URL%%:*}"
+serve hello:app "$ROOT/bench"
+HELLO=$(measure hello /)
+stop
+
+serve app:app "$ROOT"
+RESULTS=()
+RESULTS+=("$(measure home /)")
+RESULTS+=("$(measure catalogue-filtered '/katalog?kategori=makanan-ringan&urut=price_asc&page=2')")
+RESULTS+=("$(measure search '/katalog?q=keripik+pedas')")
+RESULTS+=("$(measure group "$GROUP_PATH")")
+RESULTS+=("$(measure product "$PRODUCT_PATH")")
+stop
+
+hello_rps=$(echo "$HELLO" | awk '{print $2}')
+printf '\n%-20s %10s %10s %8s\n' page req/s p99 ratio
+printf '%-20s %10s %10s %8s\n' $(echo "$HELLO" | awk '{print $1, $2, $3}') "1.00"
+for row in "${RESULTS[@]}"; do
+  set -- $row
+  printf '%-20s %10s %10s %8s %s\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$hello_rps" 'BEGIN{printf "%.2f", a/b}')" "${*:4}"
+done

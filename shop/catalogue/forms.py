@@ -1,0 +1,244 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from shop.catalogue.models import Category, NetUnit, PackagingType
+from shop.catalogue.services import PhotoUpload, ProductData, VariantData
+from shop.i18n.fields import WholeNumberField
+from shop.i18n.forms import BaseForm
+from shop.media.forms import PhotoField
+
+MAX_VARIANTS = 10
+
+
+class VariantForm(Form):
+    """One row of the variants table; a sub-form without its own CSRF token."""
+
+    class Meta:
+        # Same translations as BaseForm: WTForms messages go through our catalogue.
+        def get_translations(self, form):
+            return BaseForm.Meta.get_translations(self, form)
+
+    id = HiddenField()
+    label = StringField(
+        _l("Variant"),
+        validators=[Optional(), Length(max=60)],
+        description=_l("e.g. 100 g, 250 g, size M, red"),
+    )
+    price = WholeNumberField(
+        _l("Price (Rp)"), validators=[Optional(), NumberRange(min=0, max=1_000_000_000)]
+    )
+    stock_mode = RadioField(
+        _l("Stock"),
+        choices=[
+            SelectChoice("stock", _l("Ready stock")),
+            SelectChoice("order", _l("Made to order")),
+        ],
+        default="stock",
+        validators=[Optional()],
+    )
+    stock = WholeNumberField(
+        _l("Units in stock"), validators=[Optional(), NumberRange(min=0, max=1_000_000)]
+    )
+    lead_time_days = WholeNumberField(
+        _l("Days to make"), validators=[Optional(), NumberRange(min=0, max=365)]
+    )
+    min_order_qty = WholeNumberField(
+        _l("Minimum order"), default=1, validators=[Optional(), NumberRange(min=1, max=10_000)]
+    )
+    remove = BooleanField(_l("Remove this variant"))
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.label.data or "").strip() and self.price.data is None and not self.id.data
+
+    def validate_price(self, field):
+        if not self.is_blank and not self.remove.data and field.data is None:
+            raise ValidationError(_l("Give the price in rupiah."))
+
+    def validate_label(self, field):
+        if not self.is_blank and not self.remove.data and not (field.data or "").strip():
+            raise ValidationError(_l("Name the variant, e.g. 100 g."))
+
+    def validate_stock(self, field):
+        if (
+            not self.is_blank
+            and not self.remove.data
+            and self.stock_mode.data == "stock"
+            and field.data is None
+        ):
+            raise ValidationError(_l("How many units are in stock? (0 is allowed.)"))
+
+
+def _choices(enum_cls, blank):
+    return [SelectChoice("", blank)] + [SelectChoice(m.value, m.label) for m in enum_cls]
+
+
+class ProductForm(BaseForm):
+    name = StringField(_l("Product name"), validators=[DataRequired(), Length(min=3, max=120)])
+    category = SelectField(_l("Category"), validators=[DataRequired()])
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Taste, material, size, how it is made: what a buyer wants to know."),
+    )
+    catalogue_only = BooleanField(
+        _l("Catalogue only (shown, not for sale online)"),
+    )
+    variants = FieldList(FormField(VariantForm), min_entries=1, max_entries=MAX_VARIANTS)
+    add_variant = SubmitField(_l("Add another variant"))
+
+    packaging_type = SelectField(_l("Packaging"), validators=[Optional()])
+    net_content = WholeNumberField(
+        _l("Net content"), validators=[Optional(), NumberRange(min=1, max=1_000_000)]
+    )
+    net_unit = SelectField(_l("Unit"), validators=[Optional()])
+    length_cm = WholeNumberField(
+        _l("Length (cm)"), validators=[Optional(), NumberRange(min=1, max=500)]
+    )
+    width_cm = WholeNumberField(
+        _l("Width (cm)"), validators=[Optional(), NumberRange(min=1, max=500)]
+    )
+    height_cm = WholeNumberField(
+        _l("Height (cm)"), validators=[Optional(), NumberRange(min=1, max=500)]
+    )
+    shelf_life_days = WholeNumberField(
+        _l("Shelf life (days)"), validators=[Optional(), NumberRange(min=1, max=3650)]
+    )
+    storage_instructions = TextAreaField(
+        _l("Storage instructions"), validators=[Optional(), Length(max=500)]
+    )
+    ingredients = TextAreaField(_l("Ingredients"), validators=[Optional(), Length(max=1000)])
+    allergens = StringField(
+        _l("Allergens"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("e.g. fish, wheat, peanuts, milk"),
+    )
+    pirt_number = StringField(
+        _l("PIRT number"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("Home-industry food permit (P-IRT), 15 digits"),
+    )
+    halal_number = StringField(
+        _l("Halal certificate number"), validators=[Optional(), Length(max=60)]
+    )
+    bpom_number = StringField(_l("BPOM number"), validators=[Optional(), Length(max=40)])
+
+    photo = PhotoField(_l("Photo"))
+    photo_alt = StringField(
+        _l("Describe the photo"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("For people who cannot see it, e.g. “Abon lele in a 100 g standing pouch”."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = _choices(Category, _l("Choose a category"))
+        self.packaging_type.choices = _choices(PackagingType, _l("Not stated"))
+        self.net_unit.choices = _choices(NetUnit, _l("Unit"))
+
+    def validate_net_unit(self, field):
+        if self.net_content.data and not field.data:
+            raise ValidationError(_l("Choose the unit of the net content."))
+
+    def validate_variants(self, field):
+        rows = [row.form for row in field if not row.form.is_blank and not row.form.remove.data]
+        if not rows:
+            raise ValidationError(_l("Add at least one variant with its price."))
+        labels = [(row.label.data or "").strip().lower() for row in rows]
+        if len(set(labels)) != len(labels):
+            raise ValidationError(_l("Two variants have the same name."))
+
+    def request_extra_variant(self) -> bool:
+        """True when "Add another variant" was pressed (no JS needed): the view
+        re-renders the form with one more empty row and saves nothing."""
+        if self.add_variant.data and len(self.variants) < MAX_VARIANTS:
+            self.variants.append_entry()
+            return True
+        return False
+
+    def to_data(self) -> ProductData:
+        return ProductData(
+            name=self.name.data,
+            category=self.category.data,
+            description=self.description.data or "",
+            catalogue_only=bool(self.catalogue_only.data),
+            packaging_type=self.packaging_type.data or None,
+            net_content=self.net_content.data,
+            net_unit=self.net_unit.data or None,
+            length_cm=self.length_cm.data,
+            width_cm=self.width_cm.data,
+            height_cm=self.height_cm.data,
+            shelf_life_days=self.shelf_life_days.data,
+            storage_instructions=self.storage_instructions.data or "",
+            ingredients=self.ingredients.data or "",
+            allergens=self.allergens.data or "",
+            pirt_number=self.pirt_number.data or "",
+            halal_number=self.halal_number.data or "",
+            bpom_number=self.bpom_number.data or "",
+        )
+
+    def to_variants(self) -> list[VariantData]:
+        out = []
+        for row in self.variants:
+            sub = row.form
+            if sub.is_blank:
+                continue
+            made_to_order = sub.stock_mode.data == "order"
+            out.append(
+                VariantData(
+                    id=int(sub.id.data) if (sub.id.data or "").isdigit() else None,
+                    label=sub.label.data or "",
+                    price=sub.price.data or 0,
+                    stock=None if made_to_order else (sub.stock.data or 0),
+                    lead_time_days=sub.lead_time_days.data if made_to_order else None,
+                    min_order_qty=sub.min_order_qty.data or 1,
+                    remove=bool(sub.remove.data),
+                )
+            )
+        return out
+
+    def to_photos(self) -> list[PhotoUpload]:
+        if self.photo.data:
+            return [PhotoUpload(self.photo.data, self.photo_alt.data or "")]
+        return []
+
+    def load_variants(self, product) -> None:
+        while len(self.variants):
+            self.variants.pop_entry()
+        for variant in product.variants:
+            entry = self.variants.append_entry()
+            entry.form.id.data = str(variant.id)
+            entry.form.label.data = variant.label
+            entry.form.price.data = variant.price
+            entry.form.stock_mode.data = "order" if variant.made_to_order else "stock"
+            entry.form.stock.data = variant.stock
+            entry.form.lead_time_days.data = variant.lead_time_days
+            entry.form.min_order_qty.data = variant.min_order_qty
+
+
+class PhotoForm(BaseForm):
+    photo = PhotoField(_l("Add a photo"), validators=[DataRequired(_l("Choose a photo."))])
+    alt_text = StringField(_l("Describe the photo"), validators=[Optional(), Length(max=200)])
+
+
+class PhotoAltForm(BaseForm):
+    alt_text = StringField(_l("Describe the photo"), validators=[Optional(), Length(max=200)])
+
+
+class StatusForm(BaseForm):
+    status = HiddenField()

@@ -1,0 +1,172 @@
+"""A group's product pages: add, edit, publish, photos. Any member may use them."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from shop.catalogue import queries, services
+from shop.catalogue.forms import PhotoAltForm, PhotoForm, ProductForm, StatusForm
+from shop.catalogue.models import ProductStatus
+from shop.catalogue.views import bp
+from shop.errors import DomainError, apply_to_form
+from shop.extensions import db
+from shop.groups.queries import get_membership_or_404
+
+
+@bp.route("/kelola/<slug>/produk/baru", methods=["GET", "POST"])
+@login_required
+def create_product(slug: str):
+    group = get_membership_or_404(slug).group
+    form = ProductForm()
+    if request.method == "POST" and form.request_extra_variant():
+        return render_template("catalogue/manage/edit.html", form=form, group=group, product=None)
+    if form.validate_on_submit():
+        try:
+            product = services.create_product(
+                group, form.to_data(), form.to_variants(), form.to_photos()
+            )
+            if request.form.get("publish") == "1":
+                services.set_status(product, ProductStatus.PUBLISHED)
+        except DomainError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            if product.status is ProductStatus.PUBLISHED:
+                flash(
+                    _("“%(name)s” is published: buyers can see it now.", name=product.name),
+                    "success",
+                )
+            else:
+                flash(_("“%(name)s” is saved as a draft.", name=product.name), "success")
+            return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
+    return render_template("catalogue/manage/edit.html", form=form, group=group, product=None)
+
+
+@bp.route("/kelola/<slug>/produk/<int:product_id>", methods=["GET", "POST"])
+@login_required
+def edit_product(slug: str, product_id: int):
+    group = get_membership_or_404(slug).group
+    product = queries.get_product_for_group_or_404(group, product_id)
+    form = ProductForm(obj=product)
+    if request.method == "GET":
+        form.category.data = product.category.value
+        form.packaging_type.data = product.packaging_type.value if product.packaging_type else ""
+        form.net_unit.data = product.net_unit.value if product.net_unit else ""
+        form.load_variants(product)
+    elif form.request_extra_variant():
+        return render_template(
+            "catalogue/manage/edit.html", form=form, group=group, product=product
+        )
+    if form.validate_on_submit():
+        try:
+            services.update_product(product, form.to_data(), form.to_variants())
+            for upload in form.to_photos():
+                services.add_photo(product, upload)
+        except DomainError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
+    return render_template(
+        "catalogue/manage/edit.html",
+        form=form,
+        group=group,
+        product=product,
+        status_form=StatusForm(),
+    )
+
+
+@bp.post("/kelola/<slug>/produk/<int:product_id>/status")
+@login_required
+def change_status(slug: str, product_id: int):
+    group = get_membership_or_404(slug).group
+    product = queries.get_product_for_group_or_404(group, product_id)
+    form = StatusForm()
+    try:
+        status = ProductStatus(form.status.data or "")
+    except ValueError:
+        abort(400)
+    if form.validate_on_submit():
+        try:
+            services.set_status(product, status)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                {
+                    ProductStatus.PUBLISHED: _("Published: buyers can see it now."),
+                    ProductStatus.DRAFT: _("Moved back to drafts: buyers no longer see it."),
+                    ProductStatus.ARCHIVED: _("Archived: buyers no longer see it."),
+                }[status],
+                "success",
+            )
+    if request.form.get("back") == "list":
+        return redirect(url_for("groups.manage_home", slug=slug))
+    return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
+
+
+@bp.route("/kelola/<slug>/produk/<int:product_id>/foto", methods=["GET", "POST"])
+@login_required
+def photos(slug: str, product_id: int):
+    group = get_membership_or_404(slug).group
+    product = queries.get_product_for_group_or_404(group, product_id)
+    form = PhotoForm()
+    if form.validate_on_submit():
+        try:
+            services.add_photo(product, services.PhotoUpload(form.photo.data, form.alt_text.data))
+        except DomainError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("The photo has been added."), "success")
+            return redirect(url_for("catalogue.photos", slug=slug, product_id=product.id))
+    return render_template(
+        "catalogue/manage/photos.html",
+        form=form,
+        group=group,
+        product=product,
+        alt_form=PhotoAltForm(),
+    )
+
+
+@bp.post("/kelola/<slug>/produk/<int:product_id>/foto/<int:photo_id>/<action>")
+@login_required
+def photo_action(slug: str, product_id: int, photo_id: int, action: str):
+    group = get_membership_or_404(slug).group
+    product = queries.get_product_for_group_or_404(group, product_id)
+    form = PhotoAltForm()
+    if action not in ("naik", "turun", "hapus", "teks") or not form.validate_on_submit():
+        abort(400 if action in ("naik", "turun", "hapus", "teks") else 404)
+    try:
+        if action == "naik":
+            services.move_photo(product, photo_id, -1)
+        elif action == "turun":
+            services.move_photo(product, photo_id, +1)
+        elif action == "hapus":
+            services.remove_photo(product, photo_id)
+        else:
+            services.set_photo_alt(product, photo_id, form.alt_text.data or "")
+    except DomainError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    flash(
+        {
+            "naik": _("Photo moved up."),
+            "turun": _("Photo moved down."),
+            "hapus": _("Photo removed."),
+            "teks": _("Photo description saved."),
+        }[action],
+        "success",
+    )
+    return redirect(
+        url_for("catalogue.photos", slug=slug, product_id=product.id) + f"#foto-{photo_id}"
+    )

@@ -1,0 +1,189 @@
+"""Reads for the catalogue: public listings with filters, product pages, group lists.
+
+Every listing runs a fixed number of statements whatever the page size: the
+products with their group and region (joined), then their photos
+(selectinload), plus one count for the pager.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from shop.catalogue.models import Category, Product, ProductPhoto, ProductStatus
+from shop.extensions import db
+from shop.groups.models import Group, GroupStatus, Programme
+
+
+def public_products():
+    """Published products of active groups: the only ones anyone else may see."""
+    return (
+        select(Product)
+        .join(Product.group)
+        .where(Product.status == ProductStatus.PUBLISHED, Group.status == GroupStatus.ACTIVE)
+    )
+
+
+def _card_options():
+    return (
+        contains_eager(Product.group).joinedload(Group.regency),
+        selectinload(Product.photos),
+    )
+
+
+def newest_products(limit: int = 8) -> list[Product]:
+    stmt = (
+        public_products()
+        .options(*_card_options())
+        .order_by(Product.published_at.desc(), Product.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def category_counts() -> list[tuple[Category, int]]:
+    stmt = (
+        select(Product.category, func.count())
+        .join(Product.group)
+        .where(Product.status == ProductStatus.PUBLISHED, Group.status == GroupStatus.ACTIVE)
+        .group_by(Product.category)
+    )
+    counts = dict(db.session.execute(stmt).all())
+    return [(category, counts.get(category, 0)) for category in Category]
+
+
+SORTS = ("relevance", "newest", "price_asc", "price_desc", "name")
+
+
+@dataclass
+class CatalogueFilters:
+    q: str = ""
+    category: str = ""
+    programme: str = ""
+    province: str = ""
+    regency: str = ""
+    price_min: int | None = None
+    price_max: int | None = None
+    available: bool = False
+    sort: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (
+                self.q,
+                self.category,
+                self.programme,
+                self.province,
+                self.regency,
+                self.price_min is not None,
+                self.price_max is not None,
+                self.available,
+            )
+        )
+
+
+def catalogue_page(filters: CatalogueFilters, page: int, per_page: int):
+    """One page of the public catalogue and the total number of matches."""
+    from shop.catalogue import search
+
+    stmt = public_products()
+    if filters.category in Category._value2member_map_:
+        stmt = stmt.where(Product.category == Category(filters.category))
+    if filters.programme in Programme._value2member_map_:
+        stmt = stmt.where(Group.programme == Programme(filters.programme))
+    if filters.province:
+        stmt = stmt.where(Group.province_code == filters.province)
+    if filters.regency:
+        stmt = stmt.where(Group.regency_code == filters.regency)
+    if filters.price_min is not None:
+        stmt = stmt.where(Product.price_max >= filters.price_min)
+    if filters.price_max is not None:
+        stmt = stmt.where(Product.price_min <= filters.price_max)
+    if filters.available:
+        stmt = stmt.where(Product.in_stock.is_(True))
+
+    rank = None
+    if filters.q:
+        stmt, rank = search.apply_search(stmt, filters.q)
+
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    sort = (
+        filters.sort if filters.sort in SORTS else ("relevance" if rank is not None else "newest")
+    )
+    if sort == "relevance" and rank is None:
+        sort = "newest"
+    order = {
+        "relevance": (rank, Product.published_at.desc()) if rank is not None else (),
+        "newest": (Product.published_at.desc(),),
+        "price_asc": (Product.price_min.asc(),),
+        "price_desc": (Product.price_max.desc(),),
+        "name": (Product.name.asc(),),
+    }[sort]
+    stmt = (
+        stmt.options(*_card_options())
+        .order_by(*order, Product.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(db.session.scalars(stmt).unique()), total, sort
+
+
+def group_products(group: Group, page: int = 1, per_page: int = 24):
+    stmt = public_products().where(Product.group_id == group.id)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    products = list(
+        db.session.scalars(
+            stmt.options(*_card_options())
+            .order_by(Product.published_at.desc(), Product.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).unique()
+    )
+    return products, total
+
+
+def get_public_product_or_404(group_slug: str, product_slug: str) -> Product:
+    product = db.session.scalar(
+        public_products()
+        .where(Group.slug == group_slug, Product.slug == product_slug)
+        .options(
+            contains_eager(Product.group).joinedload(Group.regency),
+            joinedload(Product.group, Group.province),
+            selectinload(Product.variants),
+            selectinload(Product.photos),
+        )
+    )
+    if product is None:
+        abort(404)
+    return product
+
+
+def products_for_manager(group: Group) -> list[Product]:
+    """Every product of the group, drafts and archive included."""
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(Product.group_id == group.id)
+            .options(selectinload(Product.variants), selectinload(Product.photos))
+            .order_by(Product.status, Product.updated_at.desc())
+        )
+    )
+
+
+def get_product_for_group_or_404(group: Group, product_id: int) -> Product:
+    """A product of this group; another group's product id gives 404."""
+    product = db.session.scalar(
+        select(Product)
+        .where(Product.id == product_id, Product.group_id == group.id)
+        .options(
+            selectinload(Product.variants),
+            selectinload(Product.photos).joinedload(ProductPhoto.image),
+        )
+    )
+    if product is None:
+        abort(404)
+    return product

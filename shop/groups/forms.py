@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from shop.groups.models import Programme
+from shop.groups.services import PROFILE_FIELDS, GroupProfile
+from shop.i18n.fields import PhoneField, WholeNumberField
+from shop.i18n.forms import BaseForm
+from shop.media.forms import PhotoField
+from shop.regions.fields import RegionMixin
+
+
+def programme_choices():
+    return [SelectChoice("", _l("Choose a programme"))] + [
+        SelectChoice(p.value, p.label) for p in Programme
+    ]
+
+
+class GroupForm(RegionMixin, BaseForm):
+    """The group profile; the same form creates a group and edits it."""
+
+    name = StringField(_l("Group name"), validators=[DataRequired(), Length(min=3, max=120)])
+    programme = SelectField(_l("Programme"), validators=[DataRequired()])
+    story = TextAreaField(
+        _l("Your story"),
+        validators=[Optional(), Length(max=3000)],
+        description=_l("Who you are, what you make and how. Buyers read this."),
+    )
+    founded_year = WholeNumberField(
+        _l("Founding year"),
+        validators=[Optional(), NumberRange(min=1945, max=date.today().year)],
+    )
+    member_count = WholeNumberField(
+        _l("Number of members"), validators=[Optional(), NumberRange(min=1, max=1000)]
+    )
+    whatsapp = PhoneField(_l("WhatsApp number for buyers"), validators=[Optional()])
+    pickup_address = TextAreaField(_l("Pickup address"), validators=[Optional(), Length(max=500)])
+    logo = PhotoField(_l("Logo"))
+    cover = PhotoField(_l("Cover photo"))
+    accepts_transfer = BooleanField(_l("Bank transfer"))
+    accepts_cash = BooleanField(_l("Cash on delivery / pay at pickup"))
+    accepts_card = BooleanField(_l("Card (when the site offers card payments)"))
+    offers_pickup = BooleanField(_l("Pickup at our address"))
+    offers_local_delivery = BooleanField(_l("We deliver locally"))
+    offers_courier = BooleanField(_l("Courier (we confirm the fee before payment)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme.choices = programme_choices()
+
+    REGION_FIELDS = {
+        "province_code": "province",
+        "regency_code": "regency",
+        "district_code": "district",
+    }
+
+    def to_profile(self) -> GroupProfile:
+        values = {
+            name: getattr(self, self.REGION_FIELDS.get(name, name)).data for name in PROFILE_FIELDS
+        }
+        values["story"] = values["story"] or ""
+        values["pickup_address"] = values["pickup_address"] or ""
+        return GroupProfile(**values)
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not (self.accepts_transfer.data or self.accepts_cash.data or self.accepts_card.data):
+            self.accepts_transfer.errors = [
+                *self.accepts_transfer.errors,
+                _l("Choose at least one way to be paid."),
+            ]
+            ok = False
+        if not (
+            self.offers_pickup.data or self.offers_local_delivery.data or self.offers_courier.data
+        ):
+            self.offers_pickup.errors = [
+                *self.offers_pickup.errors,
+                _l("Choose at least one way to hand over orders."),
+            ]
+            ok = False
+        return ok
+
+
+class BankAccountForm(BaseForm):
+    bank_name = StringField(
+        _l("Bank"),
+        validators=[DataRequired(), Length(max=60)],
+        description=_l("e.g. BRI, BNI, Bank Mandiri, BSI, Bank Jambi"),
+    )
+    account_number = StringField(
+        _l("Account number"),
+        validators=[
+            DataRequired(),
+            Regexp(
+                r"^[0-9][0-9 .-]{4,32}$", message=_l("Use digits only, e.g. 1234-01-000123-50-1.")
+            ),
+        ],
+    )
+    account_holder = StringField(
+        _l("Account holder name"), validators=[DataRequired(), Length(max=120)]
+    )
+    submit = SubmitField(_l("Add account"))
+
+
+class ConfirmForm(BaseForm):
+    """A POST with nothing but the CSRF token: remove, revoke, join, leave."""

@@ -1,0 +1,227 @@
+"""Group management pages: create, profile, bank accounts, members and invitations."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from shop.catalogue import queries as catalogue_queries
+from shop.db import utcnow
+from shop.errors import DomainError, apply_to_form
+from shop.extensions import db
+from shop.groups import queries, services
+from shop.groups.forms import BankAccountForm, ConfirmForm, GroupForm
+from shop.groups.models import Role
+from shop.groups.views import bp
+from shop.regions.fields import region_refresh_requested
+
+
+def _fail(error: DomainError, form=None):
+    db.session.rollback()
+    if form is not None:
+        apply_to_form(form, error)
+    else:
+        flash(error.message, "error")
+
+
+@bp.get("/kelola")
+@login_required
+def dashboard():
+    memberships = queries.memberships_of(current_user)
+    if len(memberships) == 1 and not request.args.get("semua"):
+        return redirect(url_for("groups.manage_home", slug=memberships[0].group.slug))
+    return render_template("groups/manage/dashboard.html", memberships=memberships)
+
+
+@bp.route("/kelola/kelompok-baru", methods=["GET", "POST"])
+@login_required
+def create():
+    form = GroupForm()
+    if request.method == "GET":
+        form.accepts_transfer.data = form.accepts_cash.data = form.offers_pickup.data = True
+    if request.method == "POST" and region_refresh_requested(form):
+        return render_template("groups/manage/create.html", form=form)
+    if form.validate_on_submit():
+        try:
+            group = services.create_group(
+                current_user, form.to_profile(), form.logo.data, form.cover.data
+            )
+        except DomainError as error:
+            _fail(error, form)
+        else:
+            db.session.commit()
+            flash(_("Your group is ready. Now add your first product."), "success")
+            return redirect(url_for("groups.manage_home", slug=group.slug))
+    return render_template("groups/manage/create.html", form=form)
+
+
+@bp.get("/kelola/<slug>")
+@login_required
+def manage_home(slug: str):
+    membership = queries.get_membership_or_404(slug)
+    products = catalogue_queries.products_for_manager(membership.group)
+    return render_template(
+        "groups/manage/home.html", membership=membership, group=membership.group, products=products
+    )
+
+
+@bp.route("/kelola/<slug>/profil", methods=["GET", "POST"])
+@login_required
+def profile(slug: str):
+    membership = queries.get_membership_or_404(slug, leader=True)
+    group = membership.group
+    form = GroupForm(obj=group)
+    if request.method == "GET":
+        form.programme.data = group.programme.value
+    if request.method == "POST" and region_refresh_requested(form):
+        return render_template("groups/manage/profile.html", form=form, group=group)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(group, form.to_profile(), form.logo.data, form.cover.data)
+        except DomainError as error:
+            _fail(error, form)
+        else:
+            db.session.commit()
+            flash(_("The group profile has been saved."), "success")
+            return redirect(url_for("groups.profile", slug=group.slug))
+    return render_template("groups/manage/profile.html", form=form, group=group)
+
+
+@bp.route("/kelola/<slug>/rekening", methods=["GET", "POST"])
+@login_required
+def bank_accounts(slug: str):
+    membership = queries.get_membership_or_404(slug, leader=True)
+    group = membership.group
+    form = BankAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.add_bank_account(
+                group, form.bank_name.data, form.account_number.data, form.account_holder.data
+            )
+        except DomainError as error:
+            _fail(error, form)
+        else:
+            db.session.commit()
+            flash(_("The bank account has been added."), "success")
+            return redirect(url_for("groups.bank_accounts", slug=slug))
+    return render_template(
+        "groups/manage/bank_accounts.html", group=group, form=form, confirm=ConfirmForm()
+    )
+
+
+@bp.post("/kelola/<slug>/rekening/<int:account_id>/hapus")
+@login_required
+def remove_bank_account(slug: str, account_id: int):
+    membership = queries.get_membership_or_404(slug, leader=True)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.remove_bank_account(membership.group, account_id)
+        except DomainError:
+            db.session.rollback()
+            abort(404)
+        db.session.commit()
+        flash(_("The bank account has been removed."), "success")
+    return redirect(url_for("groups.bank_accounts", slug=slug))
+
+
+@bp.get("/kelola/<slug>/anggota")
+@login_required
+def members(slug: str):
+    membership = queries.get_membership_or_404(slug, leader=True)
+    group = membership.group
+    return render_template(
+        "groups/manage/members.html",
+        group=group,
+        me=membership,
+        members=queries.members_of(group),
+        invitations=queries.open_invitations(group, utcnow()),
+        new_link=request.args.get("tautan"),
+        confirm=ConfirmForm(),
+        roles=list(Role),
+    )
+
+
+@bp.post("/kelola/<slug>/undangan")
+@login_required
+def create_invitation(slug: str):
+    membership = queries.get_membership_or_404(slug, leader=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    invitation, token = services.create_invitation(membership.group, current_user)
+    db.session.commit()
+    link = url_for("groups.join", token=token, _external=True)
+    flash(_("New invitation link made. Share it with your members."), "success")
+    return render_template(
+        "groups/manage/invitation_created.html",
+        group=membership.group,
+        link=link,
+        invitation=invitation,
+    )
+
+
+@bp.post("/kelola/<slug>/undangan/<int:invitation_id>/cabut")
+@login_required
+def revoke_invitation(slug: str, invitation_id: int):
+    membership = queries.get_membership_or_404(slug, leader=True)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.revoke_invitation(membership.group, invitation_id)
+        except DomainError:
+            db.session.rollback()
+            abort(404)
+        db.session.commit()
+        flash(_("The invitation link no longer works."), "success")
+    return redirect(url_for("groups.members", slug=slug))
+
+
+@bp.post("/kelola/<slug>/anggota/<int:membership_id>/hapus")
+@login_required
+def remove_member(slug: str, membership_id: int):
+    membership = queries.get_membership_or_404(slug, leader=True)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.remove_member(membership.group, membership_id)
+        except DomainError as error:
+            _fail(error)
+        else:
+            db.session.commit()
+            flash(_("The member has been removed from the group."), "success")
+            if membership_id == membership.id:
+                return redirect(url_for("groups.dashboard"))
+    return redirect(url_for("groups.members", slug=slug))
+
+
+@bp.post("/kelola/<slug>/anggota/<int:membership_id>/peran")
+@login_required
+def change_role(slug: str, membership_id: int):
+    membership = queries.get_membership_or_404(slug, leader=True)
+    try:
+        role = Role(request.form.get("role", ""))
+    except ValueError:
+        abort(400)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.set_role(membership.group, membership_id, role)
+        except DomainError as error:
+            _fail(error)
+        else:
+            db.session.commit()
+            flash(_("The role has been changed."), "success")
+    return redirect(url_for("groups.members", slug=slug))
+
+
+@bp.route("/gabung/<token>", methods=["GET", "POST"])
+def join(token: str):
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return render_template("groups/join_invalid.html"), 404
+    if not current_user.is_authenticated:
+        return render_template("groups/join.html", invitation=invitation, form=None)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        membership = services.accept_invitation(token, current_user)
+        db.session.commit()
+        flash(_("You are now a member of %(group)s.", group=membership.group.name), "success")
+        return redirect(url_for("groups.manage_home", slug=membership.group.slug))
+    return render_template("groups/join.html", invitation=invitation, form=form)

@@ -1,0 +1,224 @@
+"""Writes for groups: create, profile, bank accounts, invitations, members."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from shop.accounts.models import User
+from shop.core.cache import mark_public_change
+from shop.core.text import clean_line, clean_multiline, slugify, unique_slug
+from shop.db import utcnow
+from shop.errors import DomainError
+from shop.extensions import db
+from shop.groups.models import BankAccount, Group, Invitation, Membership, Programme, Role
+from shop.media.services import store_image
+from shop.regions.models import District, Regency
+
+
+@dataclass
+class GroupProfile:
+    name: str
+    programme: str
+    province_code: str
+    regency_code: str
+    district_code: str | None
+    story: str = ""
+    founded_year: int | None = None
+    member_count: int | None = None
+    whatsapp: str | None = None
+    pickup_address: str = ""
+    accepts_transfer: bool = True
+    accepts_cash: bool = True
+    accepts_card: bool = False
+    offers_pickup: bool = True
+    offers_local_delivery: bool = False
+    offers_courier: bool = False
+
+
+PROFILE_FIELDS = tuple(GroupProfile.__dataclass_fields__)
+
+
+def _check_region(profile: GroupProfile) -> None:
+    regency = db.session.get(Regency, profile.regency_code)
+    if regency is None or regency.province_code != profile.province_code:
+        raise DomainError(_l("Choose a regency/city in the chosen province."), field="regency")
+    if profile.district_code:
+        district = db.session.get(District, profile.district_code)
+        if district is None or district.regency_code != profile.regency_code:
+            raise DomainError(_l("Choose a district in the chosen regency/city."), field="district")
+
+
+def _apply_profile(group: Group, profile: GroupProfile) -> None:
+    _check_region(profile)
+    try:
+        programme = Programme(profile.programme)
+    except ValueError:
+        raise DomainError(_l("Choose a programme."), field="programme") from None
+    group.name = clean_line(profile.name, 120)
+    if len(group.name) < 3:
+        raise DomainError(_l("The group name is too short."), field="name")
+    group.programme = programme
+    group.province_code = profile.province_code
+    group.regency_code = profile.regency_code
+    group.district_code = profile.district_code or None
+    group.story = clean_multiline(profile.story, 3000)
+    group.founded_year = profile.founded_year
+    group.member_count = profile.member_count
+    group.whatsapp = profile.whatsapp or None
+    group.pickup_address = clean_multiline(profile.pickup_address, 500)
+    for flag in (
+        "accepts_transfer",
+        "accepts_cash",
+        "accepts_card",
+        "offers_pickup",
+        "offers_local_delivery",
+        "offers_courier",
+    ):
+        setattr(group, flag, bool(getattr(profile, flag)))
+
+
+def _slug_taken(slug: str) -> bool:
+    return db.session.scalar(select(func.count()).where(Group.slug == slug)) > 0
+
+
+def create_group(creator: User, profile: GroupProfile, logo=None, cover=None) -> Group:
+    """The person who creates a group becomes its ketua."""
+    group = Group(slug="")
+    _apply_profile(group, profile)
+    group.slug = unique_slug(slugify(group.name), _slug_taken)
+    _set_images(group, logo, cover)
+    db.session.add(group)
+    db.session.add(Membership(group=group, user=creator, role=Role.LEADER))
+    db.session.flush()
+    mark_public_change()
+    return group
+
+
+def update_profile(group: Group, profile: GroupProfile, logo=None, cover=None) -> Group:
+    """The slug (and so every link already shared) stays when the name changes."""
+    _apply_profile(group, profile)
+    _set_images(group, logo, cover)
+    db.session.flush()
+    mark_public_change()
+    return group
+
+
+def _set_images(group: Group, logo, cover) -> None:
+    if logo:
+        group.logo = store_image(logo, field="logo")
+    if cover:
+        group.cover = store_image(cover, field="cover")
+
+
+def add_bank_account(group: Group, bank_name: str, number: str, holder: str) -> BankAccount:
+    if len(group.bank_accounts) >= 5:
+        raise DomainError(_l("A group can list at most 5 bank accounts."))
+    account = BankAccount(
+        group=group,
+        bank_name=clean_line(bank_name, 60),
+        account_number=clean_line(number, 34),
+        account_holder=clean_line(holder, 120),
+    )
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def remove_bank_account(group: Group, account_id: int) -> None:
+    account = db.session.get(BankAccount, account_id)
+    if account is None or account.group_id != group.id:
+        raise DomainError(_l("That bank account does not exist."))
+    db.session.delete(account)
+    db.session.flush()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_invitation(group: Group, by: User) -> tuple[Invitation, str]:
+    """A fresh link; the token itself is shown once and only its hash kept."""
+    token = secrets.token_urlsafe(24)
+    invitation = Invitation(
+        group=group,
+        token_hash=_hash_token(token),
+        created_by_id=by.id,
+        expires_at=utcnow() + current_app.config["INVITE_LIFETIME"],
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation, token
+
+
+def find_invitation(token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == _hash_token(token))
+    )
+    if invitation is None or not invitation.is_usable(utcnow()):
+        return None
+    return invitation
+
+
+def revoke_invitation(group: Group, invitation_id: int) -> None:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.group_id != group.id:
+        raise DomainError(_l("That invitation does not exist."))
+    invitation.revoked_at = utcnow()
+    db.session.flush()
+
+
+def accept_invitation(token: str, user: User) -> Membership:
+    invitation = find_invitation(token)
+    if invitation is None:
+        raise DomainError(
+            _l("This invitation link has expired or was withdrawn. Ask the ketua for a new one.")
+        )
+    existing = db.session.scalar(
+        select(Membership).where(
+            Membership.group_id == invitation.group_id, Membership.user_id == user.id
+        )
+    )
+    if existing is not None:
+        return existing
+    membership = Membership(group_id=invitation.group_id, user_id=user.id, role=Role.MEMBER)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def _leader_count(group: Group) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.group_id == group.id, Membership.role == Role.LEADER)
+    )
+
+
+def remove_member(group: Group, membership_id: int) -> None:
+    """A group always keeps at least one ketua."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.group_id != group.id:
+        raise DomainError(_l("That person is not a member of this group."))
+    if membership.role is Role.LEADER and _leader_count(group) <= 1:
+        raise DomainError(_l("The group needs at least one ketua. Make someone else ketua first."))
+    db.session.delete(membership)
+    db.session.flush()
+
+
+def set_role(group: Group, membership_id: int, role: Role) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.group_id != group.id:
+        raise DomainError(_l("That person is not a member of this group."))
+    if membership.role is Role.LEADER and role is not Role.LEADER and _leader_count(group) <= 1:
+        raise DomainError(_l("The group needs at least one ketua. Make someone else ketua first."))
+    membership.role = role
+    db.session.flush()
+    return membership
