@@ -1,3 +1,53 @@
-from flask import Blueprint
+"""Serving stored image variants with year-long cache headers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, send_file, send_from_directory
+from flask.blueprints import BlueprintSetupState
+
+from shop.media.services import parse_variant_path
+from shop.media.storage import LocalStorage, get_storage
 
 bp = Blueprint("media", __name__)
+
+ONE_YEAR = 365 * 24 * 60 * 60
+
+
+@bp.record_once
+def _register_route(state: BlueprintSetupState) -> None:
+    # The URL prefix is configuration (MEDIA_URL_PREFIX, "/media"), read when
+    # the blueprint is registered; the error handlers use the same setting.
+    prefix = state.app.config["MEDIA_URL_PREFIX"].rstrip("/")
+    state.add_url_rule(f"{prefix}/<path:path>", "file", serve_file, methods=["GET"])
+
+
+def serve_file(path: str) -> Response:
+    """One WebP variant, cacheable for a year by browsers and proxies.
+
+    A file's name is its content hash, so the bytes behind a URL never change
+    and `immutable` is true. The path must look exactly like a variant path
+    (`ab/ab…64 hex…-640.webp`); anything else is a 404 before the storage is
+    touched, which also rules out path traversal.
+    """
+    if parse_variant_path(path) is None:
+        abort(404)
+    storage = get_storage()
+    if isinstance(storage, LocalStorage):
+        # Conditional requests (ETag, If-Modified-Since, Range) come with it.
+        response = send_from_directory(
+            storage.root, path, mimetype="image/webp", max_age=ONE_YEAR, conditional=True
+        )
+    else:
+        if not storage.exists(path):
+            abort(404)
+        response = send_file(
+            storage.open(path),
+            mimetype="image/webp",
+            max_age=ONE_YEAR,
+            conditional=True,
+            etag=path.rsplit("/", 1)[-1],
+        )
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

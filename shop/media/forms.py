@@ -1,0 +1,47 @@
+"""The photo upload field for every form that takes a picture."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
+from wtforms import Field, Form
+from wtforms.validators import ValidationError
+
+PHOTO_EXTENSIONS = frozenset({"jpg", "jpeg", "jfif", "png", "webp", "heic", "heif"})
+# Lets a phone open its gallery (and offer HEIC on iPhones) instead of any file.
+ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
+
+NOT_A_PHOTO_NAME = _l("Choose a photo: JPEG, PNG, WebP or HEIC.")
+
+
+class PhotoExtension:
+    """Refuse a file whose name ends in something other than a photo extension.
+
+    Only a courtesy: it answers "that is a PDF" at once, with the other form
+    errors. A name proves nothing, so store_image's Pillow pipeline is the real
+    check, and a name with no extension at all (some Android galleries send
+    those) is let through to it.
+    """
+
+    def __init__(self, message=None):
+        self.message = message or NOT_A_PHOTO_NAME
+
+    def __call__(self, form: Form, field: Field) -> None:
+        upload = field.data
+        if not isinstance(upload, FileStorage) or not upload.filename:
+            return
+        name = upload.filename.rsplit("/", 1)[-1]
+        if "." in name and name.rsplit(".", 1)[-1].lower() not in PHOTO_EXTENSIONS:
+            raise ValidationError(self.message)
+
+
+class PhotoField(FileField):
+    """A file input for one photo: `accept` for the picker, the extension
+    courtesy check, and no size check (store_image reads at most the limit)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"accept": ACCEPT, **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(
+            label, [*(validators or []), PhotoExtension()], render_kw=render_kw, **kwargs
+        )

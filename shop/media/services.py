@@ -1,0 +1,252 @@
+"""Storing uploaded photos and sweeping away the ones nothing uses."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import Column, delete, event, exists, select
+from sqlalchemy.orm import Session, SessionTransaction
+from werkzeug.datastructures import FileStorage
+
+from shop.db import utcnow
+from shop.extensions import db
+from shop.media.images import ImageRejected, process_image
+from shop.media.models import Image
+from shop.media.storage import TEMP_PREFIX, Storage, get_storage
+
+log = logging.getLogger(__name__)
+
+VARIANT_PATH = re.compile(
+    r"(?P<prefix>[0-9a-f]{2})/(?P<key>[0-9a-f]{64})-(?P<width>[1-9][0-9]{0,4})\.webp"
+)
+_LEDGER = "shop.media.files"
+
+
+def parse_variant_path(path: str) -> tuple[str, int] | None:
+    """(key, width) for a well-formed variant path, else None. The folder must
+    be the key's first two characters, so each file has exactly one valid path."""
+    match = VARIANT_PATH.fullmatch(path)
+    if match is None or match["key"][:2] != match["prefix"]:
+        return None
+    return match["key"], int(match["width"])
+
+
+def store_image(upload: FileStorage | bytes, *, field: str | None = None) -> Image:
+    """Verify an uploaded photo and return its Image, stored once per content key.
+
+    Rules, and why:
+    - At most UPLOAD_MAX_BYTES + 1 bytes are read, so an oversized upload is
+      refused without holding all of it in memory.
+    - A rejected upload raises ImageRejected (on `field`, for the form) before
+      anything is written: it leaves no row and no file.
+    - The same photo uploaded again returns the existing row and writes
+      nothing, so content keys and URLs stay unique.
+    - A new row is flushed before its files are written, and the files this
+      call created are deleted if the surrounding transaction does not commit,
+      so a failed request leaves no orphan file. Files that were already there
+      are left alone, since a committed row may be using them.
+    """
+    config = current_app.config
+    data = _read_at_most(upload, config["UPLOAD_MAX_BYTES"] + 1)
+    try:
+        processed = process_image(
+            data,
+            max_bytes=config["UPLOAD_MAX_BYTES"],
+            max_pixels=config["UPLOAD_MAX_PIXELS"],
+            widths=config["IMAGE_WIDTHS"],
+        )
+    except ImageRejected as rejected:
+        rejected.field = field
+        raise
+
+    # FOR KEY SHARE (PostgreSQL): a sweep running now skips this row instead
+    # of deleting it under the caller, who is about to reference it.
+    existing = db.session.scalar(
+        select(Image).where(Image.key == processed.key).with_for_update(read=True, key_share=True)
+    )
+    if existing is not None:
+        return existing
+
+    image = Image(
+        key=processed.key,
+        width=processed.width,
+        height=processed.height,
+        widths=",".join(str(w) for w in sorted(processed.variants)),
+    )
+    db.session.add(image)
+    db.session.flush()
+
+    storage = get_storage()
+    session = db.session()
+    ledger = _ledger(session)
+    for width, blob in sorted(processed.variants.items()):
+        path = image.path_for(width)
+        if storage.save(path, blob, "image/webp"):
+            ledger.created.append((_current_transaction(session), storage, path))
+    return image
+
+
+def image_references() -> list[Column]:
+    """Every column in the metadata holding a foreign key to image.id.
+
+    Found from the metadata rather than listed by hand, so a table added later
+    (a banner, a payment proof) protects its images from the sweep at once.
+    """
+    image_id = Image.__table__.c.id
+    return [
+        fk.parent
+        for table in db.metadata.sorted_tables
+        for fk in table.foreign_keys
+        if fk.column is image_id
+    ]
+
+
+def sweep_unreferenced(older_than: timedelta) -> tuple[int, int]:
+    """Delete Image rows nothing references and files no row owns; return (rows, files).
+
+    Only things older than `older_than` go: a photo uploaded a minute ago may
+    belong to a form still being filled in, or to a transaction that has not
+    committed yet. Rows are locked with SKIP LOCKED (PostgreSQL), so an
+    upload reusing a row right now keeps it. The files of the deleted rows are
+    removed when the caller commits (and kept if it rolls back, so a row never
+    loses its files); they are counted in the result. Stray files, and
+    leftovers of interrupted writes, are deleted at once. Files whose names we
+    never write are not touched, whatever MEDIA_ROOT holds.
+    """
+    cutoff = utcnow() - older_than
+    unreferenced = [~exists().where(column == Image.id) for column in image_references()]
+    doomed_rows = db.session.execute(
+        select(Image.id, Image.key, Image.widths)
+        .where(Image.created_at < cutoff, *unreferenced)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if doomed_rows:
+        db.session.execute(
+            delete(Image).where(Image.id.in_([row.id for row in doomed_rows])),
+            execution_options={"synchronize_session": "fetch"},
+        )
+        db.session.flush()
+
+    storage = get_storage()
+    session = db.session()
+    ledger = _ledger(session)
+    doomed_paths: set[str] = set()
+    for row in doomed_rows:
+        gone = Image(key=row.key, widths=row.widths)  # transient, for its file-naming rule
+        for width in gone.width_list:
+            path = gone.path_for(width)
+            if storage.exists(path):
+                doomed_paths.add(path)
+                ledger.doomed.append((_current_transaction(session), storage, path))
+
+    owned = {
+        (key, width)
+        for key, widths in db.session.execute(select(Image.key, Image.widths))
+        for width in Image(widths=widths).width_list
+    }
+    stray = 0
+    for stored in storage.iter_files():
+        if stored.modified >= cutoff or stored.path in doomed_paths:
+            continue
+        name = stored.path.rsplit("/", 1)[-1]
+        variant = parse_variant_path(stored.path)
+        ours_but_unowned = variant is not None and variant not in owned
+        if (ours_but_unowned or name.startswith(TEMP_PREFIX)) and storage.delete(stored.path):
+            stray += 1
+    return len(doomed_rows), stray + len(doomed_paths)
+
+
+def _read_at_most(upload: FileStorage | bytes, limit: int) -> bytes:
+    if isinstance(upload, bytes | bytearray | memoryview):
+        return bytes(upload[:limit])
+    stream = upload.stream
+    if stream.seekable():
+        # A form validator may have read the upload already.
+        stream.seek(0)
+    return stream.read(limit)
+
+
+# Files written or doomed in a session's transaction are kept on session.info
+# and settled when the transaction ends. Each entry remembers the innermost
+# transaction (savepoint) it happened in, so rolling back a savepoint settles
+# only its own files.
+Entry = tuple[SessionTransaction, Storage, str]
+
+
+@dataclass
+class _Ledger:
+    created: list[Entry] = field(default_factory=list)
+    doomed: list[Entry] = field(default_factory=list)
+
+    def committed(self) -> None:
+        """The outermost transaction committed: created files are owned by
+        committed rows now, and doomed files belong to rows that are gone."""
+        for _tx, storage, path in self.doomed:
+            _delete_quietly(storage, path)
+        self.created.clear()
+        self.doomed.clear()
+
+    def rolled_back(self, transaction: SessionTransaction) -> None:
+        """`transaction` ended without committing: delete the files created in
+        it (or in its savepoints) and keep the files it meant to delete."""
+        undone = [entry for entry in self.created if _within(entry[0], transaction)]
+        for _tx, storage, path in undone:
+            _delete_quietly(storage, path)
+        self.created = [entry for entry in self.created if entry not in undone]
+        self.doomed = [entry for entry in self.doomed if not _within(entry[0], transaction)]
+
+
+def _ledger(session: Session) -> _Ledger:
+    return session.info.setdefault(_LEDGER, _Ledger())
+
+
+def _current_transaction(session: Session) -> SessionTransaction:
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    assert transaction is not None, "called after a flush, so a transaction exists"
+    return transaction
+
+
+def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+def _delete_quietly(storage: Storage, path: str) -> None:
+    # Runs inside SQLAlchemy's transaction hooks: an error here must not hide
+    # the one that caused a rollback. A file left behind is swept later.
+    try:
+        storage.delete(path)
+    except OSError:
+        log.warning("could not delete media file %s", path, exc_info=True)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    ledger = session.info.get(_LEDGER)
+    # A released savepoint also fires after_commit; only the outermost commit settles.
+    if ledger is not None and session.get_nested_transaction() is None:
+        ledger.committed()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_soft_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    ledger = session.info.get(_LEDGER)
+    if ledger is not None:
+        ledger.rolled_back(previous_transaction)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    # The outermost transaction ending with entries left means it never
+    # committed: rolled back, or closed (Flask-SQLAlchemy's teardown after an
+    # exception in a view calls close(), which fires no rollback event).
+    ledger = session.info.get(_LEDGER)
+    if ledger is not None and transaction.parent is None:
+        ledger.rolled_back(transaction)

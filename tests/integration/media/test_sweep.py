@@ -1,0 +1,122 @@
+"""sweep_unreferenced and `flask media sweep`: unused images go, used and young ones stay."""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import timedelta
+
+from PIL import Image as PILImage
+from sqlalchemy import select
+
+from shop.catalogue.models import ProductPhoto
+from shop.db import utcnow
+from shop.extensions import db
+from shop.media.models import Image
+from shop.media.services import image_references, store_image, sweep_unreferenced
+from shop.media.storage import LocalStorage
+from tests.factories import GroupFactory, ProductFactory
+
+DAY = timedelta(hours=24)
+
+
+def photo(color) -> bytes:
+    buf = io.BytesIO()
+    PILImage.new("RGB", (400, 300), color).save(buf, "JPEG", quality=85)
+    return buf.getvalue()
+
+
+def age(media: LocalStorage, days: int = 2, image: Image | None = None, path: str = "") -> None:
+    """Make an image row and its files (or one file) look `days` old."""
+    then = utcnow() - timedelta(days=days)
+    paths = [image.path_for(w) for w in image.width_list] if image else [path]
+    if image is not None:
+        image.created_at = then
+    for stored in paths:
+        os.utime(media.root / stored, (then.timestamp(), then.timestamp()))
+    db.session.flush()
+
+
+def files(media: LocalStorage) -> set[str]:
+    return {f.path for f in media.iter_files()}
+
+
+def exists(key: str) -> bool:
+    return db.session.scalar(select(Image.id).where(Image.key == key)) is not None
+
+
+def test_every_foreign_key_to_image_protects_it():
+    names = {f"{column.table.name}.{column.name}" for column in image_references()}
+
+    assert {"group.logo_id", "group.cover_id", "product_photo.image_id"} <= names
+
+
+def test_sweep_removes_only_old_unreferenced_images_and_stray_files(media):
+    unused = store_image(photo((200, 0, 0)))
+    logo = store_image(photo((0, 200, 0)))
+    in_product = store_image(photo((0, 0, 200)))
+    fresh = store_image(photo((90, 90, 90)))
+    GroupFactory(logo=logo)
+    product = ProductFactory()
+    db.session.add(ProductPhoto(product=product, image=in_product, alt_text="abon"))
+    for image in (unused, logo, in_product):
+        age(media, image=image)
+
+    stray_old = "ab/" + "ab" * 32 + "-320.webp"
+    stray_new = "cd/" + "cd" * 32 + "-320.webp"
+    temp_old = "ab/.tmp-interrupted"
+    not_ours = "README.txt"
+    for path in (stray_old, stray_new, temp_old, not_ours):
+        media.save(path, b"x", "image/webp")
+    for path in (stray_old, temp_old, not_ours):
+        age(media, path=path)
+    unused_key, unused_files = unused.key, {unused.path_for(w) for w in unused.width_list}
+    db.session.commit()
+
+    rows, removed = sweep_unreferenced(DAY)
+
+    assert (rows, removed) == (1, len(unused_files) + 2)
+    assert not files(media) & {stray_old, temp_old}
+    assert unused_files <= files(media)  # the row's files wait for the commit
+    db.session.commit()
+
+    assert not exists(unused_key)
+    assert all(exists(image.key) for image in (logo, in_product, fresh))
+    remaining = files(media)
+    assert not remaining & unused_files
+    assert {stray_new, not_ours} <= remaining
+    for image in (logo, in_product, fresh):
+        assert {image.path_for(w) for w in image.width_list} <= remaining
+
+
+def test_a_rolled_back_sweep_keeps_the_files_of_its_rows(media):
+    unused = store_image(photo((200, 0, 0)))
+    age(media, image=unused)
+    db.session.commit()
+    key, before = unused.key, files(media)
+
+    assert sweep_unreferenced(DAY)[0] == 1
+    db.session.rollback()
+
+    assert exists(key)
+    assert files(media) == before
+
+
+def test_cli_sweep_commits_and_reports(app, media):
+    unused = store_image(photo((200, 0, 0)))
+    age(media, image=unused)
+    key = unused.key
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["media", "sweep", "--hours", "24"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Removed 1 unreferenced images and 1 files."
+    assert not exists(key)
+    assert files(media) == set()
+
+
+def test_cli_sweep_refuses_to_touch_uploads_in_progress(app):
+    result = app.test_cli_runner().invoke(args=["media", "sweep", "--hours", "0"])
+
+    assert result.exit_code == 2
