@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop.extensions import talisman
@@ -22,7 +23,27 @@ CSP = {
 }
 
 
+# Responses that are the same for everyone: a shared cache may keep one copy.
+SHARED_ENDPOINTS = frozenset({"static", "media.file", "regions.children"})
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask adds `Vary: Cookie` whenever the session was looked at (Flask-Login
+    looks on every request). Files and region lists never depend on it, so
+    they drop it and stay cacheable by proxies and CDNs."""
+
+    def save_session(self, app, session, response):
+        super().save_session(app, session, response)
+        if request.endpoint in SHARED_ENDPOINTS and not session.modified:
+            kept = [value for value in response.vary if value.lower() != "cookie"]
+            if kept:
+                response.headers["Vary"] = ", ".join(kept)
+            else:
+                response.headers.pop("Vary", None)
+
+
 def init_security(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     proxies = int(app.config.get("PROXY_COUNT", 0) or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

@@ -85,7 +85,7 @@ def _db_transaction(request, app):
     Views still call db.session.commit(): with join_transaction_mode
     "create_savepoint" that commits a savepoint inside the outer transaction.
     """
-    if "browser" in request.keywords or "no_db_transaction" in request.keywords:
+    if "browser" in request.keywords:
         yield
         return
     with app.app_context():

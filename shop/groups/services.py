@@ -101,10 +101,19 @@ def create_group(creator: User, profile: GroupProfile, logo=None, cover=None) ->
 
 
 def update_profile(group: Group, profile: GroupProfile, logo=None, cover=None) -> Group:
-    """The slug (and so every link already shared) stays when the name changes."""
+    """The slug (and so every link already shared) stays when the name changes;
+    a new name is searchable at once (it is part of each product's index)."""
+    old_name = group.name
     _apply_profile(group, profile)
     _set_images(group, logo, cover)
     db.session.flush()
+    if group.name != old_name:
+        from shop.catalogue import search
+        from shop.catalogue.models import Product
+
+        search.index_products(
+            db.session.scalars(select(Product).where(Product.group_id == group.id))
+        )
     mark_public_change()
     return group
 

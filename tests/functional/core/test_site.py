@@ -101,3 +101,10 @@ def test_error_pages_are_friendly(client):
 def test_favicon_and_robots(client):
     assert client.get("/favicon.ico").status_code == 200
     assert "Disallow: /kelola" in client.get("/robots.txt").get_data(as_text=True)
+
+
+def test_static_files_are_cacheable_by_everyone(client):
+    response = client.get("/static/css/app.css?v=1")
+    assert response.status_code == 200
+    assert "Cookie" not in response.headers.get("Vary", "")
+    assert "max-age=31536000" in response.headers["Cache-Control"]

@@ -7,7 +7,13 @@ from sqlalchemy import select
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import BankAccount, Group, Invitation, Membership, Role
-from tests.factories import GroupFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
+)
 
 PROFILE = {
     "name": "Kelompok Lele Sejahtera",
@@ -214,3 +220,18 @@ def test_public_group_page_and_directory(client):
     assert client.get(f"/k/{group.slug}").status_code == 200
     assert "Kelompok Rajut Lapas" in client.get("/kelompok").get_data(as_text=True)
     assert client.get("/k/tidak-ada").status_code == 404
+
+
+def test_renamed_group_is_found_by_its_new_name(client, login_as):
+    from shop.catalogue.services import refresh_derived
+
+    membership = MembershipFactory()
+    product = ProductFactory(group=membership.group, name="Kerupuk Udang")
+    VariantFactory(product=product)
+    refresh_derived(product)
+    login_as(membership.user)
+    client.post(
+        f"/kelola/{membership.group.slug}/profil", data={**PROFILE, "name": "Mawar Berduri"}
+    )
+    client.post("/keluar")
+    assert "Kerupuk Udang" in client.get("/katalog?q=mawar").get_data(as_text=True)
