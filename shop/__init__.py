@@ -11,8 +11,19 @@ from shop import config
 from shop.config import ROOT
 
 
+class Etalase(Flask):
+    def send_static_file(self, filename: str):
+        """Static files are small: read them whole, so Flask-Compress can
+        compress them (it does not close the file of a streamed response)."""
+        response = super().send_static_file(filename)
+        if response.direct_passthrough:
+            response.direct_passthrough = False
+            response.make_sequence()
+        return response
+
+
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(
+    app = Etalase(
         __name__,
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
