@@ -87,7 +87,9 @@ def _buyer_finds_it(page: Page, base: str, product: str) -> None:
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_member_publishes_and_buyer_finds_it(browser, browser_context_args, live_server, javascript):
+def test_member_publishes_and_buyer_finds_it(
+    browser, browser_context_args, live_server, javascript
+):
     n = next(_numbers)
     context = browser.new_context(**browser_context_args, java_script_enabled=javascript)
     page = context.new_page()
