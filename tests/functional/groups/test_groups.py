@@ -146,8 +146,9 @@ def test_bank_accounts_add_and_remove(client, login_as):
         data={"bank_name": "BRI", "account_number": "abc", "account_holder": "Siti"},
     )
     assert "Gunakan angka saja" in bad.get_data(as_text=True)
-    client.post(f"/kelola/{slug}/rekening/{account.id}/hapus")
-    assert db.session.get(BankAccount, account.id) is None
+    account_id = account.id
+    client.post(f"/kelola/{slug}/rekening/{account_id}/hapus")
+    assert db.session.scalar(select(BankAccount).filter_by(id=account_id)) is None
 
 
 def test_cannot_remove_another_groups_bank_account(client, login_as):
@@ -208,8 +209,9 @@ def test_ketua_removes_member_but_not_the_last_ketua(client, login_as):
     member = MembershipFactory(group=leader.group, role=Role.MEMBER)
     login_as(leader.user)
     slug = leader.group.slug
-    client.post(f"/kelola/{slug}/anggota/{member.id}/hapus")
-    assert db.session.get(Membership, member.id) is None
+    member_id = member.id
+    client.post(f"/kelola/{slug}/anggota/{member_id}/hapus")
+    assert db.session.scalar(select(Membership).filter_by(id=member_id)) is None
     response = client.post(f"/kelola/{slug}/anggota/{leader.id}/hapus", follow_redirects=True)
     assert "setidaknya satu ketua" in response.get_data(as_text=True)
     assert db.session.get(Membership, leader.id) is not None
