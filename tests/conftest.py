@@ -52,7 +52,7 @@ def make_test_app(tmp_path_factory, name: str, **overrides):
         "PUBLIC_URL": "http://etalase.test",
         **overrides,
     }
-    _reset_database(url)
+    _reset_database(config["SQLALCHEMY_DATABASE_URI"])
     app = create_app(config)
     app.test_client_class = EtalaseTestClient
     with app.app_context():
