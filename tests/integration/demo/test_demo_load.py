@@ -1,0 +1,152 @@
+"""`flask demo load`: the demo data goes through the real services, once.
+
+The load runs through the CLI inside the test's rolled-back transaction (the
+command's commit only releases a savepoint there), so nothing stays behind.
+Loading takes a few seconds, so one test loads and checks everything that needs
+the data; the pictures are checked on their own.
+"""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from shop.accounts.models import User
+from shop.accounts.services import authenticate
+from shop.catalogue.models import Category, Product, ProductStatus
+from shop.catalogue.queries import CatalogueFilters, catalogue_page
+from shop.demo import pictures
+from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE
+from shop.extensions import db
+from shop.groups.models import Group, Membership
+from shop.media.models import Image as StoredImage
+
+FOOD = {Category.SNACKS, Category.FOOD, Category.DRINKS, Category.SPICES, Category.CAKES}
+
+
+def _counts() -> dict[str, int]:
+    models = {"users": User, "groups": Group, "products": Product, "images": StoredImage}
+    return {
+        name: db.session.scalar(select(func.count()).select_from(model))
+        for name, model in models.items()
+    }
+
+
+def _found(query: str) -> list[str]:
+    products, _total, _sort = catalogue_page(CatalogueFilters(q=query), 1, 50)
+    return [product.name for product in products]
+
+
+DEMO_GROUP_NAMES = [group.profile.name for group in GROUPS]
+
+
+def _check_groups() -> None:
+    groups = db.session.scalars(select(Group).where(Group.name.in_(DEMO_GROUP_NAMES))).all()
+    assert len(groups) == len(GROUPS)
+    assert len({group.province_code for group in groups}) >= 5
+    assert all(group.logo is not None and group.cover is not None for group in groups)
+    assert all(group.bank_accounts for group in groups)
+    twice = db.session.execute(
+        select(Membership.user_id)
+        .join(Membership.user)
+        .where(User.phone.in_([person.phone for person in PEOPLE]))
+        .group_by(Membership.user_id)
+        .having(func.count() > 1)
+    ).all()
+    assert len(twice) == 1
+
+
+def _check_products() -> None:
+    products = db.session.scalars(
+        select(Product)
+        .join(Product.group)
+        .where(Group.name.in_(DEMO_GROUP_NAMES))
+        .options(selectinload(Product.variants), selectinload(Product.photos))
+    ).all()
+    assert 25 <= len(products) <= 40
+    statuses = [product.status for product in products]
+    assert statuses.count(ProductStatus.DRAFT) == 1
+    assert statuses.count(ProductStatus.ARCHIVED) == 1
+    assert sum(product.catalogue_only for product in products) == 1
+    for product in products:
+        if product.status is ProductStatus.PUBLISHED:
+            assert product.photos and product.variants, product.name
+            assert all(photo.alt_text for photo in product.photos)
+            assert product.published_at is not None
+        assert product.price_min == min(variant.price for variant in product.variants)
+        assert product.search_text
+        if product.category in FOOD:
+            assert product.packaging_type and product.net_content and product.net_unit
+            assert product.ingredients and product.storage_instructions, product.name
+            if product.pirt_number or product.bpom_number:
+                assert product.shelf_life_days and product.halal_number, product.name
+    made_to_order = [v for p in products for v in p.variants if v.stock is None]
+    assert made_to_order and all(v.lead_time_days is not None for v in made_to_order)
+    assert any(v.min_order_qty > 1 for p in products for v in p.variants)
+
+
+def test_demo_load_creates_realistic_data_once(app, client):
+    runner = app.test_cli_runner()
+    before = _counts()
+
+    result = runner.invoke(args=["demo", "load", "--once"])
+
+    assert result.exit_code == 0, result.output
+    assert "Loaded 7 groups" in result.output
+    assert "0812-0000-0001" in result.output and DEMO_PASSWORD in result.output
+    loaded = _counts()
+    assert loaded["users"] - before["users"] == len(PEOPLE)
+    assert loaded["groups"] - before["groups"] == len(GROUPS)
+    _check_groups()
+    _check_products()
+
+    with app.test_request_context():
+        assert "Abon Ikan Lele" in _found("abon lele")
+        assert "Kerupuk Lele" in _found("krupuk lele")
+        assert "Keripik Pisang Manis" in _found("kripik pisang")
+        assert "Tas Rajut Selempang" in _found("tas rajut")
+        assert "Nugget Lele Beku" not in _found("nugget lele")
+        assert authenticate(("phone", PEOPLE[0].phone), DEMO_PASSWORD).name == PEOPLE[0].name
+
+    again = runner.invoke(args=["demo", "load", "--once"])
+
+    assert again.exit_code == 0, again.output
+    assert "already loaded" in again.output and "0812-0000-0001" in again.output
+    assert _counts() == loaded
+
+    refused = runner.invoke(args=["demo", "load"])
+
+    assert refused.exit_code == 1
+    assert "already loaded" in refused.output
+    assert _counts() == loaded
+
+    response = client.post("/masuk", data={"login": "0812-0000-0008", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_product_photos_are_jpegs_of_the_right_size_and_reproducible():
+    shots = [
+        pictures.Shot("Abon Ikan Lele", "Kelompok Mina Sejahtera", "standing-pouch", "makanan"),
+        pictures.Shot("Kerupuk Lele", "Kelompok Mina Sejahtera", "plastik", "makanan-ringan"),
+        pictures.Shot("Tas Rajut Selempang", "Karya Mandiri", "plastik", "rajutan"),
+        pictures.Shot("Tas Anyaman Purun", "Purun Banua", "anyaman", "kerajinan"),
+        pictures.Shot("Nastar Nanas", "Karya Mandiri", "toples", "kue", "Netto 250 g", view=1),
+    ]
+    for shot in shots:
+        data = pictures.product_photo(shot)
+        with Image.open(io.BytesIO(data)) as image:
+            assert (image.format, image.size, image.mode) == ("JPEG", (1200, 1200), "RGB")
+        assert pictures.product_photo(shot) == data
+    assert pictures.product_photo(shots[0]) != pictures.product_photo(shots[1])
+
+
+def test_logo_and_cover_sizes():
+    with Image.open(io.BytesIO(pictures.group_logo("Kelompok Mina Sejahtera"))) as logo:
+        assert (logo.format, logo.size) == ("JPEG", pictures.LOGO_SIZE)
+    with Image.open(io.BytesIO(pictures.group_cover("Dapur Sasak", "JPS TKM · Mataram"))) as cover:
+        assert (cover.format, cover.size) == ("JPEG", (1600, 600))
+    assert pictures.initials("Kelompok Mina Sejahtera") == "MS"
+    assert pictures.initials("UPPKA Sekar Melati") == "SM"
