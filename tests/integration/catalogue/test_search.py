@@ -17,7 +17,6 @@ from shop.catalogue.models import Category, Product
 from shop.extensions import db
 from tests.factories import GroupFactory, ProductFactory, VariantFactory
 
-
 STEMMER_DATABASE_URL = os.environ.get(
     "STEMMER_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
