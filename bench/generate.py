@@ -196,9 +196,8 @@ def generate(n_groups: int, n_products: int, seed: int = 7) -> None:
             db.session.commit()
         search.reindex_all()
         db.session.commit()
-        print(
-            f"generated {n_groups} groups and {n_products} products in {time.perf_counter() - started:.1f}s"
-        )
+        elapsed = time.perf_counter() - started
+        print(f"generated {n_groups} groups and {n_products} products in {elapsed:.1f}s")
 
 
 def main() -> None:
