@@ -26,7 +26,8 @@ class UserFactory(Base):
         model = User
 
     name = factory.Sequence(lambda n: f"Anggota {n}")
-    phone = factory.Sequence(lambda n: f"+62812{n:08d}")
+    # +62857…: never one of the demo logins (+62812000000…).
+    phone = factory.Sequence(lambda n: f"+62857{n:08d}")
     email = None
     password_hash = factory.LazyFunction(lambda: _hashed(PASSWORD))
 

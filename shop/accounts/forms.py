@@ -4,10 +4,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from shop.accounts.services import PASSWORD_MIN
 from shop.i18n.forms import BaseForm
 from shop.i18n.phone import looks_like_phone, normalise
-
-PASSWORD_MIN = 8
 
 
 def normalise_login(raw: str) -> tuple[str, str] | None:

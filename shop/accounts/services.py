@@ -10,6 +10,8 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 
+PASSWORD_MIN = 8
+
 # A valid hash to check against when nobody has that login, so a wrong login
 # and a wrong password take the same time.
 _DUMMY = User(password_hash="", name="")
@@ -25,6 +27,8 @@ def register_user(name: str, login: tuple[str, str], password: str) -> User:
     """Create an account. Phone and email are unique: a taken one is refused
     without saying whose it is."""
     kind, value = login
+    if len(password) < PASSWORD_MIN:
+        raise DomainError(_l("Use at least 8 characters for the password."), field="password")
     if find_by_login(kind, value) is not None:
         message = (
             _l("This number already has an account. Log in instead.")
@@ -55,6 +59,8 @@ def change_password(user: User, current: str, new: str) -> None:
     """Changing the password ends the person's other sessions."""
     if not user.check_password(current):
         raise DomainError(_l("The current password is wrong."), field="current")
+    if len(new) < PASSWORD_MIN:
+        raise DomainError(_l("Use at least 8 characters for the password."), field="password")
     user.set_password(new)
     user.session_version += 1
     db.session.flush()

@@ -32,7 +32,7 @@ class GroupForm(RegionMixin, BaseForm):
     )
     founded_year = WholeNumberField(
         _l("Founding year"),
-        validators=[Optional(), NumberRange(min=1945, max=date.today().year)],
+        validators=[Optional(), NumberRange(min=1900, max=date.today().year)],
     )
     member_count = WholeNumberField(
         _l("Number of members"), validators=[Optional(), NumberRange(min=1, max=1000)]

@@ -17,6 +17,7 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import BankAccount, Group, Invitation, Membership, Programme, Role
+from shop.i18n.phone import normalise as normalise_phone
 from shop.media.services import store_image
 from shop.regions.models import District, Regency
 
@@ -70,7 +71,21 @@ def _apply_profile(group: Group, profile: GroupProfile) -> None:
     group.story = clean_multiline(profile.story, 3000)
     group.founded_year = profile.founded_year
     group.member_count = profile.member_count
-    group.whatsapp = profile.whatsapp or None
+    if profile.whatsapp:
+        whatsapp = normalise_phone(profile.whatsapp, mobile_only=True)
+        if whatsapp is None:
+            raise DomainError(
+                _l("Enter a valid mobile/WhatsApp number, e.g. 0812-3456-7890."), field="whatsapp"
+            )
+        group.whatsapp = whatsapp
+    else:
+        group.whatsapp = None
+    if profile.founded_year is not None and not 1900 <= profile.founded_year <= utcnow().year:
+        raise DomainError(
+            _l("Give a founding year between 1900 and this year."), field="founded_year"
+        )
+    if profile.member_count is not None and not 1 <= profile.member_count <= 1000:
+        raise DomainError(_l("Give a number of members between 1 and 1000."), field="member_count")
     group.pickup_address = clean_multiline(profile.pickup_address, 500)
     for flag in (
         "accepts_transfer",

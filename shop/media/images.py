@@ -183,11 +183,15 @@ def _normalised(im: Image.Image) -> Image.Image:
 def _resized(im: Image.Image, widths: list[int]) -> list[Image.Image]:
     """Variants at each configured width not wider than the photo, largest first.
 
-    A photo narrower than the smallest width is kept at its own width, so there
-    is always one variant. Each smaller variant is made from the next larger one
-    (halving steps look the same with LANCZOS and cost far less).
+    A photo between two configured widths also keeps its own width (a 1200 px
+    photo is served at 1200, not cut down to 640), and one narrower than the
+    smallest width is kept as it is, so there is always one variant. Each
+    smaller variant is made from the next larger one (halving steps look the
+    same with LANCZOS and cost far less).
     """
-    fitting = [w for w in widths if w <= im.width] or [im.width]
+    fitting = [w for w in widths if w <= im.width]
+    if im.width < max(widths) and im.width not in fitting:
+        fitting.append(im.width)
     variants: list[Image.Image] = []
     source = im
     for width in sorted(fitting, reverse=True):

@@ -15,7 +15,7 @@ from shop.media.services import store_image
 MACRO = '{% from "_macros/images.html" import picture %}'
 
 
-def photo(size=(800, 600)) -> bytes:
+def photo(size=(640, 480)) -> bytes:
     buf = io.BytesIO()
     PILImage.new("RGB", size, (200, 120, 40)).save(buf, "JPEG", quality=85)
     return buf.getvalue()

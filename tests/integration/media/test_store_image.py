@@ -20,7 +20,7 @@ from shop.media.storage import LocalStorage
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "images"
 
 
-def photo(color=(200, 120, 40), size=(800, 600)) -> bytes:
+def photo(color=(200, 120, 40), size=(640, 480)) -> bytes:
     im = PILImage.new("RGB", size, color)
     im.paste((20, 20, 20), (0, 0, size[0] // 4, size[1] // 4))
     buf = io.BytesIO()

@@ -22,7 +22,7 @@ DAY = timedelta(hours=24)
 
 def photo(color) -> bytes:
     buf = io.BytesIO()
-    PILImage.new("RGB", (400, 300), color).save(buf, "JPEG", quality=85)
+    PILImage.new("RGB", (320, 240), color).save(buf, "JPEG", quality=85)
     return buf.getvalue()
 
 

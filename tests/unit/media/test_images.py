@@ -148,11 +148,11 @@ def test_tiny_webp_is_kept_at_its_own_width():
     assert decoded(result.variants[16]).size == (16, 12)
 
 
-def test_variants_at_each_configured_width_up_to_the_photo_width():
+def test_variants_at_each_configured_width_up_to_the_photo_width_and_its_own():
     result = process(jpeg((700, 350)))
 
-    assert sorted(result.variants) == [320, 640]
-    assert (result.width, result.height) == (640, 320)
+    assert sorted(result.variants) == [320, 640, 700]
+    assert (result.width, result.height) == (700, 350)
     assert decoded(result.variants[320]).size == (320, 160)
 
 
