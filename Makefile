@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 $(MO): $(PO) $(STAMP)
-	$(VENV)/bin/pybabel compile -q -d shop/i18n/translations
+	$(VENV)/bin/pybabel compile -d shop/i18n/translations
 
 translations: $(MO)
 
