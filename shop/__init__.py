@@ -45,7 +45,6 @@ def register_extensions(app: Flask) -> None:
 
     import shop.models  # noqa: F401  (every table in the metadata)
     from shop import db_events
-    from shop.core.cache import install_invalidation_hook
     from shop.extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
     from shop.i18n.locale import select_locale
     from shop.security import init_security
@@ -53,7 +52,6 @@ def register_extensions(app: Flask) -> None:
     pillow_heif.register_heif_opener()
     db.init_app(app)
     db_events.install()
-    install_invalidation_hook()
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -81,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_templating(app: Flask) -> None:
+    from shop.core import cache as page_cache
     from shop.core import templating
     from shop.i18n import formatting
     from shop.media import templating as media_templating
@@ -88,6 +87,7 @@ def register_templating(app: Flask) -> None:
     formatting.register(app)
     templating.register(app)
     media_templating.register(app)
+    page_cache.install(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,80 +1,137 @@
 """Whole-page cache for anonymous visitors of public pages.
 
 A page is served from the cache only when it is the same for everyone who
-asks in that language: the visitor is not logged in, carries no session (no
-cart, no flash message), and the page rendered no CSRF token. The key holds
-the language and a generation number that every catalogue or group write
-bumps (`invalidate_public_pages`), so a change shows at once where the cache
-is shared (Redis); with a per-process cache (several workers without Redis) a
-page is at most PAGE_CACHE_SECONDS old.
+asks in that language: the request carries no session or remember-me cookie
+(so no login, no cart, no flash message) and the page rendered no CSRF token.
+
+Views opt in with `@public_page`. On the way out, `mark_storable` tags such a
+response; `PageCacheMiddleware`, outside Flask, stores tagged responses whole
+(status, headers, body) and answers later requests for the same page without
+entering Flask at all, which keeps a cached page close to a bare "hello world".
+
+The key holds the language, the compression the browser accepts, the URL and
+a generation number that every catalogue or group write bumps once its
+transaction commits (`mark_public_change`), so a change shows at once where
+the cache is shared (Redis); with a per-process cache (several workers without
+Redis) a page is at most PAGE_CACHE_SECONDS old.
 """
 
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, g, make_response, request, session
-from flask_babel import get_locale
-from flask_login import current_user
+from flask import Flask, current_app, g, request, session
+from werkzeug.http import parse_cookie
 
 from shop.extensions import cache
 
 GENERATION_KEY = "page-generation"
-
-
-def _generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = 1
-        cache.set(GENERATION_KEY, value, timeout=0)
-    return int(value)
-
-
-def invalidate_public_pages() -> None:
-    """Called after a write that changes what public pages show."""
-    try:
-        cache.cache.inc(GENERATION_KEY)
-    except Exception:  # a cache outage must never fail the write that changed data
-        current_app.logger.exception("page cache invalidation failed")
-
-
-def _cacheable_request() -> bool:
-    if request.method not in ("GET", "HEAD") or current_app.config.get("TESTING_NO_PAGE_CACHE"):
-        return False
-    if session or current_user.is_authenticated:
-        return False
-    return True
+STORE_HEADER = "X-Etalase-Page-Cache"
 
 
 def public_page(view):
+    """Let the page cache keep this view's response for anonymous visitors."""
+
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if not _cacheable_request():
-            return view(*args, **kwargs)
-        key = f"page:{get_locale()}:{_generation()}:{request.full_path}"
-        hit = cache.get(key)
-        if hit is not None:
-            body, mimetype = hit
-            response = current_app.response_class(body, mimetype=mimetype)
-        else:
-            response = make_response(view(*args, **kwargs))
-            if (
-                response.status_code == 200
-                and not session.modified
-                and not session
-                and "csrf_token" not in g
-                and not response.direct_passthrough
-            ):
-                cache.set(
-                    key,
-                    (response.get_data(), response.mimetype),
-                    timeout=current_app.config["PAGE_CACHE_SECONDS"],
-                )
-        response.vary.add("Cookie")
-        response.cache_control.no_cache = None
-        return response
+        g.public_page = True
+        return view(*args, **kwargs)
 
     return wrapper
+
+
+def mark_storable(response):
+    """after_request: tag a public page that is the same for every visitor."""
+    if (
+        g.get("public_page")
+        and request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not session
+        and not session.modified
+        and "csrf_token" not in g
+        and not response.direct_passthrough
+        and "Set-Cookie" not in response.headers
+        and not current_app.config.get("TESTING_NO_PAGE_CACHE")
+    ):
+        response.headers[STORE_HEADER] = "store"
+    if g.get("public_page"):
+        response.vary.add("Cookie")
+    return response
+
+
+def _encoding(environ) -> str:
+    accepted = environ.get("HTTP_ACCEPT_ENCODING", "")
+    return "br" if "br" in accepted else "gzip" if "gzip" in accepted else "identity"
+
+
+class PageCacheMiddleware:
+    def __init__(self, app: Flask):
+        self.app = app
+        self.wsgi_app = app.wsgi_app
+        self.backend = app.extensions["cache"][cache]
+        self.timeout = app.config["PAGE_CACHE_SECONDS"]
+        self.languages = app.config["LANGUAGES"]
+        self.default_language = app.config["BABEL_DEFAULT_LOCALE"]
+        self.private_cookies = {
+            app.config.get("SESSION_COOKIE_NAME", "session"),
+            app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        }
+
+    def _key(self, environ, cookies) -> str:
+        from shop.i18n.locale import COOKIE
+
+        language = cookies.get(COOKIE, "")
+        if language not in self.languages:
+            language = self.default_language
+        generation = self.backend.get(GENERATION_KEY) or 0
+        path = environ.get("PATH_INFO", "")
+        query = environ.get("QUERY_STRING", "")
+        return f"page:{language}:{_encoding(environ)}:{generation}:{path}?{query}"
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return self.wsgi_app(environ, start_response)
+        cookies = parse_cookie(environ)
+        if self.private_cookies & set(cookies):
+            return self.wsgi_app(environ, start_response)
+        key = self._key(environ, cookies)
+        hit = self.backend.get(key)
+        if hit is not None:
+            status, headers, body = hit
+            start_response(status, headers)
+            return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+        captured: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            kept = [(k, v) for k, v in headers if k != STORE_HEADER]
+            return start_response(status, kept, exc_info)
+
+        body_iter = self.wsgi_app(environ, capture)
+        headers = captured.get("headers", [])
+        if (STORE_HEADER, "store") not in headers or environ["REQUEST_METHOD"] != "GET":
+            return body_iter
+        try:
+            body = b"".join(body_iter)
+        finally:
+            close = getattr(body_iter, "close", None)
+            if close is not None:
+                close()
+        kept = [(k, v) for k, v in headers if k != STORE_HEADER]
+        self.backend.set(key, (captured["status"], kept, body), timeout=self.timeout)
+        return [body]
+
+
+def invalidate_public_pages() -> None:
+    """Start a new generation: every cached page key changes."""
+    try:
+        backend = current_app.extensions["cache"][cache]
+        if backend.get(GENERATION_KEY) is None:
+            backend.set(GENERATION_KEY, 1, timeout=0)
+        backend.inc(GENERATION_KEY)
+    except Exception:  # a cache outage must never fail the write that changed data
+        current_app.logger.exception("page cache invalidation failed")
 
 
 def mark_public_change() -> None:
@@ -85,13 +142,15 @@ def mark_public_change() -> None:
     db.session.info["public_changed"] = True
 
 
-def install_invalidation_hook() -> None:
+def install(app: Flask) -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    if getattr(install_invalidation_hook, "done", False):
+    app.after_request(mark_storable)
+    app.wsgi_app = PageCacheMiddleware(app)
+    if getattr(install, "hooks_done", False):
         return
-    install_invalidation_hook.done = True
+    install.hooks_done = True
 
     @event.listens_for(Session, "after_commit")
     def _after_commit(session):

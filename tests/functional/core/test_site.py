@@ -108,3 +108,30 @@ def test_static_files_are_cacheable_by_everyone(client):
     assert response.status_code == 200
     assert "Cookie" not in response.headers.get("Vary", "")
     assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_cached_page_is_served_without_queries_and_per_language(app, count_queries):
+    product = ProductFactory(name="Abon Cache")
+    VariantFactory(product=product)
+    refresh_derived(product)
+    buyer = app.test_client()
+    first = buyer.get("/katalog")
+    with count_queries() as q:
+        again = buyer.get("/katalog")
+    assert q.count == 0
+    assert again.get_data() == first.get_data()
+    assert "X-Etalase-Page-Cache" not in again.headers
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    english = app.test_client()
+    english.set_cookie("lang", "en")
+    assert "Catalogue" in english.get("/katalog").get_data(as_text=True)
+    assert "Katalog<" in buyer.get("/katalog").get_data(as_text=True)
+
+
+def test_visitor_with_a_session_never_gets_or_fills_the_cache(app, client, count_queries):
+    GroupFactory()
+    client.get("/masuk")  # now carries a session (CSRF token)
+    client.get("/")
+    with count_queries() as q:
+        client.get("/")
+    assert q.count > 0
