@@ -40,7 +40,13 @@ class VariantForm(Form):
         description=_l("e.g. 100 g, 250 g, size M, red"),
     )
     price = WholeNumberField(
-        _l("Price (Rp)"), validators=[Optional(), NumberRange(min=0, max=1_000_000_000)]
+        _l("Price (Rp)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0, max=1_000_000_000, message=_l("Give a price from Rp0 to Rp1.000.000.000.")
+            ),
+        ],
     )
     stock_mode = RadioField(
         _l("Stock"),
@@ -151,9 +157,13 @@ class ProductForm(BaseForm):
         self.packaging_type.choices = _choices(PackagingType, _l("Not stated"))
         self.net_unit.choices = _choices(NetUnit, _l("Unit"))
 
-    def validate_net_unit(self, field):
-        if self.net_content.data and not field.data:
-            raise ValidationError(_l("Choose the unit of the net content."))
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        # Not an inline validator: Optional() on an empty unit would skip it.
+        if self.net_content.data and not self.net_unit.data:
+            self.net_unit.errors = [*self.net_unit.errors, _l("Choose the unit of the net content.")]
+            ok = False
+        return ok
 
     def validate_variants(self, field):
         rows = [row.form for row in field if not row.form.is_blank and not row.form.remove.data]

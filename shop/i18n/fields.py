@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField
+from wtforms.validators import StopValidation
 
 from shop.i18n.phone import normalise
 
@@ -34,7 +35,15 @@ class PhoneField(StringField):
 
 
 class WholeNumberField(IntegerField):
-    """An integer that accepts "25.000" or "25,000" or "Rp 25.000" as typed on a phone."""
+    """An integer that accepts "25.000" or "25,000" or "Rp 25.000" as typed on a phone.
+
+    Text that is no number gets one message, not a second one from the range
+    check and a third from the form's own rule.
+    """
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
 
     def process_formdata(self, valuelist):
         if valuelist:
