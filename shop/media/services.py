@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import Column, delete, event, exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
 
@@ -77,8 +78,16 @@ def store_image(upload: FileStorage | bytes, *, field: str | None = None) -> Ima
         height=processed.height,
         widths=",".join(str(w) for w in sorted(processed.variants)),
     )
-    db.session.add(image)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(image)
+    except IntegrityError:
+        # Someone committed the same photo a moment ago: use theirs, whose
+        # files are already being written.
+        existing = db.session.scalar(select(Image).where(Image.key == processed.key))
+        if existing is None:
+            raise
+        return existing
 
     storage = get_storage()
     session = db.session()

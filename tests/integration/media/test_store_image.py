@@ -167,3 +167,21 @@ def test_files_of_a_released_savepoint_go_when_the_outer_transaction_rolls_back(
     db.session.rollback()
 
     assert files(media) == []
+
+
+def test_the_same_new_photo_stored_by_someone_else_meanwhile_is_reused(media, monkeypatch):
+    """Two people upload the same new photo at once: the second insert meets
+    the unique key and takes the row the first one committed, not a 500."""
+    first = store_image(upload(photo()))
+    real_scalar = db.session.scalar
+    calls = {"n": 0}
+
+    def scalar_missing_once(*args, **kwargs):
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real_scalar(*args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", scalar_missing_once)
+    second = store_image(upload(photo()))
+
+    assert second.id == first.id
+    assert db.session.scalar(select(func.count()).select_from(Image)) == 1
