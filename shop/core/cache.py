@@ -110,7 +110,8 @@ class PageCacheMiddleware:
 
         body_iter = self.wsgi_app(environ, capture)
         headers = captured.get("headers", [])
-        if (STORE_HEADER, "store") not in headers or environ["REQUEST_METHOD"] != "GET":
+        storable = (STORE_HEADER, "store") in headers and environ["REQUEST_METHOD"] == "GET"
+        if not storable or any(name.lower() == "set-cookie" for name, _ in headers):
             return body_iter
         try:
             body = b"".join(body_iter)
