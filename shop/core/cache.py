@@ -84,9 +84,10 @@ class PageCacheMiddleware:
         if language not in self.languages:
             language = self.default_language
         generation = self.backend.get(GENERATION_KEY) or 0
+        host = environ.get("HTTP_HOST", "")
         path = environ.get("PATH_INFO", "")
         query = environ.get("QUERY_STRING", "")
-        return f"page:{language}:{_encoding(environ)}:{generation}:{path}?{query}"
+        return f"page:{language}:{_encoding(environ)}:{generation}:{host}{path}?{query}"
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
