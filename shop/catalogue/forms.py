@@ -161,7 +161,10 @@ class ProductForm(BaseForm):
         ok = super().validate(extra_validators)
         # Not an inline validator: Optional() on an empty unit would skip it.
         if self.net_content.data and not self.net_unit.data:
-            self.net_unit.errors = [*self.net_unit.errors, _l("Choose the unit of the net content.")]
+            self.net_unit.errors = [
+                *self.net_unit.errors,
+                _l("Choose the unit of the net content."),
+            ]
             ok = False
         return ok
 
