@@ -62,9 +62,7 @@ def edit_product(slug: str, product_id: int):
         )
     if form.validate_on_submit():
         try:
-            services.update_product(product, form.to_data(), form.to_variants())
-            for upload in form.to_photos():
-                services.add_photo(product, upload)
+            services.update_product(product, form.to_data(), form.to_variants(), form.to_photos())
         except DomainError as error:
             db.session.rollback()
             apply_to_form(form, error)

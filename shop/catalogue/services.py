@@ -189,9 +189,16 @@ def create_product(
     return product
 
 
-def update_product(product: Product, data: ProductData, variants: list[VariantData]) -> Product:
+def update_product(
+    product: Product,
+    data: ProductData,
+    variants: list[VariantData],
+    photos: list[PhotoUpload] = (),
+) -> Product:
     _apply_data(product, data)
     _apply_variants(product, variants)
+    for upload in photos:
+        add_photo(product, upload)
     refresh_derived(product)
     if product.status is ProductStatus.PUBLISHED:
         mark_public_change()
