@@ -20,6 +20,22 @@
     });
   });
 
+  // A form came back with errors: move to the summary so it is read out and
+  // seen first; its links put the cursor in the field (label in view too).
+  var summary = document.querySelector(".form-errors");
+  if (summary && !window.location.hash) { summary.focus(); }
+  if (summary) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      event.preventDefault();
+      var box = target.closest(".field, fieldset") || target;
+      box.scrollIntoView();
+      target.focus({ preventScroll: true });
+    });
+  }
+
   // Read-only link boxes: one tap selects the whole link for copying.
   document.querySelectorAll("input[readonly]").forEach(function (input) {
     input.addEventListener("focus", function () { input.select(); });
