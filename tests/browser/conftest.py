@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
+from shop.extensions import db
 from tests.conftest import make_test_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -52,6 +53,8 @@ def live_server(tmp_path_factory):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(5)
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
