@@ -21,7 +21,7 @@ translations: $(MO)
 
 # Re-extract the source strings and merge them into the catalogues.
 extract: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -o shop/i18n/messages.pot .
+	$(VENV)/bin/pybabel extract --ignore-dirs='.*' -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -o shop/i18n/messages.pot .
 	$(VENV)/bin/pybabel update -i shop/i18n/messages.pot -d shop/i18n/translations --no-fuzzy-matching
 
 run: $(STAMP) $(MO)

@@ -44,7 +44,7 @@ class VariantForm(Form):
         validators=[
             Optional(),
             NumberRange(
-                min=0, max=1_000_000_000, message=_l("Give a price from Rp0 to Rp1.000.000.000.")
+                min=0, max=1_000_000_000, message=_l("Give a price from Rp0 to Rp1 billion.")
             ),
         ],
     )

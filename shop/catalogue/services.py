@@ -93,7 +93,7 @@ def _apply_data(product: Product, data: ProductData) -> None:
     for name in ("net_content", "length_cm", "width_cm", "height_cm", "shelf_life_days"):
         value = getattr(data, name)
         if value is not None and value < 0:
-            raise DomainError(_l("Use a positive number."), field=name)
+            raise DomainError(_l("The number cannot be negative."), field=name)
         setattr(product, name, value)
     product.storage_instructions = clean_multiline(data.storage_instructions, 500)
     product.ingredients = clean_multiline(data.ingredients, 1000)
@@ -122,7 +122,7 @@ def _apply_variants(product: Product, rows: list[VariantData]) -> None:
         if row.stock is not None and row.stock < 0:
             raise DomainError(_l("Stock cannot be negative."), field="variants")
         if row.min_order_qty < 1:
-            raise DomainError(_l("The minimum order is at least 1."), field="variants")
+            raise DomainError(_l("The minimum order must be at least 1."), field="variants")
         if variant is None:
             variant = Variant(product=product)
         variant.label = label

@@ -171,7 +171,7 @@ def revoke_invitation(slug: str, invitation_id: int):
             db.session.rollback()
             abort(404)
         db.session.commit()
-        flash(_("The invitation link no longer works."), "success")
+        flash(_("The invitation link has been withdrawn."), "success")
     return redirect(url_for("groups.members", slug=slug))
 
 
