@@ -3,11 +3,22 @@
 from shop.accounts.models import User
 from shop.catalogue.models import Product, ProductPhoto, Variant
 from shop.groups.models import BankAccount, Group, Invitation, Membership
-from shop.media.models import Image
+from shop.media.models import Document, Image
+from shop.notify.models import OutboxMessage
+from shop.orders.models import Checkout, Order, OrderEvent, OrderLine
+from shop.payments.models import PaymentProof, ProcessedStripeEvent
 from shop.regions.models import District, Province, Regency
 
 __all__ = [
     "BankAccount",
+    "Checkout",
+    "Document",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "OutboxMessage",
+    "PaymentProof",
+    "ProcessedStripeEvent",
     "District",
     "Group",
     "Image",

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
-from shop.db import Base, utcnow
+from shop.db import Base, Rupiah, utcnow
 from shop.media.models import Image
 from shop.regions.models import District, Province, Regency
 
@@ -115,6 +115,8 @@ class Group(Base):
     offers_pickup: Mapped[bool] = mapped_column(default=True)
     offers_local_delivery: Mapped[bool] = mapped_column(default=False)
     offers_courier: Mapped[bool] = mapped_column(default=False)
+    # What the group charges for its own local delivery (0: free).
+    local_delivery_fee: Mapped[Rupiah] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

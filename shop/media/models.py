@@ -32,3 +32,24 @@ class Image(Base):
 
     def path_for(self, width: int) -> str:
         return f"{self.key[:2]}/{self.key}-{width}.webp"
+
+
+class Document(Base):
+    """A verified uploaded file kept as it is (a PDF transfer receipt, a decree).
+
+    Photos become `Image`s; a document is stored once under its content hash
+    (`doc/<key[:2]>/<key>.<ext>`) and served only to people allowed to see it.
+    """
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def path(self) -> str:
+        ext = {"application/pdf": "pdf"}.get(self.content_type, "bin")
+        return f"doc/{self.key[:2]}/{self.key}.{ext}"

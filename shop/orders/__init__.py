@@ -1,0 +1,1 @@
+"""Orders: one per group per checkout, their lines, status timeline and fulfilment."""

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.accounts.models import User
+from shop.db import Base, Rupiah, utcnow
+from shop.groups.models import DeliveryMethod, Group, PaymentMethod, _values
+
+
+class OrderStatus(enum.StrEnum):
+    """Where the goods are. Payment is tracked apart (`PaymentStatus`)."""
+
+    PLACED = "placed"
+    CONFIRMED = "confirmed"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    READY = "ready"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+    @property
+    def label(self):
+        return ORDER_STATUS_LABELS[self]
+
+    @property
+    def is_final(self) -> bool:
+        return self in (OrderStatus.COMPLETED, OrderStatus.CANCELLED, OrderStatus.EXPIRED)
+
+
+ORDER_STATUS_LABELS = {
+    OrderStatus.PLACED: _l("Waiting for the group"),
+    OrderStatus.CONFIRMED: _l("Confirmed"),
+    OrderStatus.PACKED: _l("Packed"),
+    OrderStatus.SHIPPED: _l("Shipped"),
+    OrderStatus.READY: _l("Ready for pickup"),
+    OrderStatus.COMPLETED: _l("Completed"),
+    OrderStatus.CANCELLED: _l("Cancelled"),
+    OrderStatus.EXPIRED: _l("Expired"),
+}
+
+
+class PaymentStatus(enum.StrEnum):
+    UNPAID = "unpaid"
+    PROOF_SENT = "proof-sent"
+    PAID = "paid"
+
+    @property
+    def label(self):
+        return {
+            PaymentStatus.UNPAID: _l("Not paid yet"),
+            PaymentStatus.PROOF_SENT: _l("Transfer proof sent"),
+            PaymentStatus.PAID: _l("Paid"),
+        }[self]
+
+
+def _enum_column(enum_cls, length=20, **kwargs):
+    return mapped_column(
+        Enum(enum_cls, native_enum=False, length=length, values_callable=_values), **kwargs
+    )
+
+
+class Checkout(Base):
+    """One press of "Place order": the one-time form token makes it idempotent.
+
+    `token` came with the checkout form; a second POST with it finds this row
+    (unique) and is sent to the same confirmation page. `key` is the private
+    address of that page.
+    """
+
+    __tablename__ = "checkout"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    buyer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    orders: Mapped[list[Order]] = relationship(back_populates="checkout", order_by="Order.id")
+
+
+class Order(Base):
+    __tablename__ = "order"
+    __table_args__ = (
+        CheckConstraint("subtotal >= 0", name="subtotal"),
+        CheckConstraint("shipping_fee IS NULL OR shipping_fee >= 0", name="shipping_fee"),
+        Index("ix_order_group_inbox", "group_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    tracking_token: Mapped[str] = mapped_column(String(64), unique=True)
+    checkout_id: Mapped[int] = mapped_column(ForeignKey("checkout.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id"))
+    buyer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+
+    buyer_name: Mapped[str] = mapped_column(String(80))
+    buyer_phone: Mapped[str] = mapped_column(String(20), index=True)
+    buyer_email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(Text, default="")
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("province.code"))
+    regency_code: Mapped[str | None] = mapped_column(ForeignKey("regency.code"))
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("district.code"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    locale: Mapped[str] = mapped_column(String(5), default="id")
+
+    delivery_method: Mapped[DeliveryMethod] = _enum_column(DeliveryMethod)
+    payment_method: Mapped[PaymentMethod] = _enum_column(PaymentMethod)
+    status: Mapped[OrderStatus] = _enum_column(OrderStatus, default=OrderStatus.PLACED)
+    payment_status: Mapped[PaymentStatus] = _enum_column(
+        PaymentStatus, default=PaymentStatus.UNPAID
+    )
+
+    subtotal: Mapped[Rupiah]
+    # None until the group confirms a courier fee; 0 when there is none.
+    shipping_fee: Mapped[Rupiah | None]
+    # A few rupiah added to a transfer so the group can tell transfers apart.
+    unique_code: Mapped[int] = mapped_column(default=0)
+
+    courier: Mapped[str] = mapped_column(String(60), default="")
+    tracking_number: Mapped[str] = mapped_column(String(60), default="")
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    paid_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    checkout: Mapped[Checkout] = relationship(back_populates="orders")
+    group: Mapped[Group] = relationship()
+    buyer: Mapped[User | None] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id"
+    )
+
+    @property
+    def total(self) -> int | None:
+        """What the buyer pays; unknown while a courier fee is unconfirmed."""
+        if self.shipping_fee is None:
+            return None
+        return self.subtotal + self.shipping_fee + self.unique_code
+
+    @property
+    def is_paid(self) -> bool:
+        return self.payment_status is PaymentStatus.PAID
+
+
+class OrderLine(Base):
+    """A snapshot: later edits of the product never change a placed order."""
+
+    __tablename__ = "order_line"
+    __table_args__ = (
+        CheckConstraint("quantity >= 1", name="quantity"),
+        CheckConstraint("unit_price >= 0", name="unit_price"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("variant.id", ondelete="SET NULL"), index=True
+    )
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("product.id", ondelete="SET NULL"), index=True
+    )
+    product_name: Mapped[str] = mapped_column(String(120))
+    variant_label: Mapped[str] = mapped_column(String(60))
+    unit_price: Mapped[Rupiah]
+    quantity: Mapped[int]
+    # Whether stock was taken (tracked stock) and so must come back on cancel.
+    stock_taken: Mapped[bool] = mapped_column(default=False)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+class OrderEvent(Base):
+    """The timeline the buyer and the group see."""
+
+    __tablename__ = "order_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    order: Mapped[Order] = relationship(back_populates="events")
