@@ -1,0 +1,105 @@
+"""`flask notify …`: draining and inspecting the outbox."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from shop.extensions import db
+from shop.notify.delivery import deliver_due, requeue_failed
+from shop.notify.models import OutboxMessage, OutboxStatus
+
+notify_cli = AppGroup("notify", help="Email notifications waiting in the outbox.")
+
+BATCH = 100
+
+
+def drain() -> tuple[int, int, int]:
+    """Deliver everything due now, batch after batch; (sent, failed, retried)."""
+    sent = failed = retried = 0
+    while True:
+        result = deliver_due(limit=BATCH)
+        sent, failed, retried = sent + result.sent, failed + result.failed, retried + result.retried
+        if sum(result) < BATCH:
+            return sent, failed, retried
+
+
+@notify_cli.command("deliver")
+@click.option("--loop", is_flag=True, help="Keep polling until stopped (Ctrl-C).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds between polls with --loop.",
+)
+def deliver(loop: bool, interval: float) -> None:
+    """Send the messages that are due; failed sends are retried later."""
+    try:
+        while True:
+            try:
+                sent, failed, retried = drain()
+            except SQLAlchemyError as exc:
+                # A worker outlives a database restart; a single run reports it.
+                if not loop:
+                    raise
+                db.session.rollback()
+                click.echo(f"Database error, trying again in {interval:g} s: {exc}", err=True)
+                time.sleep(interval)
+                continue
+            if not loop or sent or failed or retried:
+                click.echo(f"Sent {sent}, to retry {retried}, failed {failed}.")
+            if not loop:
+                return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
+@notify_cli.command("list")
+@click.option(
+    "--errors",
+    "show",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="How many of the latest errors to show.",
+)
+def list_messages(show: int) -> None:
+    """Counts per status, and the latest messages that failed at least once."""
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    for status in OutboxStatus:
+        click.echo(f"{status.value}: {counts.get(status, 0)}")
+    troubled = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status != OutboxStatus.SENT, OutboxMessage.last_error != "")
+        .order_by(OutboxMessage.id.desc())
+        .limit(show)
+    )
+    for message in troubled:
+        when = (
+            ""
+            if message.status is OutboxStatus.FAILED
+            else f" next {message.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+        )
+        click.echo(
+            f"#{message.id} {message.status.value} {message.kind} to {message.recipient}, "
+            f"{message.attempts} attempts{when}: {message.last_error}"
+        )
+
+
+@notify_cli.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+def retry(ids: tuple[int, ...]) -> None:
+    """Try failed messages again (all of them, or the given ids)."""
+    count = requeue_failed(list(ids))
+    db.session.commit()
+    click.echo(f"{count} failed messages queued again.")

@@ -1,0 +1,146 @@
+"""Notification fixtures: an order with lines, a real SMTP server on 127.0.0.1,
+and a session whose commits are real (for other threads and connections)."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import delete
+
+from shop.extensions import db
+from shop.groups.models import BankAccount, DeliveryMethod, PaymentMethod
+from shop.notify import outbox
+from shop.notify.models import OutboxMessage
+from shop.orders.models import Checkout, Order, OrderLine
+from tests.factories import GroupFactory
+
+
+@pytest.fixture(autouse=True)
+def _links(app, monkeypatch):
+    """Real links once the order pages are registered; a stand-in until then."""
+    if "orders.track" in app.view_functions and "orders.manage_order" in app.view_functions:
+        return
+
+    def stub(endpoint: str, **values: Any) -> str:
+        return f"http://etalase.test/{endpoint}/" + "/".join(str(v) for v in values.values())
+
+    monkeypatch.setattr(outbox, "public_url", stub)
+
+
+@pytest.fixture
+def make_order():
+    def _make(group=None, lines=None, **fields: Any) -> Order:
+        if group is None:
+            group = GroupFactory(
+                name="Kelompok Dapur Ibu — Jambi",
+                pickup_address="Jl. Kapten Pattimura No. 7\nKota Jambi",
+                bank_accounts=[
+                    BankAccount(bank_name="BRI", account_number="0123456789", account_holder="Sri")
+                ],
+            )
+        values: dict[str, Any] = {
+            "number": "ET-" + secrets.token_hex(3).upper(),
+            "tracking_token": secrets.token_urlsafe(16),
+            "buyer_name": "Siti Nur’aini",
+            "buyer_phone": "+6281311112222",
+            "buyer_email": "siti@example.test",
+            "address": "Jl. Sultan Thaha 12, Jambi",
+            "locale": "id",
+            "delivery_method": DeliveryMethod.PICKUP,
+            "payment_method": PaymentMethod.TRANSFER,
+            "subtotal": 50000,
+            "shipping_fee": 0,
+            "unique_code": 123,
+            **fields,
+        }
+        order = Order(
+            checkout=Checkout(token=secrets.token_hex(16), key=secrets.token_hex(16)),
+            group=group,
+            lines=lines
+            or [
+                OrderLine(
+                    product_name="Abon Lele Pedas",
+                    variant_label="100 g",
+                    unit_price=25000,
+                    quantity=2,
+                )
+            ],
+            **values,
+        )
+        db.session.add(order)
+        db.session.flush()
+        return order
+
+    return _make
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RecordingHandler:
+    """Keeps what it accepts; answers `reply` to DATA instead when it is set."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[Any] = []
+        self.reply: str | None = None
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.reply:
+            return self.reply
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return [
+            message_from_bytes(envelope.original_content, policy=policy.default)
+            for envelope in self.envelopes
+        ]
+
+
+@pytest.fixture
+def smtp_server(app, monkeypatch) -> Iterator[RecordingHandler]:
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", str(controller.port))
+    monkeypatch.setitem(app.config, "MAIL_FROM", "Etalase <pesanan@etalase.test>")
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", "5")
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens: connections are refused."""
+    return _free_port()
+
+
+@pytest.fixture
+def committed(app, monkeypatch) -> Iterator[None]:
+    """db.session commits for real, so other threads' connections see the rows.
+
+    The test's usual rolled-back transaction would hide them; the outbox rows
+    made here are deleted afterwards.
+    """
+    monkeypatch.setattr(db, "session", db._make_scoped_session({}))
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        db.session.execute(delete(OutboxMessage))
+        db.session.commit()
+        db.session.remove()
