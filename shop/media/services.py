@@ -1,11 +1,13 @@
-"""Storing uploaded photos and sweeping away the ones nothing uses."""
+"""Storing uploads once per content hash, and sweeping away photos nothing uses."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import Column, delete, event, exists, select
@@ -16,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 from shop.db import utcnow
 from shop.extensions import db
 from shop.media.images import ImageRejected, process_image
-from shop.media.models import Image
+from shop.media.models import Document, Image
 from shop.media.storage import TEMP_PREFIX, Storage, get_storage
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,8 @@ VARIANT_PATH = re.compile(
     r"(?P<prefix>[0-9a-f]{2})/(?P<key>[0-9a-f]{64})-(?P<width>[1-9][0-9]{0,4})\.webp"
 )
 _LEDGER = "shop.media.files"
+# A model stored once per content key.
+Keyed = TypeVar("Keyed", Image, Document)
 
 
 def parse_variant_path(path: str) -> tuple[str, int] | None:
@@ -52,7 +56,7 @@ def store_image(upload: FileStorage | bytes, *, field: str | None = None) -> Ima
       are left alone, since a committed row may be using them.
     """
     config = current_app.config
-    data = _read_at_most(upload, config["UPLOAD_MAX_BYTES"] + 1)
+    data = read_at_most(upload, config["UPLOAD_MAX_BYTES"] + 1)
     try:
         processed = process_image(
             data,
@@ -64,39 +68,63 @@ def store_image(upload: FileStorage | bytes, *, field: str | None = None) -> Ima
         rejected.field = field
         raise
 
-    # FOR KEY SHARE (PostgreSQL): a sweep running now skips this row instead
-    # of deleting it under the caller, who is about to reference it.
+    image, created = stored_once(
+        Image,
+        processed.key,
+        lambda: Image(
+            key=processed.key,
+            width=processed.width,
+            height=processed.height,
+            widths=",".join(str(w) for w in sorted(processed.variants)),
+        ),
+    )
+    if created:
+        for width, blob in sorted(processed.variants.items()):
+            save_new_file(image.path_for(width), blob, "image/webp")
+    return image
+
+
+def stored_once(model: type[Keyed], key: str, build: Callable[[], Keyed]) -> tuple[Keyed, bool]:
+    """The row of `model` with this content `key`, and whether this call added it.
+
+    Shared by every upload stored once per content hash (photos, documents).
+    An existing row is locked FOR KEY SHARE (PostgreSQL): a sweep running now
+    skips it instead of deleting it under the caller, who is about to
+    reference it. A new row is built by `build` and flushed in a savepoint;
+    if someone committed the same key a moment ago, theirs is returned
+    (their files are already being written). The caller writes the files of
+    a new row with save_new_file, after this flush.
+    """
+    column = model.key
     existing = db.session.scalar(
-        select(Image).where(Image.key == processed.key).with_for_update(read=True, key_share=True)
+        select(model).where(column == key).with_for_update(read=True, key_share=True)
     )
     if existing is not None:
-        return existing
-
-    image = Image(
-        key=processed.key,
-        width=processed.width,
-        height=processed.height,
-        widths=",".join(str(w) for w in sorted(processed.variants)),
-    )
+        return existing, False
+    row = build()
     try:
         with db.session.begin_nested():
-            db.session.add(image)
+            db.session.add(row)
     except IntegrityError:
-        # Someone committed the same photo a moment ago: use theirs, whose
-        # files are already being written.
-        existing = db.session.scalar(select(Image).where(Image.key == processed.key))
+        existing = db.session.scalar(select(model).where(column == key))
         if existing is None:
             raise
-        return existing
+        return existing, False
+    return row, True
 
+
+def save_new_file(path: str, data: bytes, content_type: str) -> None:
+    """Write a file for a row flushed in the current transaction.
+
+    A file this call creates is deleted if the transaction (or the savepoint
+    it happened in) does not commit, so a failed request leaves no orphan.
+    A file that was already there is left alone, since a committed row may
+    be using it.
+    """
     storage = get_storage()
     session = db.session()
-    ledger = _ledger(session)
-    for width, blob in sorted(processed.variants.items()):
-        path = image.path_for(width)
-        if storage.save(path, blob, "image/webp"):
-            ledger.created.append((_current_transaction(session), storage, path))
-    return image
+    if storage.save(path, data, content_type):
+        _ledger(session).created.append((_current_transaction(session), storage, path))
 
 
 def image_references() -> list[Column]:
@@ -169,7 +197,9 @@ def sweep_unreferenced(older_than: timedelta) -> tuple[int, int]:
     return len(doomed_rows), stray + len(doomed_paths)
 
 
-def _read_at_most(upload: FileStorage | bytes, limit: int) -> bytes:
+def read_at_most(upload: FileStorage | bytes, limit: int) -> bytes:
+    """The upload's bytes, at most `limit` of them, so an oversized upload is
+    refused without holding all of it in memory."""
     if isinstance(upload, bytes | bytearray | memoryview):
         return bytes(upload[:limit])
     stream = upload.stream

@@ -1,0 +1,132 @@
+"""Bank transfer: the buyer sends a proof of the transfer, the group checks it.
+
+The buyer transfers the order's total (which carries its unique code) to
+one of the group's accounts and uploads the receipt here; the group then
+marks the order paid with shop.orders.services.mark_paid.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+
+from shop.accounts.models import User
+from shop.errors import DomainError
+from shop.extensions import db
+from shop.groups.models import PaymentMethod
+from shop.media.documents import looks_like_pdf, store_document
+from shop.media.images import NOT_A_PHOTO, ImageRejected
+from shop.media.services import read_at_most, store_image
+from shop.orders.models import Order, OrderStatus, PaymentStatus
+from shop.orders.services import add_event
+from shop.payments.models import PaymentProof
+
+MAX_PROOFS = 5
+# Before the group confirms, or while waiting for the money after it did.
+PROOF_STATES = (OrderStatus.PLACED, OrderStatus.CONFIRMED)
+
+NOT_A_TRANSFER = _l("This order is not paid by bank transfer.")
+ALREADY_PAID = _l("This order is already paid.")
+CLOSED = _l("This order is closed and takes no more transfer proofs.")
+FEE_UNKNOWN = _l(
+    "Wait until the group confirms the courier fee: then you will see the amount to transfer."
+)
+EMPTY_FILE = _l("The file is empty. Choose the photo or PDF of your transfer receipt.")
+PHOTO_OR_PDF = _l(
+    "This file is neither a photo nor a PDF we can read. "
+    "Send a photo (JPEG, PNG, WebP or HEIC) or a PDF of the transfer receipt."
+)
+
+
+def too_many_proofs(limit: int):
+    return _l(
+        "This order already has %(count)d transfer proofs. "
+        "If something is wrong, contact the group on WhatsApp.",
+        count=limit,
+    )
+
+
+class ProofRefused(DomainError):
+    """A proof cannot be taken for this order now, or the file is not one."""
+
+
+def record_proof(
+    order: Order,
+    upload: FileStorage | bytes,
+    *,
+    by: User | None = None,
+    field: str | None = "proof",
+) -> PaymentProof:
+    """Keep the buyer's transfer receipt and tell the group to check it.
+
+    Rules, and why:
+    - Only for a transfer order that is placed or confirmed and not paid:
+      afterwards there is nothing left to prove. A courier order waits for
+      its fee, since until then nobody knows the amount to transfer.
+    - The order row is locked (PostgreSQL) and re-read first, so a group
+      marking it paid, or a second upload, at the same moment is seen.
+    - At most MAX_PROOFS per order: a buyer may send a second, better photo,
+      but not fill the group's page.
+    - The file is a photo or a PDF by its content, never its name: `%PDF-`
+      at the start goes to store_document, anything else to the photo
+      pipeline. A rejected file raises a DomainError on `field` and leaves
+      no row and no file; a failed transaction removes the files it wrote.
+    - The order's payment status becomes "proof sent" and its timeline gets
+      a "proof" event; only the group's mark_paid makes it paid.
+    Never commits: the view does.
+    """
+    # Flushed first, so the refresh cannot discard a caller's pending change.
+    db.session.flush()
+    db.session.refresh(order, with_for_update=True)
+    _check_order(order)
+
+    data = read_at_most(upload, current_app.config["UPLOAD_MAX_BYTES"] + 1)
+    if not data:
+        raise ProofRefused(EMPTY_FILE, field=field)
+    proof = PaymentProof(order_id=order.id)
+    if looks_like_pdf(data):
+        proof.document = store_document(data, field=field)
+    else:
+        try:
+            proof.image = store_image(data, field=field)
+        except ImageRejected as rejected:
+            # The photo pipeline says "not a photo"; here a PDF was fine too.
+            if rejected.message is NOT_A_PHOTO:
+                raise ProofRefused(PHOTO_OR_PDF, field=field) from None
+            raise
+    db.session.add(proof)
+
+    order.payment_status = PaymentStatus.PROOF_SENT
+    add_event(order, "proof", by=by)
+    db.session.flush()
+    return proof
+
+
+def proof_count(order: Order) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(PaymentProof).where(PaymentProof.order_id == order.id)
+    )
+
+
+def can_send_proof(order: Order) -> bool:
+    """Whether the buyer's page should offer the upload form now."""
+    try:
+        _check_order(order)
+    except ProofRefused:
+        return False
+    return True
+
+
+def _check_order(order: Order) -> None:
+    if order.payment_method is not PaymentMethod.TRANSFER:
+        raise ProofRefused(NOT_A_TRANSFER)
+    if order.is_paid:
+        raise ProofRefused(ALREADY_PAID)
+    if order.status not in PROOF_STATES:
+        raise ProofRefused(CLOSED)
+    if order.total is None:
+        raise ProofRefused(FEE_UNKNOWN)
+    if proof_count(order) >= MAX_PROOFS:
+        raise ProofRefused(too_many_proofs(MAX_PROOFS))
