@@ -1,0 +1,102 @@
+"""Card payment pages: off to Stripe Checkout, back from it, and Stripe's webhook."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+import stripe
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from shop.errors import DomainError
+from shop.extensions import csrf, db, limiter
+from shop.orders.models import Order
+from shop.payments import card
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("payments", __name__)
+
+
+def get_card_order_or_404(number: str, token: str) -> Order:
+    """The order behind a private tracking link, if card payments are on.
+    The token is compared in constant time so it cannot be guessed piecewise."""
+    if not card.card_enabled():
+        abort(404)
+    order = None
+    if len(number) <= 16 and token and len(token) <= 64:
+        order = db.session.scalar(select(Order).where(Order.number == number.upper()))
+    if order is None or not hmac.compare_digest(order.tracking_token, token):
+        abort(404)
+    return order
+
+
+def _tracking_url(order: Order) -> str:
+    return url_for("orders.track", number=order.number, token=order.tracking_token)
+
+
+@bp.post("/bayar/<number>/<token>/kartu")
+@limiter.limit(lambda: current_app.config["CHECKOUT_RATE_LIMIT"])
+def pay_by_card(number: str, token: str):
+    order = get_card_order_or_404(number, token)
+    tracking = _tracking_url(order)
+    try:
+        url = card.start_checkout(order)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(tracking, 303)
+    except stripe.StripeError:
+        db.session.rollback()
+        log.exception("Stripe refused a Checkout Session for order %s", number)
+        flash(_("The card payment page could not be opened. Please try again shortly."), "error")
+        return redirect(tracking, 303)
+    return redirect(url, 303)
+
+
+@bp.get("/bayar/<number>/<token>/kartu/selesai")
+def card_return(number: str, token: str):
+    """Back from Stripe. Only a session Stripe reports as paid counts; the
+    webhook does the same, so whichever comes second changes nothing."""
+    order = get_card_order_or_404(number, token)
+    tracking = _tracking_url(order)
+    order_id = order.id
+    try:
+        card.fulfil_session(request.args.get("session_id", "")[:255])
+        db.session.commit()
+    except (stripe.StripeError, OperationalError):
+        # Stripe unreachable, or (SQLite) this GET's deferred transaction met
+        # another writer's commit. The webhook still counts the payment, so
+        # the buyer is told to wait for it.
+        db.session.rollback()
+        log.warning("could not confirm the card payment of order %s", number, exc_info=True)
+    order = db.session.get(Order, order_id, populate_existing=True)
+    if order is not None and order.is_paid:
+        flash(_("Payment received."), "success")
+    else:
+        flash(_("We are waiting for the card company's confirmation."), "info")
+    return redirect(tracking, 303)
+
+
+@bp.post("/stripe/webhook")
+@csrf.exempt
+@limiter.exempt
+def stripe_webhook():
+    """Stripe's signature is checked on the raw body before anything is
+    parsed; a bad one changes nothing (400). Repeats and kinds we do not
+    handle are answered 200 so Stripe stops retrying them."""
+    if not card.card_enabled():
+        abort(404)
+    secret = current_app.config["STRIPE_WEBHOOK_SECRET"]
+    try:
+        event = stripe.Webhook.construct_event(
+            request.get_data(), request.headers.get("Stripe-Signature", ""), secret
+        )
+    except (ValueError, stripe.SignatureVerificationError):
+        return {"error": "invalid payload or signature"}, 400
+    card.handle_event(event)
+    db.session.commit()
+    return {"received": True}, 200
