@@ -1,0 +1,338 @@
+"""The group's order pages: inbox, detail with the valid actions, packing slip, export, sales.
+
+Any member of the group (ketua or anggota) may use them; an order of another
+group is a 404, exactly like an order that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from shop.core.pagination import Pagination, page_arg
+from shop.core.templating import absolute_url, wa_link
+from shop.db import utcnow
+from shop.errors import DomainError
+from shop.extensions import db
+from shop.groups.models import DeliveryMethod, Group, PaymentMethod
+from shop.groups.queries import get_membership_or_404
+from shop.i18n.forms import BaseForm
+from shop.orders import sales, services
+from shop.orders.forms import ActionForm, CancelForm, ConfirmForm, PaidForm, ShipForm
+from shop.orders.models import Order, OrderStatus
+from shop.orders.queries import new_order_count
+from shop.orders.views import bp
+from shop.payments.proofs import get_proof_for_order_or_404, order_proofs, send_proof
+from shop.regions.models import District, Province, Regency
+
+INBOX_PAGE_SIZE = 20
+FINAL_STATES = tuple(status for status in OrderStatus if status.is_final)
+
+
+@bp.app_template_global("new_order_count")
+def _new_order_count(group: Group) -> int:
+    """The nav badge: one COUNT per management page."""
+    return new_order_count(group)
+
+
+# Reads
+
+
+def get_order_for_group_or_404(group: Group, number: str, *options, lock: bool = False) -> Order:
+    """The group's order by its number; another group's order is a 404.
+
+    `lock` takes the row (FOR UPDATE on PostgreSQL) for an action, so two
+    members pressing "Cancel" at once cannot both pass the state check and
+    give the stock back twice: the second waits, then sees the new state.
+    """
+    order = None
+    if len(number) <= 16:
+        stmt = (
+            select(Order)
+            .where(Order.group_id == group.id, Order.number == number.upper())
+            .options(*options)
+        )
+        if lock:
+            stmt = stmt.with_for_update(of=Order)
+        order = db.session.scalar(stmt)
+    if order is None:
+        abort(404)
+    return order
+
+
+def _status_arg() -> OrderStatus | None:
+    try:
+        return OrderStatus(request.args.get("status", ""))
+    except ValueError:
+        return None
+
+
+def inbox_page(group: Group, status: OrderStatus | None, page: int, per_page: int):
+    """New orders first, then open ones, oldest first (the longest waiting at
+    the top), then closed ones, most recently closed first. Three statements
+    whatever the page size: the counts per status, the page, its lines."""
+    counts = dict(
+        db.session.execute(
+            select(Order.status, func.count())
+            .where(Order.group_id == group.id)
+            .group_by(Order.status)
+        ).all()
+    )
+    rank = case(
+        (Order.status == OrderStatus.PLACED, 0), (Order.status.in_(FINAL_STATES), 2), else_=1
+    )
+    closed = case(
+        (Order.status.in_(FINAL_STATES), func.coalesce(Order.closed_at, Order.created_at))
+    )
+    stmt = select(Order).where(Order.group_id == group.id)
+    if status is not None:
+        stmt = stmt.where(Order.status == status)
+    orders = list(
+        db.session.scalars(
+            stmt.options(selectinload(Order.lines))
+            .order_by(rank, closed.desc(), Order.created_at, Order.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    total = counts.get(status, 0) if status is not None else sum(counts.values())
+    return orders, counts, Pagination(page, per_page, total)
+
+
+def region_names(order: Order) -> list[str]:
+    """District, regency and province of the buyer's address, those that are set."""
+    row = db.session.execute(
+        select(District.name, Regency.name, Province.name)
+        .select_from(Order)
+        .outerjoin(District, District.code == Order.district_code)
+        .outerjoin(Regency, Regency.code == Order.regency_code)
+        .outerjoin(Province, Province.code == Order.province_code)
+        .where(Order.id == order.id)
+    ).one()
+    return [name for name in row if name]
+
+
+def buyer_message(order: Order) -> str:
+    """The WhatsApp text to the buyer, in the language the buyer ordered in."""
+    with force_locale(order.locale or "id"):
+        return _(
+            "Hello %(name)s, this is %(group)s about your order %(number)s. "
+            "Status: %(status)s. Details: %(url)s",
+            name=order.buyer_name,
+            group=order.group.name,
+            number=order.number,
+            status=str(order.status.label),
+            url=absolute_url("orders.track", number=order.number, token=order.tracking_token),
+        )
+
+
+# Actions: what is valid now (to show only those), the form and the one service.
+
+
+@dataclass(frozen=True)
+class Action:
+    form: type[BaseForm]
+    valid: Callable[[Order], bool]
+    done: str
+
+
+def _awaits_payment(order: Order) -> bool:
+    return order.payment_method is not PaymentMethod.CASH and not order.is_paid
+
+
+ACTIONS: dict[str, Action] = {
+    "konfirmasi": Action(
+        ConfirmForm, lambda o: o.status is OrderStatus.PLACED, _l("Order confirmed.")
+    ),
+    "lunas": Action(
+        PaidForm,
+        lambda o: (
+            not o.is_paid
+            and o.status not in (OrderStatus.PLACED, OrderStatus.CANCELLED, OrderStatus.EXPIRED)
+        ),
+        _l("Payment marked as received."),
+    ),
+    "kemas": Action(
+        ActionForm,
+        lambda o: o.status is OrderStatus.CONFIRMED and not _awaits_payment(o),
+        _l("Order marked as packed."),
+    ),
+    "kirim": Action(
+        ShipForm,
+        lambda o: o.status is OrderStatus.PACKED and o.delivery_method is not DeliveryMethod.PICKUP,
+        _l("Order marked as shipped."),
+    ),
+    "siap": Action(
+        ActionForm,
+        lambda o: o.status is OrderStatus.PACKED and o.delivery_method is DeliveryMethod.PICKUP,
+        _l("Order marked as ready for pickup."),
+    ),
+    "selesai": Action(
+        ActionForm,
+        lambda o: o.status in (OrderStatus.SHIPPED, OrderStatus.READY) and o.is_paid,
+        _l("Order completed."),
+    ),
+    "batal": Action(CancelForm, lambda o: o.status in services.OPEN_STATES, _l("Order cancelled.")),
+}
+
+
+def _make_form(name: str, order: Order):
+    if name == "konfirmasi":
+        return ConfirmForm(needs_fee=order.delivery_method is DeliveryMethod.COURIER)
+    if name == "kirim":
+        return ShipForm(needs_courier=order.delivery_method is DeliveryMethod.COURIER)
+    return ACTIONS[name].form()
+
+
+def _perform(name: str, order: Order, form) -> None:
+    """Call the one service behind an action; it refuses what is not valid now."""
+    by = current_user._get_current_object()
+    if name == "konfirmasi":
+        services.confirm_order(order, form.shipping_fee.data, by)
+    elif name == "lunas":
+        if order.is_paid:
+            # The service accepts a repeat (Stripe may deliver twice); a person is told.
+            raise services.InvalidTransition(_l("This order is already marked paid."))
+        services.mark_paid(order, by, form.note.data or "")
+    elif name == "kemas":
+        services.mark_packed(order, by)
+    elif name == "kirim":
+        services.mark_shipped(order, form.courier.data or "", form.tracking_number.data or "", by)
+    elif name == "siap":
+        services.mark_ready(order, by)
+    elif name == "selesai":
+        services.complete_order(order, by)
+    else:
+        services.cancel_order(order, form.reason.data or "", by)
+
+
+def _render_detail(group: Group, order: Order, failed: tuple[str, object] | None = None):
+    forms = {
+        name: _make_form(name, order) for name, action in ACTIONS.items() if action.valid(order)
+    }
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    return render_template(
+        "orders/manage/detail.html",
+        group=group,
+        order=order,
+        forms=forms,
+        proofs=order_proofs(order),
+        regions=region_names(order),
+        wa_url=wa_link(order.buyer_phone, buyer_message(order)),
+        awaits_payment=order.status is OrderStatus.CONFIRMED and _awaits_payment(order),
+    )
+
+
+# Routes
+
+
+@bp.get("/kelola/<slug>/pesanan")
+@login_required
+def manage_inbox(slug: str):
+    group = get_membership_or_404(slug).group
+    status = _status_arg()
+    orders, counts, pagination = inbox_page(group, status, page_arg(), INBOX_PAGE_SIZE)
+    return render_template(
+        "orders/manage/inbox.html",
+        group=group,
+        orders=orders,
+        counts=counts,
+        status=status,
+        statuses=list(OrderStatus),
+        pagination=pagination,
+    )
+
+
+@bp.get("/kelola/<slug>/pesanan/<number>")
+@login_required
+def manage_order(slug: str, number: str):
+    group = get_membership_or_404(slug).group
+    order = get_order_for_group_or_404(
+        group, number, selectinload(Order.lines), selectinload(Order.events)
+    )
+    return _render_detail(group, order)
+
+
+@bp.post("/kelola/<slug>/pesanan/<number>/<action>")
+@login_required
+def manage_action(slug: str, number: str, action: str):
+    if action not in ACTIONS:
+        abort(404)
+    group = get_membership_or_404(slug).group
+    order = get_order_for_group_or_404(
+        group, number, selectinload(Order.lines), selectinload(Order.events), lock=True
+    )
+    form = _make_form(action, order)
+    if not form.validate_on_submit():
+        return _render_detail(group, order, failed=(action, form)), 422
+    try:
+        _perform(action, order, form)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(ACTIONS[action].done, "success")
+    return redirect(url_for("orders.manage_order", slug=slug, number=order.number), 303)
+
+
+@bp.get("/kelola/<slug>/pesanan/<number>/slip")
+@login_required
+def manage_slip(slug: str, number: str):
+    group = get_membership_or_404(slug).group
+    order = get_order_for_group_or_404(group, number, selectinload(Order.lines))
+    return render_template(
+        "orders/manage/slip.html", group=group, order=order, regions=region_names(order)
+    )
+
+
+@bp.get("/kelola/<slug>/pesanan/<number>/bukti/<int:proof_id>")
+@login_required
+def manage_proof(slug: str, number: str, proof_id: int):
+    group = get_membership_or_404(slug).group
+    order = get_order_for_group_or_404(group, number)
+    return send_proof(get_proof_for_order_or_404(order, proof_id))
+
+
+@bp.get("/kelola/<slug>/pesanan.csv")
+@login_required
+def manage_export(slug: str):
+    group = get_membership_or_404(slug).group
+    body = sales.orders_csv(group, _status_arg())
+    filename = f"pesanan-{group.slug}-{utcnow().astimezone(sales.JAKARTA):%Y%m%d}.csv"
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.get("/kelola/<slug>/penjualan")
+@login_required
+def manage_sales(slug: str):
+    group = get_membership_or_404(slug).group
+    months = sales.monthly_sales(group, utcnow())
+    return render_template(
+        "orders/manage/sales.html",
+        group=group,
+        months=list(reversed(months)),
+        chart=sales.revenue_chart(months),
+        totals=sales.MonthSales(
+            start=months[0].start,
+            orders=sum(m.orders for m in months),
+            paid=sum(m.paid for m in months),
+            unpaid=sum(m.unpaid for m in months),
+        ),
+    )

@@ -1,0 +1,311 @@
+"""A group's sales figures: orders, revenue and best sellers per month, and the CSV export.
+
+Months are Jakarta months (WIB, UTC+7): an order placed at 20:00 UTC on
+31 October is a 1 November order for the group. Month boundaries are computed
+in Python (as UTC instants) and the rows are put in their month by a CASE in
+SQL, inside a subquery the outer query groups by. That keeps the grouping in
+the database and gives the same answer on SQLite and PostgreSQL without
+date functions that differ between them.
+
+What counts: an order belongs to the month it was placed in; cancelled and
+expired orders are left out. Revenue is the value of the goods (the order's
+subtotal); courier fees and transfer codes pass through to others and are not
+counted. "Paid" means the group has marked the payment received.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_compact_decimal
+from defusedcsv import csv as safe_csv
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import aliased, selectinload
+
+from shop.extensions import db
+from shop.groups.models import Group
+from shop.i18n.formatting import phone_display
+from shop.orders.models import Order, OrderLine, OrderStatus, PaymentStatus
+from shop.regions.models import District, Province, Regency
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+MONTHS = 12
+BEST_SELLERS_PER_MONTH = 3
+NOT_SALES = (OrderStatus.CANCELLED, OrderStatus.EXPIRED)
+
+
+@dataclass(frozen=True)
+class BestSeller:
+    name: str
+    quantity: int
+    amount: int
+
+
+@dataclass
+class MonthSales:
+    start: date
+    orders: int = 0
+    paid: int = 0
+    unpaid: int = 0
+    best_sellers: list[BestSeller] = field(default_factory=list)
+
+    @property
+    def revenue(self) -> int:
+        return self.paid + self.unpaid
+
+
+def month_starts(now: datetime, months: int = MONTHS) -> list[date]:
+    """The first days of the last `months` Jakarta months, oldest first, and
+    of the month after them (the end of the range)."""
+    local = now.astimezone(JAKARTA)
+    index = local.year * 12 + local.month - 1 - (months - 1)
+    return [date((index + i) // 12, (index + i) % 12 + 1, 1) for i in range(months + 1)]
+
+
+def _instant(day: date) -> datetime:
+    """Midnight in Jakarta at the start of `day`, as a UTC instant."""
+    return datetime(day.year, day.month, day.day, tzinfo=JAKARTA).astimezone(UTC)
+
+
+def _bucketed(group: Group, bounds: list[datetime], *columns) -> Select:
+    """The group's sales in the range, each row with its month number (0 = oldest)."""
+    month = case(
+        *((Order.created_at < bound, i) for i, bound in enumerate(bounds[1:-1])),
+        else_=len(bounds) - 2,
+    ).label("month")
+    return select(month, *columns).where(
+        Order.group_id == group.id,
+        Order.status.not_in(NOT_SALES),
+        Order.created_at >= bounds[0],
+        Order.created_at < bounds[-1],
+    )
+
+
+def monthly_sales(group: Group, now: datetime, months: int = MONTHS) -> list[MonthSales]:
+    """Orders, paid and unpaid revenue and the best sellers of each of the last
+    `months` months, oldest first; two grouped queries."""
+    starts = month_starts(now, months)
+    bounds = [_instant(day) for day in starts]
+    result = [MonthSales(start=day) for day in starts[:-1]]
+
+    orders = _bucketed(
+        group, bounds, (Order.payment_status == PaymentStatus.PAID).label("paid"), Order.subtotal
+    ).subquery()
+    for month, paid, count, amount in db.session.execute(
+        select(orders.c.month, orders.c.paid, func.count(), func.sum(orders.c.subtotal)).group_by(
+            orders.c.month, orders.c.paid
+        )
+    ):
+        entry = result[month]
+        entry.orders += count
+        if paid:
+            entry.paid += int(amount or 0)
+        else:
+            entry.unpaid += int(amount or 0)
+
+    lines = (
+        _bucketed(
+            group,
+            bounds,
+            OrderLine.product_name,
+            OrderLine.quantity,
+            (OrderLine.unit_price * OrderLine.quantity).label("amount"),
+        )
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .subquery()
+    )
+    quantity = func.sum(lines.c.quantity)
+    for month, name, sold, amount in db.session.execute(
+        select(lines.c.month, lines.c.product_name, quantity, func.sum(lines.c.amount))
+        .group_by(lines.c.month, lines.c.product_name)
+        .order_by(lines.c.month, quantity.desc(), lines.c.product_name)
+    ):
+        best = result[month].best_sellers
+        if len(best) < BEST_SELLERS_PER_MONTH:
+            best.append(BestSeller(name, int(sold), int(amount or 0)))
+    return result
+
+
+# The chart: a bar per month, paid revenue at the bottom, unpaid on top.
+
+
+@dataclass(frozen=True)
+class Segment:
+    css_class: str
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    x: float
+    width: float
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Everything `_macros/charts.html` draws, in SVG user units."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    label_y: float
+    bars: list[Bar]
+    ticks: list[Tick]
+
+
+def nice_step(largest: int, steps: int = 4) -> int:
+    """A round step (1, 2, 2.5 or 5 × 10ⁿ) so that `steps` steps reach `largest`."""
+    if largest <= 0:
+        return 1
+    raw = largest / steps
+    magnitude = 10 ** (len(str(int(raw))) - 1)
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * magnitude >= raw:
+            return max(1, int(factor * magnitude))
+    return 10 * magnitude
+
+
+def revenue_chart(months: Sequence[MonthSales], width: int = 360, height: int = 200) -> BarChart:
+    """A bar per month, paid revenue at the bottom and unpaid on top, under a
+    scale of round steps; the template only draws what this computes."""
+    left, right, top, bottom = 64, width - 4, 8, height - 22
+    largest = max((m.revenue for m in months), default=0)
+    step = nice_step(largest)
+    top_value = step * max(1, -(-largest // step))
+    scale = (bottom - top) / top_value
+    slot = (right - left) / max(1, len(months))
+    bars = []
+    for i, month in enumerate(months):
+        segments, base = [], float(bottom)
+        for css_class, amount in (("chart-paid", month.paid), ("chart-unpaid", month.unpaid)):
+            if amount > 0:
+                size = amount * scale
+                base -= size
+                segments.append(Segment(css_class, round(base, 2), round(size, 2)))
+        bars.append(
+            Bar(
+                label=format_date(month.start, "MMM"),
+                x=round(left + i * slot + slot * 0.15, 2),
+                width=round(slot * 0.7, 2),
+                segments=tuple(segments),
+            )
+        )
+    ticks = [
+        Tick(
+            round(bottom - value * scale, 2),
+            "Rp" + format_compact_decimal(value, locale=get_locale()),
+        )
+        for value in range(0, top_value + 1, step)
+    ]
+    return BarChart(width, height, left, right, height - 6, bars, ticks)
+
+
+# The export: one row per order (items summed up in one cell), so that a column
+# sum in a spreadsheet is a true total; per-product figures are in the sales view.
+
+
+def _export_query(group: Group, status: OrderStatus | None):
+    province, regency, district = aliased(Province), aliased(Regency), aliased(District)
+    stmt = (
+        select(Order, province.name, regency.name, district.name)
+        .outerjoin(province, province.code == Order.province_code)
+        .outerjoin(regency, regency.code == Order.regency_code)
+        .outerjoin(district, district.code == Order.district_code)
+        .where(Order.group_id == group.id)
+        .options(selectinload(Order.lines))
+        .order_by(Order.created_at, Order.id)
+    )
+    if status is not None:
+        stmt = stmt.where(Order.status == status)
+    return stmt
+
+
+def _local(moment: datetime | None) -> str:
+    return moment.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def orders_csv(group: Group, status: OrderStatus | None = None) -> str:
+    """The group's orders as CSV text, UTF-8 with a BOM (so Excel reads it as
+    UTF-8); money as whole rupiah, times in WIB; text that a spreadsheet would
+    run as a formula ("=…", "+…") is neutralised by defusedcsv."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = safe_csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Order number"),
+            _("Placed (WIB)"),
+            _("Status"),
+            _("Payment"),
+            _("Payment method"),
+            _("Delivery"),
+            _("Buyer"),
+            _("Phone"),
+            _("Email"),
+            _("Address"),
+            _("District"),
+            _("Regency/city"),
+            _("Province"),
+            _("Products"),
+            _("Items"),
+            _("Subtotal (Rp)"),
+            _("Shipping fee (Rp)"),
+            _("Unique code (Rp)"),
+            _("Total (Rp)"),
+            _("Paid (WIB)"),
+            _("Courier"),
+            _("Tracking number"),
+            _("Buyer's note"),
+            _("Cancel reason"),
+        ]
+    )
+    for order, province, regency, district in db.session.execute(_export_query(group, status)):
+        writer.writerow(
+            [
+                order.number,
+                _local(order.created_at),
+                str(order.status.label),
+                str(order.payment_status.label),
+                str(order.payment_method.label),
+                str(order.delivery_method.label),
+                order.buyer_name,
+                phone_display(order.buyer_phone),
+                order.buyer_email or "",
+                order.address,
+                district or "",
+                regency or "",
+                province or "",
+                "; ".join(
+                    f"{line.product_name} ({line.variant_label}) × {line.quantity}"
+                    for line in order.lines
+                ),
+                sum(line.quantity for line in order.lines),
+                order.subtotal,
+                "" if order.shipping_fee is None else order.shipping_fee,
+                order.unique_code,
+                "" if order.total is None else order.total,
+                _local(order.paid_at),
+                order.courier,
+                order.tracking_number,
+                order.note,
+                order.cancel_reason,
+            ]
+        )
+    return out.getvalue()
