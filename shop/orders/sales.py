@@ -188,8 +188,8 @@ def revenue_chart(months: Sequence[MonthSales], width: int = 360, height: int = 
     left, right, top, bottom = 64, width - 4, 8, height - 22
     largest = max((m.revenue for m in months), default=0)
     step = nice_step(largest)
-    top_value = step * max(1, -(-largest // step))
-    scale = (bottom - top) / top_value
+    top_value = step * -(-largest // step)
+    scale = (bottom - top) / top_value if top_value else 0.0
     slot = (right - left) / max(1, len(months))
     bars = []
     for i, month in enumerate(months):

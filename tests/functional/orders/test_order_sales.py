@@ -113,3 +113,13 @@ def test_sales_page_draws_and_tabulates_the_same_numbers(client, group, order_fa
     assert len(rows) == 12
     assert "<td>2</td>" in rows[0] and "Rp40,000" in rows[0] and "Rp10,000" in rows[0]
     assert "Abon" in html and "2 sold" in html
+
+
+def test_no_sales_draw_no_bars(client, app_ctx, group):
+    chart = revenue_chart([MonthSales(date(2026, m, 1)) for m in range(1, 13)])
+    assert [tick.label for tick in chart.ticks] == ["Rp0"]
+    assert all(not bar.segments for bar in chart.bars)
+
+    html = client.get(f"/kelola/{group.slug}/penjualan").get_data(as_text=True)
+    assert "<svg" not in html
+    assert "Nothing sold in the last 12 months yet." in html
