@@ -60,6 +60,12 @@ def test_status_filter(client, group, order_factory):
 
     html = client.get(f"/kelola/{group.slug}/pesanan?status=nonsense").get_data(as_text=True)
     assert len(_numbers(html)) == 2
+    # Statuses without orders get no chip, except "New" and the one being shown.
+    assert "Ready for pickup (0)" not in html
+    assert "New (1)" in html
+    html = client.get(f"/kelola/{group.slug}/pesanan?status=ready").get_data(as_text=True)
+    assert 'aria-current="page">Ready for pickup (0)' in html
+    assert "No orders with this status." in html
 
 
 def test_pages_of_twenty(client, group, order_factory):
