@@ -27,7 +27,7 @@ extract: $(STAMP)
 run: $(STAMP) $(MO)
 	$(FLASK) db upgrade
 	$(FLASK) demo load --once
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	NOTIFY_IN_PROCESS=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Chromium for the browser tests (Debian's package; Playwright never downloads one).
 browser-deps:

@@ -37,6 +37,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     logging.basicConfig(level=logging.INFO)
+    from shop.notify.delivery import start_in_process_delivery
+
+    start_in_process_delivery(app)
     return app
 
 
@@ -68,13 +71,28 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from shop.accounts.views import bp as accounts
+    from shop.cart.views import bp as cart
     from shop.catalogue.views import bp as catalogue
+    from shop.checkout.views import bp as checkout
     from shop.core.views import bp as core
     from shop.groups.views import bp as groups
     from shop.media.views import bp as media
+    from shop.orders.views import bp as orders
+    from shop.payments.views import bp as payments
     from shop.regions.views import bp as regions
 
-    for blueprint in (core, accounts, groups, regions, media, catalogue):
+    for blueprint in (
+        core,
+        accounts,
+        groups,
+        regions,
+        media,
+        catalogue,
+        cart,
+        checkout,
+        orders,
+        payments,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -100,7 +118,9 @@ def register_commands(app: Flask) -> None:
     from shop.catalogue.cli import search_cli
     from shop.demo.cli import demo_cli
     from shop.media.cli import media_cli
+    from shop.notify.cli import notify_cli
+    from shop.orders.cli import orders_cli
     from shop.regions.cli import regions_cli
 
-    for group in (demo_cli, regions_cli, media_cli, search_cli):
+    for group in (demo_cli, regions_cli, media_cli, search_cli, notify_cli, orders_cli):
         app.cli.add_command(group)

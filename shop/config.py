@@ -50,6 +50,8 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
     LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
+    CHECKOUT_RATE_LIMIT = "20 per minute"
+    LOOKUP_RATE_LIMIT = "10 per minute"
 
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 300
@@ -61,6 +63,25 @@ class Defaults:
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)
 
     INVITE_LIFETIME = timedelta(days=7)
+    # Unpaid transfer/card orders expire (stock returned) after this many days.
+    ORDER_PAYMENT_DAYS = 3
+    # Card payments are offered only when both Stripe keys are set.
+    STRIPE_SECRET_KEY = ""
+    STRIPE_WEBHOOK_SECRET = ""
+    STRIPE_API_BASE = ""
+
+    # Email for notifications; without MAIL_SERVER messages are only logged.
+    MAIL_SERVER = ""
+    MAIL_PORT = None
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_FROM = ""
+    MAIL_TIMEOUT = 10
+    # Deliver the outbox from a thread of this process (`make run`); in
+    # production run `flask notify deliver --loop` as its own process instead.
+    NOTIFY_IN_PROCESS = False
     CATALOGUE_PAGE_SIZE = 24
     SITE_NAME = "Etalase"
     # Where the public site lives; used in share links (wa.me) when set.
@@ -83,6 +104,18 @@ ENV_KEYS = (
     "CACHE_REDIS_URL",
     "PUBLIC_URL",
     "MEDIA_ROOT",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_API_BASE",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_FROM",
+    "MAIL_TIMEOUT",
+    "NOTIFY_IN_PROCESS",
 )
 
 

@@ -6,6 +6,19 @@ from sqlalchemy.engine import Engine
 _installed = False
 
 
+def _read_only_request() -> bool:
+    """GET pages read; everything else (forms, CLI jobs) may write.
+
+    A SQLite transaction that starts reading and later writes fails at once
+    with "database is locked" when another writer committed in between (the
+    busy timeout cannot help it). Writers therefore take the write lock when
+    they begin (BEGIN IMMEDIATE) and queue for it, up to the busy timeout.
+    """
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def install() -> None:
     global _installed
     if _installed:
@@ -31,4 +44,6 @@ def install() -> None:
     @event.listens_for(Engine, "begin")
     def _sqlite_begin(connection):
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN")
+            deferred = connection.get_execution_options().get("sqlite_deferred_begin")
+            immediate = not (deferred or _read_only_request())
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -18,7 +18,8 @@ CSP = {
     "connect-src": "'self'",
     "object-src": "'none'",
     "base-uri": "'self'",
-    "form-action": "'self'",
+    # Stripe Checkout: "Pay by card" posts here and is redirected to Stripe.
+    "form-action": "'self' https://checkout.stripe.com",
     "frame-ancestors": "'none'",
 }
 

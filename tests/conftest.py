@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, event, text
+from werkzeug.serving import make_server
 
 from shop import create_app
 from shop.extensions import cache, db
@@ -56,12 +59,16 @@ def make_test_app(tmp_path_factory, name: str, **overrides):
         # The limiter stays on; the log-in limit is lifted except where a
         # test sets it back (many tests log in from 127.0.0.1 in a minute).
         "LOGIN_RATE_LIMIT": "10000 per minute",
+        "CHECKOUT_RATE_LIMIT": "10000 per minute",
+        "LOOKUP_RATE_LIMIT": "10000 per minute",
         "CACHE_TYPE": "SimpleCache",
         "FORCE_HTTPS": False,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "WTF_CSRF_SSL_STRICT": False,
         "PUBLIC_URL": "http://etalase.test",
+        "MAIL_SERVER": "",
+        "NOTIFY_IN_PROCESS": False,
         **overrides,
     }
     _reset_database(config["SQLALCHEMY_DATABASE_URI"])
@@ -72,6 +79,48 @@ def make_test_app(tmp_path_factory, name: str, **overrides):
 
         upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     return app
+
+
+def side_database_url(suffix: str) -> str:
+    """A database of its own for a live server (it commits for real and serves
+    from other threads): a new SQLite file, or `<test db>_<suffix>` on PostgreSQL."""
+    if not TEST_DATABASE_URL.startswith("postgresql"):
+        return ""
+    parts = urlsplit(TEST_DATABASE_URL)
+    name = f"{parts.path.lstrip('/')}_{suffix}"
+    admin = create_engine(
+        urlunsplit(parts._replace(path="/postgres")), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+@contextmanager
+def serve(app):
+    """Serve `app` on 127.0.0.1 in a thread (threaded: requests run at once)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def make_live_app(tmp_path_factory, suffix: str, **overrides):
+    url = side_database_url(suffix)
+    if url:
+        overrides["SQLALCHEMY_DATABASE_URI"] = url
+    return make_test_app(
+        tmp_path_factory, suffix, TESTING=False, PROPAGATE_EXCEPTIONS=False, **overrides
+    )
 
 
 @pytest.fixture(scope="session")
@@ -97,11 +146,13 @@ def _db_transaction(request, app):
     Views still call db.session.commit(): with join_transaction_mode
     "create_savepoint" that commits a savepoint inside the outer transaction.
     """
-    if "browser" in request.keywords:
+    if "browser" in request.keywords or "no_db_transaction" in request.keywords:
         yield
         return
     with app.app_context():
-        connection = db.engine.connect()
+        # Deferred on SQLite: the test's transaction takes the write lock only
+        # when it writes, so a second connection in the test may still read.
+        connection = db.engine.connect().execution_options(sqlite_deferred_begin=True)
         transaction = connection.begin()
         options = {
             "bind": connection,

@@ -72,22 +72,27 @@ class VariantForm(Form):
     def is_blank(self) -> bool:
         return not (self.label.data or "").strip() and self.price.data is None and not self.id.data
 
-    def validate_price(self, field):
-        if not self.is_blank and not self.remove.data and field.data is None:
-            raise ValidationError(_l("Give the price in rupiah."))
-
-    def validate_label(self, field):
-        if not self.is_blank and not self.remove.data and not (field.data or "").strip():
-            raise ValidationError(_l("Name the variant, e.g. 100 g."))
-
-    def validate_stock(self, field):
-        if (
-            not self.is_blank
-            and not self.remove.data
-            and self.stock_mode.data == "stock"
-            and field.data is None
-        ):
-            raise ValidationError(_l("How many units are in stock? (0 is allowed.)"))
+    def validate(self, extra_validators=None):
+        """Label, price and (for ready stock) the stock count are required on a
+        row that is in use. Checked here, not as inline validators: Optional()
+        on an empty field stops the chain before those would run."""
+        ok = super().validate(extra_validators)
+        if self.is_blank or self.remove.data:
+            return ok
+        required = [
+            (self.label, not (self.label.data or "").strip(), _l("Name the variant, e.g. 100 g.")),
+            (self.price, self.price.data is None, _l("Give the price in rupiah.")),
+            (
+                self.stock,
+                self.stock_mode.data == "stock" and self.stock.data is None,
+                _l("How many units are in stock? (0 is allowed.)"),
+            ),
+        ]
+        for field, missing, message in required:
+            if missing and not field.errors:
+                field.errors = [*field.errors, message]
+                ok = False
+        return ok
 
 
 def _choices(enum_cls, blank):

@@ -41,7 +41,7 @@ from shop.extensions import db
 from shop.groups.models import PaymentMethod
 from shop.notify.outbox import public_url
 from shop.orders import services as orders
-from shop.orders.models import Order, OrderStatus
+from shop.orders.models import Order
 from shop.payments.models import ProcessedStripeEvent
 
 log = logging.getLogger(__name__)
@@ -131,8 +131,8 @@ class SessionFacts:
 
 
 def _payable_problem(order: Order) -> DomainError | None:
-    """Why this order cannot be paid by card now, or None. The order must be
-    confirmed first because `mark_paid` refuses a placed order."""
+    """Why this order cannot be paid by card now, or None. A placed order
+    whose total is known (pickup, local delivery) can be paid at once."""
     if order.payment_method is not PaymentMethod.CARD:
         return DomainError(_l("This order is not paid by card."))
     if order.is_paid:
@@ -142,10 +142,6 @@ def _payable_problem(order: Order) -> DomainError | None:
     if order.total is None:
         return DomainError(
             _l("The total is not final yet: the group still has to confirm the courier fee.")
-        )
-    if order.status is OrderStatus.PLACED:
-        return DomainError(
-            _l("The group has not confirmed this order yet. You can pay once it has.")
         )
     return None
 

@@ -9,52 +9,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from sqlalchemy import create_engine, text
-from werkzeug.serving import make_server
 
-from shop.extensions import db
-from tests.conftest import make_test_app
+from tests.conftest import make_live_app, serve
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
-def _browser_database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        return ""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_browser"
-    admin = create_engine(
-        urlunsplit(parts._replace(path="/postgres")), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return urlunsplit(parts._replace(path="/" + name))
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    overrides = {"TESTING": False, "PROPAGATE_EXCEPTIONS": False}
-    url = _browser_database_url()
-    if url:
-        overrides["SQLALCHEMY_DATABASE_URI"] = url
-        os.environ["DATABASE_URL_BROWSER"] = url
-    app = make_test_app(tmp_path_factory, "browser", **overrides)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-    with app.app_context():
-        db.engine.dispose()
+    app = make_live_app(tmp_path_factory, "browser")
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

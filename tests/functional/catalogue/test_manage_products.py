@@ -215,3 +215,13 @@ def test_photos_reorder_and_remove(client, login_as):
     db.session.refresh(product)
     assert [p.id for p in product.photos] == [third.id, second.id]
     assert [p.position for p in product.photos] == [0, 1]
+
+
+def test_a_variant_row_with_a_name_but_no_price_is_refused(client, login_as):
+    membership = MembershipFactory()
+    login_as(membership.user)
+    data = {**PRODUCT, "variants-1-price": "", "variants-1-label": "Original 250 g"}
+    response = client.post(f"/kelola/{membership.group.slug}/produk/baru", data=data)
+    assert response.status_code == 200
+    assert "Isi harga dalam rupiah." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Product).where(Product.name == PRODUCT["name"])) is None

@@ -103,7 +103,6 @@ def test_a_session_about_to_expire_is_expired_and_replaced(card_order, stripe_ke
     [
         ({"payment": PaymentMethod.TRANSFER}, "not paid by card"),
         ({"shipping_fee": None}, "courier fee"),
-        ({"status": OrderStatus.PLACED}, "has not confirmed"),
         ({"status": OrderStatus.CANCELLED}, "closed"),
         ({"status": OrderStatus.EXPIRED}, "closed"),
     ],
@@ -117,6 +116,16 @@ def test_orders_that_cannot_be_paid_by_card_are_refused(card_order, stripe_keys,
 
     assert stripe_keys.requests == []
     assert order.stripe_session_id is None
+
+
+def test_a_placed_order_with_a_known_total_can_be_paid_at_once(card_order, stripe_keys):
+    """Pickup or local delivery: the buyer pays right after placing the order;
+    the group confirms it afterwards."""
+    order = card_order(status=OrderStatus.PLACED)
+    assert card.card_payable(order)
+    assert card.start_checkout(order).startswith("http")
+    orders.mark_paid(order)
+    assert order.is_paid and order.status is OrderStatus.PLACED
 
 
 def test_a_paid_order_is_refused(card_order, stripe_keys):

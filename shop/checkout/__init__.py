@@ -1,0 +1,1 @@
+"""Checkout: turns one cart into one order per group, atomically and once."""

@@ -1,0 +1,130 @@
+"""Checkout pages: the buyer's details and choices, then placing the orders."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from shop.cart import queries as cart_queries
+from shop.cart.views import current_cart, save_cart
+from shop.checkout import services
+from shop.checkout.forms import CheckoutForm
+from shop.errors import DomainError, apply_to_form
+from shop.extensions import db, limiter
+from shop.groups.models import PaymentMethod
+from shop.payments.card import card_enabled
+from shop.regions.fields import region_refresh_requested
+
+bp = Blueprint("checkout", __name__)
+
+
+def _offered_payments(group) -> list[PaymentMethod]:
+    return [m for m in group.payment_methods if m is not PaymentMethod.CARD or card_enabled()]
+
+
+def _render(form, cart, choices=None):
+    if not form.token.data:
+        form.token.data = secrets.token_urlsafe(32)
+    form.quoted.data = json.dumps(cart.prices(), sort_keys=True)
+    return render_template(
+        "checkout/form.html",
+        form=form,
+        cart=cart,
+        choices=choices or {},
+        offered_payments=_offered_payments,
+    )
+
+
+def _choices_from_request(cart) -> dict[int, services.GroupChoice]:
+    return {
+        g.group.id: services.GroupChoice(
+            delivery=request.form.get(f"delivery-{g.group.id}", ""),
+            payment=request.form.get(f"payment-{g.group.id}", ""),
+        )
+        for g in cart.groups
+    }
+
+
+def _quoted(form) -> dict[str, int]:
+    try:
+        data = json.loads(form.quoted.data or "{}")
+    except ValueError:
+        return {}
+    return (
+        {str(k): v for k, v in data.items() if isinstance(v, int)} if isinstance(data, dict) else {}
+    )
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["CHECKOUT_RATE_LIMIT"], methods=["POST"])
+def start():
+    form = CheckoutForm()
+    # A repeated POST of a form that already placed its orders: same confirmation.
+    if request.method == "POST":
+        done = services.find_checkout(form.token.data or "")
+        if done is not None:
+            return redirect(url_for("orders.confirmation", key=done.key), 303)
+    cart = cart_queries.load_cart(current_cart())
+    if not cart.groups:
+        flash(_("Your cart is empty."), "info")
+        return redirect(url_for("cart.show"))
+    if cart.has_problems:
+        return redirect(url_for("cart.show"))
+    if request.method == "GET" and current_user.is_authenticated:
+        form.name.data = current_user.name
+        form.phone.data = current_user.phone
+        form.email.data = current_user.email
+    choices = _choices_from_request(cart) if request.method == "POST" else {}
+    if request.method == "POST" and region_refresh_requested(form):
+        return _render(form, cart, choices)
+    if not form.validate_on_submit():
+        return _render(form, cart, choices)
+    placement = services.Placement(
+        cart=current_cart(),
+        quoted=_quoted(form),
+        choices=choices,
+        token=form.token.data,
+        card_enabled=card_enabled(),
+        buyer=services.Buyer(
+            name=form.name.data,
+            phone=form.phone.data,
+            email=(form.email.data or "").strip().lower() or None,
+            address=form.address.data or "",
+            province_code=form.province.data,
+            regency_code=form.regency.data,
+            district_code=form.district.data,
+            note=form.note.data or "",
+            locale=str(get_locale()),
+            user=current_user if current_user.is_authenticated else None,
+        ),
+    )
+    try:
+        checkout = services.place_orders(placement)
+        db.session.commit()
+    except services.SoldOut as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("cart.show"))
+    except services.PriceChanged as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        form.token.data = ""
+        return _render(form, cart_queries.load_cart(current_cart()), choices)
+    except DomainError as error:
+        db.session.rollback()
+        apply_to_form(form, error)
+        return _render(form, cart, choices)
+    except IntegrityError:
+        # The same form sent twice at once: the other request placed the orders.
+        db.session.rollback()
+        checkout = services.find_checkout(form.token.data)
+        if checkout is None:
+            raise
+    save_cart({})
+    return redirect(url_for("orders.confirmation", key=checkout.key), 303)

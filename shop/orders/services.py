@@ -1,0 +1,222 @@
+"""Writes for orders after they are placed: the group's actions and expiry.
+
+Every action checks the order's state first and refuses what is not valid
+now (InvalidTransition) instead of ignoring it; each writes a timeline event
+and tells the buyer through the outbox, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from shop.accounts.models import User
+from shop.core.cache import mark_public_change
+from shop.core.text import clean_line, clean_multiline
+from shop.db import utcnow
+from shop.errors import DomainError
+from shop.extensions import db
+from shop.groups.models import DeliveryMethod, PaymentMethod
+from shop.orders import stock
+from shop.orders.models import Order, OrderEvent, OrderStatus, PaymentStatus
+
+# Crockford's base32 without I, L, O, U: easy to read aloud and type on a phone.
+_NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+OPEN_STATES = (OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.PACKED)
+
+
+class InvalidTransition(DomainError):
+    pass
+
+
+def new_order_number() -> str:
+    """ET-XXXXXX: short, unambiguous, not guessable in sequence."""
+    while True:
+        number = "ET-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
+        if db.session.scalar(select(func.count()).where(Order.number == number)) == 0:
+            return number
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def add_event(order: Order, kind: str, note: str = "", by: User | None = None) -> None:
+    order.events.append(OrderEvent(kind=kind, note=note, by_id=by.id if by else None))
+
+
+def _tell_buyer(order: Order, kind: str) -> None:
+    from shop.notify.outbox import notify_buyer
+
+    notify_buyer(order, kind)
+
+
+def _require(order: Order, allowed: tuple[OrderStatus, ...], message) -> None:
+    if order.status not in allowed:
+        raise InvalidTransition(message)
+
+
+def payment_deadline(start: datetime) -> datetime:
+    return start + timedelta(days=current_app.config["ORDER_PAYMENT_DAYS"])
+
+
+def confirm_order(order: Order, shipping_fee: int | None, by: User | None) -> Order:
+    """The group accepts the order. For courier delivery it must name the fee;
+    the buyer then sees the final total before paying."""
+    _require(order, (OrderStatus.PLACED,), _l("Only a new order can be confirmed."))
+    if order.delivery_method is DeliveryMethod.COURIER:
+        if shipping_fee is None or shipping_fee < 0:
+            raise DomainError(_l("Give the courier fee for this order."), field="shipping_fee")
+        order.shipping_fee = shipping_fee
+    order.status = OrderStatus.CONFIRMED
+    order.confirmed_at = utcnow()
+    if order.payment_method is not PaymentMethod.CASH and not order.is_paid:
+        order.expires_at = payment_deadline(order.confirmed_at)
+    add_event(order, "confirmed", by=by)
+    _tell_buyer(order, "confirmed")
+    db.session.flush()
+    return order
+
+
+def mark_paid(order: Order, by: User | None = None, note: str = "") -> Order:
+    """Payment received: by the group (transfer seen, cash at handover) or by
+    a verified Stripe webhook (`by` None). Paying twice changes nothing."""
+    if order.is_paid:
+        return order
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
+        raise InvalidTransition(_l("This order is closed."))
+    # A card payment may arrive before the group confirms; the group marks
+    # a transfer or cash payment only on an order it has accepted.
+    if order.status is OrderStatus.PLACED and order.payment_method is not PaymentMethod.CARD:
+        raise InvalidTransition(_l("Confirm the order before marking it paid."))
+    order.payment_status = PaymentStatus.PAID
+    order.paid_at = utcnow()
+    order.expires_at = None
+    add_event(order, "paid", note=clean_line(note, 200), by=by)
+    _tell_buyer(order, "paid")
+    db.session.flush()
+    return order
+
+
+def mark_packed(order: Order, by: User | None) -> Order:
+    _require(order, (OrderStatus.CONFIRMED,), _l("Only a confirmed order can be packed."))
+    if order.payment_method is not PaymentMethod.CASH and not order.is_paid:
+        raise InvalidTransition(_l("Wait for the payment before packing this order."))
+    order.status = OrderStatus.PACKED
+    add_event(order, "packed", by=by)
+    db.session.flush()
+    return order
+
+
+def mark_shipped(order: Order, courier: str, tracking_number: str, by: User | None) -> Order:
+    _require(order, (OrderStatus.PACKED,), _l("Pack the order before shipping it."))
+    if order.delivery_method is DeliveryMethod.PICKUP:
+        raise InvalidTransition(
+            _l("This order is collected by the buyer: mark it ready for pickup.")
+        )
+    order.courier = clean_line(courier, 60)
+    order.tracking_number = clean_line(tracking_number, 60)
+    if order.delivery_method is DeliveryMethod.COURIER and not order.courier:
+        raise DomainError(_l("Name the courier."), field="courier")
+    order.status = OrderStatus.SHIPPED
+    add_event(order, "shipped", by=by)
+    _tell_buyer(order, "shipped")
+    db.session.flush()
+    return order
+
+
+def mark_ready(order: Order, by: User | None) -> Order:
+    _require(order, (OrderStatus.PACKED,), _l("Pack the order before it is ready for pickup."))
+    if order.delivery_method is not DeliveryMethod.PICKUP:
+        raise InvalidTransition(_l("This order is delivered: mark it shipped."))
+    order.status = OrderStatus.READY
+    add_event(order, "ready", by=by)
+    _tell_buyer(order, "ready")
+    db.session.flush()
+    return order
+
+
+def complete_order(order: Order, by: User | None) -> Order:
+    _require(
+        order,
+        (OrderStatus.SHIPPED, OrderStatus.READY),
+        _l("Only a shipped or collected order can be completed."),
+    )
+    if not order.is_paid:
+        raise InvalidTransition(_l("Mark the payment received before completing the order."))
+    order.status = OrderStatus.COMPLETED
+    order.closed_at = utcnow()
+    add_event(order, "completed", by=by)
+    _tell_buyer(order, "completed")
+    db.session.flush()
+    return order
+
+
+def _release_stock(order: Order) -> None:
+    moved: set[int] = set()
+    for line in sorted(order.lines, key=lambda line: line.variant_id or 0):
+        if line.stock_taken and line.variant_id is not None:
+            stock.give_back(line.variant_id, line.quantity)
+            line.stock_taken = False
+            if line.product_id is not None:
+                moved.add(line.product_id)
+    stock.refresh_in_stock(moved)
+    if moved:
+        mark_public_change()
+
+
+def cancel_order(order: Order, reason: str, by: User | None) -> Order:
+    """Stock goes back and the buyer is told why."""
+    _require(order, OPEN_STATES, _l("This order can no longer be cancelled."))
+    reason = clean_multiline(reason, 500)
+    if not reason:
+        raise DomainError(_l("Tell the buyer why the order is cancelled."), field="reason")
+    order.status = OrderStatus.CANCELLED
+    order.cancel_reason = reason
+    order.closed_at = utcnow()
+    order.expires_at = None
+    _release_stock(order)
+    add_event(order, "cancelled", note=reason, by=by)
+    _tell_buyer(order, "cancelled")
+    db.session.flush()
+    return order
+
+
+def expire_order(order: Order) -> bool:
+    """An unpaid order past its deadline: stock comes back. False if it is
+    no longer expirable (paid, proof sent or closed meanwhile), so running
+    twice is safe."""
+    # A buyer who sent a transfer proof waits for the group, not for the clock.
+    if order.payment_status is not PaymentStatus.UNPAID:
+        return False
+    if order.status not in (OrderStatus.PLACED, OrderStatus.CONFIRMED):
+        return False
+    order.status = OrderStatus.EXPIRED
+    order.closed_at = utcnow()
+    order.expires_at = None
+    _release_stock(order)
+    add_event(order, "expired")
+    _tell_buyer(order, "expired")
+    db.session.flush()
+    return True
+
+
+def due_for_expiry(now: datetime, limit: int = 200) -> list[Order]:
+    stmt = (
+        select(Order)
+        .where(
+            Order.expires_at.is_not(None),
+            Order.expires_at <= now,
+            Order.payment_status == PaymentStatus.UNPAID,
+            Order.status.in_((OrderStatus.PLACED, OrderStatus.CONFIRMED)),
+        )
+        .order_by(Order.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,85 @@
+"""The buyer's order pages: confirmation, private tracking, lookup, history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from shop.errors import DomainError, apply_to_form
+from shop.extensions import db, limiter
+from shop.orders import queries
+from shop.payments import card, proofs, transfer
+from shop.payments.forms import ProofForm
+
+bp = Blueprint("orders", __name__)
+
+
+@bp.get("/pesanan/<key>")
+def confirmation(key: str):
+    checkout = queries.get_checkout_or_404(key)
+    return render_template("orders/confirmation.html", checkout=checkout)
+
+
+def _render_track(order, proof_form=None):
+    return render_template(
+        "orders/track.html",
+        order=order,
+        proof_form=proof_form or (ProofForm() if transfer.can_send_proof(order) else None),
+        proofs=proofs.order_proofs(order),
+        card_payable=card.card_enabled() and card.card_payable(order),
+    )
+
+
+@bp.get("/lacak/<number>/<token>")
+def track(number: str, token: str):
+    return _render_track(queries.get_tracked_order_or_404(number, token))
+
+
+@bp.post("/lacak/<number>/<token>/bukti")
+def send_proof(number: str, token: str):
+    """The buyer uploads a transfer receipt (photo or PDF) from the tracking page."""
+    order = queries.get_tracked_order_or_404(number, token)
+    form = ProofForm()
+    if form.validate_on_submit():
+        try:
+            transfer.record_proof(order, form.proof.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you! The group will check your transfer."), "success")
+            return redirect(url_for("orders.track", number=order.number, token=token), 303)
+    return _render_track(order, form), 400
+
+
+@bp.get("/lacak/<number>/<token>/bukti/<int:proof_id>")
+def show_proof(number: str, token: str, proof_id: int):
+    order = queries.get_tracked_order_or_404(number, token)
+    return proofs.send_proof(proofs.get_proof_for_order_or_404(order, proof_id))
+
+
+@bp.route("/lacak", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], methods=["POST"])
+def lookup():
+    error = None
+    if request.method == "POST":
+        order = queries.find_by_number_and_phone(
+            request.form.get("number", "")[:20], request.form.get("phone", "")[:32]
+        )
+        if order is not None:
+            return redirect(
+                url_for("orders.track", number=order.number, token=order.tracking_token), 303
+            )
+        error = _("No order matches this number and phone. Check both and try again.")
+    return render_template("orders/lookup.html", error=error)
+
+
+@bp.get("/akun/pesanan")
+@login_required
+def history():
+    return render_template("orders/history.html", orders=queries.orders_of_buyer(current_user))
+
+
+from shop.orders import manage  # noqa: E402,F401  (the group's order pages, same blueprint)

@@ -1,0 +1,138 @@
+"""place_orders: one order per group, all or nothing, once per form, stock taken atomically."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from shop.catalogue.models import Variant
+from shop.catalogue.services import refresh_derived
+from shop.checkout import services
+from shop.checkout.services import Buyer, GroupChoice, Placement
+from shop.errors import DomainError
+from shop.extensions import db
+from shop.groups.models import DeliveryMethod, PaymentMethod
+from shop.orders.models import Checkout, Order, OrderLine, OrderStatus
+from tests.factories import GroupFactory, ProductFactory, VariantFactory
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def two_groups():
+    a = GroupFactory(
+        name="Kelompok A", offers_courier=True, offers_local_delivery=True, local_delivery_fee=10000
+    )
+    b = GroupFactory(name="Kelompok B")
+    pa = ProductFactory(group=a, name="Abon Lele")
+    pb = ProductFactory(group=b, name="Tas Rajut")
+    va = VariantFactory(product=pa, price=25000, stock=5)
+    vb = VariantFactory(product=pb, price=150000, stock=None, lead_time_days=7)
+    for product in (pa, pb):
+        refresh_derived(product)
+    return a, b, va, vb
+
+
+def placement(cart, variants, choices, token="tok-1", **buyer):
+    return Placement(
+        cart={str(v.id): q for v, q in cart},
+        quoted={str(v.id): v.price for v in variants},
+        choices=choices,
+        token=token,
+        buyer=Buyer(
+            name=buyer.get("name", "Bu Ani"),
+            phone="+6281234567890",
+            email=None,
+            address="Jl. Kenanga 5",
+            province_code="15",
+            regency_code="15.71",
+            district_code=None,
+        ),
+    )
+
+
+def test_one_order_per_group_with_snapshots(two_groups):
+    a, b, va, vb = two_groups
+    choices = {
+        a.id: GroupChoice("local", "transfer"),
+        b.id: GroupChoice("pickup", "cash"),
+    }
+    checkout = services.place_orders(placement([(va, 2), (vb, 1)], [va, vb], choices))
+    orders = {o.group_id: o for o in checkout.orders}
+    order_a, order_b = orders[a.id], orders[b.id]
+    assert order_a.subtotal == 50000 and order_a.shipping_fee == 10000
+    assert 1 <= order_a.unique_code < 500 and order_a.total == 60000 + order_a.unique_code
+    assert order_a.payment_method is PaymentMethod.TRANSFER and order_a.expires_at is not None
+    assert order_b.total == 150000 and order_b.unique_code == 0 and order_b.expires_at is None
+    assert order_b.delivery_method is DeliveryMethod.PICKUP
+    assert order_a.number != order_b.number and order_a.number.startswith("ET-")
+    assert len(order_a.tracking_token) >= 40
+    db.session.refresh(va)
+    assert va.stock == 3
+    # a later edit of the product never changes the placed order
+    va.price = 99000
+    va.product.name = "Abon Lele Baru"
+    db.session.flush()
+    line = db.session.scalar(select(OrderLine).where(OrderLine.order_id == order_a.id))
+    assert (line.product_name, line.unit_price, line.quantity) == ("Abon Lele", 25000, 2)
+
+
+def test_same_token_places_once(two_groups):
+    a, b, va, vb = two_groups
+    choices = {a.id: GroupChoice("pickup", "cash"), b.id: GroupChoice("pickup", "cash")}
+    first = services.place_orders(placement([(va, 1), (vb, 1)], [va, vb], choices))
+    again = services.place_orders(placement([(va, 1), (vb, 1)], [va, vb], choices))
+    assert again.id == first.id
+    assert count(Order) == 2 and count(Checkout) == 1
+
+
+def test_changed_price_stops_the_checkout(two_groups):
+    a, b, va, vb = two_groups
+    p = placement([(va, 1)], [va], {a.id: GroupChoice("pickup", "cash")})
+    va.price = 30000
+    db.session.flush()
+    with pytest.raises(services.PriceChanged):
+        services.place_orders(p)
+
+
+def test_sold_out_changes_nothing(two_groups):
+    a, b, va, vb = two_groups
+    choices = {a.id: GroupChoice("pickup", "cash"), b.id: GroupChoice("pickup", "cash")}
+    before = (count(Order), count(OrderLine), count(Checkout))
+    savepoint = db.session.begin_nested()
+    with pytest.raises(DomainError):
+        services.place_orders(placement([(va, 6), (vb, 1)], [va, vb], choices))
+    savepoint.rollback()
+    assert (count(Order), count(OrderLine), count(Checkout)) == before
+    assert db.session.get(Variant, va.id).stock == 5
+
+
+def test_stock_race_loser_gets_sold_out(two_groups):
+    """The conditional UPDATE refuses when someone took the stock meanwhile."""
+    a, b, va, vb = two_groups
+    p = placement([(va, 5)], [va], {a.id: GroupChoice("pickup", "cash")})
+    from shop.orders import stock
+
+    assert stock.take(va.id, 3)  # another buyer got there first
+    with pytest.raises(services.SoldOut):
+        services.place_orders(p)
+
+
+def test_group_choice_must_be_offered(two_groups):
+    a, b, va, vb = two_groups
+    with pytest.raises(DomainError):
+        services.place_orders(placement([(vb, 1)], [vb], {b.id: GroupChoice("courier", "cash")}))
+    with pytest.raises(DomainError):
+        services.place_orders(placement([(vb, 1)], [vb], {b.id: GroupChoice("pickup", "card")}))
+
+
+def test_courier_orders_wait_for_the_fee(two_groups):
+    a, b, va, vb = two_groups
+    checkout = services.place_orders(
+        placement([(va, 1)], [va], {a.id: GroupChoice("courier", "transfer")})
+    )
+    order = checkout.orders[0]
+    assert order.shipping_fee is None and order.total is None and order.expires_at is None
+    assert order.status is OrderStatus.PLACED
