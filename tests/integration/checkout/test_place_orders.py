@@ -136,3 +136,29 @@ def test_courier_orders_wait_for_the_fee(two_groups):
     order = checkout.orders[0]
     assert order.shipping_fee is None and order.total is None and order.expires_at is None
     assert order.status is OrderStatus.PLACED
+
+
+def test_placing_orders_runs_a_bounded_number_of_statements(count_queries):
+    """Three groups, two products each: the statement count does not grow
+    with the number of lines (bulk reads, one UPDATE per tracked variant)."""
+
+    def cart_of(groups: int, per_group: int):
+        variants, choices = [], {}
+        for _ in range(groups):
+            group = GroupFactory()
+            choices[group.id] = GroupChoice("pickup", "cash")
+            for _ in range(per_group):
+                product = ProductFactory(group=group)
+                variants.append(VariantFactory(product=product, price=10000, stock=50))
+                refresh_derived(product)
+        return variants, choices
+
+    small, small_choices = cart_of(3, 1)
+    with count_queries() as few:
+        services.place_orders(placement([(v, 1) for v in small], small, small_choices, "a"))
+    big, big_choices = cart_of(3, 4)
+    with count_queries() as many:
+        services.place_orders(placement([(v, 1) for v in big], big, big_choices, "b"))
+    extra_updates = len(big) - len(small)  # one conditional UPDATE per tracked variant
+    assert many.count <= few.count + extra_updates + 3 * 3, many.statements
+    assert few.count <= 40, few.statements
