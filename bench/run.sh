@@ -79,11 +79,15 @@ NOCACHE=(-H "Cookie: session=bench")
 RESULTS+=("$(measure catalogue-uncached '/katalog?kategori=makanan-ringan&urut=price_asc&page=2' "${NOCACHE[@]}")")
 RESULTS+=("$(measure search-uncached '/katalog?q=keripik+pedas' "${NOCACHE[@]}")")
 RESULTS+=("$(measure product-uncached "$PRODUCT_PATH" "${NOCACHE[@]}")")
+CHECKOUT=$("$VENV/bin/python" bench/checkout.py --base "http://127.0.0.1:$PORT" \
+  --seconds "${DURATION%s}" --threads 8 2>/dev/null | tail -1)
 stop
 
 hello_rps=$(echo "$HELLO" | awk '{print $2}')
 printf '\n%-20s %10s %10s %8s\n' page req/s p99 ratio
 printf '%-20s %10s %10s %8s\n' $(echo "$HELLO" | awk '{print $1, $2, $3}') "1.00"
+echo "checkout (orders placed per second, latency of the place-order POST):"
+echo "  $CHECKOUT"
 for row in "${RESULTS[@]}"; do
   set -- $row
   printf '%-20s %10s %10s %8s %s\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$hello_rps" 'BEGIN{printf "%.2f", a/b}')" "${*:4}"

@@ -108,6 +108,16 @@ def _order_context(order: Order) -> dict[str, Any]:
 
 
 def notify_new_order(order: Order) -> list[OutboxMessage]:
+    """A new order: every member of the group who has an email hears of it."""
+    return _notify_group(order, "new_order")
+
+
+def notify_group_proof(order: Order) -> list[OutboxMessage]:
+    """The buyer sent a transfer proof: the group should check its account."""
+    return _notify_group(order, "proof_received")
+
+
+def _notify_group(order: Order, template: str) -> list[OutboxMessage]:
     """Tell every member of the order's group who has an email address.
 
     One message per member, so one bad address never holds up the others and
@@ -128,9 +138,7 @@ def notify_new_order(order: Order) -> list[OutboxMessage]:
     locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     messages = []
     for user in members:
-        message = queue_email(
-            "new_order", user.email, "new_order", {**context, "member": user}, locale
-        )
+        message = queue_email(template, user.email, template, {**context, "member": user}, locale)
         if message is not None:
             messages.append(message)
     if not messages:

@@ -79,7 +79,8 @@ def record_proof(
     """
     # Flushed first, so the refresh cannot discard a caller's pending change.
     db.session.flush()
-    db.session.refresh(order, with_for_update=True)
+    # "of": only the order row; the eager-loaded group comes by an outer join.
+    db.session.refresh(order, with_for_update={"of": Order})
     _check_order(order)
 
     data = read_at_most(upload, current_app.config["UPLOAD_MAX_BYTES"] + 1)
@@ -100,6 +101,9 @@ def record_proof(
 
     order.payment_status = PaymentStatus.PROOF_SENT
     add_event(order, "proof", by=by)
+    from shop.notify.outbox import notify_group_proof
+
+    notify_group_proof(order)
     db.session.flush()
     return proof
 

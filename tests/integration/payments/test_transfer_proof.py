@@ -415,3 +415,17 @@ def test_the_form_explains_what_it_takes(app):
         assert str(missing.proof.errors[0]) == "Choose the photo or PDF of your transfer receipt."
         assert f'accept="{ACCEPT}"' in str(wrong.proof())
     assert "application/pdf" in ACCEPT and "image/heic" in ACCEPT
+
+
+def test_the_group_hears_of_a_proof(media):
+    from shop.notify.models import OutboxMessage
+    from tests.factories import MembershipFactory, UserFactory
+
+    order = make_order()
+    MembershipFactory(group=order.group, user=UserFactory(email="ketua@kelompok.test"))
+    record_proof(order, upload(document("receipt.pdf"), "bukti.pdf"))
+    messages = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "proof_received")
+    ).all()
+    assert [m.recipient for m in messages] == ["ketua@kelompok.test"]
+    assert order.number in messages[0].subject

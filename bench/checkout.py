@@ -1,0 +1,133 @@
+"""Checkout under load: guests add two products of two groups and place orders.
+
+    python bench/checkout.py --base http://127.0.0.1:8123 --seconds 10 --threads 8
+
+Each thread is a buyer with its own cookies who loops: add to cart (2 lines
+from 2 groups), open the checkout, place the orders. Reports completed
+checkouts per second and the latency of the "Place order" POST. Uses the
+benchmark database (DATABASE_URL) to pick products and give them ample stock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def pick_variants(count: int = 20) -> list[tuple[int, int]]:
+    """(variant id, group id) pairs of tracked-stock variants of different groups."""
+    from sqlalchemy import text, update
+
+    from shop import create_app
+    from shop.catalogue.models import Variant
+    from shop.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        rows = db.session.execute(
+            text(
+                "SELECT v.id, p.group_id FROM variant v JOIN product p ON p.id = v.product_id "
+                'JOIN "group" g ON g.id = p.group_id WHERE v.stock IS NOT NULL '
+                "AND p.status = 'published' AND g.offers_pickup AND g.accepts_cash "
+                "ORDER BY v.id LIMIT :n"
+            ),
+            {"n": count * 4},
+        ).all()
+        seen, picked = set(), []
+        for variant_id, group_id in rows:
+            if group_id not in seen:
+                seen.add(group_id)
+                picked.append((variant_id, group_id))
+        ids = [v for v, _ in picked[:count]]
+        db.session.execute(update(Variant).where(Variant.id.in_(ids)).values(stock=1_000_000))
+        db.session.commit()
+        return picked[:count]
+
+
+def field(html: str, name: str) -> str:
+    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
+    if not match:
+        raise RuntimeError(f"no {name} on the checkout page")
+    return match.group(1).replace("&#34;", '"')
+
+
+def buyer(base: str, pairs, stop: float, latencies: list[float], errors: list[str], n: int):
+    http = requests.Session()
+    i = n
+    while time.perf_counter() < stop:
+        (v1, g1), (v2, g2) = pairs[i % len(pairs)], pairs[(i + 1) % len(pairs)]
+        i += 2
+        try:
+            for variant in (v1, v2):
+                http.post(
+                    f"{base}/keranjang/tambah",
+                    data={"variant": variant, "quantity": 1},
+                    headers={"Origin": base},
+                    allow_redirects=False,
+                    timeout=30,
+                )
+            page = http.get(f"{base}/checkout", timeout=30).text
+            form = {
+                "csrf_token": field(page, "csrf_token"),
+                "token": field(page, "token"),
+                "quoted": field(page, "quoted"),
+                "name": f"Pembeli {n}",
+                "phone": "0812-3456-7890",
+                "province": "15",
+                "regency": "15.71",
+            }
+            for group in (g1, g2):
+                form[f"delivery-{group}"] = "pickup"
+                form[f"payment-{group}"] = "cash"
+            started = time.perf_counter()
+            response = http.post(f"{base}/checkout", data=form, allow_redirects=False, timeout=30)
+            if response.status_code != 303:
+                errors.append(str(response.status_code))
+                continue
+            latencies.append(time.perf_counter() - started)
+        except (requests.RequestException, RuntimeError) as error:
+            errors.append(type(error).__name__)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    pairs = pick_variants()
+    latencies: list[float] = []
+    errors: list[str] = []
+    started = time.perf_counter()
+    stop = started + args.seconds
+    threads = [
+        threading.Thread(target=buyer, args=(args.base, pairs, stop, latencies, errors, n))
+        for n in range(args.threads)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p50 = statistics.median(latencies) * 1000 if latencies else 0
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0
+    print(
+        f"checkout {len(latencies) / elapsed:10.2f} {p99:9.1f}ms  "
+        f"(2 orders each; POST p50 {p50:.1f}ms, {args.threads} buyers, {len(errors)} failures)"
+    )
+
+
+if __name__ == "__main__":
+    main()
