@@ -138,7 +138,12 @@ def test_tracking_link_and_lookup(client, shop):
         },
     )
     order = db.session.scalar(select(Order))
-    assert client.get(f"/lacak/{order.number}/{order.tracking_token}").status_code == 200
+    page = client.get(f"/lacak/{order.number}/{order.tracking_token}")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "Chat penjual via WhatsApp" in body
+    assert "https://wa.me/6281234567890?text=" in body and order.number in body
+    assert page.headers["Referrer-Policy"] == "same-origin"
     assert client.get(f"/lacak/{order.number}/{order.tracking_token[:-1]}x").status_code == 404
     found = client.post("/lacak", data={"number": order.number, "phone": "+62 812 3456 7890"})
     assert found.status_code == 303 and order.tracking_token in found.headers["Location"]
