@@ -17,6 +17,7 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
 from shop import create_app
@@ -118,6 +119,9 @@ def make_live_app(tmp_path_factory, suffix: str, **overrides):
     url = side_database_url(suffix)
     if url:
         overrides["SQLALCHEMY_DATABASE_URI"] = url
+    # No pool: a request thread's connection closes when its request ends, so
+    # none is left open when the server stops.
+    overrides.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"poolclass": NullPool})
     return make_test_app(
         tmp_path_factory, suffix, TESTING=False, PROPAGATE_EXCEPTIONS=False, **overrides
     )
