@@ -49,7 +49,9 @@ def add(cart: dict[str, int], variant: Variant, quantity: int) -> dict[str, int]
     key = str(variant.id)
     total = cart.get(key, 0) + quantity
     if key not in cart and len(cart) >= MAX_LINES:
-        raise DomainError(_l("The cart is full. Place this order first."), field="quantity")
+        raise DomainError(
+            _l("Your cart is full. Place your order before adding more products."), field="quantity"
+        )
     check_quantity(variant, total)
     return {**cart, key: total}
 

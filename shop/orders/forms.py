@@ -22,7 +22,9 @@ class ConfirmForm(BaseForm):
         _l("Courier fee (Rp)"),
         validators=[
             Optional(),
-            NumberRange(min=0, max=100_000_000, message=_l("Enter a fee of Rp0 or more.")),
+            NumberRange(
+                min=0, max=100_000_000, message=_l("Enter a fee from Rp0 to Rp100 million.")
+            ),
         ],
         description=_l("What the courier charges to the buyer's address, e.g. 25.000."),
         # Text, not type=number: "25.000" and "Rp 25.000" are kept as typed.

@@ -253,7 +253,7 @@ def orders_csv(group: Group, status: OrderStatus | None = None) -> str:
             _("Order number"),
             _("Placed (WIB)"),
             _("Status"),
-            _("Payment"),
+            _("Payment status"),
             _("Payment method"),
             _("Delivery"),
             _("Buyer"),
@@ -272,7 +272,7 @@ def orders_csv(group: Group, status: OrderStatus | None = None) -> str:
             _("Paid (WIB)"),
             _("Courier"),
             _("Tracking number"),
-            _("Buyer's note"),
+            _("Buyer’s note"),
             _("Cancel reason"),
         ]
     )

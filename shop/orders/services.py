@@ -144,7 +144,7 @@ def complete_order(order: Order, by: User | None) -> Order:
     _require(
         order,
         (OrderStatus.SHIPPED, OrderStatus.READY),
-        _l("Only a shipped or collected order can be completed."),
+        _l("Only a shipped order, or one ready for pickup, can be completed."),
     )
     if not order.is_paid:
         raise InvalidTransition(_l("Mark the payment received before completing the order."))

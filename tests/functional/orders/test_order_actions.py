@@ -225,7 +225,7 @@ def test_cancel_returns_stock_and_tells_the_buyer(client, group, order_factory, 
             {},
             "This order is delivered: mark it shipped.",
         ),
-        ({}, "selesai", {}, "Only a shipped or collected order can be completed."),
+        ({}, "selesai", {}, "Only a shipped order, or one ready for pickup, can be completed."),
         (
             {"status": OrderStatus.SHIPPED, "delivery": DeliveryMethod.LOCAL},
             "selesai",

@@ -52,7 +52,7 @@ def test_csv_export(client, group, order_factory):
     assert row["Total (Rp)"] == str(80000 + order.unique_code)
     assert row["Regency/city"].endswith("Muaro Jambi")
     assert row["Status"] == "Confirmed"
-    assert row["Payment"] == "Paid"
+    assert row["Payment status"] == "Paid"
 
 
 def test_csv_export_follows_the_status_filter_and_keeps_unknown_totals_empty(
