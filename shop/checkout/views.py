@@ -75,6 +75,7 @@ def start():
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("cart.show"))
     if cart.has_problems:
+        flash(_("Something in your cart changed. Check the marked lines, then check out."), "error")
         return redirect(url_for("cart.show"))
     if request.method == "GET" and current_user.is_authenticated:
         form.name.data = current_user.name

@@ -20,6 +20,15 @@ class PhoneField(StringField):
         super().process_formdata(valuelist)
         self.raw = self.data
 
+    def _value(self):
+        """Shown back as the person typed it (after an error elsewhere), or as
+        a local number (0812-3456-7890) when it comes from the database."""
+        if getattr(self, "raw", None):
+            return self.raw
+        from shop.i18n.formatting import phone_display
+
+        return phone_display(self.data) if self.data else ""
+
     def post_validate(self, form, validation_stopped):
         if validation_stopped or not self.data:
             return
