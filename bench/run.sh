@@ -16,6 +16,8 @@ DURATION=${DURATION:-10s}
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$OUT/bench.db}
 export MEDIA_ROOT=$OUT/media
 export ETALASE_ENV=development
+# One load generator on 127.0.0.1 is every buyer at once: lift the per-IP limit.
+export CHECKOUT_RATE_LIMIT="1000000 per minute"
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
@@ -83,9 +85,16 @@ CHECKOUT=$("$VENV/bin/python" bench/checkout.py --base "http://127.0.0.1:$PORT" 
   --seconds "${DURATION%s}" --threads 8 2>/dev/null | tail -1)
 stop
 
-hello_rps=$(echo "$HELLO" | awk '{print $2}')
+# hello again: the machine's speed drifts; the ratio uses the mean of both runs.
+serve hello:app "$ROOT/bench"
+HELLO2=$(measure hello /)
+stop
+
+hello_rps=$(echo "$HELLO $HELLO2" | awk '{printf "%.2f", ($2 + $5) / 2}')
 printf '\n%-20s %10s %10s %8s\n' page req/s p99 ratio
-printf '%-20s %10s %10s %8s\n' $(echo "$HELLO" | awk '{print $1, $2, $3}') "1.00"
+printf '%-20s %10s %10s %8s\n' $(echo "$HELLO" | awk '{print $1, $2, $3}') "-"
+printf '%-20s %10s %10s %8s\n' $(echo "$HELLO2" | awk '{print $1, $2, $3}') "-"
+printf '%-20s %10s %10s %8s\n' "hello (mean)" "$hello_rps" "" "1.00"
 echo "checkout (orders placed per second, latency of the place-order POST):"
 echo "  $CHECKOUT"
 for row in "${RESULTS[@]}"; do

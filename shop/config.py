@@ -98,6 +98,8 @@ class Development(Defaults):
 
 ENV_KEYS = (
     "SECRET_KEY",
+    "LOGIN_RATE_LIMIT",
+    "CHECKOUT_RATE_LIMIT",
     "DATABASE_URL",
     "RATELIMIT_STORAGE_URI",
     "CACHE_TYPE",

@@ -18,6 +18,12 @@ from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Programme
 
 
+def count_rows(stmt) -> int:
+    """COUNT(*) over the statement's FROM and WHERE, without selecting (and
+    SQLite materialising) every column of every matching row first."""
+    return db.session.scalar(stmt.with_only_columns(func.count()).order_by(None))
+
+
 def public_products():
     """Published products of active groups: the only ones anyone else may see."""
     return (
@@ -110,7 +116,7 @@ def catalogue_page(filters: CatalogueFilters, page: int, per_page: int):
     if filters.q:
         stmt, rank = search.apply_search(stmt, filters.q)
 
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = count_rows(stmt)
     sort = (
         filters.sort if filters.sort in SORTS else ("relevance" if rank is not None else "newest")
     )
@@ -134,7 +140,7 @@ def catalogue_page(filters: CatalogueFilters, page: int, per_page: int):
 
 def group_products(group: Group, page: int = 1, per_page: int = 24):
     stmt = public_products().where(Product.group_id == group.id)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = count_rows(stmt)
     products = list(
         db.session.scalars(
             stmt.options(*_card_options())

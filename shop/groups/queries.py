@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from shop.catalogue.models import Product, ProductStatus
+from shop.catalogue.queries import count_rows
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Invitation, Membership, Programme, Role
 
@@ -52,7 +53,7 @@ def public_group_page(
         stmt = stmt.where(Group.programme == Programme(programme))
     if province:
         stmt = stmt.where(Group.province_code == province)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = count_rows(stmt)
     groups = list(
         db.session.scalars(
             stmt.options(*_card_options())
