@@ -34,7 +34,7 @@ class InvalidTransition(DomainError):
 
 
 def new_order_number() -> str:
-    """ET-XXXXXX: short, unambiguous, not guessable in sequence."""
+    """Like ET-7K3M9Q: short, unambiguous, not guessable in sequence."""
     while True:
         number = "ET-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
         if db.session.scalar(select(func.count()).where(Order.number == number)) == 0:
