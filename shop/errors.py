@@ -17,14 +17,6 @@ class DomainError(Exception):
         self.field = field
 
 
-class NotFound(DomainError):
-    pass
-
-
-class PermissionDenied(DomainError):
-    pass
-
-
 def apply_to_form(form, error: DomainError) -> None:
     """Show a DomainError on the form field it names, or on the form itself."""
     field = getattr(form, error.field, None) if error.field else None

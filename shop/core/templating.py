@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Flask, current_app, g, url_for
+from flask import Flask, current_app, g, has_request_context, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -35,10 +35,19 @@ def wa_link(e164: str | None, text: str = "") -> str:
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    base = current_app.config.get("PUBLIC_URL")
+    """An absolute link (share links, emails, Stripe), with or without a request.
+
+    `PUBLIC_URL` wins when set; the path is built from the URL map directly so
+    this also works from a CLI command (order expiry) where `url_for` has no
+    request to take the host from.
+    """
+    base = current_app.config.get("PUBLIC_URL") or ""
     if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+        path = current_app.url_map.bind("localhost").build(endpoint, values)
+        return base.rstrip("/") + path
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for(endpoint, _external=True, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def register(app: Flask) -> None:

@@ -32,8 +32,3 @@ def looks_like_phone(raw: str) -> bool:
     """True for input meant as a phone number rather than an email address."""
     raw = (raw or "").strip()
     return bool(raw) and "@" not in raw
-
-
-def wa_digits(e164: str) -> str:
-    """The number as wa.me wants it: digits only, no `+`."""
-    return e164.lstrip("+")

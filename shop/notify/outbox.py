@@ -11,11 +11,12 @@ import logging
 import re
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
 from shop.accounts.models import User
+from shop.core.templating import absolute_url
 from shop.extensions import db
 from shop.groups.models import Membership
 from shop.notify.models import OutboxMessage
@@ -36,22 +37,6 @@ BUYER_KINDS = (
 )
 SUBJECT_MAX = 200
 _BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for an email, with or without a request.
-
-    `PUBLIC_URL` wins when set; the path is built from the URL map directly so
-    this also works from a CLI command (order expiry) where `url_for` has no
-    request to take the host from.
-    """
-    base = current_app.config.get("PUBLIC_URL") or ""
-    if base:
-        path = current_app.url_map.bind("localhost").build(endpoint, values)
-        return base.rstrip("/") + path
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for(endpoint, _external=True, **values)
-    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def render_email(template: str, context: dict[str, Any], locale: str) -> tuple[str, str, str]:
@@ -103,7 +88,9 @@ def _order_context(order: Order) -> dict[str, Any]:
     return {
         "order": order,
         "group": order.group,
-        "tracking_url": public_url("orders.track", number=order.number, token=order.tracking_token),
+        "tracking_url": absolute_url(
+            "orders.track", number=order.number, token=order.tracking_token
+        ),
     }
 
 
@@ -127,7 +114,7 @@ def _notify_group(order: Order, template: str) -> list[OutboxMessage]:
     group = order.group
     context = {
         **_order_context(order),
-        "manage_url": public_url("orders.manage_order", slug=group.slug, number=order.number),
+        "manage_url": absolute_url("orders.manage_order", slug=group.slug, number=order.number),
     }
     members = db.session.scalars(
         select(User)

@@ -35,11 +35,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from shop.core.templating import absolute_url
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import PaymentMethod
-from shop.notify.outbox import public_url
 from shop.orders import services as orders
 from shop.orders.models import Order
 from shop.payments.models import ProcessedStripeEvent
@@ -192,9 +192,9 @@ def session_params(order: Order, now: datetime) -> dict[str, Any]:
         "metadata": {"order_number": order.number},
         "payment_intent_data": {"metadata": {"order_number": order.number}},
         # Stripe fills in {CHECKOUT_SESSION_ID}; url_for would escape the braces.
-        "success_url": public_url("payments.card_return", **back)
+        "success_url": absolute_url("payments.card_return", **back)
         + "?session_id={CHECKOUT_SESSION_ID}",
-        "cancel_url": public_url("orders.track", **back),
+        "cancel_url": absolute_url("orders.track", **back),
         "expires_at": int((now + SESSION_LIFETIME).timestamp()),
         "locale": order.locale if order.locale in ("id", "en") else "auto",
     }

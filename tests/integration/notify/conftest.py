@@ -31,7 +31,7 @@ def _links(app, monkeypatch):
     def stub(endpoint: str, **values: Any) -> str:
         return f"http://etalase.test/{endpoint}/" + "/".join(str(v) for v in values.values())
 
-    monkeypatch.setattr(outbox, "public_url", stub)
+    monkeypatch.setattr(outbox, "absolute_url", stub)
 
 
 @pytest.fixture
