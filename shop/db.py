@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Enum, Integer, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
 
 NAMING_CONVENTION = {
@@ -58,4 +58,18 @@ class Base(DeclarativeBase):
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime},
+    )
+
+
+def enum_column(enum_cls, length: int = 20, **kwargs):
+    """An enum stored by its value as plain text (no database enum type), so a
+    new member needs no migration of the type and SQLite and PostgreSQL agree."""
+    return mapped_column(
+        Enum(
+            enum_cls,
+            native_enum=False,
+            length=length,
+            values_callable=lambda members: [member.value for member in members],
+        ),
+        **kwargs,
     )

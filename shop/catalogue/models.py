@@ -6,7 +6,6 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -15,8 +14,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.db import Base, Rupiah, utcnow
-from shop.groups.models import Group, _values
+from shop.db import Base, Rupiah, enum_column, utcnow
+from shop.groups.models import Group
 from shop.media.models import Image
 
 
@@ -128,23 +127,14 @@ class Product(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
     slug: Mapped[str] = mapped_column(String(90))
     name: Mapped[str] = mapped_column(String(120))
-    category: Mapped[Category] = mapped_column(
-        Enum(Category, native_enum=False, length=30, values_callable=_values), index=True
-    )
+    category: Mapped[Category] = enum_column(Category, length=30, index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     catalogue_only: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[ProductStatus] = mapped_column(
-        Enum(ProductStatus, native_enum=False, length=20, values_callable=_values),
-        default=ProductStatus.DRAFT,
-    )
+    status: Mapped[ProductStatus] = enum_column(ProductStatus, default=ProductStatus.DRAFT)
 
-    packaging_type: Mapped[PackagingType | None] = mapped_column(
-        Enum(PackagingType, native_enum=False, length=30, values_callable=_values)
-    )
+    packaging_type: Mapped[PackagingType | None] = enum_column(PackagingType, length=30)
     net_content: Mapped[int | None]
-    net_unit: Mapped[NetUnit | None] = mapped_column(
-        Enum(NetUnit, native_enum=False, length=10, values_callable=_values)
-    )
+    net_unit: Mapped[NetUnit | None] = enum_column(NetUnit, length=10)
     length_cm: Mapped[int | None]
     width_cm: Mapped[int | None]
     height_cm: Mapped[int | None]

@@ -4,17 +4,13 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
-from shop.db import Base, Rupiah, utcnow
+from shop.db import Base, Rupiah, enum_column, utcnow
 from shop.media.models import Image
 from shop.regions.models import District, Province, Regency
-
-
-def _values(enum_cls):
-    return [member.value for member in enum_cls]
 
 
 class Programme(enum.StrEnum):
@@ -91,14 +87,8 @@ class Group(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    programme: Mapped[Programme] = mapped_column(
-        Enum(Programme, native_enum=False, length=20, values_callable=_values), index=True
-    )
-    status: Mapped[GroupStatus] = mapped_column(
-        Enum(GroupStatus, native_enum=False, length=20, values_callable=_values),
-        default=GroupStatus.ACTIVE,
-        index=True,
-    )
+    programme: Mapped[Programme] = enum_column(Programme, index=True)
+    status: Mapped[GroupStatus] = enum_column(GroupStatus, default=GroupStatus.ACTIVE, index=True)
     province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
     regency_code: Mapped[str] = mapped_column(ForeignKey("regency.code"), index=True)
     district_code: Mapped[str | None] = mapped_column(ForeignKey("district.code"))
@@ -162,9 +152,7 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=_values)
-    )
+    role: Mapped[Role] = enum_column(Role)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     group: Mapped[Group] = relationship(back_populates="memberships")

@@ -4,12 +4,12 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
-from shop.db import Base, Rupiah, utcnow
-from shop.groups.models import DeliveryMethod, Group, PaymentMethod, _values
+from shop.db import Base, Rupiah, enum_column, utcnow
+from shop.groups.models import DeliveryMethod, Group, PaymentMethod
 
 
 class OrderStatus(enum.StrEnum):
@@ -59,12 +59,6 @@ class PaymentStatus(enum.StrEnum):
         }[self]
 
 
-def _enum_column(enum_cls, length=20, **kwargs):
-    return mapped_column(
-        Enum(enum_cls, native_enum=False, length=length, values_callable=_values), **kwargs
-    )
-
-
 class Checkout(Base):
     """One press of "Place order": the one-time form token makes it idempotent.
 
@@ -111,12 +105,10 @@ class Order(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     locale: Mapped[str] = mapped_column(String(5), default="id")
 
-    delivery_method: Mapped[DeliveryMethod] = _enum_column(DeliveryMethod)
-    payment_method: Mapped[PaymentMethod] = _enum_column(PaymentMethod)
-    status: Mapped[OrderStatus] = _enum_column(OrderStatus, default=OrderStatus.PLACED)
-    payment_status: Mapped[PaymentStatus] = _enum_column(
-        PaymentStatus, default=PaymentStatus.UNPAID
-    )
+    delivery_method: Mapped[DeliveryMethod] = enum_column(DeliveryMethod)
+    payment_method: Mapped[PaymentMethod] = enum_column(PaymentMethod)
+    status: Mapped[OrderStatus] = enum_column(OrderStatus, default=OrderStatus.PLACED)
+    payment_status: Mapped[PaymentStatus] = enum_column(PaymentStatus, default=PaymentStatus.UNPAID)
 
     subtotal: Mapped[Rupiah]
     # None until the group confirms a courier fee; 0 when there is none.
