@@ -47,3 +47,20 @@ def register(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         return render_template("errors/500.html"), 500
+
+
+def commit_or_show(form, action):
+    """Run one service call for a form view: commit and return its result, or
+    roll back everything it started and show its DomainError on the form (None).
+
+    Used where the service returns the object it created or changed."""
+    from shop.extensions import db
+
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        apply_to_form(form, error)
+        return None
+    db.session.commit()
+    return result

@@ -10,7 +10,7 @@ from shop.catalogue import queries, services
 from shop.catalogue.forms import PhotoAltForm, PhotoForm, ProductForm, StatusForm
 from shop.catalogue.models import ProductStatus
 from shop.catalogue.views import bp
-from shop.errors import DomainError, apply_to_form
+from shop.errors import DomainError, apply_to_form, commit_or_show
 from shop.extensions import db
 from shop.groups.queries import get_membership_or_404
 
@@ -61,13 +61,13 @@ def edit_product(slug: str, product_id: int):
             "catalogue/manage/edit.html", form=form, group=group, product=product
         )
     if form.validate_on_submit():
-        try:
-            services.update_product(product, form.to_data(), form.to_variants(), form.to_photos())
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        saved = commit_or_show(
+            form,
+            lambda: services.update_product(
+                product, form.to_data(), form.to_variants(), form.to_photos()
+            ),
+        )
+        if saved is not None:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
     return render_template(
@@ -117,13 +117,8 @@ def photos(slug: str, product_id: int):
     product = queries.get_product_for_group_or_404(group, product_id)
     form = PhotoForm()
     if form.validate_on_submit():
-        try:
-            services.add_photo(product, services.PhotoUpload(form.photo.data, form.alt_text.data))
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        upload = services.PhotoUpload(form.photo.data, form.alt_text.data)
+        if commit_or_show(form, lambda: services.add_photo(product, upload)) is not None:
             flash(_("The photo has been added."), "success")
             return redirect(url_for("catalogue.photos", slug=slug, product_id=product.id))
     return render_template(

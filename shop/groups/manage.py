@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from shop.catalogue import queries as catalogue_queries
 from shop.db import utcnow
-from shop.errors import DomainError, apply_to_form
+from shop.errors import DomainError, commit_or_show
 from shop.extensions import db
 from shop.groups import queries, services
 from shop.groups.forms import BankAccountForm, ConfirmForm, GroupForm
@@ -17,12 +17,9 @@ from shop.groups.views import bp
 from shop.regions.fields import region_refresh_requested
 
 
-def _fail(error: DomainError, form=None):
+def _fail(error: DomainError):
     db.session.rollback()
-    if form is not None:
-        apply_to_form(form, error)
-    else:
-        flash(error.message, "error")
+    flash(error.message, "error")
 
 
 @bp.get("/kelola")
@@ -43,14 +40,13 @@ def create():
     if request.method == "POST" and region_refresh_requested(form):
         return render_template("groups/manage/create.html", form=form)
     if form.validate_on_submit():
-        try:
-            group = services.create_group(
+        group = commit_or_show(
+            form,
+            lambda: services.create_group(
                 current_user, form.to_profile(), form.logo.data, form.cover.data
-            )
-        except DomainError as error:
-            _fail(error, form)
-        else:
-            db.session.commit()
+            ),
+        )
+        if group is not None:
             flash(_("Your group is ready. Now add your first product."), "success")
             return redirect(url_for("groups.manage_home", slug=group.slug))
     return render_template("groups/manage/create.html", form=form)
@@ -77,12 +73,13 @@ def profile(slug: str):
     if request.method == "POST" and region_refresh_requested(form):
         return render_template("groups/manage/profile.html", form=form, group=group)
     if form.validate_on_submit():
-        try:
-            services.update_profile(group, form.to_profile(), form.logo.data, form.cover.data)
-        except DomainError as error:
-            _fail(error, form)
-        else:
-            db.session.commit()
+        saved = commit_or_show(
+            form,
+            lambda: services.update_profile(
+                group, form.to_profile(), form.logo.data, form.cover.data
+            ),
+        )
+        if saved is not None:
             flash(_("The group profile has been saved."), "success")
             return redirect(url_for("groups.profile", slug=group.slug))
     return render_template("groups/manage/profile.html", form=form, group=group)
@@ -95,14 +92,13 @@ def bank_accounts(slug: str):
     group = membership.group
     form = BankAccountForm()
     if form.validate_on_submit():
-        try:
-            services.add_bank_account(
+        account = commit_or_show(
+            form,
+            lambda: services.add_bank_account(
                 group, form.bank_name.data, form.account_number.data, form.account_holder.data
-            )
-        except DomainError as error:
-            _fail(error, form)
-        else:
-            db.session.commit()
+            ),
+        )
+        if account is not None:
             flash(_("The bank account has been added."), "success")
             return redirect(url_for("groups.bank_accounts", slug=slug))
     return render_template(
