@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.cart.views import bp as cart
     from shop.catalogue.views import bp as catalogue
     from shop.checkout.views import bp as checkout
+    from shop.coordinators.views import bp as coordinators
     from shop.core.views import bp as core
     from shop.groups.views import bp as groups
     from shop.media.views import bp as media
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
         checkout,
         orders,
         payments,
+        coordinators,
     ):
         app.register_blueprint(blueprint)
 
@@ -116,11 +118,20 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from shop.catalogue.cli import search_cli
+    from shop.coordinators.cli import coordinators_cli
     from shop.demo.cli import demo_cli
     from shop.media.cli import media_cli
     from shop.notify.cli import notify_cli
     from shop.orders.cli import orders_cli
     from shop.regions.cli import regions_cli
 
-    for group in (demo_cli, regions_cli, media_cli, search_cli, notify_cli, orders_cli):
+    for group in (
+        demo_cli,
+        regions_cli,
+        media_cli,
+        search_cli,
+        notify_cli,
+        orders_cli,
+        coordinators_cli,
+    ):
         app.cli.add_command(group)

@@ -1,8 +1,18 @@
 """Every model, imported in one place so the metadata (and Alembic) sees them all."""
 
 from shop.accounts.models import User
-from shop.catalogue.models import Product, ProductPhoto, Variant
-from shop.groups.models import BankAccount, Group, Invitation, Membership
+from shop.catalogue.models import Product, ProductCertificate, ProductPhoto, Variant
+from shop.coordinators.models import (
+    AuditEntry,
+    Coordinator,
+    CoordinatorProgramme,
+    CoordinatorRegion,
+    Exhibition,
+    ExhibitionGroup,
+    ExhibitionProduct,
+    FeaturedGroup,
+)
+from shop.groups.models import BankAccount, Group, GroupDocument, Invitation, Membership
 from shop.media.models import Document, Image
 from shop.notify.models import OutboxMessage
 from shop.orders.models import Checkout, Order, OrderEvent, OrderLine
@@ -10,6 +20,16 @@ from shop.payments.models import PaymentProof, ProcessedStripeEvent
 from shop.regions.models import District, Province, Regency
 
 __all__ = [
+    "AuditEntry",
+    "Coordinator",
+    "CoordinatorProgramme",
+    "CoordinatorRegion",
+    "Exhibition",
+    "ExhibitionGroup",
+    "ExhibitionProduct",
+    "FeaturedGroup",
+    "GroupDocument",
+    "ProductCertificate",
     "BankAccount",
     "Checkout",
     "Document",

@@ -7,6 +7,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from shop.accounts.models import User
 from shop.catalogue.models import Category, Product, ProductStatus, Variant
+from shop.coordinators.models import Coordinator, CoordinatorProgramme, CoordinatorRegion
 from shop.extensions import db
 from shop.groups.models import Group, Membership, Programme, Role
 
@@ -90,3 +91,28 @@ class VariantFactory(Base):
     price = 25000
     stock = 10
     min_order_qty = 1
+
+
+# coordinators
+class CoordinatorFactory(Base):
+    """A coordinator; `programmes=[Programme.UPPKA]` and `regions=["15", "15.71"]`
+    (province or regency codes) narrow the scope, `is_operator=True` lifts it."""
+
+    class Meta:
+        model = Coordinator
+
+    user = factory.SubFactory(UserFactory, name=factory.Sequence(lambda n: f"Koordinator {n}"))
+    is_operator = False
+    organisation = "BKKBN Provinsi Jambi"
+
+    @factory.post_generation
+    def programmes(obj, create, extracted, **kwargs):
+        for programme in extracted or ():
+            obj.programmes.append(CoordinatorProgramme(programme=programme))
+
+    @factory.post_generation
+    def regions(obj, create, extracted, **kwargs):
+        for code in extracted or ():
+            field = "province_code" if "." not in code else "regency_code"
+            obj.regions.append(CoordinatorRegion(**{field: code}))
+        db.session.flush()

@@ -26,7 +26,8 @@ def load_user(user_id: str) -> User | None:
         uid, version = (int(part) for part in user_id.split(":"))
     except ValueError:
         return None
-    user = db.session.get(User, uid)
+    # populate_existing: always one fresh SELECT (with the coordinator role joined).
+    user = db.session.get(User, uid, populate_existing=True)
     if user is None or user.session_version != version:
         return None
     return user

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -159,6 +159,12 @@ class Product(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
 
+    # Moderation: a coordinator hid the product from the public site with a
+    # reason the group sees; the group fixes it and asks for review.
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    review_requested_at: Mapped[datetime | None]
+
     group: Mapped[Group] = relationship()
     variants: Mapped[list[Variant]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="Variant.position"
@@ -167,9 +173,21 @@ class Product(Base):
         back_populates="product", cascade="all, delete-orphan", order_by="ProductPhoto.position"
     )
 
+    certificates: Mapped[list[ProductCertificate]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", order_by="ProductCertificate.kind"
+    )
+
     @property
     def is_public(self) -> bool:
-        return self.status is ProductStatus.PUBLISHED and self.group.is_public
+        return (
+            self.status is ProductStatus.PUBLISHED
+            and self.hidden_at is None
+            and self.group.is_public
+        )
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     @property
     def cover_photo(self) -> ProductPhoto | None:
@@ -228,3 +246,49 @@ class ProductPhoto(Base):
 
     product: Mapped[Product] = relationship(back_populates="photos")
     image: Mapped[Image] = relationship(lazy="joined", innerjoin=True)
+
+
+class CertificateKind(enum.StrEnum):
+    PIRT = "pirt"
+    HALAL = "halal"
+    BPOM = "bpom"
+
+    @property
+    def label(self):
+        return {
+            CertificateKind.PIRT: _l("PIRT"),
+            CertificateKind.HALAL: _l("Halal"),
+            CertificateKind.BPOM: _l("BPOM"),
+        }[self]
+
+    @property
+    def product_field(self) -> str:
+        return f"{self.value}_number"
+
+
+class ProductCertificate(Base):
+    """A coordinator's check of one of a product's numbers (PIRT, halal, BPOM).
+
+    The badge shows while `number` still equals the number on the product
+    (the group editing it takes the badge away) and `expires_on` has not
+    passed (an expired certificate loses it by itself).
+    """
+
+    __tablename__ = "product_certificate"
+    __table_args__ = (UniqueConstraint("product_id", "kind", name="uq_product_certificate_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"))
+    kind: Mapped[CertificateKind] = enum_column(CertificateKind, length=10)
+    number: Mapped[str] = mapped_column(String(60))
+    expires_on: Mapped[date | None] = mapped_column(index=True)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # When the group was told the certificate is about to expire (once).
+    expiry_notified_at: Mapped[datetime | None]
+
+    product: Mapped[Product] = relationship(back_populates="certificates")
+
+    def is_valid(self, today: date) -> bool:
+        current = getattr(self.product, self.kind.product_field)
+        return self.number == current and (self.expires_on is None or self.expires_on >= today)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from shop.catalogue.models import Category, Product, ProductPhoto, ProductStatus
@@ -24,13 +24,19 @@ def count_rows(stmt) -> int:
     return db.session.scalar(stmt.with_only_columns(func.count()).order_by(None))
 
 
+def publicly_visible():
+    """The WHERE clause of what anyone may see: published products a
+    coordinator has not hidden, of groups that are not suspended."""
+    return and_(
+        Product.status == ProductStatus.PUBLISHED,
+        Product.hidden_at.is_(None),
+        Group.status == GroupStatus.ACTIVE,
+    )
+
+
 def public_products():
     """Published products of active groups: the only ones anyone else may see."""
-    return (
-        select(Product)
-        .join(Product.group)
-        .where(Product.status == ProductStatus.PUBLISHED, Group.status == GroupStatus.ACTIVE)
-    )
+    return select(Product).join(Product.group).where(publicly_visible())
 
 
 def _card_options():
@@ -54,7 +60,7 @@ def category_counts() -> list[tuple[Category, int]]:
     stmt = (
         select(Product.category, func.count())
         .join(Product.group)
-        .where(Product.status == ProductStatus.PUBLISHED, Group.status == GroupStatus.ACTIVE)
+        .where(publicly_visible())
         .group_by(Product.category)
     )
     counts = dict(db.session.execute(stmt).all())

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
 from shop.db import Base, Rupiah, enum_column, utcnow
-from shop.media.models import Image
+from shop.media.models import Document, Image
 from shop.regions.models import District, Province, Regency
 
 
@@ -39,6 +39,45 @@ PROGRAMME_LABELS = {
 class GroupStatus(enum.StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
+
+    @property
+    def label(self):
+        return _l("Active") if self is GroupStatus.ACTIVE else _l("Suspended")
+
+
+class Verification(enum.StrEnum):
+    """Where a coordinator's check of the group stands.
+
+    A new group is UNVERIFIED ("belum diverifikasi") and public without the
+    badge; a coordinator verifies it or asks for changes, and the group asks
+    for review again once it has made them.
+    """
+
+    UNVERIFIED = "unverified"
+    CHANGES_REQUESTED = "changes"
+    VERIFIED = "verified"
+
+    @property
+    def label(self):
+        return {
+            Verification.UNVERIFIED: _l("Not yet verified"),
+            Verification.CHANGES_REQUESTED: _l("Changes requested"),
+            Verification.VERIFIED: _l("Verified"),
+        }[self]
+
+
+class DocumentKind(enum.StrEnum):
+    DECREE = "sk"
+    FIELD_VISIT = "kunjungan"
+    OTHER = "lainnya"
+
+    @property
+    def label(self):
+        return {
+            DocumentKind.DECREE: _l("Group decree (SK)"),
+            DocumentKind.FIELD_VISIT: _l("Field visit photo"),
+            DocumentKind.OTHER: _l("Other document"),
+        }[self]
 
 
 class Role(enum.StrEnum):
@@ -89,6 +128,19 @@ class Group(Base):
     name: Mapped[str] = mapped_column(String(120))
     programme: Mapped[Programme] = enum_column(Programme, index=True)
     status: Mapped[GroupStatus] = enum_column(GroupStatus, default=GroupStatus.ACTIVE, index=True)
+    suspended_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    suspended_at: Mapped[datetime | None]
+    verification: Mapped[Verification] = enum_column(
+        Verification,
+        default=Verification.UNVERIFIED,
+        server_default=Verification.UNVERIFIED.value,
+        index=True,
+    )
+    # What the coordinator asked the group to change (shown to the group).
+    verification_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    verified_at: Mapped[datetime | None]
+    # Set when the group asks for (another) check after making the changes.
+    review_requested_at: Mapped[datetime | None]
     province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
     regency_code: Mapped[str] = mapped_column(ForeignKey("regency.code"), index=True)
     district_code: Mapped[str | None] = mapped_column(ForeignKey("district.code"))
@@ -125,6 +177,10 @@ class Group(Base):
     @property
     def is_public(self) -> bool:
         return self.status is GroupStatus.ACTIVE
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification is Verification.VERIFIED
 
     @property
     def payment_methods(self) -> list[PaymentMethod]:
@@ -196,3 +252,31 @@ class BankAccount(Base):
     account_holder: Mapped[str] = mapped_column(String(120))
 
     group: Mapped[Group] = relationship(back_populates="bank_accounts")
+
+
+class GroupDocument(Base):
+    """Evidence a group uploads for its verification: the decree (SK) that
+    founded it as a PDF or photo, a field-visit photo, other papers.
+
+    Exactly one of `image` (a photo, through the image pipeline) and
+    `document` (a checked PDF) is set. Only the group's members and the
+    coordinators in scope can open it.
+    """
+
+    __tablename__ = "group_document"
+    __table_args__ = (
+        CheckConstraint("(image_id IS NULL) <> (document_id IS NULL)", name="image_or_document"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[DocumentKind] = enum_column(DocumentKind)
+    title: Mapped[str] = mapped_column(String(120), default="")
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    group: Mapped[Group] = relationship()
+    image: Mapped[Image | None] = relationship()
+    document: Mapped[Document | None] = relationship()

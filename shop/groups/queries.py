@@ -70,7 +70,11 @@ def product_counts(group_ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Product.group_id, func.count())
-        .where(Product.group_id.in_(group_ids), Product.status == ProductStatus.PUBLISHED)
+        .where(
+            Product.group_id.in_(group_ids),
+            Product.status == ProductStatus.PUBLISHED,
+            Product.hidden_at.is_(None),
+        )
         .group_by(Product.group_id)
     )
     return dict(rows.all())

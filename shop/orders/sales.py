@@ -19,8 +19,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from babel.numbers import format_compact_decimal
 from defusedcsv import csv as safe_csv
@@ -29,13 +28,13 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased, selectinload
 
+from shop.core.clock import JAKARTA, midnight_utc
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.i18n.formatting import phone_display
 from shop.orders.models import Order, OrderLine, OrderStatus, PaymentStatus
 from shop.regions.models import District, Province, Regency
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
 MONTHS = 12
 BEST_SELLERS_PER_MONTH = 3
 NOT_SALES = (OrderStatus.CANCELLED, OrderStatus.EXPIRED)
@@ -69,11 +68,6 @@ def month_starts(now: datetime, months: int = MONTHS) -> list[date]:
     return [date((index + i) // 12, (index + i) % 12 + 1, 1) for i in range(months + 1)]
 
 
-def _instant(day: date) -> datetime:
-    """Midnight in Jakarta at the start of `day`, as a UTC instant."""
-    return datetime(day.year, day.month, day.day, tzinfo=JAKARTA).astimezone(UTC)
-
-
 def _bucketed(group: Group, bounds: list[datetime], *columns) -> Select:
     """The group's sales in the range, each row with its month number (0 = oldest)."""
     month = case(
@@ -92,7 +86,7 @@ def monthly_sales(group: Group, now: datetime, months: int = MONTHS) -> list[Mon
     """Orders, paid and unpaid revenue and the best sellers of each of the last
     `months` months, oldest first; two grouped queries."""
     starts = month_starts(now, months)
-    bounds = [_instant(day) for day in starts]
+    bounds = [midnight_utc(day) for day in starts]
     result = [MonthSales(start=day) for day in starts[:-1]]
 
     orders = _bucketed(

@@ -1,0 +1,1 @@
+"""Programme coordinators: verification, compliance, curation, moderation, monitoring."""

@@ -1,0 +1,3 @@
+"""Coordinator pages: compliance."""
+
+from shop.coordinators.views import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Coordinator pages: curation."""
+
+from shop.coordinators.views import bp  # noqa: F401

@@ -1,0 +1,178 @@
+"""Coordinator pages: the blueprint, the overview and the audit log.
+
+The other pages attach to the same blueprint from their own modules
+(verification, compliance, curation, monitoring), imported at the bottom.
+Every view is wrapped in `coordinator_required` and reads through the scope.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from shop.catalogue.models import Product, ProductCertificate
+from shop.coordinators.audit import visible_entries
+from shop.coordinators.models import AuditAction, AuditEntry, Exhibition
+from shop.coordinators.scope import coordinator_of, coordinator_required, current_scope
+from shop.core.clock import jakarta_today, midnight_utc
+from shop.core.pagination import Pagination, page_arg
+from shop.core.text import fold
+from shop.extensions import db
+from shop.groups.models import Group, GroupStatus, Verification
+
+bp = Blueprint("coordinators", __name__, url_prefix="/koordinator")
+
+# The coordinator menu: (endpoint, label, endpoints that mark it current).
+NAV = (
+    ("coordinators.overview", _l("Overview"), ("coordinators.overview",)),
+    ("coordinators.groups", _l("Groups"), ("coordinators.groups", "coordinators.group")),
+    ("coordinators.queue", _l("Verification"), ("coordinators.queue",)),
+    ("coordinators.certificates", _l("Certificates"), ("coordinators.certificates",)),
+    ("coordinators.moderation", _l("Moderation"), ("coordinators.moderation",)),
+    ("coordinators.featured", _l("Featured"), ("coordinators.featured",)),
+    ("coordinators.exhibitions", _l("Exhibitions"), ("coordinators.exhibitions",)),
+    ("coordinators.monitoring", _l("Monitoring"), ("coordinators.monitoring",)),
+    ("coordinators.audit", _l("Audit log"), ("coordinators.audit",)),
+)
+
+
+@bp.app_template_global("is_coordinator")
+def _is_coordinator() -> bool:
+    return coordinator_of(current_user) is not None
+
+
+@bp.app_context_processor
+def _coordinator_nav():
+    return {"coordinator_nav": [item for item in NAV if item[0] in current_app.view_functions]}
+
+
+@bp.get("/")
+@coordinator_required
+def overview():
+    scope = current_scope()
+    today = jakarta_today()
+    in_scope = scope.groups_clause()
+    group_counts = dict(
+        db.session.execute(
+            select(Group.verification, func.count())
+            .where(in_scope, Group.status == GroupStatus.ACTIVE)
+            .group_by(Group.verification)
+        ).all()
+    )
+    suspended = db.session.scalar(
+        select(func.count())
+        .select_from(Group)
+        .where(in_scope, Group.status == GroupStatus.SUSPENDED)
+    )
+    awaiting_review = db.session.scalar(
+        select(func.count())
+        .select_from(Product)
+        .join(Product.group)
+        .where(in_scope, Product.hidden_at.is_not(None), Product.review_requested_at.is_not(None))
+    )
+    expiring = db.session.scalar(
+        select(func.count())
+        .select_from(ProductCertificate)
+        .join(ProductCertificate.product)
+        .join(Product.group)
+        .where(
+            in_scope,
+            ProductCertificate.expires_on.is_not(None),
+            ProductCertificate.expires_on <= today + timedelta(days=30),
+        )
+    )
+    running = db.session.scalar(
+        select(func.count())
+        .select_from(Exhibition)
+        .where(
+            Exhibition.is_published,
+            Exhibition.starts_on <= today,
+            Exhibition.ends_on >= today,
+        )
+    )
+    recent = list(
+        db.session.scalars(
+            visible_entries(scope).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(5)
+        )
+    )
+    return render_template(
+        "coordinators/overview.html",
+        scope=scope,
+        group_counts=group_counts,
+        awaiting_verification=group_counts.get(Verification.UNVERIFIED, 0),
+        suspended=suspended,
+        awaiting_review=awaiting_review,
+        expiring=expiring,
+        running=running,
+        recent=recent,
+    )
+
+
+AUDIT_PAGE_SIZE = 30
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/audit")
+@coordinator_required
+def audit():
+    scope = current_scope()
+    stmt = visible_entries(scope)
+    action = request.args.get("action", "")
+    if action in AuditAction._value2member_map_:
+        stmt = stmt.where(AuditEntry.action == AuditAction(action))
+    else:
+        action = ""
+    q = request.args.get("q", "").strip()[:100]
+    if q:
+        pattern = f"%{fold(q)}%"
+        stmt = stmt.outerjoin(Group, Group.id == AuditEntry.group_id).where(
+            or_(
+                func.lower(AuditEntry.subject).like(pattern),
+                func.lower(AuditEntry.actor_name).like(pattern),
+                func.lower(Group.name).like(pattern),
+                func.lower(AuditEntry.reason).like(pattern),
+            )
+        )
+    start, end = _date_arg("dari"), _date_arg("sampai")
+    if start:
+        stmt = stmt.where(AuditEntry.at >= midnight_utc(start))
+    if end:
+        stmt = stmt.where(AuditEntry.at < midnight_utc(end + timedelta(days=1)))
+    page = page_arg()
+    total = db.session.scalar(stmt.with_only_columns(func.count()).order_by(None))
+    entries = list(
+        db.session.scalars(
+            stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(AUDIT_PAGE_SIZE)
+            .offset((page - 1) * AUDIT_PAGE_SIZE)
+        )
+    )
+    return render_template(
+        "coordinators/audit.html",
+        entries=entries,
+        pagination=Pagination(page, AUDIT_PAGE_SIZE, total),
+        actions=list(AuditAction),
+        action=action,
+        q=q,
+        start=start,
+        end=end,
+    )
+
+
+# The pages of the other parts attach to `bp` when imported.
+from shop.coordinators import (  # noqa: E402, F401
+    compliance,
+    curation,
+    monitoring,
+    verification,
+)
