@@ -45,6 +45,11 @@ def _is_coordinator() -> bool:
     return coordinator_of(current_user) is not None
 
 
+@bp.app_template_global("has_endpoint")
+def _has_endpoint(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
+
+
 @bp.app_context_processor
 def _coordinator_nav():
     return {"coordinator_nav": [item for item in NAV if item[0] in current_app.view_functions]}

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from shop.accounts.models import User
 from shop.core.templating import absolute_url
 from shop.extensions import db
-from shop.groups.models import Membership
+from shop.groups.models import Group, Membership
 from shop.notify.models import OutboxMessage
 from shop.orders.models import Order
 
@@ -105,17 +105,32 @@ def notify_group_proof(order: Order) -> list[OutboxMessage]:
 
 
 def _notify_group(order: Order, template: str) -> list[OutboxMessage]:
-    """Tell every member of the order's group who has an email address.
+    context = {
+        **_order_context(order),
+        "manage_url": absolute_url(
+            "orders.manage_order", slug=order.group.slug, number=order.number
+        ),
+    }
+    messages = notify_group_members(order.group, template, context)
+    if not messages:
+        log.info(
+            "Order %s: no member of group %s has an email; the group sees it in its inbox",
+            order.number,
+            order.group.slug,
+        )
+    return messages
+
+
+def notify_group_members(
+    group: Group, template: str, context: dict[str, Any]
+) -> list[OutboxMessage]:
+    """Queue `templates/email/<template>/` to every member of the group who has
+    an email address; the context gets `group` and `member`.
 
     One message per member, so one bad address never holds up the others and
     no member sees another's address. Members have no language of their own
     yet: they get the site's default language.
     """
-    group = order.group
-    context = {
-        **_order_context(order),
-        "manage_url": absolute_url("orders.manage_order", slug=group.slug, number=order.number),
-    }
     members = db.session.scalars(
         select(User)
         .join(Membership, Membership.user_id == User.id)
@@ -125,15 +140,11 @@ def _notify_group(order: Order, template: str) -> list[OutboxMessage]:
     locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     messages = []
     for user in members:
-        message = queue_email(template, user.email, template, {**context, "member": user}, locale)
+        message = queue_email(
+            template, user.email, template, {**context, "group": group, "member": user}, locale
+        )
         if message is not None:
             messages.append(message)
-    if not messages:
-        log.info(
-            "Order %s: no member of group %s has an email; the group sees it in its inbox",
-            order.number,
-            group.slug,
-        )
     return messages
 
 
