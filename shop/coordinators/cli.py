@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from shop.accounts.models import User
@@ -12,6 +13,13 @@ from shop.coordinators.models import Coordinator
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Programme
+
+
+def _failure(error: DomainError) -> click.ClickException:
+    """The operator's console speaks English, like the other commands."""
+    with force_locale("en"):
+        return click.ClickException(str(error.message))
+
 
 coordinators_cli = AppGroup("coordinators", help="Coordinator accounts and their scope.")
 
@@ -43,12 +51,11 @@ PROGRAMMES = click.Choice([p.value for p in Programme])
 def add(login, name, password, programmes, regions, organisation, operator) -> None:
     """Make a person a coordinator (creating the account if needed), or change
     an existing coordinator's scope to the one given."""
-    user = services.find_user(login)
-    if user is None and not password:
-        password = click.prompt(
-            "Password for the new account", hide_input=True, confirmation_prompt=True
-        )
     try:
+        if services.find_user(login) is None and not password:
+            password = click.prompt(
+                "Password for the new account", hide_input=True, confirmation_prompt=True
+            )
         coordinator, created_user = services.add_coordinator(
             login,
             name=name,
@@ -61,7 +68,7 @@ def add(login, name, password, programmes, regions, organisation, operator) -> N
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(str(error.message)) from error
+        raise _failure(error) from error
     click.echo(
         f"{'Created account and made' if created_user else 'Made'} "
         f"{coordinator.user.name} ({coordinator.user.login_name}) a coordinator: "
@@ -91,5 +98,5 @@ def remove(login) -> None:
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(str(error.message)) from error
+        raise _failure(error) from error
     click.echo(f"{user.name} ({user.login_name}) is no longer a coordinator.")
