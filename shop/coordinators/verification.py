@@ -1,3 +1,329 @@
-"""Coordinator pages: verification."""
+"""Coordinator pages for verification: the groups in scope, the queue of
+groups waiting for a check, each group's page with its documents, notes,
+products and history, and the decisions (verify, ask for changes, suspend,
+reinstate, note)."""
 
-from shop.coordinators.views import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from shop.catalogue.models import Product
+from shop.catalogue.queries import count_rows
+from shop.coordinators import verification_services as services
+from shop.coordinators.models import AuditAction, AuditEntry
+from shop.coordinators.scope import (
+    Scope,
+    coordinator_required,
+    current_scope,
+    get_group_in_scope_or_404,
+    groups_in_scope,
+)
+from shop.coordinators.views import bp
+from shop.core.pagination import Pagination, page_arg
+from shop.core.text import fold
+from shop.errors import DomainError, apply_to_form
+from shop.extensions import db
+from shop.groups import documents
+from shop.groups.forms import ConfirmForm
+from shop.groups.models import Group, GroupStatus, Membership, Programme, Verification
+from shop.groups.queries import product_counts
+from shop.i18n.forms import BaseForm
+from shop.regions.queries import Region, provinces, regencies_of
+
+PAGE_SIZE = 30
+# A message of our own: the default one goes through ngettext with %(max)d,
+# which BaseForm's translations cannot fill in (KeyError, a 500).
+TOO_LONG = _l("At most %(max)d characters.")
+QUEUE_PAGE_SIZE = 20
+RECENT_ENTRIES = 10
+THUMB_WIDTH = 320
+
+
+class ReasonForm(BaseForm):
+    """Ask for changes, or suspend: the reason is shown to the group."""
+
+    reason = TextAreaField(
+        _l("Reason for the group"),
+        validators=[
+            DataRequired(message=services.REASON_REQUIRED),
+            Length(max=services.REASON_MAX, message=TOO_LONG),
+        ],
+    )
+
+
+class ReinstateForm(BaseForm):
+    reason = TextAreaField(
+        _l("Reason (optional)"),
+        validators=[Optional(), Length(max=services.REASON_MAX, message=TOO_LONG)],
+    )
+
+
+class NoteForm(BaseForm):
+    note = TextAreaField(
+        _l("Note"),
+        validators=[
+            DataRequired(message=services.NOTE_REQUIRED),
+            Length(max=services.REASON_MAX, message=TOO_LONG),
+        ],
+        description=_l("For coordinators only: the group does not see notes."),
+    )
+
+
+# URL word → (service, form class and prefix, message when done).
+ACTIONS = {
+    "verifikasi": (
+        lambda group, form: services.verify_group(group, by=current_user),
+        (ConfirmForm, ""),
+        _l("The group is verified. Its members have been told."),
+    ),
+    "minta-perbaikan": (
+        lambda group, form: services.request_changes(group, form.reason.data, by=current_user),
+        (ReasonForm, "changes"),
+        _l("Changes requested. The group has been told why."),
+    ),
+    "tangguhkan": (
+        lambda group, form: services.suspend_group(group, form.reason.data, by=current_user),
+        (ReasonForm, "suspend"),
+        _l("The group is suspended: its shop and products are hidden from buyers."),
+    ),
+    "aktifkan": (
+        lambda group, form: services.reinstate_group(
+            group, form.reason.data or "", by=current_user
+        ),
+        (ReinstateForm, "reinstate"),
+        _l("The group is reinstated: its shop is public again."),
+    ),
+    "catatan": (
+        lambda group, form: services.add_note(group, form.note.data, by=current_user),
+        (NoteForm, "note"),
+        _l("The note has been added."),
+    ),
+}
+
+
+def _province_choices(scope: Scope) -> tuple[Region, ...]:
+    """The provinces a coordinator can filter by: those of their scope, or all."""
+    every = provinces()
+    if scope.is_operator or not (scope.provinces or scope.regencies):
+        return every
+    codes = scope.provinces | {code.split(".")[0] for code in scope.regencies}
+    return tuple(p for p in every if p.code in codes)
+
+
+def _enum_arg(name: str, enum):
+    value = request.args.get(name, "")
+    return enum(value) if value in enum._value2member_map_ else None
+
+
+@bp.get("/kelompok")
+@coordinator_required
+def groups():
+    scope = current_scope()
+    stmt = groups_in_scope(scope)
+    q = request.args.get("q", "").strip()[:100]
+    if q:
+        stmt = stmt.where(func.lower(Group.name).like(f"%{fold(q)}%"))
+    programme = _enum_arg("program", Programme)
+    if programme:
+        stmt = stmt.where(Group.programme == programme)
+    province_choices = _province_choices(scope)
+    province = request.args.get("provinsi", "")
+    if province not in {p.code for p in province_choices}:
+        province = ""
+    regency_choices = regencies_of(province) if province else ()
+    regency = request.args.get("kabupaten", "")
+    if regency not in {r.code for r in regency_choices}:
+        regency = ""
+    if regency:
+        stmt = stmt.where(Group.regency_code == regency)
+    elif province:
+        stmt = stmt.where(Group.province_code == province)
+    verification = _enum_arg("verifikasi", Verification)
+    if verification:
+        stmt = stmt.where(Group.verification == verification)
+    status = _enum_arg("status", GroupStatus)
+    if status:
+        stmt = stmt.where(Group.status == status)
+
+    page = page_arg()
+    total = count_rows(stmt)
+    rows = list(
+        db.session.scalars(
+            stmt.options(joinedload(Group.province), joinedload(Group.regency))
+            .order_by(Group.name, Group.id)
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        )
+    )
+    ids = [g.id for g in rows]
+    return render_template(
+        "coordinators/verification/groups.html",
+        scope=scope,
+        groups=rows,
+        document_counts=documents.document_counts(ids),
+        product_counts=product_counts(ids),
+        pagination=Pagination(page, PAGE_SIZE, total),
+        programmes=[p for p in Programme if not scope.programmes or p in scope.programmes],
+        province_choices=province_choices,
+        regency_choices=regency_choices,
+        verifications=list(Verification),
+        statuses=list(GroupStatus),
+        filters={
+            "q": q,
+            "program": programme.value if programme else "",
+            "provinsi": province,
+            "kabupaten": regency,
+            "verifikasi": verification.value if verification else "",
+            "status": status.value if status else "",
+        },
+    )
+
+
+@bp.get("/verifikasi")
+@coordinator_required
+def queue():
+    """Groups waiting for a check, the longest waiting first: a group that
+    asked for review again waits since it asked."""
+    scope = current_scope()
+    stmt = groups_in_scope(scope).where(
+        Group.verification == Verification.UNVERIFIED, Group.status == GroupStatus.ACTIVE
+    )
+    page = page_arg()
+    total = count_rows(stmt)
+    waiting_since = func.coalesce(Group.review_requested_at, Group.created_at)
+    rows = list(
+        db.session.scalars(
+            stmt.options(
+                joinedload(Group.province), joinedload(Group.regency), joinedload(Group.logo)
+            )
+            .order_by(waiting_since, Group.id)
+            .limit(QUEUE_PAGE_SIZE)
+            .offset((page - 1) * QUEUE_PAGE_SIZE)
+        )
+    )
+    ids = [g.id for g in rows]
+    making_changes = count_rows(
+        groups_in_scope(scope).where(
+            Group.verification == Verification.CHANGES_REQUESTED,
+            Group.status == GroupStatus.ACTIVE,
+        )
+    )
+    return render_template(
+        "coordinators/verification/queue.html",
+        scope=scope,
+        groups=rows,
+        document_counts=documents.document_counts(ids),
+        product_counts=product_counts(ids),
+        pagination=Pagination(page, QUEUE_PAGE_SIZE, total),
+        making_changes=making_changes,
+    )
+
+
+def _render_group(group: Group, failed: tuple[str, BaseForm] | None = None, status: int = 200):
+    forms = {action: cls(prefix=prefix) for action, (_s, (cls, prefix), _d) in ACTIONS.items()}
+    if failed is not None:
+        forms[failed[0]] = failed[1]
+    members = db.session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.group_id == group.id)
+    )
+    products = list(
+        db.session.scalars(
+            select(Product)
+            .where(Product.group_id == group.id)
+            .order_by(Product.status, Product.name, Product.id)
+        )
+    )
+    notes = list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.group_id == group.id, AuditEntry.action == AuditAction.GROUP_NOTE)
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        )
+    )
+    recent = list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.group_id == group.id, AuditEntry.action != AuditAction.GROUP_NOTE)
+            .options(joinedload(AuditEntry.group), joinedload(AuditEntry.exhibition))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(RECENT_ENTRIES)
+        )
+    )
+    return (
+        render_template(
+            "coordinators/verification/group.html",
+            group=group,
+            members=members,
+            products=products,
+            documents=documents.group_documents(group),
+            notes=notes,
+            recent=recent,
+            forms=forms,
+            failed=failed[0] if failed else None,
+        ),
+        status,
+    )
+
+
+def _load_group(slug: str, *, lock: bool = False) -> Group:
+    return get_group_in_scope_or_404(
+        slug,
+        joinedload(Group.province),
+        joinedload(Group.regency),
+        joinedload(Group.district),
+        joinedload(Group.logo),
+        lock=lock,
+    )
+
+
+@bp.get("/kelompok/<slug>")
+@coordinator_required
+def group(slug: str):
+    return _render_group(_load_group(slug))
+
+
+@bp.post("/kelompok/<slug>/<action>")
+@coordinator_required
+def group_action(slug: str, action: str):
+    if action not in ACTIONS:
+        abort(404)
+    service, (form_class, prefix), done = ACTIONS[action]
+    group = _load_group(slug, lock=True)
+    form = form_class(prefix=prefix)
+    if not form.validate_on_submit():
+        return _render_group(group, failed=(action, form), status=422)
+    try:
+        service(group, form)
+    except DomainError as error:
+        db.session.rollback()
+        if error.field and getattr(form, error.field, None) is not None:
+            apply_to_form(form, error)
+            return _render_group(_load_group(slug), failed=(action, form), status=422)
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("coordinators.group", slug=slug), 303)
+
+
+@bp.get("/kelompok/<slug>/dokumen/<int:document_id>")
+@coordinator_required
+def group_document(slug: str, document_id: int):
+    group = get_group_in_scope_or_404(slug)
+    width = THUMB_WIDTH if request.args.get("ukuran") == "kecil" else None
+    return documents.send_document(documents.get_document_or_404(group, document_id), width=width)
+
+
+@bp.app_template_global("verification_text")
+def _verification_text(group: Group) -> str:
+    """The group's standing in two words, suspension first."""
+    if group.status is GroupStatus.SUSPENDED:
+        return _("Suspended")
+    return str(group.verification.label)

@@ -221,3 +221,6 @@ def join(token: str):
         flash(_("You are now a member of %(group)s.", group=membership.group.name), "success")
         return redirect(url_for("groups.manage_home", slug=membership.group.slug))
     return render_template("groups/join.html", invitation=invitation, form=form)
+
+
+from shop.groups import verification  # noqa: E402,F401  (documents and review requests)

@@ -1,0 +1,129 @@
+"""The group's verification page: its status in plain words, the coordinator's
+note, its documents (upload, open, delete) and "ask for review again"."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf.file import FileRequired
+from wtforms import SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from shop.errors import DomainError, commit_or_show
+from shop.extensions import db
+from shop.groups import documents
+from shop.groups.forms import ConfirmForm
+from shop.groups.models import DocumentKind
+from shop.groups.queries import get_membership_or_404
+from shop.groups.views import bp
+from shop.i18n.forms import BaseForm
+from shop.payments.forms import ProofField
+
+THUMB_WIDTH = 320
+
+
+class DocumentForm(BaseForm):
+    kind = SelectField(
+        _l("What is it?"),
+        choices=[SelectChoice(kind.value, kind.label) for kind in DocumentKind],
+        validators=[DataRequired()],
+    )
+    title = StringField(
+        _l("Title"),
+        validators=[Optional(), Length(max=120, message=_l("At most %(max)d characters."))],
+        description=_l("e.g. “SK Kepala Desa 2024” or “Visit of the PLKB, March”."),
+    )
+    # Photo or PDF: the same field (and limits) as a transfer receipt.
+    file = ProofField(
+        _l("File"),
+        validators=[FileRequired(_l("Choose the photo or PDF to upload."))],
+        description=_l("A photo (JPEG, PNG, WebP or HEIC) or a PDF, at most 12 MB."),
+    )
+
+
+def _render(membership, form=None, status=200):
+    group = membership.group
+    return (
+        render_template(
+            "groups/manage/verification.html",
+            group=group,
+            me=membership,
+            documents=documents.group_documents(group),
+            max_documents=documents.MAX_DOCUMENTS,
+            form=form or DocumentForm(),
+            confirm=ConfirmForm(),
+        ),
+        status,
+    )
+
+
+@bp.route("/kelola/<slug>/verifikasi", methods=["GET", "POST"])
+@login_required
+def verification(slug: str):
+    membership = get_membership_or_404(slug)
+    if request.method == "GET":
+        return _render(membership)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        document = commit_or_show(
+            form,
+            lambda: documents.add_document(
+                membership.group,
+                DocumentKind(form.kind.data),
+                form.title.data or "",
+                form.file.data,
+                by=current_user,
+            ),
+        )
+        if document is not None:
+            flash(_("The document has been uploaded."), "success")
+            return redirect(url_for("groups.verification", slug=slug), 303)
+    return _render(membership, form, 422)
+
+
+@bp.get("/kelola/<slug>/verifikasi/dokumen/<int:document_id>")
+@login_required
+def document_file(slug: str, document_id: int):
+    group = get_membership_or_404(slug).group
+    width = THUMB_WIDTH if request.args.get("ukuran") == "kecil" else None
+    return documents.send_document(documents.get_document_or_404(group, document_id), width=width)
+
+
+@bp.post("/kelola/<slug>/verifikasi/dokumen/<int:document_id>/hapus")
+@login_required
+def delete_document(slug: str, document_id: int):
+    membership = get_membership_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            documents.remove_document(membership.group, document_id, by=membership)
+        except LookupError:
+            db.session.rollback()
+            abort(404)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The document has been deleted."), "success")
+    return redirect(url_for("groups.verification", slug=slug), 303)
+
+
+@bp.post("/kelola/<slug>/verifikasi/tinjau-ulang")
+@login_required
+def request_review(slug: str):
+    membership = get_membership_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            documents.request_review(membership.group)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                _("Thank you. A coordinator will check your group again."),
+                "success",
+            )
+    return redirect(url_for("groups.verification", slug=slug), 303)
