@@ -13,6 +13,7 @@ from shop.catalogue.views import bp
 from shop.errors import DomainError, apply_to_form, commit_or_show
 from shop.extensions import db
 from shop.groups.queries import get_membership_or_404
+from shop.i18n.forms import BaseForm
 
 
 @bp.route("/kelola/<slug>/produk/baru", methods=["GET", "POST"])
@@ -107,6 +108,23 @@ def change_status(slug: str, product_id: int):
             )
     if request.form.get("back") == "list":
         return redirect(url_for("groups.manage_home", slug=slug))
+    return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
+
+
+@bp.post("/kelola/<slug>/produk/<int:product_id>/tinjau-ulang")
+@login_required
+def request_review(slug: str, product_id: int):
+    group = get_membership_or_404(slug).group
+    product = queries.get_product_for_group_or_404(group, product_id)
+    if BaseForm().validate_on_submit():
+        try:
+            services.request_review(product)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Review requested: a coordinator will look at the product again."), "success")
     return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
 
 

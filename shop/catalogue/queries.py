@@ -167,6 +167,7 @@ def get_public_product_or_404(group_slug: str, product_slug: str) -> Product:
             joinedload(Product.group, Group.province),
             selectinload(Product.variants),
             selectinload(Product.photos),
+            selectinload(Product.certificates),
         )
     )
     if product is None:

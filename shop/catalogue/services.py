@@ -269,3 +269,16 @@ def set_photo_alt(product: Product, photo_id: int, alt_text: str) -> None:
     db.session.flush()
     if product.status is ProductStatus.PUBLISHED:
         mark_public_change()
+
+
+def request_review(product: Product) -> Product:
+    """The group fixed a product a coordinator hid and asks for it to be
+    looked at again. The product stays hidden until a coordinator restores
+    it; asking twice keeps the first request's place in the queue."""
+    if not product.is_hidden:
+        raise DomainError(_l("This product is not hidden, so there is nothing to review."))
+    if product.review_requested_at is not None:
+        raise DomainError(_l("You have already asked for review. A coordinator will look at it."))
+    product.review_requested_at = utcnow()
+    db.session.flush()
+    return product

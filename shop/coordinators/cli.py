@@ -100,3 +100,14 @@ def remove(login) -> None:
         db.session.rollback()
         raise _failure(error) from error
     click.echo(f"{user.name} ({user.login_name}) is no longer a coordinator.")
+
+
+@coordinators_cli.command("certificates-due")
+def certificates_due() -> None:
+    """Email each group once about a checked certificate that expires within
+    30 days (run daily from cron; running it again sends nothing new)."""
+    from shop.coordinators.compliance_services import notify_expiring_certificates
+
+    reported = notify_expiring_certificates()
+    db.session.commit()
+    click.echo(f"{reported} expiring certificate(s) reported to their groups.")

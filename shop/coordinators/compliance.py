@@ -1,3 +1,278 @@
-"""Coordinator pages: compliance."""
+"""Coordinator pages for product compliance and moderation: one product's
+certificate checks and hidden state, certificates about to expire, and the
+hidden products waiting for a coordinator."""
 
-from shop.coordinators.views import bp  # noqa: F401
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import DateField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from shop.accounts.models import User
+from shop.catalogue.models import CertificateKind, Product
+from shop.catalogue.queries import count_rows
+from shop.coordinators import compliance_services as services
+from shop.coordinators.models import AuditEntry
+from shop.coordinators.scope import (
+    coordinator_required,
+    current_scope,
+    get_product_in_scope_or_404,
+)
+from shop.coordinators.views import bp
+from shop.core.clock import jakarta_today
+from shop.core.pagination import Pagination, page_arg
+from shop.errors import DomainError, apply_to_form
+from shop.extensions import db
+from shop.groups.models import Group
+from shop.i18n.forms import BaseForm
+
+HISTORY_LIMIT = 50
+PAGE_SIZE = 50
+
+
+class CertificateForm(BaseForm):
+    """Mark one of the product's numbers as checked; one per kind on the page
+    (the kind is the form's prefix, so the fields' ids differ)."""
+
+    expires_on = DateField(
+        _l("Valid until (optional)"),
+        validators=[Optional()],
+        description=_l("Leave it empty if the certificate has no expiry date."),
+    )
+
+
+class HideForm(BaseForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[
+            DataRequired(message=_l("Give the reason: the group reads it to know what to fix.")),
+            # An explicit message: WTForms' own Length message needs %(max)d,
+            # which BaseForm's ngettext cannot fill in (KeyError).
+            Length(
+                max=services.REASON_MAX,
+                message=_l("Keep the reason under 1,000 characters."),
+            ),
+        ],
+        description=_l(
+            "The group sees this. Say what is wrong and what to change, "
+            "e.g. “The photo shows another product”."
+        ),
+    )
+
+
+@bp.app_template_global("jakarta_today")
+def _jakarta_today() -> date:
+    return jakarta_today()
+
+
+def _kind_or_404(kind: str) -> CertificateKind:
+    try:
+        return CertificateKind(kind)
+    except ValueError:
+        abort(404)
+
+
+def _load_product(product_id: int, *, lock: bool = False) -> Product:
+    return get_product_in_scope_or_404(
+        product_id,
+        selectinload(Product.certificates),
+        selectinload(Product.photos),
+        joinedload(Product.group, Group.regency),
+        lock=lock,
+    )
+
+
+def _render_product(product: Product, *, failed: CertificateForm | HideForm | None = None):
+    """The product page; `failed` is the form just refused, shown with its errors."""
+    checks = {c.kind: c for c in product.certificates}
+    forms = {}
+    for kind in CertificateKind:
+        if isinstance(failed, CertificateForm) and failed._prefix == f"{kind.value}-":
+            forms[kind] = failed
+        else:
+            check = checks.get(kind)
+            forms[kind] = CertificateForm(
+                formdata=None,
+                prefix=kind.value,
+                data={"expires_on": check.expires_on if check else None},
+            )
+    hide_form = failed if isinstance(failed, HideForm) else HideForm(formdata=None)
+    checker_ids = {c.checked_by_id for c in product.certificates if c.checked_by_id}
+    checkers = (
+        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(checker_ids))).all())
+        if checker_ids
+        else {}
+    )
+    history = list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.product_id == product.id)
+            .options(joinedload(AuditEntry.group), joinedload(AuditEntry.exhibition))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(HISTORY_LIMIT)
+        )
+    )
+    return render_template(
+        "coordinators/compliance/product.html",
+        product=product,
+        group=product.group,
+        kinds=list(CertificateKind),
+        checks=checks,
+        checkers=checkers,
+        forms=forms,
+        hide_form=hide_form,
+        history=history,
+        today=jakarta_today(),
+    )
+
+
+def _back_to_product(product: Product, anchor: str = ""):
+    url = url_for("coordinators.product", product_id=product.id)
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+@bp.get("/produk/<int:product_id>")
+@coordinator_required
+def product(product_id: int):
+    return _render_product(_load_product(product_id))
+
+
+@bp.post("/produk/<int:product_id>/sertifikat/<kind>")
+@coordinator_required
+def check_certificate(product_id: int, kind: str):
+    kind = _kind_or_404(kind)
+    product = _load_product(product_id, lock=True)
+    form = CertificateForm(prefix=kind.value)
+    if form.validate_on_submit():
+        try:
+            services.check_certificate(product, kind, form.expires_on.data, by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(kind)s number marked as checked.", kind=kind.label), "success")
+            return _back_to_product(product, f"cert-{kind.value}")
+    return _render_product(_load_product(product_id), failed=form)
+
+
+@bp.post("/produk/<int:product_id>/sertifikat/<kind>/hapus")
+@coordinator_required
+def remove_certificate(product_id: int, kind: str):
+    kind = _kind_or_404(kind)
+    product = _load_product(product_id, lock=True)
+    if BaseForm().validate_on_submit():
+        try:
+            services.remove_certificate(product, kind, by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The %(kind)s check has been removed.", kind=kind.label), "success")
+    return _back_to_product(product, f"cert-{kind.value}")
+
+
+@bp.post("/produk/<int:product_id>/sembunyikan")
+@coordinator_required
+def hide_product(product_id: int):
+    product = _load_product(product_id, lock=True)
+    form = HideForm()
+    if form.validate_on_submit():
+        try:
+            services.hide_product(product, form.reason.data, by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("“%(name)s” is hidden; the group has been told why.", name=product.name),
+                "success",
+            )
+            return _back_to_product(product)
+    return _render_product(_load_product(product_id), failed=form)
+
+
+@bp.post("/produk/<int:product_id>/pulihkan")
+@coordinator_required
+def restore_product(product_id: int):
+    product = _load_product(product_id, lock=True)
+    if BaseForm().validate_on_submit():
+        try:
+            services.restore_product(product, by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                _("“%(name)s” is restored; the group has been told.", name=product.name),
+                "success",
+            )
+    if request.form.get("back") == "moderation":
+        return redirect(url_for("coordinators.moderation"))
+    return _back_to_product(product)
+
+
+@bp.get("/sertifikat")
+@coordinator_required
+def certificates():
+    today = jakarta_today()
+    stmt = services.certificates_due(today).where(current_scope().groups_clause())
+    page = page_arg()
+    total = count_rows(stmt)
+    due = list(db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).unique())
+    return render_template(
+        "coordinators/compliance/certificates.html",
+        certificates=due,
+        pagination=Pagination(page, PAGE_SIZE, total),
+        today=today,
+        horizon=today + timedelta(days=services.EXPIRY_WARNING_DAYS),
+    )
+
+
+@bp.get("/moderasi")
+@coordinator_required
+def moderation():
+    stmt = (
+        select(Product)
+        .join(Product.group)
+        .where(current_scope().groups_clause(), Product.hidden_at.is_not(None))
+        .options(joinedload(Product.group))
+    )
+    page = page_arg()
+    total = count_rows(stmt)
+    hidden = list(
+        db.session.scalars(
+            stmt.order_by(
+                # Groups that asked for review first, the longest waiting first.
+                Product.review_requested_at.is_(None),
+                Product.review_requested_at,
+                Product.hidden_at,
+                Product.id,
+            )
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        ).unique()
+    )
+    waiting = db.session.scalar(
+        stmt.with_only_columns(func.count())
+        .order_by(None)
+        .where(Product.review_requested_at.is_not(None))
+    )
+    return render_template(
+        "coordinators/compliance/moderation.html",
+        asking=[p for p in hidden if p.review_requested_at is not None],
+        others=[p for p in hidden if p.review_requested_at is None],
+        waiting=waiting,
+        pagination=Pagination(page, PAGE_SIZE, total),
+        restore_form=BaseForm(formdata=None),
+    )
