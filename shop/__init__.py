@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.checkout.views import bp as checkout
     from shop.coordinators.views import bp as coordinators
     from shop.core.views import bp as core
+    from shop.exhibitions.views import bp as exhibitions
     from shop.groups.views import bp as groups
     from shop.media.views import bp as media
     from shop.orders.views import bp as orders
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         orders,
         payments,
         coordinators,
+        exhibitions,
     ):
         app.register_blueprint(blueprint)
 

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from shop.accounts.views import safe_next
 from shop.catalogue import queries as catalogue_queries
 from shop.core.cache import public_page
+from shop.exhibitions import queries as curation_queries
 from shop.groups import queries as group_queries
 from shop.groups.models import Programme
 from shop.i18n.locale import COOKIE
@@ -17,8 +18,12 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 @public_page
 def home():
+    # Featured groups and running exhibitions change at midnight on their own.
+    today = curation_queries.page_day()
     return render_template(
         "core/home.html",
+        featured=curation_queries.featured_groups(today),
+        exhibitions=curation_queries.running_exhibitions(today, limit=6),
         products=catalogue_queries.newest_products(limit=8),
         groups=group_queries.newest_groups(limit=6),
         category_counts=catalogue_queries.category_counts(),

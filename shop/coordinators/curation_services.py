@@ -1,0 +1,375 @@
+"""Curation writes: featured groups on the home page and virtual exhibitions.
+
+Each function is one coordinator action: it checks the rule, changes the
+models, adds the audit entry and marks the public pages changed, all in the
+caller's transaction (the view commits). Scope is checked by the view's
+loaders (404); what is left here are the rules a form can break.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from shop.catalogue.models import Product, ProductStatus
+from shop.coordinators.audit import record
+from shop.coordinators.models import (
+    AuditAction,
+    Exhibition,
+    ExhibitionGroup,
+    ExhibitionProduct,
+    FeaturedGroup,
+)
+from shop.coordinators.scope import Scope
+from shop.core.cache import mark_public_change
+from shop.core.text import clean_line, clean_multiline, slugify, unique_slug
+from shop.errors import DomainError
+from shop.extensions import db
+from shop.groups.models import Group, GroupStatus
+from shop.media.services import store_image
+
+# An exhibition page shows every item it holds, so it is kept to what a
+# visitor scrolls through on a phone (and to a bounded page).
+MAX_EXHIBITION_GROUPS = 24
+MAX_EXHIBITION_PRODUCTS = 60
+
+UP, DOWN = "up", "down"
+
+
+def _span(starts_on: date, ends_on: date | None) -> str:
+    return f"{starts_on.isoformat()} to {ends_on.isoformat() if ends_on else 'open end'}"
+
+
+def _check_dates(starts_on: date, ends_on: date | None) -> None:
+    if ends_on is not None and ends_on < starts_on:
+        raise DomainError(_l("The end date cannot be before the start date."), field="ends_on")
+
+
+def _swap_with_neighbour(items: list, item, direction: str, movable=lambda other: True) -> bool:
+    """Move `item` one place up or down past the nearest `movable` neighbour,
+    then number the whole list 0, 1, 2… Returns whether anything moved."""
+    index = items.index(item)
+    step = -1 if direction == UP else 1
+    other = index + step
+    while 0 <= other < len(items) and not movable(items[other]):
+        other += step
+    if not 0 <= other < len(items):
+        return False
+    items[index], items[other] = items[other], items[index]
+    for position, each in enumerate(items):
+        each.position = position
+    return True
+
+
+# Featured groups
+
+
+def feature_group(
+    group: Group, starts_on: date, ends_on: date | None, *, today: date
+) -> FeaturedGroup:
+    """Put a group on the home page from `starts_on` to `ends_on` (inclusive,
+    open-ended when None), after the entries already there.
+
+    A suspended group cannot be featured: it is not on the public site. The
+    same group twice on one day would show it twice, so date ranges of one
+    group may not overlap. An entry that has already ended is pointless.
+    """
+    _check_dates(starts_on, ends_on)
+    if ends_on is not None and ends_on < today:
+        raise DomainError(_l("The end date has already passed."), field="ends_on")
+    if group.status is not GroupStatus.ACTIVE:
+        raise DomainError(_l("A suspended group cannot be featured."), field="group")
+    _check_no_overlap(group, starts_on, ends_on)
+    last = db.session.scalar(select(func.max(FeaturedGroup.position)))
+    entry = FeaturedGroup(
+        group=group,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        position=(last if last is not None else -1) + 1,
+        created_by_id=_actor_id(),
+    )
+    db.session.add(entry)
+    record(AuditAction.FEATURE_ADDED, group=group, details=_span(starts_on, ends_on))
+    mark_public_change()
+    db.session.flush()
+    return entry
+
+
+def _check_no_overlap(
+    group: Group, starts_on: date, ends_on: date | None, *, besides: int | None = None
+) -> None:
+    stmt = select(FeaturedGroup.id).where(
+        FeaturedGroup.group_id == group.id,
+        (FeaturedGroup.ends_on.is_(None)) | (FeaturedGroup.ends_on >= starts_on),
+    )
+    if ends_on is not None:
+        stmt = stmt.where(FeaturedGroup.starts_on <= ends_on)
+    if besides is not None:
+        stmt = stmt.where(FeaturedGroup.id != besides)
+    if db.session.scalar(stmt.limit(1)) is not None:
+        raise DomainError(
+            _l("This group is already featured on some of these days."), field="starts_on"
+        )
+
+
+def change_feature_dates(
+    entry: FeaturedGroup, starts_on: date, ends_on: date | None
+) -> FeaturedGroup:
+    """New dates for a featured entry; the same rules as when it was added,
+    except that its start may stay in the past (it has been running)."""
+    _check_dates(starts_on, ends_on)
+    _check_no_overlap(entry.group, starts_on, ends_on, besides=entry.id)
+    if (entry.starts_on, entry.ends_on) == (starts_on, ends_on):
+        return entry
+    before = _span(entry.starts_on, entry.ends_on)
+    entry.starts_on, entry.ends_on = starts_on, ends_on
+    record(
+        AuditAction.FEATURE_CHANGED,
+        group=entry.group,
+        details=f"dates {before} → {_span(starts_on, ends_on)}",
+    )
+    mark_public_change()
+    db.session.flush()
+    return entry
+
+
+def move_feature(entry: FeaturedGroup, direction: str, scope: Scope, *, today: date) -> bool:
+    """Move a current or upcoming entry one place up or down the home page.
+
+    It swaps places with the nearest entry the coordinator may manage (others'
+    entries keep their order between them), then the positions of every
+    entry still to be shown are renumbered from 0.
+    """
+    entries = list(
+        db.session.scalars(
+            select(FeaturedGroup)
+            .join(FeaturedGroup.group)
+            .where(FeaturedGroup.ends_on.is_(None) | (FeaturedGroup.ends_on >= today))
+            .order_by(FeaturedGroup.position, FeaturedGroup.id)
+        )
+    )
+    if entry not in entries:
+        raise DomainError(_l("This group's time on the home page has ended."))
+    moved = _swap_with_neighbour(entries, entry, direction, lambda e: scope.covers(e.group))
+    if moved:
+        record(AuditAction.FEATURE_CHANGED, group=entry.group, details=f"moved {direction}")
+        mark_public_change()
+        db.session.flush()
+    return moved
+
+
+def unfeature_group(entry: FeaturedGroup) -> None:
+    record(
+        AuditAction.FEATURE_REMOVED,
+        group=entry.group,
+        details=_span(entry.starts_on, entry.ends_on),
+    )
+    db.session.delete(entry)
+    mark_public_change()
+    db.session.flush()
+
+
+def _actor_id() -> int | None:
+    from flask_login import current_user
+
+    return current_user.id if current_user.is_authenticated else None
+
+
+# Exhibitions
+
+
+@dataclass
+class ExhibitionDetails:
+    title: str
+    description: str
+    starts_on: date
+    ends_on: date
+    banner_alt: str = ""
+
+    def cleaned(self) -> ExhibitionDetails:
+        return ExhibitionDetails(
+            title=clean_line(self.title, 120),
+            description=clean_multiline(self.description, 5000),
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            banner_alt=clean_line(self.banner_alt, 200),
+        )
+
+
+def _apply_details(exhibition: Exhibition, details: ExhibitionDetails, banner) -> list[str]:
+    """Check and apply the details; the names of the fields that changed.
+
+    The banner is stored last, after every other rule has passed, and the
+    view rolls back on any error: store_image deletes files it wrote in a
+    transaction that does not commit, so a refused form leaves no file.
+    """
+    if not details.title:
+        raise DomainError(_l("Give the exhibition a title."), field="title")
+    if details.ends_on < details.starts_on:
+        raise DomainError(_l("The end date cannot be before the start date."), field="ends_on")
+    if (banner or exhibition.banner_id is not None) and not details.banner_alt:
+        raise DomainError(
+            _l("Describe the banner for people who cannot see it."), field="banner_alt"
+        )
+    changed = [
+        name
+        for name in ("title", "description", "starts_on", "ends_on", "banner_alt")
+        if getattr(exhibition, name, None) != getattr(details, name)
+    ]
+    for name in changed:
+        setattr(exhibition, name, getattr(details, name))
+    if banner:
+        image = store_image(banner, field="banner")
+        if exhibition.banner_id != image.id:
+            exhibition.banner = image
+            changed.append("banner")
+    return changed
+
+
+def create_exhibition(details: ExhibitionDetails, banner=None) -> Exhibition:
+    """A new, unpublished exhibition; its URL comes from the title and stays
+    the same when the title changes later (links to it keep working)."""
+    details = details.cleaned()
+    exhibition = Exhibition(created_by_id=_actor_id(), is_published=False)
+    _apply_details(exhibition, details, banner)
+    exhibition.slug = unique_slug(
+        slugify(details.title, 80),
+        lambda s: db.session.scalar(select(Exhibition.id).where(Exhibition.slug == s)) is not None,
+    )
+    db.session.add(exhibition)
+    db.session.flush()
+    record(AuditAction.EXHIBITION_CREATED, exhibition=exhibition, details=_span_of(exhibition))
+    mark_public_change()
+    db.session.flush()
+    return exhibition
+
+
+def _span_of(exhibition: Exhibition) -> str:
+    return _span(exhibition.starts_on, exhibition.ends_on)
+
+
+def update_exhibition(exhibition: Exhibition, details: ExhibitionDetails, banner=None) -> list:
+    changed = _apply_details(exhibition, details.cleaned(), banner)
+    if changed:
+        record(
+            AuditAction.EXHIBITION_CHANGED,
+            exhibition=exhibition,
+            details="changed: " + ", ".join(changed),
+        )
+        mark_public_change()
+        db.session.flush()
+    return changed
+
+
+def publish_exhibition(exhibition: Exhibition) -> None:
+    """Publish: the page goes public (and on the home page while it runs).
+    An empty exhibition would be an empty page, so it needs something in it."""
+    if exhibition.is_published:
+        return
+    if not exhibition.groups and not exhibition.products:
+        raise DomainError(_l("Add at least one group or product before publishing."))
+    exhibition.is_published = True
+    record(AuditAction.EXHIBITION_PUBLISHED, exhibition=exhibition, details=_span_of(exhibition))
+    mark_public_change()
+    db.session.flush()
+
+
+def unpublish_exhibition(exhibition: Exhibition) -> None:
+    if not exhibition.is_published:
+        return
+    exhibition.is_published = False
+    record(AuditAction.EXHIBITION_UNPUBLISHED, exhibition=exhibition)
+    mark_public_change()
+    db.session.flush()
+
+
+def _items_changed(exhibition: Exhibition, details: str) -> None:
+    record(AuditAction.EXHIBITION_ITEMS, exhibition=exhibition, details=details[:1000])
+    mark_public_change()
+    db.session.flush()
+
+
+def add_exhibition_group(exhibition: Exhibition, group: Group) -> None:
+    """Show a group (in the coordinator's scope: the view loaded it so) in the
+    exhibition, after the groups already there."""
+    if group.status is not GroupStatus.ACTIVE:
+        raise DomainError(_l("A suspended group cannot be shown."), field="group")
+    if any(item.group_id == group.id for item in exhibition.groups):
+        raise DomainError(_l("This group is already in the exhibition."), field="group")
+    if len(exhibition.groups) >= MAX_EXHIBITION_GROUPS:
+        raise DomainError(
+            _l("An exhibition shows at most %(n)d groups.", n=MAX_EXHIBITION_GROUPS),
+            field="group",
+        )
+    exhibition.groups.append(ExhibitionGroup(group=group, position=len(exhibition.groups)))
+    _items_changed(exhibition, f"added group: {group.name}")
+
+
+def add_exhibition_product(exhibition: Exhibition, product: Product) -> None:
+    """Show a product: only one the public can see now (published, not
+    hidden, of an active group). One that drops out later simply stops
+    showing on the public page."""
+    if (
+        product.status is not ProductStatus.PUBLISHED
+        or product.hidden_at is not None
+        or product.group.status is not GroupStatus.ACTIVE
+    ):
+        raise DomainError(
+            _l("Only published products on the public site can be shown."), field="product"
+        )
+    if any(item.product_id == product.id for item in exhibition.products):
+        raise DomainError(_l("This product is already in the exhibition."), field="product")
+    if len(exhibition.products) >= MAX_EXHIBITION_PRODUCTS:
+        raise DomainError(
+            _l("An exhibition shows at most %(n)d products.", n=MAX_EXHIBITION_PRODUCTS),
+            field="product",
+        )
+    exhibition.products.append(
+        ExhibitionProduct(product=product, position=len(exhibition.products))
+    )
+    _items_changed(exhibition, f"added product: {product.name} ({product.group.name})")
+
+
+def _item(items: list, attribute: str, item_id: int):
+    for item in items:
+        if getattr(item, attribute) == item_id:
+            return item
+    return None
+
+
+def remove_exhibition_item(exhibition: Exhibition, kind: str, item_id: int) -> bool:
+    """Take a group or product out of the exhibition (whoever's scope it is
+    in now: the exhibition is the coordinator's own). False if absent."""
+    items, attribute = _items_of(exhibition, kind)
+    item = _item(items, attribute, item_id)
+    if item is None:
+        return False
+    name = item.group.name if kind == "group" else item.product.name
+    items.remove(item)
+    for position, each in enumerate(items):
+        each.position = position
+    _items_changed(exhibition, f"removed {kind}: {name}")
+    return True
+
+
+def move_exhibition_item(exhibition: Exhibition, kind: str, item_id: int, direction: str) -> bool:
+    items, attribute = _items_of(exhibition, kind)
+    item = _item(items, attribute, item_id)
+    if item is None:
+        return False
+    ordered = list(items)
+    if not _swap_with_neighbour(ordered, item, direction):
+        return False
+    items.sort(key=lambda each: each.position)
+    name = item.group.name if kind == "group" else item.product.name
+    _items_changed(exhibition, f"moved {kind} {direction}: {name}")
+    return True
+
+
+def _items_of(exhibition: Exhibition, kind: str) -> tuple[list, str]:
+    if kind == "group":
+        return exhibition.groups, "group_id"
+    return exhibition.products, "product_id"

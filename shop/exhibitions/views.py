@@ -1,0 +1,43 @@
+"""Public exhibition pages (pameran virtual): the list with its archive, and each exhibition."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from shop.core.cache import public_page
+from shop.core.pagination import Pagination, page_arg
+from shop.exhibitions import queries
+
+bp = Blueprint("exhibitions", __name__)
+
+ARCHIVE_PAGE_SIZE = 12
+
+
+@bp.get("/pameran")
+@public_page
+def index():
+    today = queries.page_day()
+    page = page_arg()
+    finished, total = queries.finished_exhibitions(today, page, ARCHIVE_PAGE_SIZE)
+    return render_template(
+        "exhibitions/index.html",
+        today=today,
+        running=queries.running_exhibitions(today),
+        upcoming=queries.upcoming_exhibitions(today),
+        finished=finished,
+        pagination=Pagination(page, ARCHIVE_PAGE_SIZE, total),
+    )
+
+
+@bp.get("/pameran/<slug>")
+@public_page
+def show(slug: str):
+    today = queries.page_day()
+    exhibition = queries.get_published_exhibition_or_404(slug)
+    return render_template(
+        "exhibitions/show.html",
+        today=today,
+        exhibition=exhibition,
+        groups=queries.exhibition_groups(exhibition),
+        products=queries.exhibition_products(exhibition),
+    )
