@@ -15,7 +15,6 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from shop.catalogue.models import Product
-from shop.catalogue.queries import count_rows
 from shop.coordinators import verification_services as services
 from shop.coordinators.models import AuditAction, AuditEntry
 from shop.coordinators.scope import (
@@ -117,6 +116,15 @@ def _province_choices(scope: Scope) -> tuple[Region, ...]:
     return tuple(p for p in every if p.code in codes)
 
 
+def _count(stmt) -> int:
+    """COUNT(*) of a groups statement. Keeps FROM "group" even when nothing in
+    the WHERE names it (an operator's scope is plain TRUE), which a bare
+    with_only_columns would drop, counting one row."""
+    return db.session.scalar(
+        stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    )
+
+
 def _enum_arg(name: str, enum):
     value = request.args.get(name, "")
     return enum(value) if value in enum._value2member_map_ else None
@@ -153,7 +161,7 @@ def groups():
         stmt = stmt.where(Group.status == status)
 
     page = page_arg()
-    total = count_rows(stmt)
+    total = _count(stmt)
     rows = list(
         db.session.scalars(
             stmt.options(joinedload(Group.province), joinedload(Group.regency))
@@ -196,7 +204,7 @@ def queue():
         Group.verification == Verification.UNVERIFIED, Group.status == GroupStatus.ACTIVE
     )
     page = page_arg()
-    total = count_rows(stmt)
+    total = _count(stmt)
     waiting_since = func.coalesce(Group.review_requested_at, Group.created_at)
     rows = list(
         db.session.scalars(
@@ -209,7 +217,7 @@ def queue():
         )
     )
     ids = [g.id for g in rows]
-    making_changes = count_rows(
+    making_changes = _count(
         groups_in_scope(scope).where(
             Group.verification == Verification.CHANGES_REQUESTED,
             Group.status == GroupStatus.ACTIVE,
@@ -272,14 +280,13 @@ def _render_group(group: Group, failed: tuple[str, BaseForm] | None = None, stat
     )
 
 
-def _load_group(slug: str, *, lock: bool = False) -> Group:
+def _load_group(slug: str) -> Group:
     return get_group_in_scope_or_404(
         slug,
         joinedload(Group.province),
         joinedload(Group.regency),
         joinedload(Group.district),
         joinedload(Group.logo),
-        lock=lock,
     )
 
 
@@ -295,10 +302,12 @@ def group_action(slug: str, action: str):
     if action not in ACTIONS:
         abort(404)
     service, (form_class, prefix), done = ACTIONS[action]
-    group = _load_group(slug, lock=True)
+    # The group row alone, locked (PostgreSQL cannot lock the outer-joined
+    # regions): two coordinators deciding at once are taken one after the other.
+    group = get_group_in_scope_or_404(slug, lock=True)
     form = form_class(prefix=prefix)
     if not form.validate_on_submit():
-        return _render_group(group, failed=(action, form), status=422)
+        return _render_group(_load_group(slug), failed=(action, form), status=422)
     try:
         service(group, form)
     except DomainError as error:

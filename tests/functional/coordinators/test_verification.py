@@ -160,7 +160,12 @@ def test_another_groups_document_under_this_groups_address_is_404(
 def test_operator_sees_every_group(client, as_coordinator, operator, english, group_out_of_scope):
     as_coordinator(operator)
     assert client.get(f"/koordinator/kelompok/{group_out_of_scope.slug}").status_code == 200
-    assert group_out_of_scope.name in client.get("/koordinator/kelompok").get_data(as_text=True)
+    jambi_group(name="Kelompok Kedua")
+    page = client.get("/koordinator/kelompok").get_data(as_text=True)
+    assert group_out_of_scope.name in page and "Kelompok Kedua" in page
+    assert "1–2 of 2 groups" in page
+    queue = client.get("/koordinator/verifikasi").get_data(as_text=True)
+    assert "2 groups waiting" in queue
 
 
 # --- the groups list -------------------------------------------------------
