@@ -29,6 +29,7 @@ from shop.coordinators.views import bp
 from shop.core.clock import jakarta_today
 from shop.core.pagination import Pagination, page_arg
 from shop.errors import DomainError, apply_to_form
+from shop.exhibitions.queries import page_day
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.i18n.forms import BaseForm
@@ -67,8 +68,15 @@ class HideForm(BaseForm):
     )
 
 
-@bp.app_template_global("jakarta_today")
-def _jakarta_today() -> date:
+@bp.app_template_global("certificate_day")
+def _certificate_day(product: Product) -> date:
+    """The day a public page judges the product's certificates on.
+
+    A certificate's badge goes at midnight without any write, so a page that
+    shows a dated one is not stored in the page cache when it could outlive
+    the day (`page_day`), as for the home page's featured groups."""
+    if any(c.expires_on is not None for c in product.certificates):
+        return page_day()
     return jakarta_today()
 
 
@@ -104,6 +112,13 @@ def _render_product(product: Product, *, failed: CertificateForm | HideForm | No
                 data={"expires_on": check.expires_on if check else None},
             )
     hide_form = failed if isinstance(failed, HideForm) else HideForm(formdata=None)
+    # What went wrong, for the summary at the top of a long page: (anchor, message).
+    problems = []
+    if failed is not None:
+        for f in failed:
+            problems += [(f.id, message) for message in f.errors]
+        anchor = "moderasi" if isinstance(failed, HideForm) else f"cert-{failed._prefix[:-1]}"
+        problems += [(anchor, message) for message in failed.form_errors]
     checker_ids = {c.checked_by_id for c in product.certificates if c.checked_by_id}
     checkers = (
         dict(db.session.execute(select(User.id, User.name).where(User.id.in_(checker_ids))).all())
@@ -129,6 +144,7 @@ def _render_product(product: Product, *, failed: CertificateForm | HideForm | No
         forms=forms,
         hide_form=hide_form,
         history=history,
+        problems=problems,
         today=jakarta_today(),
     )
 

@@ -206,6 +206,7 @@ def test_a_bad_date_is_refused_and_nothing_changes(
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert message in html and 'aria-invalid="true"' in html
+    assert 'class="form-errors"' in html and 'href="#pirt-expires_on"' in html
     assert "<script>alert(1)</script>" not in html
     assert certificates_of(product) == {}
 
@@ -369,3 +370,29 @@ def test_a_stale_badge_cannot_outlive_a_day_in_the_page_cache(app):
         middleware = middleware.app  # ProxyFix and the like, when configured
     assert 0 < middleware.timeout <= 24 * 3600
     assert 0 < app.config["PAGE_CACHE_SECONDS"] <= 24 * 3600
+
+
+def test_a_page_with_a_dated_badge_is_not_cached_when_it_could_outlive_the_day(
+    app, client, product, english
+):
+    """A page the cache might keep past midnight is served but not stored
+    (here: a cache lifetime of two days); without a dated certificate the
+    same page is stored as usual."""
+    url = public_url(product)
+    old = app.config["PAGE_CACHE_SECONDS"]
+    app.config["PAGE_CACHE_SECONDS"] = 2 * 24 * 3600
+    try:
+        assert "Abon Lele Sejahtera" in client.get(url).get_data(as_text=True)
+        product.name = "Abon Lele Berubah"  # a write that does not bump the generation
+        db.session.commit()
+        assert "Abon Lele Berubah" not in client.get(url).get_data(as_text=True)  # cached
+
+        cache.clear()
+        _check(product, CertificateKind.PIRT, jakarta_today() + timedelta(days=3))
+        db.session.commit()
+        assert "PIRT verified" in client.get(url).get_data(as_text=True)
+        product.name = "Abon Lele Baru Lagi"
+        db.session.commit()
+        assert "Abon Lele Baru Lagi" in client.get(url).get_data(as_text=True)  # not cached
+    finally:
+        app.config["PAGE_CACHE_SECONDS"] = old
