@@ -27,7 +27,8 @@ THUMB_WIDTH = 320
 class DocumentForm(BaseForm):
     kind = SelectField(
         _l("What is it?"),
-        choices=[SelectChoice(kind.value, kind.label) for kind in DocumentKind],
+        choices=[SelectChoice("", _l("Choose the kind of document"))]
+        + [SelectChoice(kind.value, kind.label) for kind in DocumentKind],
         validators=[DataRequired()],
     )
     title = StringField(
