@@ -13,6 +13,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from shop.catalogue.models import Product, ProductStatus
 from shop.coordinators.audit import record
@@ -148,6 +149,7 @@ def move_feature(entry: FeaturedGroup, direction: str, scope: Scope, *, today: d
             select(FeaturedGroup)
             .join(FeaturedGroup.group)
             .where(FeaturedGroup.ends_on.is_(None) | (FeaturedGroup.ends_on >= today))
+            .options(contains_eager(FeaturedGroup.group))
             .order_by(FeaturedGroup.position, FeaturedGroup.id)
         )
     )

@@ -119,6 +119,7 @@ def test_coordinator_creates_an_exhibition_with_a_banner(
     assert client.get(f"/pameran/{exhibition.slug}").status_code == 404  # a draft
     listing = client.get("/koordinator/pameran").get_data(as_text=True)
     assert "Pameran UPPKA Jambi" in listing
+    assert "Pameran UPPKA Jambi" in client.get("/koordinator/audit").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
