@@ -329,3 +329,33 @@ def test_moderation_page_runs_a_fixed_number_of_queries(
     with count_queries() as q:
         assert client.get("/koordinator/moderasi").status_code == 200
     assert q.count == few, q.statements
+
+
+def test_adding_a_variant_row_to_a_hidden_product_keeps_the_notice(
+    client, login_as, as_coordinator, jambi_uppka, product, leader_of
+):
+    """The "Add another variant" round trip re-renders the edit page (it used
+    to fail on the status buttons' CSRF field)."""
+    as_coordinator(jambi_uppka)
+    hide(client, product)
+    client.post("/keluar", data={})
+    login_as(leader_of(product.group))
+    variant = product.variants[0]
+    response = client.post(
+        edit_url(product),
+        data={
+            "name": product.name,
+            "category": "makanan",
+            "variants-0-id": str(variant.id),
+            "variants-0-label": "100 g",
+            "variants-0-price": "25000",
+            "variants-0-stock_mode": "stock",
+            "variants-0-stock": "5",
+            "variants-0-min_order_qty": "1",
+            "add_variant": "1",
+        },
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert REASON in html and 'name="variants-1-label"' in html
+    assert f'action="{edit_url(product)}/status"' in html
