@@ -21,7 +21,11 @@ from shop.groups.models import Group, GroupStatus, Programme
 def count_rows(stmt) -> int:
     """COUNT(*) over the statement's FROM and WHERE, without selecting (and
     SQLite materialising) every column of every matching row first."""
-    return db.session.scalar(stmt.with_only_columns(func.count()).order_by(None))
+    # maintain_column_froms: the FROM of the selected entity stays even when no
+    # WHERE clause names its table (a scope of plain TRUE).
+    return db.session.scalar(
+        stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    )
 
 
 def publicly_visible():

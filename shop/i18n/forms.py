@@ -8,16 +8,19 @@ translations are Flask-Babel's, and `messages.py` lists WTForms' strings so
 
 from __future__ import annotations
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations
 from flask_wtf import FlaskForm
 
 
 class _BabelTranslations:
+    """The raw translated strings: WTForms fills in its own placeholders
+    (`%(max)d`, `%(min)d`), which Flask-Babel's formatting would not know."""
+
     def gettext(self, string):
-        return gettext(string)
+        return get_translations().gettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return get_translations().ngettext(singular, plural, n)
 
 
 class BaseForm(FlaskForm):
