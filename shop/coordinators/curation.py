@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from wtforms import DateField, SelectField, StringField, TextAreaField
@@ -142,6 +143,11 @@ def get_feature_in_scope_or_404(entry_id: int) -> FeaturedGroup:
     return entry
 
 
+def _me():
+    """The coordinator acting, as the services record them."""
+    return current_user._get_current_object()
+
+
 @bp.route("/unggulan", methods=["GET", "POST"])
 @coordinator_required
 def featured():
@@ -158,7 +164,7 @@ def featured():
             entry = commit_or_show(
                 form,
                 lambda: services.feature_group(
-                    group, form.starts_on.data, form.ends_on.data, today=today
+                    group, form.starts_on.data, form.ends_on.data, today=today, by=_me()
                 ),
             )
             if entry is not None:
@@ -196,7 +202,9 @@ def featured_edit(entry_id: int):
     if form.validate_on_submit():
         saved = commit_or_show(
             form,
-            lambda: services.change_feature_dates(entry, form.starts_on.data, form.ends_on.data),
+            lambda: services.change_feature_dates(
+                entry, form.starts_on.data, form.ends_on.data, by=_me()
+            ),
         )
         if saved is not None:
             flash(_("The dates have been saved."), "success")
@@ -212,7 +220,7 @@ def featured_move(entry_id: int):
     if direction not in (services.UP, services.DOWN):
         abort(400)
     try:
-        services.move_feature(entry, direction, current_scope(), today=jakarta_today())
+        services.move_feature(entry, direction, current_scope(), today=jakarta_today(), by=_me())
     except DomainError as error:
         _fail(error)
     else:
@@ -225,7 +233,7 @@ def featured_move(entry_id: int):
 def featured_remove(entry_id: int):
     entry = get_feature_in_scope_or_404(entry_id)
     name = entry.group.name
-    services.unfeature_group(entry)
+    services.unfeature_group(entry, by=_me())
     db.session.commit()
     flash(_("%(group)s is no longer featured.", group=name), "success")
     return redirect(url_for("coordinators.featured"))
@@ -292,7 +300,7 @@ def exhibition_new():
         form.starts_on.data = jakarta_today()
     if form.validate_on_submit():
         exhibition = commit_or_show(
-            form, lambda: services.create_exhibition(form.details(), form.banner.data)
+            form, lambda: services.create_exhibition(form.details(), form.banner.data, by=_me())
         )
         if exhibition is not None:
             flash(
@@ -311,7 +319,9 @@ def exhibition_edit(exhibition_id: int):
     if form.validate_on_submit():
         changed = commit_or_show(
             form,
-            lambda: services.update_exhibition(exhibition, form.details(), form.banner.data),
+            lambda: services.update_exhibition(
+                exhibition, form.details(), form.banner.data, by=_me()
+            ),
         )
         if changed is not None:
             flash(_("The exhibition has been saved."), "success")
@@ -403,12 +413,12 @@ def exhibition_publish(exhibition_id: int):
     exhibition = get_exhibition_to_manage_or_404(exhibition_id, *_with_items())
     if request.form.get("publish") == "1":
         _run(
-            lambda: services.publish_exhibition(exhibition),
+            lambda: services.publish_exhibition(exhibition, by=_me()),
             _("The exhibition is published."),
         )
     else:
         _run(
-            lambda: services.unpublish_exhibition(exhibition),
+            lambda: services.unpublish_exhibition(exhibition, by=_me()),
             _("The exhibition is no longer public."),
         )
     return _back_to(exhibition)
@@ -427,7 +437,7 @@ def exhibition_add_group(exhibition_id: int):
         return _back_to(exhibition, "add-group")
     group = _group_in_scope_by_id_or_404(group_id)
     _run(
-        lambda: services.add_exhibition_group(exhibition, group),
+        lambda: services.add_exhibition_group(exhibition, group, by=_me()),
         _("%(name)s has been added.", name=group.name),
     )
     return _back_to(exhibition, "ex-groups")
@@ -443,7 +453,7 @@ def exhibition_add_product(exhibition_id: int):
         abort(404)
     product = get_product_in_scope_or_404(product_id)
     _run(
-        lambda: services.add_exhibition_product(exhibition, product),
+        lambda: services.add_exhibition_product(exhibition, product, by=_me()),
         _("%(name)s has been added.", name=product.name),
     )
     return _back_to(exhibition, "add-product")
@@ -457,7 +467,9 @@ def exhibition_move_item(exhibition_id: int, kind: str, item_id: int):
     if kind not in ITEM_KINDS or direction not in (services.UP, services.DOWN):
         abort(404)
     if not _run(
-        lambda: services.move_exhibition_item(exhibition, ITEM_KINDS[kind], item_id, direction)
+        lambda: services.move_exhibition_item(
+            exhibition, ITEM_KINDS[kind], item_id, direction, by=_me()
+        )
     ):
         return _back_to(exhibition)
     return _back_to(exhibition, f"{ITEM_KINDS[kind]}-{item_id}")
@@ -469,7 +481,7 @@ def exhibition_remove_item(exhibition_id: int, kind: str, item_id: int):
     exhibition = get_exhibition_to_manage_or_404(exhibition_id, *_with_items())
     if kind not in ITEM_KINDS:
         abort(404)
-    if not services.remove_exhibition_item(exhibition, ITEM_KINDS[kind], item_id):
+    if not services.remove_exhibition_item(exhibition, ITEM_KINDS[kind], item_id, by=_me()):
         abort(404)
     db.session.commit()
     flash(_("Removed from the exhibition."), "success")

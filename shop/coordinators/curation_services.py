@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
+from shop.accounts.models import User
 from shop.catalogue.models import Product, ProductStatus
 from shop.coordinators.audit import record
 from shop.coordinators.models import (
@@ -69,7 +70,7 @@ def _swap_with_neighbour(items: list, item, direction: str, movable=lambda other
 
 
 def feature_group(
-    group: Group, starts_on: date, ends_on: date | None, *, today: date
+    group: Group, starts_on: date, ends_on: date | None, *, today: date, by: User
 ) -> FeaturedGroup:
     """Put a group on the home page from `starts_on` to `ends_on` (inclusive,
     open-ended when None), after the entries already there.
@@ -90,10 +91,10 @@ def feature_group(
         starts_on=starts_on,
         ends_on=ends_on,
         position=(last if last is not None else -1) + 1,
-        created_by_id=_actor_id(),
+        created_by_id=by.id,
     )
     db.session.add(entry)
-    record(AuditAction.FEATURE_ADDED, group=group, details=_span(starts_on, ends_on))
+    record(AuditAction.FEATURE_ADDED, group=group, details=_span(starts_on, ends_on), actor=by)
     mark_public_change()
     db.session.flush()
     return entry
@@ -117,7 +118,7 @@ def _check_no_overlap(
 
 
 def change_feature_dates(
-    entry: FeaturedGroup, starts_on: date, ends_on: date | None
+    entry: FeaturedGroup, starts_on: date, ends_on: date | None, *, by: User
 ) -> FeaturedGroup:
     """New dates for a featured entry; the same rules as when it was added,
     except that its start may stay in the past (it has been running)."""
@@ -131,13 +132,16 @@ def change_feature_dates(
         AuditAction.FEATURE_CHANGED,
         group=entry.group,
         details=f"dates {before} → {_span(starts_on, ends_on)}",
+        actor=by,
     )
     mark_public_change()
     db.session.flush()
     return entry
 
 
-def move_feature(entry: FeaturedGroup, direction: str, scope: Scope, *, today: date) -> bool:
+def move_feature(
+    entry: FeaturedGroup, direction: str, scope: Scope, *, today: date, by: User
+) -> bool:
     """Move a current or upcoming entry one place up or down the home page.
 
     It swaps places with the nearest entry the coordinator may manage (others'
@@ -157,27 +161,24 @@ def move_feature(entry: FeaturedGroup, direction: str, scope: Scope, *, today: d
         raise DomainError(_l("This group's time on the home page has ended."))
     moved = _swap_with_neighbour(entries, entry, direction, lambda e: scope.covers(e.group))
     if moved:
-        record(AuditAction.FEATURE_CHANGED, group=entry.group, details=f"moved {direction}")
+        record(
+            AuditAction.FEATURE_CHANGED, group=entry.group, details=f"moved {direction}", actor=by
+        )
         mark_public_change()
         db.session.flush()
     return moved
 
 
-def unfeature_group(entry: FeaturedGroup) -> None:
+def unfeature_group(entry: FeaturedGroup, *, by: User) -> None:
     record(
         AuditAction.FEATURE_REMOVED,
         group=entry.group,
         details=_span(entry.starts_on, entry.ends_on),
+        actor=by,
     )
     db.session.delete(entry)
     mark_public_change()
     db.session.flush()
-
-
-def _actor_id() -> int | None:
-    from flask_login import current_user
-
-    return current_user.id if current_user.is_authenticated else None
 
 
 # Exhibitions
@@ -231,11 +232,11 @@ def _apply_details(exhibition: Exhibition, details: ExhibitionDetails, banner) -
     return changed
 
 
-def create_exhibition(details: ExhibitionDetails, banner=None) -> Exhibition:
+def create_exhibition(details: ExhibitionDetails, banner=None, *, by: User) -> Exhibition:
     """A new, unpublished exhibition; its URL comes from the title and stays
     the same when the title changes later (links to it keep working)."""
     details = details.cleaned()
-    exhibition = Exhibition(created_by_id=_actor_id(), is_published=False)
+    exhibition = Exhibition(created_by_id=by.id, is_published=False)
     _apply_details(exhibition, details, banner)
     exhibition.slug = unique_slug(
         slugify(details.title, 80),
@@ -243,7 +244,12 @@ def create_exhibition(details: ExhibitionDetails, banner=None) -> Exhibition:
     )
     db.session.add(exhibition)
     db.session.flush()
-    record(AuditAction.EXHIBITION_CREATED, exhibition=exhibition, details=_span_of(exhibition))
+    record(
+        AuditAction.EXHIBITION_CREATED,
+        exhibition=exhibition,
+        details=_span_of(exhibition),
+        actor=by,
+    )
     mark_public_change()
     db.session.flush()
     return exhibition
@@ -253,20 +259,23 @@ def _span_of(exhibition: Exhibition) -> str:
     return _span(exhibition.starts_on, exhibition.ends_on)
 
 
-def update_exhibition(exhibition: Exhibition, details: ExhibitionDetails, banner=None) -> list:
+def update_exhibition(
+    exhibition: Exhibition, details: ExhibitionDetails, banner=None, *, by: User
+) -> list:
     changed = _apply_details(exhibition, details.cleaned(), banner)
     if changed:
         record(
             AuditAction.EXHIBITION_CHANGED,
             exhibition=exhibition,
             details="changed: " + ", ".join(changed),
+            actor=by,
         )
         mark_public_change()
         db.session.flush()
     return changed
 
 
-def publish_exhibition(exhibition: Exhibition) -> None:
+def publish_exhibition(exhibition: Exhibition, *, by: User) -> None:
     """Publish: the page goes public (and on the home page while it runs).
     An empty exhibition would be an empty page, so it needs something in it."""
     if exhibition.is_published:
@@ -274,27 +283,32 @@ def publish_exhibition(exhibition: Exhibition) -> None:
     if not exhibition.groups and not exhibition.products:
         raise DomainError(_l("Add at least one group or product before publishing."))
     exhibition.is_published = True
-    record(AuditAction.EXHIBITION_PUBLISHED, exhibition=exhibition, details=_span_of(exhibition))
+    record(
+        AuditAction.EXHIBITION_PUBLISHED,
+        exhibition=exhibition,
+        details=_span_of(exhibition),
+        actor=by,
+    )
     mark_public_change()
     db.session.flush()
 
 
-def unpublish_exhibition(exhibition: Exhibition) -> None:
+def unpublish_exhibition(exhibition: Exhibition, *, by: User) -> None:
     if not exhibition.is_published:
         return
     exhibition.is_published = False
-    record(AuditAction.EXHIBITION_UNPUBLISHED, exhibition=exhibition)
+    record(AuditAction.EXHIBITION_UNPUBLISHED, exhibition=exhibition, actor=by)
     mark_public_change()
     db.session.flush()
 
 
-def _items_changed(exhibition: Exhibition, details: str) -> None:
-    record(AuditAction.EXHIBITION_ITEMS, exhibition=exhibition, details=details[:1000])
+def _items_changed(exhibition: Exhibition, details: str, by: User) -> None:
+    record(AuditAction.EXHIBITION_ITEMS, exhibition=exhibition, details=details[:1000], actor=by)
     mark_public_change()
     db.session.flush()
 
 
-def add_exhibition_group(exhibition: Exhibition, group: Group) -> None:
+def add_exhibition_group(exhibition: Exhibition, group: Group, *, by: User) -> None:
     """Show a group (in the coordinator's scope: the view loaded it so) in the
     exhibition, after the groups already there."""
     if group.status is not GroupStatus.ACTIVE:
@@ -307,10 +321,10 @@ def add_exhibition_group(exhibition: Exhibition, group: Group) -> None:
             field="group",
         )
     exhibition.groups.append(ExhibitionGroup(group=group, position=len(exhibition.groups)))
-    _items_changed(exhibition, f"added group: {group.name}")
+    _items_changed(exhibition, f"added group: {group.name}", by)
 
 
-def add_exhibition_product(exhibition: Exhibition, product: Product) -> None:
+def add_exhibition_product(exhibition: Exhibition, product: Product, *, by: User) -> None:
     """Show a product: only one the public can see now (published, not
     hidden, of an active group). One that drops out later simply stops
     showing on the public page."""
@@ -332,7 +346,7 @@ def add_exhibition_product(exhibition: Exhibition, product: Product) -> None:
     exhibition.products.append(
         ExhibitionProduct(product=product, position=len(exhibition.products))
     )
-    _items_changed(exhibition, f"added product: {product.name} ({product.group.name})")
+    _items_changed(exhibition, f"added product: {product.name} ({product.group.name})", by)
 
 
 def _item(items: list, attribute: str, item_id: int):
@@ -342,7 +356,7 @@ def _item(items: list, attribute: str, item_id: int):
     return None
 
 
-def remove_exhibition_item(exhibition: Exhibition, kind: str, item_id: int) -> bool:
+def remove_exhibition_item(exhibition: Exhibition, kind: str, item_id: int, *, by: User) -> bool:
     """Take a group or product out of the exhibition (whoever's scope it is
     in now: the exhibition is the coordinator's own). False if absent."""
     items, attribute = _items_of(exhibition, kind)
@@ -353,11 +367,13 @@ def remove_exhibition_item(exhibition: Exhibition, kind: str, item_id: int) -> b
     items.remove(item)
     for position, each in enumerate(items):
         each.position = position
-    _items_changed(exhibition, f"removed {kind}: {name}")
+    _items_changed(exhibition, f"removed {kind}: {name}", by)
     return True
 
 
-def move_exhibition_item(exhibition: Exhibition, kind: str, item_id: int, direction: str) -> bool:
+def move_exhibition_item(
+    exhibition: Exhibition, kind: str, item_id: int, direction: str, *, by: User
+) -> bool:
     items, attribute = _items_of(exhibition, kind)
     item = _item(items, attribute, item_id)
     if item is None:
@@ -367,7 +383,7 @@ def move_exhibition_item(exhibition: Exhibition, kind: str, item_id: int, direct
         return False
     items.sort(key=lambda each: each.position)
     name = item.group.name if kind == "group" else item.product.name
-    _items_changed(exhibition, f"moved {kind} {direction}: {name}")
+    _items_changed(exhibition, f"moved {kind} {direction}: {name}", by)
     return True
 
 
