@@ -3,7 +3,8 @@
 # load both with wrk, and report requests/s, p99 and the ratio to hello-world.
 #   GUNICORN_ARGS   (default "-w 2 -k gthread --threads 4")
 #   WRK_ARGS        (default "-t2 -c32"), DURATION (default 10s)
-#   BENCH_GROUPS / BENCH_PRODUCTS (default 500 / 10000)
+#   BENCH_GROUPS / BENCH_PRODUCTS / BENCH_ORDERS (default 500 / 10000 / 100000)
+#   BENCH_SECTIONS  (default "public checkout monitoring": which rows to measure)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -13,6 +14,8 @@ mkdir -p "$OUT"
 GUNICORN_ARGS=${GUNICORN_ARGS:--w 2 -k gthread --threads 4}
 WRK_ARGS=${WRK_ARGS:--t2 -c32}
 DURATION=${DURATION:-10s}
+SECTIONS=${BENCH_SECTIONS:-public checkout monitoring}
+section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$OUT/bench.db}
 export MEDIA_ROOT=$OUT/media
 export ETALASE_ENV=development
@@ -24,6 +27,8 @@ if ! command -v wrk >/dev/null; then
 fi
 
 "$VENV/bin/python" bench/generate.py --groups "${BENCH_GROUPS:-500}" --products "${BENCH_PRODUCTS:-10000}"
+# Orders over 18 months for the monitoring pages, and two coordinators.
+"$VENV/bin/python" bench/generate_orders.py --orders "${BENCH_ORDERS:-100000}" --months 18
 PRODUCT_PATH=$("$VENV/bin/python" - <<'PY'
 from shop import create_app
 from shop.extensions import db
@@ -51,7 +56,7 @@ trap stop EXIT
 
 measure() {  # measure LABEL PATH [wrk header args] -> prints "label req/s p99"
   local label=$1 url="http://127.0.0.1:$PORT$2"; shift 2
-  local code; code=$(curl -s -o /dev/null -w '%{http_code}' "$url")
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url")
   [ "$code" = 200 ] || { echo "$url answered $code"; exit 1; }
   wrk -t1 -c4 -d2s "$@" "$url" > /dev/null
   wrk $WRK_ARGS -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$label.txt"
@@ -70,6 +75,8 @@ stop
 
 serve app:app "$ROOT"
 RESULTS=()
+CHECKOUT="(not measured)"
+if section public; then
 RESULTS+=("$(measure home /)")
 RESULTS+=("$(measure catalogue-filtered '/katalog?kategori=makanan-ringan&urut=price_asc&page=2')")
 RESULTS+=("$(measure search '/katalog?q=keripik+pedas')")
@@ -81,8 +88,23 @@ NOCACHE=(-H "Cookie: session=bench")
 RESULTS+=("$(measure catalogue-uncached '/katalog?kategori=makanan-ringan&urut=price_asc&page=2' "${NOCACHE[@]}")")
 RESULTS+=("$(measure search-uncached '/katalog?q=keripik+pedas' "${NOCACHE[@]}")")
 RESULTS+=("$(measure product-uncached "$PRODUCT_PATH" "${NOCACHE[@]}")")
+fi
+if section monitoring; then
+  # Coordinators logged in through the real form; the page and the XLSX of
+  # the default filters (last 12 months over 100,000 orders).
+  BASE="http://127.0.0.1:$PORT"
+  OPERATOR=(-H "Cookie: $("$VENV/bin/python" bench/login.py --base "$BASE" --phone +6281900000001)")
+  SCOPED=(-H "Cookie: $("$VENV/bin/python" bench/login.py --base "$BASE" --phone +6281900000002)")
+  RESULTS+=("$(measure monev-operator /koordinator/monev "${OPERATOR[@]}")")
+  RESULTS+=("$(measure monev-operator-groups '/koordinator/monev?per=group' "${OPERATOR[@]}")")
+  RESULTS+=("$(measure monev-operator-months '/koordinator/monev?per=month' "${OPERATOR[@]}")")
+  RESULTS+=("$(measure monev-scoped /koordinator/monev "${SCOPED[@]}")")
+  RESULTS+=("$(measure monev-xlsx /koordinator/monev.xlsx "${OPERATOR[@]}")")
+fi
+if section checkout; then
 CHECKOUT=$("$VENV/bin/python" bench/checkout.py --base "http://127.0.0.1:$PORT" \
   --seconds "${DURATION%s}" --threads 8 2>/dev/null | tail -1)
+fi
 stop
 
 # hello again: the machine's speed drifts; the ratio uses the mean of both runs.

@@ -31,7 +31,7 @@ from sqlalchemy.orm import aliased, selectinload
 from shop.core.clock import JAKARTA, midnight_utc
 from shop.extensions import db
 from shop.groups.models import Group
-from shop.i18n.formatting import phone_display
+from shop.i18n.formatting import phone_display, rupiah
 from shop.orders.models import Order, OrderLine, OrderStatus, PaymentStatus
 from shop.regions.models import District, Province, Regency
 
@@ -127,7 +127,36 @@ def monthly_sales(group: Group, now: datetime, months: int = MONTHS) -> list[Mon
     return result
 
 
-# The chart: a bar per month, paid revenue at the bottom, unpaid on top.
+def best_sellers(group: Group, now: datetime, months: int = MONTHS, limit: int = 5):
+    """The group's products that sold most (by quantity) over the last
+    `months` months, with what they brought in; one grouped query."""
+    starts = month_starts(now, months)
+    quantity = func.sum(OrderLine.quantity)
+    stmt = (
+        select(
+            OrderLine.product_name, quantity, func.sum(OrderLine.unit_price * OrderLine.quantity)
+        )
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(
+            Order.group_id == group.id,
+            Order.status.not_in(NOT_SALES),
+            Order.created_at >= midnight_utc(starts[0]),
+            Order.created_at < midnight_utc(starts[-1]),
+        )
+        .group_by(OrderLine.product_name)
+        .order_by(quantity.desc(), OrderLine.product_name)
+        .limit(limit)
+    )
+    return [
+        BestSeller(name, int(sold), int(amount or 0))
+        for name, sold, amount in db.session.execute(stmt)
+    ]
+
+
+# The charts: the geometry is computed here and `_macros/charts.html` only
+# draws it. Column charts (a bar per month, stacked parts) serve the group's
+# sales page and the monitoring page by month; row charts (a horizontal bar per
+# programme, region or group, with room for long names) serve monitoring.
 
 
 @dataclass(frozen=True)
@@ -143,6 +172,8 @@ class Bar:
     x: float
     width: float
     segments: tuple[Segment, ...]
+    # The bar's own accessible name (an SVG <title>): its label and numbers.
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,6 +195,21 @@ class BarChart:
     ticks: list[Tick]
 
 
+@dataclass(frozen=True)
+class ChartItem:
+    """One bar to draw: a short axis label, the bar's title (its full name and
+    numbers, read by screen readers and shown on hover) and the stacked parts
+    as (css class, value), drawn in order from the axis outwards."""
+
+    label: str
+    title: str
+    parts: tuple[tuple[str, int], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(value for _, value in self.parts)
+
+
 def nice_step(largest: int, steps: int = 4) -> int:
     """A round step (1, 2, 2.5 or 5 × 10ⁿ) so that `steps` steps reach `largest`."""
     if largest <= 0:
@@ -176,39 +222,149 @@ def nice_step(largest: int, steps: int = 4) -> int:
     return 10 * magnitude
 
 
-def revenue_chart(months: Sequence[MonthSales], width: int = 360, height: int = 200) -> BarChart:
-    """A bar per month, paid revenue at the bottom and unpaid on top, under a
-    scale of round steps; the template only draws what this computes."""
-    left, right, top, bottom = 64, width - 4, 8, height - 22
-    largest = max((m.revenue for m in months), default=0)
+def tick_label(value: int, money: bool) -> str:
+    compact = format_compact_decimal(value, locale=get_locale())
+    return "Rp" + compact if money else compact
+
+
+def _scale(items: Sequence[ChartItem]) -> tuple[int, int]:
+    """The step and the top of the axis: a whole number of round steps."""
+    largest = max((item.total for item in items), default=0)
     step = nice_step(largest)
-    top_value = step * -(-largest // step)
+    return step, step * -(-largest // step)
+
+
+def column_chart(
+    items: Sequence[ChartItem], *, money: bool = True, width: int = 360, height: int = 200
+) -> BarChart:
+    """A vertical bar per item under a scale of round steps."""
+    left, right, top, bottom = 64, width - 4, 8, height - 22
+    step, top_value = _scale(items)
     scale = (bottom - top) / top_value if top_value else 0.0
-    slot = (right - left) / max(1, len(months))
+    slot = (right - left) / max(1, len(items))
     bars = []
-    for i, month in enumerate(months):
+    for i, item in enumerate(items):
         segments, base = [], float(bottom)
-        for css_class, amount in (("chart-paid", month.paid), ("chart-unpaid", month.unpaid)):
+        for css_class, amount in item.parts:
             if amount > 0:
                 size = amount * scale
                 base -= size
                 segments.append(Segment(css_class, round(base, 2), round(size, 2)))
         bars.append(
             Bar(
-                label=format_date(month.start, "MMM"),
+                label=item.label,
                 x=round(left + i * slot + slot * 0.15, 2),
                 width=round(slot * 0.7, 2),
+                segments=tuple(segments),
+                title=item.title,
+            )
+        )
+    ticks = [
+        Tick(round(bottom - value * scale, 2), tick_label(value, money))
+        for value in range(0, top_value + 1, step)
+    ]
+    return BarChart(width, height, left, right, height - 6, bars, ticks)
+
+
+def revenue_chart(months: Sequence[MonthSales], width: int = 360, height: int = 200) -> BarChart:
+    """A bar per month, paid revenue at the bottom and unpaid on top, under a
+    scale of round steps; the template only draws what this computes."""
+    items = [
+        ChartItem(
+            label=format_date(month.start, "MMM"),
+            title=_(
+                "%(month)s: %(paid)s paid, %(unpaid)s not paid yet",
+                month=format_date(month.start, "MMMM y"),
+                paid=rupiah(month.paid),
+                unpaid=rupiah(month.unpaid),
+            ),
+            parts=(("chart-paid", month.paid), ("chart-unpaid", month.unpaid)),
+        )
+        for month in months
+    ]
+    return column_chart(items, width=width, height=height)
+
+
+@dataclass(frozen=True)
+class RowSegment:
+    css_class: str
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    title: str
+    y: float
+    height: float
+    text_y: float
+    segments: tuple[RowSegment, ...]
+
+
+@dataclass(frozen=True)
+class RowTick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class RowChart:
+    """A horizontal bar per item: names at the left, the scale at the bottom."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+    bottom: int
+    label_x: int
+    tick_y: float
+    rows: list[ChartRow]
+    ticks: list[RowTick]
+
+
+def _short(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def row_chart(
+    items: Sequence[ChartItem],
+    *,
+    money: bool = True,
+    width: int = 360,
+    label_width: int = 150,
+    row_height: int = 20,
+) -> RowChart:
+    """Bars from left to right under a scale of round steps; labels are cut
+    to fit (the bar's title keeps the whole name)."""
+    left, right, top = label_width, width - 24, 4
+    bottom = top + row_height * max(1, len(items))
+    step, top_value = _scale(items)
+    scale = (right - left) / top_value if top_value else 0.0
+    rows = []
+    for i, item in enumerate(items):
+        y = top + i * row_height
+        segments, start = [], float(left)
+        for css_class, amount in item.parts:
+            if amount > 0:
+                size = amount * scale
+                segments.append(RowSegment(css_class, round(start, 2), round(size, 2)))
+                start += size
+        rows.append(
+            ChartRow(
+                label=_short(item.label, label_width // 7),
+                title=item.title,
+                y=y + 3,
+                height=row_height - 6,
+                text_y=y + row_height / 2 + 4,
                 segments=tuple(segments),
             )
         )
     ticks = [
-        Tick(
-            round(bottom - value * scale, 2),
-            "Rp" + format_compact_decimal(value, locale=get_locale()),
-        )
+        RowTick(round(left + value * scale, 2), tick_label(value, money))
         for value in range(0, top_value + 1, step)
     ]
-    return BarChart(width, height, left, right, height - 6, bars, ticks)
+    return RowChart(width, bottom + 20, left, top, bottom, left - 4, bottom + 14, rows, ticks)
 
 
 # The export: one row per order (items summed up in one cell), so that a column

@@ -1,0 +1,209 @@
+"""Add orders and two coordinators to the benchmark database (after generate.py).
+
+    python bench/generate_orders.py --orders 100000 --months 18
+
+Orders are spread over every group and over the last `--months` months, with
+1–3 lines of the group's own products, and the mix of statuses a live site
+has (placed, confirmed, packed, shipped, ready, completed, cancelled,
+expired; paid or not; confirmation after minutes to two days). Rows go in by
+bulk INSERTs with ids given up front, so lines need no round trip.
+
+Two coordinators log in with `bench-password`: an operator (+6281900000001)
+who sees everything, and one limited to UPPKA in the province with the most
+groups (+6281900000002). Uses DATABASE_URL like generate.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+OPERATOR_PHONE = "+6281900000001"
+SCOPED_PHONE = "+6281900000002"
+PASSWORD = "bench-password"
+
+# (status, weight, confirmed?, paid share)
+STATUSES = (
+    ("placed", 8, False, 0.0),
+    ("confirmed", 8, True, 0.3),
+    ("packed", 4, True, 0.6),
+    ("shipped", 5, True, 0.8),
+    ("ready", 3, True, 0.5),
+    ("completed", 55, True, 0.97),
+    ("cancelled", 12, False, 0.0),
+    ("expired", 5, False, 0.0),
+)
+BATCH = 5000
+
+
+def add_coordinators(now) -> None:
+    from sqlalchemy import func, select
+    from werkzeug.security import generate_password_hash
+
+    from shop.accounts.models import User
+    from shop.coordinators.models import Coordinator, CoordinatorProgramme, CoordinatorRegion
+    from shop.extensions import db
+    from shop.groups.models import Group, Programme
+
+    if db.session.scalar(select(User).where(User.phone == OPERATOR_PHONE)):
+        return
+    province = db.session.execute(
+        select(Group.province_code)
+        .where(Group.programme == Programme.UPPKA)
+        .group_by(Group.province_code)
+        .order_by(func.count().desc())
+        .limit(1)
+    ).scalar()
+    password = generate_password_hash(PASSWORD)
+    for phone, name, scoped in (
+        (OPERATOR_PHONE, "Operator Bench", False),
+        (SCOPED_PHONE, "Koordinator UPPKA Bench", True),
+    ):
+        user = User(name=name, phone=phone, password_hash=password, created_at=now)
+        coordinator = Coordinator(user=user, is_operator=not scoped, organisation="Bench")
+        if scoped:
+            coordinator.programmes.append(CoordinatorProgramme(programme=Programme.UPPKA))
+            coordinator.regions.append(CoordinatorRegion(province_code=province))
+        db.session.add(coordinator)
+    db.session.commit()
+
+
+def generate(n_orders: int, months: int, seed: int = 11) -> None:
+    from sqlalchemy import func, insert, select
+
+    from shop import create_app
+    from shop.catalogue.models import Product, Variant
+    from shop.db import utcnow
+    from shop.extensions import db
+    from shop.groups.models import Group
+    from shop.orders.models import Checkout, Order, OrderLine
+
+    rnd = random.Random(seed)
+    app = create_app()
+    with app.app_context():
+        now = utcnow()
+        add_coordinators(now)
+        existing = db.session.scalar(select(func.count()).select_from(Order))
+        if existing >= n_orders:
+            print(f"database already has {existing} orders; nothing to do")
+            return
+        started = time.perf_counter()
+        group_ids = db.session.scalars(select(Group.id).order_by(Group.id)).all()
+        if not group_ids:
+            raise SystemExit("no groups: run bench/generate.py first")
+        catalogue: dict[int, list[tuple[int, int, str, str, int]]] = {g: [] for g in group_ids}
+        for product_id, group_id, name, variant_id, label, price in db.session.execute(
+            select(Product.id, Product.group_id, Product.name)
+            .add_columns(Variant.id, Variant.label, Variant.price)
+            .join(Variant, Variant.product_id == Product.id)
+            .where(Variant.position == 0)
+        ):
+            catalogue[group_id].append((product_id, variant_id, name, label, price))
+        statuses = [s for s in STATUSES for _ in range(s[1])]
+        span = months * 30 * 24 * 3600
+        first_order = (db.session.scalar(select(func.max(Order.id))) or 0) + 1
+        first_checkout = (db.session.scalar(select(func.max(Checkout.id))) or 0) + 1
+        first_line = (db.session.scalar(select(func.max(OrderLine.id))) or 0) + 1
+        line_id = first_line
+        to_make = n_orders - existing
+        for start in range(0, to_make, BATCH):
+            checkouts, orders, lines = [], [], []
+            for n in range(start, min(start + BATCH, to_make)):
+                order_id, checkout_id = first_order + n, first_checkout + n
+                group_id = rnd.choice(group_ids)
+                created = now - timedelta(seconds=rnd.randrange(span))
+                status, _, confirmed, paid_share = rnd.choice(statuses)
+                paid = rnd.random() < paid_share
+                subtotal = 0
+                offer = catalogue[group_id] or [(None, None, "Produk kelompok", "1 pcs", 25000)]
+                for product_id, variant_id, name, label, price in rnd.sample(
+                    offer, min(len(offer), rnd.randint(1, 3))
+                ):
+                    quantity = rnd.randint(1, 4)
+                    subtotal += price * quantity
+                    lines.append(
+                        {
+                            "id": line_id,
+                            "order_id": order_id,
+                            "variant_id": variant_id,
+                            "product_id": product_id,
+                            "product_name": name,
+                            "variant_label": label,
+                            "unit_price": price,
+                            "quantity": quantity,
+                            "stock_taken": False,
+                        }
+                    )
+                    line_id += 1
+                checkouts.append(
+                    {
+                        "id": checkout_id,
+                        "token": f"bench-{checkout_id}",
+                        "key": f"bench-key-{checkout_id}",
+                        "created_at": created,
+                    }
+                )
+                confirmed_at = (
+                    created + timedelta(seconds=rnd.randint(300, 48 * 3600)) if confirmed else None
+                )
+                orders.append(
+                    {
+                        "id": order_id,
+                        "number": f"BN{order_id:09d}",
+                        "tracking_token": f"bench-track-{order_id}",
+                        "checkout_id": checkout_id,
+                        "group_id": group_id,
+                        "buyer_name": f"Pembeli {order_id % 5000}",
+                        "buyer_phone": f"+62857{order_id % 100000000:08d}",
+                        "address": "Jl. Bench 1",
+                        "note": "",
+                        "locale": "id",
+                        "delivery_method": rnd.choice(("pickup", "pickup", "local")),
+                        "payment_method": rnd.choice(("transfer", "cash")),
+                        "status": status,
+                        "payment_status": "paid" if paid else "unpaid",
+                        "subtotal": subtotal,
+                        "shipping_fee": 0,
+                        "unique_code": 0,
+                        "courier": "",
+                        "tracking_number": "",
+                        "cancel_reason": "Stok habis" if status == "cancelled" else "",
+                        "created_at": created,
+                        "confirmed_at": confirmed_at,
+                        "paid_at": (confirmed_at or created) + timedelta(hours=1) if paid else None,
+                        "closed_at": None,
+                    }
+                )
+            db.session.execute(insert(Checkout), checkouts)
+            db.session.execute(insert(Order), orders)
+            db.session.execute(insert(OrderLine), lines)
+            db.session.commit()
+        elapsed = time.perf_counter() - started
+        print(
+            f"generated {to_make} orders with {line_id - first_line} lines over {months} months "
+            f"in {elapsed:.1f}s"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--months", type=int, default=18)
+    args = parser.parse_args()
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{HERE / 'out' / 'bench.db'}")
+    os.environ.setdefault("MEDIA_ROOT", str(HERE / "out" / "media"))
+    generate(args.orders, args.months)
+
+
+if __name__ == "__main__":
+    main()

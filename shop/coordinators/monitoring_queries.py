@@ -1,0 +1,393 @@
+"""Monitoring (monev) figures for a coordinator's scope.
+
+Orders, revenue (paid and not yet paid apart), items sold, active groups and
+products and the median time to confirm, grouped by programme, province,
+regency/city, group or month, over a range of Jakarta days.
+
+What counts is what the group's own sales page counts (`shop.orders.sales`):
+orders placed in the range, cancelled and expired ones left out; revenue is
+the value of the goods (the subtotal), "paid" means the group marked the
+payment received; items sold are the line quantities of those orders; the
+time to confirm is confirmed_at − created_at of the orders that were
+confirmed (orders never confirmed are left out of the median). Active
+products are those anyone can see on the public site now (published, not
+hidden by a coordinator, of a group that is not suspended) and an active group
+has at least one: a state of today, not of the date range.
+
+Every figure is aggregated in SQL with GROUP BY over the groups in scope, so a
+page runs the same few statements whatever the number of groups and orders.
+Months are put in their bucket by a CASE over UTC bounds computed in Python
+(as in `shop.orders.sales`), which gives the same answer on SQLite and
+PostgreSQL. The median is `percentile_cont` on PostgreSQL and the same
+definition (the middle value, or the mean of the two middle ones) computed in
+Python over one query's rows on SQLite, which has no such function.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import chain
+from statistics import median
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, func, literal, select, tuple_
+
+from shop.catalogue.models import Product
+from shop.catalogue.queries import publicly_visible
+from shop.coordinators.scope import Scope
+from shop.core.clock import midnight_utc
+from shop.core.text import fold
+from shop.extensions import db
+from shop.groups.models import Group, Programme
+from shop.orders.models import Order, OrderLine, PaymentStatus
+from shop.orders.sales import NOT_SALES
+from shop.regions.models import Province, Regency
+
+GROUPINGS = {
+    "programme": _l("Programme"),
+    "province": _l("Province"),
+    "regency": _l("Regency/city"),
+    "group": _l("Group"),
+    "month": _l("Month"),
+}
+DEFAULT_MONTHS = 12
+MAX_DAYS = 5 * 366
+SEARCH_LENGTH = 100
+
+
+# Filters: what the page, the exports and the audit entry share.
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date
+    by: str = "programme"
+    programme: Programme | None = None
+    province: str = ""
+    regency: str = ""
+    q: str = ""
+
+    def args(self) -> dict[str, str]:
+        """The query string that gives these filters back (page ↔ exports)."""
+        args = {
+            "per": self.by,
+            "dari": self.start.isoformat(),
+            "sampai": self.end.isoformat(),
+            "program": self.programme.value if self.programme else "",
+            "provinsi": self.province,
+            "kabupaten": self.regency,
+            "q": self.q,
+        }
+        return {key: value for key, value in args.items() if value}
+
+    def details(self) -> str:
+        """For the audit entry: exact and the same in every language."""
+        return "; ".join(f"{key}={value}" for key, value in self.args().items())
+
+
+def default_start(today: date, months: int = DEFAULT_MONTHS) -> date:
+    """The first day of the month `months - 1` months before today's."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _date(text: str) -> date | None:
+    """An ISO date from 2000 to 2099 (nothing on the platform is older; the
+    month arithmetic needs a next month), or None."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2099 else None
+
+
+def parse_filters(args: Mapping[str, str], today: date) -> tuple[Filters, list[str]]:
+    """Filters from the query string; what cannot be used is left out and
+    explained in the messages returned (never an error page)."""
+    messages: list[str] = []
+    by = args.get("per", "programme")
+    if by not in GROUPINGS:
+        by = "programme"
+
+    programme = None
+    if args.get("program"):
+        if args["program"] in Programme._value2member_map_:
+            programme = Programme(args["program"])
+        else:
+            messages.append(_("That programme is unknown; all programmes are shown."))
+
+    province = args.get("provinsi", "").strip()
+    if province and not (len(province) == 2 and province.isdigit()):
+        messages.append(_("That province is unknown; all provinces are shown."))
+        province = ""
+    regency = args.get("kabupaten", "").strip()
+    if regency and not (
+        len(regency) == 5 and regency[2] == "." and regency.replace(".", "").isdigit()
+    ):
+        messages.append(_("That regency/city is unknown; all regencies/cities are shown."))
+        regency = ""
+    if regency and province and not regency.startswith(province + "."):
+        messages.append(
+            _("That regency/city is not in the chosen province; the whole province is shown.")
+        )
+        regency = ""
+
+    start, end = default_start(today), today
+    if args.get("dari"):
+        parsed = _date(args["dari"])
+        if parsed is None:
+            messages.append(_("The start date was not understood (use YYYY-MM-DD, from 2000 on)."))
+        else:
+            start = parsed
+    if args.get("sampai"):
+        parsed = _date(args["sampai"])
+        if parsed is None:
+            messages.append(_("The end date was not understood (use YYYY-MM-DD, until 2099)."))
+        else:
+            end = parsed
+    if start > end:
+        start, end = end, start
+        messages.append(_("The start date was after the end date; they have been swapped."))
+    if (end - start).days > MAX_DAYS:
+        start = end - timedelta(days=MAX_DAYS)
+        messages.append(
+            _("The range is limited to five years; it now starts on %(day)s.", day=start)
+        )
+
+    q = " ".join(args.get("q", "").split())[:SEARCH_LENGTH]
+    return Filters(start, end, by, programme, province, regency, q), messages
+
+
+# Figures
+
+
+@dataclass
+class Figures:
+    """One row of the table (or the totals): `key` is the programme, region
+    code, group id or month start it stands for."""
+
+    key: object
+    label: str
+    orders: int = 0
+    paid: int = 0
+    unpaid: int = 0
+    items: int = 0
+    # None for a month: "active" is a state of today, not of a month.
+    active_groups: int | None = 0
+    active_products: int | None = 0
+    median_seconds: float | None = None
+    slug: str = ""
+
+    @property
+    def revenue(self) -> int:
+        return self.paid + self.unpaid
+
+    @property
+    def median_hours(self) -> float | None:
+        if self.median_seconds is None:
+            return None
+        return round(self.median_seconds / 3600, 1)
+
+
+@dataclass
+class Monitoring:
+    filters: Filters
+    rows: list[Figures]
+    total: Figures
+    months: list[date] = field(default_factory=list)
+
+    @property
+    def grouping_label(self) -> str:
+        return str(GROUPINGS[self.filters.by])
+
+
+def group_clause(scope: Scope, filters: Filters):
+    """The groups the figures are about: in scope and matching the filters."""
+    clauses = [scope.groups_clause()]
+    if filters.programme:
+        clauses.append(Group.programme == filters.programme)
+    if filters.regency:
+        clauses.append(Group.regency_code == filters.regency)
+    elif filters.province:
+        clauses.append(Group.province_code == filters.province)
+    if filters.q:
+        clauses.append(func.lower(Group.name).contains(fold(filters.q), autoescape=True))
+    return and_(*clauses)
+
+
+def month_starts(filters: Filters) -> list[date]:
+    """The first day of every month the range touches, and of the next one."""
+    index = filters.start.year * 12 + filters.start.month - 1
+    last = filters.end.year * 12 + filters.end.month - 1
+    return [date(i // 12, i % 12 + 1, 1) for i in range(index, last + 2)]
+
+
+def _month_key(filters: Filters):
+    """The month of `Order.created_at` as its number in the range (0 = first)."""
+    bounds = [midnight_utc(day) for day in month_starts(filters)[1:-1]]
+    if not bounds:
+        return literal(0)
+    return case(
+        *((Order.created_at < bound, i) for i, bound in enumerate(bounds)),
+        else_=len(bounds),
+    )
+
+
+def _group_key(by: str):
+    return {
+        "programme": Group.programme,
+        "province": Group.province_code,
+        "regency": Group.regency_code,
+        "group": Group.id,
+    }[by]
+
+
+def _order_key(filters: Filters):
+    return _month_key(filters) if filters.by == "month" else _group_key(filters.by)
+
+
+def _placed_orders(scope: Scope, filters: Filters, *columns):
+    """The counted orders of the groups in question, as `columns`."""
+    return (
+        select(*columns)
+        .select_from(Order)
+        .join(Group, Group.id == Order.group_id)
+        .where(
+            group_clause(scope, filters),
+            Order.status.not_in(NOT_SALES),
+            Order.created_at >= midnight_utc(filters.start),
+            Order.created_at < midnight_utc(filters.end + timedelta(days=1)),
+        )
+    )
+
+
+def _seconds_to_confirm():
+    if db.engine.dialect.name == "postgresql":
+        elapsed = func.extract("epoch", Order.confirmed_at - Order.created_at)
+    else:
+        elapsed = (func.julianday(Order.confirmed_at) - func.julianday(Order.created_at)) * 86400
+    return func.round(elapsed)
+
+
+def _medians(scope: Scope, filters: Filters) -> dict[object, float]:
+    """The median seconds to confirm per key, and over everything (key None).
+
+    PostgreSQL computes it (percentile_cont over grouping sets: one scan);
+    SQLite has no such function, so its rows (one bounded statement) go
+    through statistics.median, which has the same definition: the middle
+    value, or the mean of the two middle ones.
+    """
+    inner = _placed_orders(
+        scope,
+        filters,
+        _order_key(filters).label("key"),
+        _seconds_to_confirm().label("seconds"),
+    ).where(Order.confirmed_at.is_not(None))
+    if db.engine.dialect.name == "postgresql":
+        rows = inner.subquery()
+        middle = func.percentile_cont(0.5).within_group(rows.c.seconds)
+        stmt = select(rows.c.key, middle).group_by(func.grouping_sets(tuple_(rows.c.key), tuple_()))
+        # The empty grouping set gives its row (NULL) even without any rows.
+        return {key: float(value) for key, value in db.session.execute(stmt) if value is not None}
+    per_key: dict[object, list[float]] = defaultdict(list)
+    for key, seconds in db.session.execute(inner):
+        per_key[key].append(seconds)
+    medians: dict[object, float] = {key: median(values) for key, values in per_key.items()}
+    if per_key:
+        medians[None] = median(chain.from_iterable(per_key.values()))
+    return medians
+
+
+def _keys_and_labels(scope: Scope, filters: Filters, months: list[date]) -> list[Figures]:
+    """A row for every programme / region / group that has groups matching the
+    filters (so a group that sold nothing shows as nothing), or every month."""
+    by = filters.by
+    if by == "month":
+        fmt = "MMM y"
+        return [Figures(key=i, label=format_date(day, fmt)) for i, day in enumerate(months[:-1])]
+    in_question = group_clause(scope, filters)
+    if by == "programme":
+        found = set(db.session.scalars(select(Group.programme).where(in_question).distinct()))
+        return [Figures(key=p, label=str(p.label)) for p in Programme if p in found]
+    if by == "province":
+        stmt = select(Province.code, Province.name).where(
+            Province.code.in_(select(Group.province_code).where(in_question))
+        )
+    elif by == "regency":
+        stmt = select(Regency.code, Regency.name).where(
+            Regency.code.in_(select(Group.regency_code).where(in_question))
+        )
+    else:
+        return [
+            Figures(key=gid, label=name, slug=slug)
+            for gid, name, slug in db.session.execute(
+                select(Group.id, Group.name, Group.slug).where(in_question).order_by(Group.name)
+            )
+        ]
+    return [Figures(key=code, label=name) for code, name in db.session.execute(stmt)]
+
+
+def monitoring(scope: Scope, filters: Filters) -> Monitoring:
+    """The figures of the groups in `scope` matching `filters`, a row per key
+    and the totals; five statements whatever the numbers of groups and orders."""
+    months = month_starts(filters)
+    rows = _keys_and_labels(scope, filters, months)
+    by_key = {row.key: row for row in rows}
+    total = Figures(key=None, label=_("Total"))
+
+    key = _order_key(filters).label("key")
+    paid = (Order.payment_status == PaymentStatus.PAID).label("paid")
+    orders = _placed_orders(scope, filters, key, paid, Order.subtotal).subquery()
+    for k, is_paid, count, amount in db.session.execute(
+        select(orders.c.key, orders.c.paid, func.count(), func.sum(orders.c.subtotal)).group_by(
+            orders.c.key, orders.c.paid
+        )
+    ):
+        for target in (by_key[k], total):
+            target.orders += count
+            if is_paid:
+                target.paid += int(amount or 0)
+            else:
+                target.unpaid += int(amount or 0)
+
+    lines = (
+        _placed_orders(scope, filters, _order_key(filters).label("key"), OrderLine.quantity)
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .subquery()
+    )
+    for k, sold in db.session.execute(
+        select(lines.c.key, func.sum(lines.c.quantity)).group_by(lines.c.key)
+    ):
+        by_key[k].items += int(sold or 0)
+        total.items += int(sold or 0)
+
+    for k, seconds in _medians(scope, filters).items():
+        (total if k is None else by_key[k]).median_seconds = seconds
+
+    # Active groups and products: today's public catalogue, not the range's.
+    active = (
+        select(func.count(func.distinct(Group.id)), func.count(Product.id))
+        .select_from(Product)
+        .join(Group, Group.id == Product.group_id)
+        .where(group_clause(scope, filters), publicly_visible())
+    )
+    if filters.by == "month":
+        total.active_groups, total.active_products = db.session.execute(active).one()
+        for row in rows:
+            row.active_groups = row.active_products = None
+    else:
+        group_key = _group_key(filters.by)
+        for groups, products, k in db.session.execute(
+            active.add_columns(group_key).group_by(group_key)
+        ):
+            by_key[k].active_groups, by_key[k].active_products = groups, products
+            total.active_groups += groups
+            total.active_products += products
+        rows.sort(key=lambda row: (-row.revenue, -row.orders, fold(row.label)))
+    return Monitoring(filters=filters, rows=rows, total=total, months=months[:-1])

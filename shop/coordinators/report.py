@@ -1,0 +1,165 @@
+"""The printable one-page report of a group for funders (PDF).
+
+Its profile and verification, the products on sale with their price range, the
+sales of the last twelve Jakarta months (a small chart and a table) and the
+best sellers, with who generated it and when. WeasyPrint lays out a Jinja
+template (`coordinators/monitoring/report.html`, its own print CSS inside).
+
+The group's texts are user input, so the renderer may fetch nothing from the
+network: images come in as data URIs read from the media storage, and the URL
+fetcher refuses every address except data URIs and files under the media
+folder or the static folder. Lists are capped and long names cut so that the
+report is always one page.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import Response, current_app, render_template
+from flask_babel import format_date
+from flask_login import current_user
+from PIL import ImageFile
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from shop.catalogue.models import Product, ProductStatus
+from shop.coordinators.audit import record
+from shop.coordinators.models import AuditAction
+from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
+from shop.coordinators.views import bp
+from shop.core.clock import JAKARTA
+from shop.db import utcnow
+from shop.extensions import db
+from shop.groups.models import Group
+from shop.media.models import Image
+from shop.media.storage import get_storage
+from shop.orders import sales
+
+# Importing WeasyPrint switches Pillow to accepting truncated images for the
+# whole process, which would let damaged uploads through the photo pipeline
+# (shop.media.images): put the setting back. Our PDFs only embed images that
+# pipeline has already verified.
+_load_truncated = ImageFile.LOAD_TRUNCATED_IMAGES
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher  # noqa: E402
+
+ImageFile.LOAD_TRUNCATED_IMAGES = _load_truncated
+
+PRODUCTS_SHOWN = 12
+BEST_SELLERS_SHOWN = 5
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Data URIs and files under the allowed folders; nothing else (no
+    http(s), ftp or other files: a group's text must not make the server
+    fetch anything)."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+        self.roots = [root.resolve() for root in roots]
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file:"):
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise ValueError(f"refused to read {url}")
+        elif not url.startswith("data:"):
+            raise ValueError(f"refused to fetch {url}")
+        return super().fetch(url, headers)
+
+
+def image_data_uri(image: Image | None, largest: int = 320) -> str | None:
+    """The image's smallest stored width (at most `largest` px if any is) as a
+    data URI, or None when it is missing from the storage."""
+    if image is None or not image.width_list:
+        return None
+    widths = [w for w in image.width_list if w <= largest] or image.width_list[:1]
+    try:
+        data = get_storage().read(image.path_for(max(widths)))
+    except (OSError, ValueError):
+        return None
+    return "data:image/webp;base64," + base64.b64encode(data).decode("ascii")
+
+
+def published_products(group: Group) -> list[Product]:
+    """What the group offers (published and not hidden), with variants and photos."""
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(
+                Product.group_id == group.id,
+                Product.status == ProductStatus.PUBLISHED,
+                Product.hidden_at.is_(None),
+            )
+            .options(selectinload(Product.variants), selectinload(Product.photos))
+            .order_by(Product.name, Product.id)
+        )
+    )
+
+
+def price_range(product: Product) -> tuple[int, int] | None:
+    prices = [variant.price for variant in product.variants]
+    return (min(prices), max(prices)) if prices else None
+
+
+def render_group_report(group: Group, now: datetime, by_name: str) -> bytes:
+    months = sales.monthly_sales(group, now)
+    products = published_products(group)
+    shown = [
+        {
+            "name": product.name,
+            "prices": price_range(product),
+            "variants": len(product.variants),
+            "thumb": image_data_uri(
+                product.cover_photo.image if product.cover_photo else None, 160
+            ),
+        }
+        for product in products[:PRODUCTS_SHOWN]
+    ]
+    local = now.astimezone(JAKARTA)
+    html = render_template(
+        "coordinators/monitoring/report.html",
+        group=group,
+        logo=image_data_uri(group.logo, 160),
+        months=months,
+        months_newest_first=list(reversed(months)),
+        chart=sales.revenue_chart(months, width=360, height=170),
+        totals=sales.MonthSales(
+            start=months[0].start,
+            orders=sum(m.orders for m in months),
+            paid=sum(m.paid for m in months),
+            unpaid=sum(m.unpaid for m in months),
+        ),
+        best_sellers=sales.best_sellers(group, now, limit=BEST_SELLERS_SHOWN),
+        products=shown,
+        product_count=len(products),
+        generated=format_date(local.date(), "d MMMM y") + local.strftime(", %H.%M WIB"),
+        generated_by=by_name,
+    )
+    roots = [Path(current_app.config["MEDIA_ROOT"]), Path(current_app.static_folder)]
+    return HTML(string=html, url_fetcher=LocalOnlyFetcher(roots)).write_pdf()
+
+
+@bp.get("/kelompok/<slug>/laporan.pdf")
+@coordinator_required
+def group_report(slug: str):
+    group = get_group_in_scope_or_404(
+        slug, joinedload(Group.province), joinedload(Group.regency), joinedload(Group.logo)
+    )
+    now = utcnow()
+    pdf = render_group_report(group, now, current_user.name)
+    record(AuditAction.EXPORT_REPORT, group=group)
+    db.session.commit()
+    filename = f"laporan-{group.slug}-{now.astimezone(JAKARTA):%Y%m%d}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,0 +1,198 @@
+"""The monitoring page: only coordinators, only their scope, the same numbers
+in the charts and the table, bounded statements, and no error for bad filters."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shop.groups.models import Programme
+from shop.orders.models import OrderStatus, PaymentStatus
+from tests.factories import GroupFactory, ProductFactory, UserFactory
+from tests.functional.orders.conftest import make_order
+
+PAID = PaymentStatus.PAID
+
+
+def recently(days: int = 3) -> datetime:
+    return datetime.now(UTC) - timedelta(days=days)
+
+
+@pytest.fixture
+def sales(group_in_scope, group_out_of_scope):
+    make_order(
+        group_in_scope,
+        created_at=recently(),
+        confirmed_at=recently() + timedelta(hours=2),
+        status=OrderStatus.CONFIRMED,
+        payment_status=PAID,
+        lines=[("Abon", 25000, 2)],
+    )
+    make_order(group_in_scope, created_at=recently(), lines=[("Kerupuk", 10000, 3)])
+    make_order(
+        group_in_scope,
+        created_at=recently(),
+        status=OrderStatus.CANCELLED,
+        lines=[("Abon", 999000, 1)],
+    )
+    make_order(group_out_of_scope, created_at=recently(), lines=[("Dodol", 777000, 1)])
+    ProductFactory(group=group_in_scope)
+    ProductFactory(group=group_out_of_scope)
+
+
+def page(client, **args):
+    response = client.get("/koordinator/monev", query_string=args)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def as_english_coordinator(client, as_coordinator):
+    """Log in as the coordinator, reading in English (the source strings)."""
+
+    def login(coordinator):
+        as_coordinator(coordinator)
+        client.get("/bahasa/en")
+
+    return login
+
+
+def test_only_coordinators(client, login_as):
+    assert client.get("/koordinator/monev").status_code == 302
+    login_as(UserFactory())
+    assert client.get("/koordinator/monev").status_code == 404
+    assert client.get("/koordinator/monev.csv").status_code == 404
+    assert client.get("/koordinator/monev.xlsx").status_code == 404
+
+
+def test_scope_figures_in_tiles_table_and_charts(
+    client, as_english_coordinator, jambi_uppka, sales, group_in_scope, group_out_of_scope
+):
+    as_english_coordinator(jambi_uppka)
+    html = page(client, per="group")
+
+    assert group_in_scope.name in html
+    assert group_out_of_scope.name not in html
+    assert "Rp777,000" not in html and "Rp999,000" not in html
+    tfoot = html[html.index("<tfoot>") : html.index("</tfoot>")]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", tfoot)
+    # 2 orders, Rp80,000 of which Rp50,000 paid; 5 items; 1 active group and
+    # product; the one confirmed order took 2 hours.
+    assert cells[:9] == ["2", "Rp80,000", "Rp50,000", "Rp30,000", "5", "1", "1", "2 h", ""]
+
+    # Charts: accessible SVG images, a title per bar, classes instead of styles.
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(svgs) == 2
+    for svg in svgs:
+        assert 'role="img"' in svg and "aria-labelledby=" in svg
+        assert "style" not in svg
+    assert f"<title>{group_in_scope.name}: Rp50,000 paid, Rp30,000 not paid yet</title>" in svgs[0]
+    assert f"<title>{group_in_scope.name}: 2 orders</title>" in svgs[1]
+    assert " style=" not in html and "<script>" not in html
+    # The table scrolls inside a labelled, focusable region on a phone.
+    assert 'class="table-scroll" role="region" aria-labelledby="monev-caption" tabindex="0"' in html
+    assert "an active group has at least one active product" in html
+
+
+def test_group_rows_link_to_the_pdf_report(
+    client, as_english_coordinator, jambi_uppka, sales, group_in_scope
+):
+    as_english_coordinator(jambi_uppka)
+    html = page(client, per="group")
+    assert f'href="/koordinator/kelompok/{group_in_scope.slug}/laporan.pdf"' in html
+    assert "Download report (PDF)" in html
+    assert "laporan.pdf" not in page(client, per="programme")
+
+
+def test_every_grouping_renders(client, as_english_coordinator, operator, sales):
+    as_english_coordinator(operator)
+    for by in ("programme", "province", "regency", "group", "month"):
+        html = page(client, per=by)
+        assert "<tfoot>" in html
+    html = page(client, per="month")
+    # Twelve Jakarta months by default: a column per month.
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert body.count('<th scope="row">') == 12
+    assert html.count('class="chart-label"') >= 24
+
+
+def test_filters_offer_only_the_scope(client, as_english_coordinator, jambi_uppka, sales):
+    as_english_coordinator(jambi_uppka)
+    html = page(client)
+    programmes = re.search(r'<select id="monev-programme".*?</select>', html, re.S).group(0)
+    assert "UPPKA" in programmes and "JPS TKM" not in programmes
+    provinces = re.search(r'<select id="monev-province".*?</select>', html, re.S).group(0)
+    assert "Jambi" in provinces and "Jawa Barat" not in provinces
+    # One province in scope: its regencies/cities are offered straight away.
+    regencies = re.search(r'<select id="monev-regency".*?</select>', html, re.S).group(0)
+    assert "Kota Jambi" in regencies
+
+
+def test_asking_for_another_scope_shows_nothing_of_it(
+    client, as_english_coordinator, jambi_uppka, sales, group_out_of_scope
+):
+    as_english_coordinator(jambi_uppka)
+    html = page(client, per="group", program="jps-tkm", provinsi="32")
+    assert group_out_of_scope.name not in html
+    assert "No groups match these filters." in html
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"per": "<script>", "program": "nope", "provinsi": "xx", "kabupaten": "15.7"},
+        {"dari": "2026-99-01", "sampai": "yesterday"},
+        {"dari": "1000-01-01", "sampai": "9999-12-31", "per": "month"},
+        {"dari": "2026-05-01", "sampai": "2026-01-01", "q": "%_\\'\"" * 40},
+        {"kabupaten": "32.73", "provinsi": "15"},
+    ],
+)
+def test_bad_filters_are_explained_not_errors(client, as_english_coordinator, operator, args):
+    as_english_coordinator(operator)
+    response = client.get("/koordinator/monev", query_string=args)
+    assert response.status_code == 200
+    assert 'class="flash flash-info"' in response.get_data(as_text=True) or "q" in args
+    assert client.get("/koordinator/monev.csv", query_string=args).status_code == 200
+    assert client.get("/koordinator/monev.xlsx", query_string=args).status_code == 200
+
+
+def _statements(client, count_queries, by: str) -> int:
+    client.get("/koordinator/monev", query_string={"per": by})  # warm caches
+    with count_queries() as counter:
+        assert client.get("/koordinator/monev", query_string={"per": by}).status_code == 200
+    return counter.count
+
+
+def test_bounded_statements_whatever_the_number_of_groups(
+    client, as_coordinator, operator, count_queries
+):
+    as_coordinator(operator)
+
+    def add_groups(n: int, first: int):
+        for i in range(first, first + n):
+            group = GroupFactory(
+                programme=list(Programme)[i % 6],
+                province_code=("15", "32")[i % 2],
+                regency_code=("15.71", "32.73")[i % 2],
+                district_code=None,
+            )
+            ProductFactory(group=group)
+            for day in (5, 40, 100):
+                make_order(
+                    group,
+                    created_at=recently(day),
+                    confirmed_at=recently(day) + timedelta(minutes=i + 1),
+                    payment_status=PAID if i % 3 else PaymentStatus.UNPAID,
+                    lines=[("Abon", 10000, 1), ("Kerupuk", 5000, 2)],
+                )
+
+    add_groups(2, 0)
+    few = {by: _statements(client, count_queries, by) for by in ("group", "month", "regency")}
+    add_groups(40, 2)
+    many = {by: _statements(client, count_queries, by) for by in ("group", "month", "regency")}
+    assert many == few
+    assert max(many.values()) <= 12
+    html = page(client, per="group")
+    assert html.count("laporan.pdf") == 42
