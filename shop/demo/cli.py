@@ -10,6 +10,8 @@ from flask.cli import AppGroup
 
 from shop.demo import loader
 from shop.demo.data import DEMO_PASSWORD, PEOPLE, logins
+from shop.demo.data.coordinators import COORDINATORS
+from shop.demo.data.people import person
 from shop.errors import DomainError
 from shop.extensions import db
 
@@ -32,6 +34,15 @@ def _echo_logins() -> None:
     for line in (header, tuple("-" * width for width in widths), *rows):
         cells = (cell.ljust(width) for cell, width in zip(line, widths, strict=True))
         click.echo("  ".join(cells).rstrip())
+    click.echo("\nDemo coordinators (same password; their pages are at /koordinator/):")
+    for demo in COORDINATORS:
+        who = person(demo.person)
+        scope = (
+            "operator: every group"
+            if demo.operator
+            else ", ".join([*demo.programmes, *(f"region {code}" for code in demo.regions)])
+        )
+        click.echo(f"  {who.name:<18}  {_local(who.phone)}  {demo.organisation} ({scope})")
 
 
 @demo_cli.command("load")
@@ -59,7 +70,8 @@ def load(once: bool) -> None:
         raise click.ClickException(f"Demo data not loaded: {error.message}") from error
     click.echo(
         f"Loaded {report.groups} groups, {report.users} people, {report.products} products "
-        f"and {report.photos} product photos in {time.perf_counter() - started:.1f} s "
+        f"and {report.photos} product photos, {report.coordinators} coordinators and "
+        f"{report.orders} orders in {time.perf_counter() - started:.1f} s "
         f"({report.pictures_drawn} pictures drawn in {report.drawing_seconds:.1f} s)."
     )
     _echo_logins()

@@ -21,6 +21,7 @@ from shop.accounts.services import register_user
 from shop.catalogue.models import Product, ProductStatus
 from shop.catalogue.services import PhotoUpload, create_product, set_status
 from shop.demo import pictures
+from shop.demo.coordination import load_coordination
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE, DemoGroup, DemoProduct
 from shop.extensions import db
 from shop.groups.models import Group, Membership, Role
@@ -59,6 +60,8 @@ class LoadReport:
     photos: int = 0
     pictures_drawn: int = 0
     drawing_seconds: float = 0.0
+    coordinators: int = 0
+    orders: int = 0
 
 
 def existing_demo_accounts() -> int:
@@ -178,4 +181,6 @@ def load_demo() -> LoadReport:
             _create_product(groups[g], GROUPS[g].products[p], photos)
             report.products += 1
             report.photos += len(photos)
+    made = load_coordination(users, groups)
+    report.coordinators, report.orders = made["coordinators"], made["orders"]
     return report

@@ -16,6 +16,10 @@ PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("andi", "Andi Nurhayati", "+6281200000007"),
     DemoPerson("aisyah", "Nur Aisyah", "+6281200000008"),
     DemoPerson("joko", "Joko Susilo", "+6281200000009"),
+    # Coordinators (see coordinators.py)
+    DemoPerson("yuliana", "Yuliana Siregar", "+6281200000010"),
+    DemoPerson("wayan", "I Wayan Sudarma", "+6281200000011"),
+    DemoPerson("hendra", "Hendra Gunawan", "+6281200000012"),
 )
 
 

@@ -18,11 +18,16 @@ from shop.accounts.models import User
 from shop.accounts.services import authenticate
 from shop.catalogue.models import Category, Product, ProductStatus
 from shop.catalogue.queries import CatalogueFilters, catalogue_page
+from shop.coordinators.models import Coordinator
+from shop.core.clock import JAKARTA
+from shop.db import utcnow
 from shop.demo import pictures
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE
+from shop.demo.data.coordinators import COORDINATORS
 from shop.extensions import db
-from shop.groups.models import Group, Membership
+from shop.groups.models import Group, Membership, Verification
 from shop.media.models import Image as StoredImage
+from shop.orders.models import Order, OrderStatus
 
 FOOD = {Category.SNACKS, Category.FOOD, Category.DRINKS, Category.SPICES, Category.CAKES}
 
@@ -88,6 +93,35 @@ def _check_products() -> None:
     assert any(v.min_order_qty > 1 for p in products for v in p.variants)
 
 
+def _check_coordination(client) -> None:
+    coordinators = db.session.scalars(select(Coordinator)).all()
+    assert len(coordinators) == len(COORDINATORS)
+    assert sum(c.is_operator for c in coordinators) == 1
+    verification = {group.name: group.verification for group in db.session.scalars(select(Group))}
+    assert list(verification.values()).count(Verification.VERIFIED) == 5
+    assert verification["UPPKA Sekar Melati"] is Verification.UNVERIFIED
+    assert verification["Kelompok Usaha Ibu Rappocini"] is Verification.CHANGES_REQUESTED
+
+    orders = db.session.scalars(select(Order)).all()
+    months = {order.created_at.astimezone(JAKARTA).strftime("%Y-%m") for order in orders}
+    assert len(orders) >= 40 and len(months) >= 5
+    assert all(order.created_at <= utcnow() for order in orders)
+    assert any(order.status is OrderStatus.COMPLETED for order in orders)
+    assert any(order.status is OrderStatus.PLACED for order in orders)
+
+    home = client.get("/").get_data(as_text=True)
+    assert "Pameran Virtual Hari Ibu 2026" in home
+    assert "Pameran Karya Warga Binaan Lapas 2026" not in home  # finished: in the archive
+
+    # The UPPKA coordinator of Jambi finds the unverified UPPKA group in her queue
+    # and cannot open a JPS TKM group in Central Java.
+    yuliana = next(p for p in PEOPLE if p.key == "yuliana")
+    client.post("/masuk", data={"login": yuliana.phone, "password": DEMO_PASSWORD})
+    assert "UPPKA Sekar Melati" in client.get("/koordinator/verifikasi").get_data(as_text=True)
+    assert client.get("/koordinator/kelompok/kelompok-mina-sejahtera").status_code == 404
+    client.post("/keluar")
+
+
 def test_demo_load_creates_realistic_data_once(app, client):
     runner = app.test_cli_runner()
     before = _counts()
@@ -123,6 +157,7 @@ def test_demo_load_creates_realistic_data_once(app, client):
     assert "already loaded" in refused.output
     assert _counts() == loaded
 
+    _check_coordination(client)
     response = client.post("/masuk", data={"login": "0812-0000-0008", "password": DEMO_PASSWORD})
     assert response.status_code == 302
 
