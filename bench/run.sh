@@ -5,6 +5,7 @@
 #   WRK_ARGS        (default "-t2 -c32"), DURATION (default 10s)
 #   BENCH_GROUPS / BENCH_PRODUCTS / BENCH_ORDERS (default 500 / 10000 / 100000)
 #   BENCH_SECTIONS  (default "public checkout monitoring": which rows to measure)
+#   MONEV_WRK_ARGS  (default "-t1 -c4 --timeout 10s": wrk for the coordinator rows)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -59,7 +60,7 @@ measure() {  # measure LABEL PATH [wrk header args] -> prints "label req/s p99"
   local code; code=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url")
   [ "$code" = 200 ] || { echo "$url answered $code"; exit 1; }
   wrk -t1 -c4 -d2s "$@" "$url" > /dev/null
-  wrk $WRK_ARGS -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$label.txt"
+  wrk ${WRK:-$WRK_ARGS} -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$label.txt"
   set -- "$label"
   local rps p99 errors
   rps=$(awk '/Requests\/sec/{print $2}' "$OUT/wrk-$1.txt")
@@ -91,8 +92,10 @@ RESULTS+=("$(measure product-uncached "$PRODUCT_PATH" "${NOCACHE[@]}")")
 fi
 if section monitoring; then
   # Coordinators logged in through the real form; the page and the XLSX of
-  # the default filters (last 12 months over 100,000 orders).
+  # the default filters (last 12 months over 100,000 orders). A few
+  # coordinators at once, not 32 buyers: MONEV_WRK_ARGS (default -t1 -c4).
   BASE="http://127.0.0.1:$PORT"
+  export WRK=${MONEV_WRK_ARGS:--t1 -c4 --timeout 10s}
   OPERATOR=(-H "Cookie: $("$VENV/bin/python" bench/login.py --base "$BASE" --phone +6281900000001)")
   SCOPED=(-H "Cookie: $("$VENV/bin/python" bench/login.py --base "$BASE" --phone +6281900000002)")
   RESULTS+=("$(measure monev-operator /koordinator/monev "${OPERATOR[@]}")")
@@ -100,6 +103,7 @@ if section monitoring; then
   RESULTS+=("$(measure monev-operator-months '/koordinator/monev?per=month' "${OPERATOR[@]}")")
   RESULTS+=("$(measure monev-scoped /koordinator/monev "${SCOPED[@]}")")
   RESULTS+=("$(measure monev-xlsx /koordinator/monev.xlsx "${OPERATOR[@]}")")
+  unset WRK
 fi
 if section checkout; then
 CHECKOUT=$("$VENV/bin/python" bench/checkout.py --base "http://127.0.0.1:$PORT" \

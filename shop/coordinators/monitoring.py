@@ -17,9 +17,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from shop.coordinators import monitoring_queries as queries
-from shop.coordinators.audit import record
 from shop.coordinators.models import AuditAction
-from shop.coordinators.monitoring_exports import monitoring_csv, monitoring_xlsx
+from shop.coordinators.monitoring_exports import monitoring_csv, monitoring_xlsx, record_download
 from shop.coordinators.scope import Scope, coordinator_required, current_scope
 from shop.coordinators.views import bp
 from shop.core.clock import JAKARTA, jakarta_today
@@ -186,8 +185,7 @@ def _export(kind: str):
         body = monitoring_xlsx(data, title, subtitles)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         action = AuditAction.EXPORT_XLSX
-    record(action, subject=_("Monitoring"), details=filters.details())
-    db.session.commit()
+    record_download(action, subject=_("Monitoring"), details=filters.details())
     return Response(
         body,
         mimetype=mimetype,

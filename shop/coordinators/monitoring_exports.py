@@ -1,4 +1,5 @@
-"""The monitoring table as CSV and XLSX: the same rows and totals as the page.
+"""The monitoring table as CSV and XLSX (the same rows and totals as the
+page), and the audit entry every download writes.
 
 Money stays a whole number of rupiah (a number in the XLSX, with a "Rp"
 number format, so funders can sum it); the median time to confirm is in hours.
@@ -15,8 +16,12 @@ import io
 import xlsxwriter
 from defusedcsv import csv as safe_csv
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 
+from shop.coordinators.audit import record
+from shop.coordinators.models import AuditAction
 from shop.coordinators.monitoring_queries import Figures, Monitoring
+from shop.extensions import db
 
 
 def _headings(data: Monitoring) -> list[str]:
@@ -120,3 +125,24 @@ def monitoring_xlsx(data: Monitoring, title: str, subtitles: list[str]) -> bytes
     book.set_properties({"title": title, "comments": " · ".join(subtitles)})
     book.close()
     return buffer.getvalue()
+
+
+def record_download(action: AuditAction, **fields) -> None:
+    """Write the audit entry of a download and commit it.
+
+    Downloads are GET requests, whose SQLite transactions begin deferred and
+    read first; one that then writes fails at once ("database is locked")
+    if another request committed in between, and the busy timeout cannot
+    help. So the reading transaction ends first, and the short write is
+    tried again from a fresh transaction if another writer still got in.
+    """
+    db.session.commit()
+    for attempt in range(3):
+        try:
+            record(action, **fields)
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == 2:
+                raise

@@ -20,7 +20,8 @@ Months are put in their bucket by a CASE over UTC bounds computed in Python
 (as in `shop.orders.sales`), which gives the same answer on SQLite and
 PostgreSQL. The median is `percentile_cont` on PostgreSQL and the same
 definition (the middle value, or the mean of the two middle ones) computed in
-Python over one query's rows on SQLite, which has no such function.
+Python on SQLite, which has no such function, from the confirm times the
+orders query brings along (group_concat).
 """
 
 from __future__ import annotations
@@ -35,7 +36,18 @@ from statistics import median
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal, select, tuple_
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    tuple_,
+    type_coerce,
+)
 
 from shop.catalogue.models import Product
 from shop.catalogue.queries import publicly_visible
@@ -240,8 +252,10 @@ def _month_key(filters: Filters):
 
 
 def _group_key(by: str):
+    # The programme as its plain value: converting tens of thousands of rows
+    # back to the enum costs more than the query itself.
     return {
-        "programme": Group.programme,
+        "programme": type_coerce(Group.programme, String()),
         "province": Group.province_code,
         "regency": Group.regency_code,
         "group": Group.id,
@@ -267,40 +281,44 @@ def _placed_orders(scope: Scope, filters: Filters, *columns):
     )
 
 
+def _postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
 def _seconds_to_confirm():
-    if db.engine.dialect.name == "postgresql":
-        elapsed = func.extract("epoch", Order.confirmed_at - Order.created_at)
-    else:
-        elapsed = (func.julianday(Order.confirmed_at) - func.julianday(Order.created_at)) * 86400
-    return func.round(elapsed)
+    """Whole seconds from placing to confirming (NULL if never confirmed)."""
+    if _postgresql():
+        return func.round(func.extract("epoch", Order.confirmed_at - Order.created_at))
+    days = func.julianday(Order.confirmed_at) - func.julianday(Order.created_at)
+    return cast(func.round(days * 86400), Integer)
 
 
-def _medians(scope: Scope, filters: Filters) -> dict[object, float]:
-    """The median seconds to confirm per key, and over everything (key None).
+def _postgresql_medians(scope: Scope, filters: Filters) -> dict[object, float]:
+    """The median seconds to confirm per key and over everything (key None):
+    percentile_cont over grouping sets, one scan."""
+    rows = (
+        _placed_orders(
+            scope,
+            filters,
+            _order_key(filters).label("key"),
+            _seconds_to_confirm().label("seconds"),
+        )
+        .where(Order.confirmed_at.is_not(None))
+        .subquery()
+    )
+    middle = func.percentile_cont(0.5).within_group(rows.c.seconds)
+    stmt = select(rows.c.key, middle).group_by(func.grouping_sets(tuple_(rows.c.key), tuple_()))
+    # The empty grouping set gives its row (NULL) even when nothing matches.
+    return {key: float(value) for key, value in db.session.execute(stmt) if value is not None}
 
-    PostgreSQL computes it (percentile_cont over grouping sets: one scan);
-    SQLite has no such function, so its rows (one bounded statement) go
-    through statistics.median, which has the same definition: the middle
-    value, or the mean of the two middle ones.
-    """
-    inner = _placed_orders(
-        scope,
-        filters,
-        _order_key(filters).label("key"),
-        _seconds_to_confirm().label("seconds"),
-    ).where(Order.confirmed_at.is_not(None))
-    if db.engine.dialect.name == "postgresql":
-        rows = inner.subquery()
-        middle = func.percentile_cont(0.5).within_group(rows.c.seconds)
-        stmt = select(rows.c.key, middle).group_by(func.grouping_sets(tuple_(rows.c.key), tuple_()))
-        # The empty grouping set gives its row (NULL) even without any rows.
-        return {key: float(value) for key, value in db.session.execute(stmt) if value is not None}
-    per_key: dict[object, list[float]] = defaultdict(list)
-    for key, seconds in db.session.execute(inner):
-        per_key[key].append(seconds)
-    medians: dict[object, float] = {key: median(values) for key, values in per_key.items()}
-    if per_key:
-        medians[None] = median(chain.from_iterable(per_key.values()))
+
+def _medians_of(seconds: dict[object, list[int]]) -> dict[object, float]:
+    """The same definition as percentile_cont(0.5): the middle value, or the
+    mean of the two middle ones; per key and over everything (key None)."""
+    medians = {key: float(median(values)) for key, values in seconds.items() if values}
+    everything = list(chain.from_iterable(seconds.values()))
+    if everything:
+        medians[None] = float(median(everything))
     return medians
 
 
@@ -314,7 +332,7 @@ def _keys_and_labels(scope: Scope, filters: Filters, months: list[date]) -> list
     in_question = group_clause(scope, filters)
     if by == "programme":
         found = set(db.session.scalars(select(Group.programme).where(in_question).distinct()))
-        return [Figures(key=p, label=str(p.label)) for p in Programme if p in found]
+        return [Figures(key=p.value, label=str(p.label)) for p in Programme if p in found]
     if by == "province":
         stmt = select(Province.code, Province.name).where(
             Province.code.in_(select(Group.province_code).where(in_question))
@@ -335,19 +353,30 @@ def _keys_and_labels(scope: Scope, filters: Filters, months: list[date]) -> list
 
 def monitoring(scope: Scope, filters: Filters) -> Monitoring:
     """The figures of the groups in `scope` matching `filters`, a row per key
-    and the totals; five statements whatever the numbers of groups and orders."""
+    and the totals; at most five statements whatever the numbers of groups
+    and orders."""
     months = month_starts(filters)
     rows = _keys_and_labels(scope, filters, months)
     by_key = {row.key: row for row in rows}
     total = Figures(key=None, label=_("Total"))
 
+    # Orders and revenue, paid and not, per key. SQLite has no percentile
+    # function: there the confirm times of each group of rows come along as
+    # one comma-separated text (group_concat skips the NULLs of unconfirmed
+    # orders) and the medians are taken in Python, in the same scan.
+    sqlite = not _postgresql()
     key = _order_key(filters).label("key")
     paid = (Order.payment_status == PaymentStatus.PAID).label("paid")
-    orders = _placed_orders(scope, filters, key, paid, Order.subtotal).subquery()
-    for k, is_paid, count, amount in db.session.execute(
-        select(orders.c.key, orders.c.paid, func.count(), func.sum(orders.c.subtotal)).group_by(
-            orders.c.key, orders.c.paid
-        )
+    columns = [key, paid, Order.subtotal]
+    if sqlite:
+        columns.append(_seconds_to_confirm().label("seconds"))
+    orders = _placed_orders(scope, filters, *columns).subquery()
+    figures = [orders.c.key, orders.c.paid, func.count(), func.sum(orders.c.subtotal)]
+    if sqlite:
+        figures.append(func.group_concat(orders.c.seconds))
+    seconds: dict[object, list[int]] = defaultdict(list)
+    for k, is_paid, count, amount, *times in db.session.execute(
+        select(*figures).group_by(orders.c.key, orders.c.paid)
     ):
         for target in (by_key[k], total):
             target.orders += count
@@ -355,6 +384,8 @@ def monitoring(scope: Scope, filters: Filters) -> Monitoring:
                 target.paid += int(amount or 0)
             else:
                 target.unpaid += int(amount or 0)
+        if times and times[0]:
+            seconds[k].extend(map(int, times[0].split(",")))
 
     lines = (
         _placed_orders(scope, filters, _order_key(filters).label("key"), OrderLine.quantity)
@@ -367,8 +398,9 @@ def monitoring(scope: Scope, filters: Filters) -> Monitoring:
         by_key[k].items += int(sold or 0)
         total.items += int(sold or 0)
 
-    for k, seconds in _medians(scope, filters).items():
-        (total if k is None else by_key[k]).median_seconds = seconds
+    medians = _medians_of(seconds) if sqlite else _postgresql_medians(scope, filters)
+    for k, value in medians.items():
+        (total if k is None else by_key[k]).median_seconds = value
 
     # Active groups and products: today's public catalogue, not the range's.
     active = (

@@ -27,8 +27,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from shop.catalogue.models import Product, ProductStatus
-from shop.coordinators.audit import record
 from shop.coordinators.models import AuditAction
+from shop.coordinators.monitoring_exports import record_download
 from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
 from shop.coordinators.views import bp
 from shop.core.clock import JAKARTA
@@ -152,8 +152,7 @@ def group_report(slug: str):
     )
     now = utcnow()
     pdf = render_group_report(group, now, current_user.name)
-    record(AuditAction.EXPORT_REPORT, group=group)
-    db.session.commit()
+    record_download(AuditAction.EXPORT_REPORT, group=group)
     filename = f"laporan-{group.slug}-{now.astimezone(JAKARTA):%Y%m%d}.pdf"
     return Response(
         pdf,
