@@ -125,5 +125,5 @@ echo "checkout (orders placed per second, latency of the place-order POST):"
 echo "  $CHECKOUT"
 for row in "${RESULTS[@]}"; do
   set -- $row
-  printf '%-20s %10s %10s %8s %s\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$hello_rps" 'BEGIN{printf "%.2f", a/b}')" "${*:4}"
+  printf '%-20s %10s %10s %8s %s\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$hello_rps" 'BEGIN{r = a/b; printf (r < 0.1 ? "%.4f" : "%.2f"), r}')" "${*:4}"
 done
