@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -45,14 +45,9 @@ def _is_coordinator() -> bool:
     return coordinator_of(current_user) is not None
 
 
-@bp.app_template_global("has_endpoint")
-def _has_endpoint(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
-
-
 @bp.app_context_processor
 def _coordinator_nav():
-    return {"coordinator_nav": [item for item in NAV if item[0] in current_app.view_functions]}
+    return {"coordinator_nav": NAV}
 
 
 @bp.get("/")

@@ -227,10 +227,10 @@ def tick_label(value: int, money: bool) -> str:
     return "Rp" + compact if money else compact
 
 
-def _scale(items: Sequence[ChartItem]) -> tuple[int, int]:
+def _scale(items: Sequence[ChartItem], steps: int = 4) -> tuple[int, int]:
     """The step and the top of the axis: a whole number of round steps."""
     largest = max((item.total for item in items), default=0)
-    step = nice_step(largest)
+    step = nice_step(largest, steps)
     return step, step * -(-largest // step)
 
 
@@ -339,7 +339,8 @@ def row_chart(
     to fit (the bar's title keeps the whole name)."""
     left, right, top = label_width, width - 24, 4
     bottom = top + row_height * max(1, len(items))
-    step, top_value = _scale(items)
+    # Tick labels like "Rp750 rb" need about 70 units each, or they overlap.
+    step, top_value = _scale(items, steps=max(1, min(4, (right - left) // 70)))
     scale = (right - left) / top_value if top_value else 0.0
     rows = []
     for i, item in enumerate(items):

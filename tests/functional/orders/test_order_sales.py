@@ -9,7 +9,15 @@ from datetime import UTC, date, datetime
 import pytest
 
 from shop.orders.models import OrderStatus, PaymentStatus
-from shop.orders.sales import BestSeller, MonthSales, monthly_sales, nice_step, revenue_chart
+from shop.orders.sales import (
+    BestSeller,
+    ChartItem,
+    MonthSales,
+    monthly_sales,
+    nice_step,
+    revenue_chart,
+    row_chart,
+)
 
 PAID = PaymentStatus.PAID
 
@@ -79,6 +87,15 @@ def test_nice_step():
         20000,
         500000,
     ]
+
+
+def test_row_chart_ticks_leave_room_for_their_labels(app_ctx):
+    items = [ChartItem("UPPKA", "UPPKA", (("chart-paid", 816_000),))]
+    ticks = row_chart(items).ticks
+    # "Rp500 rb" and "Rp1 jt" side by side at 360 units wide: at least 70 apart.
+    gaps = [b.x - a.x for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert len(ticks) >= 2 and min(gaps) >= 70
+    assert ticks[-1].x >= row_chart(items).rows[0].segments[0].width + ticks[0].x
 
 
 def test_chart_geometry_is_proportional(app_ctx):
