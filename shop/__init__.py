@@ -6,9 +6,19 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from shop import config
 from shop.config import ROOT
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` in every route stops at the largest id a database column
+    holds, so /produk/99999999999999999999 is a 404, not an overflow (500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 class Etalase(Flask):
@@ -29,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_map.converters["int"] = BoundedInt
     config.load(app, overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)

@@ -54,12 +54,7 @@ class HideForm(BaseForm):
         _l("Reason"),
         validators=[
             DataRequired(message=_l("Give the reason: the group reads it to know what to fix.")),
-            # An explicit message: WTForms' own Length message needs %(max)d,
-            # which BaseForm's ngettext cannot fill in (KeyError).
-            Length(
-                max=services.REASON_MAX,
-                message=_l("Keep the reason under 1,000 characters."),
-            ),
+            Length(max=services.REASON_MAX),
         ],
         description=_l(
             "The group sees this. Say what is wrong and what to change, "

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
@@ -31,6 +32,7 @@ from shop.core.text import clean_line, clean_multiline, slugify, unique_slug
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus
+from shop.i18n.formatting import day
 from shop.media.services import store_image
 
 # An exhibition page shows every item it holds, so it is kept to what a
@@ -41,8 +43,23 @@ MAX_EXHIBITION_PRODUCTS = 60
 UP, DOWN = "up", "down"
 
 
+# Audit details are written in the coordinator's language at the time, like
+# the other coordinator services' (the log keeps what was said then).
+FIELD_NAMES = {
+    "title": _l("title"),
+    "description": _l("description"),
+    "starts_on": _l("first day"),
+    "ends_on": _l("last day"),
+    "banner_alt": _l("banner description"),
+    "banner": _l("banner"),
+}
+DIRECTIONS = {UP: _l("up"), DOWN: _l("down")}
+
+
 def _span(starts_on: date, ends_on: date | None) -> str:
-    return f"{starts_on.isoformat()} to {ends_on.isoformat() if ends_on else 'open end'}"
+    if ends_on is None:
+        return _("from %(start)s, no end date", start=day(starts_on))
+    return _("%(start)s to %(end)s", start=day(starts_on), end=day(ends_on))
 
 
 def _check_dates(starts_on: date, ends_on: date | None) -> None:
@@ -131,7 +148,7 @@ def change_feature_dates(
     record(
         AuditAction.FEATURE_CHANGED,
         group=entry.group,
-        details=f"dates {before} → {_span(starts_on, ends_on)}",
+        details=_("dates %(before)s → %(after)s", before=before, after=_span(starts_on, ends_on)),
         actor=by,
     )
     mark_public_change()
@@ -162,7 +179,10 @@ def move_feature(
     moved = _swap_with_neighbour(entries, entry, direction, lambda e: scope.covers(e.group))
     if moved:
         record(
-            AuditAction.FEATURE_CHANGED, group=entry.group, details=f"moved {direction}", actor=by
+            AuditAction.FEATURE_CHANGED,
+            group=entry.group,
+            details=_("moved %(direction)s", direction=DIRECTIONS[direction]),
+            actor=by,
         )
         mark_public_change()
         db.session.flush()
@@ -267,7 +287,9 @@ def update_exhibition(
         record(
             AuditAction.EXHIBITION_CHANGED,
             exhibition=exhibition,
-            details="changed: " + ", ".join(changed),
+            details=_(
+                "changed: %(fields)s", fields=", ".join(str(FIELD_NAMES[f]) for f in changed)
+            ),
             actor=by,
         )
         mark_public_change()
@@ -321,7 +343,7 @@ def add_exhibition_group(exhibition: Exhibition, group: Group, *, by: User) -> N
             field="group",
         )
     exhibition.groups.append(ExhibitionGroup(group=group, position=len(exhibition.groups)))
-    _items_changed(exhibition, f"added group: {group.name}", by)
+    _items_changed(exhibition, _("added group: %(name)s", name=group.name), by)
 
 
 def add_exhibition_product(exhibition: Exhibition, product: Product, *, by: User) -> None:
@@ -346,7 +368,11 @@ def add_exhibition_product(exhibition: Exhibition, product: Product, *, by: User
     exhibition.products.append(
         ExhibitionProduct(product=product, position=len(exhibition.products))
     )
-    _items_changed(exhibition, f"added product: {product.name} ({product.group.name})", by)
+    _items_changed(
+        exhibition,
+        _("added product: %(name)s (%(group)s)", name=product.name, group=product.group.name),
+        by,
+    )
 
 
 def _item(items: list, attribute: str, item_id: int):
@@ -367,7 +393,7 @@ def remove_exhibition_item(exhibition: Exhibition, kind: str, item_id: int, *, b
     items.remove(item)
     for position, each in enumerate(items):
         each.position = position
-    _items_changed(exhibition, f"removed {kind}: {name}", by)
+    _items_changed(exhibition, _("removed: %(name)s", name=name), by)
     return True
 
 
@@ -383,7 +409,11 @@ def move_exhibition_item(
         return False
     items.sort(key=lambda each: each.position)
     name = item.group.name if kind == "group" else item.product.name
-    _items_changed(exhibition, f"moved {kind} {direction}: {name}", by)
+    _items_changed(
+        exhibition,
+        _("moved %(direction)s: %(name)s", direction=DIRECTIONS[direction], name=name),
+        by,
+    )
     return True
 
 

@@ -52,7 +52,7 @@ from sqlalchemy import (
 from shop.catalogue.models import Product
 from shop.catalogue.queries import publicly_visible
 from shop.coordinators.scope import Scope
-from shop.core.clock import midnight_utc
+from shop.core.clock import midnight_utc, parse_day
 from shop.core.text import fold
 from shop.extensions import db
 from shop.groups.models import Group, Programme
@@ -109,16 +109,6 @@ def default_start(today: date, months: int = DEFAULT_MONTHS) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _date(text: str) -> date | None:
-    """An ISO date from 2000 to 2099 (nothing on the platform is older; the
-    month arithmetic needs a next month), or None."""
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return day if 2000 <= day.year <= 2099 else None
-
-
 def parse_filters(args: Mapping[str, str], today: date) -> tuple[Filters, list[str]]:
     """Filters from the query string; what cannot be used is left out and
     explained in the messages returned (never an error page)."""
@@ -152,13 +142,13 @@ def parse_filters(args: Mapping[str, str], today: date) -> tuple[Filters, list[s
 
     start, end = default_start(today), today
     if args.get("dari"):
-        parsed = _date(args["dari"])
+        parsed = parse_day(args["dari"])
         if parsed is None:
             messages.append(_("The start date was not understood (use YYYY-MM-DD, from 2000 on)."))
         else:
             start = parsed
     if args.get("sampai"):
-        parsed = _date(args["sampai"])
+        parsed = parse_day(args["sampai"])
         if parsed is None:
             messages.append(_("The end date was not understood (use YYYY-MM-DD, until 2099)."))
         else:
@@ -169,7 +159,10 @@ def parse_filters(args: Mapping[str, str], today: date) -> tuple[Filters, list[s
     if (end - start).days > MAX_DAYS:
         start = end - timedelta(days=MAX_DAYS)
         messages.append(
-            _("The range is limited to five years; it now starts on %(day)s.", day=start)
+            _(
+                "The range is limited to five years; it now starts on %(day)s.",
+                day=format_date(start, "long"),
+            )
         )
 
     q = " ".join(args.get("q", "").split())[:SEARCH_LENGTH]

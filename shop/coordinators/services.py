@@ -51,7 +51,7 @@ def add_coordinator(
     account when there is none. Returns the coordinator and whether the
     account is new."""
     login = _login(raw_login)
-    regions = [_region(code) for code in dict.fromkeys(region_codes)]
+    regions = [_region(code) for code in dict.fromkeys(code.strip() for code in region_codes)]
     user = find_by_login(*login)
     created = user is None
     if created:

@@ -37,9 +37,6 @@ from shop.i18n.forms import BaseForm
 from shop.regions.queries import Region, provinces, regencies_of
 
 PAGE_SIZE = 30
-# A message of our own: the default one goes through ngettext with %(max)d,
-# which BaseForm's translations cannot fill in (KeyError, a 500).
-TOO_LONG = _l("At most %(max)d characters.")
 QUEUE_PAGE_SIZE = 20
 RECENT_ENTRIES = 10
 THUMB_WIDTH = 320
@@ -52,7 +49,7 @@ class ReasonForm(BaseForm):
         _l("Reason for the group"),
         validators=[
             DataRequired(message=services.REASON_REQUIRED),
-            Length(max=services.REASON_MAX, message=TOO_LONG),
+            Length(max=services.REASON_MAX),
         ],
     )
 
@@ -60,7 +57,7 @@ class ReasonForm(BaseForm):
 class ReinstateForm(BaseForm):
     reason = TextAreaField(
         _l("Reason (optional)"),
-        validators=[Optional(), Length(max=services.REASON_MAX, message=TOO_LONG)],
+        validators=[Optional(), Length(max=services.REASON_MAX)],
     )
 
 
@@ -69,7 +66,7 @@ class NoteForm(BaseForm):
         _l("Note"),
         validators=[
             DataRequired(message=services.NOTE_REQUIRED),
-            Length(max=services.REASON_MAX, message=TOO_LONG),
+            Length(max=services.REASON_MAX),
         ],
         description=_l("For coordinators only: the group does not see notes."),
     )

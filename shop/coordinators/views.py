@@ -18,7 +18,7 @@ from shop.catalogue.models import Product, ProductCertificate
 from shop.coordinators.audit import visible_entries
 from shop.coordinators.models import AuditAction, AuditEntry, Exhibition
 from shop.coordinators.scope import coordinator_of, coordinator_required, current_scope
-from shop.core.clock import jakarta_today, midnight_utc
+from shop.core.clock import jakarta_today, midnight_utc, parse_day
 from shop.core.pagination import Pagination, page_arg
 from shop.core.text import fold
 from shop.extensions import db
@@ -116,10 +116,7 @@ AUDIT_PAGE_SIZE = 30
 
 
 def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return parse_day(request.args.get(name))
 
 
 @bp.get("/audit")

@@ -33,7 +33,7 @@ class DocumentForm(BaseForm):
     )
     title = StringField(
         _l("Title"),
-        validators=[Optional(), Length(max=120, message=_l("At most %(max)d characters."))],
+        validators=[Optional(), Length(max=120)],
         description=_l("e.g. “SK Kepala Desa 2024” or “Visit of the PLKB, March”."),
     )
     # Photo or PDF: the same field (and limits) as a transfer receipt.

@@ -45,3 +45,8 @@ class PhotoField(FileField):
         super().__init__(
             label, [*(validators or []), PhotoExtension()], render_kw=render_kw, **kwargs
         )
+
+    def process_data(self, value):
+        """Only an upload is ever the field's data: a form built with
+        `obj=` (whose attribute is the stored Image) starts empty."""
+        self.data = None

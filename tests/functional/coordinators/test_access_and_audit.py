@@ -174,3 +174,14 @@ def test_audit_log_page_query_count_does_not_grow(
         other = GroupFactory(programme=Programme.UPPKA, province_code="15", regency_code="15.71")
         _entry(jambi_uppka, AuditAction.GROUP_NOTE, group=other, reason=f"catatan {i}")
     assert statements() == few
+
+
+@pytest.mark.parametrize(
+    "args",
+    [{"sampai": "9999-12-31"}, {"dari": "0001-01-01"}, {"dari": "2026-13-01"}, {"sampai": "x"}],
+)
+def test_audit_log_ignores_dates_it_cannot_use(client, as_coordinator, operator, args):
+    _entry(operator, AuditAction.EXPORT_CSV, details="semua")
+    as_coordinator(operator)
+    response = client.get("/koordinator/audit", query_string=args)
+    assert response.status_code == 200 and "semua" in response.get_data(as_text=True)

@@ -95,7 +95,7 @@ def test_coordinator_features_a_group_and_it_shows_on_home(
     [entry_audit] = audit(AuditAction.FEATURE_ADDED)
     assert entry_audit.group_id == group_in_scope.id
     assert entry_audit.actor_id == jambi_uppka.user_id
-    assert "2026-05-31" in entry_audit.details
+    assert "31 Mei 2026" in entry_audit.details  # in the coordinator's language
     assert group_in_scope.name in featured_section(app.test_client())
     client.get("/bahasa/en")
     page = client.get("/koordinator/unggulan").get_data(as_text=True)
@@ -185,7 +185,7 @@ def test_dates_are_changed_with_an_audit_entry(
     db.session.refresh(entry)
     assert entry.ends_on is None  # open-ended now
     [changed] = audit(AuditAction.FEATURE_CHANGED)
-    assert "2026-05-12" in changed.details and "open end" in changed.details
+    assert "May 12, 2026" in changed.details and "no end date" in changed.details
 
 
 def test_order_moves_up_and_down_on_home(
@@ -212,7 +212,7 @@ def test_order_moves_up_and_down_on_home(
         assert section.index(second.name) < section.index(group_out_of_scope.name)
         assert section.index(group_out_of_scope.name) < section.index(group_in_scope.name)
         [moved] = audit(AuditAction.FEATURE_CHANGED)
-        assert moved.group_id == second.id and "up" in moved.details
+        assert moved.group_id == second.id and "ke atas" in moved.details
         client.post(f"/koordinator/unggulan/{first_entry.id}/pindah", data={"direction": "down"})
         assert len(audit(AuditAction.FEATURE_CHANGED)) == 1  # already last of theirs
         assert (

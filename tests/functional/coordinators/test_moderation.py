@@ -73,7 +73,7 @@ def test_hiding_needs_a_reason(client, as_coordinator, jambi_uppka, product, eng
         assert 'aria-invalid="true"' in html
     too_long = hide(client, product, "x" * 1001)
     assert too_long.status_code == 200
-    assert "Keep the reason under 1,000 characters." in too_long.get_data(as_text=True)
+    assert "Field cannot be longer than 1000 characters." in too_long.get_data(as_text=True)
     assert not reload(product).is_hidden
     assert emails("product_hidden") == []
 

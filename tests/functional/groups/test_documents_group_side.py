@@ -244,7 +244,7 @@ def test_missing_file_and_bad_kind_are_form_errors(client, leader):
 def test_overlong_title_is_a_form_error(client, leader):
     response = _upload(client, leader, jpeg_bytes(), "a.jpg", title="x" * 121)
     assert response.status_code == 422
-    assert "At most 120 characters." in response.get_data(as_text=True)
+    assert "Field cannot be longer than 120 characters." in response.get_data(as_text=True)
     assert _count(GroupDocument) == 0
 
 
