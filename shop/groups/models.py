@@ -272,7 +272,8 @@ class GroupDocument(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
     kind: Mapped[DocumentKind] = enum_column(DocumentKind)
     title: Mapped[str] = mapped_column(String(120), default="")
-    image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"))
+    # private: the photo is never served from the public /media address.
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"), info={"private": True})
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import Column, delete, event, exists, select
+from sqlalchemy import Column, delete, event, exists, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
@@ -127,19 +127,40 @@ def save_new_file(path: str, data: bytes, content_type: str) -> None:
         _ledger(session).created.append((_current_transaction(session), storage, path))
 
 
-def image_references() -> list[Column]:
-    """Every column in the metadata holding a foreign key to image.id.
+def references_to(target: Column) -> list[Column]:
+    """Every column in the metadata holding a foreign key to `target`.
 
     Found from the metadata rather than listed by hand, so a table added later
-    (a banner, a payment proof) protects its images from the sweep at once.
+    (a banner, a payment proof) protects its files from the sweep at once.
     """
-    image_id = Image.__table__.c.id
     return [
         fk.parent
         for table in db.metadata.sorted_tables
         for fk in table.foreign_keys
-        if fk.column is image_id
+        if fk.column is target
     ]
+
+
+def image_references() -> list[Column]:
+    return references_to(Image.__table__.c.id)
+
+
+def is_private_image(key: str) -> bool:
+    """Whether the image is only evidence (a transfer proof, a decree photo):
+    referenced by columns marked `info={"private": True}` and by nothing
+    shown in public. Such variants are served only through the routes that
+    check who is asking, never from the public /media address."""
+    columns = image_references()
+    private = [column for column in columns if column.info.get("private")]
+    if not private:
+        return False
+    image_id = select(Image.id).where(Image.key == key).scalar_subquery()
+
+    def used_by(group: list[Column]):
+        return or_(*(exists().where(column == image_id) for column in group)) if group else false()
+
+    public = [column for column in columns if not column.info.get("private")]
+    return bool(db.session.scalar(select(used_by(private) & ~used_by(public))))
 
 
 def sweep_unreferenced(older_than: timedelta) -> tuple[int, int]:
@@ -185,6 +206,9 @@ def sweep_unreferenced(older_than: timedelta) -> tuple[int, int]:
         for key, widths in db.session.execute(select(Image.key, Image.widths))
         for width in Image(widths=widths).width_list
     }
+    documents = _sweep_documents(cutoff, ledger, session)
+    doomed_paths.update(documents)
+
     stray = 0
     for stored in storage.iter_files():
         if stored.modified >= cutoff or stored.path in doomed_paths:
@@ -194,7 +218,29 @@ def sweep_unreferenced(older_than: timedelta) -> tuple[int, int]:
         ours_but_unowned = variant is not None and variant not in owned
         if (ours_but_unowned or name.startswith(TEMP_PREFIX)) and storage.delete(stored.path):
             stray += 1
-    return len(doomed_rows), stray + len(doomed_paths)
+    return len(doomed_rows) + len(documents), stray + len(doomed_paths)
+
+
+def _sweep_documents(cutoff, ledger, session) -> list[str]:
+    """Delete old Document rows nothing references (a decree a group removed);
+    their files go when the caller commits. Returns the doomed paths."""
+    unreferenced = [
+        ~exists().where(column == Document.id) for column in references_to(Document.__table__.c.id)
+    ]
+    rows = db.session.scalars(
+        select(Document)
+        .where(Document.created_at < cutoff, *unreferenced)
+        .with_for_update(skip_locked=True)
+    ).all()
+    storage = get_storage()
+    paths = []
+    for document in rows:
+        if storage.exists(document.path):
+            paths.append(document.path)
+            ledger.doomed.append((_current_transaction(session), storage, document.path))
+        db.session.delete(document)
+    db.session.flush()
+    return paths
 
 
 def read_at_most(upload: FileStorage | bytes, limit: int) -> bytes:

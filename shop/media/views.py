@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, send_file, send_from_directory
 from flask.blueprints import BlueprintSetupState
 
-from shop.media.services import parse_variant_path
+from shop.media.services import is_private_image, parse_variant_path
 from shop.media.storage import LocalStorage, get_storage
 
 bp = Blueprint("media", __name__)
@@ -27,9 +27,12 @@ def serve_file(path: str) -> Response:
     A file's name is its content hash, so the bytes behind a URL never change
     and `immutable` is true. The path must look exactly like a variant path
     (`ab/ab…64 hex…-640.webp`); anything else is a 404 before the storage is
-    touched, which also rules out path traversal.
+    touched, which also rules out path traversal. Evidence photos (transfer
+    proofs, decrees) are a 404 here: they are served by the routes that check
+    who is asking.
     """
-    if parse_variant_path(path) is None:
+    variant = parse_variant_path(path)
+    if variant is None or is_private_image(variant[0]):
         abort(404)
     storage = get_storage()
     if isinstance(storage, LocalStorage):

@@ -16,7 +16,10 @@ class PaymentProof(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)
-    image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"), index=True)
+    # private: the photo is never served from the public /media address.
+    image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("image.id"), index=True, info={"private": True}
+    )
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
