@@ -4,7 +4,7 @@ coordinators whose scope covers it."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, send_file
+from flask import Response, abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -15,15 +15,11 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import DocumentKind, Group, GroupDocument, Membership, Verification
-from shop.media.documents import looks_like_pdf, store_document
-from shop.media.images import NOT_A_PHOTO, ImageRejected
-from shop.media.services import read_at_most, store_image
-from shop.media.storage import get_storage
+from shop.media.evidence import send_evidence, store_evidence
 
 # Enough for a decree, a few field-visit photos and a permit or two; a cap so
 # one group cannot fill the storage.
 MAX_DOCUMENTS = 12
-WEBP_TYPE = "image/webp"
 
 EMPTY_FILE = _l("The file is empty. Choose a photo or a PDF and try again.")
 PHOTO_OR_PDF = _l(
@@ -107,22 +103,17 @@ def add_document(
     if count >= MAX_DOCUMENTS:
         raise DomainError(too_many_documents(MAX_DOCUMENTS), field=field)
 
-    data = read_at_most(upload, current_app.config["UPLOAD_MAX_BYTES"] + 1)
-    if not data:
-        raise DomainError(EMPTY_FILE, field=field)
-    document = GroupDocument(
-        group_id=group.id, kind=kind, title=title.strip()[:120], uploaded_by_id=by.id
+    image, stored = store_evidence(
+        upload, field=field, empty_message=EMPTY_FILE, not_readable_message=PHOTO_OR_PDF
     )
-    if looks_like_pdf(data):
-        document.document = store_document(data, field=field)
-    else:
-        try:
-            document.image = store_image(data, field=field)
-        except ImageRejected as rejected:
-            # The photo pipeline says "not a photo"; here a PDF was fine too.
-            if rejected.message is NOT_A_PHOTO:
-                raise DomainError(PHOTO_OR_PDF, field=field) from None
-            raise
+    document = GroupDocument(
+        group_id=group.id,
+        kind=kind,
+        title=title.strip()[:120],
+        uploaded_by_id=by.id,
+        image=image,
+        document=stored,
+    )
     db.session.add(document)
     db.session.flush()
     return document
@@ -163,39 +154,7 @@ def request_review(group: Group) -> Group:
 
 
 def send_document(document: GroupDocument, *, width: int | None = None) -> Response:
-    """The document's file as a private response: a PDF as it was sent, a
-    photo as its smallest WebP variant at least `width` wide (the largest
-    without `width`).
-
-    Never from the public /media/ address: a decree carries names and ID
-    numbers. `private, no-store` keeps it out of shared and browser caches
-    (a shared phone is common), `nosniff` makes the browser trust the type
-    we verified. A missing file is a 404.
-    """
-    if document.document is not None:
-        path, mimetype, extension = document.document.path, document.document.content_type, "pdf"
-    elif document.image is not None and document.image.width_list:
-        widths = document.image.width_list
-        chosen = max(widths)
-        if width is not None:
-            chosen = min((w for w in widths if w >= width), default=chosen)
-        path, mimetype, extension = document.image.path_for(chosen), WEBP_TYPE, "webp"
-    else:
-        abort(404)
-    try:
-        stream = get_storage().open(path)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(
-        stream,
-        mimetype=mimetype,
-        as_attachment=False,
-        download_name=f"dokumen-{document.id}.{extension}",
-        conditional=False,
-        etag=False,
-        max_age=0,
+    """The document's file, privately: a decree carries names and ID numbers."""
+    return send_evidence(
+        document.image, document.document, name=f"dokumen-{document.id}", width=width
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers.remove("Expires")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -7,16 +7,14 @@ buyer's tracking page check who is asking, then answer with send_proof.
 
 from __future__ import annotations
 
-from flask import Response, abort, send_file
+from flask import Response, abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from shop.extensions import db
-from shop.media.storage import get_storage
+from shop.media.evidence import send_evidence
 from shop.orders.models import Order
 from shop.payments.models import PaymentProof
-
-WEBP_TYPE = "image/webp"
 
 
 def order_proofs(order: Order) -> list[PaymentProof]:
@@ -51,32 +49,4 @@ def send_proof(proof: PaymentProof) -> Response:
     than downloading it, with a file name for "save". `nosniff`, so the
     browser trusts the content type we verified. A missing file is a 404.
     """
-    if proof.document is not None:
-        path, mimetype, extension = proof.document.path, proof.document.content_type, "pdf"
-    elif proof.image is not None and proof.image.width_list:
-        path, mimetype, extension = (
-            proof.image.path_for(max(proof.image.width_list)),
-            WEBP_TYPE,
-            "webp",
-        )
-    else:
-        abort(404)
-    try:
-        stream = get_storage().open(path)
-    except FileNotFoundError:
-        abort(404)
-
-    response = send_file(
-        stream,
-        mimetype=mimetype,
-        as_attachment=False,
-        download_name=f"bukti-transfer-{proof.id}.{extension}",
-        conditional=False,
-        etag=False,
-        max_age=0,
-    )
-    # Replaces send_file's "no-cache, max-age=0" and drops its Expires.
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers.remove("Expires")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_evidence(proof.image, proof.document, name=f"bukti-transfer-{proof.id}")

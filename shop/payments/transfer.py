@@ -7,7 +7,6 @@ marks the order paid with shop.orders.services.mark_paid.
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
@@ -16,9 +15,7 @@ from shop.accounts.models import User
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import PaymentMethod
-from shop.media.documents import looks_like_pdf, store_document
-from shop.media.images import NOT_A_PHOTO, ImageRejected
-from shop.media.services import read_at_most, store_image
+from shop.media.evidence import store_evidence
 from shop.orders.models import Order, OrderStatus, PaymentStatus
 from shop.orders.services import add_event
 from shop.payments.models import PaymentProof
@@ -83,20 +80,14 @@ def record_proof(
     db.session.refresh(order, with_for_update={"of": Order})
     _check_order(order)
 
-    data = read_at_most(upload, current_app.config["UPLOAD_MAX_BYTES"] + 1)
-    if not data:
-        raise ProofRefused(EMPTY_FILE, field=field)
-    proof = PaymentProof(order_id=order.id)
-    if looks_like_pdf(data):
-        proof.document = store_document(data, field=field)
-    else:
-        try:
-            proof.image = store_image(data, field=field)
-        except ImageRejected as rejected:
-            # The photo pipeline says "not a photo"; here a PDF was fine too.
-            if rejected.message is NOT_A_PHOTO:
-                raise ProofRefused(PHOTO_OR_PDF, field=field) from None
-            raise
+    image, document = store_evidence(
+        upload,
+        field=field,
+        empty_message=EMPTY_FILE,
+        not_readable_message=PHOTO_OR_PDF,
+        error=ProofRefused,
+    )
+    proof = PaymentProof(order_id=order.id, image=image, document=document)
     db.session.add(proof)
 
     order.payment_status = PaymentStatus.PROOF_SENT
