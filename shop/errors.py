@@ -49,6 +49,26 @@ def register(app: Flask) -> None:
         return render_template("errors/500.html"), 500
 
 
+def commit_or_flash(action, success=None) -> bool:
+    """Run one service call for a button (a form with no fields to mark):
+    commit and flash `success`, or roll back everything it started and flash
+    its DomainError. Returns whether it went through."""
+    from flask import flash
+
+    from shop.extensions import db
+
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return True
+
+
 def commit_or_show(form, action):
     """Run one service call for a form view: commit and return its result, or
     roll back everything it started and show its DomainError on the form (None).

@@ -10,7 +10,7 @@ from shop.catalogue import queries, services
 from shop.catalogue.forms import PhotoAltForm, PhotoForm, ProductForm, StatusForm
 from shop.catalogue.models import ProductStatus
 from shop.catalogue.views import bp
-from shop.errors import DomainError, apply_to_form, commit_or_show
+from shop.errors import DomainError, apply_to_form, commit_or_flash, commit_or_show
 from shop.extensions import db
 from shop.groups.queries import get_membership_or_404
 from shop.i18n.forms import BaseForm
@@ -91,21 +91,14 @@ def change_status(slug: str, product_id: int):
     except ValueError:
         abort(400)
     if form.validate_on_submit():
-        try:
-            services.set_status(product, status)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(
-                {
-                    ProductStatus.PUBLISHED: _("Published: buyers can see it now."),
-                    ProductStatus.DRAFT: _("Moved back to drafts: buyers no longer see it."),
-                    ProductStatus.ARCHIVED: _("Archived: buyers no longer see it."),
-                }[status],
-                "success",
-            )
+        commit_or_flash(
+            lambda: services.set_status(product, status),
+            {
+                ProductStatus.PUBLISHED: _("Published: buyers can see it now."),
+                ProductStatus.DRAFT: _("Moved back to drafts: buyers no longer see it."),
+                ProductStatus.ARCHIVED: _("Archived: buyers no longer see it."),
+            }[status],
+        )
     if request.form.get("back") == "list":
         return redirect(url_for("groups.manage_home", slug=slug))
     return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
@@ -117,14 +110,10 @@ def request_review(slug: str, product_id: int):
     group = get_membership_or_404(slug).group
     product = queries.get_product_for_group_or_404(group, product_id)
     if BaseForm().validate_on_submit():
-        try:
-            services.request_review(product)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Review requested: a coordinator will look at the product again."), "success")
+        commit_or_flash(
+            lambda: services.request_review(product),
+            _("Review requested: a coordinator will look at the product again."),
+        )
     return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
 
 

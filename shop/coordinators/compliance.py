@@ -28,7 +28,7 @@ from shop.coordinators.scope import (
 from shop.coordinators.views import bp
 from shop.core.clock import jakarta_today
 from shop.core.pagination import Pagination, page_arg
-from shop.errors import DomainError, apply_to_form
+from shop.errors import DomainError, apply_to_form, commit_or_flash
 from shop.exhibitions.queries import page_day
 from shop.extensions import db
 from shop.groups.models import Group
@@ -180,14 +180,10 @@ def remove_certificate(product_id: int, kind: str):
     kind = _kind_or_404(kind)
     product = _load_product(product_id, lock=True)
     if BaseForm().validate_on_submit():
-        try:
-            services.remove_certificate(product, kind, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The %(kind)s check has been removed.", kind=kind.label), "success")
+        commit_or_flash(
+            lambda: services.remove_certificate(product, kind, by=current_user),
+            _("The %(kind)s check has been removed.", kind=kind.label),
+        )
     return _back_to_product(product, f"cert-{kind.value}")
 
 
@@ -217,17 +213,10 @@ def hide_product(product_id: int):
 def restore_product(product_id: int):
     product = _load_product(product_id, lock=True)
     if BaseForm().validate_on_submit():
-        try:
-            services.restore_product(product, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(
-                _("“%(name)s” is restored; the group has been told.", name=product.name),
-                "success",
-            )
+        commit_or_flash(
+            lambda: services.restore_product(product, by=current_user),
+            _("“%(name)s” is restored; the group has been told.", name=product.name),
+        )
     if request.form.get("back") == "moderation":
         return redirect(url_for("coordinators.moderation"))
     return _back_to_product(product)

@@ -36,7 +36,7 @@ from shop.coordinators.views import bp
 from shop.core.clock import jakarta_today
 from shop.core.pagination import Pagination, page_arg
 from shop.core.text import fold
-from shop.errors import DomainError, commit_or_show
+from shop.errors import DomainError, commit_or_flash, commit_or_show
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus
 from shop.i18n.forms import BaseForm
@@ -394,30 +394,17 @@ def _back_to(exhibition: Exhibition, anchor: str = ""):
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
-def _run(action, success: str | None = None) -> bool:
-    """One service call for a button: commit and flash, or roll back and show why."""
-    try:
-        action()
-    except DomainError as error:
-        _fail(error)
-        return False
-    db.session.commit()
-    if success:
-        flash(success, "success")
-    return True
-
-
 @bp.post("/pameran/<int:exhibition_id>/terbitkan")
 @coordinator_required
 def exhibition_publish(exhibition_id: int):
     exhibition = get_exhibition_to_manage_or_404(exhibition_id, *_with_items())
     if request.form.get("publish") == "1":
-        _run(
+        commit_or_flash(
             lambda: services.publish_exhibition(exhibition, by=_me()),
             _("The exhibition is published."),
         )
     else:
-        _run(
+        commit_or_flash(
             lambda: services.unpublish_exhibition(exhibition, by=_me()),
             _("The exhibition is no longer public."),
         )
@@ -436,7 +423,7 @@ def exhibition_add_group(exhibition_id: int):
         flash(_("Choose a group."), "error")
         return _back_to(exhibition, "add-group")
     group = _group_in_scope_by_id_or_404(group_id)
-    _run(
+    commit_or_flash(
         lambda: services.add_exhibition_group(exhibition, group, by=_me()),
         _("%(name)s has been added.", name=group.name),
     )
@@ -452,7 +439,7 @@ def exhibition_add_product(exhibition_id: int):
     except ValueError:
         abort(404)
     product = get_product_in_scope_or_404(product_id)
-    _run(
+    commit_or_flash(
         lambda: services.add_exhibition_product(exhibition, product, by=_me()),
         _("%(name)s has been added.", name=product.name),
     )
@@ -466,7 +453,7 @@ def exhibition_move_item(exhibition_id: int, kind: str, item_id: int):
     direction = request.form.get("direction")
     if kind not in ITEM_KINDS or direction not in (services.UP, services.DOWN):
         abort(404)
-    if not _run(
+    if not commit_or_flash(
         lambda: services.move_exhibition_item(
             exhibition, ITEM_KINDS[kind], item_id, direction, by=_me()
         )

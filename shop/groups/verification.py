@@ -11,7 +11,7 @@ from flask_wtf.file import FileRequired
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from shop.errors import DomainError, commit_or_show
+from shop.errors import DomainError, commit_or_flash, commit_or_show
 from shop.extensions import db
 from shop.groups import documents
 from shop.groups.forms import ConfirmForm
@@ -116,15 +116,8 @@ def delete_document(slug: str, document_id: int):
 def request_review(slug: str):
     membership = get_membership_or_404(slug)
     if ConfirmForm().validate_on_submit():
-        try:
-            documents.request_review(membership.group)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(
-                _("Thank you. A coordinator will check your group again."),
-                "success",
-            )
+        commit_or_flash(
+            lambda: documents.request_review(membership.group),
+            _("Thank you. A coordinator will check your group again."),
+        )
     return redirect(url_for("groups.verification", slug=slug), 303)
