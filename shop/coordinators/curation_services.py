@@ -14,6 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from shop.accounts.models import User
@@ -342,7 +343,12 @@ def add_exhibition_group(exhibition: Exhibition, group: Group, *, by: User) -> N
             _l("An exhibition shows at most %(n)d groups.", n=MAX_EXHIBITION_GROUPS),
             field="group",
         )
-    exhibition.groups.append(ExhibitionGroup(group=group, position=len(exhibition.groups)))
+    _add_item(
+        exhibition.groups,
+        ExhibitionGroup(group=group, position=len(exhibition.groups)),
+        _l("This group is already in the exhibition."),
+        "group",
+    )
     _items_changed(exhibition, _("added group: %(name)s", name=group.name), by)
 
 
@@ -365,14 +371,28 @@ def add_exhibition_product(exhibition: Exhibition, product: Product, *, by: User
             _l("An exhibition shows at most %(n)d products.", n=MAX_EXHIBITION_PRODUCTS),
             field="product",
         )
-    exhibition.products.append(
-        ExhibitionProduct(product=product, position=len(exhibition.products))
+    _add_item(
+        exhibition.products,
+        ExhibitionProduct(product=product, position=len(exhibition.products)),
+        _l("This product is already in the exhibition."),
+        "product",
     )
     _items_changed(
         exhibition,
         _("added product: %(name)s (%(group)s)", name=product.name, group=product.group.name),
         by,
     )
+
+
+def _add_item(items: list, item, already, field: str) -> None:
+    """Append and write the item in a savepoint: a second coordinator (or a
+    second tab) adding the same item at the same moment gets the friendly
+    message instead of the primary key's error."""
+    try:
+        with db.session.begin_nested():
+            items.append(item)
+    except IntegrityError:
+        raise DomainError(already, field=field) from None
 
 
 def _item(items: list, attribute: str, item_id: int):

@@ -346,3 +346,24 @@ def test_hostile_title_and_description_are_escaped(client, as_coordinator, jambi
     assert "<img src=x onerror" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert exhibition.slug == "img-src-x-onerror-alert-1"
+
+
+def test_adding_a_group_someone_just_added_is_a_message_not_an_error(
+    app_ctx, jambi_uppka, group_in_scope
+):
+    from sqlalchemy import insert
+
+    from shop.coordinators import curation_services
+    from shop.coordinators.models import ExhibitionGroup
+    from shop.errors import DomainError
+
+    exhibition = make_exhibition(jambi_uppka)
+    assert exhibition.groups == []  # this request has read the list...
+    db.session.execute(  # ...and another one adds the group now
+        insert(ExhibitionGroup.__table__).values(
+            exhibition_id=exhibition.id, group_id=group_in_scope.id, position=0
+        )
+    )
+    with pytest.raises(DomainError) as refused:
+        curation_services.add_exhibition_group(exhibition, group_in_scope, by=jambi_uppka.user)
+    assert str(refused.value.message) == "Kelompok ini sudah ada di pameran."
