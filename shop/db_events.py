@@ -14,9 +14,22 @@ def _read_only_request() -> bool:
     busy timeout cannot help it). Writers therefore take the write lock when
     they begin (BEGIN IMMEDIATE) and queue for it, up to the busy timeout.
     """
-    from flask import has_request_context, request
+    from flask import g, has_request_context, request
 
-    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    return (
+        has_request_context()
+        and request.method in ("GET", "HEAD", "OPTIONS")
+        and not g.get("sqlite_writes")
+    )
+
+
+def writes_next() -> None:
+    """A GET request that is about to write (a download's audit entry):
+    from its next transaction on it begins with the write lock, like a POST.
+    End the reading transaction (commit) before calling this."""
+    from flask import g
+
+    g.sqlite_writes = True
 
 
 def install() -> None:

@@ -16,11 +16,11 @@ import io
 import xlsxwriter
 from defusedcsv import csv as safe_csv
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
 
 from shop.coordinators.audit import record
 from shop.coordinators.models import AuditAction
 from shop.coordinators.monitoring_queries import Figures, Monitoring
+from shop.db_events import writes_next
 from shop.extensions import db
 
 
@@ -131,18 +131,11 @@ def record_download(action: AuditAction, **fields) -> None:
     """Write the audit entry of a download and commit it.
 
     Downloads are GET requests, whose SQLite transactions begin deferred and
-    read first; one that then writes fails at once ("database is locked")
-    if another request committed in between, and the busy timeout cannot
-    help. So the reading transaction ends first, and the short write is
-    tried again from a fresh transaction if another writer still got in.
+    read; one that then writes would fail at once ("database is locked") if
+    another request committed in between. So the reading transaction ends
+    first and the write begins with the write lock (queueing for it).
     """
     db.session.commit()
-    for attempt in range(3):
-        try:
-            record(action, **fields)
-            db.session.commit()
-            return
-        except OperationalError:
-            db.session.rollback()
-            if attempt == 2:
-                raise
+    writes_next()
+    record(action, **fields)
+    db.session.commit()
