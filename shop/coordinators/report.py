@@ -15,6 +15,7 @@ report is always one page.
 from __future__ import annotations
 
 import base64
+import logging
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -48,6 +49,9 @@ from weasyprint import HTML  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
 ImageFile.LOAD_TRUNCATED_IMAGES = _load_truncated
+# WeasyPrint logs every layout step at INFO; the app log wants only problems.
+for _name in ("weasyprint", "weasyprint.progress", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 PRODUCTS_SHOWN = 12
 BEST_SELLERS_SHOWN = 5
