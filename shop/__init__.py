@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.orders.views import bp as orders
     from shop.payments.views import bp as payments
     from shop.regions.views import bp as regions
+    from shop.sharing.views import bp as sharing
 
     for blueprint in (
         core,
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
         payments,
         coordinators,
         exhibitions,
+        sharing,
     ):
         app.register_blueprint(blueprint)
 

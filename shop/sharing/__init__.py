@@ -1,0 +1,1 @@
+"""Sharing beyond the site: link-preview pictures for products and groups."""
