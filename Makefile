@@ -31,9 +31,9 @@ run: $(STAMP) $(MO)
 
 # Chromium for the browser tests (Debian's package; Playwright never downloads one).
 browser-deps:
-	@{ test -x /usr/bin/chromium && command -v pdfinfo >/dev/null; } || { \
-	  echo "Installing Debian's chromium and poppler-utils (pdfinfo) for the tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
+	@{ test -x /usr/bin/chromium && command -v pdfinfo >/dev/null && command -v zbarimg >/dev/null; } || { \
+	  echo "Installing Debian's chromium, poppler-utils (pdfinfo) and zbar-tools (zbarimg, decodes QR codes) for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils zbar-tools >/dev/null; }
 
 test: $(STAMP) $(MO) browser-deps
 	$(VENV)/bin/pytest

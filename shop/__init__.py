@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.core.views import bp as core
     from shop.exhibitions.views import bp as exhibitions
     from shop.groups.views import bp as groups
+    from shop.marketing.views import bp as marketing
     from shop.media.views import bp as media
     from shop.orders.views import bp as orders
     from shop.payments.views import bp as payments
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         coordinators,
         exhibitions,
         sharing,
+        marketing,
     ):
         app.register_blueprint(blueprint)
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import Base, Rupiah, enum_column, utcnow
 from shop.groups.models import Group
+from shop.marketing.codes import new_product_code
 from shop.media.models import Image
 
 
@@ -126,6 +127,11 @@ class Product(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
     slug: Mapped[str] = mapped_column(String(90))
+    # The /s/<code> short link; create_product picks a free one, the default
+    # covers rows made elsewhere (bulk loads, test factories).
+    short_code: Mapped[str] = mapped_column(
+        String(12), unique=True, index=True, default=new_product_code
+    )
     name: Mapped[str] = mapped_column(String(120))
     category: Mapped[Category] = enum_column(Category, length=30, index=True)
     description: Mapped[str] = mapped_column(Text, default="")

@@ -22,6 +22,7 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Group
+from shop.marketing.codes import PRODUCT_CODE_LENGTH, unique_code
 from shop.media.services import store_image
 
 MAX_PHOTOS = 8
@@ -170,6 +171,10 @@ def _slug_taken(group: Group):
     return taken
 
 
+def _product_code_taken(code: str) -> bool:
+    return db.session.scalar(select(func.count()).where(Product.short_code == code)) > 0
+
+
 def create_product(
     group: Group,
     data: ProductData,
@@ -181,6 +186,7 @@ def create_product(
     product = Product(group=group, slug="", status=ProductStatus.DRAFT)
     _apply_data(product, data)
     product.slug = unique_slug(slugify(product.name), _slug_taken(group))
+    product.short_code = unique_code(PRODUCT_CODE_LENGTH, _product_code_taken)
     db.session.add(product)
     _apply_variants(product, variants)
     for upload in photos:

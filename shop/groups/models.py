@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
 from shop.db import Base, Rupiah, enum_column, utcnow
+from shop.marketing.codes import new_group_code
 from shop.media.models import Document, Image
 from shop.regions.models import District, Province, Regency
 
@@ -125,6 +126,11 @@ class Group(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # The /s/<code> short link; create_group picks a free one, the default
+    # covers rows made elsewhere (bulk loads, test factories).
+    short_code: Mapped[str] = mapped_column(
+        String(12), unique=True, index=True, default=new_group_code
+    )
     name: Mapped[str] = mapped_column(String(120))
     programme: Mapped[Programme] = enum_column(Programme, index=True)
     status: Mapped[GroupStatus] = enum_column(GroupStatus, default=GroupStatus.ACTIVE, index=True)

@@ -18,6 +18,7 @@ from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import BankAccount, Group, Invitation, Membership, Programme, Role
 from shop.i18n.phone import normalise as normalise_phone
+from shop.marketing.codes import GROUP_CODE_LENGTH, unique_code
 from shop.media.services import store_image
 from shop.regions.models import District, Regency
 
@@ -102,11 +103,16 @@ def _slug_taken(slug: str) -> bool:
     return db.session.scalar(select(func.count()).where(Group.slug == slug)) > 0
 
 
+def _group_code_taken(code: str) -> bool:
+    return db.session.scalar(select(func.count()).where(Group.short_code == code)) > 0
+
+
 def create_group(creator: User, profile: GroupProfile, logo=None, cover=None) -> Group:
     """The person who creates a group becomes its ketua."""
     group = Group(slug="")
     _apply_profile(group, profile)
     group.slug = unique_slug(slugify(group.name), _slug_taken)
+    group.short_code = unique_code(GROUP_CODE_LENGTH, _group_code_taken)
     _set_images(group, logo, cover)
     db.session.add(group)
     db.session.add(Membership(group=group, user=creator, role=Role.LEADER))

@@ -1,0 +1,1 @@
+"""Marketing kit: short links and QR codes for a group's shop and products."""
