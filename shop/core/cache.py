@@ -9,7 +9,8 @@ response; `PageCacheMiddleware`, outside Flask, stores tagged responses whole
 (status, headers, body) and answers later requests for the same page without
 entering Flask at all, which keeps a cached page close to a bare "hello world".
 
-The key holds the language, the compression the browser accepts, the URL and
+The key holds the language (the URL's `?hl=`, else the `lang` cookie: the
+locale selector's rule), the compression the browser accepts, the URL and
 a generation number that every catalogue or group write bumps once its
 transaction commits (`mark_public_change`), so a change shows at once where
 the cache is shared (Redis); with a per-process cache (several workers without
@@ -78,15 +79,19 @@ class PageCacheMiddleware:
         }
 
     def _key(self, environ, cookies) -> str:
-        from shop.i18n.locale import COOKIE
+        from shop.i18n.locale import COOKIE, choose_language, language_in_query
 
-        language = cookies.get(COOKIE, "")
-        if language not in self.languages:
-            language = self.default_language
+        query = environ.get("QUERY_STRING", "")
+        # The same rule as the locale selector: `?hl=` first, then the cookie.
+        language = choose_language(
+            language_in_query(query),
+            cookies.get(COOKIE, ""),
+            self.languages,
+            self.default_language,
+        )
         generation = self.backend.get(GENERATION_KEY) or 0
         host = environ.get("HTTP_HOST", "")
         path = environ.get("PATH_INFO", "")
-        query = environ.get("QUERY_STRING", "")
         return f"page:{language}:{_encoding(environ)}:{generation}:{host}{path}?{query}"
 
     def __call__(self, environ, start_response):

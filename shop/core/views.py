@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory
 
 from shop.accounts.views import safe_next
 from shop.catalogue import queries as catalogue_queries
+from shop.core import metadata
 from shop.core.cache import public_page
+from shop.core.templating import absolute_url
 from shop.exhibitions import queries as curation_queries
 from shop.groups import queries as group_queries
 from shop.groups.models import Programme
-from shop.i18n.locale import COOKIE
+from shop.i18n.locale import COOKIE, PARAM
 
 bp = Blueprint("core", __name__)
+metadata.register(bp)
 
 
 @bp.get("/")
@@ -34,7 +39,7 @@ def home():
 @bp.get("/bahasa/<code>")
 def set_language(code: str):
     """Remember the chosen language in a cookie (a preference, not a login)."""
-    response = redirect(safe_next("/"))
+    response = redirect(_without_language(safe_next("/")))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
             COOKIE,
@@ -47,6 +52,16 @@ def set_language(code: str):
     return response
 
 
+def _without_language(path: str) -> str:
+    """The page to go back to, minus a `?hl=` that would outvote the choice."""
+    parts = urlsplit(path)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if not any(k == PARAM for k, _ in pairs):
+        return path
+    query = [(k, v) for k, v in pairs if k != PARAM]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 @bp.get("/favicon.ico")
 def favicon():
     return send_from_directory(
@@ -56,10 +71,16 @@ def favicon():
 
 @bp.get("/robots.txt")
 def robots():
-    body = "User-agent: *\nDisallow: /kelola\nDisallow: /akun\nDisallow: /gabung\n"
+    body = (
+        "User-agent: *\nDisallow: /kelola\nDisallow: /akun\nDisallow: /gabung\n"
+        f"\nSitemap: {absolute_url('core.sitemap_index')}\n"
+    )
     return current_app.response_class(body, mimetype="text/plain")
 
 
 @bp.get("/healthz")
 def healthz():
     return {"status": "ok"}
+
+
+from shop.core import sitemap  # noqa: E402,F401  (sitemap routes, same blueprint)

@@ -40,4 +40,22 @@
   document.querySelectorAll("input[readonly]").forEach(function (input) {
     input.addEventListener("focus", function () { input.select(); });
   });
+
+  // Share box: where the clipboard API exists, a "Copy link" button copies the
+  // link and says so in the status line (read out by screen readers).
+  document.querySelectorAll("button[data-copy-target]").forEach(function (button) {
+    var input = document.getElementById(button.getAttribute("data-copy-target"));
+    var box = button.closest("[data-share-copy]");
+    var status = box && box.querySelector("[role=status]");
+    if (!input || !status || !navigator.clipboard || !window.isSecureContext) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(input.value).then(function () {
+        status.textContent = button.getAttribute("data-copied");
+      }, function () {
+        status.textContent = button.getAttribute("data-copy-failed");
+        input.focus();
+      });
+    });
+  });
 })();
