@@ -135,3 +135,44 @@ def test_downloads_name_the_file_after_the_code(client):
         assert response.headers["Content-Disposition"] == f'attachment; filename="qr-{code}.{kind}"'
         inline = client.get(f"/s/{code.lower()}/qr.{kind}")
         assert inline.headers["Content-Disposition"] == f'inline; filename="qr-{code}.{kind}"'
+
+
+def _rasterise_segno_svg(svg: str, pixels_per_module: int = 8) -> bytes:
+    """Draw the served SVG's dark modules (segno writes them as one stroked
+    path of horizontal runs) onto a PNG, so zbarimg can read the SVG too."""
+    import re
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    size = int(re.search(r'd="M0 0h(\d+)v', svg).group(1))
+    path = re.search(r'class="qrline"[^>]* d="([^"]+)"', svg).group(1)
+    image = Image.new("L", (size * pixels_per_module,) * 2, 255)
+    draw = ImageDraw.Draw(image)
+    x = y = 0.0
+    for op, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path):
+        if op == "M":
+            x, y = float(a), float(b)
+        elif op == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            row = int(y)
+            draw.rectangle(
+                (
+                    int(x) * pixels_per_module,
+                    row * pixels_per_module,
+                    int(x + float(a)) * pixels_per_module - 1,
+                    (row + 1) * pixels_per_module - 1,
+                ),
+                fill=0,
+            )
+            x += float(a)
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_the_svg_qr_decodes_to_the_absolute_short_link(client, decode_qr):
+    product = ProductFactory()
+    svg = client.get(f"/s/{product.short_code}/qr.svg").get_data(as_text=True)
+    assert decode_qr(_rasterise_segno_svg(svg)) == f"{BASE}/s/{product.short_code}"
