@@ -94,6 +94,7 @@ class SharedImage:
     url: str
     width: int
     height: int
+    type: str = "image/webp"
 
 
 def og_image(image: Image | None) -> SharedImage | None:
@@ -103,6 +104,24 @@ def og_image(image: Image | None) -> SharedImage | None:
     width = image.width_list[-1]
     height = max(1, round(width * image.height / image.width))
     return SharedImage(absolute_url("media.file", path=image.path_for(width)), width, height)
+
+
+def share_card(thing) -> SharedImage:
+    """The 1200×630 share image of a product or group (shop.sharing): what a
+    link preview shows, so it is the page's og:image where there is one."""
+    from shop.catalogue.models import Product
+    from shop.sharing.images import SIZE, group_card, product_card
+
+    if isinstance(thing, Product):
+        url = absolute_url(
+            "sharing.product_image",
+            group_slug=thing.group.slug,
+            product_slug=thing.slug,
+            key=product_card(thing).key,
+        )
+    else:
+        url = absolute_url("sharing.group_image", group_slug=thing.slug, key=group_card(thing).key)
+    return SharedImage(url, *SIZE, type="image/jpeg")
 
 
 def json_ld(data: dict) -> Markup:
@@ -227,6 +246,7 @@ def register(bp) -> None:
     for helper in (
         page_links,
         og_image,
+        share_card,
         json_ld,
         product_json_ld,
         group_json_ld,

@@ -108,22 +108,53 @@ def test_product_page_has_absolute_canonical_og_and_twitter_tags(app, client, me
     assert one(page, "og:site_name") == "Etalase"
     assert one(page, "og:locale") == "id_ID"
     assert one(page, "og:locale:alternate") == "en_US"
+    # The preview is the product's 1200×630 share image, as a JPEG.
     image = one(page, "og:image")
-    assert image.startswith(f"{BASE}/media/") and image.endswith("-1280.webp")
-    assert (one(page, "og:image:width"), one(page, "og:image:height")) == ("1280", "800")
-    assert one(page, "og:image:alt") == "Abon dalam toples"
+    assert image.startswith(f"{BASE}/bagikan{product_path(product)}/") and image.endswith(".jpg")
+    assert one(page, "og:image:type") == "image/jpeg"
+    assert (one(page, "og:image:width"), one(page, "og:image:height")) == ("1200", "630")
+    assert one(page, "og:image:alt") == f"Abon Lele Gurih · {product.group.name}"
     assert one(page, "twitter:card") == "summary_large_image"
     assert one(page, "twitter:image") == image
     assert one(page, "twitter:title") == one(page, "og:title")
-    # The image URL is served.
+    served = client.get(image.removeprefix(BASE))
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    from PIL import Image as PILImage
+
+    assert PILImage.open(io.BytesIO(served.get_data())).size == (1200, 630)
+
+
+def test_exhibition_banner_is_its_preview_and_list_pages_get_a_small_card(app, client, media):
+    from datetime import date, timedelta
+
+    from shop.coordinators.models import Exhibition
+
+    with app.test_request_context():
+        banner = store_image(_jpeg())
+    today = date.today()
+    exhibition = Exhibition(
+        slug="pameran-gambar",
+        title="Pameran Gambar",
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=3),
+        is_published=True,
+        banner=banner,
+        banner_alt="Spanduk pameran",
+    )
+    db.session.add(exhibition)
+    db.session.flush()
+    page = parse(client.get("/pameran/pameran-gambar"))
+    image = one(page, "og:image")
+    # The widest stored WebP variant of the banner, with its size.
+    assert image.startswith(f"{BASE}/media/") and image.endswith("-1280.webp")
+    assert one(page, "og:image:type") == "image/webp"
+    assert (one(page, "og:image:width"), one(page, "og:image:height")) == ("1280", "800")
+    assert one(page, "og:image:alt") == "Spanduk pameran"
+    assert one(page, "twitter:card") == "summary_large_image"
     assert client.get(image.removeprefix(BASE)).status_code == 200
-
-
-def test_page_without_a_photo_gets_a_small_card_and_no_image(client):
-    product = make_product()
-    page = parse(client.get(product_path(product)))
-    assert "og:image" not in page.meta
-    assert one(page, "twitter:card") == "summary"
+    listing = parse(client.get("/katalog"))
+    assert "og:image" not in listing.meta
+    assert one(listing, "twitter:card") == "summary"
 
 
 def test_hreflang_alternates_and_english_canonical(client):
@@ -186,7 +217,7 @@ def test_product_json_ld_parses_and_prices_match_the_page(app, client, media):
     assert data["@context"] == "https://schema.org" and data["@type"] == "Product"
     assert data["name"] == "Abon Lele Gurih"
     assert data["url"] == f"{BASE}{product_path(product)}"
-    assert data["image"][0] == one(page, "og:image")
+    assert data["image"][0].startswith(f"{BASE}/media/") and data["image"][0].endswith(".webp")
     assert data["brand"] == {
         "@type": "Organization",
         "name": product.group.name,
@@ -227,7 +258,8 @@ def test_group_page_has_organization_json_ld(app, client, media):
     (data,) = [json.loads(block) for block in page.json_ld]
     assert data["@type"] == "Organization" and data["name"] == "Kelompok Lele Jaya"
     assert data["url"] == f"{BASE}/k/{group.slug}"
-    assert data["logo"].startswith(f"{BASE}/media/") and data["logo"] == one(page, "og:image")
+    assert data["logo"].startswith(f"{BASE}/media/") and data["logo"].endswith(".webp")
+    assert one(page, "og:image").startswith(f"{BASE}/bagikan/k/{group.slug}/")
     assert data["telephone"] == group.whatsapp
     address = data["address"]
     assert address["addressRegion"] == group.province.name
