@@ -47,6 +47,13 @@ class GroupForm(RegionMixin, BaseForm):
     offers_pickup = BooleanField(_l("Pickup at our address"))
     offers_local_delivery = BooleanField(_l("We deliver locally"))
     offers_courier = BooleanField(_l("Courier (we confirm the fee before payment)"))
+    whatsapp_orders = BooleanField(
+        _l("Also send us each order on WhatsApp"),
+        description=_l(
+            "After ordering, the buyer gets a button that opens WhatsApp with the order "
+            "filled in, to send to the number above. The order is in your inbox either way."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

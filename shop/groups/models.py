@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
@@ -163,6 +163,9 @@ class Group(Base):
     offers_pickup: Mapped[bool] = mapped_column(default=True)
     offers_local_delivery: Mapped[bool] = mapped_column(default=False)
     offers_courier: Mapped[bool] = mapped_column(default=False)
+    # The group also wants each order as a WhatsApp message: after checkout
+    # the buyer gets a button that opens WhatsApp with the order filled in.
+    whatsapp_orders: Mapped[bool] = mapped_column(default=False, server_default=false())
     # What the group charges for its own local delivery (0: free).
     local_delivery_fee: Mapped[Rupiah] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -41,6 +41,7 @@ class GroupProfile:
     offers_pickup: bool = True
     offers_local_delivery: bool = False
     offers_courier: bool = False
+    whatsapp_orders: bool = False
 
 
 PROFILE_FIELDS = tuple(GroupProfile.__dataclass_fields__)
@@ -95,8 +96,11 @@ def _apply_profile(group: Group, profile: GroupProfile) -> None:
         "offers_pickup",
         "offers_local_delivery",
         "offers_courier",
+        "whatsapp_orders",
     ):
         setattr(group, flag, bool(getattr(profile, flag)))
+    if group.whatsapp_orders and not group.whatsapp:
+        raise DomainError(_l("Give the WhatsApp number the orders should go to."), field="whatsapp")
 
 
 def _slug_taken(slug: str) -> bool:

@@ -82,4 +82,5 @@ def history():
     return render_template("orders/history.html", orders=queries.orders_of_buyer(current_user))
 
 
-from shop.orders import manage  # noqa: E402,F401  (the group's order pages, same blueprint)
+# The group's order pages and the WhatsApp order link, on the same blueprint.
+from shop.orders import manage, whatsapp  # noqa: E402,F401

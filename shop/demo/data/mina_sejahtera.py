@@ -32,6 +32,7 @@ MINA_SEJAHTERA = DemoGroup(
         ),
         offers_local_delivery=True,
         offers_courier=True,
+        whatsapp_orders=True,
     ),
     leader="sri",
     members=("joko",),

@@ -1,0 +1,54 @@
+"""The order as a WhatsApp message to its group, for groups that want orders there too.
+
+The order already exists in Etalase when the buyer sees the button; the
+message only tells the group on the channel it watches. It is written in the
+language the buyer ordered in, and carries the order number so the group
+finds it in its inbox.
+"""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from shop.core.templating import wa_link
+from shop.i18n.formatting import rupiah
+from shop.orders.models import Order
+from shop.orders.views import bp
+
+
+def order_message(order: Order) -> str:
+    with force_locale(order.locale or "id"):
+        lines = [
+            _("Hello %(group)s, I have just ordered on Etalase.", group=order.group.name),
+            _("Order %(number)s:", number=order.number),
+        ]
+        lines += [
+            f"- {line.product_name} ({line.variant_label}) × {line.quantity} = "
+            f"{rupiah(line.line_total)}"
+            for line in order.lines
+        ]
+        if order.total is None:
+            total = _(
+                "Total: %(amount)s + the courier fee you confirm",
+                amount=rupiah(order.subtotal),
+            )
+        else:
+            total = _("Total: %(amount)s", amount=rupiah(order.total))
+        lines += [
+            total,
+            _("Delivery: %(method)s", method=str(order.delivery_method.label)),
+            _("Payment: %(method)s", method=str(order.payment_method.label)),
+            _("Name: %(name)s", name=order.buyer_name),
+        ]
+        return "\n".join(lines)
+
+
+@bp.app_template_global("order_whatsapp_link")
+def order_whatsapp_link(order: Order) -> str:
+    """wa.me with the order filled in, when the group asked for orders on
+    WhatsApp and has a number; otherwise empty (no button)."""
+    group = order.group
+    if not (group.whatsapp_orders and group.whatsapp):
+        return ""
+    return wa_link(group.whatsapp, order_message(order))
