@@ -14,16 +14,11 @@ report is always one page.
 
 from __future__ import annotations
 
-import base64
-import logging
 from datetime import datetime
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from flask import Response, current_app, render_template
+from flask import Response, render_template
 from flask_babel import format_date
 from flask_login import current_user
-from PIL import ImageFile
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -36,57 +31,11 @@ from shop.core.clock import JAKARTA
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import Group
-from shop.media.models import Image
-from shop.media.storage import get_storage
+from shop.media.pdf import image_data_uri, write_pdf
 from shop.orders import sales
-
-# Importing WeasyPrint switches Pillow to accepting truncated images for the
-# whole process, which would let damaged uploads through the photo pipeline
-# (shop.media.images): put the setting back. Our PDFs only embed images that
-# pipeline has already verified.
-_load_truncated = ImageFile.LOAD_TRUNCATED_IMAGES
-from weasyprint import HTML  # noqa: E402
-from weasyprint.urls import URLFetcher  # noqa: E402
-
-ImageFile.LOAD_TRUNCATED_IMAGES = _load_truncated
-# WeasyPrint logs every layout step at INFO; the app log wants only problems.
-for _name in ("weasyprint", "weasyprint.progress", "fontTools"):
-    logging.getLogger(_name).setLevel(logging.WARNING)
 
 PRODUCTS_SHOWN = 12
 BEST_SELLERS_SHOWN = 5
-
-
-class LocalOnlyFetcher(URLFetcher):
-    """Data URIs and files under the allowed folders; nothing else (no
-    http(s), ftp or other files: a group's text must not make the server
-    fetch anything)."""
-
-    def __init__(self, roots: list[Path]):
-        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
-        self.roots = [root.resolve() for root in roots]
-
-    def fetch(self, url, headers=None):
-        if url.startswith("file:"):
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            if not any(path.is_relative_to(root) for root in self.roots):
-                raise ValueError(f"refused to read {url}")
-        elif not url.startswith("data:"):
-            raise ValueError(f"refused to fetch {url}")
-        return super().fetch(url, headers)
-
-
-def image_data_uri(image: Image | None, largest: int = 320) -> str | None:
-    """The image's smallest stored width (at most `largest` px if any is) as a
-    data URI, or None when it is missing from the storage."""
-    if image is None or not image.width_list:
-        return None
-    widths = [w for w in image.width_list if w <= largest] or image.width_list[:1]
-    try:
-        data = get_storage().read(image.path_for(max(widths)))
-    except (OSError, ValueError):
-        return None
-    return "data:image/webp;base64," + base64.b64encode(data).decode("ascii")
 
 
 def published_products(group: Group) -> list[Product]:
@@ -144,8 +93,7 @@ def render_group_report(group: Group, now: datetime, by_name: str) -> bytes:
         generated=format_date(local.date(), "d MMMM y") + local.strftime(", %H.%M WIB"),
         generated_by=by_name,
     )
-    roots = [Path(current_app.config["MEDIA_ROOT"]), Path(current_app.static_folder)]
-    return HTML(string=html, url_fetcher=LocalOnlyFetcher(roots)).write_pdf()
+    return write_pdf(html)
 
 
 @bp.get("/kelompok/<slug>/laporan.pdf")

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from shop.catalogue.models import ProductPhoto, ProductStatus
 from shop.coordinators.models import AuditAction, AuditEntry
-from shop.coordinators.report import LocalOnlyFetcher
 from shop.extensions import db
 from shop.groups.models import Programme, Verification
+from shop.media.pdf import LocalOnlyFetcher
 from shop.media.services import store_image
 from shop.orders.models import OrderStatus, PaymentStatus
 from tests.factories import (
