@@ -55,4 +55,4 @@ def qr_code(code: str, kind: str):
     return response
 
 
-from shop.marketing import manage  # noqa: E402,F401  (the kit page, same blueprint)
+from shop.marketing import manage, poster  # noqa: E402,F401  (kit page and poster, same blueprint)
