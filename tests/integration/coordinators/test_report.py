@@ -29,9 +29,12 @@ from tests.factories import (
 )
 from tests.functional.orders.conftest import make_order
 
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdfinfo") is None, reason="poppler-utils (pdfinfo, pdftotext) not installed"
-)
+
+@pytest.fixture(autouse=True)
+def _poppler():
+    """The checks read the PDF with poppler; without it they must fail, not pass."""
+    assert shutil.which("pdfinfo"), "pdfinfo missing: apt-get install poppler-utils (make test)"
+
 
 LONG = (
     "Keripik Pisang Kepok Rasa Coklat Keju Premium Tanpa Pengawet Buatan "
@@ -98,7 +101,6 @@ def pdf_info(data: bytes, tmp_path) -> tuple[dict[str, str], str]:
     return fields, text
 
 
-@needs_poppler
 def test_one_page_however_much_the_group_has(client, login_as, big_group, tmp_path):
     coordinator = CoordinatorFactory(programmes=[Programme.UPPKA], regions=["15"])
     login_as(coordinator.user)
@@ -128,7 +130,6 @@ def test_one_page_however_much_the_group_has(client, login_as, big_group, tmp_pa
     assert entry.group_id == big_group.id and entry.actor_id == coordinator.user_id
 
 
-@needs_poppler
 def test_a_new_group_with_nothing_yet(client, login_as, tmp_path):
     group = GroupFactory(
         name="Kelompok Baru", founded_year=None, member_count=None, district_code=None
@@ -185,7 +186,6 @@ def test_the_renderer_fetches_nothing_but_data_and_local_files(app, tmp_path):
         response.close()
 
 
-@needs_poppler
 def test_group_text_cannot_pull_in_remote_content(client, login_as, app_ctx, tmp_path):
     """The name is escaped by Jinja and even a stylesheet or image that got in
     could not be fetched: the report still renders, on one page."""
