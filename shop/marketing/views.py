@@ -55,4 +55,4 @@ def qr_code(code: str, kind: str):
     return response
 
 
-from shop.marketing import manage, poster  # noqa: E402,F401  (kit page and poster, same blueprint)
+from shop.marketing import catalogue_pdf, manage, poster  # noqa: E402,F401  (same blueprint)
