@@ -38,6 +38,23 @@ def publicly_visible():
     )
 
 
+def offered_by(group: Group, *options, order_by=(Product.name, Product.id)) -> list[Product]:
+    """The group's products a buyer can open, whatever the group's own status:
+    published and not hidden by a coordinator. One query (plus the options')."""
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(
+                Product.group_id == group.id,
+                Product.status == ProductStatus.PUBLISHED,
+                Product.hidden_at.is_(None),
+            )
+            .options(*options)
+            .order_by(*order_by)
+        )
+    )
+
+
 def public_products():
     """Published products of active groups: the only ones anyone else may see."""
     return select(Product).join(Product.group).where(publicly_visible())

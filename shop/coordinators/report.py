@@ -19,17 +19,16 @@ from datetime import datetime
 from flask import Response, render_template
 from flask_babel import format_date
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from shop.catalogue.models import Product, ProductStatus
+from shop.catalogue.models import Product
+from shop.catalogue.queries import offered_by
 from shop.coordinators.models import AuditAction
 from shop.coordinators.monitoring_exports import record_download
 from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
 from shop.coordinators.views import bp
 from shop.core.clock import JAKARTA
 from shop.db import utcnow
-from shop.extensions import db
 from shop.groups.models import Group
 from shop.media.pdf import image_data_uri, write_pdf
 from shop.orders import sales
@@ -40,18 +39,7 @@ BEST_SELLERS_SHOWN = 5
 
 def published_products(group: Group) -> list[Product]:
     """What the group offers (published and not hidden), with variants and photos."""
-    return list(
-        db.session.scalars(
-            select(Product)
-            .where(
-                Product.group_id == group.id,
-                Product.status == ProductStatus.PUBLISHED,
-                Product.hidden_at.is_(None),
-            )
-            .options(selectinload(Product.variants), selectinload(Product.photos))
-            .order_by(Product.name, Product.id)
-        )
-    )
+    return offered_by(group, selectinload(Product.variants), selectinload(Product.photos))
 
 
 def price_range(product: Product) -> tuple[int, int] | None:

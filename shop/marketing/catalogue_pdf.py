@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from flask import Response, render_template
 from flask_login import login_required
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from shop.catalogue.models import Product, ProductStatus
+from shop.catalogue.models import Product
+from shop.catalogue.queries import offered_by
 from shop.core.clock import jakarta_today
-from shop.extensions import db
 from shop.groups.queries import get_membership_or_404
 from shop.marketing import qr
 from shop.marketing.views import bp, qr_title, short_url
@@ -26,17 +25,11 @@ STYLESHEET = "css/catalogue-print.css"
 
 def catalogue_products(group) -> list[Product]:
     """Published, not hidden, with variants and photos: three statements."""
-    return list(
-        db.session.scalars(
-            select(Product)
-            .where(
-                Product.group_id == group.id,
-                Product.status == ProductStatus.PUBLISHED,
-                Product.hidden_at.is_(None),
-            )
-            .options(selectinload(Product.variants), selectinload(Product.photos))
-            .order_by(Product.category, Product.name, Product.id)
-        )
+    return offered_by(
+        group,
+        selectinload(Product.variants),
+        selectinload(Product.photos),
+        order_by=(Product.category, Product.name, Product.id),
     )
 
 

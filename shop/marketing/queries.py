@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from flask import abort, url_for
 from sqlalchemy import select
 
-from shop.catalogue.models import Product, ProductStatus
-from shop.catalogue.queries import publicly_visible
+from shop.catalogue.models import Product
+from shop.catalogue.queries import offered_by, publicly_visible
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus
 from shop.marketing import codes
@@ -56,14 +56,4 @@ def get_public_target_or_404(text: str) -> Target:
 def kit_products(group: Group) -> list[Product]:
     """The group's published products a buyer can open (not hidden by a
     coordinator), in one query whatever their number."""
-    return list(
-        db.session.scalars(
-            select(Product)
-            .where(
-                Product.group_id == group.id,
-                Product.status == ProductStatus.PUBLISHED,
-                Product.hidden_at.is_(None),
-            )
-            .order_by(Product.name, Product.id)
-        )
-    )
+    return offered_by(group)
