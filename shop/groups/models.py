@@ -188,6 +188,11 @@ class Group(Base):
         return self.status is GroupStatus.ACTIVE
 
     @property
+    def place(self) -> str:
+        """ "Kota Jambi, Jambi": the regency/city and the province."""
+        return ", ".join(part.name for part in (self.regency, self.province) if part is not None)
+
+    @property
     def is_verified(self) -> bool:
         return self.verification is Verification.VERIFIED
 

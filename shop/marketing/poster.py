@@ -39,7 +39,7 @@ def chosen_products(group, ids: list[str]):
     return chosen or products[:PRODUCTS_SHOWN]
 
 
-def _render(slug: str, *, for_pdf: bool) -> tuple[str, object]:
+def _render(slug: str, *, for_pdf: bool) -> tuple[str, object, str]:
     group = get_membership_or_404(slug).group
     size = _size()
     products = chosen_products(group, request.args.getlist("produk"))
@@ -62,22 +62,22 @@ def _render(slug: str, *, for_pdf: bool) -> tuple[str, object]:
         for_pdf=for_pdf,
         pdf_url=absolute_url("marketing.poster_pdf", slug=slug, ukuran=size) if not for_pdf else "",
     )
-    return html, group
+    return html, group, size
 
 
 @bp.get("/kelola/<slug>/promosi/poster")
 @login_required
 def poster(slug: str):
-    html, _group = _render(slug, for_pdf=False)
+    html, _group, _size_ = _render(slug, for_pdf=False)
     return html
 
 
 @bp.get("/kelola/<slug>/promosi/poster.pdf")
 @login_required
 def poster_pdf(slug: str):
-    html, group = _render(slug, for_pdf=True)
+    html, group, size = _render(slug, for_pdf=True)
     pdf = write_pdf(html, (STYLESHEET,))
-    name = f"{'poster' if _size() == 'a4' else 'kartu-meja'}-{group.slug}.pdf"
+    name = f"{'poster' if size == 'a4' else 'kartu-meja'}-{group.slug}.pdf"
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"

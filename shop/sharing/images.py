@@ -65,7 +65,7 @@ def product_card(product: Product) -> Card:
     return Card(
         title=product.name,
         price=price,
-        lines=(group.name, _region(group)),
+        lines=(group.name, group.place),
         photo=product.cover_photo.image if product.cover_photo else None,
     )
 
@@ -76,13 +76,9 @@ def group_card(group: Group) -> Card:
     return Card(
         title=group.name,
         price="",
-        lines=(str(group.programme.label), _region(group)),
+        lines=(str(group.programme.label), group.place),
         photo=group.logo or group.cover,
     )
-
-
-def _region(group: Group) -> str:
-    return ", ".join(part.name for part in (group.regency, group.province) if part is not None)
 
 
 def stored_path(card: Card) -> str:
