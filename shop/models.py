@@ -2,6 +2,7 @@
 
 from shop.accounts.models import User
 from shop.catalogue.models import Product, ProductCertificate, ProductPhoto, Variant
+from shop.consignment.models import Consignment, ConsignmentLine, Outlet, Visit, VisitLine
 from shop.coordinators.models import (
     AuditEntry,
     Coordinator,
@@ -20,6 +21,11 @@ from shop.payments.models import PaymentProof, ProcessedStripeEvent
 from shop.regions.models import District, Province, Regency
 
 __all__ = [
+    "Consignment",
+    "ConsignmentLine",
+    "Outlet",
+    "Visit",
+    "VisitLine",
     "AuditEntry",
     "Coordinator",
     "CoordinatorProgramme",

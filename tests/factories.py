@@ -7,6 +7,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from shop.accounts.models import User
 from shop.catalogue.models import Category, Product, ProductStatus, Variant
+from shop.consignment.models import Outlet
 from shop.coordinators.models import Coordinator, CoordinatorProgramme, CoordinatorRegion
 from shop.extensions import db
 from shop.groups.models import Group, Membership, Programme, Role
@@ -116,3 +117,18 @@ class CoordinatorFactory(Base):
             field = "province_code" if "." not in code else "regency_code"
             obj.regions.append(CoordinatorRegion(**{field: code}))
         db.session.flush()
+
+
+# consignment
+class OutletFactory(Base):
+    class Meta:
+        model = Outlet
+
+    group = factory.SubFactory(GroupFactory)
+    name = factory.Sequence(lambda n: f"Warung Bu Sari {n}")
+    owner_name = "Bu Sari"
+    whatsapp = "+6281298765432"
+    province_code = "15"
+    regency_code = "15.05"
+    district_code = "15.05.01"
+    address = "Jl. Pasar No. 3"

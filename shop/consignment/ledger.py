@@ -1,0 +1,313 @@
+"""What the consignment ledger shows: per outlet and per product, what is
+still out there, what is owed, how long it has been out, and what is past its
+shelf life; and the reminder to send when a visit is due.
+
+Money is paid by the outlet, not per product: the outlet's payments settle
+its oldest sales first (notes in the order the goods were left), which gives
+each product line its own "paid" and "owed" while the outlet's owed stays
+exactly its sales minus its payments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from shop.consignment.models import Consignment, ConsignmentLine, Outlet, Visit, VisitLine
+from shop.core.templating import wa_link
+from shop.extensions import db
+from shop.groups.models import Group
+from shop.i18n.formatting import day as format_day
+from shop.i18n.formatting import rupiah
+
+# Goods this close to their shelf life's end are marked "expires soon".
+EXPIRING_DAYS = 3
+
+
+def _out(line=ConsignmentLine):
+    return line.quantity - line.sold - line.restocked - line.written_off
+
+
+@dataclass
+class Freshness:
+    """How long goods have been out and whether they are past their shelf life."""
+
+    oldest_out_on: date | None = None
+    expires_on: date | None = None
+
+    def note(self, left_on: date, expires_on: date | None) -> None:
+        if self.oldest_out_on is None or left_on < self.oldest_out_on:
+            self.oldest_out_on = left_on
+        if expires_on and (self.expires_on is None or expires_on < self.expires_on):
+            self.expires_on = expires_on
+
+    def days_out(self, today: date) -> int | None:
+        return None if self.oldest_out_on is None else (today - self.oldest_out_on).days
+
+    def expired(self, today: date) -> bool:
+        return self.expires_on is not None and self.expires_on < today
+
+    def expiring(self, today: date) -> bool:
+        return self.expires_on is not None and today <= self.expires_on <= today + timedelta(
+            days=EXPIRING_DAYS
+        )
+
+
+@dataclass
+class ProductRow:
+    """One product (variant) at one outlet, over all its notes."""
+
+    product_id: int | None
+    variant_id: int | None
+    name: str
+    variant: str
+    left: int = 0
+    sold: int = 0
+    restocked: int = 0
+    written_off: int = 0
+    out_value: int = 0
+    sold_value: int = 0
+    paid: int = 0
+    freshness: Freshness = field(default_factory=Freshness)
+
+    @property
+    def out(self) -> int:
+        return self.left - self.sold - self.restocked - self.written_off
+
+    @property
+    def returned(self) -> int:
+        return self.restocked + self.written_off
+
+    @property
+    def owed(self) -> int:
+        return self.sold_value - self.paid
+
+
+@dataclass
+class OpenLine:
+    """A note's line with goods still out: what a visit counts."""
+
+    line: ConsignmentLine
+    number: str
+    left_on: date
+
+    @property
+    def out(self) -> int:
+        return self.line.out
+
+
+@dataclass
+class OutletLedger:
+    outlet: Outlet
+    rows: list[ProductRow]
+    open_lines: list[OpenLine]
+    consignments: list[Consignment]
+    visits: list[Visit]
+    freshness: Freshness
+
+    @property
+    def out(self) -> int:
+        return sum(row.out for row in self.rows)
+
+    @property
+    def out_value(self) -> int:
+        return sum(row.out_value for row in self.rows)
+
+    @property
+    def sold_value(self) -> int:
+        return self.outlet.sold_value
+
+    @property
+    def owed(self) -> int:
+        return self.outlet.owed
+
+
+def allocate(received: int, sold_values: Sequence[int]) -> list[int]:
+    """Share `received` over the sales in order, oldest first: what each has
+    been paid. Whatever is left over (there should be none) is not shared."""
+    paid = []
+    for value in sold_values:
+        share = min(value, received)
+        paid.append(share)
+        received -= share
+    return paid
+
+
+def outlet_ledger(outlet: Outlet) -> OutletLedger:
+    """The outlet's ledger: three statements whatever its history."""
+    consignments = list(
+        db.session.scalars(
+            select(Consignment)
+            .where(Consignment.outlet_id == outlet.id)
+            .options(selectinload(Consignment.lines))
+            .order_by(Consignment.left_on, Consignment.id)
+        )
+    )
+    visits = list(
+        db.session.scalars(
+            select(Visit)
+            .where(Visit.outlet_id == outlet.id)
+            .options(selectinload(Visit.lines).joinedload(VisitLine.line))
+            .order_by(Visit.visited_on.desc(), Visit.id.desc())
+        )
+    )
+    ordered = [(c, line) for c in consignments for line in c.lines]
+    paid = allocate(outlet.received, [line.sold * line.unit_price for _, line in ordered])
+
+    rows: dict[tuple, ProductRow] = {}
+    open_lines: list[OpenLine] = []
+    freshness = Freshness()
+    for (consignment, line), line_paid in zip(ordered, paid, strict=True):
+        key = (line.variant_id, line.product_name, line.variant_label)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = ProductRow(
+                line.product_id, line.variant_id, line.product_name, line.variant_label
+            )
+        row.left += line.quantity
+        row.sold += line.sold
+        row.restocked += line.restocked
+        row.written_off += line.written_off
+        row.out_value += line.out * line.unit_price
+        row.sold_value += line.sold * line.unit_price
+        row.paid += line_paid
+        if line.out:
+            row.freshness.note(consignment.left_on, line.expires_on)
+            freshness.note(consignment.left_on, line.expires_on)
+            open_lines.append(OpenLine(line, consignment.number, consignment.left_on))
+    ordered_rows = sorted(rows.values(), key=lambda row: (-row.out, row.name, row.variant))
+    consignments.reverse()  # newest first on the page
+    return OutletLedger(outlet, ordered_rows, open_lines, consignments, visits, freshness)
+
+
+@dataclass
+class OutletSummary:
+    outlet: Outlet
+    out: int
+    out_value: int
+    freshness: Freshness
+
+    @property
+    def owed(self) -> int:
+        return self.outlet.owed
+
+    def visit_due_on(self) -> date | None:
+        if not (self.out or self.owed):
+            return None
+        return self.outlet.visit_due_on()
+
+    def visit_due(self, today: date) -> bool:
+        due = self.visit_due_on()
+        return due is not None and due <= today
+
+
+@dataclass
+class GroupLedger:
+    outlets: list[OutletSummary]
+
+    @property
+    def out(self) -> int:
+        return sum(entry.out for entry in self.outlets)
+
+    @property
+    def out_value(self) -> int:
+        return sum(entry.out_value for entry in self.outlets)
+
+    @property
+    def owed(self) -> int:
+        return sum(entry.owed for entry in self.outlets)
+
+    @property
+    def sold_value(self) -> int:
+        return sum(entry.outlet.sold_value for entry in self.outlets)
+
+
+def group_ledger(group: Group, archived: bool = False) -> GroupLedger:
+    """Every outlet of the group with what is out there and owed; one
+    statement whatever the number of outlets and notes."""
+    out = _out()
+    still_out = out > 0
+    totals = (
+        select(
+            Consignment.outlet_id.label("outlet_id"),
+            func.sum(out).label("out"),
+            func.sum(out * ConsignmentLine.unit_price).label("out_value"),
+            func.min(case((still_out, Consignment.left_on))).label("oldest"),
+            func.min(case((still_out, ConsignmentLine.expires_on))).label("expires"),
+        )
+        .join(ConsignmentLine, ConsignmentLine.consignment_id == Consignment.id)
+        .where(Consignment.group_id == group.id)
+        .group_by(Consignment.outlet_id)
+        .subquery()
+    )
+    stmt = (
+        select(Outlet, totals.c.out, totals.c.out_value, totals.c.oldest, totals.c.expires)
+        .outerjoin(totals, totals.c.outlet_id == Outlet.id)
+        .where(
+            Outlet.group_id == group.id,
+            Outlet.archived_at.is_not(None) if archived else Outlet.archived_at.is_(None),
+        )
+        .options(joinedload(Outlet.regency), joinedload(Outlet.district))
+        .order_by(func.lower(Outlet.name), Outlet.id)
+    )
+    return GroupLedger(
+        [
+            OutletSummary(
+                outlet,
+                int(out_units or 0),
+                int(out_value or 0),
+                Freshness(_as_date(oldest), _as_date(expires)),
+            )
+            for outlet, out_units, out_value, oldest, expires in db.session.execute(stmt)
+        ]
+    )
+
+
+def _as_date(value) -> date | None:
+    # MIN over a CASE comes back as text on SQLite.
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def reminder_message(group: Group, ledger: OutletLedger, visit_on: date) -> str:
+    """The WhatsApp message to the outlet's owner: in Indonesian, the language
+    of the warung, whatever language the member uses the site in."""
+    outlet = ledger.outlet
+    with force_locale("id"):
+        greeting = (
+            _("Hello %(name)s,", name=outlet.owner_name)
+            if outlet.owner_name
+            else _("Hello %(name)s,", name=outlet.name)
+        )
+        lines = [
+            greeting,
+            _(
+                "this is %(group)s. We will come by on %(day)s to count our goods left with you:",
+                group=group.name,
+                day=format_day(visit_on),
+            ),
+        ]
+        lines += [f"- {row.name} ({row.variant}): {row.out}" for row in ledger.rows if row.out]
+        if ledger.owed:
+            lines.append(
+                _("Still to be paid from earlier sales: %(amount)s", amount=rupiah(ledger.owed))
+            )
+        lines.append(_("Thank you."))
+        return "\n".join(lines)
+
+
+def reminder_link(group: Group, ledger: OutletLedger, today: date) -> str:
+    """wa.me with the reminder filled in, when the outlet has a WhatsApp number
+    and goods are out there or money is owed; otherwise empty (no button)."""
+    outlet = ledger.outlet
+    if not outlet.whatsapp or not (ledger.out or ledger.owed):
+        return ""
+    due = outlet.visit_due_on() or today
+    return wa_link(outlet.whatsapp, reminder_message(group, ledger, max(due, today)))
