@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.cart.views import bp as cart
     from shop.catalogue.views import bp as catalogue
     from shop.checkout.views import bp as checkout
+    from shop.consignment.views import bp as consignment
     from shop.coordinators.views import bp as coordinators
     from shop.core.views import bp as core
     from shop.exhibitions.views import bp as exhibitions
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
         exhibitions,
         sharing,
         marketing,
+        consignment,
     ):
         app.register_blueprint(blueprint)
 
