@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory
+from flask import Blueprint, Response, current_app, redirect, render_template, request
 
 from shop.accounts.views import safe_next
 from shop.catalogue import queries as catalogue_queries
@@ -62,11 +64,19 @@ def _without_language(path: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+@cache
+def _favicon(static_folder: str) -> bytes:
+    return (Path(static_folder) / "img" / "favicon.ico").read_bytes()
+
+
 @bp.get("/favicon.ico")
 def favicon():
-    return send_from_directory(
-        current_app.static_folder, "img/favicon.ico", mimetype="image/vnd.microsoft.icon"
-    )
+    # From memory: every page asks for it, and a browser that drops the
+    # request half-way must not leave an open file behind.
+    response = Response(_favicon(current_app.static_folder), mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
 
 
 @bp.get("/robots.txt")
