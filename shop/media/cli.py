@@ -23,7 +23,13 @@ media_cli = AppGroup("media", help="Uploaded images.")
     "to an upload still in progress.",
 )
 def sweep(hours: int) -> None:
-    """Delete images no page uses, and files no image owns."""
+    """Delete images no page uses, files no image owns and old share images."""
+    from shop.sharing.images import sweep_stale
+
     rows, files = sweep_unreferenced(timedelta(hours=hours))
     db.session.commit()
-    click.echo(f"Removed {rows} unreferenced images and {files} files.")
+    shares = sweep_stale(timedelta(hours=hours))
+    click.echo(
+        f"Removed {rows} unreferenced images and {files} files, "
+        f"and {shares} share images no page links to."
+    )

@@ -11,16 +11,25 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from shop.catalogue.models import Product
-from shop.groups.models import Group
+from shop.catalogue.queries import publicly_visible
+from shop.db import utcnow
+from shop.extensions import db
+from shop.groups.models import Group, GroupStatus
 from shop.i18n.formatting import rupiah
 from shop.media.models import Image
 from shop.media.storage import get_storage
@@ -87,6 +96,52 @@ def stored_path(card: Card) -> str:
     if not storage.exists(card.path):
         storage.save(card.path, draw(card), "image/jpeg")
     return card.path
+
+
+SHARE_PATH = re.compile(r"share/[0-9a-f]{2}/([0-9a-f]{32})\.jpg")
+
+
+def current_keys() -> set[str]:
+    """The key of every share image a public page links to now, in every
+    language (the price line is written in the page's language)."""
+    group_place = (joinedload(Group.regency), joinedload(Group.province))
+    groups = list(
+        db.session.scalars(
+            select(Group).where(Group.status == GroupStatus.ACTIVE).options(*group_place)
+        )
+    )
+    products = list(
+        db.session.scalars(
+            select(Product)
+            .join(Group, Group.id == Product.group_id)
+            .where(publicly_visible())
+            .options(selectinload(Product.photos), joinedload(Product.group))
+        )
+    )
+    keys: set[str] = set()
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            keys.update(group_card(group).key for group in groups)
+            keys.update(product_card(product).key for product in products)
+    return keys
+
+
+def sweep_stale(older_than: timedelta) -> int:
+    """Delete stored share images no page links to any more (the product's
+    price, name or photo changed, or it left the public site) that are older
+    than `older_than`. Their old URLs redirect to the current picture, which
+    is drawn again when asked for. Returns how many files went."""
+    cutoff = utcnow() - older_than
+    keep = current_keys()
+    storage = get_storage()
+    removed = 0
+    for stored in storage.iter_files():
+        match = SHARE_PATH.fullmatch(stored.path)
+        if match is None or stored.modified >= cutoff or match.group(1) in keep:
+            continue
+        if storage.delete(stored.path):
+            removed += 1
+    return removed
 
 
 def draw(card: Card) -> bytes:

@@ -111,7 +111,9 @@ def test_cli_sweep_commits_and_reports(app, media):
     result = app.test_cli_runner().invoke(args=["media", "sweep", "--hours", "24"])
 
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "Removed 1 unreferenced images and 1 files."
+    assert result.output.strip() == (
+        "Removed 1 unreferenced images and 1 files, and 0 share images no page links to."
+    )
     assert not exists(key)
     assert files(media) == set()
 
