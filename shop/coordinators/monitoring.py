@@ -95,26 +95,34 @@ def filters_text(filters: queries.Filters, options: FilterOptions) -> str:
 
 def range_text(filters: queries.Filters) -> str:
     return _(
-        "Orders placed %(start)s – %(end)s (WIB); cancelled and expired orders left out",
+        "Online orders placed and consignment visits %(start)s – %(end)s (WIB); "
+        "cancelled and expired orders left out",
         start=format_date(filters.start, "d MMMM y"),
         end=format_date(filters.end, "d MMMM y"),
     )
 
 
 def _charts(data: queries.Monitoring):
-    """Revenue (paid and not yet paid stacked) and orders; a column per month,
-    or a row per programme / region / group (the CHART_ROWS largest)."""
+    """Sales (online paid, online not yet paid and consignment stacked) and
+    orders; a column per month, or a row per programme / region / group (the
+    CHART_ROWS largest)."""
     rows = data.rows if data.filters.by == "month" else data.rows[:CHART_ROWS]
     revenue = [
         ChartItem(
             label=row.label,
             title=_(
-                "%(name)s: %(paid)s paid, %(unpaid)s not paid yet",
+                "%(name)s: online %(paid)s paid, %(unpaid)s not paid yet; "
+                "consignment %(consigned)s",
                 name=row.label,
                 paid=rupiah(row.paid),
                 unpaid=rupiah(row.unpaid),
+                consigned=rupiah(row.consigned),
             ),
-            parts=(("chart-paid", row.paid), ("chart-unpaid", row.unpaid)),
+            parts=(
+                ("chart-paid", row.paid),
+                ("chart-unpaid", row.unpaid),
+                ("chart-consigned", row.consigned),
+            ),
         )
         for row in rows
     ]

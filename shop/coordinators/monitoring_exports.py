@@ -2,7 +2,9 @@
 page), and the audit entry every download writes.
 
 Money stays a whole number of rupiah (a number in the XLSX, with a "Rp"
-number format, so funders can sum it); the median time to confirm is in hours.
+number format, so funders can sum it); consignment (titip jual) sales, units
+and money received from outlets are columns of their own next to the online
+revenue, followed by the total of both channels; the median time to confirm is in hours.
 Text a spreadsheet would run as a formula (a group named "=HYPERLINK(…)") is
 neutralised: defusedcsv prefixes it in the CSV, and the XLSX workbook is made
 with strings_to_formulas off, so it is stored as text.
@@ -31,6 +33,10 @@ def _headings(data: Monitoring) -> list[str]:
         _("Revenue (Rp)"),
         _("Paid (Rp)"),
         _("Not paid yet (Rp)"),
+        _("Consignment sales (Rp)"),
+        _("Consignment units"),
+        _("Received from outlets (Rp)"),
+        _("Total sales (Rp)"),
         _("Items sold"),
         _("Active groups"),
         _("Active products"),
@@ -45,6 +51,10 @@ def _values(row: Figures) -> list:
         row.revenue,
         row.paid,
         row.unpaid,
+        row.consigned,
+        row.consigned_units,
+        row.received,
+        row.total_sales,
         row.items,
         row.active_groups,
         row.active_products,
@@ -91,8 +101,10 @@ def monitoring_xlsx(data: Monitoring, title: str, subtitles: list[str]) -> bytes
     for col, text in enumerate(headings):
         sheet.write_string(HEADER_ROW, col, text, heading)
 
-    kinds = [None, whole, money, money, money, whole, whole, whole, hours]
+    kinds = [None, whole, money, money, money, money, whole, money, money]
+    kinds += [whole, whole, whole, hours]
     total_kinds = [total_text, total_whole, total_money, total_money, total_money]
+    total_kinds += [total_money, total_whole, total_money, total_money]
     total_kinds += [total_whole, total_whole, total_whole, total_hours]
     row_index = HEADER_ROW
     for row in data.rows:

@@ -14,6 +14,15 @@ products are those anyone can see on the public site now (published, not
 hidden by a coordinator, of a group that is not suspended) and an active group
 has at least one: a state of today, not of the date range.
 
+Consignment (titip jual) is a channel of its own, shown beside the online
+revenue and never mixed into it: the value of the units recorded as sold at
+the groups' outlets (at the price agreed with the outlet), those units, and
+the money the outlets paid, all counted on the day of the visit that recorded
+them. `Visit.visited_on` is already a Jakarta calendar day, so the range is
+simply start <= visited_on <= end and a month is visited_on >= its first day.
+An undone visit is gone and counts nowhere. "Total sales" is online revenue
+plus consignment sales; rows are ordered by it.
+
 Every figure is aggregated in SQL with GROUP BY over the groups in scope, so a
 page runs the same few statements whatever the number of groups and orders.
 Months are put in their bucket by a CASE over UTC bounds computed in Python
@@ -51,6 +60,8 @@ from sqlalchemy import (
 
 from shop.catalogue.models import Product
 from shop.catalogue.queries import publicly_visible
+from shop.consignment import channel
+from shop.consignment.models import Visit
 from shop.coordinators.scope import Scope
 from shop.core.clock import midnight_utc, parse_day
 from shop.core.text import fold
@@ -188,10 +199,20 @@ class Figures:
     active_products: int | None = 0
     median_seconds: float | None = None
     slug: str = ""
+    # Consignment: value sold at the agreed prices, units, money received.
+    consigned: int = 0
+    consigned_units: int = 0
+    received: int = 0
 
     @property
     def revenue(self) -> int:
+        """Online orders only."""
         return self.paid + self.unpaid
+
+    @property
+    def total_sales(self) -> int:
+        """Both channels: online revenue and consignment sales."""
+        return self.revenue + self.consigned
 
     @property
     def median_hours(self) -> float | None:
@@ -274,6 +295,26 @@ def _placed_orders(scope: Scope, filters: Filters, *columns):
     )
 
 
+def _consignment(scope: Scope, filters: Filters):
+    """Consignment value, units and money received per key: one statement."""
+    if filters.by == "month":
+        key = channel.month_key(month_starts(filters))
+    else:
+        key = _group_key(filters.by)
+    rows = channel.channel_rows(
+        key,
+        group_clause(scope, filters),
+        Visit.visited_on >= filters.start,
+        Visit.visited_on <= filters.end,
+        join=(Group, Group.id == Visit.group_id),
+    )
+    return db.session.execute(
+        select(
+            rows.c.key, func.sum(rows.c.value), func.sum(rows.c.units), func.sum(rows.c.received)
+        ).group_by(rows.c.key)
+    )
+
+
 def _postgresql() -> bool:
     return db.engine.dialect.name == "postgresql"
 
@@ -346,8 +387,8 @@ def _keys_and_labels(scope: Scope, filters: Filters, months: list[date]) -> list
 
 def monitoring(scope: Scope, filters: Filters) -> Monitoring:
     """The figures of the groups in `scope` matching `filters`, a row per key
-    and the totals; at most five statements whatever the numbers of groups
-    and orders."""
+    and the totals; at most six statements whatever the numbers of groups,
+    orders and visits."""
     months = month_starts(filters)
     rows = _keys_and_labels(scope, filters, months)
     by_key = {row.key: row for row in rows}
@@ -391,6 +432,12 @@ def monitoring(scope: Scope, filters: Filters) -> Monitoring:
         by_key[k].items += int(sold or 0)
         total.items += int(sold or 0)
 
+    for k, value, units, received in _consignment(scope, filters):
+        for target in (by_key[k], total):
+            target.consigned += int(value or 0)
+            target.consigned_units += int(units or 0)
+            target.received += int(received or 0)
+
     medians = _medians_of(seconds) if sqlite else _postgresql_medians(scope, filters)
     for k, value in medians.items():
         (total if k is None else by_key[k]).median_seconds = value
@@ -414,5 +461,5 @@ def monitoring(scope: Scope, filters: Filters) -> Monitoring:
             by_key[k].active_groups, by_key[k].active_products = groups, products
             total.active_groups += groups
             total.active_products += products
-        rows.sort(key=lambda row: (-row.revenue, -row.orders, fold(row.label)))
+        rows.sort(key=lambda row: (-row.total_sales, -row.orders, fold(row.label)))
     return Monitoring(filters=filters, rows=rows, total=total, months=months[:-1])

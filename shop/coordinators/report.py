@@ -69,12 +69,7 @@ def render_group_report(group: Group, now: datetime, by_name: str) -> bytes:
         months=months,
         months_newest_first=list(reversed(months)),
         chart=sales.revenue_chart(months, width=360, height=170),
-        totals=sales.MonthSales(
-            start=months[0].start,
-            orders=sum(m.orders for m in months),
-            paid=sum(m.paid for m in months),
-            unpaid=sum(m.unpaid for m in months),
-        ),
+        totals=sales.MonthSales.summed(months),
         best_sellers=sales.best_sellers(group, now, limit=BEST_SELLERS_SHOWN),
         products=shown,
         product_count=len(products),

@@ -323,16 +323,13 @@ def manage_export(slug: str):
 @login_required
 def manage_sales(slug: str):
     group = get_membership_or_404(slug).group
-    months = sales.monthly_sales(group, utcnow())
+    now = utcnow()
+    months = sales.monthly_sales(group, now)
     return render_template(
         "orders/manage/sales.html",
         group=group,
         months=list(reversed(months)),
         chart=sales.revenue_chart(months),
-        totals=sales.MonthSales(
-            start=months[0].start,
-            orders=sum(m.orders for m in months),
-            paid=sum(m.paid for m in months),
-            unpaid=sum(m.unpaid for m in months),
-        ),
+        totals=sales.MonthSales.summed(months),
+        best_overall=sales.best_sellers(group, now),
     )

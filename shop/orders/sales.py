@@ -11,6 +11,13 @@ What counts: an order belongs to the month it was placed in; cancelled and
 expired orders are left out. Revenue is the value of the goods (the order's
 subtotal); courier fees and transfer codes pass through to others and are not
 counted. "Paid" means the group has marked the payment received.
+
+Consignment (titip jual) is a channel of its own beside the online orders:
+the units sold at the group's outlets, at the agreed price, in the month of
+the visit that recorded them (`Visit.visited_on` is already a Jakarta day),
+and the money the outlets paid at those visits (`shop.consignment.channel`).
+Best sellers count both channels together — a product sells, wherever it
+sold — and say how many of the units went through consignment.
 """
 
 from __future__ import annotations
@@ -25,9 +32,11 @@ from babel.numbers import format_compact_decimal
 from defusedcsv import csv as safe_csv
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Integer, Select, case, func, literal, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
+from shop.consignment import channel
+from shop.consignment.models import ConsignmentLine, Visit, VisitLine
 from shop.core.clock import JAKARTA, midnight_utc
 from shop.extensions import db
 from shop.groups.models import Group
@@ -43,8 +52,15 @@ NOT_SALES = (OrderStatus.CANCELLED, OrderStatus.EXPIRED)
 @dataclass(frozen=True)
 class BestSeller:
     name: str
+    # Units and value over both channels; `consigned` of the units sold
+    # through consignment.
     quantity: int
     amount: int
+    consigned: int = 0
+
+    @property
+    def online(self) -> int:
+        return self.quantity - self.consigned
 
 
 @dataclass
@@ -54,10 +70,33 @@ class MonthSales:
     paid: int = 0
     unpaid: int = 0
     best_sellers: list[BestSeller] = field(default_factory=list)
+    # Consignment: value sold at the agreed prices, units, money received.
+    consigned: int = 0
+    consigned_units: int = 0
+    received: int = 0
 
     @property
     def revenue(self) -> int:
+        """Online orders only (paid and not yet paid)."""
         return self.paid + self.unpaid
+
+    @property
+    def total(self) -> int:
+        """Both channels: online orders and consignment sales."""
+        return self.revenue + self.consigned
+
+    @classmethod
+    def summed(cls, months: Sequence[MonthSales]) -> MonthSales:
+        """The totals of `months` (dated by the first)."""
+        return cls(
+            start=months[0].start,
+            orders=sum(m.orders for m in months),
+            paid=sum(m.paid for m in months),
+            unpaid=sum(m.unpaid for m in months),
+            consigned=sum(m.consigned for m in months),
+            consigned_units=sum(m.consigned_units for m in months),
+            received=sum(m.received for m in months),
+        )
 
 
 def month_starts(now: datetime, months: int = MONTHS) -> list[date]:
@@ -82,9 +121,43 @@ def _bucketed(group: Group, bounds: list[datetime], *columns) -> Select:
     )
 
 
+def _product_rows(group: Group, starts: list[date], bounds: list[datetime]):
+    """Both channels' sold lines in the range as one subquery: month, name,
+    quantity, amount and consigned (the units sold through consignment)."""
+    online = _bucketed(
+        group,
+        bounds,
+        OrderLine.product_name.label("name"),
+        OrderLine.quantity.label("quantity"),
+        (OrderLine.unit_price * OrderLine.quantity).label("amount"),
+        literal(0, Integer).label("consigned"),
+    ).join(OrderLine, OrderLine.order_id == Order.id)
+    consigned = channel.sold_lines(
+        channel.month_key(starts).label("month"),
+        ConsignmentLine.product_name.label("name"),
+        VisitLine.sold.label("quantity"),
+        channel.sold_value().label("amount"),
+        VisitLine.sold.label("consigned"),
+    ).where(*_visits_in(group, starts))
+    return union_all(online, consigned).subquery()
+
+
+def _visits_in(group: Group, starts: list[date]):
+    return (
+        Visit.group_id == group.id,
+        Visit.visited_on >= starts[0],
+        Visit.visited_on < starts[-1],
+    )
+
+
+def _best(rows) -> list:
+    quantity = func.sum(rows.c.quantity)
+    return [quantity, func.sum(rows.c.amount), func.sum(rows.c.consigned)]
+
+
 def monthly_sales(group: Group, now: datetime, months: int = MONTHS) -> list[MonthSales]:
-    """Orders, paid and unpaid revenue and the best sellers of each of the last
-    `months` months, oldest first; two grouped queries."""
+    """Orders, paid and unpaid revenue, consignment sales and the best sellers
+    of each of the last `months` months, oldest first; three grouped queries."""
     starts = month_starts(now, months)
     bounds = [midnight_utc(day) for day in starts]
     result = [MonthSales(start=day) for day in starts[:-1]]
@@ -104,52 +177,48 @@ def monthly_sales(group: Group, now: datetime, months: int = MONTHS) -> list[Mon
         else:
             entry.unpaid += int(amount or 0)
 
-    lines = (
-        _bucketed(
-            group,
-            bounds,
-            OrderLine.product_name,
-            OrderLine.quantity,
-            (OrderLine.unit_price * OrderLine.quantity).label("amount"),
-        )
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .subquery()
-    )
-    quantity = func.sum(lines.c.quantity)
-    for month, name, sold, amount in db.session.execute(
-        select(lines.c.month, lines.c.product_name, quantity, func.sum(lines.c.amount))
-        .group_by(lines.c.month, lines.c.product_name)
-        .order_by(lines.c.month, quantity.desc(), lines.c.product_name)
+    consigned = channel.channel_rows(channel.month_key(starts), *_visits_in(group, starts))
+    for month, value, units, received in db.session.execute(
+        select(
+            consigned.c.key,
+            func.sum(consigned.c.value),
+            func.sum(consigned.c.units),
+            func.sum(consigned.c.received),
+        ).group_by(consigned.c.key)
+    ):
+        entry = result[month]
+        entry.consigned, entry.consigned_units = int(value or 0), int(units or 0)
+        entry.received = int(received or 0)
+
+    lines = _product_rows(group, starts, bounds)
+    quantity, amount, via = _best(lines)
+    for month, name, sold, value, consigned_units in db.session.execute(
+        select(lines.c.month, lines.c.name, quantity, amount, via)
+        .group_by(lines.c.month, lines.c.name)
+        .order_by(lines.c.month, quantity.desc(), lines.c.name)
     ):
         best = result[month].best_sellers
         if len(best) < BEST_SELLERS_PER_MONTH:
-            best.append(BestSeller(name, int(sold), int(amount or 0)))
+            best.append(BestSeller(name, int(sold), int(value or 0), int(consigned_units or 0)))
     return result
 
 
 def best_sellers(group: Group, now: datetime, months: int = MONTHS, limit: int = 5):
-    """The group's products that sold most (by quantity) over the last
-    `months` months, with what they brought in; one grouped query."""
+    """The group's products that sold most (by quantity, online and through
+    consignment together) over the last `months` months, with what they
+    brought in; one grouped query."""
     starts = month_starts(now, months)
-    quantity = func.sum(OrderLine.quantity)
+    lines = _product_rows(group, starts, [midnight_utc(day) for day in starts])
+    quantity, amount, via = _best(lines)
     stmt = (
-        select(
-            OrderLine.product_name, quantity, func.sum(OrderLine.unit_price * OrderLine.quantity)
-        )
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(
-            Order.group_id == group.id,
-            Order.status.not_in(NOT_SALES),
-            Order.created_at >= midnight_utc(starts[0]),
-            Order.created_at < midnight_utc(starts[-1]),
-        )
-        .group_by(OrderLine.product_name)
-        .order_by(quantity.desc(), OrderLine.product_name)
+        select(lines.c.name, quantity, amount, via)
+        .group_by(lines.c.name)
+        .order_by(quantity.desc(), lines.c.name)
         .limit(limit)
     )
     return [
-        BestSeller(name, int(sold), int(amount or 0))
-        for name, sold, amount in db.session.execute(stmt)
+        BestSeller(name, int(sold), int(value or 0), int(consigned or 0))
+        for name, sold, value, consigned in db.session.execute(stmt)
     ]
 
 
@@ -267,18 +336,25 @@ def column_chart(
 
 
 def revenue_chart(months: Sequence[MonthSales], width: int = 360, height: int = 200) -> BarChart:
-    """A bar per month, paid revenue at the bottom and unpaid on top, under a
-    scale of round steps; the template only draws what this computes."""
+    """A bar per month: online revenue paid at the bottom, not yet paid on it
+    and consignment sales on top, under a scale of round steps; the template
+    only draws what this computes."""
     items = [
         ChartItem(
             label=format_date(month.start, "MMM"),
             title=_(
-                "%(month)s: %(paid)s paid, %(unpaid)s not paid yet",
+                "%(month)s: online %(paid)s paid, %(unpaid)s not paid yet; "
+                "consignment %(consigned)s",
                 month=format_date(month.start, "MMMM y"),
                 paid=rupiah(month.paid),
                 unpaid=rupiah(month.unpaid),
+                consigned=rupiah(month.consigned),
             ),
-            parts=(("chart-paid", month.paid), ("chart-unpaid", month.unpaid)),
+            parts=(
+                ("chart-paid", month.paid),
+                ("chart-unpaid", month.unpaid),
+                ("chart-consigned", month.consigned),
+            ),
         )
         for month in months
     ]

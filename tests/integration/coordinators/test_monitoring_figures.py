@@ -5,6 +5,11 @@ The range is January–March 2026 in Jakarta time. Groups: A (UPPKA, Kota
 Jambi), B (UPPKA, Kabupaten Muaro Jambi), F (UPPKA, Kota Jambi, nothing sold),
 C (JPS TKM, Kota Jambi), D (UPPKA, Kota Bandung) and E (JPS TKM, Kota
 Bandung, suspended). The Jambi UPPKA coordinator sees A, B and F only.
+
+Consignment (`consigned`): A, C and D leave goods at outlets; the visits that
+count are worked out by hand in the fixture, with a visit on 31 January and
+one on 1 February, one on 31 March and one on 1 April, one in December 2025
+and one undone visit.
 """
 
 from __future__ import annotations
@@ -15,12 +20,20 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from shop.catalogue.models import ProductStatus
+from shop.consignment import services as consignment
+from shop.consignment.services import Count, Item
 from shop.coordinators.monitoring_queries import Filters, monitoring, parse_filters
 from shop.coordinators.scope import Scope
 from shop.extensions import db
 from shop.groups.models import GroupStatus, Programme
 from shop.orders.models import OrderStatus, PaymentStatus
-from tests.factories import CoordinatorFactory, GroupFactory, ProductFactory
+from tests.factories import (
+    CoordinatorFactory,
+    GroupFactory,
+    OutletFactory,
+    ProductFactory,
+    VariantFactory,
+)
 from tests.functional.orders.conftest import make_order
 
 PAID, UNPAID = PaymentStatus.PAID, PaymentStatus.UNPAID
@@ -95,6 +108,72 @@ def known(app_ctx):
     ProductFactory(group=e)
     db.session.flush()
     return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f}
+
+
+TODAY = date(2026, 4, 20)
+
+
+def leave(group, outlet, left_on, *goods):
+    """Goods (name, agreed price, quantity) left on `left_on`; draft products,
+    so the active counts of the other tests stay as they are. The lines."""
+    items = []
+    for name, price, quantity in goods:
+        product = ProductFactory(group=group, name=name, status=ProductStatus.DRAFT)
+        variant = VariantFactory(product=product, price=price + 5000, stock=None)
+        items.append(Item(variant.id, quantity, price))
+    note = consignment.leave_goods(group, outlet, left_on, items, today=TODAY)
+    return note.lines
+
+
+def visit(group, outlet, day, *counts, money=0):
+    return consignment.record_visit(group, outlet, day, list(counts), money, today=TODAY)
+
+
+@pytest.fixture
+def consigned(known):
+    """In January–March: A sold 116000 (7 units) and received 70000, C
+    180000 (2) and 90000, D 175000 (5) and 175000. B, E and F consign nothing."""
+    a, c, d = known["a"], known["c"], known["d"]
+
+    def outlet(group, name):
+        return OutletFactory(
+            group=group,
+            name=name,
+            province_code=group.province_code,
+            regency_code=group.regency_code,
+            district_code=None,
+        )
+
+    warung = outlet(a, "Warung Bu Ros")
+    (old,) = leave(a, warung, date(2025, 12, 20), ("Abon", 20000, 5))
+    # 31 December 2025: before the range.
+    visit(a, warung, date(2025, 12, 31), Count(old.id, sold=1), money=20000)
+    abon, kerupuk = leave(a, warung, date(2026, 1, 20), ("Abon", 20000, 10), ("Kerupuk", 8000, 6))
+    # January: 3 × 20000 + 2 × 8000 = 76000, 5 units; the money once, not per line.
+    visit(a, warung, date(2026, 1, 31), Count(abon.id, sold=3), Count(kerupuk.id, sold=2),
+          money=40000)  # fmt: skip
+    # February: 2 × 20000, one Kerupuk written off.
+    visit(a, warung, date(2026, 2, 1), Count(abon.id, sold=2), Count(kerupuk.id, written_off=1),
+          money=30000)  # fmt: skip
+    # Entered by mistake and taken back: counts nowhere.
+    consignment.undo_visit(visit(a, warung, date(2026, 2, 10), Count(abon.id, sold=4), money=50000))
+    # 1 April: after the range.
+    visit(a, warung, date(2026, 4, 1), Count(abon.id, sold=1), money=20000)
+
+    kios = outlet(c, "Kios Pak Darto")
+    (tas,) = leave(c, kios, date(2026, 2, 15), ("Tas Rajut", 90000, 3))
+    visit(c, kios, date(2026, 3, 1), Count(tas.id, sold=2), money=90000)
+
+    toko = outlet(d, "Toko Oleh-oleh Ibu Imas")
+    (dodol,) = leave(d, toko, date(2026, 3, 1), ("Dodol", 35000, 10))
+    # 31 March: the last day of the range.
+    visit(d, toko, date(2026, 3, 31), Count(dodol.id, sold=5), money=175000)
+    db.session.flush()
+    return known
+
+
+def consignment_figures(row):
+    return (row.consigned, row.consigned_units, row.received)
 
 
 @pytest.fixture
@@ -252,3 +331,68 @@ def test_parse_filters_defaults_and_bad_input(app_ctx):
         MultiDict({"dari": "1900-01-01", "sampai": "9999-12-31"}), today
     )
     assert (filters.start, filters.end) == (date(2025, 12, 1), today) and len(messages) == 2
+
+
+def test_consignment_is_a_channel_of_its_own(consigned, operator):
+    data = report(operator, "programme")
+
+    # The online figures do not change.
+    assert figures(data.total) == (8, 330000, 665000, 19, 3, 4, 2.5)
+    assert consignment_figures(data.total) == (471000, 14, 335000)
+    assert data.total.total_sales == 995000 + 471000
+    rows = {row.key: row for row in data.rows}
+    # UPPKA: A 116000 + D 175000; JPS TKM: C.
+    assert consignment_figures(rows[Programme.UPPKA]) == (291000, 12, 245000)
+    assert consignment_figures(rows[Programme.JPS_TKM]) == (180000, 2, 90000)
+    assert rows[Programme.UPPKA].total_sales == 395000 + 291000
+    # Ordered by total sales: JPS TKM 780000, UPPKA 686000.
+    assert [row.key for row in data.rows] == [Programme.JPS_TKM, Programme.UPPKA]
+
+
+def test_consignment_by_group_in_scope(consigned, jambi_uppka):
+    data = report(jambi_uppka, "group")
+
+    rows = {row.label: row for row in data.rows}
+    assert consignment_figures(rows[consigned["a"].name]) == (116000, 7, 70000)
+    assert consignment_figures(rows[consigned["b"].name]) == (0, 0, 0)
+    assert consignment_figures(rows[consigned["f"].name]) == (0, 0, 0)
+    # C and D are outside the scope.
+    assert consignment_figures(data.total) == (116000, 7, 70000)
+    assert figures(data.total) == (5, 130000, 65000, 12, 1, 2, 3.0)
+
+
+def test_consignment_months_are_visit_days(consigned, operator, jambi_uppka):
+    jan, feb, mar = report(jambi_uppka, "month").rows
+    # 31 January is January, 1 February is February.
+    assert consignment_figures(jan) == (76000, 5, 40000)
+    assert consignment_figures(feb) == (40000, 2, 30000)
+    assert consignment_figures(mar) == (0, 0, 0)
+
+    jan, feb, mar = report(operator, "month").rows
+    # C on 1 March and D on 31 March; A's visit on 1 April is outside.
+    assert consignment_figures(mar) == (355000, 7, 265000)
+    assert jan.total_sales == jan.revenue + 76000
+
+
+def test_consignment_regions_and_filters(consigned, operator):
+    provinces = {row.key: row for row in report(operator, "province").rows}
+    assert consignment_figures(provinces["15"]) == (296000, 9, 160000)
+    assert consignment_figures(provinces["32"]) == (175000, 5, 175000)
+
+    regencies = {row.key: row for row in report(operator, "regency").rows}
+    assert consignment_figures(regencies["15.71"]) == (296000, 9, 160000)
+    assert consignment_figures(regencies["15.05"]) == (0, 0, 0)
+
+    only_jps = report(operator, "group", programme=Programme.JPS_TKM)
+    assert consignment_figures(only_jps.total) == (180000, 2, 90000)
+    assert consignment_figures(report(operator, "group", q="dodol").total) == (175000, 5, 175000)
+
+    february = monitoring(
+        operator, Filters(start=date(2026, 2, 1), end=date(2026, 2, 28), by="programme")
+    )
+    assert consignment_figures(february.total) == (40000, 2, 30000)
+    # One day: 31 January only.
+    last_of_january = monitoring(
+        operator, Filters(start=date(2026, 1, 31), end=date(2026, 1, 31), by="month")
+    )
+    assert consignment_figures(last_of_january.total) == (76000, 5, 40000)
