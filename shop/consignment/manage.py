@@ -1,5 +1,315 @@
-"""The group's consignment pages: outlets, drop-offs, visits and the ledger."""
+"""The group's consignment pages: outlets, drop-offs, visits and the ledger.
+
+Any member of the group (ketua or anggota) may use them. Every outlet, note
+and visit is loaded through the member's group (views.get_*_or_404), so
+another group's is a 404, exactly like one that does not exist.
+"""
 
 from __future__ import annotations
 
-from shop.consignment.views import bp  # noqa: F401
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from shop.catalogue.models import Product, ProductStatus, Variant
+from shop.consignment import ledger, services
+from shop.consignment.forms import CountRow, DropOffForm, ItemRow, OutletForm, VisitForm
+from shop.consignment.models import Outlet
+from shop.consignment.views import (
+    bp,
+    get_consignment_or_404,
+    get_outlet_or_404,
+    get_visit_or_404,
+)
+from shop.core.clock import jakarta_today
+from shop.errors import commit_or_flash, commit_or_show
+from shop.extensions import db
+from shop.groups.models import Group
+from shop.groups.queries import get_membership_or_404
+from shop.i18n.formatting import rupiah
+from shop.i18n.forms import BaseForm
+from shop.regions.fields import region_refresh_requested
+
+
+def _outlet_page(slug: str, outlet: Outlet, **args):
+    return redirect(url_for("consignment.outlet", slug=slug, outlet_id=outlet.id, **args))
+
+
+# The ledger
+
+
+@bp.get("/kelola/<slug>/titip")
+@login_required
+def overview(slug: str):
+    group = get_membership_or_404(slug).group
+    archived = request.args.get("arsip") == "1"
+    return render_template(
+        "consignment/overview.html",
+        group=group,
+        ledger=ledger.group_ledger(group, archived=archived),
+        archived=archived,
+        archived_count=None if archived else _archived_count(group),
+        today=jakarta_today(),
+        confirm=BaseForm(),
+    )
+
+
+def _archived_count(group: Group) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Outlet)
+        .where(Outlet.group_id == group.id, Outlet.archived_at.is_not(None))
+    )
+
+
+@bp.get("/kelola/<slug>/titip/warung/<int:outlet_id>")
+@login_required
+def outlet(slug: str, outlet_id: int):
+    group = get_membership_or_404(slug).group
+    outlet = get_outlet_or_404(group, outlet_id)
+    today = jakarta_today()
+    book = ledger.outlet_ledger(outlet)
+    # The latest visit by entry, the one undo_visit accepts: no extra statement.
+    latest = max(book.visits, key=lambda visit: visit.id, default=None)
+    new_number = request.args.get("nota", "")
+    new_note = next((c for c in book.consignments if c.number == new_number), None)
+    due_on = outlet.visit_due_on() if (book.out or book.owed) else None
+    return render_template(
+        "consignment/outlet.html",
+        group=group,
+        outlet=outlet,
+        ledger=book,
+        today=today,
+        due_on=due_on,
+        due=due_on is not None and due_on <= today,
+        reminder=ledger.reminder_link(group, book, today),
+        latest_visit=latest,
+        new_note=new_note,
+        confirm=BaseForm(),
+    )
+
+
+# Outlets
+
+
+@bp.route("/kelola/<slug>/titip/warung/baru", methods=["GET", "POST"])
+@login_required
+def create_outlet(slug: str):
+    group = get_membership_or_404(slug).group
+    form = OutletForm()
+    if request.method == "GET":
+        form.province.data, form.regency.data = group.province_code, group.regency_code
+        form.fill_region_choices()
+    if region_refresh_requested(form):
+        return render_template("consignment/outlet_form.html", group=group, form=form, outlet=None)
+    if form.validate_on_submit():
+        created = commit_or_show(form, lambda: services.create_outlet(group, form.to_data()))
+        if created is not None:
+            flash(
+                _("“%(name)s” is added. Now record the goods you leave there.", name=created.name),
+                "success",
+            )
+            return _outlet_page(slug, created)
+    return render_template("consignment/outlet_form.html", group=group, form=form, outlet=None)
+
+
+@bp.route("/kelola/<slug>/titip/warung/<int:outlet_id>/ubah", methods=["GET", "POST"])
+@login_required
+def edit_outlet(slug: str, outlet_id: int):
+    group = get_membership_or_404(slug).group
+    outlet = get_outlet_or_404(group, outlet_id)
+    form = OutletForm(obj=outlet)
+    if region_refresh_requested(form):
+        return render_template(
+            "consignment/outlet_form.html", group=group, form=form, outlet=outlet
+        )
+    if form.validate_on_submit():
+        saved = commit_or_show(form, lambda: services.update_outlet(outlet, form.to_data()))
+        if saved is not None:
+            flash(_("Your changes are saved."), "success")
+            return _outlet_page(slug, outlet)
+    return render_template("consignment/outlet_form.html", group=group, form=form, outlet=outlet)
+
+
+@bp.post("/kelola/<slug>/titip/warung/<int:outlet_id>/arsip")
+@login_required
+def archive_outlet(slug: str, outlet_id: int):
+    group = get_membership_or_404(slug).group
+    outlet = get_outlet_or_404(group, outlet_id)
+    if BaseForm().validate_on_submit():
+        if commit_or_flash(
+            lambda: services.archive_outlet(outlet),
+            _("“%(name)s” is archived.", name=outlet.name),
+        ):
+            return redirect(url_for("consignment.overview", slug=slug))
+    return _outlet_page(slug, outlet)
+
+
+@bp.post("/kelola/<slug>/titip/warung/<int:outlet_id>/pulihkan")
+@login_required
+def restore_outlet(slug: str, outlet_id: int):
+    group = get_membership_or_404(slug).group
+    outlet = get_outlet_or_404(group, outlet_id)
+    if BaseForm().validate_on_submit():
+        commit_or_flash(
+            lambda: services.restore_outlet(outlet),
+            _("“%(name)s” is back on the list.", name=outlet.name),
+        )
+    return _outlet_page(slug, outlet)
+
+
+# Drop-offs
+
+
+def _variants_to_leave(group: Group) -> list[tuple[Variant, Product]]:
+    return list(
+        db.session.execute(
+            select(Variant, Product)
+            .join(Product, Product.id == Variant.product_id)
+            .where(Product.group_id == group.id, Product.status != ProductStatus.ARCHIVED)
+            .order_by(func.lower(Product.name), Product.id, Variant.position, Variant.id)
+        ).all()
+    )
+
+
+def _archived_redirect(slug: str, outlet: Outlet):
+    flash(_("This outlet is archived. Restore it first."), "error")
+    return _outlet_page(slug, outlet)
+
+
+@bp.route("/kelola/<slug>/titip/warung/<int:outlet_id>/titip", methods=["GET", "POST"])
+@login_required
+def leave_goods(slug: str, outlet_id: int):
+    group = get_membership_or_404(slug).group
+    outlet = get_outlet_or_404(group, outlet_id)
+    if outlet.archived_at is not None:
+        return _archived_redirect(slug, outlet)
+    variants = _variants_to_leave(group)
+    form = DropOffForm()
+    formdata = request.form if form.is_submitted() else None
+    rows = {
+        variant.id: ItemRow(
+            formdata=formdata, prefix=f"item-{variant.id}-", data={"unit_price": variant.price}
+        )
+        for variant, _product in variants
+    }
+    if request.method == "GET":
+        form.left_on.data = jakarta_today()
+    if form.validate_on_submit() & all([row.validate() for row in rows.values()]):
+        note = commit_or_show(
+            form,
+            lambda: services.leave_goods(
+                group,
+                outlet,
+                form.left_on.data,
+                form.to_items(rows),
+                form.note.data or "",
+                by=current_user,
+            ),
+        )
+        if note is not None:
+            flash(
+                ngettext(
+                    "Note %(number)s is saved: %(num)d unit left at %(outlet)s, worth %(value)s. "
+                    "Print the nota for the owner to sign.",
+                    "Note %(number)s is saved: %(num)d units left at %(outlet)s, worth %(value)s. "
+                    "Print the nota for the owner to sign.",
+                    note.total_quantity,
+                    number=note.number,
+                    outlet=outlet.name,
+                    value=rupiah(note.total_value),
+                ),
+                "success",
+            )
+            return _outlet_page(slug, outlet, nota=note.number)
+    return render_template(
+        "consignment/leave_goods.html",
+        group=group,
+        outlet=outlet,
+        form=form,
+        rows=[(variant, product, rows[variant.id]) for variant, product in variants],
+    )
+
+
+@bp.post("/kelola/<slug>/titip/nota/<number>/batal")
+@login_required
+def cancel_consignment(slug: str, number: str):
+    group = get_membership_or_404(slug).group
+    consignment = get_consignment_or_404(group, number[:16])
+    outlet = consignment.outlet
+    if BaseForm().validate_on_submit():
+        commit_or_flash(
+            lambda: services.cancel_consignment(consignment),
+            _("Note %(number)s is cancelled; its goods are back in stock.", number=number.upper()),
+        )
+    return _outlet_page(slug, outlet)
+
+
+# Visits
+
+
+@bp.route("/kelola/<slug>/titip/warung/<int:outlet_id>/kunjungan", methods=["GET", "POST"])
+@login_required
+def record_visit(slug: str, outlet_id: int):
+    group = get_membership_or_404(slug).group
+    outlet = get_outlet_or_404(group, outlet_id)
+    if outlet.archived_at is not None:
+        return _archived_redirect(slug, outlet)
+    book = ledger.outlet_ledger(outlet)
+    form = VisitForm()
+    formdata = request.form if form.is_submitted() else None
+    rows = {
+        open_line.line.id: CountRow(formdata=formdata, prefix=f"line-{open_line.line.id}-")
+        for open_line in book.open_lines
+    }
+    if request.method == "GET":
+        form.visited_on.data = jakarta_today()
+    if form.validate_on_submit() & all([row.validate() for row in rows.values()]):
+        visit = commit_or_show(
+            form,
+            lambda: services.record_visit(
+                group,
+                outlet,
+                form.visited_on.data,
+                form.to_counts(rows),
+                form.money_received.data or 0,
+                form.note.data or "",
+                by=current_user,
+            ),
+        )
+        if visit is not None:
+            flash(
+                _(
+                    "The visit is recorded: %(sold)s sold, %(received)s received. "
+                    "Still owed: %(owed)s.",
+                    sold=rupiah(visit.sold_value),
+                    received=rupiah(visit.money_received),
+                    owed=rupiah(outlet.owed),
+                ),
+                "success",
+            )
+            return _outlet_page(slug, outlet)
+    return render_template(
+        "consignment/visit.html",
+        group=group,
+        outlet=outlet,
+        ledger=book,
+        form=form,
+        rows=[(open_line, rows[open_line.line.id]) for open_line in book.open_lines],
+    )
+
+
+@bp.post("/kelola/<slug>/titip/warung/<int:outlet_id>/kunjungan/<int:visit_id>/batal")
+@login_required
+def undo_visit(slug: str, outlet_id: int, visit_id: int):
+    group = get_membership_or_404(slug).group
+    outlet = get_outlet_or_404(group, outlet_id)
+    visit = get_visit_or_404(outlet, visit_id)
+    if BaseForm().validate_on_submit():
+        commit_or_flash(
+            lambda: services.undo_visit(visit),
+            _("The visit is taken back: its sales, returns and money are undone."),
+        )
+    return _outlet_page(slug, outlet)

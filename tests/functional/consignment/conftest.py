@@ -1,0 +1,69 @@
+"""A logged-in member of a group with two products, and an outlet."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from shop.catalogue.services import refresh_derived
+from shop.extensions import db
+from shop.groups.models import Role
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    OutletFactory,
+    ProductFactory,
+    VariantFactory,
+)
+
+
+@pytest.fixture
+def member(client, login_as):
+    """An ordinary member (anggota), reading the site in English (the messages
+    asserted on are the source strings)."""
+    membership = MembershipFactory(role=Role.MEMBER, group=GroupFactory(name="Kelompok Mina Jaya"))
+    login_as(membership.user)
+    client.get("/bahasa/en")
+    return membership
+
+
+@pytest.fixture
+def group(member):
+    return member.group
+
+
+@pytest.fixture
+def abon(group):
+    """Ready stock with a 30-day shelf life: 10 units."""
+    product = ProductFactory(group=group, name="Abon Lele", shelf_life_days=30)
+    variant = VariantFactory(product=product, label="100 g", price=25000, stock=10)
+    refresh_derived(product)
+    db.session.flush()
+    return variant
+
+
+@pytest.fixture
+def kerupuk(group):
+    """Made to order: no stock."""
+    product = ProductFactory(group=group, name="Kerupuk Lele")
+    variant = VariantFactory(product=product, label="250 g", price=15000, stock=None)
+    refresh_derived(product)
+    db.session.flush()
+    return variant
+
+
+@pytest.fixture
+def outlet(group):
+    return OutletFactory(group=group, name="Warung Bu Sari", visit_every_days=7)
+
+
+@pytest.fixture
+def other_group():
+    return GroupFactory(name="Kelompok Lain")
+
+
+def text_of(html: str) -> str:
+    """The page's text with tags dropped and spaces squeezed, for assertions
+    that should not depend on markup."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
