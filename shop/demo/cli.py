@@ -70,8 +70,9 @@ def load(once: bool) -> None:
         raise click.ClickException(f"Demo data not loaded: {error.message}") from error
     click.echo(
         f"Loaded {report.groups} groups, {report.users} people, {report.products} products "
-        f"and {report.photos} product photos, {report.coordinators} coordinators and "
-        f"{report.orders} orders in {time.perf_counter() - started:.1f} s "
+        f"and {report.photos} product photos, {report.coordinators} coordinators, "
+        f"{report.orders} orders and {report.outlets} consignment outlets with "
+        f"{report.visits} visits in {time.perf_counter() - started:.1f} s "
         f"({report.pictures_drawn} pictures drawn in {report.drawing_seconds:.1f} s)."
     )
     _echo_logins()

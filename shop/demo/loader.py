@@ -21,6 +21,7 @@ from shop.accounts.services import register_user
 from shop.catalogue.models import Product, ProductStatus
 from shop.catalogue.services import PhotoUpload, create_product, set_status
 from shop.demo import pictures
+from shop.demo.consignment import load_consignment
 from shop.demo.coordination import load_coordination
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE, DemoGroup, DemoProduct
 from shop.extensions import db
@@ -62,6 +63,8 @@ class LoadReport:
     drawing_seconds: float = 0.0
     coordinators: int = 0
     orders: int = 0
+    outlets: int = 0
+    visits: int = 0
 
 
 def existing_demo_accounts() -> int:
@@ -183,4 +186,7 @@ def load_demo() -> LoadReport:
             report.photos += len(photos)
     made = load_coordination(users, groups)
     report.coordinators, report.orders = made["coordinators"], made["orders"]
+    # After the orders: what they left in stock is what goes to the outlets.
+    consigned = load_consignment(groups)
+    report.outlets, report.visits = consigned["outlets"], consigned["visits"]
     return report

@@ -9,6 +9,7 @@ the data; the pictures are checked on their own.
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from PIL import Image
 from sqlalchemy import func, select
@@ -18,8 +19,10 @@ from shop.accounts.models import User
 from shop.accounts.services import authenticate
 from shop.catalogue.models import Category, Product, ProductStatus
 from shop.catalogue.queries import CatalogueFilters, catalogue_page
+from shop.consignment import services as consignment
+from shop.consignment.models import ConsignmentLine, Outlet, Visit
 from shop.coordinators.models import Coordinator
-from shop.core.clock import JAKARTA
+from shop.core.clock import JAKARTA, jakarta_today
 from shop.db import utcnow
 from shop.demo import pictures
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE
@@ -122,6 +125,37 @@ def _check_coordination(client) -> None:
     client.post("/keluar")
 
 
+def _check_consignment(client) -> None:
+    """Two groups with outlets: goods out, money owed, a visit due, goods past
+    their shelf life, a good return and an expired write-off; and the group's
+    sales page and the monitoring show the channel."""
+    today = jakarta_today()
+    outlets = db.session.scalars(select(Outlet).order_by(Outlet.id)).all()
+    groups = {outlet.group.name for outlet in outlets}
+    assert groups == {"Kelompok Mina Sejahtera", "Karya Mandiri Lapas Jambi"}
+    assert all(o.whatsapp.startswith("+628") and o.owner_name and o.district for o in outlets)
+    assert all(o.regency_code == o.group.regency_code for o in outlets)
+    with_goods = [outlet for outlet in outlets if consignment.goods_out(outlet)]
+    assert len(with_goods) >= 2
+    assert any(outlet.owed > 0 for outlet in with_goods)
+    assert any(outlet.owed == 0 and outlet.sold_value > 0 for outlet in outlets)
+    assert any(outlet.visit_due_on() <= today for outlet in with_goods)
+    assert any(outlet.visit_due_on() > today for outlet in with_goods)
+    lines = db.session.scalars(select(ConsignmentLine)).all()
+    assert any(line.expires_on and line.expires_on < today and line.out for line in lines)
+    assert any(line.restocked and line.from_stock for line in lines)
+    assert any(line.written_off for line in lines)
+    visits = db.session.scalars(select(Visit)).all()
+    assert all(today - timedelta(days=62) <= visit.visited_on <= today for visit in visits)
+
+    sri = next(p for p in PEOPLE if p.key == "sri")
+    client.post("/masuk", data={"login": sri.phone, "password": DEMO_PASSWORD})
+    client.get("/bahasa/en")
+    html = client.get("/kelola/kelompok-mina-sejahtera/penjualan").get_data(as_text=True)
+    assert 'class="chart-consigned"' in html and "through consignment" in html
+    client.post("/keluar")
+
+
 def test_demo_load_creates_realistic_data_once(app, client):
     runner = app.test_cli_runner()
     before = _counts()
@@ -158,6 +192,7 @@ def test_demo_load_creates_realistic_data_once(app, client):
     assert _counts() == loaded
 
     _check_coordination(client)
+    _check_consignment(client)
     response = client.post("/masuk", data={"login": "0812-0000-0008", "password": DEMO_PASSWORD})
     assert response.status_code == 302
 
