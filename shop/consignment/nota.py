@@ -1,5 +1,126 @@
-"""The printable consignment note (nota titip) and its PDF."""
+"""The printable consignment note (nota titip) and its PDF.
+
+The warung owner is the one who signs, so the note itself is in Indonesian
+whatever language the member uses the site in; `?bahasa=en` gives the English
+version for the rare owner who wants it. The toolbar around the note on the
+print page stays in the member's language. One partial serves the print page
+(print stylesheet, browser printing) and the PDF (WeasyPrint, the same
+stylesheet, the logo as a data URI): A5 portrait, the table header repeated
+on every page, rows never split, the signatures kept together at the end.
+"""
 
 from __future__ import annotations
 
-from shop.consignment.views import bp  # noqa: F401
+from datetime import timedelta
+
+from flask import Response, render_template, request, url_for
+from flask_babel import force_locale
+from flask_login import login_required
+from markupsafe import Markup
+
+from shop.accounts.models import User
+from shop.consignment.models import Consignment
+from shop.consignment.views import bp, get_consignment_or_404
+from shop.extensions import db
+from shop.groups.models import Group
+from shop.groups.queries import get_membership_or_404
+from shop.marketing import qr
+from shop.marketing.views import qr_title, short_url
+from shop.media.pdf import image_data_uri, write_pdf
+from shop.media.templating import image_url
+
+STYLESHEET = "css/nota.css"
+NOTE_LANGUAGE = "id"
+NOTE_LANGUAGES = ("id", "en")
+LOGO_WIDTH = 160
+
+
+def note_language() -> str:
+    """The note's language: Indonesian unless the link asks for English."""
+    asked = request.args.get("bahasa", NOTE_LANGUAGE)
+    return asked if asked in NOTE_LANGUAGES else NOTE_LANGUAGE
+
+
+def render_note(group: Group, consignment: Consignment, language: str, *, for_pdf: bool) -> Markup:
+    """The note's body (the part that is printed), in `language`."""
+    outlet = consignment.outlet
+    member = db.session.get(User, consignment.created_by_id) if consignment.created_by_id else None
+    if group.logo is None:
+        logo = None
+    elif for_pdf:
+        logo = image_data_uri(group.logo, LOGO_WIDTH)
+    else:
+        logo = image_url(group.logo, LOGO_WIDTH)
+    link = short_url(group.short_code)
+    with force_locale(language):
+        body = render_template(
+            "consignment/_nota_body.html",
+            group=group,
+            consignment=consignment,
+            outlet=outlet,
+            lines=consignment.lines,
+            has_expiry=any(line.expires_on for line in consignment.lines),
+            next_visit=consignment.left_on + timedelta(days=outlet.visit_every_days),
+            member_name=member.name if member else "",
+            logo=logo,
+            link_text=link.split("://", 1)[-1],
+            qr=qr.inline_svg(link, qr_title(group.name, group.short_code)),
+            language=language,
+        )
+    # Rendered by an autoescaping template: every user text in it is escaped.
+    return Markup(body)
+
+
+@bp.get("/kelola/<slug>/titip/nota/<number>")
+@login_required
+def nota(slug: str, number: str):
+    group = get_membership_or_404(slug).group
+    consignment = get_consignment_or_404(group, number)
+    language = note_language()
+    other = "id" if language == "en" else "en"
+    html = render_template(
+        "consignment/nota.html",
+        group=group,
+        consignment=consignment,
+        note=render_note(group, consignment, language, for_pdf=False),
+        language=language,
+        for_pdf=False,
+        pdf_url=url_for(
+            "consignment.nota_pdf",
+            slug=group.slug,
+            number=consignment.number,
+            **({"bahasa": language} if language != NOTE_LANGUAGE else {}),
+        ),
+        other_language_url=url_for(
+            "consignment.nota",
+            slug=group.slug,
+            number=consignment.number,
+            **({"bahasa": other} if other != NOTE_LANGUAGE else {}),
+        ),
+        other_language=other,
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/kelola/<slug>/titip/nota/<number>.pdf")
+@login_required
+def nota_pdf(slug: str, number: str):
+    group = get_membership_or_404(slug).group
+    consignment = get_consignment_or_404(group, number)
+    language = note_language()
+    with force_locale(language):
+        html = render_template(
+            "consignment/nota.html",
+            group=group,
+            consignment=consignment,
+            note=render_note(group, consignment, language, for_pdf=True),
+            language=language,
+            for_pdf=True,
+        )
+    pdf = write_pdf(html, (STYLESHEET,))
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="nota-{consignment.number}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
