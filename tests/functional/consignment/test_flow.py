@@ -207,6 +207,9 @@ def test_leave_goods_refusals_keep_values_and_save_nothing(client, group, outlet
         for name, value in {**good, **change}.items():
             if name.endswith("quantity") and value and len(value) < 20:
                 assert f'value="{value}"' in html, (change, name)
+    # A refusal of the whole note is said once, at the top, with no empty field list.
+    html = client.post(url, data={**good, f"item-{abon.id}-quantity": "11"}).get_data(as_text=True)
+    assert "Please correct the fields marked below." not in html
     assert db.session.scalar(select(Consignment).where(Consignment.outlet_id == outlet.id)) is None
     assert stock_of(abon) == 10
 
