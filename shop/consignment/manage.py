@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from shop.catalogue.models import Product, ProductStatus, Variant
 from shop.consignment import ledger, services
 from shop.consignment.forms import CountRow, DropOffForm, ItemRow, OutletForm, VisitForm
-from shop.consignment.models import Outlet
+from shop.consignment.models import Consignment, ConsignmentLine, Outlet
 from shop.consignment.views import (
     bp,
     get_consignment_or_404,
@@ -45,15 +45,66 @@ def _outlet_page(slug: str, outlet: Outlet, **args):
 def overview(slug: str):
     group = get_membership_or_404(slug).group
     archived = request.args.get("arsip") == "1"
+    today = jakarta_today()
+    book = ledger.group_ledger(group, archived=archived)
     return render_template(
         "consignment/overview.html",
         group=group,
-        ledger=ledger.group_ledger(group, archived=archived),
+        ledger=book,
         archived=archived,
         archived_count=None if archived else _archived_count(group),
-        today=jakarta_today(),
+        reminders={} if archived else _reminders(group, book, today),
+        today=today,
         confirm=BaseForm(),
     )
+
+
+def _reminders(group: Group, book: ledger.GroupLedger, today) -> dict[int, str]:
+    """The WhatsApp reminder of every outlet whose visit is due, from one
+    statement for all of them: what of each product is still out there."""
+    due = {
+        entry.outlet.id: entry.outlet
+        for entry in book.outlets
+        if entry.visit_due(today) and entry.outlet.whatsapp
+    }
+    if not due:
+        return {}
+    out = (
+        ConsignmentLine.quantity
+        - ConsignmentLine.sold
+        - ConsignmentLine.restocked
+        - ConsignmentLine.written_off
+    )
+    rows: dict[int, list[ledger.ProductRow]] = {outlet_id: [] for outlet_id in due}
+    for outlet_id, variant_id, name, label, units in db.session.execute(
+        select(
+            Consignment.outlet_id,
+            ConsignmentLine.variant_id,
+            ConsignmentLine.product_name,
+            ConsignmentLine.variant_label,
+            func.sum(out),
+        )
+        .join(ConsignmentLine, ConsignmentLine.consignment_id == Consignment.id)
+        .where(Consignment.outlet_id.in_(due), out > 0)
+        .group_by(
+            Consignment.outlet_id,
+            ConsignmentLine.variant_id,
+            ConsignmentLine.product_name,
+            ConsignmentLine.variant_label,
+        )
+        .order_by(ConsignmentLine.product_name, ConsignmentLine.variant_label)
+    ):
+        rows[outlet_id].append(ledger.ProductRow(None, variant_id, name, label, left=int(units)))
+    for entries in rows.values():
+        entries.sort(key=lambda row: (-row.out, row.name, row.variant))  # as on the outlet page
+    return {
+        outlet_id: ledger.reminder_link(
+            group,
+            ledger.OutletLedger(outlet, rows[outlet_id], [], [], [], ledger.Freshness()),
+            today,
+        )
+        for outlet_id, outlet in due.items()
+    }
 
 
 def _archived_count(group: Group) -> int:

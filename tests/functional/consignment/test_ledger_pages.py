@@ -3,7 +3,9 @@ their shelf life, the empty state."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from urllib.parse import unquote
 
 from shop.consignment import services
 from shop.consignment.services import Item
@@ -31,7 +33,12 @@ def test_due_visit_expired_goods_and_reminder(client, group, outlet, abon, kerup
     assert "Goods past their shelf life: take them back" in text
     assert "Oldest goods out 40 days" in text
     assert "Still out 3 units · Rp66,000" in text
-    assert f"/titip/warung/{outlet.id}#pengingat" in overview  # the reminder, on the outlet page
+    # The reminder is the same message as on the outlet page.
+    page = client.get(f"/kelola/{group.slug}/titip/warung/{outlet.id}").get_data(as_text=True)
+    link = re.search(r'href="(https://wa.me/6281298765432\?text=[^"]+)"', overview).group(1)
+    assert link in page
+    message = unquote(link.split("text=", 1)[1].replace("&amp;", "&"))
+    assert "Abon Lele (100 g): 3" in message
 
     page = client.get(f"/kelola/{group.slug}/titip/warung/{outlet.id}").get_data(as_text=True)
     text = text_of(page)

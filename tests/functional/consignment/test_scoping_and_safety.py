@@ -4,6 +4,8 @@ history there is."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -138,7 +140,10 @@ def _grow(group, abon, outlets: int, start: int = 0):
     today = jakarta_today()
     for i in range(start, start + outlets):
         outlet = OutletFactory(group=group, name=f"Warung {i:02d}", visit_every_days=1 + i % 3)
-        note = services.leave_goods(group, outlet, today, [Item(abon.id, 1, 20000)])
+        # Every third outlet had goods left 5 days ago: a visit is due unless
+        # it was visited today (the odd ones).
+        left_on = today - timedelta(days=5) if i % 3 == 0 else today
+        note = services.leave_goods(group, outlet, left_on, [Item(abon.id, 1, 20000)])
         if i % 2:
             services.record_visit(
                 group, outlet, today, [Count(note.lines[0].id, sold=1)], money_received=5000
@@ -162,6 +167,7 @@ def test_overview_statements_do_not_grow_with_outlets(client, group, count_queri
     many = statements()
     html = client.get(f"/kelola/{group.slug}/titip").get_data(as_text=True)
     assert html.count('class="outlet-card') == 12
+    assert html.count('href="https://wa.me/') == 2  # outlets 0 and 6
     assert many == few
 
 
