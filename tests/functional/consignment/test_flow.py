@@ -82,6 +82,9 @@ def test_outlet_form_refusals(client, group):
         ({"visit_every_days": "seminggu"}, "Not a valid integer value."),
         ({"visit_every_days": "9" * 40}, "This number is too large."),
         ({"name": "x" * 500}, "Use 2 to 120 characters."),
+        ({"whatsapp": "<script>alert(1)</script>"}, "Enter a valid mobile/WhatsApp number"),
+        ({"province": "99"}, "Choose a province from the list."),
+        ({"regency": "15.71"}, "Choose a regency/city in the chosen province."),
     ]
     for change, message in cases:
         page = client.post(url, data={**OUTLET, **change})
@@ -360,3 +363,45 @@ def test_archive_refused_while_money_is_owed(client, group, outlet, abon):
     assert "This outlet still owes Rp20,000. Record the payment first." in page
     db.session.expire_all()
     assert outlet.archived_at is None
+
+
+def test_only_the_latest_visit_can_be_taken_back(client, group, outlet, abon):
+    base = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
+    today = jakarta_today().isoformat()
+    client.post(
+        f"{base}/titip",
+        data={
+            "left_on": today,
+            f"item-{abon.id}-quantity": "4",
+            f"item-{abon.id}-unit_price": "20000",
+        },
+    )
+    line_id = (
+        db.session.scalar(select(Consignment).where(Consignment.outlet_id == outlet.id)).lines[0].id
+    )
+    for _ in range(2):
+        client.post(f"{base}/kunjungan", data={"visited_on": today, f"line-{line_id}-sold": "1"})
+    first, latest = db.session.scalars(
+        select(Visit.id).where(Visit.outlet_id == outlet.id).order_by(Visit.id)
+    ).all()
+    page = client.get(base).get_data(as_text=True)
+    assert f"/kunjungan/{latest}/batal" in page and f"/kunjungan/{first}/batal" not in page
+    page = client.post(f"{base}/kunjungan/{first}/batal", follow_redirects=True)
+    assert "Only the latest visit to an outlet can be taken back." in page.get_data(as_text=True)
+    assert db.session.get(Visit, first) is not None
+    db.session.expire_all()
+    assert outlet.sold_value == 40000
+
+
+def test_logged_out_posts_change_nothing(client, group, outlet, abon):
+    base = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
+    token = client.csrf_token()
+    client.post("/keluar")
+    for url in [f"{base}/arsip", f"{base}/titip", f"/kelola/{group.slug}/titip/warung/baru"]:
+        response = client.post(url, data={**OUTLET, "csrf_token": token})
+        assert response.status_code in (302, 400), url
+        if response.status_code == 302:
+            assert "/masuk" in response.headers["Location"]
+    db.session.expire_all()
+    assert outlet.archived_at is None
+    assert db.session.scalar(select(Consignment)) is None
