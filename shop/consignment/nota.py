@@ -41,6 +41,10 @@ def note_language() -> str:
     return asked if asked in NOTE_LANGUAGES else NOTE_LANGUAGE
 
 
+def _language_args(language: str) -> dict[str, str]:
+    return {} if language == NOTE_LANGUAGE else {"bahasa": language}
+
+
 def render_note(group: Group, consignment: Consignment, language: str, *, for_pdf: bool) -> Markup:
     """The note's body (the part that is printed), in `language`."""
     outlet = consignment.outlet
@@ -83,19 +87,15 @@ def nota(slug: str, number: str):
         group=group,
         consignment=consignment,
         note=render_note(group, consignment, language, for_pdf=False),
-        language=language,
         for_pdf=False,
         pdf_url=url_for(
             "consignment.nota_pdf",
             slug=group.slug,
             number=consignment.number,
-            **({"bahasa": language} if language != NOTE_LANGUAGE else {}),
+            **_language_args(language),
         ),
         other_language_url=url_for(
-            "consignment.nota",
-            slug=group.slug,
-            number=consignment.number,
-            **({"bahasa": other} if other != NOTE_LANGUAGE else {}),
+            "consignment.nota", slug=group.slug, number=consignment.number, **_language_args(other)
         ),
         other_language=other,
     )
@@ -116,7 +116,6 @@ def nota_pdf(slug: str, number: str):
             group=group,
             consignment=consignment,
             note=render_note(group, consignment, language, for_pdf=True),
-            language=language,
             for_pdf=True,
         )
     pdf = write_pdf(html, (STYLESHEET,))

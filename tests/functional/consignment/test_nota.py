@@ -233,6 +233,9 @@ def test_indonesian_for_a_member_who_reads_english_and_english_on_request(
     assert '<article class="nota" lang="en">' in html
     assert "August 17, 2026" in html and "Rp1,005,000" in html and "Left by" in html
     assert f"{consignment.number}.pdf?bahasa=en" in html
+    assert f'href="{nota_url(membership, consignment)}" hreflang="id"' in html  # and back
+    unknown = client.get(nota_url(membership, consignment), query_string={"bahasa": "xx"})
+    assert '<article class="nota" lang="id">' in unknown.get_data(as_text=True)
     pdf = client.get(nota_url(membership, consignment, ".pdf"), query_string={"bahasa": "en"})
     _, pages = pdf_pages(tmp_path, pdf.data)
     assert "Rp1,005,000" in flat(pages[0]) and "Received by" in flat(pages[0])
