@@ -109,7 +109,11 @@ class ItemRow(Form):
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
-        if self.quantity.data and self.unit_price.data is None and not self.unit_price.errors:
+        if not self.quantity.data and not self.quantity.errors:
+            # A row left empty is not read: its price does not matter.
+            self.unit_price.errors = []
+            return True
+        if self.unit_price.data is None and not self.unit_price.errors:
             self.unit_price.errors = [_l("Give the agreed price per unit in rupiah.")]
             ok = False
         return ok

@@ -7,6 +7,8 @@ another group's is a 404, exactly like one that does not exist.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -59,7 +61,7 @@ def overview(slug: str):
     )
 
 
-def _reminders(group: Group, book: ledger.GroupLedger, today) -> dict[int, str]:
+def _reminders(group: Group, book: ledger.GroupLedger, today: date) -> dict[int, str]:
     """The WhatsApp reminder of every outlet whose visit is due, from one
     statement for all of them: what of each product is still out there."""
     due = {
@@ -248,7 +250,8 @@ def leave_goods(slug: str, outlet_id: int):
     }
     if request.method == "GET":
         form.left_on.data = jakarta_today()
-    if form.validate_on_submit() & all([row.validate() for row in rows.values()]):
+    # `&`, not `and`: every row is validated, so every row shows its errors.
+    if form.is_submitted() and form.validate() & all([row.validate() for row in rows.values()]):
         note = commit_or_show(
             form,
             lambda: services.leave_goods(
@@ -317,7 +320,7 @@ def record_visit(slug: str, outlet_id: int):
     }
     if request.method == "GET":
         form.visited_on.data = jakarta_today()
-    if form.validate_on_submit() & all([row.validate() for row in rows.values()]):
+    if form.is_submitted() and form.validate() & all([row.validate() for row in rows.values()]):
         visit = commit_or_show(
             form,
             lambda: services.record_visit(

@@ -12,6 +12,7 @@ from shop.catalogue.models import Product, Variant
 from shop.consignment.models import Consignment, Outlet, Visit
 from shop.core.clock import jakarta_today
 from shop.extensions import db
+from tests.factories import ProductFactory, VariantFactory
 from tests.functional.consignment.conftest import text_of
 
 OUTLET = {
@@ -405,3 +406,22 @@ def test_logged_out_posts_change_nothing(client, group, outlet, abon):
     db.session.expire_all()
     assert outlet.archived_at is None
     assert db.session.scalar(select(Consignment)) is None
+
+
+def test_rows_left_empty_are_not_checked(client, group, outlet, abon):
+    """A product priced above what a note takes is fine while it is not left."""
+    dear = VariantFactory(product=ProductFactory(group=group), price=500_000_000, stock=None)
+    url = f"/kelola/{group.slug}/titip/warung/{outlet.id}/titip"
+    form = client.get(url).get_data(as_text=True)
+    assert 'class="error"' not in form
+    response = client.post(
+        url,
+        data={
+            "left_on": jakarta_today().isoformat(),
+            f"item-{abon.id}-quantity": "1",
+            f"item-{abon.id}-unit_price": "20000",
+            f"item-{dear.id}-quantity": "",
+            f"item-{dear.id}-unit_price": "500000000",
+        },
+    )
+    assert response.status_code == 302
