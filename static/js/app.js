@@ -36,6 +36,15 @@
     });
   }
 
+  // Print pages (poster, nota titip): a "Print" button where the browser can
+  // print; without it the page says how to print from the browser's menu.
+  if (typeof window.print === "function") {
+    document.querySelectorAll("button[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   // Read-only link boxes: one tap selects the whole link for copying.
   document.querySelectorAll("input[readonly]").forEach(function (input) {
     input.addEventListener("focus", function () { input.select(); });

@@ -122,6 +122,7 @@ def test_ketua_prints_shares_and_keeps_the_consignment_ledger(site, browser, tmp
     page.get_by_label("Abon Lele Pedas").check()
     page.get_by_label("Kerupuk Kulit Lele").check()
     page.get_by_role("button", name=t(app, "Show for printing")).click()
+    expect(page.get_by_role("button", name=t(app, "Print"), exact=True)).to_be_visible()
     sheet = page.locator("main.sheet")
     expect(sheet).to_contain_text(GROUP)
     expect(sheet).to_contain_text("Rp25.000")
@@ -227,6 +228,7 @@ def run_consignment(app, url: str, page: Page, tmp_path: Path) -> None:
 
     # The nota titip for Bu Siti to sign, and its PDF.
     page.get_by_role("link", name=t(app, "Print nota")).first.click()
+    expect(page.get_by_role("button", name=t(app, "Print"), exact=True)).to_be_visible()
     nota = page.locator("body")
     expect(nota).to_contain_text(number)
     expect(nota).to_contain_text("Warung Bu Siti")
