@@ -269,6 +269,16 @@ def group_ledger(group: Group, archived: bool = False) -> GroupLedger:
     )
 
 
+def outlets_to_visit(group: Group, today: date) -> list[OutletSummary]:
+    """The outlets where a visit is due or goods are past their shelf life:
+    what the group's home page reminds the members of (one statement)."""
+    return [
+        entry
+        for entry in group_ledger(group).outlets
+        if entry.visit_due(today) or (entry.out and entry.freshness.expired(today))
+    ]
+
+
 def _as_date(value) -> date | None:
     # MIN over a CASE comes back as text on SQLite.
     if value is None or isinstance(value, date):

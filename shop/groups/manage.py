@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from shop.catalogue import queries as catalogue_queries
+from shop.consignment import ledger as consignment_ledger
+from shop.core.clock import jakarta_today
 from shop.db import utcnow
 from shop.errors import DomainError, commit_or_show
 from shop.extensions import db
@@ -57,8 +59,14 @@ def create():
 def manage_home(slug: str):
     membership = queries.get_membership_or_404(slug)
     products = catalogue_queries.products_for_manager(membership.group)
+    today = jakarta_today()
     return render_template(
-        "groups/manage/home.html", membership=membership, group=membership.group, products=products
+        "groups/manage/home.html",
+        membership=membership,
+        group=membership.group,
+        products=products,
+        today=today,
+        outlets_to_visit=consignment_ledger.outlets_to_visit(membership.group, today),
     )
 
 
