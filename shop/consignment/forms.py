@@ -9,7 +9,7 @@ shows, so a posted row for something not shown is never read.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Form, StringField, TextAreaField
+from wtforms import DateField, Form, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from shop.consignment.models import DEFAULT_VISIT_EVERY_DAYS
@@ -119,7 +119,18 @@ class ItemRow(Form):
         return ok
 
 
-class DropOffForm(BaseForm):
+class _ShownAfter:
+    """The newest note or visit at the outlet when the form was shown, sent
+    back with it (see services.record_visit): a form sent twice saves once."""
+
+    shown_after = HiddenField()
+
+    def shown_after_id(self) -> int | None:
+        raw = (self.shown_after.data or "").strip()
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+
+
+class DropOffForm(_ShownAfter, BaseForm):
     left_on = DateField(_l("Date left"), validators=[InputRequired(message=_l("Give the date."))])
     note = TextAreaField(
         _l("Note (optional)"),
@@ -156,7 +167,7 @@ class CountRow(Form):
     written_off = WholeNumberField(_l("Expired or damaged"), validators=_COUNT)
 
 
-class VisitForm(BaseForm):
+class VisitForm(_ShownAfter, BaseForm):
     visited_on = DateField(
         _l("Date of the visit"), validators=[InputRequired(message=_l("Give the date."))]
     )

@@ -227,6 +227,14 @@ def _variants_to_leave(group: Group) -> list[tuple[Variant, Product]]:
     )
 
 
+def _stale(slug: str, outlet: Outlet, stale: services.StaleForm):
+    """The form was sent again after it was saved: nothing more is saved, and
+    the outlet's page shows what was."""
+    db.session.rollback()
+    flash(str(stale.message), "info")
+    return _outlet_page(slug, outlet)
+
+
 def _archived_redirect(slug: str, outlet: Outlet):
     flash(_("This outlet is archived. Restore it first."), "error")
     return _outlet_page(slug, outlet)
@@ -250,19 +258,24 @@ def leave_goods(slug: str, outlet_id: int):
     }
     if request.method == "GET":
         form.left_on.data = jakarta_today()
+        form.shown_after.data = str(services.latest_consignment_id(outlet))
     # `&`, not `and`: every row is validated, so every row shows its errors.
     if form.is_submitted() and form.validate() & all([row.validate() for row in rows.values()]):
-        note = commit_or_show(
-            form,
-            lambda: services.leave_goods(
-                group,
-                outlet,
-                form.left_on.data,
-                form.to_items(rows),
-                form.note.data or "",
-                by=current_user,
-            ),
-        )
+        try:
+            note = commit_or_show(
+                form,
+                lambda: services.leave_goods(
+                    group,
+                    outlet,
+                    form.left_on.data,
+                    form.to_items(rows),
+                    form.note.data or "",
+                    by=current_user,
+                    shown_after=form.shown_after_id(),
+                ),
+            )
+        except services.StaleForm as stale:
+            return _stale(slug, outlet, stale)
         if note is not None:
             flash(
                 ngettext(
@@ -320,19 +333,24 @@ def record_visit(slug: str, outlet_id: int):
     }
     if request.method == "GET":
         form.visited_on.data = jakarta_today()
+        form.shown_after.data = str(max((visit.id for visit in book.visits), default=0))
     if form.is_submitted() and form.validate() & all([row.validate() for row in rows.values()]):
-        visit = commit_or_show(
-            form,
-            lambda: services.record_visit(
-                group,
-                outlet,
-                form.visited_on.data,
-                form.to_counts(rows),
-                form.money_received.data or 0,
-                form.note.data or "",
-                by=current_user,
-            ),
-        )
+        try:
+            visit = commit_or_show(
+                form,
+                lambda: services.record_visit(
+                    group,
+                    outlet,
+                    form.visited_on.data,
+                    form.to_counts(rows),
+                    form.money_received.data or 0,
+                    form.note.data or "",
+                    by=current_user,
+                    shown_after=form.shown_after_id(),
+                ),
+            )
+        except services.StaleForm as stale:
+            return _stale(slug, outlet, stale)
         if visit is not None:
             flash(
                 _(

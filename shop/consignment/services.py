@@ -58,6 +58,44 @@ def _rowcount(statement) -> int:
     return cast(CursorResult[Any], db.session.execute(statement)).rowcount
 
 
+class StaleForm(Exception):
+    """The outlet's notes or visits changed after the form was shown: most
+    often the same form sent twice (a double tap on a slow connection). Not a
+    DomainError: there is nothing to correct on the form, the page to show is
+    the outlet's, where the earlier save can be seen."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _lock_outlet(outlet: Outlet) -> None:
+    """Every write to one outlet's notes and visits starts here: a second
+    writer waits until the first commits, then reads what it wrote (a row lock
+    on PostgreSQL, the write lock on SQLite)."""
+    _rowcount(
+        update(Outlet)
+        .where(Outlet.id == outlet.id)
+        .values(group_id=Outlet.group_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def latest_consignment_id(outlet: Outlet) -> int:
+    """The newest note at the outlet (0 for none): what a drop-off form was
+    shown after, so sending it twice saves it once."""
+    return db.session.scalar(
+        select(func.coalesce(func.max(Consignment.id), 0)).where(Consignment.outlet_id == outlet.id)
+    )
+
+
+def latest_visit_id(outlet: Outlet) -> int:
+    """The newest visit to the outlet (0 for none); see latest_consignment_id."""
+    return db.session.scalar(
+        select(func.coalesce(func.max(Visit.id), 0)).where(Visit.outlet_id == outlet.id)
+    )
+
+
 # Outlets
 
 
@@ -222,13 +260,26 @@ def leave_goods(
     note: str = "",
     by: User | None = None,
     today: date | None = None,
+    shown_after: int | None = None,
 ) -> Consignment:
     """Record goods left at `outlet`: tracked stock goes down by what was left
     (refused, nothing changed, if there is not that much), made-to-order goods
-    are recorded without touching stock."""
+    are recorded without touching stock.
+
+    `shown_after` is latest_consignment_id() when the form was shown: if a
+    note has been saved at the outlet since, StaleForm is raised and nothing
+    is saved, so the same form sent twice leaves the goods once."""
     _require_open(outlet, group)
     _check_day(left_on, today or jakarta_today(), "left_on")
     merged = _merge(items)
+    _lock_outlet(outlet)
+    if shown_after is not None and latest_consignment_id(outlet) != shown_after:
+        raise StaleForm(
+            _l(
+                "A note for this outlet was saved after you opened the form, perhaps this "
+                "same one sent twice. Check the notes below before leaving goods again."
+            )
+        )
     rows = db.session.execute(
         select(Variant, Product)
         .join(Product, Product.id == Variant.product_id)
@@ -298,12 +349,28 @@ def leave_goods(
 def cancel_consignment(consignment: Consignment) -> None:
     """Take back a note entered by mistake: only while nothing on it has been
     counted at a visit. Its tracked goods go back into stock."""
-    if any(line.sold or line.restocked or line.written_off for line in consignment.lines):
+    if consignment.outlet.archived_at is not None:
+        raise DomainError(_l("This outlet is archived. Restore it first."))
+    _lock_outlet(consignment.outlet)
+    # Read again under the lock, not from the loaded lines: a visit counted
+    # (or another request cancelled) the note since it was loaded.
+    counted = db.session.execute(
+        select(
+            func.count(ConsignmentLine.id),
+            func.coalesce(
+                func.sum(
+                    ConsignmentLine.sold + ConsignmentLine.restocked + ConsignmentLine.written_off
+                ),
+                0,
+            ),
+        ).where(ConsignmentLine.consignment_id == consignment.id)
+    ).one()
+    if counted[0] == 0:
+        raise DomainError(_l("This note is already cancelled."))
+    if counted[1]:
         raise DomainError(
             _l("Sales or returns are already recorded on this note; it can no longer be cancelled.")
         )
-    if consignment.outlet.archived_at is not None:
-        raise DomainError(_l("This outlet is archived. Restore it first."))
     touched = set()
     for line in sorted(consignment.lines, key=lambda line: line.variant_id or 0):
         if line.from_stock and line.variant_id is not None:
@@ -348,11 +415,17 @@ def record_visit(
     note: str = "",
     by: User | None = None,
     today: date | None = None,
+    shown_after: int | None = None,
 ) -> Visit:
     """Record a visit: per line what sold, what came back still good (into
     stock) and what came back expired or damaged (written off), and the money
     the outlet paid. A visit where nothing sold is recorded too: the group was
-    there, and the next visit is due from that day."""
+    there, and the next visit is due from that day.
+
+    `shown_after` is latest_visit_id() when the form was shown: if a visit
+    has been recorded since, StaleForm is raised and nothing is saved, so the
+    same visit sent twice counts once (its numbers are what happened since the
+    previous visit, and would be counted twice)."""
     _require_open(outlet, group)
     _check_day(visited_on, today or jakarta_today(), "visited_on")
     if money_received < 0 or money_received > MAX_UNIT_PRICE * 10:
@@ -360,6 +433,14 @@ def record_visit(
     for count in counts:
         if min(count.sold, count.restocked, count.written_off) < 0:
             raise DomainError(_l("Numbers cannot be negative."), field="counts")
+    _lock_outlet(outlet)
+    if shown_after is not None and latest_visit_id(outlet) != shown_after:
+        raise StaleForm(
+            _l(
+                "A visit to this outlet was recorded after you opened the form, perhaps this "
+                "same one sent twice. Check the visits below before recording again."
+            )
+        )
     wanted = {count.line_id: count for count in counts if count.total}
     lines = {
         line.id: line
@@ -476,6 +557,9 @@ def undo_visit(visit: Visit) -> None:
     outlet = visit.outlet
     if outlet.archived_at is not None:
         raise DomainError(_l("This outlet is archived. Restore it first."))
+    # Under the lock, a second "take back" of the same visit sent at once
+    # finds it gone instead of reversing it twice.
+    _lock_outlet(outlet)
     latest = latest_visit(outlet)
     if latest is None or latest.id != visit.id:
         raise DomainError(_l("Only the latest visit to an outlet can be taken back."))

@@ -12,11 +12,12 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import delete, update
 
 from shop.catalogue.models import Product, Variant
 from shop.catalogue.services import refresh_derived
 from shop.consignment import ledger, services
-from shop.consignment.models import Consignment, Outlet
+from shop.consignment.models import Consignment, ConsignmentLine, Outlet
 from shop.consignment.services import Count, Item
 from shop.errors import DomainError
 from shop.extensions import db
@@ -364,3 +365,40 @@ def test_outlet_ledger_runs_the_same_statements_whatever_its_history(shop, count
             today=TODAY,
         )
     assert statements() == small
+
+
+def test_cancel_reads_the_note_again_not_the_lines_it_loaded(shop):
+    """Another member's visit counted the note after this request loaded it
+    (the other request's UPDATE is not seen by the loaded lines): the cancel
+    must still be refused, or the sold goods would go back into stock."""
+    group, outlet, abon, _ = shop
+    note = services.leave_goods(group, outlet, TODAY, [Item(abon.id, 5, 20000)], today=TODAY)
+    db.session.flush()
+    line = note.lines[0]
+    assert line.sold == 0  # loaded
+    db.session.execute(
+        update(ConsignmentLine)
+        .where(ConsignmentLine.id == line.id)
+        .values(sold=3)
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(DomainError):
+        attempt(lambda: services.cancel_consignment(note))
+    assert stock_of(abon) == 5
+
+
+def test_a_note_cancelled_by_another_request_is_not_cancelled_again(shop):
+    group, outlet, abon, _ = shop
+    note = services.leave_goods(group, outlet, TODAY, [Item(abon.id, 5, 20000)], today=TODAY)
+    db.session.flush()
+    assert len(note.lines) == 1
+    # The other request's cancel: its goods are back and the note is gone.
+    db.session.execute(update(Variant).where(Variant.id == abon.id).values(stock=Variant.stock + 5))
+    db.session.execute(
+        delete(ConsignmentLine)
+        .where(ConsignmentLine.consignment_id == note.id)
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(DomainError):
+        attempt(lambda: services.cancel_consignment(note))
+    assert stock_of(abon) == 10
