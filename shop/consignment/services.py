@@ -155,6 +155,8 @@ def goods_out(outlet: Outlet) -> int:
 
 def archive_outlet(outlet: Outlet) -> None:
     """Take an outlet off the list; only once nothing is out there or owed."""
+    _lock_outlet(outlet)
+    db.session.refresh(outlet, ["sold_value", "received"])
     if goods_out(outlet):
         raise DomainError(
             _l("Goods are still at this outlet. Record what sold and came back first.")
@@ -176,6 +178,10 @@ def restore_outlet(outlet: Outlet) -> None:
 def _require_open(outlet: Outlet, group: Group) -> None:
     if outlet.group_id != group.id:
         raise DomainError(_l("That outlet is not one of this group's."))
+    # Under the lock and read again: another member may have archived it
+    # since this request loaded it.
+    _lock_outlet(outlet)
+    db.session.refresh(outlet, ["archived_at"])
     if outlet.archived_at is not None:
         raise DomainError(_l("This outlet is archived. Restore it first."))
 
@@ -272,7 +278,6 @@ def leave_goods(
     _require_open(outlet, group)
     _check_day(left_on, today or jakarta_today(), "left_on")
     merged = _merge(items)
-    _lock_outlet(outlet)
     if shown_after is not None and latest_consignment_id(outlet) != shown_after:
         raise StaleForm(
             _l(
@@ -349,9 +354,10 @@ def leave_goods(
 def cancel_consignment(consignment: Consignment) -> None:
     """Take back a note entered by mistake: only while nothing on it has been
     counted at a visit. Its tracked goods go back into stock."""
+    _lock_outlet(consignment.outlet)
+    db.session.refresh(consignment.outlet, ["archived_at"])
     if consignment.outlet.archived_at is not None:
         raise DomainError(_l("This outlet is archived. Restore it first."))
-    _lock_outlet(consignment.outlet)
     # Read again under the lock, not from the loaded lines: a visit counted
     # (or another request cancelled) the note since it was loaded.
     counted = db.session.execute(
@@ -433,7 +439,6 @@ def record_visit(
     for count in counts:
         if min(count.sold, count.restocked, count.written_off) < 0:
             raise DomainError(_l("Numbers cannot be negative."), field="counts")
-    _lock_outlet(outlet)
     if shown_after is not None and latest_visit_id(outlet) != shown_after:
         raise StaleForm(
             _l(
@@ -555,11 +560,12 @@ def undo_visit(visit: Visit) -> None:
     returns and money are reversed and goods it put back into stock leave it
     again (refused if they have since been sold online)."""
     outlet = visit.outlet
-    if outlet.archived_at is not None:
-        raise DomainError(_l("This outlet is archived. Restore it first."))
     # Under the lock, a second "take back" of the same visit sent at once
     # finds it gone instead of reversing it twice.
     _lock_outlet(outlet)
+    db.session.refresh(outlet, ["archived_at"])
+    if outlet.archived_at is not None:
+        raise DomainError(_l("This outlet is archived. Restore it first."))
     latest = latest_visit(outlet)
     if latest is None or latest.id != visit.id:
         raise DomainError(_l("Only the latest visit to an outlet can be taken back."))

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 
 from shop.catalogue.models import Product, Variant
 from shop.catalogue.services import refresh_derived
@@ -402,3 +402,64 @@ def test_a_note_cancelled_by_another_request_is_not_cancelled_again(shop):
     with pytest.raises(DomainError):
         attempt(lambda: services.cancel_consignment(note))
     assert stock_of(abon) == 10
+
+
+def test_an_outlet_archived_by_another_request_takes_no_goods(shop):
+    """The outlet was archived (by another member) after this request loaded
+    it: leaving goods or recording a visit there is refused, not saved
+    where nobody looks any more."""
+    group, outlet, abon, _ = shop
+    note = services.leave_goods(group, outlet, TODAY, [Item(abon.id, 2, 20000)], today=TODAY)
+    db.session.flush()
+    assert outlet.archived_at is None  # loaded
+    db.session.execute(
+        update(Outlet)
+        .where(Outlet.id == outlet.id)
+        .values(archived_at=func.current_timestamp())
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(DomainError):
+        attempt(
+            lambda: services.leave_goods(
+                group, outlet, TODAY, [Item(abon.id, 3, 20000)], today=TODAY
+            )
+        )
+    db.session.execute(
+        update(Outlet)
+        .where(Outlet.id == outlet.id)
+        .values(archived_at=func.current_timestamp())
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(DomainError):
+        attempt(
+            lambda: services.record_visit(
+                group, outlet, TODAY, [Count(note.lines[0].id, sold=1)], today=TODAY
+            )
+        )
+    assert stock_of(abon) == 8
+    db.session.expire_all()
+    assert db.session.get(Outlet, outlet.id).sold_value == 0
+
+
+def test_archive_reads_what_is_owed_again(shop):
+    """A visit (in another request) sold goods after this request loaded the
+    outlet: archiving sees what is owed now."""
+    group, outlet, abon, _ = shop
+    note = services.leave_goods(group, outlet, TODAY, [Item(abon.id, 2, 20000)], today=TODAY)
+    db.session.flush()
+    line_id = note.lines[0].id
+    assert outlet.owed == 0  # loaded
+    db.session.execute(
+        update(ConsignmentLine)
+        .where(ConsignmentLine.id == line_id)
+        .values(sold=2)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Outlet)
+        .where(Outlet.id == outlet.id)
+        .values(sold_value=40000)
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(DomainError):
+        attempt(lambda: services.archive_outlet(outlet))
