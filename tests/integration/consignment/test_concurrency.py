@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from shop.catalogue.models import Variant
 from shop.consignment import services
-from shop.consignment.models import Outlet, Visit
+from shop.consignment.models import ConsignmentLine, Outlet, Visit
 from shop.consignment.services import Item
 from shop.core.clock import jakarta_today
 from shop.extensions import db
@@ -101,3 +101,82 @@ def test_a_visit_sent_many_times_at_once_is_recorded_once(tmp_path_factory):
     assert visits == 1
     assert (outlet.sold_value, outlet.received) == (40000, 40000)
     assert stock == 1
+
+
+@pytest.mark.no_db_transaction
+def test_taking_back_a_visit_many_times_at_once_takes_it_back_once(tmp_path_factory):
+    app = make_live_app(tmp_path_factory, "consignment_undo_race")
+    today = jakarta_today()
+    with app.app_context():
+        from tests.factories import (
+            GroupFactory,
+            MembershipFactory,
+            OutletFactory,
+            ProductFactory,
+            VariantFactory,
+        )
+
+        membership = MembershipFactory(role=Role.MEMBER, group=GroupFactory(name="Kelompok Urung"))
+        group = membership.group
+        product = ProductFactory(group=group, name="Abon Lele")
+        variant = VariantFactory(product=product, label="100 g", price=25000, stock=20)
+        outlet = OutletFactory(group=group, name="Warung Bu Sari")
+        db.session.flush()
+        note = services.leave_goods(group, outlet, today, [Item(variant.id, 20, 10000)])
+        line_id = note.lines[0].id
+        for _ in range(2):
+            last = services.record_visit(
+                group, outlet, today, [services.Count(line_id, sold=5)], money_received=50000
+            )
+        db.session.commit()
+        login = membership.user.phone or membership.user.email
+        page_url = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
+        undo_url = f"{page_url}/kunjungan/{last.id}/batal"
+        outlet_id = outlet.id
+
+    with serve(app) as base:
+        with requests.Session() as http:
+            page = http.get(f"{base}/masuk", timeout=60).text
+            assert (
+                http.post(
+                    f"{base}/masuk",
+                    data={
+                        "csrf_token": _field(page, "csrf_token"),
+                        "login": login,
+                        "password": "rahasia-123",
+                    },
+                    allow_redirects=False,
+                    timeout=60,
+                ).status_code
+                == 302
+            )
+            token = _field(http.get(f"{base}{page_url}", timeout=60).text, "csrf_token")
+            cookies = http.cookies.get_dict()
+        everyone_ready = threading.Barrier(SENDS, timeout=120)
+
+        def send(_n: int) -> int:
+            with requests.Session() as http:
+                http.cookies.update(cookies)
+                everyone_ready.wait()
+                return http.post(
+                    f"{base}{undo_url}",
+                    data={"csrf_token": token},
+                    allow_redirects=False,
+                    timeout=60,
+                ).status_code
+
+        with ThreadPoolExecutor(max_workers=SENDS) as pool:
+            codes = list(pool.map(send, range(SENDS)))
+
+    with app.app_context():
+        visits = db.session.scalar(
+            select(func.count()).select_from(Visit).where(Visit.outlet_id == outlet_id)
+        )
+        outlet = db.session.get(Outlet, outlet_id)
+        line = db.session.get(ConsignmentLine, line_id)
+    # Whoever came after the first finds the visit gone: refused (back to
+    # the outlet page) or not found, never a server error.
+    assert all(code in (302, 404) for code in codes), codes
+    assert visits == 1
+    assert line.sold == 5
+    assert (outlet.sold_value, outlet.received) == (50000, 50000)
