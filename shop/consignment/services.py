@@ -549,6 +549,12 @@ def record_visit(
     return visit
 
 
+def _tracked(variant_id: int | None) -> bool:
+    if variant_id is None:
+        return False
+    return db.session.scalar(select(Variant.stock).where(Variant.id == variant_id)) is not None
+
+
 def latest_visit(outlet: Outlet) -> Visit | None:
     return db.session.scalar(
         select(Visit).where(Visit.outlet_id == outlet.id).order_by(Visit.id.desc()).limit(1)
@@ -573,7 +579,9 @@ def undo_visit(visit: Visit) -> None:
     sold_value = 0
     for entry in sorted(visit.lines, key=lambda entry: entry.line.variant_id or 0):
         line = entry.line
-        if entry.restocked and line.from_stock and line.variant_id is not None:
+        # Goods it put back into stock leave it again; not when the variant has
+        # since gone (made to order now, or deleted): there is no stock to take.
+        if entry.restocked and line.from_stock and _tracked(line.variant_id):
             if not stock.take(line.variant_id, entry.restocked):
                 raise DomainError(
                     _l(

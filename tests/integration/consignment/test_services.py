@@ -463,3 +463,18 @@ def test_archive_reads_what_is_owed_again(shop):
     )
     with pytest.raises(DomainError):
         attempt(lambda: services.archive_outlet(outlet))
+
+
+def test_a_visit_can_be_taken_back_after_the_variant_became_made_to_order(shop):
+    group, outlet, abon, _ = shop
+    note = services.leave_goods(group, outlet, TODAY, [Item(abon.id, 4, 20000)], today=TODAY)
+    visit = services.record_visit(
+        group, outlet, TODAY, [Count(note.lines[0].id, sold=1, restocked=2)], today=TODAY
+    )
+    db.session.get(Variant, abon.id).stock = None  # the group now makes it to order
+    db.session.flush()
+    services.undo_visit(visit)
+    db.session.expire_all()
+    line = note.lines[0]
+    assert (line.sold, line.restocked, line.out) == (0, 0, 4)
+    assert stock_of(abon) is None
