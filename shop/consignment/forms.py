@@ -14,7 +14,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from shop.consignment.models import DEFAULT_VISIT_EVERY_DAYS
 from shop.consignment.services import (
+    MAX_MONEY,
     MAX_QUANTITY,
+    MAX_QUANTITY_SHOWN,
     MAX_UNIT_PRICE,
     NOTE_LENGTH,
     Count,
@@ -24,8 +26,6 @@ from shop.consignment.services import (
 from shop.i18n.fields import PhoneField, WholeNumberField
 from shop.i18n.forms import BaseForm
 from shop.regions.fields import RegionMixin
-
-MAX_MONEY = MAX_UNIT_PRICE * 10
 
 
 class OutletForm(RegionMixin, BaseForm):
@@ -91,7 +91,7 @@ class ItemRow(Form):
             NumberRange(
                 min=0,
                 max=MAX_QUANTITY,
-                message=_l("Give a quantity from 0 to %(max)s.", max="10.000"),
+                message=_l("Give a quantity from 0 to %(max)s.", max=MAX_QUANTITY_SHOWN),
             ),
         ],
     )
@@ -151,7 +151,9 @@ class DropOffForm(_ShownAfter, BaseForm):
 _COUNT = [
     Optional(),
     NumberRange(
-        min=0, max=MAX_QUANTITY, message=_l("Give a number from 0 to %(max)s.", max="10.000")
+        min=0,
+        max=MAX_QUANTITY,
+        message=_l("Give a number from 0 to %(max)s.", max=MAX_QUANTITY_SHOWN),
     ),
 ]
 

@@ -30,10 +30,6 @@ from shop.i18n.formatting import rupiah
 EXPIRING_DAYS = 3
 
 
-def _out(line=ConsignmentLine):
-    return line.quantity - line.sold - line.restocked - line.written_off
-
-
 @dataclass
 class Freshness:
     """How long goods have been out and whether they are past their shelf life."""
@@ -231,7 +227,7 @@ class GroupLedger:
 def group_ledger(group: Group, archived: bool = False) -> GroupLedger:
     """Every outlet of the group with what is out there and owed; one
     statement whatever the number of outlets and notes."""
-    out = _out()
+    out = ConsignmentLine.out
     still_out = out > 0
     totals = (
         select(

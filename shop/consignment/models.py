@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import Base, Rupiah, utcnow
@@ -146,13 +147,10 @@ class ConsignmentLine(Base):
 
     consignment: Mapped[Consignment] = relationship(back_populates="lines")
 
-    @property
-    def returned(self) -> int:
-        return self.restocked + self.written_off
-
-    @property
+    @hybrid_property
     def out(self) -> int:
-        return self.quantity - self.sold - self.returned
+        """Units still at the outlet; in a query, the same as a column expression."""
+        return self.quantity - self.sold - self.restocked - self.written_off
 
     @property
     def value(self) -> int:

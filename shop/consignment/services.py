@@ -15,12 +15,12 @@ stock at all.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
 
+from babel.numbers import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, func, select, update
 
@@ -43,15 +43,18 @@ from shop.extensions import db
 from shop.groups.models import Group
 from shop.i18n.formatting import rupiah
 from shop.orders import stock
+from shop.orders.services import new_number
 
 MAX_QUANTITY = 10_000
+# Written the Indonesian way in every language, as the forms have always shown it.
+MAX_QUANTITY_SHOWN = format_decimal(MAX_QUANTITY, locale="id")
 MAX_UNIT_PRICE = 100_000_000
+MAX_MONEY = MAX_UNIT_PRICE * 10
 MAX_LINES = 40
 # How far back a drop-off or visit may be entered (a group starting to use
 # the ledger writes down what is already out there).
 MAX_DAYS_BACK = 2 * 366
 NOTE_LENGTH = 1000
-_NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 def _rowcount(statement) -> int:
@@ -141,11 +144,9 @@ def update_outlet(outlet: Outlet, data: OutletData) -> Outlet:
 
 
 def goods_out(outlet: Outlet) -> int:
-    quantity = ConsignmentLine.quantity
-    out = quantity - ConsignmentLine.sold - ConsignmentLine.restocked - ConsignmentLine.written_off
     return int(
         db.session.scalar(
-            select(func.coalesce(func.sum(out), 0))
+            select(func.coalesce(func.sum(ConsignmentLine.out), 0))
             .join(Consignment, Consignment.id == ConsignmentLine.consignment_id)
             .where(Consignment.outlet_id == outlet.id)
         )
@@ -175,15 +176,19 @@ def restore_outlet(outlet: Outlet) -> None:
     outlet.archived_at = None
 
 
-def _require_open(outlet: Outlet, group: Group) -> None:
-    if outlet.group_id != group.id:
-        raise DomainError(_l("That outlet is not one of this group's."))
-    # Under the lock and read again: another member may have archived it
-    # since this request loaded it.
+def _lock_open(outlet: Outlet) -> None:
+    """Lock the outlet and refuse if it is archived, read again under the
+    lock: another member may have archived it since this request loaded it."""
     _lock_outlet(outlet)
     db.session.refresh(outlet, ["archived_at"])
     if outlet.archived_at is not None:
         raise DomainError(_l("This outlet is archived. Restore it first."))
+
+
+def _require_open(outlet: Outlet, group: Group) -> None:
+    if outlet.group_id != group.id:
+        raise DomainError(_l("That outlet is not one of this group's."))
+    _lock_open(outlet)
 
 
 def _check_day(day: date, today: date, field: str) -> None:
@@ -216,21 +221,20 @@ class Item:
 
 
 def new_consignment_number() -> str:
-    """Like TJ-7K3M9Q: short, unambiguous, written on the paper nota."""
-    while True:
-        number = "TJ-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
-        if db.session.scalar(select(func.count()).where(Consignment.number == number)) == 0:
-            return number
+    """Like TJ-7K3M9Q, written on the paper nota."""
+    return new_number("TJ-", Consignment.number)
 
 
 def _merge(items: Sequence[Item]) -> dict[int, Item]:
+    def quantity_refused():
+        return DomainError(
+            _l("Give a quantity from 1 to %(max)s.", max=MAX_QUANTITY_SHOWN), field="items"
+        )
+
     merged: dict[int, Item] = {}
     for item in items:
         if item.quantity < 1 or item.quantity > MAX_QUANTITY:
-            raise DomainError(
-                _l("Give a quantity from 1 to %(max)s.", max=f"{MAX_QUANTITY:,}".replace(",", ".")),
-                field="items",
-            )
+            raise quantity_refused()
         if item.unit_price < 0 or item.unit_price > MAX_UNIT_PRICE:
             raise DomainError(_l("Give the agreed price per unit in rupiah."), field="items")
         known = merged.get(item.variant_id)
@@ -241,13 +245,7 @@ def _merge(items: Sequence[Item]) -> dict[int, Item]:
                 )
             item = Item(item.variant_id, known.quantity + item.quantity, item.unit_price)
             if item.quantity > MAX_QUANTITY:
-                raise DomainError(
-                    _l(
-                        "Give a quantity from 1 to %(max)s.",
-                        max=f"{MAX_QUANTITY:,}".replace(",", "."),
-                    ),
-                    field="items",
-                )
+                raise quantity_refused()
         merged[item.variant_id] = item
     if not merged:
         raise DomainError(_l("Add at least one product and how many you leave."), field="items")
@@ -354,10 +352,7 @@ def leave_goods(
 def cancel_consignment(consignment: Consignment) -> None:
     """Take back a note entered by mistake: only while nothing on it has been
     counted at a visit. Its tracked goods go back into stock."""
-    _lock_outlet(consignment.outlet)
-    db.session.refresh(consignment.outlet, ["archived_at"])
-    if consignment.outlet.archived_at is not None:
-        raise DomainError(_l("This outlet is archived. Restore it first."))
+    _lock_open(consignment.outlet)
     # Read again under the lock, not from the loaded lines: a visit counted
     # (or another request cancelled) the note since it was loaded.
     counted = db.session.execute(
@@ -408,10 +403,6 @@ class Count:
         return self.sold + self.restocked + self.written_off
 
 
-def _out_of(line):
-    return line.quantity - line.sold - line.restocked - line.written_off
-
-
 def record_visit(
     group: Group,
     outlet: Outlet,
@@ -434,7 +425,7 @@ def record_visit(
     previous visit, and would be counted twice)."""
     _require_open(outlet, group)
     _check_day(visited_on, today or jakarta_today(), "visited_on")
-    if money_received < 0 or money_received > MAX_UNIT_PRICE * 10:
+    if money_received < 0 or money_received > MAX_MONEY:
         raise DomainError(_l("Give the money received in rupiah."), field="money_received")
     for count in counts:
         if min(count.sold, count.restocked, count.written_off) < 0:
@@ -481,7 +472,7 @@ def record_visit(
             )
         moved = _rowcount(
             update(ConsignmentLine)
-            .where(ConsignmentLine.id == line_id, _out_of(ConsignmentLine) >= count.total)
+            .where(ConsignmentLine.id == line_id, ConsignmentLine.out >= count.total)
             .values(
                 sold=ConsignmentLine.sold + count.sold,
                 restocked=ConsignmentLine.restocked + count.restocked,
@@ -568,10 +559,7 @@ def undo_visit(visit: Visit) -> None:
     outlet = visit.outlet
     # Under the lock, a second "take back" of the same visit sent at once
     # finds it gone instead of reversing it twice.
-    _lock_outlet(outlet)
-    db.session.refresh(outlet, ["archived_at"])
-    if outlet.archived_at is not None:
-        raise DomainError(_l("This outlet is archived. Restore it first."))
+    _lock_open(outlet)
     latest = latest_visit(outlet)
     if latest is None or latest.id != visit.id:
         raise DomainError(_l("Only the latest visit to an outlet can be taken back."))

@@ -33,12 +33,18 @@ class InvalidTransition(DomainError):
     pass
 
 
-def new_order_number() -> str:
-    """Like ET-7K3M9Q: short, unambiguous, not guessable in sequence."""
+def new_number(prefix: str, column) -> str:
+    """`prefix` and six random characters no row has in `column` yet: short,
+    unambiguous, not guessable in sequence (orders, consignment notes)."""
     while True:
-        number = "ET-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
-        if db.session.scalar(select(func.count()).where(Order.number == number)) == 0:
+        number = prefix + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
+        if db.session.scalar(select(func.count()).where(column == number)) == 0:
             return number
+
+
+def new_order_number() -> str:
+    """Like ET-7K3M9Q."""
+    return new_number("ET-", Order.number)
 
 
 def new_tracking_token() -> str:
