@@ -26,7 +26,7 @@ from shop.groups.models import Group
 from shop.groups.queries import get_membership_or_404
 from shop.marketing import qr
 from shop.marketing.views import qr_title, short_url
-from shop.media.pdf import image_data_uri, write_pdf
+from shop.media.pdf import image_data_uri, pdf_response
 from shop.media.templating import image_url
 
 STYLESHEET = "css/nota.css"
@@ -41,8 +41,9 @@ def note_language() -> str:
     return asked if asked in NOTE_LANGUAGES else NOTE_LANGUAGE
 
 
-def _language_args(language: str) -> dict[str, str]:
-    return {} if language == NOTE_LANGUAGE else {"bahasa": language}
+def _nota_url(endpoint: str, group: Group, consignment: Consignment, language: str) -> str:
+    args = {} if language == NOTE_LANGUAGE else {"bahasa": language}
+    return url_for(endpoint, slug=group.slug, number=consignment.number, **args)
 
 
 def render_note(group: Group, consignment: Consignment, language: str, *, for_pdf: bool) -> Markup:
@@ -75,6 +76,17 @@ def render_note(group: Group, consignment: Consignment, language: str, *, for_pd
     return Markup(body)
 
 
+def _page(group: Group, consignment: Consignment, language: str, *, for_pdf: bool, **links):
+    return render_template(
+        "consignment/nota.html",
+        group=group,
+        consignment=consignment,
+        note=render_note(group, consignment, language, for_pdf=for_pdf),
+        for_pdf=for_pdf,
+        **links,
+    )
+
+
 @bp.get("/kelola/<slug>/titip/nota/<number>")
 @login_required
 def nota(slug: str, number: str):
@@ -82,21 +94,13 @@ def nota(slug: str, number: str):
     consignment = get_consignment_or_404(group, number)
     language = note_language()
     other = "id" if language == "en" else "en"
-    html = render_template(
-        "consignment/nota.html",
-        group=group,
-        consignment=consignment,
-        note=render_note(group, consignment, language, for_pdf=False),
+    html = _page(
+        group,
+        consignment,
+        language,
         for_pdf=False,
-        pdf_url=url_for(
-            "consignment.nota_pdf",
-            slug=group.slug,
-            number=consignment.number,
-            **_language_args(language),
-        ),
-        other_language_url=url_for(
-            "consignment.nota", slug=group.slug, number=consignment.number, **_language_args(other)
-        ),
+        pdf_url=_nota_url("consignment.nota_pdf", group, consignment, language),
+        other_language_url=_nota_url("consignment.nota", group, consignment, other),
         other_language=other,
     )
     response = Response(html, mimetype="text/html")
@@ -111,15 +115,5 @@ def nota_pdf(slug: str, number: str):
     consignment = get_consignment_or_404(group, number)
     language = note_language()
     with force_locale(language):
-        html = render_template(
-            "consignment/nota.html",
-            group=group,
-            consignment=consignment,
-            note=render_note(group, consignment, language, for_pdf=True),
-            for_pdf=True,
-        )
-    pdf = write_pdf(html, (STYLESHEET,))
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="nota-{consignment.number}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+        html = _page(group, consignment, language, for_pdf=True)
+    return pdf_response(html, (STYLESHEET,), f"nota-{consignment.number}.pdf")

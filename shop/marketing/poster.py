@@ -7,7 +7,7 @@ and stylesheet with the pictures embedded as data URIs).
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask_login import login_required
 
 from shop.core.templating import absolute_url
@@ -15,7 +15,7 @@ from shop.groups.queries import get_membership_or_404
 from shop.marketing import qr
 from shop.marketing.queries import kit_products
 from shop.marketing.views import bp, qr_title, short_url
-from shop.media.pdf import image_data_uri, write_pdf
+from shop.media.pdf import image_data_uri, pdf_response
 from shop.media.templating import image_url
 
 SIZES = ("a4", "a6")
@@ -76,9 +76,5 @@ def poster(slug: str):
 @login_required
 def poster_pdf(slug: str):
     html, group, size = _render(slug, for_pdf=True)
-    pdf = write_pdf(html, (STYLESHEET,))
     name = f"{'poster' if size == 'a4' else 'kartu-meja'}-{group.slug}.pdf"
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(html, (STYLESHEET,), name)
