@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from shop.catalogue.models import Product, ProductStatus, Variant
 from shop.consignment.models import Consignment, ConsignmentLine, Outlet, Visit, VisitLine
 from shop.core.templating import wa_link
 from shop.extensions import db
@@ -135,6 +136,11 @@ def allocate(received: int, sold_values: Sequence[int]) -> list[int]:
     return paid
 
 
+def _row_order(row: ProductRow):
+    # Most still out first, as on the outlet page and in the reminder.
+    return (-row.out, row.name, row.variant)
+
+
 def outlet_ledger(outlet: Outlet) -> OutletLedger:
     """The outlet's ledger: three statements whatever its history."""
     consignments = list(
@@ -177,7 +183,7 @@ def outlet_ledger(outlet: Outlet) -> OutletLedger:
             row.freshness.note(consignment.left_on, line.expires_on)
             freshness.note(consignment.left_on, line.expires_on)
             open_lines.append(OpenLine(line, consignment.number, consignment.left_on))
-    ordered_rows = sorted(rows.values(), key=lambda row: (-row.out, row.name, row.variant))
+    ordered_rows = sorted(rows.values(), key=_row_order)
     consignments.reverse()  # newest first on the page
     return OutletLedger(outlet, ordered_rows, open_lines, consignments, visits, freshness)
 
@@ -275,6 +281,27 @@ def outlets_to_visit(group: Group, today: date) -> list[OutletSummary]:
     ]
 
 
+def archived_count(group: Group) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Outlet)
+        .where(Outlet.group_id == group.id, Outlet.archived_at.is_not(None))
+    )
+
+
+def variants_to_leave(group: Group) -> list[tuple[Variant, Product]]:
+    """What the drop-off form offers: every variant of the group's products
+    that are not archived, by product name."""
+    return list(
+        db.session.execute(
+            select(Variant, Product)
+            .join(Product, Product.id == Variant.product_id)
+            .where(Product.group_id == group.id, Product.status != ProductStatus.ARCHIVED)
+            .order_by(func.lower(Product.name), Product.id, Variant.position, Variant.id)
+        ).all()
+    )
+
+
 def _as_date(value) -> date | None:
     # MIN over a CASE comes back as text on SQLite.
     if value is None or isinstance(value, date):
@@ -317,3 +344,45 @@ def reminder_link(group: Group, ledger: OutletLedger, today: date) -> str:
         return ""
     due = outlet.visit_due_on() or today
     return wa_link(outlet.whatsapp, reminder_message(group, ledger, max(due, today)))
+
+
+def reminder_links(group: Group, book: GroupLedger, today: date) -> dict[int, str]:
+    """reminder_link of every outlet in `book` whose visit is due, by outlet
+    id, from one statement for all of them: what of each product is still
+    out there."""
+    due = {
+        entry.outlet.id: entry.outlet
+        for entry in book.outlets
+        if entry.visit_due(today) and entry.outlet.whatsapp
+    }
+    if not due:
+        return {}
+    out = ConsignmentLine.out
+    rows: dict[int, list[ProductRow]] = {outlet_id: [] for outlet_id in due}
+    for outlet_id, variant_id, name, label, units in db.session.execute(
+        select(
+            Consignment.outlet_id,
+            ConsignmentLine.variant_id,
+            ConsignmentLine.product_name,
+            ConsignmentLine.variant_label,
+            func.sum(out),
+        )
+        .join(ConsignmentLine, ConsignmentLine.consignment_id == Consignment.id)
+        .where(Consignment.outlet_id.in_(due), out > 0)
+        .group_by(
+            Consignment.outlet_id,
+            ConsignmentLine.variant_id,
+            ConsignmentLine.product_name,
+            ConsignmentLine.variant_label,
+        )
+        .order_by(ConsignmentLine.product_name, ConsignmentLine.variant_label)
+    ):
+        rows[outlet_id].append(ProductRow(None, variant_id, name, label, left=int(units)))
+    return {
+        outlet_id: reminder_link(
+            group,
+            OutletLedger(outlet, sorted(rows[outlet_id], key=_row_order), [], [], [], Freshness()),
+            today,
+        )
+        for outlet_id, outlet in due.items()
+    }

@@ -7,18 +7,14 @@ another group's is a 404, exactly like one that does not exist.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
-from shop.catalogue.models import Product, ProductStatus, Variant
 from shop.consignment import ledger, services
 from shop.consignment.forms import CountRow, DropOffForm, ItemRow, OutletForm, VisitForm
-from shop.consignment.models import Consignment, ConsignmentLine, Outlet
+from shop.consignment.models import Outlet
 from shop.consignment.views import (
     bp,
     get_consignment_or_404,
@@ -28,7 +24,6 @@ from shop.consignment.views import (
 from shop.core.clock import jakarta_today
 from shop.errors import commit_or_flash, commit_or_show
 from shop.extensions import db
-from shop.groups.models import Group
 from shop.groups.queries import get_membership_or_404
 from shop.i18n.formatting import rupiah
 from shop.i18n.forms import BaseForm
@@ -54,66 +49,10 @@ def overview(slug: str):
         group=group,
         ledger=book,
         archived=archived,
-        archived_count=None if archived else _archived_count(group),
-        reminders={} if archived else _reminders(group, book, today),
+        archived_count=None if archived else ledger.archived_count(group),
+        reminders={} if archived else ledger.reminder_links(group, book, today),
         today=today,
         confirm=BaseForm(),
-    )
-
-
-def _reminders(group: Group, book: ledger.GroupLedger, today: date) -> dict[int, str]:
-    """The WhatsApp reminder of every outlet whose visit is due, from one
-    statement for all of them: what of each product is still out there."""
-    due = {
-        entry.outlet.id: entry.outlet
-        for entry in book.outlets
-        if entry.visit_due(today) and entry.outlet.whatsapp
-    }
-    if not due:
-        return {}
-    out = (
-        ConsignmentLine.quantity
-        - ConsignmentLine.sold
-        - ConsignmentLine.restocked
-        - ConsignmentLine.written_off
-    )
-    rows: dict[int, list[ledger.ProductRow]] = {outlet_id: [] for outlet_id in due}
-    for outlet_id, variant_id, name, label, units in db.session.execute(
-        select(
-            Consignment.outlet_id,
-            ConsignmentLine.variant_id,
-            ConsignmentLine.product_name,
-            ConsignmentLine.variant_label,
-            func.sum(out),
-        )
-        .join(ConsignmentLine, ConsignmentLine.consignment_id == Consignment.id)
-        .where(Consignment.outlet_id.in_(due), out > 0)
-        .group_by(
-            Consignment.outlet_id,
-            ConsignmentLine.variant_id,
-            ConsignmentLine.product_name,
-            ConsignmentLine.variant_label,
-        )
-        .order_by(ConsignmentLine.product_name, ConsignmentLine.variant_label)
-    ):
-        rows[outlet_id].append(ledger.ProductRow(None, variant_id, name, label, left=int(units)))
-    for entries in rows.values():
-        entries.sort(key=lambda row: (-row.out, row.name, row.variant))  # as on the outlet page
-    return {
-        outlet_id: ledger.reminder_link(
-            group,
-            ledger.OutletLedger(outlet, rows[outlet_id], [], [], [], ledger.Freshness()),
-            today,
-        )
-        for outlet_id, outlet in due.items()
-    }
-
-
-def _archived_count(group: Group) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Outlet)
-        .where(Outlet.group_id == group.id, Outlet.archived_at.is_not(None))
     )
 
 
@@ -216,17 +155,6 @@ def restore_outlet(slug: str, outlet_id: int):
 # Drop-offs
 
 
-def _variants_to_leave(group: Group) -> list[tuple[Variant, Product]]:
-    return list(
-        db.session.execute(
-            select(Variant, Product)
-            .join(Product, Product.id == Variant.product_id)
-            .where(Product.group_id == group.id, Product.status != ProductStatus.ARCHIVED)
-            .order_by(func.lower(Product.name), Product.id, Variant.position, Variant.id)
-        ).all()
-    )
-
-
 def _stale(slug: str, outlet: Outlet, stale: services.StaleForm):
     """The form was sent again after it was saved: nothing more is saved, and
     the outlet's page shows what was."""
@@ -240,6 +168,16 @@ def _archived_redirect(slug: str, outlet: Outlet):
     return _outlet_page(slug, outlet)
 
 
+def _submit(form, rows: dict, save):
+    """When the form was sent and it and all its rows are valid, run `save`
+    (one service call) and commit: its result, or None to show the form
+    (again) with the refusal on it. StaleForm is the caller's to handle."""
+    # `&`, not `and`: every row is validated, so every row shows its errors.
+    if form.is_submitted() and form.validate() & all([row.validate() for row in rows.values()]):
+        return commit_or_show(form, save)
+    return None
+
+
 @bp.route("/kelola/<slug>/titip/warung/<int:outlet_id>/titip", methods=["GET", "POST"])
 @login_required
 def leave_goods(slug: str, outlet_id: int):
@@ -247,7 +185,7 @@ def leave_goods(slug: str, outlet_id: int):
     outlet = get_outlet_or_404(group, outlet_id)
     if outlet.archived_at is not None:
         return _archived_redirect(slug, outlet)
-    variants = _variants_to_leave(group)
+    variants = ledger.variants_to_leave(group)
     form = DropOffForm()
     formdata = request.form if form.is_submitted() else None
     rows = {
@@ -259,38 +197,37 @@ def leave_goods(slug: str, outlet_id: int):
     if request.method == "GET":
         form.left_on.data = jakarta_today()
         form.shown_after.data = str(services.latest_consignment_id(outlet))
-    # `&`, not `and`: every row is validated, so every row shows its errors.
-    if form.is_submitted() and form.validate() & all([row.validate() for row in rows.values()]):
-        try:
-            note = commit_or_show(
-                form,
-                lambda: services.leave_goods(
-                    group,
-                    outlet,
-                    form.left_on.data,
-                    form.to_items(rows),
-                    form.note.data or "",
-                    by=current_user,
-                    shown_after=form.shown_after_id(),
-                ),
-            )
-        except services.StaleForm as stale:
-            return _stale(slug, outlet, stale)
-        if note is not None:
-            flash(
-                ngettext(
-                    "Note %(number)s is saved: %(num)d unit left at %(outlet)s, worth %(value)s. "
-                    "Print the nota for the owner to sign.",
-                    "Note %(number)s is saved: %(num)d units left at %(outlet)s, worth %(value)s. "
-                    "Print the nota for the owner to sign.",
-                    note.total_quantity,
-                    number=note.number,
-                    outlet=outlet.name,
-                    value=rupiah(note.total_value),
-                ),
-                "success",
-            )
-            return _outlet_page(slug, outlet, nota=note.number)
+    try:
+        note = _submit(
+            form,
+            rows,
+            lambda: services.leave_goods(
+                group,
+                outlet,
+                form.left_on.data,
+                form.to_items(rows),
+                form.note.data or "",
+                by=current_user,
+                shown_after=form.shown_after_id(),
+            ),
+        )
+    except services.StaleForm as stale:
+        return _stale(slug, outlet, stale)
+    if note is not None:
+        flash(
+            ngettext(
+                "Note %(number)s is saved: %(num)d unit left at %(outlet)s, worth %(value)s. "
+                "Print the nota for the owner to sign.",
+                "Note %(number)s is saved: %(num)d units left at %(outlet)s, worth %(value)s. "
+                "Print the nota for the owner to sign.",
+                note.total_quantity,
+                number=note.number,
+                outlet=outlet.name,
+                value=rupiah(note.total_value),
+            ),
+            "success",
+        )
+        return _outlet_page(slug, outlet, nota=note.number)
     return render_template(
         "consignment/leave_goods.html",
         group=group,
@@ -334,35 +271,35 @@ def record_visit(slug: str, outlet_id: int):
     if request.method == "GET":
         form.visited_on.data = jakarta_today()
         form.shown_after.data = str(max((visit.id for visit in book.visits), default=0))
-    if form.is_submitted() and form.validate() & all([row.validate() for row in rows.values()]):
-        try:
-            visit = commit_or_show(
-                form,
-                lambda: services.record_visit(
-                    group,
-                    outlet,
-                    form.visited_on.data,
-                    form.to_counts(rows),
-                    form.money_received.data or 0,
-                    form.note.data or "",
-                    by=current_user,
-                    shown_after=form.shown_after_id(),
-                ),
-            )
-        except services.StaleForm as stale:
-            return _stale(slug, outlet, stale)
-        if visit is not None:
-            flash(
-                _(
-                    "The visit is recorded: %(sold)s sold, %(received)s received. "
-                    "Still owed: %(owed)s.",
-                    sold=rupiah(visit.sold_value),
-                    received=rupiah(visit.money_received),
-                    owed=rupiah(outlet.owed),
-                ),
-                "success",
-            )
-            return _outlet_page(slug, outlet)
+    try:
+        visit = _submit(
+            form,
+            rows,
+            lambda: services.record_visit(
+                group,
+                outlet,
+                form.visited_on.data,
+                form.to_counts(rows),
+                form.money_received.data or 0,
+                form.note.data or "",
+                by=current_user,
+                shown_after=form.shown_after_id(),
+            ),
+        )
+    except services.StaleForm as stale:
+        return _stale(slug, outlet, stale)
+    if visit is not None:
+        flash(
+            _(
+                "The visit is recorded: %(sold)s sold, %(received)s received. "
+                "Still owed: %(owed)s.",
+                sold=rupiah(visit.sold_value),
+                received=rupiah(visit.money_received),
+                owed=rupiah(outlet.owed),
+            ),
+            "success",
+        )
+        return _outlet_page(slug, outlet)
     return render_template(
         "consignment/visit.html",
         group=group,
