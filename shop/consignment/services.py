@@ -540,10 +540,17 @@ def record_visit(
     return visit
 
 
-def _tracked(variant_id: int | None) -> bool:
-    if variant_id is None:
-        return False
-    return db.session.scalar(select(Variant.stock).where(Variant.id == variant_id)) is not None
+def _tracked(variant_ids: set[int | None]) -> set[int]:
+    """Those of `variant_ids` that still keep stock (not made to order now,
+    not deleted)."""
+    ids = {variant_id for variant_id in variant_ids if variant_id is not None}
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Variant.id).where(Variant.id.in_(ids), Variant.stock.is_not(None))
+        )
+    )
 
 
 def latest_visit(outlet: Outlet) -> Visit | None:
@@ -565,11 +572,18 @@ def undo_visit(visit: Visit) -> None:
         raise DomainError(_l("Only the latest visit to an outlet can be taken back."))
     touched: set[int] = set()
     sold_value = 0
+    # Goods it put back into stock leave it again; not when the variant has
+    # since gone (made to order now, or deleted): there is no stock to take.
+    tracked = _tracked(
+        {
+            entry.line.variant_id
+            for entry in visit.lines
+            if entry.restocked and entry.line.from_stock
+        }
+    )
     for entry in sorted(visit.lines, key=lambda entry: entry.line.variant_id or 0):
         line = entry.line
-        # Goods it put back into stock leave it again; not when the variant has
-        # since gone (made to order now, or deleted): there is no stock to take.
-        if entry.restocked and line.from_stock and _tracked(line.variant_id):
+        if entry.restocked and line.from_stock and line.variant_id in tracked:
             if not stock.take(line.variant_id, entry.restocked):
                 raise DomainError(
                     _l(

@@ -11,7 +11,7 @@ from flask import Blueprint, abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from shop.consignment.models import Consignment, Outlet, Visit
+from shop.consignment.models import Consignment, Outlet, Visit, VisitLine
 from shop.extensions import db
 from shop.groups.models import Group
 
@@ -40,7 +40,9 @@ def get_consignment_or_404(group: Group, number: str) -> Consignment:
 
 def get_visit_or_404(outlet: Outlet, visit_id: int) -> Visit:
     visit = db.session.scalar(
-        select(Visit).where(Visit.id == visit_id, Visit.outlet_id == outlet.id)
+        select(Visit)
+        .where(Visit.id == visit_id, Visit.outlet_id == outlet.id)
+        .options(selectinload(Visit.lines).joinedload(VisitLine.line))
     )
     if visit is None:
         abort(404)

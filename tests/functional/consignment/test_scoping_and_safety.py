@@ -210,3 +210,35 @@ def test_outlet_page_statements_do_not_grow_with_history(
     with count_queries() as counter:
         client.get(f"{url}/kunjungan")
     assert counter.count == one
+
+
+def test_undo_visit_statements_do_not_grow_with_its_lines(client, group, outlet, count_queries):
+    """Taking back a visit reads its lines (and whether their variants still
+    keep stock) at once, not one line at a time: what grows with the lines is
+    the writes, two per line (its stock taken again, its counters put back)."""
+    today = jakarta_today()
+    base = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
+
+    def visit_with(lines: int) -> int:
+        variants = [
+            VariantFactory(product=ProductFactory(group=group), stock=10) for _ in range(lines)
+        ]
+        db.session.flush()
+        note = services.leave_goods(group, outlet, today, [Item(v.id, 3, 1000) for v in variants])
+        visit = services.record_visit(
+            group, outlet, today, [Count(line.id, sold=1, restocked=1) for line in note.lines]
+        )
+        db.session.flush()
+        return visit.id
+
+    def statements(visit_id: int) -> int:
+        token = client.csrf_token()
+        with count_queries() as counter:
+            response = client.post(f"{base}/kunjungan/{visit_id}/batal", data={"csrf_token": token})
+            assert response.status_code == 302
+        return counter.count
+
+    few = statements(visit_with(1))
+    many = statements(visit_with(5))
+    assert db.session.scalar(select(Visit).where(Visit.outlet_id == outlet.id)) is None
+    assert many == few + 2 * 4
