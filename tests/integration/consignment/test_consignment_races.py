@@ -30,24 +30,63 @@ def _field(html: str, name: str) -> str:
     return re.search(r'value="([^"]*)"', match.group(0)).group(1)
 
 
+def _group_at_an_outlet(group_name: str, stock: int):
+    """A member's group with one product of `stock` units and an outlet (in
+    the app context; nothing committed)."""
+    from tests.factories import (
+        GroupFactory,
+        MembershipFactory,
+        OutletFactory,
+        ProductFactory,
+        VariantFactory,
+    )
+
+    membership = MembershipFactory(role=Role.MEMBER, group=GroupFactory(name=group_name))
+    product = ProductFactory(group=membership.group, name="Abon Lele")
+    variant = VariantFactory(product=product, label="100 g", price=25000, stock=stock)
+    outlet = OutletFactory(group=membership.group, name="Warung Bu Sari")
+    db.session.flush()
+    return membership, variant, outlet
+
+
+def _logged_in(base: str, login: str, url: str) -> tuple[str, dict]:
+    """Log in through the form, then open `url`: its HTML and the cookies."""
+    with requests.Session() as http:
+        page = http.get(f"{base}/masuk", timeout=60).text
+        response = http.post(
+            f"{base}/masuk",
+            data={
+                "csrf_token": _field(page, "csrf_token"),
+                "login": login,
+                "password": "rahasia-123",
+            },
+            allow_redirects=False,
+            timeout=60,
+        )
+        assert response.status_code == 302
+        return http.get(f"{base}{url}", timeout=60).text, http.cookies.get_dict()
+
+
+def _post_at_once(url: str, data: dict, cookies: dict) -> list[int]:
+    """`data` posted to `url` SENDS times at the same moment: the status codes."""
+    everyone_ready = threading.Barrier(SENDS, timeout=120)
+
+    def send(_n: int) -> int:
+        with requests.Session() as http:
+            http.cookies.update(cookies)
+            everyone_ready.wait()
+            return http.post(url, data=data, allow_redirects=False, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=SENDS) as pool:
+        return list(pool.map(send, range(SENDS)))
+
+
 @pytest.mark.no_db_transaction
 def test_a_visit_sent_many_times_at_once_is_recorded_once(tmp_path_factory):
     app = make_live_app(tmp_path_factory, "consignment_race")
     with app.app_context():
-        from tests.factories import (
-            GroupFactory,
-            MembershipFactory,
-            OutletFactory,
-            ProductFactory,
-            VariantFactory,
-        )
-
-        membership = MembershipFactory(role=Role.MEMBER, group=GroupFactory(name="Kelompok Balap"))
+        membership, variant, outlet = _group_at_an_outlet("Kelompok Balap", stock=50)
         group = membership.group
-        product = ProductFactory(group=group, name="Abon Lele")
-        variant = VariantFactory(product=product, label="100 g", price=25000, stock=50)
-        outlet = OutletFactory(group=group, name="Warung Bu Sari")
-        db.session.flush()
         note = services.leave_goods(group, outlet, jakarta_today(), [Item(variant.id, 50, 20000)])
         db.session.commit()
         login = membership.user.phone or membership.user.email
@@ -55,21 +94,7 @@ def test_a_visit_sent_many_times_at_once_is_recorded_once(tmp_path_factory):
         line_id, outlet_id, variant_id = note.lines[0].id, outlet.id, variant.id
 
     with serve(app) as base:
-        with requests.Session() as http:
-            page = http.get(f"{base}/masuk", timeout=60).text
-            response = http.post(
-                f"{base}/masuk",
-                data={
-                    "csrf_token": _field(page, "csrf_token"),
-                    "login": login,
-                    "password": "rahasia-123",
-                },
-                allow_redirects=False,
-                timeout=60,
-            )
-            assert response.status_code == 302
-            form = http.get(f"{base}{url}", timeout=60).text
-            cookies = http.cookies.get_dict()
+        form, cookies = _logged_in(base, login, url)
         sent = {
             "csrf_token": _field(form, "csrf_token"),
             "shown_after": _field(form, "shown_after"),
@@ -78,18 +103,7 @@ def test_a_visit_sent_many_times_at_once_is_recorded_once(tmp_path_factory):
             f"line-{line_id}-restocked": "1",
             "money_received": "40000",
         }
-        everyone_ready = threading.Barrier(SENDS, timeout=120)
-
-        def send(_n: int) -> int:
-            with requests.Session() as http:
-                http.cookies.update(cookies)
-                everyone_ready.wait()
-                return http.post(
-                    f"{base}{url}", data=sent, allow_redirects=False, timeout=60
-                ).status_code
-
-        with ThreadPoolExecutor(max_workers=SENDS) as pool:
-            codes = list(pool.map(send, range(SENDS)))
+        codes = _post_at_once(f"{base}{url}", sent, cookies)
 
     with app.app_context():
         visits = db.session.scalar(
@@ -108,20 +122,8 @@ def test_taking_back_a_visit_many_times_at_once_takes_it_back_once(tmp_path_fact
     app = make_live_app(tmp_path_factory, "consignment_undo_race")
     today = jakarta_today()
     with app.app_context():
-        from tests.factories import (
-            GroupFactory,
-            MembershipFactory,
-            OutletFactory,
-            ProductFactory,
-            VariantFactory,
-        )
-
-        membership = MembershipFactory(role=Role.MEMBER, group=GroupFactory(name="Kelompok Urung"))
+        membership, variant, outlet = _group_at_an_outlet("Kelompok Urung", stock=20)
         group = membership.group
-        product = ProductFactory(group=group, name="Abon Lele")
-        variant = VariantFactory(product=product, label="100 g", price=25000, stock=20)
-        outlet = OutletFactory(group=group, name="Warung Bu Sari")
-        db.session.flush()
         note = services.leave_goods(group, outlet, today, [Item(variant.id, 20, 10000)])
         line_id = note.lines[0].id
         for _ in range(2):
@@ -135,38 +137,9 @@ def test_taking_back_a_visit_many_times_at_once_takes_it_back_once(tmp_path_fact
         outlet_id = outlet.id
 
     with serve(app) as base:
-        with requests.Session() as http:
-            page = http.get(f"{base}/masuk", timeout=60).text
-            assert (
-                http.post(
-                    f"{base}/masuk",
-                    data={
-                        "csrf_token": _field(page, "csrf_token"),
-                        "login": login,
-                        "password": "rahasia-123",
-                    },
-                    allow_redirects=False,
-                    timeout=60,
-                ).status_code
-                == 302
-            )
-            token = _field(http.get(f"{base}{page_url}", timeout=60).text, "csrf_token")
-            cookies = http.cookies.get_dict()
-        everyone_ready = threading.Barrier(SENDS, timeout=120)
-
-        def send(_n: int) -> int:
-            with requests.Session() as http:
-                http.cookies.update(cookies)
-                everyone_ready.wait()
-                return http.post(
-                    f"{base}{undo_url}",
-                    data={"csrf_token": token},
-                    allow_redirects=False,
-                    timeout=60,
-                ).status_code
-
-        with ThreadPoolExecutor(max_workers=SENDS) as pool:
-            codes = list(pool.map(send, range(SENDS)))
+        page, cookies = _logged_in(base, login, page_url)
+        token = _field(page, "csrf_token")
+        codes = _post_at_once(f"{base}{undo_url}", {"csrf_token": token}, cookies)
 
     with app.app_context():
         visits = db.session.scalar(
