@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from shop.catalogue.services import refresh_derived
+from shop.consignment.models import Consignment
+from shop.core.clock import jakarta_today
 from shop.extensions import db
 from shop.groups.models import Role
 from tests.factories import (
@@ -67,3 +70,22 @@ def text_of(html: str) -> str:
     """The page's text with tags dropped and spaces squeezed, for assertions
     that should not depend on markup."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def leave(client, outlet, variant, quantity: int, unit_price: int = 20000) -> Consignment:
+    """Leave `quantity` of `variant` at `outlet` today through the form; the
+    outlet's newest note."""
+    response = client.post(
+        f"/kelola/{outlet.group.slug}/titip/warung/{outlet.id}/titip",
+        data={
+            "left_on": jakarta_today().isoformat(),
+            f"item-{variant.id}-quantity": str(quantity),
+            f"item-{variant.id}-unit_price": str(unit_price),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return db.session.scalars(
+        select(Consignment)
+        .where(Consignment.outlet_id == outlet.id)
+        .order_by(Consignment.id.desc())
+    ).first()

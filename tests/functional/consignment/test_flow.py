@@ -13,7 +13,7 @@ from shop.consignment.models import Consignment, Outlet, Visit
 from shop.core.clock import jakarta_today
 from shop.extensions import db
 from tests.factories import ProductFactory, VariantFactory
-from tests.functional.consignment.conftest import text_of
+from tests.functional.consignment.conftest import leave, text_of
 
 OUTLET = {
     "name": "Warung Bu Sari",
@@ -221,15 +221,7 @@ def test_leave_goods_refusals_keep_values_and_save_nothing(client, group, outlet
 def test_visit_refusals_save_nothing(client, group, outlet, abon):
     base = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
     today = jakarta_today()
-    client.post(
-        f"{base}/titip",
-        data={
-            "left_on": today.isoformat(),
-            f"item-{abon.id}-quantity": "4",
-            f"item-{abon.id}-unit_price": "20000",
-        },
-    )
-    note = db.session.scalar(select(Consignment).where(Consignment.outlet_id == outlet.id))
+    note = leave(client, outlet, abon, 4)
     line = note.lines[0]
     cases = [
         (
@@ -265,24 +257,8 @@ def test_visit_refusals_save_nothing(client, group, outlet, abon):
 def test_undo_visit_cancel_note_archive_and_restore(client, group, outlet, abon):
     base = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
     today = jakarta_today()
-
-    def leave(quantity):
-        client.post(
-            f"{base}/titip",
-            data={
-                "left_on": today.isoformat(),
-                f"item-{abon.id}-quantity": str(quantity),
-                f"item-{abon.id}-unit_price": "20000",
-            },
-        )
-        return db.session.scalars(
-            select(Consignment)
-            .where(Consignment.outlet_id == outlet.id)
-            .order_by(Consignment.id.desc())
-        ).first()
-
-    first = leave(3)
-    second = leave(2)
+    first = leave(client, outlet, abon, 3)
+    second = leave(client, outlet, abon, 2)
     second_number, second_id = second.number, second.id
     first_line_id = first.lines[0].id
     assert stock_of(abon) == 5
@@ -350,15 +326,7 @@ def test_undo_visit_cancel_note_archive_and_restore(client, group, outlet, abon)
 def test_archive_refused_while_money_is_owed(client, group, outlet, abon):
     base = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
     today = jakarta_today().isoformat()
-    client.post(
-        f"{base}/titip",
-        data={
-            "left_on": today,
-            f"item-{abon.id}-quantity": "1",
-            f"item-{abon.id}-unit_price": "20000",
-        },
-    )
-    line = db.session.scalar(select(Consignment).where(Consignment.outlet_id == outlet.id)).lines[0]
+    line = leave(client, outlet, abon, 1).lines[0]
     client.post(f"{base}/kunjungan", data={"visited_on": today, f"line-{line.id}-sold": "1"})
     page = client.post(f"{base}/arsip", follow_redirects=True).get_data(as_text=True)
     assert "This outlet still owes Rp20,000. Record the payment first." in page
@@ -369,17 +337,7 @@ def test_archive_refused_while_money_is_owed(client, group, outlet, abon):
 def test_only_the_latest_visit_can_be_taken_back(client, group, outlet, abon):
     base = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
     today = jakarta_today().isoformat()
-    client.post(
-        f"{base}/titip",
-        data={
-            "left_on": today,
-            f"item-{abon.id}-quantity": "4",
-            f"item-{abon.id}-unit_price": "20000",
-        },
-    )
-    line_id = (
-        db.session.scalar(select(Consignment).where(Consignment.outlet_id == outlet.id)).lines[0].id
-    )
+    line_id = leave(client, outlet, abon, 4).lines[0].id
     for _ in range(2):
         client.post(f"{base}/kunjungan", data={"visited_on": today, f"line-{line_id}-sold": "1"})
     first, latest = db.session.scalars(

@@ -404,6 +404,16 @@ def test_a_note_cancelled_by_another_request_is_not_cancelled_again(shop):
     assert stock_of(abon) == 10
 
 
+def _archive_in_another_request(outlet):
+    """Archived in the database, behind the loaded object's back."""
+    db.session.execute(
+        update(Outlet)
+        .where(Outlet.id == outlet.id)
+        .values(archived_at=func.current_timestamp())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def test_an_outlet_archived_by_another_request_takes_no_goods(shop):
     """The outlet was archived (by another member) after this request loaded
     it: leaving goods or recording a visit there is refused, not saved
@@ -412,24 +422,14 @@ def test_an_outlet_archived_by_another_request_takes_no_goods(shop):
     note = services.leave_goods(group, outlet, TODAY, [Item(abon.id, 2, 20000)], today=TODAY)
     db.session.flush()
     assert outlet.archived_at is None  # loaded
-    db.session.execute(
-        update(Outlet)
-        .where(Outlet.id == outlet.id)
-        .values(archived_at=func.current_timestamp())
-        .execution_options(synchronize_session=False)
-    )
+    _archive_in_another_request(outlet)
     with pytest.raises(DomainError):
         attempt(
             lambda: services.leave_goods(
                 group, outlet, TODAY, [Item(abon.id, 3, 20000)], today=TODAY
             )
         )
-    db.session.execute(
-        update(Outlet)
-        .where(Outlet.id == outlet.id)
-        .values(archived_at=func.current_timestamp())
-        .execution_options(synchronize_session=False)
-    )
+    _archive_in_another_request(outlet)
     with pytest.raises(DomainError):
         attempt(
             lambda: services.record_visit(
