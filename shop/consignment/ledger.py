@@ -99,8 +99,26 @@ class OpenLine:
         return self.line.out
 
 
+class _VisitDue:
+    """When the next visit is due: while goods are out there or money is
+    owed, the outlet's visit interval after the group was last there."""
+
+    outlet: Outlet
+    out: int
+    owed: int
+
+    def visit_due_on(self) -> date | None:
+        if not (self.out or self.owed):
+            return None
+        return self.outlet.visit_due_on()
+
+    def visit_due(self, today: date) -> bool:
+        due = self.visit_due_on()
+        return due is not None and due <= today
+
+
 @dataclass
-class OutletLedger:
+class OutletLedger(_VisitDue):
     outlet: Outlet
     rows: list[ProductRow]
     open_lines: list[OpenLine]
@@ -189,7 +207,7 @@ def outlet_ledger(outlet: Outlet) -> OutletLedger:
 
 
 @dataclass
-class OutletSummary:
+class OutletSummary(_VisitDue):
     outlet: Outlet
     out: int
     out_value: int
@@ -198,15 +216,6 @@ class OutletSummary:
     @property
     def owed(self) -> int:
         return self.outlet.owed
-
-    def visit_due_on(self) -> date | None:
-        if not (self.out or self.owed):
-            return None
-        return self.outlet.visit_due_on()
-
-    def visit_due(self, today: date) -> bool:
-        due = self.visit_due_on()
-        return due is not None and due <= today
 
 
 @dataclass

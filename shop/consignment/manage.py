@@ -67,7 +67,7 @@ def outlet(slug: str, outlet_id: int):
     latest = max(book.visits, key=lambda visit: visit.id, default=None)
     new_number = request.args.get("nota", "")
     new_note = next((c for c in book.consignments if c.number == new_number), None)
-    due_on = outlet.visit_due_on() if (book.out or book.owed) else None
+    due_on = book.visit_due_on()
     return render_template(
         "consignment/outlet.html",
         group=group,
@@ -75,7 +75,7 @@ def outlet(slug: str, outlet_id: int):
         ledger=book,
         today=today,
         due_on=due_on,
-        due=due_on is not None and due_on <= today,
+        due=book.visit_due(today),
         reminder=ledger.reminder_link(group, book, today),
         latest_visit=latest,
         new_note=new_note,
@@ -94,9 +94,7 @@ def create_outlet(slug: str):
     if request.method == "GET":
         form.province.data, form.regency.data = group.province_code, group.regency_code
         form.fill_region_choices()
-    if region_refresh_requested(form):
-        return render_template("consignment/outlet_form.html", group=group, form=form, outlet=None)
-    if form.validate_on_submit():
+    if not region_refresh_requested(form) and form.validate_on_submit():
         created = commit_or_show(form, lambda: services.create_outlet(group, form.to_data()))
         if created is not None:
             flash(
@@ -113,11 +111,7 @@ def edit_outlet(slug: str, outlet_id: int):
     group = get_membership_or_404(slug).group
     outlet = get_outlet_or_404(group, outlet_id)
     form = OutletForm(obj=outlet)
-    if region_refresh_requested(form):
-        return render_template(
-            "consignment/outlet_form.html", group=group, form=form, outlet=outlet
-        )
-    if form.validate_on_submit():
+    if not region_refresh_requested(form) and form.validate_on_submit():
         saved = commit_or_show(form, lambda: services.update_outlet(outlet, form.to_data()))
         if saved is not None:
             flash(_("Your changes are saved."), "success")
