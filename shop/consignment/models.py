@@ -109,6 +109,12 @@ class Consignment(Base):
     def total_value(self) -> int:
         return sum(line.value for line in self.lines)
 
+    @property
+    def counted(self) -> bool:
+        """Whether a visit has recorded anything on it (then it can no longer
+        be cancelled)."""
+        return any(line.out != line.quantity for line in self.lines)
+
 
 class ConsignmentLine(Base):
     __tablename__ = "consignment_line"
