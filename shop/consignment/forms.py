@@ -72,17 +72,17 @@ class OutletForm(RegionMixin, BaseForm):
         )
 
 
-class _RowMeta:
-    # Same translations as BaseForm: WTForms messages go through our catalogue.
-    def get_translations(self, form):
-        return BaseForm.Meta.get_translations(self, form)
+class _Row(Form):
+    """A row of a form with rows: no CSRF token of its own (the form has it)."""
+
+    class Meta:
+        # Same translations as BaseForm: WTForms messages go through our catalogue.
+        def get_translations(self, form):
+            return BaseForm.Meta.get_translations(self, form)
 
 
-class ItemRow(Form):
+class ItemRow(_Row):
     """One variant on the drop-off form; a blank quantity leaves none."""
-
-    class Meta(_RowMeta):
-        pass
 
     quantity = WholeNumberField(
         _l("How many you leave"),
@@ -158,11 +158,8 @@ _COUNT = [
 ]
 
 
-class CountRow(Form):
+class CountRow(_Row):
     """One note line still at the outlet, on the visit form."""
-
-    class Meta(_RowMeta):
-        pass
 
     sold = WholeNumberField(_l("Sold"), validators=_COUNT)
     restocked = WholeNumberField(_l("Back in stock (still good)"), validators=_COUNT)
