@@ -142,6 +142,12 @@ class OutletLedger(_VisitDue):
     def owed(self) -> int:
         return self.outlet.owed
 
+    @property
+    def latest_visit(self) -> Visit | None:
+        """The latest visit by entry (not by its day): the one undo_visit
+        accepts, and what a visit form is shown after."""
+        return max(self.visits, key=lambda visit: visit.id, default=None)
+
 
 def allocate(received: int, sold_values: Sequence[int]) -> list[int]:
     """Share `received` over the sales in order, oldest first: what each has
