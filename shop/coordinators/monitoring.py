@@ -25,8 +25,7 @@ from shop.core.clock import JAKARTA, jakarta_today
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import Group, Programme
-from shop.i18n.formatting import rupiah
-from shop.orders.sales import ChartItem, column_chart, row_chart
+from shop.orders.sales import ChartItem, column_chart, row_chart, sales_bar
 from shop.regions.models import Province, Regency
 
 CHART_ROWS = 15
@@ -107,25 +106,7 @@ def _charts(data: queries.Monitoring):
     orders; a column per month, or a row per programme / region / group (the
     CHART_ROWS largest)."""
     rows = data.rows if data.filters.by == "month" else data.rows[:CHART_ROWS]
-    revenue = [
-        ChartItem(
-            label=row.label,
-            title=_(
-                "%(name)s: online %(paid)s paid, %(unpaid)s not paid yet; "
-                "consignment %(consigned)s",
-                name=row.label,
-                paid=rupiah(row.paid),
-                unpaid=rupiah(row.unpaid),
-                consigned=rupiah(row.consigned),
-            ),
-            parts=(
-                ("chart-paid", row.paid),
-                ("chart-unpaid", row.unpaid),
-                ("chart-consigned", row.consigned),
-            ),
-        )
-        for row in rows
-    ]
+    revenue = [sales_bar(row.label, row.label, row) for row in rows]
     orders = [
         ChartItem(
             label=row.label,

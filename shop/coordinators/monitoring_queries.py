@@ -68,7 +68,7 @@ from shop.core.text import fold
 from shop.extensions import db
 from shop.groups.models import Group, Programme
 from shop.orders.models import Order, OrderLine, PaymentStatus
-from shop.orders.sales import NOT_SALES
+from shop.orders.sales import NOT_SALES, SalesFigures
 from shop.regions.models import Province, Regency
 
 GROUPINGS = {
@@ -184,35 +184,20 @@ def parse_filters(args: Mapping[str, str], today: date) -> tuple[Filters, list[s
 
 
 @dataclass
-class Figures:
+class Figures(SalesFigures):
     """One row of the table (or the totals): `key` is the programme, region
-    code, group id or month start it stands for."""
+    code, group id or month start it stands for; the sales of both channels
+    as on the group's own sales page."""
 
     key: object
     label: str
     orders: int = 0
-    paid: int = 0
-    unpaid: int = 0
     items: int = 0
     # None for a month: "active" is a state of today, not of a month.
     active_groups: int | None = 0
     active_products: int | None = 0
     median_seconds: float | None = None
     slug: str = ""
-    # Consignment: value sold at the agreed prices, units, money received.
-    consigned: int = 0
-    consigned_units: int = 0
-    received: int = 0
-
-    @property
-    def revenue(self) -> int:
-        """Online orders only."""
-        return self.paid + self.unpaid
-
-    @property
-    def total_sales(self) -> int:
-        """Both channels: online revenue and consignment sales."""
-        return self.revenue + self.consigned
 
     @property
     def median_hours(self) -> float | None:

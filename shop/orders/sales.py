@@ -63,14 +63,14 @@ class BestSeller:
         return self.quantity - self.consigned
 
 
-@dataclass
-class MonthSales:
-    start: date
-    orders: int = 0
+@dataclass(kw_only=True)
+class SalesFigures:
+    """What both channels sold: online orders (paid and not yet paid) and
+    consignment (value at the agreed prices, units, money the outlets paid).
+    The group's months and the coordinators' rows are both made of it."""
+
     paid: int = 0
     unpaid: int = 0
-    best_sellers: list[BestSeller] = field(default_factory=list)
-    # Consignment: value sold at the agreed prices, units, money received.
     consigned: int = 0
     consigned_units: int = 0
     received: int = 0
@@ -81,9 +81,16 @@ class MonthSales:
         return self.paid + self.unpaid
 
     @property
-    def total(self) -> int:
+    def total_sales(self) -> int:
         """Both channels: online orders and consignment sales."""
         return self.revenue + self.consigned
+
+
+@dataclass
+class MonthSales(SalesFigures):
+    start: date
+    orders: int = 0
+    best_sellers: list[BestSeller] = field(default_factory=list)
 
     @classmethod
     def summed(cls, months: Sequence[MonthSales]) -> MonthSales:
@@ -340,25 +347,30 @@ def revenue_chart(months: Sequence[MonthSales], width: int = 360, height: int = 
     and consignment sales on top, under a scale of round steps; the template
     only draws what this computes."""
     items = [
-        ChartItem(
-            label=format_date(month.start, "MMM"),
-            title=_(
-                "%(month)s: online %(paid)s paid, %(unpaid)s not paid yet; "
-                "consignment %(consigned)s",
-                month=format_date(month.start, "MMMM y"),
-                paid=rupiah(month.paid),
-                unpaid=rupiah(month.unpaid),
-                consigned=rupiah(month.consigned),
-            ),
-            parts=(
-                ("chart-paid", month.paid),
-                ("chart-unpaid", month.unpaid),
-                ("chart-consigned", month.consigned),
-            ),
-        )
+        sales_bar(format_date(month.start, "MMM"), format_date(month.start, "MMMM y"), month)
         for month in months
     ]
     return column_chart(items, width=width, height=height)
+
+
+def sales_bar(label: str, name: str, figures: SalesFigures) -> ChartItem:
+    """One stacked bar of sales: online paid at the axis, online not yet paid
+    on it, consignment on top; its title says all three."""
+    return ChartItem(
+        label=label,
+        title=_(
+            "%(name)s: online %(paid)s paid, %(unpaid)s not paid yet; consignment %(consigned)s",
+            name=name,
+            paid=rupiah(figures.paid),
+            unpaid=rupiah(figures.unpaid),
+            consigned=rupiah(figures.consigned),
+        ),
+        parts=(
+            ("chart-paid", figures.paid),
+            ("chart-unpaid", figures.unpaid),
+            ("chart-consigned", figures.consigned),
+        ),
+    )
 
 
 @dataclass(frozen=True)

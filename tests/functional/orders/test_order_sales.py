@@ -125,7 +125,7 @@ def test_consignment_sales_are_their_own_channel(app_ctx, group, known_consignme
     assert (october.consigned, october.consigned_units, october.received) == (60000, 3, 50000)
     # The online figures stay what they were.
     assert (november.orders, november.paid, november.unpaid) == (2, 50000, 30000)
-    assert november.revenue == 80000 and november.total == 152000
+    assert november.revenue == 80000 and november.total_sales == 152000
     assert all(m.consigned == m.received == 0 for m in months[:-2])
     # Best sellers add both channels: Kerupuk 3 online + 4 consigned.
     assert november.best_sellers == [
@@ -138,7 +138,7 @@ def test_consignment_sales_are_their_own_channel(app_ctx, group, known_consignme
     ]
     totals = MonthSales.summed(months)
     assert (totals.consigned, totals.consigned_units, totals.received) == (132000, 9, 80000)
-    assert totals.total == totals.revenue + 132000
+    assert totals.total_sales == totals.revenue + 132000
     overall = best_sellers(group, at(2026, 11, 15))
     # Abon: 2 + 1 online (1 December in Jakarta is the oldest day) and 5 consigned.
     assert overall[0] == BestSeller("Abon", 8, 155000, 5)
