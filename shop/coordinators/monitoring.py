@@ -25,7 +25,7 @@ from shop.core.clock import JAKARTA, jakarta_today
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import Group, Programme
-from shop.orders.sales import ChartItem, column_chart, row_chart, sales_bar
+from shop.orders.sales import SALES_LEGEND, ChartItem, column_chart, row_chart, sales_bar
 from shop.regions.models import Province, Regency
 
 CHART_ROWS = 15
@@ -144,6 +144,7 @@ def monitoring():
         messages=messages,
         revenue_chart=revenue_chart,
         orders_chart=orders_chart,
+        legend=SALES_LEGEND,
         chart_limited=data.filters.by != "month" and len(data.rows) > CHART_ROWS,
         chart_rows=CHART_ROWS,
         range_text=range_text(filters),

@@ -70,6 +70,7 @@ def render_group_report(group: Group, now: datetime, by_name: str) -> bytes:
         months_newest_first=list(reversed(months)),
         chart=sales.revenue_chart(months, width=360, height=170),
         totals=sales.MonthSales.summed(months),
+        legend=sales.SALES_LEGEND,
         best_sellers=sales.best_sellers(group, now, limit=BEST_SELLERS_SHOWN),
         products=shown,
         product_count=len(products),

@@ -332,4 +332,5 @@ def manage_sales(slug: str):
         chart=sales.revenue_chart(months),
         totals=sales.MonthSales.summed(months),
         best_overall=sales.best_sellers(group, now),
+        legend=sales.SALES_LEGEND,
     )

@@ -32,6 +32,7 @@ from babel.numbers import format_compact_decimal
 from defusedcsv import csv as safe_csv
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, Select, case, func, literal, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
@@ -353,6 +354,14 @@ def revenue_chart(months: Sequence[MonthSales], width: int = 360, height: int = 
     return column_chart(items, width=width, height=height)
 
 
+# The parts of a sales bar, from the axis outwards: (css class, legend label).
+SALES_LEGEND = (
+    ("chart-paid", _l("Online, paid")),
+    ("chart-unpaid", _l("Online, not paid yet")),
+    ("chart-consigned", _l("Consignment")),
+)
+
+
 def sales_bar(label: str, name: str, figures: SalesFigures) -> ChartItem:
     """One stacked bar of sales: online paid at the axis, online not yet paid
     on it, consignment on top; its title says all three."""
@@ -365,10 +374,12 @@ def sales_bar(label: str, name: str, figures: SalesFigures) -> ChartItem:
             unpaid=rupiah(figures.unpaid),
             consigned=rupiah(figures.consigned),
         ),
-        parts=(
-            ("chart-paid", figures.paid),
-            ("chart-unpaid", figures.unpaid),
-            ("chart-consigned", figures.consigned),
+        parts=tuple(
+            zip(
+                (css_class for css_class, _label in SALES_LEGEND),
+                (figures.paid, figures.unpaid, figures.consigned),
+                strict=True,
+            )
         ),
     )
 
