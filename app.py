@@ -1,5 +1,11 @@
 """Entry point for `flask --app app` and gunicorn (`gunicorn app:app`)."""
 
-from shop import create_app
+import sys
 
-app = create_app()
+from shop import UnsafeConfiguration, create_app
+
+try:
+    app = create_app()
+except UnsafeConfiguration as refused:
+    # One clear line on stderr and exit status 1, not a traceback.
+    sys.exit(str(refused))

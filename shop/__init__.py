@@ -9,7 +9,9 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from shop import config
-from shop.config import ROOT
+from shop.config import ROOT, UnsafeConfiguration
+
+__all__ = ["UnsafeConfiguration", "create_app"]
 
 
 class BoundedInt(IntegerConverter):
@@ -33,14 +35,16 @@ class Etalase(Flask):
 
 
 def create_app(overrides: dict | None = None) -> Flask:
+    """The app; raises UnsafeConfiguration for a production site with unsafe settings."""
     app = Etalase(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(config.instance_path()),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
     app.url_map.converters["int"] = BoundedInt
     config.load(app, overrides)
+    config.check_production(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
     register_blueprints(app)

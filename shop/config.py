@@ -1,22 +1,40 @@
-"""Configuration: defaults, then instance/config.py, then the environment.
+"""Configuration: defaults, then the instance file, then the environment.
 
-The order follows the Flask tutorial: code defaults first, the operator's
-instance file second, environment variables last (so a container can override
-either), and a test's overrides on top of everything.
+One rule for every setting (README, "Settings"):
+
+1. the defaults below (`Development` when `ETALASE_ENV` is unset or
+   "development", `Defaults` otherwise);
+2. `config.py` in the instance folder (`instance/` beside the code, or the
+   folder `ETALASE_INSTANCE_PATH` names), a Python file of `NAME = value`;
+3. the environment: `ETALASE_<NAME>` for every setting, read with the type of
+   its default (`1/true/yes/on` for flags, whole numbers, seconds for
+   durations, commas between list items, JSON for dicts). A few names that
+   hosting platforms set by convention (`SECRET_KEY`, `DATABASE_URL`,
+   `REDIS_URL`, …, see CONVENTIONAL) are read without the prefix too; the
+   prefixed one wins;
+4. a test's overrides on top of everything.
+
+`ETALASE_ENV=production` also refuses to start on settings that would be
+unsafe there (`check_production`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "ETALASE_"
 
 
 class Defaults:
     ENV_NAME = "production"
+    SECRET_KEY = ""
+    DATABASE_URL = ""
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
@@ -32,6 +50,36 @@ class Defaults:
     UPLOAD_MAX_PIXELS = 40_000_000
     IMAGE_WIDTHS = (320, 640, 1280)
     MEDIA_URL_PREFIX = "/media"
+
+    # Where uploaded files live: "local" (MEDIA_ROOT, a folder on this
+    # machine) or "s3" (an S3-compatible bucket shared by every machine).
+    STORAGE_BACKEND = "local"
+    MEDIA_ROOT = ""
+    S3_BUCKET = ""
+    S3_PREFIX = ""
+    S3_ENDPOINT_URL = ""
+    S3_REGION = "us-east-1"
+    S3_ACCESS_KEY_ID = ""
+    S3_SECRET_ACCESS_KEY = ""
+    # Seconds a presigned address for a private file stays valid.
+    S3_PRESIGN_SECONDS = 300
+    # A CDN or the bucket's public address for public images (photo variants,
+    # logos, share images); empty: served through the app.
+    MEDIA_PUBLIC_URL = ""
+
+    # One Redis for everything shared between processes (rate limits, the
+    # page cache, the job queue) unless a setting below names its own.
+    REDIS_URL = ""
+    # The job queue (RQ): its Redis (default REDIS_URL) and queue name. With
+    # neither, jobs run in this process once the request's transaction commits.
+    JOBS_REDIS_URL = ""
+    JOBS_QUEUE = "etalase"
+    # How many app processes serve this site in all (every machine, every
+    # gunicorn worker): more than one needs Redis for limits and the cache.
+    PROCESSES = 1
+    # Reverse proxies in front of the app (nginx: 1); their X-Forwarded-*
+    # headers are trusted, so limits key on the real client.
+    PROXY_COUNT = 0
 
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_SSL_STRICT = True
@@ -54,6 +102,7 @@ class Defaults:
     LOOKUP_RATE_LIMIT = "10 per minute"
 
     CACHE_TYPE = "SimpleCache"
+    CACHE_REDIS_URL = ""
     CACHE_DEFAULT_TIMEOUT = 300
     PAGE_CACHE_SECONDS = 60
 
@@ -72,15 +121,16 @@ class Defaults:
 
     # Email for notifications; without MAIL_SERVER messages are only logged.
     MAIL_SERVER = ""
-    MAIL_PORT = None
+    MAIL_PORT = 0
     MAIL_USE_TLS = False
     MAIL_USE_SSL = False
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
     MAIL_FROM = ""
     MAIL_TIMEOUT = 10
-    # Deliver the outbox from a thread of this process (`make run`); in
-    # production run `flask notify deliver --loop` as its own process instead.
+    # Run the periodic work (outbox delivery, expiring unpaid orders,
+    # certificate reminders, the sweeps) from a thread of this process
+    # (`make run`); in production run `flask jobs scheduler` instead.
     NOTIFY_IN_PROCESS = False
     CATALOGUE_PAGE_SIZE = 24
     SITE_NAME = "Etalase"
@@ -96,62 +146,232 @@ class Development(Defaults):
     WTF_CSRF_SSL_STRICT = False
 
 
-ENV_KEYS = (
-    "SECRET_KEY",
-    "LOGIN_RATE_LIMIT",
-    "CHECKOUT_RATE_LIMIT",
-    "DATABASE_URL",
-    "RATELIMIT_STORAGE_URI",
-    "CACHE_TYPE",
-    "CACHE_REDIS_URL",
-    "PUBLIC_URL",
-    "MEDIA_ROOT",
-    "STRIPE_SECRET_KEY",
-    "STRIPE_WEBHOOK_SECRET",
-    "STRIPE_API_BASE",
-    "MAIL_SERVER",
-    "MAIL_PORT",
-    "MAIL_USE_TLS",
-    "MAIL_USE_SSL",
-    "MAIL_USERNAME",
-    "MAIL_PASSWORD",
-    "MAIL_FROM",
-    "MAIL_TIMEOUT",
-    "NOTIFY_IN_PROCESS",
+# Read without the ETALASE_ prefix too: the names hosting platforms and the
+# earlier README use.
+CONVENTIONAL = frozenset(
+    {
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "MEDIA_ROOT",
+        "PUBLIC_URL",
+        "PROXY_COUNT",
+        "RATELIMIT_STORAGE_URI",
+        "CACHE_TYPE",
+        "CACHE_REDIS_URL",
+        "LOGIN_RATE_LIMIT",
+        "CHECKOUT_RATE_LIMIT",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "STRIPE_API_BASE",
+        "MAIL_SERVER",
+        "MAIL_PORT",
+        "MAIL_USE_TLS",
+        "MAIL_USE_SSL",
+        "MAIL_USERNAME",
+        "MAIL_PASSWORD",
+        "MAIL_FROM",
+        "MAIL_TIMEOUT",
+        "NOTIFY_IN_PROCESS",
+    }
 )
 
+# Values that must never reach production: Flask's tutorial, our tests,
+# the deploy example, and the classics.
+EXAMPLE_SECRETS = frozenset(
+    {
+        "dev",
+        "development",
+        "secret",
+        "changeme",
+        "change-me",
+        "test-secret",
+        "replace-me-with-the-output-of-python3-c-import-secrets-print-secrets-token-urlsafe-48",
+        "your-secret-key",
+    }
+)
+MIN_SECRET_LENGTH = 32
+SHARED_BACKENDS = ("redis://", "rediss://", "redis+sentinel://", "redis+cluster://")
 
-def _secret_key(instance_path: Path) -> str:
+
+class UnsafeConfiguration(RuntimeError):
+    """Production settings that must not run; the message is one line."""
+
+
+class BadSetting(ValueError):
+    """An environment value that cannot be read as its setting's type."""
+
+
+def instance_path() -> Path:
+    """The instance folder: `ETALASE_INSTANCE_PATH`, else `instance/` beside the code."""
+    configured = os.environ.get(PREFIX + "INSTANCE_PATH", "")
+    return Path(configured).resolve() if configured else ROOT / "instance"
+
+
+def parse_value(name: str, raw: str, default: object) -> object:
+    """An environment string read as the type of the setting's default."""
+    text = raw.strip()
+    try:
+        if isinstance(default, bool):
+            lowered = text.lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(text)
+        if isinstance(default, int):
+            return int(text)
+        if isinstance(default, float):
+            return float(text)
+        if isinstance(default, timedelta):
+            return timedelta(seconds=float(text))
+        if isinstance(default, tuple | list):
+            items = [item.strip() for item in text.split(",") if item.strip()]
+            if default and isinstance(default[0], int):
+                items = [int(item) for item in items]
+            return type(default)(items)
+        if isinstance(default, dict):
+            value = json.loads(text)
+            if not isinstance(value, dict):
+                raise ValueError(text)
+            return value
+    except ValueError as exc:
+        raise BadSetting(f"{PREFIX}{name}={raw!r} is not a valid {type(default).__name__}") from exc
+    return raw
+
+
+def from_environment(config, environ=os.environ) -> dict[str, str]:
+    """Apply `ETALASE_<NAME>` (and the conventional bare names) to `config`;
+    return {setting: the variable it came from}."""
+    sources: dict[str, str] = {}
+    for name in [key for key in config if key.isupper()]:
+        for variable in (PREFIX + name, name if name in CONVENTIONAL else None):
+            if variable and variable in environ:
+                config[name] = parse_value(name, environ[variable], config[name])
+                sources[name] = variable
+                break
+    return sources
+
+
+def _secret_key(instance: Path) -> str:
     """Read the instance's secret key, creating it once on a fresh machine."""
-    key_file = instance_path / "secret_key"
+    key_file = instance / "secret_key"
     if not key_file.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
+        instance.mkdir(parents=True, exist_ok=True)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
     return key_file.read_text().strip()
 
 
-def load(app, overrides: dict | None = None) -> None:
-    env_name = os.environ.get("ETALASE_ENV", "development")
+def load(app, overrides: dict | None = None, environ=os.environ) -> None:
+    env_name = environ.get(PREFIX + "ENV", "development")
     app.config.from_object(Development if env_name == "development" else Defaults)
-    app.config.from_pyfile("config.py", silent=True)
-    for key in ENV_KEYS:
-        if key in os.environ:
-            app.config[key] = os.environ[key]
+    instance = Path(app.instance_path)
+    before = dict(app.config)
+    instance_file = instance / "config.py"
+    if instance_file.is_file():
+        app.config.from_pyfile(str(instance_file))
+    explicit = {key for key, value in app.config.items() if before.get(key, value) is not value}
+    explicit |= {key for key in app.config if key not in before}
+    explicit |= set(from_environment(app.config, environ))
     if overrides:
         app.config.update(overrides)
+        explicit |= set(overrides)
+    _derive(app.config, instance, explicit=explicit)
 
-    instance = Path(app.instance_path)
-    if "DATABASE_URL" in app.config:
-        app.config.setdefault("SQLALCHEMY_DATABASE_URI", app.config["DATABASE_URL"])
-    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'etalase.db'}")
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+
+def _derive(config, instance: Path, *, explicit: set[str]) -> None:
+    """Settings that follow from others: the database URI, the media folder,
+    Redis for limits and the cache when only REDIS_URL is given, the secret key."""
+    if config.get("DATABASE_URL"):
+        config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"])
+    config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'etalase.db'}")
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite: wait for a writer instead of failing at once with "database is locked".
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **config["SQLALCHEMY_ENGINE_OPTIONS"],
             "connect_args": {"timeout": 15},
         }
-    app.config.setdefault("MEDIA_ROOT", str(instance / "media"))
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(instance)
+    if not config.get("MEDIA_ROOT"):
+        config["MEDIA_ROOT"] = str(instance / "media")
+
+    redis_url = config.get("REDIS_URL")
+    if redis_url:
+        if "RATELIMIT_STORAGE_URI" not in explicit:
+            config["RATELIMIT_STORAGE_URI"] = redis_url
+        if "CACHE_TYPE" not in explicit:
+            config["CACHE_TYPE"] = "RedisCache"
+        if not config.get("CACHE_REDIS_URL"):
+            config["CACHE_REDIS_URL"] = redis_url
+        if not config.get("JOBS_REDIS_URL"):
+            config["JOBS_REDIS_URL"] = redis_url
+    if config["CACHE_TYPE"] == "RedisCache" and not config.get("CACHE_REDIS_URL"):
+        config["CACHE_REDIS_URL"] = "redis://127.0.0.1:6379/1"
+
+    if not config.get("SECRET_KEY") and config["ENV_NAME"] == "development":
+        # A production site must be given one key shared by every machine
+        # (check_production); a developer's machine makes its own once.
+        config["SECRET_KEY"] = _secret_key(instance)
+
+
+def configured_processes(config, environ=os.environ, argv=sys.argv) -> int:
+    """How many processes serve the site, as far as this one can tell: the
+    PROCESSES setting, gunicorn's WEB_CONCURRENCY, or `-w N` on its command line."""
+    counts = [int(config.get("PROCESSES") or 1)]
+    if environ.get("WEB_CONCURRENCY", "").isdigit():
+        counts.append(int(environ["WEB_CONCURRENCY"]))
+    if argv and Path(argv[0]).name.startswith("gunicorn"):
+        for index, arg in enumerate(argv):
+            value = None
+            if arg in ("-w", "--workers") and index + 1 < len(argv):
+                value = argv[index + 1]
+            elif arg.startswith("--workers="):
+                value = arg.split("=", 1)[1]
+            elif arg.startswith("-w") and arg[2:].isdigit():
+                value = arg[2:]
+            if value and value.isdigit():
+                counts.append(int(value))
+    return max(counts)
+
+
+def problems_in_production(app, environ=os.environ, argv=sys.argv) -> list[str]:
+    """What makes these settings unsafe for a public site; empty when fine."""
+    config = app.config
+    problems = []
+    key = str(config.get("SECRET_KEY") or "")
+    if not key:
+        problems.append(
+            f"{PREFIX}SECRET_KEY is not set (every machine needs the same one: "
+            'python3 -c "import secrets; print(secrets.token_urlsafe(48))")'
+        )
+    elif key.lower() in EXAMPLE_SECRETS:
+        problems.append(f"{PREFIX}SECRET_KEY is an example value; generate a new one")
+    elif len(key) < MIN_SECRET_LENGTH:
+        problems.append(f"{PREFIX}SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters")
+    if app.debug or config.get("DEBUG"):
+        problems.append("debug mode is on (unset FLASK_DEBUG): the debugger would be public")
+    processes = configured_processes(config, environ, argv)
+    if processes > 1:
+        if not str(config["RATELIMIT_STORAGE_URI"]).startswith(SHARED_BACKENDS):
+            problems.append(
+                f"{processes} processes but rate limits are per process "
+                f"(set {PREFIX}REDIS_URL or {PREFIX}RATELIMIT_STORAGE_URI)"
+            )
+        if config["CACHE_TYPE"] not in ("RedisCache", "RedisSentinelCache", "RedisClusterCache"):
+            problems.append(
+                f"{processes} processes but the page cache is per process "
+                f"(set {PREFIX}REDIS_URL or {PREFIX}CACHE_TYPE=RedisCache)"
+            )
+    return problems
+
+
+def check_production(app, environ=os.environ, argv=sys.argv) -> None:
+    """Refuse to start a production site with unsafe settings: one line saying why."""
+    if app.config["ENV_NAME"] == "development":
+        return
+    problems = problems_in_production(app, environ, argv)
+    if problems:
+        raise UnsafeConfiguration(
+            "Etalase will not start with ETALASE_ENV=production: " + "; ".join(problems) + "."
+        )

@@ -1,10 +1,33 @@
-"""Configuration: a secret key made once per instance, safe cookies outside development."""
+"""Configuration: defaults → instance/config.py → environment, and a production
+site that refuses to start on unsafe settings."""
 
 import os
 import stat
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
 
-from shop import create_app
-from shop.config import _secret_key
+import pytest
+
+from shop import UnsafeConfiguration, create_app
+from shop.config import ROOT, BadSetting, _secret_key, configured_processes
+
+STRONG_KEY = "k3Jq9-" * 8
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    """No ETALASE_/conventional settings leak in from the machine running the tests."""
+    for name in list(os.environ):
+        if name.startswith("ETALASE_") or name in ("SECRET_KEY", "REDIS_URL", "FLASK_DEBUG"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("ETALASE_INSTANCE_PATH", str(tmp_path / "instance"))
+    return tmp_path
+
+
+def _app(tmp_path, **overrides):
+    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}", **overrides})
 
 
 def test_secret_key_is_generated_once_and_private(tmp_path):
@@ -15,10 +38,10 @@ def test_secret_key_is_generated_once_and_private(tmp_path):
     assert mode == 0o600
 
 
-def test_production_cookies_are_secure(monkeypatch, tmp_path):
+def test_production_cookies_are_secure(monkeypatch, clean_env):
     monkeypatch.setenv("ETALASE_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
+    app = _app(clean_env)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
@@ -28,7 +51,127 @@ def test_production_cookies_are_secure(monkeypatch, tmp_path):
     assert app.test_client().get("/masuk").status_code in (301, 302)  # http → https
 
 
-def test_development_serves_plain_http(monkeypatch, tmp_path):
+def test_development_serves_plain_http(monkeypatch, clean_env):
     monkeypatch.setenv("ETALASE_ENV", "development")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.db'}"})
+    app = _app(clean_env)
     assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_instance_file_is_read_from_the_settable_instance_folder(clean_env):
+    instance = clean_env / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text('SITE_NAME = "Etalase Jambi"\nCATALOGUE_PAGE_SIZE = 12\n')
+    app = _app(clean_env)
+    assert app.instance_path == str(instance.resolve())
+    assert app.config["SITE_NAME"] == "Etalase Jambi"
+    assert app.config["CATALOGUE_PAGE_SIZE"] == 12
+    # The generated secret key and the SQLite file live there too.
+    assert (instance / "secret_key").exists()
+    assert app.config["MEDIA_ROOT"] == str(instance.resolve() / "media")
+
+
+def test_environment_beats_the_instance_file_and_is_typed(monkeypatch, clean_env):
+    instance = clean_env / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text('SITE_NAME = "dari berkas"\nPROXY_COUNT = 2\n')
+    monkeypatch.setenv("ETALASE_SITE_NAME", "dari lingkungan")
+    monkeypatch.setenv("ETALASE_PROXY_COUNT", "1")
+    monkeypatch.setenv("ETALASE_MAIL_USE_TLS", "yes")
+    monkeypatch.setenv("ETALASE_IMAGE_WIDTHS", "320, 960")
+    monkeypatch.setenv("ETALASE_INVITE_LIFETIME", "3600")
+    monkeypatch.setenv("ETALASE_SQLALCHEMY_ENGINE_OPTIONS", '{"pool_size": 3}')
+    app = _app(clean_env)
+    assert app.config["SITE_NAME"] == "dari lingkungan"
+    assert app.config["PROXY_COUNT"] == 1
+    assert app.config["MAIL_USE_TLS"] is True
+    assert app.config["IMAGE_WIDTHS"] == (320, 960)
+    assert app.config["INVITE_LIFETIME"] == timedelta(hours=1)
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 3
+
+
+def test_prefixed_name_wins_over_the_conventional_one(monkeypatch, clean_env):
+    monkeypatch.setenv("PUBLIC_URL", "https://lama.example")
+    monkeypatch.setenv("ETALASE_PUBLIC_URL", "https://baru.example")
+    assert _app(clean_env).config["PUBLIC_URL"] == "https://baru.example"
+
+
+def test_a_malformed_environment_value_names_the_variable(monkeypatch, clean_env):
+    monkeypatch.setenv("ETALASE_PROXY_COUNT", "satu")
+    with pytest.raises(BadSetting, match="ETALASE_PROXY_COUNT"):
+        _app(clean_env)
+
+
+def test_redis_url_shares_limits_and_cache(monkeypatch, clean_env):
+    monkeypatch.setenv("ETALASE_REDIS_URL", "redis://127.0.0.1:6399/4")
+    app = _app(clean_env)
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6399/4"
+    assert app.config["CACHE_TYPE"] == "RedisCache"
+    assert app.config["CACHE_REDIS_URL"] == "redis://127.0.0.1:6399/4"
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({}, "SECRET_KEY is not set"),
+        ({"SECRET_KEY": "dev"}, "example value"),
+        ({"ETALASE_SECRET_KEY": "test-secret"}, "example value"),
+        ({"SECRET_KEY": "pendek-sekali"}, "shorter than 32"),
+        ({"SECRET_KEY": STRONG_KEY, "FLASK_DEBUG": "1"}, "debug mode is on"),
+        ({"SECRET_KEY": STRONG_KEY, "ETALASE_PROCESSES": "3"}, "rate limits are per process"),
+        ({"SECRET_KEY": STRONG_KEY, "WEB_CONCURRENCY": "4"}, "page cache is per process"),
+    ],
+)
+def test_production_refuses_unsafe_settings(monkeypatch, clean_env, env, complaint):
+    monkeypatch.setenv("ETALASE_ENV", "production")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(UnsafeConfiguration, match=complaint):
+        _app(clean_env)
+
+
+def test_production_with_redis_and_several_processes_starts(monkeypatch, clean_env):
+    monkeypatch.setenv("ETALASE_ENV", "production")
+    monkeypatch.setenv("ETALASE_SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("ETALASE_PROCESSES", "6")
+    monkeypatch.setenv("ETALASE_REDIS_URL", "redis://127.0.0.1:6399/4")
+    app = _app(clean_env)
+    assert app.config["SECRET_KEY"] == STRONG_KEY
+    # No key file is made behind the operator's back in production.
+    assert not (clean_env / "instance" / "secret_key").exists()
+
+
+def test_gunicorn_worker_count_is_read_from_its_command_line():
+    config = {"PROCESSES": 1}
+    assert configured_processes(config, {}, ["/srv/.venv/bin/gunicorn", "-w", "4", "app:app"]) == 4
+    assert configured_processes(config, {}, ["gunicorn", "--workers=3", "app:app"]) == 3
+    assert configured_processes(config, {}, ["gunicorn", "-w2", "app:app"]) == 2
+    assert configured_processes(config, {}, ["flask", "-w", "9"]) == 1
+
+
+def test_refusal_is_one_line_and_exit_status_one(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("ETALASE_") and key not in ("SECRET_KEY", "FLASK_DEBUG")
+    }
+    env.update(
+        ETALASE_ENV="production",
+        ETALASE_SECRET_KEY="dev",
+        ETALASE_INSTANCE_PATH=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import app"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [
+        "Etalase will not start with ETALASE_ENV=production: "
+        "ETALASE_SECRET_KEY is an example value; generate a new one."
+    ]
+    assert not Path(tmp_path, "secret_key").exists()
