@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     from shop import db_events
     from shop.extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
     from shop.i18n.locale import select_locale
+    from shop.media.storage import init_storage
     from shop.security import init_security
 
     pillow_heif.register_heif_opener()
@@ -82,6 +83,7 @@ def register_extensions(app: Flask) -> None:
     compress.init_app(app)
     cache.init_app(app)
     init_security(app)
+    init_storage(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,9 +1,12 @@
-"""Where image files live: a small Storage interface and its local-folder backend."""
+"""Where uploaded files live: a small Storage interface, a local-folder backend
+and an S3 (or S3-compatible) bucket backend shared by every machine."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,17 +14,59 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from flask import Flask, current_app
+
+from shop.config import PREFIX, UnsafeConfiguration
 
 TEMP_PREFIX = ".tmp-"
+BACKENDS = ("local", "s3")
+# Files only the checking routes may serve (evidence photos, documents); every
+# other stored file is public and immutable (its name is its content hash).
+PRIVATE_AREAS = ("private/", "doc/")
+PUBLIC_CACHE_CONTROL = "public, max-age=31536000, immutable"
+PRIVATE_CACHE_CONTROL = "private, no-store"
+# Errors of a full, read-only or forbidden disk: the storage is unavailable,
+# not the request wrong.
+UNAVAILABLE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+_S3_CLIENTS = "etalase.s3_clients"
+_S3_LOCK = threading.Lock()
+
+
+class StorageUnavailable(OSError):
+    """The storage cannot be reached or written (network, credentials,
+    permissions, a full disk): nothing is wrong with the request itself, so
+    callers show one "storage is unavailable" message. A missing file is
+    FileNotFoundError, never this."""
 
 
 @dataclass(frozen=True)
 class StoredFile:
-    """One file in a storage: its relative path and when it was last written."""
+    """One file in a storage: its relative path, when it was last written and
+    its size in bytes."""
 
     path: str
     modified: datetime
+    size: int | None = None
+
+
+def is_private_path(path: str) -> bool:
+    """Whether a stored file lives in an area only the checking routes serve."""
+    return path.startswith(PRIVATE_AREAS)
+
+
+def cache_control_for(path: str) -> str:
+    return PRIVATE_CACHE_CONTROL if is_private_path(path) else PUBLIC_CACHE_CONTROL
+
+
+def path_parts(path: str) -> list[str]:
+    """The parts of a relative POSIX storage path; ValueError for anything that
+    could name a file outside the storage (`..`, empty parts, `\\`, NUL)."""
+    parts = path.split("/")
+    if "\\" in path or "\0" in path or any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"not a storage path: {path!r}")
+    return parts
 
 
 class Storage(ABC):
@@ -29,8 +74,8 @@ class Storage(ABC):
 
     The interface knows nothing about URLs: the media blueprint serves the
     files, so a backend only stores bytes. Every method takes the same paths,
-    which keeps an S3 backend (boto3: put_object, get_object, head_object,
-    delete_object, list_objects_v2) a drop-in replacement for the local one.
+    so the local folder and the bucket are interchangeable. Failures of the
+    storage itself raise StorageUnavailable; a missing file FileNotFoundError.
     """
 
     @abstractmethod
@@ -41,7 +86,8 @@ class Storage(ABC):
 
     @abstractmethod
     def open(self, path: str) -> BinaryIO:
-        """Open the file for reading; FileNotFoundError if it does not exist."""
+        """Open the file for reading; FileNotFoundError if it does not exist.
+        The caller closes it (a response closes the file it streams)."""
 
     def read(self, path: str) -> bytes:
         with self.open(path) as fh:
@@ -58,6 +104,11 @@ class Storage(ABC):
     def iter_files(self) -> Iterator[StoredFile]:
         """Every file in the storage, including leftovers of interrupted writes."""
 
+    @abstractmethod
+    def check(self) -> None:
+        """Raise StorageUnavailable unless files can be stored now; cheap
+        enough for a readiness probe."""
+
 
 class LocalStorage(Storage):
     """Files in a folder on this machine (`MEDIA_ROOT`).
@@ -72,10 +123,7 @@ class LocalStorage(Storage):
 
     def _resolve(self, path: str) -> Path:
         """Map a relative path into the root; refuse anything that could leave it."""
-        parts = path.split("/")
-        if "\\" in path or "\0" in path or any(part in ("", ".", "..") for part in parts):
-            raise ValueError(f"not a storage path: {path!r}")
-        target = self.root.joinpath(*parts)
+        target = self.root.joinpath(*path_parts(path))
         if not target.resolve().is_relative_to(self.root):
             raise ValueError(f"not a storage path: {path!r}")
         return target
@@ -83,6 +131,15 @@ class LocalStorage(Storage):
     def save(self, path: str, data: bytes, content_type: str) -> bool:
         # content_type matters to object stores; on disk the serving view sets it.
         target = self._resolve(path)
+        try:
+            return self._write(target, data)
+        except OSError as error:
+            if error.errno in UNAVAILABLE_ERRNOS:
+                raise StorageUnavailable(error.errno, f"cannot write {path}: {error}") from error
+            raise
+
+    @staticmethod
+    def _write(target: Path, data: bytes) -> bool:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX)
         try:
@@ -119,21 +176,240 @@ class LocalStorage(Storage):
             for name in names:
                 full = Path(folder, name)
                 try:
-                    mtime = full.stat().st_mtime
+                    stat = full.stat()
                 except FileNotFoundError:
                     continue
                 yield StoredFile(
                     path=full.relative_to(self.root).as_posix(),
-                    modified=datetime.fromtimestamp(mtime, UTC),
+                    modified=datetime.fromtimestamp(stat.st_mtime, UTC),
+                    size=stat.st_size,
                 )
+
+    def check(self) -> None:
+        if not self.root.is_dir():
+            raise StorageUnavailable(errno.ENOENT, f"{self.root} is not a folder")
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise StorageUnavailable(errno.EACCES, f"{self.root} is not writable")
+
+
+class S3Storage(Storage):
+    """Objects in an S3 bucket (AWS, or any S3-compatible store), every key
+    under `prefix`, so one bucket can hold other things too.
+
+    A PUT is atomic (readers see the old object or the new one), so no
+    temporary objects are written. No object gets an ACL: the bucket decides
+    what is public (see the README). Each object carries the Cache-Control
+    its area needs, for a CDN or browser fetching it from the bucket directly.
+    """
+
+    def __init__(self, client, bucket: str, prefix: str = ""):
+        self.client = client
+        self.bucket = bucket
+        prefix = prefix.strip("/")
+        if prefix:
+            path_parts(prefix)
+        self.prefix = f"{prefix}/" if prefix else ""
+
+    def _key(self, path: str) -> str:
+        path_parts(path)
+        return self.prefix + path
+
+    def _head(self, key: str) -> dict | None:
+        try:
+            return self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if _not_found(error):
+                return None
+            raise _unavailable(error) from error
+        except BotoCoreError as error:
+            raise _unavailable(error) from error
+
+    def save(self, path: str, data: bytes, content_type: str) -> bool:
+        key = self._key(path)
+        created = self._head(key) is None
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=data,
+                ContentType=content_type,
+                CacheControl=cache_control_for(path),
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
+        return created
+
+    def open(self, path: str) -> BinaryIO:
+        key = self._key(path)
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if _not_found(error):
+                raise FileNotFoundError(errno.ENOENT, "no such stored file", path) from None
+            raise _unavailable(error) from error
+        except BotoCoreError as error:
+            raise _unavailable(error) from error
+        return response["Body"]
+
+    def read(self, path: str) -> bytes:
+        try:
+            return super().read(path)
+        except BotoCoreError as error:
+            # The connection broke while the body was being read.
+            raise _unavailable(error) from error
+
+    def exists(self, path: str) -> bool:
+        return self._head(self._key(path)) is not None
+
+    def delete(self, path: str) -> bool:
+        # DELETE answers the same whether or not the object was there.
+        key = self._key(path)
+        if self._head(key) is None:
+            return False
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
+        return True
+
+    def iter_files(self) -> Iterator[StoredFile]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix
+        )
+        try:
+            for page in pages:
+                for item in page.get("Contents", ()):
+                    path = item["Key"][len(self.prefix) :]
+                    if not path or path.endswith("/"):
+                        continue
+                    yield StoredFile(path=path, modified=item["LastModified"], size=item["Size"])
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
+
+    def check(self) -> None:
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
+
+
+def _not_found(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
+
+
+def _unavailable(error: Exception) -> StorageUnavailable:
+    """Anything but "no such object" from the bucket: unreachable, refused
+    credentials or permissions, a missing bucket, a full or failing store."""
+    return StorageUnavailable(f"object storage is unavailable: {error}")
+
+
+def make_s3_client(
+    *,
+    endpoint_url: str = "",
+    region: str = "",
+    access_key_id: str = "",
+    secret_access_key: str = "",
+    max_attempts: int = 3,
+):
+    """A boto3 S3 client (thread-safe, unlike the session that builds it).
+
+    SigV4, since old SigV2 signatures are refused by current stores; short
+    connect timeouts, so an unreachable store fails a request in seconds.
+    A custom endpoint (MinIO, R2, Spaces…) gets path-style addresses, which
+    every S3-compatible store understands. Empty keys let boto3 find
+    credentials its usual way (environment, instance role).
+    """
+    import boto3
+
+    options: dict = {
+        "signature_version": "s3v4",
+        "connect_timeout": 5,
+        "read_timeout": 30,
+        "retries": {"mode": "standard", "max_attempts": max_attempts},
+    }
+    if endpoint_url:
+        options["s3"] = {"addressing_style": "path"}
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=endpoint_url or None,
+        region_name=region or None,
+        aws_access_key_id=access_key_id or None,
+        aws_secret_access_key=secret_access_key or None,
+        config=Config(**options),
+    )
+
+
+def _s3_client(app: Flask):
+    """The app's S3 client, built once per process and settings.
+
+    Keyed by the process id too: a client built before a fork (gunicorn
+    --preload) must not share its connection pool with the children.
+    """
+    config = app.config
+    settings = (
+        os.getpid(),
+        config["S3_ENDPOINT_URL"],
+        config["S3_REGION"],
+        config["S3_ACCESS_KEY_ID"],
+        config["S3_SECRET_ACCESS_KEY"],
+    )
+    clients = app.extensions.setdefault(_S3_CLIENTS, {})
+    client = clients.get(settings)
+    if client is None:
+        with _S3_LOCK:
+            client = clients.get(settings)
+            if client is None:
+                client = make_s3_client(
+                    endpoint_url=settings[1],
+                    region=settings[2],
+                    access_key_id=settings[3],
+                    secret_access_key=settings[4],
+                )
+                clients[settings] = client
+    return client
 
 
 def get_storage() -> Storage:
-    """The current app's storage: the local folder `MEDIA_ROOT`.
+    """The current app's storage, chosen by STORAGE_BACKEND.
 
-    Built on each call from the config (a Path is cheap), so tests can point
-    MEDIA_ROOT elsewhere. An object-store backend would be chosen here from a
-    `STORAGE_URL` setting and cached in `current_app.extensions`, since its
-    client is costly to create.
+    "local": the folder MEDIA_ROOT, built on each call (a Path is cheap, and
+    tests point MEDIA_ROOT elsewhere). "s3": the bucket S3_BUCKET under
+    S3_PREFIX, through a client cached in `current_app.extensions`, since a
+    client is costly to build.
     """
-    return LocalStorage(current_app.config["MEDIA_ROOT"])
+    config = current_app.config
+    if config["STORAGE_BACKEND"] == "s3":
+        return S3Storage(_s3_client(current_app), config["S3_BUCKET"], config["S3_PREFIX"])
+    return LocalStorage(config["MEDIA_ROOT"])
+
+
+def init_storage(app: Flask) -> None:
+    """Refuse to start with storage settings that cannot work, in one line.
+
+    Nothing is contacted here (a readiness probe calls Storage.check); the
+    local folder is created if it can be.
+    """
+    config = app.config
+    backend = config["STORAGE_BACKEND"]
+    if backend not in BACKENDS:
+        raise UnsafeConfiguration(
+            f"Etalase will not start: {PREFIX}STORAGE_BACKEND is {backend!r}; use 'local' or 's3'."
+        )
+    if backend == "s3":
+        if not config["S3_BUCKET"]:
+            raise UnsafeConfiguration(
+                f"Etalase will not start: {PREFIX}STORAGE_BACKEND is 's3' "
+                f"but {PREFIX}S3_BUCKET is not set."
+            )
+        try:
+            path_parts(config["S3_PREFIX"].strip("/") or "x")
+        except ValueError:
+            raise UnsafeConfiguration(
+                f"Etalase will not start: {PREFIX}S3_PREFIX {config['S3_PREFIX']!r} "
+                "is not a folder name (no '..', '\\' or empty parts)."
+            ) from None
+    elif config["MEDIA_ROOT"]:
+        try:
+            Path(config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # Storage.check reports it; the first upload says why.
