@@ -1,0 +1,1 @@
+"""Backups: one archive of the whole site (database and stored files), and restoring it."""
