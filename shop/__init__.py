@@ -142,6 +142,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from shop.backup.cli import backup_cli
     from shop.catalogue.cli import search_cli
     from shop.coordinators.cli import coordinators_cli
     from shop.demo.cli import demo_cli
@@ -152,6 +153,7 @@ def register_commands(app: Flask) -> None:
 
     for group in (
         demo_cli,
+        backup_cli,
         regions_cli,
         media_cli,
         search_cli,
