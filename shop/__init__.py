@@ -52,9 +52,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     logging.basicConfig(level=logging.INFO)
-    from shop.notify.delivery import start_in_process_delivery
+    from shop.jobs.periodic import start_in_process_scheduler
 
-    start_in_process_delivery(app)
+    start_in_process_scheduler(app)
     return app
 
 
@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     from shop import db_events
     from shop.extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
     from shop.i18n.locale import select_locale
+    from shop.jobs import init_jobs
     from shop.media.storage import init_storage
     from shop.security import init_security
 
@@ -84,6 +85,7 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app)
     init_security(app)
     init_storage(app)
+    init_jobs(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -146,6 +148,7 @@ def register_commands(app: Flask) -> None:
     from shop.catalogue.cli import search_cli
     from shop.coordinators.cli import coordinators_cli
     from shop.demo.cli import demo_cli
+    from shop.jobs.cli import jobs_cli
     from shop.media.cli import media_cli
     from shop.notify.cli import notify_cli
     from shop.orders.cli import orders_cli
@@ -160,5 +163,6 @@ def register_commands(app: Flask) -> None:
         notify_cli,
         orders_cli,
         coordinators_cli,
+        jobs_cli,
     ):
         app.cli.add_command(group)

@@ -50,7 +50,7 @@ def render_note(group: Group, consignment: Consignment, language: str, *, for_pd
     """The note's body (the part that is printed), in `language`."""
     outlet = consignment.outlet
     member = db.session.get(User, consignment.created_by_id) if consignment.created_by_id else None
-    if group.logo is None:
+    if group.logo is None or not group.logo.ready:
         logo = None
     elif for_pdf:
         logo = image_data_uri(group.logo, LOGO_WIDTH)

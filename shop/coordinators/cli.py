@@ -106,8 +106,7 @@ def remove(login) -> None:
 def certificates_due() -> None:
     """Email each group once about a checked certificate that expires within
     30 days (run daily from cron; running it again sends nothing new)."""
-    from shop.coordinators.compliance_services import notify_expiring_certificates
+    from shop.coordinators.jobs import certificates_due as report_due
 
-    reported = notify_expiring_certificates()
-    db.session.commit()
+    reported = report_due()
     click.echo(f"{reported} expiring certificate(s) reported to their groups.")

@@ -47,7 +47,7 @@ def _render(slug: str, *, for_pdf: bool) -> tuple[str, object, str]:
 
     def picture(product):
         photo = product.cover_photo.image if product.cover_photo else None
-        if photo is None:
+        if photo is None or not photo.ready:
             return None
         return image_data_uri(photo, 640) if for_pdf else image_url(photo, 640)
 

@@ -38,7 +38,7 @@ def store_evidence(
     if looks_like_pdf(data):
         return None, store_document(data, field=field)
     try:
-        return store_image(data, field=field), None
+        return store_image(data, field=field, private=True), None
     except ImageRejected as rejected:
         # The photo pipeline says "not a photo"; here a PDF was fine too.
         if rejected.message is NOT_A_PHOTO:
@@ -71,15 +71,20 @@ def send_evidence(
         stream = get_storage().open(path)
     except FileNotFoundError:
         abort(404)
-    response = send_file(
-        stream,
-        mimetype=mimetype,
-        as_attachment=False,
-        download_name=f"{name}.{extension}",
-        conditional=False,
-        etag=False,
-        max_age=0,
-    )
+    try:
+        # Streamed from the local file or the bucket; the response closes it.
+        response = send_file(
+            stream,
+            mimetype=mimetype,
+            as_attachment=False,
+            download_name=f"{name}.{extension}",
+            conditional=False,
+            etag=False,
+            max_age=0,
+        )
+    except BaseException:
+        stream.close()
+        raise
     # Replaces send_file's "no-cache, max-age=0" and drops its Expires.
     response.headers["Cache-Control"] = "private, no-store"
     response.headers.remove("Expires")

@@ -101,8 +101,41 @@ def process_image(
     return ProcessedImage(key=key, width=largest.width, height=largest.height, variants=encoded)
 
 
-def _open_and_decode(data: bytes, *, max_pixels: int, largest: int) -> Image.Image:
-    """Open with the accepted formats only, check the header's pixel count, decode fully."""
+def verify_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[int, int]:
+    """The quick checks an upload must pass before it is stored: size, an
+    accepted format, the pixel count from the header; a JPEG (what phones
+    send) is also decoded at 1/8 scale, which finds a truncated file in a few
+    milliseconds. Returns the upright (width, height). Everything slower
+    (full decode, colour, variants) is `process_image`, run by a job.
+    """
+    if not data:
+        raise ImageRejected(EMPTY_FILE)
+    if len(data) > max_bytes:
+        raise ImageRejected(too_large(max_bytes))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        im = _open_checked(data, max_pixels=max_pixels)
+        width, height = im.size
+        if im.format == "JPEG":
+            im.draft("RGB", (1, 1))
+            try:
+                im.load()
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                raise ImageRejected(too_many_pixels(max_pixels)) from None
+            except _DECODE_ERRORS as exc:
+                log.info("upload rejected while decoding: %r", exc)
+                raise ImageRejected(DAMAGED) from None
+    try:
+        orientation = im.getexif().get(0x0112)
+    except _DECODE_ERRORS + (KeyError, TypeError):
+        orientation = None
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    return width, height
+
+
+def _open_checked(data: bytes, *, max_pixels: int) -> Image.Image:
+    """Open with the accepted formats only and check the header's pixel count."""
     Image.init()  # loads Pillow's plugins once; then a cheap no-op
     # Pillow raises KeyError for a named format nobody registered (HEIF without
     # the factory's register_heif_opener()); such a file is then just unreadable.
@@ -121,7 +154,12 @@ def _open_and_decode(data: bytes, *, max_pixels: int, largest: int) -> Image.Ima
         raise ImageRejected(NOT_A_PHOTO)
     if im.width * im.height > max_pixels:
         raise ImageRejected(too_many_pixels(max_pixels))
+    return im
 
+
+def _open_and_decode(data: bytes, *, max_pixels: int, largest: int) -> Image.Image:
+    """Open and check as `_open_checked`, then decode fully."""
+    im = _open_checked(data, max_pixels=max_pixels)
     if im.format == "JPEG":
         # Let libjpeg scale by 1/2, 1/4 or 1/8 while decoding. A square box keeps
         # both sides >= the largest width, whatever the EXIF orientation turns out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable
@@ -17,8 +18,9 @@ from werkzeug.datastructures import FileStorage
 
 from shop.db import utcnow
 from shop.extensions import db
-from shop.media.images import ImageRejected, process_image
-from shop.media.models import Document, Image
+from shop.jobs import enqueue_after_commit
+from shop.media.images import DAMAGED, ImageRejected, verify_photo
+from shop.media.models import PRIVATE_FOLDER, Document, Image, ImageStatus
 from shop.media.storage import TEMP_PREFIX, Storage, get_storage
 
 log = logging.getLogger(__name__)
@@ -26,62 +28,89 @@ log = logging.getLogger(__name__)
 VARIANT_PATH = re.compile(
     r"(?P<prefix>[0-9a-f]{2})/(?P<key>[0-9a-f]{64})-(?P<width>[1-9][0-9]{0,4})\.webp"
 )
+# Where uploads wait for their variants: private/incoming/ab/<key>.
+ORIGINAL_PATH = re.compile(
+    rf"{PRIVATE_FOLDER}/incoming/(?P<prefix>[0-9a-f]{{2}})/(?P<key>[0-9a-f]{{64}})"
+)
+# Keys of uploads stored before their variants exist (the pixel keys of
+# earlier rows never collide with these: a different prefix is hashed).
+UPLOAD_KEY_VERSION = b"etalase-upload-v1\n"
 _LEDGER = "shop.media.files"
 # A model stored once per content key.
 Keyed = TypeVar("Keyed", Image, Document)
 
 
 def parse_variant_path(path: str) -> tuple[str, int] | None:
-    """(key, width) for a well-formed variant path, else None. The folder must
-    be the key's first two characters, so each file has exactly one valid path."""
+    """(key, width) for a well-formed public variant path, else None. The folder
+    must be the key's first two characters, so each file has exactly one valid path."""
     match = VARIANT_PATH.fullmatch(path)
     if match is None or match["key"][:2] != match["prefix"]:
         return None
     return match["key"], int(match["width"])
 
 
-def store_image(upload: FileStorage | bytes, *, field: str | None = None) -> Image:
-    """Verify an uploaded photo and return its Image, stored once per content key.
+def store_image(
+    upload: FileStorage | bytes, *, field: str | None = None, private: bool = False
+) -> Image:
+    """Verify an uploaded photo, store it as sent, and return its Image,
+    stored once per content key; its variants are made by a job after the
+    transaction commits (`shop.media.jobs.make_variants`).
 
     Rules, and why:
     - At most UPLOAD_MAX_BYTES + 1 bytes are read, so an oversized upload is
       refused without holding all of it in memory.
+    - Only the quick checks run here (size, format, pixel count, a JPEG's
+      1/8-scale decode): the request answers at once and holds no database
+      lock while Pillow works. A photo that fails the full decode later is
+      marked failed, and the group sees it on its photos page.
     - A rejected upload raises ImageRejected (on `field`, for the form) before
       anything is written: it leaves no row and no file.
-    - The same photo uploaded again returns the existing row and writes
-      nothing, so content keys and URLs stay unique.
-    - A new row is flushed before its files are written, and the files this
-      call created are deleted if the surrounding transaction does not commit,
-      so a failed request leaves no orphan file. Files that were already there
-      are left alone, since a committed row may be using them.
+    - The same file uploaded again returns the existing row and writes
+      nothing, so content keys and URLs stay unique. A private copy
+      (evidence, `private=True`) is a different row under `private/`, so a
+      proof never shares files or addresses with a public photo.
+    - A new row is flushed before its original is written, and a file this
+      call created is deleted if the surrounding transaction does not commit,
+      so a failed request leaves no orphan file, and a file the storage
+      refuses (full, unreachable) fails the request before anything commits.
     """
     config = current_app.config
     data = read_at_most(upload, config["UPLOAD_MAX_BYTES"] + 1)
     try:
-        processed = process_image(
-            data,
-            max_bytes=config["UPLOAD_MAX_BYTES"],
-            max_pixels=config["UPLOAD_MAX_PIXELS"],
-            widths=config["IMAGE_WIDTHS"],
+        width, height = verify_photo(
+            data, max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"]
         )
     except ImageRejected as rejected:
         rejected.field = field
         raise
 
+    key = upload_key(data, private=private)
     image, created = stored_once(
         Image,
-        processed.key,
+        key,
         lambda: Image(
-            key=processed.key,
-            width=processed.width,
-            height=processed.height,
-            widths=",".join(str(w) for w in sorted(processed.variants)),
+            key=key,
+            width=width,
+            height=height,
+            widths="",
+            private=private,
+            status=ImageStatus.PROCESSING,
         ),
     )
+    if image.status is ImageStatus.FAILED:
+        raise ImageRejected(DAMAGED, field=field)
     if created:
-        for width, blob in sorted(processed.variants.items()):
-            save_new_file(image.path_for(width), blob, "image/webp")
+        save_new_file(image.original_path, data, "application/octet-stream")
+        enqueue_after_commit("shop.media.jobs.make_variants", image.id)
     return image
+
+
+def upload_key(data: bytes, *, private: bool) -> str:
+    """The content key of an upload: sha256 of its bytes, and of its privacy."""
+    digest = hashlib.sha256(UPLOAD_KEY_VERSION)
+    digest.update(b"private\n" if private else b"public\n")
+    digest.update(data)
+    return digest.hexdigest()
 
 
 def stored_once(model: type[Keyed], key: str, build: Callable[[], Keyed]) -> tuple[Keyed, bool]:
@@ -178,7 +207,7 @@ def sweep_unreferenced(older_than: timedelta) -> tuple[int, int]:
     cutoff = utcnow() - older_than
     unreferenced = [~exists().where(column == Image.id) for column in image_references()]
     doomed_rows = db.session.execute(
-        select(Image.id, Image.key, Image.widths)
+        select(Image.id, Image.key, Image.widths, Image.private)
         .where(Image.created_at < cutoff, *unreferenced)
         .with_for_update(skip_locked=True)
     ).all()
@@ -194,18 +223,19 @@ def sweep_unreferenced(older_than: timedelta) -> tuple[int, int]:
     ledger = _ledger(session)
     doomed_paths: set[str] = set()
     for row in doomed_rows:
-        gone = Image(key=row.key, widths=row.widths)  # transient, for its file-naming rule
-        for width in gone.width_list:
-            path = gone.path_for(width)
+        # transient, for its file-naming rule
+        gone = Image(key=row.key, widths=row.widths, private=row.private)
+        for path in [gone.path_for(width) for width in gone.width_list] + [gone.original_path]:
             if storage.exists(path):
                 doomed_paths.add(path)
                 ledger.doomed.append((_current_transaction(session), storage, path))
 
-    owned = {
-        (key, width)
-        for key, widths in db.session.execute(select(Image.key, Image.widths))
-        for width in Image(widths=widths).width_list
-    }
+    owned: set[tuple[str, int]] = set()
+    waiting: set[str] = set()
+    for key, widths, status in db.session.execute(select(Image.key, Image.widths, Image.status)):
+        owned.update((key, width) for width in Image(widths=widths).width_list)
+        if status is ImageStatus.PROCESSING:
+            waiting.add(key)
     documents = _sweep_documents(cutoff, ledger, session)
     doomed_paths.update(documents)
 
@@ -213,12 +243,25 @@ def sweep_unreferenced(older_than: timedelta) -> tuple[int, int]:
     for stored in storage.iter_files():
         if stored.modified >= cutoff or stored.path in doomed_paths:
             continue
-        name = stored.path.rsplit("/", 1)[-1]
-        variant = parse_variant_path(stored.path)
-        ours_but_unowned = variant is not None and variant not in owned
-        if (ours_but_unowned or name.startswith(TEMP_PREFIX)) and storage.delete(stored.path):
+        if _is_stray(stored.path, owned, waiting) and storage.delete(stored.path):
             stray += 1
     return len(doomed_rows) + len(documents), stray + len(doomed_paths)
+
+
+def _is_stray(path: str, owned: set[tuple[str, int]], waiting: set[str]) -> bool:
+    """A file of a name we write that no row owns: a variant of no image, an
+    original no upload waits for, a leftover of an interrupted write."""
+    name = path.rsplit("/", 1)[-1]
+    if name.startswith(TEMP_PREFIX):
+        return True
+    public = path.removeprefix(f"{PRIVATE_FOLDER}/")
+    variant = parse_variant_path(public)
+    if variant is not None:
+        return variant not in owned
+    original = ORIGINAL_PATH.fullmatch(path)
+    if original is not None and original["key"][:2] == original["prefix"]:
+        return original["key"] not in waiting
+    return False
 
 
 def _sweep_documents(cutoff, ledger, session) -> list[str]:

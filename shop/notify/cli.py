@@ -10,22 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from shop.extensions import db
-from shop.notify.delivery import deliver_due, requeue_failed
+from shop.notify.delivery import drain, requeue_failed
 from shop.notify.models import OutboxMessage, OutboxStatus
 
 notify_cli = AppGroup("notify", help="Email notifications waiting in the outbox.")
 
-BATCH = 100
-
-
-def drain() -> tuple[int, int, int]:
-    """Deliver everything due now, batch after batch; (sent, failed, retried)."""
-    sent = failed = retried = 0
-    while True:
-        result = deliver_due(limit=BATCH)
-        sent, failed, retried = sent + result.sent, failed + result.failed, retried + result.retried
-        if sum(result) < BATCH:
-            return sent, failed, retried
 
 
 @notify_cli.command("deliver")

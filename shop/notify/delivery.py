@@ -19,18 +19,16 @@ with a stable Message-ID per message.
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from flask import Flask
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import aliased
 
 from shop.db import utcnow
 from shop.extensions import db
 from shop.notify.models import OutboxMessage, OutboxStatus
-from shop.notify.senders import Email, Sender, config_flag, get_sender
+from shop.notify.senders import Email, Sender, get_sender
 
 log = logging.getLogger(__name__)
 
@@ -170,38 +168,11 @@ def requeue_failed(ids: list[int] | None = None) -> int:
     return cast(CursorResult[Any], db.session.execute(stmt)).rowcount
 
 
-class DeliveryThread(threading.Thread):
-    """Calls `deliver_due` every `interval` seconds until stopped."""
-
-    def __init__(self, app: Flask, interval: float) -> None:
-        super().__init__(name="outbox-delivery", daemon=True)
-        self.app = app
-        self.interval = interval
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                with self.app.app_context():
-                    deliver_due()
-            except Exception:  # the site keeps running; the next round tries again
-                log.exception("Outbox delivery round failed")
-            self._stopped.wait(self.interval)
-
-    def stop(self, timeout: float | None = None) -> None:
-        self._stopped.set()
-        self.join(timeout)
-
-
-def start_in_process_delivery(app: Flask, interval: float = 5) -> DeliveryThread | None:
-    """For `make run` (one process): deliver from a daemon thread of the app.
-
-    Does nothing unless `NOTIFY_IN_PROCESS` is true. Several processes doing
-    this (or a `flask notify deliver` beside it) never send a message twice:
-    claims are atomic.
-    """
-    if not config_flag(app.config.get("NOTIFY_IN_PROCESS")):
-        return None
-    thread = DeliveryThread(app, interval)
-    thread.start()
-    return thread
+def drain(batch: int = 100) -> DeliveryResult:
+    """Deliver everything due now, batch after batch."""
+    sent = failed = retried = 0
+    while True:
+        result = deliver_due(limit=batch)
+        sent, failed, retried = sent + result.sent, failed + result.failed, retried + result.retried
+        if sum(result) < batch:
+            return DeliveryResult(sent, failed, retried)

@@ -19,6 +19,7 @@ from shop.accounts.models import User
 from shop.core.templating import absolute_url
 from shop.extensions import db
 from shop.groups.models import Group, Membership
+from shop.jobs import enqueue_after_commit
 from shop.notify.models import OutboxMessage
 from shop.orders.models import Order
 
@@ -81,6 +82,9 @@ def queue_email(
     )
     db.session.add(message)
     db.session.flush()
+    # Sent as soon as the change it reports commits; the periodic delivery
+    # retries what fails.
+    enqueue_after_commit("shop.notify.jobs.deliver")
     return message
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from shop.db import utcnow
-from shop.extensions import db
-from shop.orders import services
+from shop.orders.jobs import expire_due
 
 orders_cli = AppGroup("orders", help="Orders.")
 
@@ -22,12 +20,5 @@ def expire(batch: int) -> None:
     paid or cancelled is left alone, and on PostgreSQL rows another run holds
     are skipped.
     """
-    total = 0
-    while True:
-        due = services.due_for_expiry(utcnow(), limit=batch)
-        expired = sum(1 for order in due if services.expire_order(order))
-        db.session.commit()
-        total += expired
-        if len(due) < batch:
-            break
+    total = expire_due(batch)
     click.echo(f"Expired {total} unpaid orders; their stock is back on sale.")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select, update
 
 from shop.accounts.models import User
 from shop.core.cache import mark_public_change
@@ -199,7 +200,23 @@ def expire_order(order: Order) -> bool:
     # A buyer who sent a transfer proof waits for the group, not for the clock.
     if order.payment_status is not PaymentStatus.UNPAID:
         return False
-    if order.status not in (OrderStatus.PLACED, OrderStatus.CONFIRMED):
+    expirable = (OrderStatus.PLACED, OrderStatus.CONFIRMED)
+    if order.status not in expirable:
+        return False
+    # Claimed with a conditional UPDATE: a second scheduler or worker that
+    # loaded the same order meanwhile finds it claimed and returns no stock.
+    claimed = db.session.execute(
+        update(Order)
+        .where(
+            Order.id == order.id,
+            Order.status.in_(expirable),
+            Order.payment_status == PaymentStatus.UNPAID,
+        )
+        .values(status=OrderStatus.EXPIRED)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult[Any], claimed).rowcount != 1:
+        db.session.refresh(order)
         return False
     order.status = OrderStatus.EXPIRED
     order.closed_at = utcnow()

@@ -75,7 +75,7 @@ def product_card(product: Product) -> Card:
         title=product.name,
         price=price,
         lines=(group.name, group.place),
-        photo=product.cover_photo.image if product.cover_photo else None,
+        photo=_shown(product.cover_photo.image if product.cover_photo else None),
     )
 
 
@@ -86,8 +86,14 @@ def group_card(group: Group) -> Card:
         title=group.name,
         price="",
         lines=(str(group.programme.label), group.place),
-        photo=group.logo or group.cover,
+        photo=_shown(group.logo) or _shown(group.cover),
     )
+
+
+def _shown(image: Image | None) -> Image | None:
+    """A photo whose variants exist; until then the card is drawn without it
+    (and gets a new key, so a new picture, once the photo is ready)."""
+    return image if image is not None and image.ready else None
 
 
 def stored_path(card: Card) -> str:

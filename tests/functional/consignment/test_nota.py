@@ -21,7 +21,6 @@ from PIL import Image as PILImage
 from shop.consignment.services import Item, leave_goods
 from shop.extensions import db
 from shop.groups.models import Role
-from shop.media.services import store_image
 from tests.factories import (
     GroupFactory,
     MembershipFactory,
@@ -30,6 +29,7 @@ from tests.factories import (
     UserFactory,
     VariantFactory,
 )
+from tests.uploads import store_ready
 
 TODAY = date(2026, 11, 23)
 LEFT_ON = date(2026, 8, 17)  # "Agustus" in Indonesian, "August" in English
@@ -157,7 +157,7 @@ def test_a_short_note_is_one_a5_page_with_the_number_and_total(
     membership, consignment = six
     buffer = io.BytesIO()
     PILImage.new("RGB", (300, 300), (122, 46, 14)).save(buffer, "JPEG")
-    membership.group.logo = store_image(buffer.getvalue())
+    membership.group.logo = store_ready(buffer.getvalue())
     db.session.flush()
     login_as(membership.user)
 

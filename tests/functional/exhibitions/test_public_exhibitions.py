@@ -13,8 +13,8 @@ from shop.coordinators.models import Exhibition, ExhibitionGroup, ExhibitionProd
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import GroupStatus
-from shop.media.services import store_image
 from tests.factories import GroupFactory, ProductFactory, VariantFactory
+from tests.uploads import store_ready
 
 TODAY = date(2026, 5, 10)
 
@@ -117,7 +117,7 @@ def test_page_shows_banner_dates_description_groups_and_products(
     group = GroupFactory(name="Kelompok Lele Sejahtera")
     product = make_product("Kerupuk Lele Renyah", group)
     with app.test_request_context():
-        banner = store_image(_jpeg())
+        banner = store_ready(_jpeg())
     ex = exhibition(
         title="Pameran Hari Keluarga",
         description="Baris pertama.\nBaris kedua <b>tebal</b>.",

@@ -11,8 +11,8 @@ from PIL import Image as PILImage
 from shop.catalogue.models import ProductPhoto, ProductStatus
 from shop.catalogue.services import refresh_derived
 from shop.extensions import db
-from shop.media.services import store_image
 from tests.factories import GroupFactory, MembershipFactory, ProductFactory, VariantFactory
+from tests.uploads import store_ready
 
 
 def jpeg(colour) -> bytes:
@@ -25,7 +25,7 @@ def test_two_hundred_products_each_whole_on_one_page(client, login_as, app, tmp_
     monkeypatch.setitem(app.config, "MEDIA_ROOT", str(tmp_path / "media"))
     membership = MembershipFactory(group=GroupFactory(name="Kelompok Katalog Besar"))
     group = membership.group
-    photos = [store_image(jpeg((40 * i, 120, 200 - 40 * i))) for i in range(5)]
+    photos = [store_ready(jpeg((40 * i, 120, 200 - 40 * i))) for i in range(5)]
     for n in range(200):
         product = ProductFactory(
             group=group,

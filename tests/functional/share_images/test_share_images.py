@@ -16,11 +16,11 @@ from shop.catalogue.services import refresh_derived
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import GroupStatus
-from shop.media.services import store_image
 from shop.media.storage import LocalStorage
 from shop.sharing.images import sweep_stale
 from shop.sharing.views import share_image_url
 from tests.factories import GroupFactory, ProductFactory, VariantFactory
+from tests.uploads import store_ready
 
 
 def photo(color=(200, 120, 40), size=(900, 700)) -> bytes:
@@ -35,7 +35,7 @@ def product(app_ctx, media_root):
     product = ProductFactory(group=group, name="Abon Ikan Lele Pedas Manis", slug="abon")
     VariantFactory(product=product, price=25000)
     VariantFactory(product=product, price=45000, label="250 g")
-    db.session.add(ProductPhoto(product=product, image=store_image(photo()), alt_text="Abon"))
+    db.session.add(ProductPhoto(product=product, image=store_ready(photo()), alt_text="Abon"))
     refresh_derived(product)
     db.session.flush()
     return product

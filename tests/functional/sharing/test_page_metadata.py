@@ -13,8 +13,8 @@ import pytest
 from shop.catalogue.models import ProductPhoto
 from shop.catalogue.services import refresh_derived
 from shop.extensions import db
-from shop.media.services import store_image
 from tests.factories import GroupFactory, ProductFactory, VariantFactory
+from tests.uploads import store_ready
 
 BASE = "http://etalase.test"
 
@@ -86,7 +86,7 @@ def make_product(name="Abon Lele Gurih", group=None, photo=False, app=None, **kw
     VariantFactory(product=product, label="1 kg", price=210000, stock=None, position=2)
     if photo:
         with app.test_request_context():
-            image = store_image(_jpeg())
+            image = store_ready(_jpeg())
         product.photos.append(ProductPhoto(image=image, alt_text="Abon dalam toples", position=0))
     refresh_derived(product)
     return product
@@ -130,7 +130,7 @@ def test_exhibition_banner_is_its_preview_and_list_pages_get_a_small_card(app, c
     from shop.coordinators.models import Exhibition
 
     with app.test_request_context():
-        banner = store_image(_jpeg())
+        banner = store_ready(_jpeg())
     today = date.today()
     exhibition = Exhibition(
         slug="pameran-gambar",
@@ -251,7 +251,7 @@ def test_hostile_product_name_cannot_break_out_of_the_json_ld(client):
 def test_group_page_has_organization_json_ld(app, client, media):
     group = GroupFactory(name="Kelompok Lele Jaya", founded_year=2019)
     with app.test_request_context():
-        group.logo = store_image(_jpeg((800, 800)))
+        group.logo = store_ready(_jpeg((800, 800)))
     db.session.flush()
     page = parse(client.get(f"/k/{group.slug}"))
     assert one(page, "og:type") == "profile"

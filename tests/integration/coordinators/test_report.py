@@ -21,7 +21,6 @@ from shop.core.clock import jakarta_today
 from shop.extensions import db
 from shop.groups.models import Programme, Verification
 from shop.media.pdf import LocalOnlyFetcher
-from shop.media.services import store_image
 from shop.orders.models import OrderStatus, PaymentStatus
 from tests.factories import (
     CoordinatorFactory,
@@ -32,6 +31,7 @@ from tests.factories import (
     VariantFactory,
 )
 from tests.functional.orders.conftest import make_order
+from tests.uploads import store_ready
 
 
 @pytest.fixture(autouse=True)
@@ -68,9 +68,9 @@ def big_group(app_ctx):
         member_count=18,
         verification=Verification.VERIFIED,
         verified_at=datetime(2026, 2, 1, tzinfo=UTC),
-        logo=store_image(_jpeg((200, 90, 40))),
+        logo=store_ready(_jpeg((200, 90, 40))),
     )
-    photo = store_image(_jpeg((40, 120, 90)))
+    photo = store_ready(_jpeg((40, 120, 90)))
     for i in range(40):
         product = ProductFactory(group=group, name=f"{LONG} {i}"[:120])
         VariantFactory(product=product, price=10000 + i * 1000, label="100 g")

@@ -15,8 +15,9 @@ from shop.extensions import db
 from shop.groups.models import DocumentKind, GroupDocument
 from shop.media.documents import store_document
 from shop.media.models import Document
-from shop.media.services import store_image, sweep_unreferenced
+from shop.media.services import sweep_unreferenced
 from tests.factories import GroupFactory, ProductFactory
+from tests.uploads import store_ready
 
 RECEIPT = Path(__file__).resolve().parents[2] / "fixtures" / "documents" / "receipt.pdf"
 
@@ -33,9 +34,9 @@ def url(image) -> str:
 
 def test_a_decree_photo_is_not_served_from_the_public_address(client, media):
     group = GroupFactory()
-    decree = store_image(photo((10, 20, 30)))
+    decree = store_ready(photo((10, 20, 30)))
     db.session.add(GroupDocument(group=group, kind=DocumentKind.DECREE, image=decree))
-    shown = store_image(photo((200, 100, 0)))
+    shown = store_ready(photo((200, 100, 0)))
     db.session.add(ProductPhoto(product=ProductFactory(group=group), image=shown))
     db.session.flush()
 
@@ -45,7 +46,7 @@ def test_a_decree_photo_is_not_served_from_the_public_address(client, media):
 
 def test_the_same_picture_shown_in_public_stays_public(client, media):
     group = GroupFactory()
-    picture = store_image(photo((0, 120, 60)))
+    picture = store_ready(photo((0, 120, 60)))
     db.session.add(GroupDocument(group=group, kind=DocumentKind.FIELD_VISIT, image=picture))
     db.session.add(ProductPhoto(product=ProductFactory(group=group), image=picture))
     db.session.flush()

@@ -10,7 +10,7 @@ from flask import render_template_string
 from PIL import Image as PILImage
 
 from shop.media import templating
-from shop.media.services import store_image
+from tests.uploads import store_ready
 
 MACRO = '{% from "_macros/images.html" import picture %}'
 
@@ -23,7 +23,7 @@ def photo(size=(640, 480)) -> bytes:
 
 @pytest.fixture
 def image(media):
-    return store_image(photo())
+    return store_ready(photo())
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_picture_renders_one_valid_img_that_reserves_its_box(app_ctx, helpers, i
 def test_picture_follows_the_width_hint_and_renders_nothing_without_an_image(
     app_ctx, helpers, media
 ):
-    small = store_image(photo((200, 150)))
+    small = store_ready(photo((200, 150)))
 
     html = render_template_string(
         MACRO + '{{ picture(small, "", width_hint=320, loading="eager") }}{{ picture(None, "x") }}',

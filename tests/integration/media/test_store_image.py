@@ -1,4 +1,5 @@
-"""store_image on a real database: one row per photo, and no file outlives a failed transaction."""
+"""store_image on a real database: one row per photo, stored as sent until its
+job makes the variants, and no file outlives a failed transaction."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from werkzeug.datastructures import FileStorage
 
 from shop.extensions import db
 from shop.media.images import ImageRejected
-from shop.media.models import Image
+from shop.media.jobs import make_variants
+from shop.media.models import Image, ImageStatus
 from shop.media.services import store_image
 from shop.media.storage import LocalStorage
 
@@ -41,12 +43,58 @@ def image_count() -> int:
 
 
 def test_a_photo_becomes_one_row_and_a_webp_file_per_width(media):
-    image = store_image(upload(photo()))
+    data = photo()
+    image = store_image(upload(data))
 
-    assert image.id is not None
+    # Answered at once: the upload is kept as sent, privately, and the row waits.
+    assert image.id is not None and image.status is ImageStatus.PROCESSING
+    assert not image.ready and image.width_list == []
+    assert files(media) == [image.original_path]
+    assert media.read(image.original_path) == data
+
+    assert make_variants(image.id) == "ready"
+
+    assert image.status is ImageStatus.READY and image.ready
     assert (image.width, image.height, image.width_list) == (640, 480, [320, 640])
     assert files(media) == [image.path_for(320), image.path_for(640)]
     assert media.read(image.path_for(640))[8:12] == b"WEBP"
+    # A second run (a retried or duplicated job) changes nothing.
+    assert make_variants(image.id) == "nothing to do"
+    assert files(media) == [image.path_for(320), image.path_for(640)]
+
+
+def test_a_job_enqueued_for_an_upload_runs_after_the_commit_only(app, media):
+    from shop.jobs import run_in_process_jobs
+
+    store_image(upload(photo(color=(1, 2, 3))))
+    db.session.rollback()  # its job goes with it
+    image = store_image(upload(photo()))
+    run_in_process_jobs()
+    assert image.status is ImageStatus.PROCESSING  # nothing runs before the commit
+
+    db.session.commit()
+    run_in_process_jobs()  # what the end of a request does
+
+    assert image.ready
+    assert image_count() == 1
+    assert files(media) == [image.path_for(320), image.path_for(640)]
+
+
+def test_a_photo_that_fails_the_full_decode_is_marked_failed(media):
+    # A PNG whose pixel data is cut off passes the quick header checks.
+    buf = io.BytesIO()
+    PILImage.effect_noise((400, 300), 50).convert("RGB").save(buf, "PNG")
+    cut = buf.getvalue()[: len(buf.getvalue()) // 2]
+    image = store_image(upload(cut, "foto.png"))
+
+    assert make_variants(image.id) == "failed"
+
+    assert image.status is ImageStatus.FAILED and not image.ready
+    assert files(media) == []
+    # The same broken file sent again is refused at once.
+    with pytest.raises(ImageRejected) as rejected:
+        store_image(upload(cut, "foto.png"), field="photo")
+    assert rejected.value.field == "photo"
 
 
 @pytest.mark.parametrize(
@@ -129,7 +177,7 @@ def test_committed_files_stay_when_a_later_transaction_rolls_back(media):
     db.session.rollback()
 
     assert files(media) == kept_files
-    assert kept_files == [kept.path_for(320), kept.path_for(640)]
+    assert kept_files == [kept.original_path]
 
 
 def test_files_that_existed_before_the_call_survive_its_rollback(media):
@@ -154,9 +202,9 @@ def test_a_rolled_back_savepoint_deletes_only_its_own_files(media):
     store_image(upload(photo(color=(10, 90, 200))))
     savepoint.rollback()
 
-    assert files(media) == [outer.path_for(320), outer.path_for(640)]
+    assert files(media) == [outer.original_path]
     db.session.commit()
-    assert files(media) == [outer.path_for(320), outer.path_for(640)]
+    assert files(media) == [outer.original_path]
 
 
 def test_files_of_a_released_savepoint_go_when_the_outer_transaction_rolls_back(media):

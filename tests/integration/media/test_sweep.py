@@ -13,9 +13,10 @@ from shop.catalogue.models import ProductPhoto
 from shop.db import utcnow
 from shop.extensions import db
 from shop.media.models import Image
-from shop.media.services import image_references, store_image, sweep_unreferenced
+from shop.media.services import image_references, sweep_unreferenced
 from shop.media.storage import LocalStorage
 from tests.factories import GroupFactory, ProductFactory
+from tests.uploads import store_ready
 
 DAY = timedelta(hours=24)
 
@@ -52,10 +53,10 @@ def test_every_foreign_key_to_image_protects_it():
 
 
 def test_sweep_removes_only_old_unreferenced_images_and_stray_files(media):
-    unused = store_image(photo((200, 0, 0)))
-    logo = store_image(photo((0, 200, 0)))
-    in_product = store_image(photo((0, 0, 200)))
-    fresh = store_image(photo((90, 90, 90)))
+    unused = store_ready(photo((200, 0, 0)))
+    logo = store_ready(photo((0, 200, 0)))
+    in_product = store_ready(photo((0, 0, 200)))
+    fresh = store_ready(photo((90, 90, 90)))
     GroupFactory(logo=logo)
     product = ProductFactory()
     db.session.add(ProductPhoto(product=product, image=in_product, alt_text="abon"))
@@ -90,7 +91,7 @@ def test_sweep_removes_only_old_unreferenced_images_and_stray_files(media):
 
 
 def test_a_rolled_back_sweep_keeps_the_files_of_its_rows(media):
-    unused = store_image(photo((200, 0, 0)))
+    unused = store_ready(photo((200, 0, 0)))
     age(media, image=unused)
     db.session.commit()
     key, before = unused.key, files(media)
@@ -103,7 +104,7 @@ def test_a_rolled_back_sweep_keeps_the_files_of_its_rows(media):
 
 
 def test_cli_sweep_commits_and_reports(app, media):
-    unused = store_image(photo((200, 0, 0)))
+    unused = store_ready(photo((200, 0, 0)))
     age(media, image=unused)
     key = unused.key
     db.session.commit()

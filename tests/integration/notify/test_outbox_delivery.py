@@ -12,8 +12,9 @@ from sqlalchemy import select
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod
+from shop.jobs.periodic import start_in_process_scheduler
 from shop.notify.cli import notify_cli
-from shop.notify.delivery import BACKOFF, MAX_ATTEMPTS, deliver_due, start_in_process_delivery
+from shop.notify.delivery import BACKOFF, MAX_ATTEMPTS, deliver_due
 from shop.notify.models import OutboxMessage, OutboxStatus
 from shop.notify.outbox import notify_buyer, queue_email
 from shop.notify.senders import Email
@@ -230,16 +231,16 @@ def test_two_workers_never_send_the_same_message(committed, app):
     assert statuses == [OutboxStatus.SENT] * 24
 
 
-def test_in_process_delivery_sends_from_a_thread(committed, app, monkeypatch, smtp_server):
+def test_in_process_scheduler_delivers_from_a_thread(committed, app, monkeypatch, smtp_server):
     monkeypatch.setitem(app.config, "NOTIFY_IN_PROCESS", "false")
-    assert start_in_process_delivery(app) is None
+    assert start_in_process_scheduler(app) is None
 
     db.session.add(
         OutboxMessage(kind="test", recipient="siti@example.test", subject="Halo", body_text="ya")
     )
     db.session.commit()
     monkeypatch.setitem(app.config, "NOTIFY_IN_PROCESS", "1")
-    thread = start_in_process_delivery(app, interval=0.05)
+    thread = start_in_process_scheduler(app, interval=0.05)
     try:
         deadline = time.monotonic() + 10
         while not smtp_server.envelopes and time.monotonic() < deadline:

@@ -16,6 +16,7 @@ from werkzeug.exceptions import NotFound
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, PaymentMethod
+from shop.media.jobs import make_variants
 from shop.media.models import Document, Image
 from shop.media.storage import LocalStorage
 from shop.orders.models import Checkout, Order, OrderEvent, OrderStatus, PaymentStatus
@@ -135,10 +136,16 @@ def test_a_photo_of_the_receipt_becomes_a_proof(media, data, filename):
     order = make_order(status=OrderStatus.CONFIRMED)
 
     proof = record_proof(order, upload(data, filename))
+    # Stored as sent, privately, until the job makes its variants.
+    assert files(media) == [proof.image.original_path]
+    assert proof.image.original_path.startswith("private/")
+    make_variants(proof.image_id)
 
     assert proof.document is None
-    assert proof.image.width_list
-    assert files(media) == sorted(proof.image.path_for(w) for w in proof.image.width_list)
+    assert proof.image.width_list and proof.image.private
+    paths = sorted(proof.image.path_for(w) for w in proof.image.width_list)
+    assert files(media) == paths
+    assert all(path.startswith("private/") for path in paths)
     assert order.payment_status is PaymentStatus.PROOF_SENT
     assert kinds(order)[-1] == "proof"
 
@@ -358,6 +365,7 @@ def test_a_pdf_proof_is_served_inline_and_never_cached(app, media):
 
 def test_a_photo_proof_is_served_as_its_largest_webp(app, media):
     proof = record_proof(make_order(), upload(jpeg(), "foto.jpg"))
+    make_variants(proof.image_id)
 
     with app.test_request_context():
         response = send_proof(proof)

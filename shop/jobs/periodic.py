@@ -1,0 +1,134 @@
+"""The periodic work, and the scheduler that starts it once per cluster.
+
+Each task runs at most once per slot of its interval (slot = UTC time //
+interval) in the whole cluster: a scheduler takes the slot with Redis
+`SET key NX EX`, so two schedulers (for redundancy) never both start it. The
+tasks themselves are safe to run twice anyway (atomic claims, conditional
+updates), which covers a scheduler without Redis and a job retried by RQ.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from flask import Flask
+
+from shop.jobs import Job, queue_of, resolve
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    job: str
+    every: int  # seconds
+
+
+TASKS = (
+    # The outbox is also drained right after each commit that writes to it;
+    # this catches retries and anything a lost job left behind.
+    Periodic("deliver-notifications", "shop.notify.jobs.deliver", every=30),
+    Periodic("resume-photos", "shop.media.jobs.resume_processing", every=120),
+    Periodic("expire-unpaid-orders", "shop.orders.jobs.expire_due", every=300),
+    Periodic("certificate-reminders", "shop.coordinators.jobs.certificates_due", every=86_400),
+    Periodic("sweep-media", "shop.media.jobs.sweep", every=86_400),
+)
+LOCK_PREFIX = "etalase:periodic"
+
+
+class Scheduler:
+    """Starts each task once per slot; `tick()` is one look at the clock.
+
+    With a job queue the task is enqueued for the workers; without one it
+    runs here, in an app context of its own.
+    """
+
+    def __init__(self, app: Flask, tasks=TASKS) -> None:
+        self.app = app
+        self.tasks = tasks
+        self.done: dict[str, int] = {}
+
+    def _take(self, task: Periodic, slot: int) -> bool:
+        queue = queue_of(self.app)
+        if queue is None:
+            return True
+        key = f"{LOCK_PREFIX}:{task.name}:{slot}"
+        try:
+            return bool(queue.redis.set(key, "1", nx=True, ex=max(task.every * 2, 60)))
+        except Exception as exc:  # Redis down: nobody can enqueue; try next tick
+            log.warning("Scheduler cannot reach Redis, %s waits: %s", task.name, exc)
+            return False
+
+    def tick(self, now: float | None = None) -> list[str]:
+        """Start every task whose slot has come; returns the names started here."""
+        now = time.time() if now is None else now
+        started = []
+        for task in self.tasks:
+            slot = int(now // task.every)
+            if self.done.get(task.name) == slot:
+                continue
+            if not self._take(task, slot):
+                # Another scheduler has it (or Redis is away): look again next slot.
+                if queue_of(self.app) is not None:
+                    self.done[task.name] = slot
+                continue
+            self.done[task.name] = slot
+            started.append(task.name)
+            self._start(task)
+        return started
+
+    def _start(self, task: Periodic) -> None:
+        queue = queue_of(self.app)
+        if queue is not None:
+            queue.push(Job(task.job))
+            return
+        with self.app.app_context():
+            try:
+                resolve(task.job)()
+            except Exception:  # the site keeps running; the next slot tries again
+                log.exception("Periodic task %s failed", task.name)
+
+    def run_forever(self, stopped: threading.Event, interval: float = 5.0) -> None:
+        while not stopped.is_set():
+            try:
+                self.tick()
+            except Exception:
+                log.exception("Scheduler tick failed")
+            stopped.wait(interval)
+
+
+class SchedulerThread(threading.Thread):
+    """The scheduler inside the web process, for `make run` (one process)."""
+
+    def __init__(self, app: Flask, interval: float) -> None:
+        super().__init__(name="etalase-scheduler", daemon=True)
+        self.scheduler = Scheduler(app)
+        self.interval = interval
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        self.scheduler.run_forever(self._stopped, self.interval)
+
+    def stop(self, timeout: float | None = None) -> None:
+        self._stopped.set()
+        self.join(timeout)
+
+
+def start_in_process_scheduler(app: Flask, interval: float = 5) -> SchedulerThread | None:
+    """For `make run`: the periodic work from a daemon thread of the app.
+
+    Does nothing unless NOTIFY_IN_PROCESS is true. Several processes doing
+    this never send a message twice or expire an order twice: the tasks'
+    claims are atomic.
+    """
+    from shop.notify.senders import config_flag
+
+    if not config_flag(app.config.get("NOTIFY_IN_PROCESS")):
+        return None
+    thread = SchedulerThread(app, interval)
+    thread.start()
+    return thread

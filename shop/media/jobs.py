@@ -1,0 +1,119 @@
+"""Background jobs of the media domain: photo variants and the sweeps."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import CursorResult, select, update
+
+from shop.core.cache import mark_public_change
+from shop.db import utcnow
+from shop.extensions import db
+from shop.media.images import ImageRejected, process_image
+from shop.media.models import Image, ImageStatus
+from shop.media.storage import get_storage
+
+log = logging.getLogger(__name__)
+
+# An upload still processing after this long lost its job: it is run again.
+STUCK_AFTER = timedelta(minutes=1)
+RESUME_BATCH = 50
+
+
+def make_variants(image_id: int) -> str:
+    """Make the WebP variants of an uploaded photo and mark it ready.
+
+    Safe to run twice or at once on two workers: the files are the same
+    bytes at the same paths, and only one conditional UPDATE moves the row
+    from processing. No transaction is open while Pillow works. A photo that
+    cannot be decoded after all is marked failed. Returns the outcome.
+    """
+    image = db.session.get(Image, image_id)
+    if image is None or image.status is not ImageStatus.PROCESSING:
+        db.session.commit()
+        return "nothing to do"
+    name = Image(key=image.key, private=image.private)  # transient, for its paths
+    db.session.commit()  # end the read: no transaction (and no lock) while Pillow works
+
+    storage = get_storage()
+    config = current_app.config
+    try:
+        data = storage.read(name.original_path)
+        processed = process_image(
+            data,
+            max_bytes=config["UPLOAD_MAX_BYTES"],
+            max_pixels=config["UPLOAD_MAX_PIXELS"],
+            widths=config["IMAGE_WIDTHS"],
+        )
+    except (ImageRejected, FileNotFoundError) as exc:
+        log.info("photo %s cannot be processed: %r", image_id, exc)
+        _finish(image_id, status=ImageStatus.FAILED)
+        _delete_original(storage, name)
+        return "failed"
+
+    for width, blob in sorted(processed.variants.items()):
+        storage.save(name.path_for(width), blob, "image/webp")
+    done = _finish(
+        image_id,
+        status=ImageStatus.READY,
+        widths=",".join(str(w) for w in sorted(processed.variants)),
+        width=processed.width,
+        height=processed.height,
+        public=not name.private,
+    )
+    _delete_original(storage, name)
+    return "ready" if done else "done elsewhere"
+
+
+def _finish(image_id: int, *, status: ImageStatus, public: bool = False, **values) -> bool:
+    result = db.session.execute(
+        update(Image)
+        .where(Image.id == image_id, Image.status == ImageStatus.PROCESSING)
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    moved = result.rowcount == 1 if isinstance(result, CursorResult) else False
+    if moved and public:
+        # Pages that showed the placeholder show the photo now.
+        mark_public_change()
+    db.session.commit()
+    return moved
+
+
+def _delete_original(storage, name: Image) -> None:
+    try:
+        storage.delete(name.original_path)
+    except OSError:
+        log.warning("could not delete %s; the sweep will", name.original_path, exc_info=True)
+
+
+def resume_processing() -> int:
+    """Run again the uploads whose job was lost (a worker killed, Redis down
+    when it was enqueued). Returns how many were looked at."""
+    ids = db.session.scalars(
+        select(Image.id)
+        .where(Image.status == ImageStatus.PROCESSING, Image.created_at < utcnow() - STUCK_AFTER)
+        .order_by(Image.id)
+        .limit(RESUME_BATCH)
+    ).all()
+    db.session.commit()
+    for image_id in ids:
+        try:
+            make_variants(image_id)
+        except Exception:
+            log.exception("photo %s: processing failed again; next round retries", image_id)
+            db.session.rollback()
+    return len(ids)
+
+
+def sweep(hours: int = 24) -> tuple[int, int, int]:
+    """Unreferenced images and files, and stale share images (`flask media sweep`)."""
+    from shop.media.services import sweep_unreferenced
+    from shop.sharing.images import sweep_stale
+
+    rows, files = sweep_unreferenced(timedelta(hours=hours))
+    db.session.commit()
+    shares = sweep_stale(timedelta(hours=hours))
+    return rows, files, shares
