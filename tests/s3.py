@@ -1,7 +1,10 @@
 """A local S3 for tests: moto's server on 127.0.0.1, started once per run, and
 a fresh bucket per test. Import the fixtures where they are needed:
 
-    from tests.s3 import s3_bucket, s3_server, s3_storage  # noqa: F401
+    from tests.s3 import s3_bucket_fixture, s3_server_fixture  # noqa: F401
+
+(the fixtures are named `s3_server`, `s3_bucket`, `s3_storage`; the functions
+carry another name so a test's parameter does not shadow an import).
 
 The real boto3 client talks HTTP to it, so signing, errors and streaming are
 the ones production sees (moto does not check signatures: access rules are
@@ -53,8 +56,8 @@ class Bucket:
                 return refused.code
 
 
-@pytest.fixture(scope="session")
-def s3_server() -> Iterator[str]:
+@pytest.fixture(scope="session", name="s3_server")
+def s3_server_fixture() -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -64,8 +67,8 @@ def s3_server() -> Iterator[str]:
         server.stop()
 
 
-@pytest.fixture
-def s3_bucket(s3_server) -> Iterator[Bucket]:
+@pytest.fixture(name="s3_bucket")
+def s3_bucket_fixture(s3_server) -> Iterator[Bucket]:
     client = make_s3_client(endpoint_url=s3_server, region=REGION, **KEYS)
     name = f"etalase-test-{uuid.uuid4().hex[:12]}"
     client.create_bucket(Bucket=name)
@@ -76,8 +79,8 @@ def s3_bucket(s3_server) -> Iterator[Bucket]:
     client.delete_bucket(Bucket=name)
 
 
-@pytest.fixture
-def s3_storage(app, monkeypatch, s3_bucket, tmp_path) -> S3Storage:
+@pytest.fixture(name="s3_storage")
+def s3_storage_fixture(app, monkeypatch, s3_bucket, tmp_path) -> S3Storage:
     """The app stores files in the test's bucket under PREFIX (STORAGE_BACKEND
     "s3"); MEDIA_ROOT points at an empty folder, to prove nothing lands there."""
     settings = {

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 
 from shop.media.models import Image
+from shop.media.storage import is_private_path
 
 
 def variant_width(image: Image, width: int) -> int:
@@ -14,15 +15,23 @@ def variant_width(image: Image, width: int) -> int:
     return next((w for w in widths if w >= width), widths[-1])
 
 
+def media_url(path: str) -> str:
+    """The address of a stored public file: under MEDIA_PUBLIC_URL when set (a
+    CDN in front of /media/, or the bucket's public address), else the app's
+    own /media/ route. A private path never gets the public address."""
+    public = current_app.config["MEDIA_PUBLIC_URL"]
+    if public and not is_private_path(path):
+        return f"{public.rstrip('/')}/{path}"
+    return url_for("media.file", path=path)
+
+
 def image_url(image: Image, width: int = 640) -> str:
-    return url_for("media.file", path=image.path_for(variant_width(image, width)))
+    return media_url(image.path_for(variant_width(image, width)))
 
 
 def image_srcset(image: Image) -> str:
     """`/media/ab/ab…-320.webp 320w, /media/ab/ab…-640.webp 640w, …` for every variant."""
-    return ", ".join(
-        f"{url_for('media.file', path=image.path_for(w))} {w}w" for w in image.width_list
-    )
+    return ", ".join(f"{media_url(image.path_for(w))} {w}w" for w in image.width_list)
 
 
 def image_size(image: Image, width: int = 640) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from shop.media.storage import (
     is_private_path,
     make_s3_client,
 )
-from tests.s3 import KEYS, REGION, free_port, s3_bucket, s3_server  # noqa: F401
+from tests.s3 import KEYS, REGION, free_port, s3_bucket_fixture, s3_server_fixture  # noqa: F401
 
 VARIANT = "ab/" + "ab" * 32 + "-640.webp"
 SHARE = "share/cd/" + "cd" * 16 + ".jpg"
@@ -138,7 +138,7 @@ def test_private_areas():
 # --- S3 only: what the bucket holds, and what happens when it cannot be reached
 
 
-def test_objects_carry_type_and_cache_rules_and_no_public_grant(s3_bucket):  # noqa: F811
+def test_objects_carry_type_and_cache_rules_and_no_public_grant(s3_bucket):
     storage = S3Storage(s3_bucket.client, s3_bucket.name, prefix="/etalase/")
     storage.save(VARIANT, b"webp", "image/webp")
     storage.save(DOCUMENT, b"%PDF-", "application/pdf")
@@ -179,7 +179,7 @@ def test_an_unreachable_endpoint_is_storage_unavailable():
             call()
 
 
-def test_a_missing_bucket_is_storage_unavailable_not_file_not_found(s3_bucket):  # noqa: F811
+def test_a_missing_bucket_is_storage_unavailable_not_file_not_found(s3_bucket):
     storage = S3Storage(s3_bucket.client, s3_bucket.name + "-gone")
 
     with pytest.raises(StorageUnavailable):
