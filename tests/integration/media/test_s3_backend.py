@@ -19,7 +19,8 @@ from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, DocumentKind, GroupDocument, PaymentMethod
 from shop.media.evidence import store_evidence
-from shop.media.storage import LocalStorage, S3Storage, get_storage
+from shop.media.jobs import make_variants
+from shop.media.storage import LocalStorage, S3Storage, get_storage, is_private_path
 from shop.orders.models import Checkout, Order, OrderEvent, OrderStatus, PaymentStatus
 from shop.payments.models import PaymentProof
 from shop.sharing.views import share_image_url
@@ -155,12 +156,12 @@ def test_a_transfer_proof_is_in_the_bucket_but_at_no_public_address(
 
     page = client.get(track).get_data(as_text=True)
     for path in paths:
-        assert s3_storage.exists(path)
+        assert is_private_path(path)
+        assert head(s3_bucket, path)["CacheControl"] == "private, no-store"
         assert s3_bucket.anonymous_status(f"{PREFIX}/{path}") == 403
         assert client.get(f"/media/{path}").status_code == 404
         assert path not in page
     assert "cdn.etalase.test" not in page
-    assert head(s3_bucket, pdf.document.path)["CacheControl"] == "private, no-store"
 
     largest = photo.image.path_for(max(photo.image.width_list))
     for proof, body in ((photo, s3_storage.read(largest)), (pdf, RECEIPT.read_bytes())):
@@ -175,17 +176,15 @@ def test_a_decree_photo_is_in_the_bucket_but_not_served_publicly(client, s3_stor
     image, _ = store_evidence(
         jpeg((10, 20, 30)), field="file", empty_message="", not_readable_message=""
     )
-    if not image.width_list:  # variants made by the job that follows the commit
-        from shop.media.jobs import make_variants
-
-        make_variants(image.id)
-        db.session.refresh(image)
+    make_variants(image.id)  # the job that follows the commit
+    db.session.refresh(image)
     db.session.add(GroupDocument(group=group, kind=DocumentKind.DECREE, image=image))
     db.session.flush()
 
     for width in image.width_list:
         path = image.path_for(width)
-        assert s3_storage.exists(path)
+        assert is_private_path(path)
+        assert head(s3_bucket, path)["CacheControl"] == "private, no-store"
         assert s3_bucket.anonymous_status(f"{PREFIX}/{path}") == 403
         assert client.get(f"/media/{path}").status_code == 404
 
