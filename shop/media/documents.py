@@ -162,7 +162,7 @@ def store_document(
         lambda: Document(key=verified.key, content_type=PDF_TYPE, size=verified.size),
     )
     if created:
-        save_new_file(document.path, data, PDF_TYPE)
+        save_new_file(document.path, data, PDF_TYPE, field=field)
     return document
 
 

@@ -11,19 +11,31 @@ from datetime import timedelta
 from typing import TypeVar
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, delete, event, exists, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
 
 from shop.db import utcnow
+from shop.errors import DomainError
 from shop.extensions import db
 from shop.jobs import enqueue_after_commit
 from shop.media.images import DAMAGED, ImageRejected, verify_photo
 from shop.media.models import PRIVATE_FOLDER, Document, Image, ImageStatus
-from shop.media.storage import TEMP_PREFIX, Storage, get_storage
+from shop.media.storage import TEMP_PREFIX, Storage, StorageUnavailable, get_storage
 
 log = logging.getLogger(__name__)
+
+STORAGE_DOWN = _l(
+    "Your file could not be saved because file storage is unavailable right now. "
+    "Nothing was changed; please try again in a few minutes."
+)
+
+
+class StorageRefused(DomainError):
+    """The storage would not take an upload (full, unreachable): the request
+    fails whole, with a message for the person, and nothing is half-saved."""
 
 VARIANT_PATH = re.compile(
     r"(?P<prefix>[0-9a-f]{2})/(?P<key>[0-9a-f]{64})-(?P<width>[1-9][0-9]{0,4})\.webp"
@@ -100,7 +112,7 @@ def store_image(
     if image.status is ImageStatus.FAILED:
         raise ImageRejected(DAMAGED, field=field)
     if created:
-        save_new_file(image.original_path, data, "application/octet-stream")
+        save_new_file(image.original_path, data, "application/octet-stream", field=field)
         enqueue_after_commit("shop.media.jobs.make_variants", image.id)
     return image
 
@@ -142,17 +154,23 @@ def stored_once(model: type[Keyed], key: str, build: Callable[[], Keyed]) -> tup
     return row, True
 
 
-def save_new_file(path: str, data: bytes, content_type: str) -> None:
+def save_new_file(path: str, data: bytes, content_type: str, *, field: str | None = None) -> None:
     """Write a file for a row flushed in the current transaction.
 
     A file this call creates is deleted if the transaction (or the savepoint
     it happened in) does not commit, so a failed request leaves no orphan.
     A file that was already there is left alone, since a committed row may
-    be using it.
+    be using it. A storage that refuses the write raises StorageRefused (on
+    `field`), so the caller's transaction rolls back with its row.
     """
     storage = get_storage()
     session = db.session()
-    if storage.save(path, data, content_type):
+    try:
+        created = storage.save(path, data, content_type)
+    except StorageUnavailable as exc:
+        log.error("storage refused %s: %s", path, exc)
+        raise StorageRefused(STORAGE_DOWN, field=field) from exc
+    if created:
         _ledger(session).created.append((_current_transaction(session), storage, path))
 
 
