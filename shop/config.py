@@ -95,6 +95,12 @@ class Defaults:
     FORCE_HTTPS = True
 
     RATELIMIT_STORAGE_URI = "memory://"
+    # Redis away: count limits in each process's memory until it answers
+    # again (tried after 1, 2, 4 … 32 s), rather than failing the request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Redis clients give up after a second, so an outage never holds a page up.
+    RATELIMIT_STORAGE_OPTIONS: dict = {"socket_connect_timeout": 1, "socket_timeout": 1}
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
     LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
@@ -103,6 +109,8 @@ class Defaults:
 
     CACHE_TYPE = "SimpleCache"
     CACHE_REDIS_URL = ""
+    # Passed to the Redis client of a Redis cache (see RATELIMIT_STORAGE_OPTIONS).
+    CACHE_REDIS_OPTIONS: dict = {"socket_connect_timeout": 1, "socket_timeout": 1}
     CACHE_DEFAULT_TIMEOUT = 300
     PAGE_CACHE_SECONDS = 60
 
@@ -293,6 +301,14 @@ def _derive(config, instance: Path, *, explicit: set[str]) -> None:
             **config["SQLALCHEMY_ENGINE_OPTIONS"],
             "connect_args": {"timeout": 15},
         }
+    elif config["SQLALCHEMY_DATABASE_URI"].startswith("postgres"):
+        # PostgreSQL unreachable: give up connecting after a few seconds (a
+        # 503 page, a failed /readyz) instead of hanging the request.
+        options = config["SQLALCHEMY_ENGINE_OPTIONS"]
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **options,
+            "connect_args": {"connect_timeout": 3, **options.get("connect_args", {})},
+        }
     if not config.get("MEDIA_ROOT"):
         config["MEDIA_ROOT"] = str(instance / "media")
 
@@ -308,6 +324,8 @@ def _derive(config, instance: Path, *, explicit: set[str]) -> None:
             config["JOBS_REDIS_URL"] = redis_url
     if config["CACHE_TYPE"] == "RedisCache" and not config.get("CACHE_REDIS_URL"):
         config["CACHE_REDIS_URL"] = "redis://127.0.0.1:6379/1"
+    if config["CACHE_TYPE"] == "RedisCache" and not config.get("CACHE_OPTIONS"):
+        config["CACHE_OPTIONS"] = dict(config.get("CACHE_REDIS_OPTIONS") or {})
 
     if not config.get("SECRET_KEY") and config["ENV_NAME"] == "development":
         # A production site must be given one key shared by every machine

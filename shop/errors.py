@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import sqlite3
+
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
+
+from shop.core.outages import outages
+
+# Seconds a visitor (or a crawler) is asked to wait while the database is away.
+RETRY_AFTER = 30
+# PostgreSQL's SQLSTATEs for "the server is not there": connection exceptions
+# (class 08), shut down or starting up (57P01–57P03), too many connections.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
 
 
 class DomainError(Exception):
@@ -26,7 +39,77 @@ def apply_to_form(form, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether `error` says the database cannot be reached now (a 503 to try
+    again), as opposed to a bug or a broken rule (a 500)."""
+    if error is None:
+        return False
+    if isinstance(error, sa_exc.TimeoutError | sa_exc.DisconnectionError):
+        return True  # no connection free in the pool, or a dropped one
+    if isinstance(error, sa_exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        if not isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError):
+            return False
+        error = error.orig
+    if isinstance(error, sqlite3.OperationalError | sqlite3.InterfaceError):
+        return "unable to open database" in str(error)
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover
+        return False
+    if isinstance(error, psycopg.InterfaceError):
+        return True  # the connection is closed
+    if isinstance(error, psycopg.OperationalError):
+        # No SQLSTATE: the client lost or never got its connection.
+        state = error.sqlstate
+        return state is None or state.startswith(_UNAVAILABLE_SQLSTATES)
+    return False
+
+
+def unavailable_page(error: BaseException):
+    """503 in the visitor's language, drawn without the database: the session
+    is discarded (its connection is broken) and the page is a template that
+    asks nothing of the database (no signed-in user, no nav of groups)."""
+    from shop.extensions import db, login_manager
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; removing the session below discards it
+        pass
+    db.session.remove()
+    # Anything that still asks for current_user gets an anonymous one, not a query.
+    g._login_user = login_manager.anonymous_user()
+    outages.failed("The database", "pages", error)
+    from flask_babel import get_locale
+
+    body = current_app.jinja_env.get_template("errors/503.html").render(
+        current_locale=str(get_locale()), site_name=current_app.config["SITE_NAME"]
+    )
+    response = current_app.response_class(body, 503, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    response.cache_control.no_store = True
+    return response
+
+
+def _database_answers(dbapi_connection, connection_record) -> None:
+    outages.recovered("The database", "pages")
+
+
 def register(app: Flask) -> None:
+    # A new connection after an outage: the database is back (logged once).
+    if not event.contains(Engine, "connect", _database_answers):
+        event.listen(Engine, "connect", _database_answers)
+
+    def database_error(error):
+        if database_unavailable(error):
+            return unavailable_page(error)
+        raise error  # a bug: Flask logs it and answers 500
+
+    app.register_error_handler(sa_exc.DBAPIError, database_error)
+    app.register_error_handler(sa_exc.TimeoutError, database_error)
+    app.register_error_handler(sa_exc.DisconnectionError, database_error)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template("errors/csrf.html"), 400
@@ -46,6 +129,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
+        # The database went away while another error page was being drawn.
+        original = getattr(error, "original_exception", None)
+        if database_unavailable(original):
+            return unavailable_page(original)
         return render_template("errors/500.html"), 500
 
 

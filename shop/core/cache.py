@@ -15,19 +15,29 @@ a generation number that every catalogue or group write bumps once its
 transaction commits (`mark_public_change`), so a change shows at once where
 the cache is shared (Redis); with a per-process cache (several workers without
 Redis) a page is at most PAGE_CACHE_SECONDS old.
+
+The cache is a help, never a dependency: when its Redis is away, a lookup is a
+miss and a store is skipped (`PageCache`), so every page is still rendered,
+and the cache is tried again every few seconds until it answers.
 """
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 
 from flask import Flask, current_app, g, request, session
 from werkzeug.http import parse_cookie
 
+from shop.core.outages import outages, service_name
 from shop.extensions import cache
 
 GENERATION_KEY = "page-generation"
 STORE_HEADER = "X-Etalase-Page-Cache"
+# Answered by the app itself every time: a load balancer's probes.
+UNCACHED_PATHS = frozenset({"/healthz", "/readyz"})
+# After a cache error, how long requests leave the cache alone before trying it again.
+RETRY_SECONDS = 5.0
 
 
 def public_page(view):
@@ -65,11 +75,53 @@ def _encoding(environ) -> str:
     return "br" if "br" in accepted else "gzip" if "gzip" in accepted else "identity"
 
 
+class PageCache:
+    """The cache backend where an error is a miss and a failed store is
+    skipped. After an error the backend is left alone for RETRY_SECONDS (a
+    Redis that is away costs no request a timeout); the outage and the return
+    are logged once each (`outages`)."""
+
+    def __init__(self, app: Flask):
+        self.backend = app.extensions["cache"][cache]
+        url = app.config.get("CACHE_REDIS_URL") or ""
+        self.service = service_name(url) if "Redis" in app.config["CACHE_TYPE"] else "page cache"
+        self._retry_at = 0.0
+
+    def _call(self, method: str, *args, **kwargs):
+        if self._retry_at and time.monotonic() < self._retry_at:
+            return None
+        try:
+            result = getattr(self.backend, method)(*args, **kwargs)
+        except Exception as error:
+            self._retry_at = time.monotonic() + RETRY_SECONDS
+            outages.failed(self.service, "page cache", error)
+            return None
+        if self._retry_at:
+            self._retry_at = 0.0
+            outages.recovered(self.service, "page cache")
+            # A write while the cache was away could not start a new
+            # generation: start one now, so no page from before is served.
+            self.new_generation()
+        return result
+
+    def get(self, key: str):
+        return self._call("get", key)
+
+    def set(self, key: str, value, timeout: int) -> None:
+        self._call("set", key, value, timeout=timeout)
+
+    def new_generation(self) -> None:
+        """Every cached page key changes."""
+        if self._call("get", GENERATION_KEY) is None:
+            self._call("set", GENERATION_KEY, 1, timeout=0)
+        self._call("inc", GENERATION_KEY)
+
+
 class PageCacheMiddleware:
     def __init__(self, app: Flask):
         self.app = app
         self.wsgi_app = app.wsgi_app
-        self.backend = app.extensions["cache"][cache]
+        self.backend = app.extensions["page_cache"]
         self.timeout = app.config["PAGE_CACHE_SECONDS"]
         self.languages = app.config["LANGUAGES"]
         self.default_language = app.config["BABEL_DEFAULT_LOCALE"]
@@ -95,7 +147,10 @@ class PageCacheMiddleware:
         return f"page:{language}:{_encoding(environ)}:{generation}:{host}{path}?{query}"
 
     def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        if (
+            environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or environ.get("PATH_INFO") in UNCACHED_PATHS
+        ):
             return self.wsgi_app(environ, start_response)
         cookies = parse_cookie(environ)
         if self.private_cookies & set(cookies):
@@ -131,14 +186,9 @@ class PageCacheMiddleware:
 
 
 def invalidate_public_pages() -> None:
-    """Start a new generation: every cached page key changes."""
-    try:
-        backend = current_app.extensions["cache"][cache]
-        if backend.get(GENERATION_KEY) is None:
-            backend.set(GENERATION_KEY, 1, timeout=0)
-        backend.inc(GENERATION_KEY)
-    except Exception:  # a cache outage must never fail the write that changed data
-        current_app.logger.exception("page cache invalidation failed")
+    """Start a new generation: every cached page key changes. A cache that is
+    away never fails the write that changed the data (PageCache)."""
+    current_app.extensions["page_cache"].new_generation()
 
 
 def mark_public_change() -> None:
@@ -153,6 +203,7 @@ def install(app: Flask) -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
+    app.extensions["page_cache"] = PageCache(app)
     app.after_request(mark_storable)
     app.wsgi_app = PageCacheMiddleware(app)
     if getattr(install, "hooks_done", False):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -10,10 +10,11 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from shop.accounts.views import safe_next
 from shop.catalogue import queries as catalogue_queries
-from shop.core import metadata
+from shop.core import health, metadata
 from shop.core.cache import public_page
 from shop.core.templating import absolute_url
 from shop.exhibitions import queries as curation_queries
+from shop.extensions import limiter, talisman
 from shop.groups import queries as group_queries
 from shop.groups.models import Programme
 from shop.i18n.locale import COOKIE, PARAM
@@ -88,9 +89,32 @@ def robots():
     return current_app.response_class(body, mimetype="text/plain")
 
 
+def _probe(view):
+    """A load balancer's probe: answered over plain HTTP too (it talks to the
+    app behind the TLS proxy), never rate limited, never cached anywhere."""
+
+    @wraps(view)
+    def wrapper():
+        response = current_app.make_response(view())
+        response.cache_control.no_store = True
+        return response
+
+    return limiter.exempt(talisman(force_https=False)(wrapper))
+
+
 @bp.get("/healthz")
+@_probe
 def healthz():
+    """The process is alive; asks nothing of the database or Redis."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+@_probe
+def readyz():
+    """Ready to serve: the database, Redis when configured, the file storage."""
+    ready, checks = health.readiness()
+    return {"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503
 
 
 from shop.core import sitemap  # noqa: E402,F401  (sitemap routes, same blueprint)
