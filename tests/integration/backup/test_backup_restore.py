@@ -10,25 +10,23 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from flask import url_for
 from PIL import Image as PILImage
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from shop.accounts.models import User
-from shop.backup.database import current_revision
 from shop.catalogue.models import Product, ProductStatus
 from shop.extensions import cache, db
 from shop.groups.models import PaymentMethod
-from shop.media.storage import get_storage
 from shop.orders.models import Order, OrderStatus, PaymentStatus
 from shop.payments.models import PaymentProof
 from tests.conftest import make_live_app, make_test_app
+from tests.integration.backup.helpers import revision, stored_files, table_rows, wipe
 
 pytestmark = pytest.mark.no_db_transaction
 
@@ -79,29 +77,6 @@ def build_site(app) -> dict:
     return {"track": track, "product": page, "proof": f"{track}/bukti/{proof_id}"}
 
 
-def table_rows(app) -> dict[str, list[tuple]]:
-    """Every row of every table, in primary-key order, as the models read them."""
-    with app.app_context(), db.engine.connect() as connection:
-        return {
-            table.name: [
-                tuple(row)
-                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in db.metadata.sorted_tables
-        }
-
-
-def stored_files(app) -> dict[str, bytes]:
-    with app.app_context():
-        storage = get_storage()
-        return {stored.path: storage.read(stored.path) for stored in storage.iter_files()}
-
-
-def revision(app) -> str | None:
-    with app.app_context(), db.engine.connect() as connection:
-        return current_revision(connection)
-
-
 def what_a_visitor_sees(app, site: dict) -> dict:
     """What the buyer's old links show: the tracking page (its order number), the
     proof's bytes, and every photo on the product page with its bytes. Pages are
@@ -124,23 +99,6 @@ def what_a_visitor_sees(app, site: dict) -> dict:
         assert response.status_code == 200, url
         seen[url] = response.get_data()
     return seen
-
-
-def wipe(app) -> None:
-    """Drop the whole database and the media folder, as a lost server would."""
-    with app.app_context():
-        url = db.engine.url
-        db.engine.dispose()
-    if url.get_backend_name() == "postgresql":
-        engine = create_engine(url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.database + suffix).unlink(missing_ok=True)
-    shutil.rmtree(app.config["MEDIA_ROOT"], ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
