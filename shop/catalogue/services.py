@@ -22,6 +22,7 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Group
+from shop.jobs import enqueue_after_commit
 from shop.marketing.codes import PRODUCT_CODE_LENGTH, unique_code
 from shop.media.services import store_image
 
@@ -208,7 +209,14 @@ def update_product(
     refresh_derived(product)
     if product.status is ProductStatus.PUBLISHED:
         mark_public_change()
+        _share_image_follows(product)
     return product
+
+
+def _share_image_follows(product: Product) -> None:
+    """Its share image may have changed (name, price): drawn by a job after the commit."""
+    db.session.flush()
+    enqueue_after_commit("shop.sharing.jobs.prerender_product", product.id)
 
 
 def set_status(product: Product, status: ProductStatus) -> Product:
@@ -219,6 +227,8 @@ def set_status(product: Product, status: ProductStatus) -> Product:
     product.status = status
     db.session.flush()
     mark_public_change()
+    if status is ProductStatus.PUBLISHED:
+        _share_image_follows(product)
     return product
 
 

@@ -18,6 +18,7 @@ from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import BankAccount, Group, Invitation, Membership, Programme, Role
 from shop.i18n.phone import normalise as normalise_phone
+from shop.jobs import enqueue_after_commit
 from shop.marketing.codes import GROUP_CODE_LENGTH, unique_code
 from shop.media.services import store_image
 from shop.regions.models import District, Regency
@@ -140,6 +141,8 @@ def update_profile(group: Group, profile: GroupProfile, logo=None, cover=None) -
             db.session.scalars(select(Product).where(Product.group_id == group.id))
         )
     mark_public_change()
+    # Its share image (name, place, logo) is drawn again by a job after the commit.
+    enqueue_after_commit("shop.sharing.jobs.prerender_group", group.id)
     return group
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import CursorResult, select, update
 from shop.core.cache import mark_public_change
 from shop.db import utcnow
 from shop.extensions import db
+from shop.jobs import enqueue_after_commit
 from shop.media.images import ImageRejected, process_image
 from shop.media.models import Image, ImageStatus
 from shop.media.storage import get_storage
@@ -64,6 +65,9 @@ def make_variants(image_id: int) -> str:
         public=not name.private,
     )
     _delete_original(storage, name)
+    if done and not name.private:
+        enqueue_after_commit("shop.sharing.jobs.prerender_image", image_id)
+        db.session.commit()
     return "ready" if done else "done elsewhere"
 
 

@@ -5,6 +5,7 @@ workers never do the same periodic work twice."""
 from __future__ import annotations
 
 import io
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -102,7 +103,8 @@ def test_an_upload_answers_first_and_a_worker_makes_the_variants(queued_app, que
 
     # The answer came before any variant: the photo waits, the page shows a placeholder.
     assert image_status(queued_app, image_id) is ImageStatus.PROCESSING
-    assert queue.queue.count == 1
+    queued = sorted(job.args[0] for job in queue.queue.jobs)
+    assert queued == ["shop.media.jobs.make_variants", "shop.sharing.jobs.prerender_product"]
     client = queued_app.test_client()
     assert "photo-pending" in client.get(page).get_data(as_text=True)
 
@@ -111,6 +113,13 @@ def test_an_upload_answers_first_and_a_worker_makes_the_variants(queued_app, que
     assert image_status(queued_app, image_id) is ImageStatus.READY
     html = client.get(page).get_data(as_text=True)
     assert "photo-pending" not in html and "/media/" in html
+    # The share image with the photo was drawn by a job, before any crawler asked.
+    with queued_app.app_context():
+        from shop.media.storage import get_storage
+
+        shares = [f.path for f in get_storage().iter_files() if f.path.startswith("share/")]
+    share_url = re.search(r'property="og:image" content="[^"]*(/bagikan/[^"]+)"', html).group(1)
+    assert any(path.endswith(share_url.rsplit("/", 1)[-1]) for path in shares)
 
 
 @pytest.mark.no_db_transaction
