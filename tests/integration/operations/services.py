@@ -95,15 +95,23 @@ class Forwarder:
 
     def restore(self) -> None:
         listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
+        try:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind(("127.0.0.1", self.port))
+            listener.listen(64)
+        except OSError:
+            listener.close()
+            raise
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
     def cut(self) -> None:
         listener, self._listener = self._listener, None
         if listener is not None:
+            try:
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+            except OSError:
+                pass
             listener.close()
         with self._lock:
             doomed, self._sockets = self._sockets, set()
@@ -127,6 +135,10 @@ class Forwarder:
             except OSError:
                 client.close()
                 continue
+            if self._listener is not listener:  # cut meanwhile
+                client.close()
+                upstream.close()
+                return
             upstream.settimeout(None)
             with self._lock:
                 self._sockets |= {client, upstream}
@@ -140,11 +152,13 @@ class Forwarder:
         except OSError:
             pass
         finally:
+            # Either side closing ends both directions.
             for sock in (source, sink):
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+                sock.close()
             with self._lock:
                 self._sockets -= {source, sink}
 
