@@ -73,3 +73,13 @@ def enum_column(enum_cls, length: int = 20, **kwargs):
         ),
         **kwargs,
     )
+
+
+def within(transaction, ancestor) -> bool:
+    """Whether a SessionTransaction is `ancestor` or one of its savepoints;
+    what was done in it ends with it when `ancestor` rolls back."""
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False

@@ -26,6 +26,8 @@ from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from shop.db import within
+
 log = logging.getLogger(__name__)
 
 _PENDING = "shop.jobs.pending"
@@ -160,14 +162,6 @@ def _after_request(response):
     return response
 
 
-def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is ancestor:
-            return True
-        transaction = transaction.parent
-    return False
-
-
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     # A released savepoint also fires after_commit: only the outermost commit dispatches.
@@ -182,7 +176,7 @@ def _after_commit(session: Session) -> None:
 def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
     pending = session.info.get(_PENDING)
     if pending:
-        session.info[_PENDING] = [(tx, job) for tx, job in pending if not _within(tx, previous)]
+        session.info[_PENDING] = [(tx, job) for tx, job in pending if not within(tx, previous)]
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -192,7 +186,7 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
         pending = session.info.get(_PENDING)
         if pending:
             session.info[_PENDING] = [
-                (tx, job) for tx, job in pending if not _within(tx, transaction)
+                (tx, job) for tx, job in pending if not within(tx, transaction)
             ]
 
 

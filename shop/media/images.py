@@ -118,13 +118,7 @@ def verify_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[int, 
         width, height = im.size
         if im.format == "JPEG":
             im.draft("RGB", (1, 1))
-            try:
-                im.load()
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-                raise ImageRejected(too_many_pixels(max_pixels)) from None
-            except _DECODE_ERRORS as exc:
-                log.info("upload rejected while decoding: %r", exc)
-                raise ImageRejected(DAMAGED) from None
+            _decode(im, max_pixels)
     try:
         orientation = im.getexif().get(0x0112)
     except _DECODE_ERRORS + (KeyError, TypeError):
@@ -165,6 +159,12 @@ def _open_and_decode(data: bytes, *, max_pixels: int, largest: int) -> Image.Ima
         # both sides >= the largest width, whatever the EXIF orientation turns out
         # to be, so the variants are the same as without draft, only faster.
         im.draft("RGB", (largest, largest))
+    _decode(im, max_pixels)
+    return im
+
+
+def _decode(im: Image.Image, max_pixels: int) -> None:
+    """Decode the pixels; a bomb or a damaged file becomes the person's message."""
     try:
         im.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -172,7 +172,6 @@ def _open_and_decode(data: bytes, *, max_pixels: int, largest: int) -> Image.Ima
     except _DECODE_ERRORS as exc:
         log.info("upload rejected while decoding: %r", exc)
         raise ImageRejected(DAMAGED) from None
-    return im
 
 
 def _upright(im: Image.Image) -> Image.Image:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
 
-from shop.db import utcnow
+from shop.db import utcnow, within
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.jobs import enqueue_after_commit
@@ -36,6 +36,7 @@ STORAGE_DOWN = _l(
 class StorageRefused(DomainError):
     """The storage would not take an upload (full, unreachable): the request
     fails whole, with a message for the person, and nothing is half-saved."""
+
 
 VARIANT_PATH = re.compile(
     r"(?P<prefix>[0-9a-f]{2})/(?P<key>[0-9a-f]{64})-(?P<width>[1-9][0-9]{0,4})\.webp"
@@ -339,11 +340,11 @@ class _Ledger:
     def rolled_back(self, transaction: SessionTransaction) -> None:
         """`transaction` ended without committing: delete the files created in
         it (or in its savepoints) and keep the files it meant to delete."""
-        undone = [entry for entry in self.created if _within(entry[0], transaction)]
+        undone = [entry for entry in self.created if within(entry[0], transaction)]
         for _tx, storage, path in undone:
             _delete_quietly(storage, path)
         self.created = [entry for entry in self.created if entry not in undone]
-        self.doomed = [entry for entry in self.doomed if not _within(entry[0], transaction)]
+        self.doomed = [entry for entry in self.doomed if not within(entry[0], transaction)]
 
 
 def _ledger(session: Session) -> _Ledger:
@@ -354,14 +355,6 @@ def _current_transaction(session: Session) -> SessionTransaction:
     transaction = session.get_nested_transaction() or session.get_transaction()
     assert transaction is not None, "called after a flush, so a transaction exists"
     return transaction
-
-
-def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is ancestor:
-            return True
-        transaction = transaction.parent
-    return False
 
 
 def _delete_quietly(storage: Storage, path: str) -> None:
