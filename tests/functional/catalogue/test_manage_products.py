@@ -225,3 +225,28 @@ def test_a_variant_row_with_a_name_but_no_price_is_refused(client, login_as):
     assert response.status_code == 200
     assert "Isi harga dalam rupiah." in response.get_data(as_text=True)
     assert db.session.scalar(select(Product).where(Product.name == PRODUCT["name"])) is None
+
+
+def test_a_photo_that_cannot_be_read_after_all_is_shown_as_failed(client, login_as):
+    """The upload passes the quick checks (a PNG cut in half has a good
+    header); its job finds it damaged, and the member is told what to do."""
+    membership = MembershipFactory()
+    product = ProductFactory(group=membership.group)
+    VariantFactory(product=product)
+    login_as(membership.user)
+    buf = io.BytesIO()
+    Image.effect_noise((400, 300), 50).convert("RGB").save(buf, "PNG")
+    cut = buf.getvalue()[: len(buf.getvalue()) // 2]
+    base = f"/kelola/{membership.group.slug}/produk/{product.id}/foto"
+
+    sent = client.post(
+        base, data={"photo": (io.BytesIO(cut), "foto.png")}, content_type="multipart/form-data"
+    )
+    page = client.get(base).get_data(as_text=True)
+
+    assert sent.status_code == 302
+    assert "Foto ini tidak bisa dibaca: mungkin rusak atau tidak lengkap." in page
+    assert "photo-pending.svg" in page  # a neutral placeholder, never a broken image
+    public = client.get(f"/k/{membership.group.slug}/{product.slug}")
+    assert public.status_code == 200
+    assert "/media/" not in public.get_data(as_text=True)
