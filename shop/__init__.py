@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.coordinators.views import bp as coordinators
     from shop.core.views import bp as core
     from shop.exhibitions.views import bp as exhibitions
+    from shop.exports.views import bp as exports
     from shop.groups.views import bp as groups
     from shop.marketing.views import bp as marketing
     from shop.media.views import bp as media
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
         sharing,
         marketing,
         consignment,
+        exports,
     ):
         app.register_blueprint(blueprint)
 

@@ -13,6 +13,7 @@ from shop.coordinators.models import (
     ExhibitionProduct,
     FeaturedGroup,
 )
+from shop.exports.models import Export
 from shop.groups.models import BankAccount, Group, GroupDocument, Invitation, Membership
 from shop.media.models import Document, Image
 from shop.notify.models import OutboxMessage
@@ -39,6 +40,7 @@ __all__ = [
     "BankAccount",
     "Checkout",
     "Document",
+    "Export",
     "Order",
     "OrderEvent",
     "OrderLine",

@@ -3,12 +3,15 @@ printable one-page report of a group for funders.
 
 The page and the exports read the same filters from the query string and
 show the same table (`monitoring_queries`); every export writes an audit entry
-with those filters and commits it before answering.
+with those filters and commits it before answering. The CSV is small and
+made by the request; the XLSX is an export (`shop.exports`) written by a
+background job.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from flask import Response, render_template, request
 from flask_babel import format_date
@@ -16,13 +19,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from shop.accounts.models import User
 from shop.coordinators import monitoring_queries as queries
+from shop.coordinators.audit import record
 from shop.coordinators.models import AuditAction
 from shop.coordinators.monitoring_exports import monitoring_csv, monitoring_xlsx, record_download
 from shop.coordinators.scope import Scope, coordinator_required, current_scope
 from shop.coordinators.views import bp
 from shop.core.clock import JAKARTA, jakarta_today
-from shop.db import utcnow
+from shop.exports.services import request_export
+from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
 from shop.groups.models import Group, Programme
 from shop.orders.sales import SALES_LEGEND, ChartItem, column_chart, row_chart, sales_bar
@@ -151,51 +157,72 @@ def monitoring():
     )
 
 
-def _export(kind: str):
-    scope = current_scope()
-    filters, _messages = queries.parse_filters(request.args, jakarta_today())
-    options = filter_options(scope, filters)
+def export_name(filters: queries.Filters, extension: str) -> str:
+    return f"monev-{filters.by}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.{extension}"
+
+
+def xlsx_texts(scope: Scope, filters: queries.Filters, by_name: str, at) -> tuple[str, list[str]]:
+    """The title and the lines under it: the scope, the filters, the range, who and when."""
+    stamp = at.astimezone(JAKARTA)
+    title = _("Etalase monitoring (monev): %(scope)s", scope=scope_text(scope))
+    subtitles = [
+        filters_text(filters, filter_options(scope, filters)),
+        range_text(filters),
+        _(
+            "Exported %(when)s by %(who)s",
+            when=format_date(stamp.date(), "d MMMM y") + stamp.strftime(" %H.%M WIB"),
+            who=by_name,
+        ),
+    ]
+    return title, subtitles
+
+
+def prepare_monitoring_xlsx(params: dict, requested_by: User, requested_at):
+    """The export job's first step: the figures of the asker's scope with the
+    filters they asked for (the canonical query string, so the dates are
+    those of the moment they asked); the step returned writes the workbook."""
+    if requested_by.coordinator is None:
+        raise PermissionError("no longer a coordinator")
+    scope = Scope.of(requested_by.coordinator)
+    filters, _messages = queries.parse_filters(params["filters"], jakarta_today())
     data = queries.monitoring(scope, filters)
-    stamp = utcnow().astimezone(JAKARTA)
-    name = f"monev-{filters.by}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
-    if kind == "csv":
-        body, mimetype = monitoring_csv(data), "text/csv"
-        action = AuditAction.EXPORT_CSV
-    else:
-        title = _("Etalase monitoring (monev): %(scope)s", scope=scope_text(scope))
-        subtitles = [
-            filters_text(filters, options),
-            range_text(filters),
-            _(
-                "Exported %(when)s by %(who)s",
-                when=format_date(stamp.date(), "d MMMM y") + stamp.strftime(" %H.%M WIB"),
-                who=current_user.name,
-            ),
-        ]
-        body = monitoring_xlsx(data, title, subtitles)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        action = AuditAction.EXPORT_XLSX
-    record_download(action, subject=_("Monitoring"), details=filters.details())
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}.{kind}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    title, subtitles = xlsx_texts(scope, filters, requested_by.name, requested_at)
+    return partial(monitoring_xlsx, data, title, subtitles)
 
 
 @bp.get("/monev.csv")
 @coordinator_required
 def monitoring_export_csv():
-    return _export("csv")
+    """Small, so made and streamed by the request itself."""
+    scope = current_scope()
+    filters, _messages = queries.parse_filters(request.args, jakarta_today())
+    body = monitoring_csv(queries.monitoring(scope, filters))
+    record_download(AuditAction.EXPORT_CSV, subject=_("Monitoring"), details=filters.details())
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{export_name(filters, "csv")}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.get("/monev.xlsx")
 @coordinator_required
 def monitoring_export_xlsx():
-    return _export("xlsx")
+    """Asked for here (and audited with the filters); a job writes the workbook."""
+    filters, _messages = queries.parse_filters(request.args, jakarta_today())
+    start_writing()
+    export = request_export(
+        "monev-xlsx",
+        export_params(filters=filters.args()),
+        export_name(filters, "xlsx"),
+        current_user,
+    )
+    record(AuditAction.EXPORT_XLSX, subject=_("Monitoring"), details=filters.details())
+    db.session.commit()
+    return answer(export)
 
 
 # The group report attaches to `bp` too.

@@ -10,25 +10,34 @@ network: images come in as data URIs read from the media storage, and the URL
 fetcher refuses every address except data URIs and files under the media
 folder or the static folder. Lists are capped and long names cut so that the
 report is always one page.
+
+The link asks for an export (`shop.exports`): a background job reads the
+figures and lays the PDF out, never the request.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
-from flask import Response, render_template
+from flask import render_template
 from flask_babel import format_date
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from shop.accounts.models import User
 from shop.catalogue.models import Product
 from shop.catalogue.queries import offered_by
+from shop.coordinators.audit import record
 from shop.coordinators.models import AuditAction
-from shop.coordinators.monitoring_exports import record_download
 from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
 from shop.coordinators.views import bp
 from shop.core.clock import JAKARTA
 from shop.db import utcnow
+from shop.exports.services import request_export
+from shop.exports.views import answer, export_params, start_writing
+from shop.extensions import db
 from shop.groups.models import Group
 from shop.media.pdf import image_data_uri, write_pdf
 from shop.orders import sales
@@ -47,7 +56,7 @@ def price_range(product: Product) -> tuple[int, int] | None:
     return (min(prices), max(prices)) if prices else None
 
 
-def render_group_report(group: Group, now: datetime, by_name: str) -> bytes:
+def report_html(group: Group, now: datetime, by_name: str) -> str:
     months = sales.monthly_sales(group, now)
     products = published_products(group)
     shown = [
@@ -62,7 +71,7 @@ def render_group_report(group: Group, now: datetime, by_name: str) -> bytes:
         for product in products[:PRODUCTS_SHOWN]
     ]
     local = now.astimezone(JAKARTA)
-    html = render_template(
+    return render_template(
         "coordinators/monitoring/report.html",
         group=group,
         logo=image_data_uri(group.logo, 160),
@@ -77,24 +86,34 @@ def render_group_report(group: Group, now: datetime, by_name: str) -> bytes:
         generated=format_date(local.date(), "d MMMM y") + local.strftime(", %H.%M WIB"),
         generated_by=by_name,
     )
-    return write_pdf(html)
+
+
+def prepare_group_report(params: dict, requested_by: User, requested_at: datetime):
+    """The export job's first step: read the group and its figures as they
+    are when the job runs, as of the moment the report was asked for; the
+    step returned lays the PDF out without the database."""
+    group = db.session.scalar(
+        select(Group)
+        .where(Group.id == params["group_id"])
+        .options(joinedload(Group.province), joinedload(Group.regency), joinedload(Group.logo))
+    )
+    if group is None:
+        raise LookupError("the group no longer exists")
+    html = report_html(group, requested_at, requested_by.name)
+    return partial(write_pdf, html)
 
 
 @bp.get("/kelompok/<slug>/laporan.pdf")
 @coordinator_required
 def group_report(slug: str):
-    group = get_group_in_scope_or_404(
-        slug, joinedload(Group.province), joinedload(Group.regency), joinedload(Group.logo)
+    """Ask for the report (audited now, in the export's own transaction); a
+    job lays it out and the browser gets it from the export's page."""
+    group = get_group_in_scope_or_404(slug)
+    filename = f"laporan-{group.slug}-{utcnow().astimezone(JAKARTA):%Y%m%d}.pdf"
+    start_writing()
+    export = request_export(
+        "group-report-pdf", export_params(group_id=group.id), filename, current_user
     )
-    now = utcnow()
-    pdf = render_group_report(group, now, current_user.name)
-    record_download(AuditAction.EXPORT_REPORT, group=group)
-    filename = f"laporan-{group.slug}-{now.astimezone(JAKARTA):%Y%m%d}.pdf"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    record(AuditAction.EXPORT_REPORT, group=group)
+    db.session.commit()
+    return answer(export)

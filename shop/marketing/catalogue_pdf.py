@@ -3,18 +3,25 @@
 For exhibitions and for offices that order snack boxes: photo, name, each
 variant with its price, packaging details, the PIRT/halal/BPOM numbers and
 the product's QR code. A product never breaks across pages, and the page
-numbers are in the footer.
+numbers are in the footer. The link asks for an export (`shop.exports`);
+a background job lays it out.
 """
 
 from __future__ import annotations
 
-from flask import Response, render_template
-from flask_login import login_required
+from functools import partial
+
+from flask import render_template
+from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from shop.catalogue.models import Product
 from shop.catalogue.queries import offered_by
 from shop.core.clock import jakarta_today
+from shop.exports.services import request_export
+from shop.exports.views import answer, export_params, start_writing
+from shop.extensions import db
+from shop.groups.models import Group
 from shop.groups.queries import get_membership_or_404
 from shop.marketing import qr
 from shop.marketing.views import bp, qr_title, short_url
@@ -33,7 +40,7 @@ def catalogue_products(group) -> list[Product]:
     )
 
 
-def render_catalogue(group) -> bytes:
+def catalogue_html(group) -> str:
     products = catalogue_products(group)
     entries = [
         {
@@ -48,21 +55,33 @@ def render_catalogue(group) -> bytes:
         }
         for product in products
     ]
-    html = render_template(
+    return render_template(
         "marketing/catalogue.html",
         group=group,
         entries=entries,
         shop_link=short_url(group.short_code),
         today=jakarta_today(),
     )
-    return write_pdf(html, (STYLESHEET,))
+
+
+def prepare_catalogue(params: dict, requested_by, requested_at):
+    """The export job's first step: the group's products as they are now;
+    the step returned lays the PDF out without the database."""
+    group = db.session.get(Group, params["group_id"])
+    if group is None:
+        raise LookupError("the group no longer exists")
+    return partial(write_pdf, catalogue_html(group), (STYLESHEET,))
 
 
 @bp.get("/kelola/<slug>/promosi/katalog.pdf")
 @login_required
 def catalogue_pdf(slug: str):
+    """Asked for by a member; a job lays the PDF out (up to hundreds of products)."""
     group = get_membership_or_404(slug).group
-    response = Response(render_catalogue(group), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="katalog-{group.slug}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    filename = f"katalog-{group.slug}.pdf"
+    start_writing()
+    export = request_export(
+        "catalogue-pdf", export_params(group_id=group.id), filename, current_user
+    )
+    db.session.commit()
+    return answer(export)

@@ -210,7 +210,8 @@ def test_bad_filters_are_explained_not_errors(client, as_english_coordinator, op
     assert response.status_code == 200
     assert 'class="flash flash-info"' in response.get_data(as_text=True) or "q" in args
     assert client.get("/koordinator/monev.csv", query_string=args).status_code == 200
-    assert client.get("/koordinator/monev.xlsx", query_string=args).status_code == 200
+    xlsx = client.get("/koordinator/monev.xlsx", query_string=args, follow_redirects=True)
+    assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
 
 
 def _statements(client, count_queries, by: str) -> int:

@@ -115,7 +115,9 @@ def test_xlsx_numbers_formats_title_and_no_formulas(
     client, english_coordinator, sales, group_in_scope, group_out_of_scope
 ):
     response = client.get(
-        "/koordinator/monev.xlsx", query_string={"per": "group", "program": "uppka"}
+        "/koordinator/monev.xlsx",
+        query_string={"per": "group", "program": "uppka"},
+        follow_redirects=True,
     )
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
@@ -176,7 +178,9 @@ def test_exports_link_from_the_page_with_the_same_filters(client, english_coordi
 
 
 def test_month_rows_leave_active_counts_empty(client, english_coordinator, sales):
-    response = client.get("/koordinator/monev.xlsx", query_string={"per": "month"})
+    response = client.get(
+        "/koordinator/monev.xlsx", query_string={"per": "month"}, follow_redirects=True
+    )
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(min_row=6, values_only=True))
     assert len(rows) == 13

@@ -43,7 +43,7 @@ def test_two_hundred_products_each_whole_on_one_page(client, login_as, app, tmp_
     db.session.flush()
     login_as(membership.user)
 
-    response = client.get(f"/kelola/{group.slug}/promosi/katalog.pdf")
+    response = client.get(f"/kelola/{group.slug}/promosi/katalog.pdf", follow_redirects=True)
 
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     path = tmp_path / "katalog.pdf"

@@ -129,7 +129,9 @@ def test_one_page_however_much_the_group_has(client, login_as, big_group, tmp_pa
     login_as(coordinator.user)
     client.get("/bahasa/en")
 
-    response = client.get(f"/koordinator/kelompok/{big_group.slug}/laporan.pdf")
+    response = client.get(
+        f"/koordinator/kelompok/{big_group.slug}/laporan.pdf", follow_redirects=True
+    )
 
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -162,7 +164,7 @@ def test_a_new_group_with_nothing_yet(client, login_as, tmp_path):
         name="Kelompok Baru", founded_year=None, member_count=None, district_code=None
     )
     login_as(CoordinatorFactory(is_operator=True).user)
-    response = client.get(f"/koordinator/kelompok/{group.slug}/laporan.pdf")
+    response = client.get(f"/koordinator/kelompok/{group.slug}/laporan.pdf", follow_redirects=True)
     fields, text = pdf_info(response.data, tmp_path)
     assert fields["Pages"] == "1"
     assert "Kelompok Baru" in text
@@ -221,7 +223,7 @@ def test_group_text_cannot_pull_in_remote_content(client, login_as, app_ctx, tmp
         district_code=None,
     )
     login_as(CoordinatorFactory(is_operator=True).user)
-    response = client.get(f"/koordinator/kelompok/{group.slug}/laporan.pdf")
+    response = client.get(f"/koordinator/kelompok/{group.slug}/laporan.pdf", follow_redirects=True)
     fields, text = pdf_info(response.data, tmp_path)
     assert fields["Pages"] == "1"
     assert "<img" in text

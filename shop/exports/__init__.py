@@ -1,0 +1,1 @@
+"""Exports: PDFs and spreadsheets made in the background and downloaded by whoever asked."""
