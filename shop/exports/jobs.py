@@ -1,4 +1,4 @@
-"""The job that makes an export's file, and the resumption of lost ones."""
+"""The job that makes an export's file, the resumption of lost ones and the sweep."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import CursorResult, select, update
 
 from shop.db import utcnow
 from shop.exports.models import Export, ExportStatus
-from shop.exports.services import KINDS
+from shop.exports.services import KINDS, sweep_exports
 from shop.extensions import db
 from shop.jobs import resolve
 from shop.media.storage import get_storage
@@ -110,3 +110,11 @@ def resume_exports() -> int:
             log.exception("export %s failed again; next round retries", export_id)
             db.session.rollback()
     return len(ids)
+
+
+def sweep(hours: int = 24) -> int:
+    """Exports asked for more than `hours` ago, rows and files (part of the
+    daily media sweep). Returns how many were removed."""
+    removed = sweep_exports(timedelta(hours=hours))
+    db.session.commit()
+    return removed

@@ -114,10 +114,12 @@ def resume_processing() -> int:
 
 def sweep(hours: int = 24) -> tuple[int, int, int]:
     """Unreferenced images and files, and stale share images (`flask media sweep`)."""
+    from shop.exports.jobs import sweep as sweep_exports
     from shop.media.services import sweep_unreferenced
     from shop.sharing.images import sweep_stale
 
     rows, files = sweep_unreferenced(timedelta(hours=hours))
     db.session.commit()
     shares = sweep_stale(timedelta(hours=hours))
+    sweep_exports(hours)
     return rows, files, shares
