@@ -158,3 +158,16 @@ def test_old_exports_are_swept_with_their_files(client, coordinator):
 
     assert [e.id for e in exports()] == [new.id]
     assert export_files() == [new.path]
+
+
+def test_an_export_whose_job_was_lost_is_resumed(client, coordinator):
+    from shop.exports.jobs import resume_exports
+
+    fresh = pending_export(coordinator.user)
+    lost = pending_export(coordinator.user, created_at=datetime.now(UTC) - timedelta(minutes=5))
+
+    assert resume_exports() == 1
+
+    db.session.refresh(lost)
+    db.session.refresh(fresh)
+    assert lost.status is ExportStatus.READY and fresh.status is ExportStatus.PENDING
