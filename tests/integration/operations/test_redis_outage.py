@@ -10,6 +10,7 @@ import time
 import pytest
 import requests
 
+from shop import create_app
 from shop.extensions import db
 from tests.conftest import make_live_app, serve
 from tests.integration.operations.services import RedisServer, check_out, log_in
@@ -21,6 +22,22 @@ pytestmark = [
 
 PHONE, LOCAL_PHONE = "+6285700002222", "085700002222"
 LIMITS_DB, CACHE_DB = 0, 1
+
+
+@pytest.fixture(autouse=True)
+def _limiter_back_in_memory(tmp_path):
+    """The limiter is one object shared by every app a test run builds: leave
+    it counting in memory, not in a Redis that this module stopped."""
+    yield
+    create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'unused.db'}",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "FORCE_HTTPS": False,
+        }
+    )
 
 
 @pytest.fixture
