@@ -57,10 +57,11 @@ def answer(export: Export) -> Response:
     file; with a queue a worker makes it while the browser waits on the
     export's page.
     """
+    token = export.token
     if queue_of(current_app) is None:
         run_in_process_jobs()
-        return redirect(url_for("exports.download", token=export.token), 303)
-    return redirect(url_for("exports.status", token=export.token), 303)
+        return redirect(url_for("exports.download", token=token), 303)
+    return redirect(url_for("exports.status", token=token), 303)
 
 
 def get_own_export_or_404(token: str) -> Export:
