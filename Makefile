@@ -29,11 +29,14 @@ run: $(STAMP) $(MO)
 	$(FLASK) demo load --once
 	NOTIFY_IN_PROCESS=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
-# Chromium for the browser tests (Debian's package; Playwright never downloads one).
+# Chromium for the browser tests (Debian's package; Playwright never downloads one);
+# nginx and redis-server for the many-machines test (it starts its own of each).
 browser-deps:
-	@{ test -x /usr/bin/chromium && command -v pdfinfo >/dev/null && command -v zbarimg >/dev/null; } || { \
-	  echo "Installing Debian's chromium, poppler-utils (pdfinfo) and zbar-tools (zbarimg, decodes QR codes) for the tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils zbar-tools >/dev/null; }
+	@{ test -x /usr/bin/chromium && command -v pdfinfo >/dev/null && command -v zbarimg >/dev/null \
+	  && test -x /usr/sbin/nginx && command -v redis-server >/dev/null \
+	  && ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1; } || { \
+	  echo "Installing Debian's chromium, poppler-utils (pdfinfo), zbar-tools (zbarimg, decodes QR codes), nginx, redis-server and libharfbuzz-subset0 (for WeasyPrint) for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils zbar-tools nginx redis-server libharfbuzz-subset0 >/dev/null; }
 
 test: $(STAMP) $(MO) browser-deps
 	$(VENV)/bin/pytest
