@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from flask import Flask, current_app, g, render_template, request
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
@@ -81,8 +82,6 @@ def unavailable_page(error: BaseException):
     # Anything that still asks for current_user gets an anonymous one, not a query.
     g._login_user = login_manager.anonymous_user()
     outages.failed("The database", "pages", error)
-    from flask_babel import get_locale
-
     body = current_app.jinja_env.get_template("errors/503.html").render(
         current_locale=str(get_locale()), site_name=current_app.config["SITE_NAME"]
     )
