@@ -33,6 +33,7 @@ TASKS = (
     # this catches retries and anything a lost job left behind.
     Periodic("deliver-notifications", "shop.notify.jobs.deliver", every=30),
     Periodic("resume-photos", "shop.media.jobs.resume_processing", every=120),
+    Periodic("resume-exports", "shop.exports.jobs.resume_exports", every=120),
     Periodic("expire-unpaid-orders", "shop.orders.jobs.expire_due", every=300),
     Periodic("certificate-reminders", "shop.coordinators.jobs.certificates_due", every=86_400),
     Periodic("sweep-media", "shop.media.jobs.sweep", every=86_400),
