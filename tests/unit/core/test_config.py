@@ -12,8 +12,19 @@ import pytest
 
 from shop import UnsafeConfiguration, create_app
 from shop.config import ROOT, BadSetting, _secret_key, configured_processes
+from shop.extensions import talisman
 
 STRONG_KEY = "k3Jq9-" * 8
+
+
+@pytest.fixture(autouse=True)
+def _talisman_restored():
+    """Flask-Talisman is one object for every app of the run: a production app
+    made here must not leave HTTPS forced on the suite's app."""
+    saved = dict(vars(talisman))
+    yield
+    vars(talisman).clear()
+    vars(talisman).update(saved)
 
 
 @pytest.fixture
