@@ -61,8 +61,6 @@ class Defaults:
     S3_REGION = "us-east-1"
     S3_ACCESS_KEY_ID = ""
     S3_SECRET_ACCESS_KEY = ""
-    # Seconds a presigned address for a private file stays valid.
-    S3_PRESIGN_SECONDS = 300
     # A CDN or the bucket's public address for public images (photo variants,
     # logos, share images); empty: served through the app.
     MEDIA_PUBLIC_URL = ""
