@@ -7,10 +7,12 @@ deploy recipe, round-robin over both machines: consecutive requests land on
 different machines. Settings are production ones (ETALASE_ENV=production,
 HTTPS through nginx with a certificate the client trusts).
 
-A group uploads photos and publishes; a buyer sees them, the share image and
-the printed catalogue from either machine; orders by transfer and sends a
-receipt the group opens from either machine and nobody can fetch from
-/media/; a coordinator downloads the report. Then Redis goes away: browsing,
+A group uploads photos (the worker makes their variants) and publishes; a
+buyer sees them and the share image from either machine; the printed
+catalogue (made by the worker) downloads with its photo from either machine;
+the buyer orders by transfer and sends a receipt the group opens from either
+machine and nobody can fetch from /media/; a coordinator downloads the
+report with its photos. Then Redis goes away: browsing,
 logging in and checking out still work; it comes back empty on the same
 port and the log-in limit is shared again without restarting anything.
 """
