@@ -8,20 +8,17 @@ from datetime import timedelta
 
 from flask import current_app, has_request_context
 from flask_babel import force_locale
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, update
 
 from shop.db import utcnow
 from shop.exports.models import Export, ExportStatus
 from shop.exports.services import KINDS, sweep_exports
 from shop.extensions import db
-from shop.jobs import resolve
+from shop.jobs import resolve, resume_lost
 from shop.media.storage import get_storage
 
 log = logging.getLogger(__name__)
 
-# An export still pending after this long lost its job: it is run again.
-STUCK_AFTER = timedelta(minutes=2)
-RESUME_BATCH = 20
 ERROR_LENGTH = 200
 
 
@@ -94,22 +91,8 @@ def _finish(export_id: int, *, status: ExportStatus, **values) -> bool:
 
 
 def resume_exports() -> int:
-    """Run again the exports whose job was lost (a worker killed, Redis down
-    when it was enqueued). Returns how many were looked at."""
-    ids = db.session.scalars(
-        select(Export.id)
-        .where(Export.status == ExportStatus.PENDING, Export.created_at < utcnow() - STUCK_AFTER)
-        .order_by(Export.id)
-        .limit(RESUME_BATCH)
-    ).all()
-    db.session.commit()
-    for export_id in ids:
-        try:
-            render_export(export_id)
-        except Exception:
-            log.exception("export %s failed again; next round retries", export_id)
-            db.session.rollback()
-    return len(ids)
+    """Render the exports whose job was lost."""
+    return resume_lost(Export, Export.status == ExportStatus.PENDING, render_export)
 
 
 def sweep(hours: int = 24) -> int:

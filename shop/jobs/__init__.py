@@ -21,9 +21,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Flask, current_app, g, has_app_context
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from shop.db import within
@@ -75,6 +76,35 @@ def run(name: str, *args) -> None:
 
     with app.app_context():
         resolve(name)(*args)
+
+
+# Work still waiting after this long lost its job (a worker killed, Redis
+# down when it was queued): the periodic work runs it again.
+STUCK_AFTER = timedelta(minutes=1)
+RESUME_BATCH = 50
+
+
+def resume_lost(model, waiting, job: Callable[[int], object]) -> int:
+    """Run `job(id)` again for rows of `model` still `waiting` a while after
+    they were made; returns how many were looked at. Each job is safe to run
+    twice, so a job that was only slow does no harm."""
+    from shop.db import utcnow
+    from shop.extensions import db
+
+    ids = db.session.scalars(
+        select(model.id)
+        .where(waiting, model.created_at < utcnow() - STUCK_AFTER)
+        .order_by(model.id)
+        .limit(RESUME_BATCH)
+    ).all()
+    db.session.commit()
+    for row_id in ids:
+        try:
+            job(row_id)
+        except Exception:
+            log.exception("%s %s failed again; the next round retries", model.__name__, row_id)
+            db.session.rollback()
+    return len(ids)
 
 
 # --- dispatch after commit ---------------------------------------------------

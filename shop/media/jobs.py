@@ -6,21 +6,16 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, update
 
 from shop.core.cache import mark_public_change
-from shop.db import utcnow
 from shop.extensions import db
-from shop.jobs import enqueue_after_commit
+from shop.jobs import enqueue_after_commit, resume_lost
 from shop.media.images import ImageRejected, process_image
 from shop.media.models import Image, ImageStatus
 from shop.media.storage import get_storage
 
 log = logging.getLogger(__name__)
-
-# An upload still processing after this long lost its job: it is run again.
-STUCK_AFTER = timedelta(minutes=1)
-RESUME_BATCH = 50
 
 
 def make_variants(image_id: int) -> str:
@@ -94,22 +89,8 @@ def _delete_original(storage, name: Image) -> None:
 
 
 def resume_processing() -> int:
-    """Run again the uploads whose job was lost (a worker killed, Redis down
-    when it was enqueued). Returns how many were looked at."""
-    ids = db.session.scalars(
-        select(Image.id)
-        .where(Image.status == ImageStatus.PROCESSING, Image.created_at < utcnow() - STUCK_AFTER)
-        .order_by(Image.id)
-        .limit(RESUME_BATCH)
-    ).all()
-    db.session.commit()
-    for image_id in ids:
-        try:
-            make_variants(image_id)
-        except Exception:
-            log.exception("photo %s: processing failed again; next round retries", image_id)
-            db.session.rollback()
-    return len(ids)
+    """Make the variants of uploads whose job was lost."""
+    return resume_lost(Image, Image.status == ImageStatus.PROCESSING, make_variants)
 
 
 def sweep(hours: int = 24) -> tuple[int, int, int]:
