@@ -208,6 +208,14 @@ class BadSetting(ValueError):
     """An environment value that cannot be read as its setting's type."""
 
 
+def config_flag(value) -> bool:
+    """True for True, 1, "1", "true", "yes", "on": a flag set as text (in the
+    instance file, or by a test) reads as the environment's would."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
 def instance_path() -> Path:
     """The instance folder: `ETALASE_INSTANCE_PATH`, else `instance/` beside the code."""
     configured = os.environ.get(PREFIX + "INSTANCE_PATH", "")

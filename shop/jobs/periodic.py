@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from shop.config import config_flag
 from shop.jobs import Job, queue_of, resolve
 
 log = logging.getLogger(__name__)
@@ -126,8 +127,6 @@ def start_in_process_scheduler(app: Flask, interval: float = 5) -> SchedulerThre
     this never send a message twice or expire an order twice: the tasks'
     claims are atomic.
     """
-    from shop.notify.senders import config_flag
-
     if not config_flag(app.config.get("NOTIFY_IN_PROCESS")):
         return None
     thread = SchedulerThread(app, interval)

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 from flask import current_app
 
+from shop.config import config_flag
+
 log = logging.getLogger(__name__)
 
 
@@ -30,13 +32,6 @@ class Email:
 class Sender(Protocol):
     def send(self, email: Email) -> None:
         """Hand the email over, or raise: the caller records the error and retries."""
-
-
-def config_flag(value: Any) -> bool:
-    """True for True, 1, "1", "true", "yes", "on": environment values are strings."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
 
 
 class LogSender:

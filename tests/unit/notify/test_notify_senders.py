@@ -7,8 +7,9 @@ from email import message_from_bytes, policy
 
 import pytest
 
+from shop.config import config_flag
 from shop.notify import senders
-from shop.notify.senders import Email, LogSender, SmtpSender, config_flag, get_sender
+from shop.notify.senders import Email, LogSender, SmtpSender, get_sender
 
 EMAIL = Email(
     recipient="siti@example.test",
