@@ -57,6 +57,8 @@ def generate(n_groups: int, n_products: int, seed: int = 7) -> None:
     from shop.db import utcnow
     from shop.extensions import db
     from shop.groups.models import Group, Membership
+    from shop.jobs import run_in_process_jobs
+    from shop.media.jobs import make_variants
     from shop.media.services import store_image
     from shop.regions.models import Regency
 
@@ -122,6 +124,13 @@ def generate(n_groups: int, n_products: int, seed: int = 7) -> None:
         )
         images = [store_image(_jpeg(s)) for s in range(12)]
         db.session.flush()
+        # Their variants and the jobs that follow now, while no product uses
+        # them: run at the app context's end instead, each photo's share-image
+        # job would draw the cards of the ~800 products sharing it, in every
+        # language (20 minutes of Pillow).
+        for image in images:
+            make_variants(image.id)
+        run_in_process_jobs()
         products, variants, photos = [], [], []
         first_id = (db.session.scalar(select(func.max(Product.id))) or 0) + 1
         for n in range(n_products):

@@ -4,8 +4,11 @@
 #   GUNICORN_ARGS   (default "-w 2 -k gthread --threads 4")
 #   WRK_ARGS        (default "-t2 -c32"), DURATION (default 10s)
 #   BENCH_GROUPS / BENCH_PRODUCTS / BENCH_ORDERS (default 500 / 10000 / 100000)
-#   BENCH_SECTIONS  (default "public checkout monitoring": which rows to measure)
+#   BENCH_SECTIONS  (default "public checkout monitoring upload": which rows to measure)
 #   MONEV_WRK_ARGS  (default "-t1 -c4 --timeout 10s": wrk for the coordinator rows)
+#   UPLOAD_ROUNDS / UPLOAD_COUNT / UPLOAD_CHECKOUT_SECONDS (default 3 / 5 / 5): the
+#                   upload section (bench/upload.py): rounds, sequential uploads per
+#                   round, seconds of each checkout window (alone, with uploads)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -15,7 +18,7 @@ mkdir -p "$OUT"
 GUNICORN_ARGS=${GUNICORN_ARGS:--w 2 -k gthread --threads 4}
 WRK_ARGS=${WRK_ARGS:--t2 -c32}
 DURATION=${DURATION:-10s}
-SECTIONS=${BENCH_SECTIONS:-public checkout monitoring}
+SECTIONS=${BENCH_SECTIONS:-public checkout monitoring upload}
 section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$OUT/bench.db}
 export MEDIA_ROOT=$OUT/media
@@ -53,7 +56,12 @@ serve() {  # serve MODULE:APP DIR
   echo "server did not start:"; tail -20 "$OUT/gunicorn.log"; exit 1
 }
 stop() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; }
-trap stop EXIT
+WORKER="" REDIS=""
+cleanup() {
+  stop
+  for pid in $WORKER $REDIS; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
 
 measure() {  # measure LABEL PATH [wrk header args] -> prints "label req/s p99"
   local label=$1 url="http://127.0.0.1:$PORT$2"; shift 2
@@ -69,9 +77,18 @@ measure() {  # measure LABEL PATH [wrk header args] -> prints "label req/s p99"
   echo "$1 $rps $p99 ${errors:+($errors)}"
 }
 
+# The median latency of one request on one connection, in ms (the upload
+# section's unit: its times are reported as multiples of it).
+latency_ms() {  # latency_ms LABEL PATH
+  wrk -t1 -c1 -d3s --latency "http://127.0.0.1:$PORT$2" > "$OUT/wrk-$1.txt"
+  awk '/ 50%/{v = $2; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0;
+       else if (v ~ /s$/) v = v * 1000; printf "%.3f", v}' "$OUT/wrk-$1.txt"
+}
+
 echo "gunicorn $GUNICORN_ARGS; wrk $WRK_ARGS -d$DURATION; $(nproc) cores; database ${DATABASE_URL%%:*}"
 serve hello:app "$ROOT/bench"
 HELLO=$(measure hello /)
+section upload && HELLO_MS=$(latency_ms hello-latency /)
 stop
 
 serve app:app "$ROOT"
@@ -111,9 +128,41 @@ CHECKOUT=$("$VENV/bin/python" bench/checkout.py --base "http://127.0.0.1:$PORT" 
 fi
 stop
 
+if section upload; then
+  # Photo uploads (bench/upload.py). First with the job queue: a redis-server
+  # of the bench's own on a free port (never the machine's 6379) and one
+  # `flask jobs worker` making the variants; then the same uploads with jobs
+  # in-process (no Redis), where the answer waits for the variants.
+  UPLOAD_ARGS=(--base "http://127.0.0.1:$PORT" --rounds "${UPLOAD_ROUNDS:-3}"
+    --uploads "${UPLOAD_COUNT:-5}" --checkout-seconds "${UPLOAD_CHECKOUT_SECONDS:-5}")
+  unset REDIS_URL ETALASE_REDIS_URL JOBS_REDIS_URL ETALASE_JOBS_REDIS_URL
+  REDIS_PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    > "$OUT/redis.log" 2>&1 &
+  REDIS=$!
+  for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+  export ETALASE_JOBS_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+  serve app:app "$ROOT"
+  "$VENV/bin/flask" --app app jobs worker > "$OUT/worker.log" 2>&1 &
+  WORKER=$!
+  "$VENV/bin/python" bench/upload.py "${UPLOAD_ARGS[@]}" --mode queue \
+    --redis-url "$ETALASE_JOBS_REDIS_URL" 2> "$OUT/upload-queue.log" > "$OUT/upload.txt" \
+    || { echo "upload (queue) failed:"; tail -5 "$OUT/upload-queue.log"; exit 1; }
+  stop
+  kill "$WORKER"; wait "$WORKER" 2>/dev/null || true; WORKER=""
+  kill "$REDIS"; wait "$REDIS" 2>/dev/null || true; REDIS=""
+  unset ETALASE_JOBS_REDIS_URL
+  serve app:app "$ROOT"
+  "$VENV/bin/python" bench/upload.py "${UPLOAD_ARGS[@]}" --mode inprocess \
+    2> "$OUT/upload-inprocess.log" >> "$OUT/upload.txt" \
+    || { echo "upload (in-process) failed:"; tail -5 "$OUT/upload-inprocess.log"; exit 1; }
+  stop
+fi
+
 # hello again: the machine's speed drifts; the ratio uses the mean of both runs.
 serve hello:app "$ROOT/bench"
 HELLO2=$(measure hello /)
+section upload && HELLO2_MS=$(latency_ms hello-latency2 /)
 stop
 
 hello_rps=$(echo "$HELLO $HELLO2" | awk '{printf "%.2f", ($2 + $5) / 2}')
@@ -127,3 +176,32 @@ for row in "${RESULTS[@]}"; do
   set -- $row
   printf '%-20s %10s %10s %8s %s\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$hello_rps" 'BEGIN{r = a/b; printf (r < 0.1 ? "%.4f" : "%.2f"), r}')" "${*:4}"
 done
+if section upload; then
+  # Ratio = a time of the upload section ÷ the hello app's median request
+  # latency on one connection (mean of both hello runs): how many hello
+  # requests one upload answer is worth, on this machine, in this run.
+  hello_ms=$(awk -v a="$HELLO_MS" -v b="$HELLO2_MS" 'BEGIN{printf "%.3f", (a + b) / 2}')
+  echo "upload (min/median/max of ${UPLOAD_ROUNDS:-3} rounds; ratio = time ÷ hello latency," \
+    "one connection, $HELLO_MS / $HELLO2_MS ms, mean $hello_ms ms):"
+  printf '  %-34s %26s %24s\n' figure "ms min/median/max" "ratio min/median/max"
+  while read -r label unit values; do
+    if [ "$label" = "#" ]; then echo "  $unit $values"; continue; fi
+    echo "$values" | tr ' ' '\n' | sort -g | awk -v label="$label" -v unit="$unit" -v h="$hello_ms" '
+      { v[NR] = $1 }
+      END {
+        lo = v[1]; hi = v[NR]; med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        if (unit == "ms")
+          printf "  %-34s %8.1f %8.1f %8.1f %8.0f %7.0f %7.0f\n", label, lo, med, hi, lo / h, med / h, hi / h
+        else
+          printf "  %-34s %8.2f %8.2f %8.2f %8s %7s %7s  (with uploads ÷ alone)\n", label, lo, med, hi, "", "", ""
+      }'
+  done < "$OUT/upload.txt"
+  cat <<'EOF'
+  upload-answer: a photo's POST to its answer, one upload at a time, worker idle (goal < 150 ms);
+  upload-ready: the same until the photo is ready (the worker's variants), polled in the database;
+  checkout-*-alone / -uploads: the place-order POST of 8 buyers alone, then with 2 members
+    uploading continuously (each sends its next photo once the last is ready), same round;
+  upload-answer-checkout: the uploads' answers in those windows;
+  *-inprocess: the same with no Redis: the variants are made before the answer, in the web process.
+EOF
+fi
