@@ -1,6 +1,6 @@
 """A whole site on one machine as it runs on many: real processes (gunicorn,
-the job worker, Redis, nginx), each in a process group of its own so that
-stopping one stops everything it started.
+the job worker, nginx), each in a process group of its own so that stopping
+one stops everything it started. Its Redis is tests/redis_server.py's.
 
 Used by tests/integration/operations/test_many_machines.py. nginx serves
 the deploy recipe itself (deploy/nginx/etalase.conf) with the addresses,
@@ -21,12 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RECIPE = ROOT / "deploy" / "nginx" / "etalase.conf"
 NGINX = "/usr/sbin/nginx"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(check: Callable[[], object], timeout: float, what: str, every: float = 0.2):
@@ -91,32 +85,6 @@ class Process:
         except OSError:
             return ""
         return "\n".join(text.splitlines()[-lines:])
-
-
-def start_redis(port: int, folder: Path) -> Process:
-    """A Redis of the test's own on `port` (never the machine's), keeping
-    nothing on disk: a restart starts empty, as a failed-over Redis may."""
-    folder.mkdir(parents=True, exist_ok=True)
-    redis = Process(
-        "redis",
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(folder),
-        ],
-        folder / "redis.log",
-    )
-    wait_until(lambda: port_open(port) or not redis.running, 15, f"redis on :{port}")
-    assert redis.running, redis.tail()
-    return redis
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:

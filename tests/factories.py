@@ -94,6 +94,19 @@ class VariantFactory(Base):
     min_order_qty = 1
 
 
+def on_sale(group: str, product: str, *, price: int, stock: int) -> Variant:
+    """A new group's product with one variant, published through the
+    catalogue's services (as on the site: derived columns filled), committed."""
+    from shop.catalogue.services import refresh_derived, set_status
+
+    made = ProductFactory(group=GroupFactory(name=group), name=product, status=ProductStatus.DRAFT)
+    variant = VariantFactory(product=made, price=price, stock=stock)
+    set_status(made, ProductStatus.PUBLISHED)
+    refresh_derived(made)
+    db.session.commit()
+    return variant
+
+
 # coordinators
 class CoordinatorFactory(Base):
     """A coordinator; `programmes=[Programme.UPPKA]` and `regions=["15", "15.71"]`

@@ -13,7 +13,6 @@ tested in the app).
 
 from __future__ import annotations
 
-import socket
 import urllib.error
 import urllib.request
 import uuid
@@ -24,16 +23,11 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from shop.media.storage import S3Storage, make_s3_client
+from tests.redis_server import free_port
 
 REGION = "us-east-1"
 KEYS = {"access_key_id": "testing", "secret_access_key": "testing"}
 PREFIX = "etalase"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass(frozen=True)

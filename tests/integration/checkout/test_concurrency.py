@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,34 +9,23 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from shop.catalogue.models import ProductStatus, Variant
-from shop.catalogue.services import refresh_derived, set_status
+from shop.catalogue.models import Variant
 from shop.extensions import db
 from shop.orders.models import Order
 from tests.conftest import make_live_app, serve
+from tests.http_client import add_to_cart, checkout_form, place
 
 BUYERS = int(__import__("os").environ.get("RACE_BUYERS", "50"))
-
-
-def _field(html: str, name: str) -> str:
-    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
-    assert match, f"no {name} in the checkout form: {html[:3000]}"
-    return match.group(1).replace("&#34;", '"').replace("&quot;", '"')
 
 
 @pytest.mark.no_db_transaction
 def test_fifty_buyers_one_last_unit(tmp_path_factory):
     app = make_live_app(tmp_path_factory, "race")
     with app.app_context():
-        from tests.factories import GroupFactory, ProductFactory, VariantFactory
+        from tests.factories import on_sale
 
-        group = GroupFactory(name="Kelompok Balapan")
-        product = ProductFactory(group=group, name="Kue Terakhir", status=ProductStatus.DRAFT)
-        variant = VariantFactory(product=product, price=20000, stock=1)
-        set_status(product, ProductStatus.PUBLISHED)
-        refresh_derived(product)
-        db.session.commit()
-        variant_id, group_id = variant.id, group.id
+        variant = on_sale("Kelompok Balapan", "Kue Terakhir", price=20000, stock=1)
+        variant_id, group_id = variant.id, variant.product.group_id
 
     # Everyone fills a cart and opens the checkout while the unit is there;
     # then all 50 press "Place order" at the same moment.
@@ -45,32 +33,11 @@ def test_fifty_buyers_one_last_unit(tmp_path_factory):
 
     def buy(n: int) -> int:
         with requests.Session() as http:
-            http.post(
-                f"{base}/keranjang/tambah",
-                data={"variant": variant_id, "quantity": 1},
-                headers={"Origin": base},
-                allow_redirects=False,
-                timeout=60,
-            )
+            add_to_cart(http, base, variant_id, timeout=60)
             page = http.get(f"{base}/checkout", timeout=60).text
             everyone_ready.wait()
-            response = http.post(
-                f"{base}/checkout",
-                data={
-                    "csrf_token": _field(page, "csrf_token"),
-                    "token": _field(page, "token"),
-                    "quoted": _field(page, "quoted"),
-                    "name": f"Pembeli {n}",
-                    "phone": f"0812{n:08d}",
-                    "province": "15",
-                    "regency": "15.71",
-                    f"delivery-{group_id}": "pickup",
-                    f"payment-{group_id}": "cash",
-                },
-                allow_redirects=False,
-                timeout=60,
-            )
-            return response.status_code
+            form = checkout_form(page, group_id, name=f"Pembeli {n}", phone=f"0812{n:08d}")
+            return place(http, base, form, timeout=60).status_code
 
     with serve(app) as base:
         with ThreadPoolExecutor(max_workers=BUYERS) as pool:

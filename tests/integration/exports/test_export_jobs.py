@@ -11,36 +11,21 @@ import subprocess
 
 import pytest
 from openpyxl import load_workbook
-from rq import SimpleWorker
 from sqlalchemy import func, select
 
 from shop.coordinators.models import AuditAction, AuditEntry
 from shop.exports.models import Export, ExportStatus
 from shop.extensions import db
-from shop.jobs import queue_of
 from shop.media.storage import get_storage
 from tests.conftest import make_live_app
-from tests.redis_server import RedisServer
+from tests.job_queue import queue_fixture, redis_server_fixture, run_worker  # noqa: F401
 
 PASSWORD = "rahasia-123"
 
 
 @pytest.fixture(scope="module")
-def redis_server():
-    with RedisServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def queued_app(tmp_path_factory, redis_server):
     return make_live_app(tmp_path_factory, "exports", JOBS_REDIS_URL=redis_server.url)
-
-
-@pytest.fixture
-def queue(queued_app):
-    jobs = queue_of(queued_app)
-    jobs.redis.flushdb()
-    return jobs
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +52,6 @@ def client_of(app, phone: str):
     response = client.post("/masuk", data={"login": phone, "password": PASSWORD})
     assert response.status_code == 302
     return client
-
-
-def run_worker(app, jobs) -> None:
-    with app.app_context():
-        SimpleWorker([jobs.queue], connection=jobs.redis).work(burst=True)
 
 
 def export_files(app) -> list[str]:

@@ -11,19 +11,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image as PILImage
-from rq import SimpleWorker
 from sqlalchemy import func, select, update
 
 from shop.catalogue.models import Product
 from shop.extensions import db
-from shop.jobs import queue_of
 from shop.jobs.periodic import TASKS, Scheduler
 from shop.media.jobs import resume_processing
 from shop.media.models import Image, ImageStatus
 from shop.orders.jobs import expire_due
 from shop.orders.models import Order, OrderStatus
 from tests.conftest import make_live_app
-from tests.redis_server import RedisServer, free_port
+from tests.job_queue import queue_fixture, redis_server_fixture, run_worker  # noqa: F401
+from tests.redis_server import free_port
 
 PRODUCT = {
     "name": "Abon Lele Pedas",
@@ -49,22 +48,8 @@ def jpeg(color=(200, 120, 40)) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def redis_server():
-    with RedisServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def queued_app(tmp_path_factory, redis_server):
     return make_live_app(tmp_path_factory, "jobs", JOBS_REDIS_URL=redis_server.url)
-
-
-@pytest.fixture
-def queue(queued_app):
-    jobs = queue_of(queued_app)
-    jobs.queue.empty()
-    jobs.redis.flushdb()
-    return jobs
 
 
 def upload_product(app, photo: bytes) -> tuple[str, int]:
@@ -90,11 +75,6 @@ def upload_product(app, photo: bytes) -> tuple[str, int]:
 def image_status(app, image_id) -> ImageStatus:
     with app.app_context():
         return db.session.get(Image, image_id).status
-
-
-def run_worker(app, jobs) -> None:
-    with app.app_context():
-        SimpleWorker([jobs.queue], connection=jobs.redis).work(burst=True)
 
 
 @pytest.mark.no_db_transaction

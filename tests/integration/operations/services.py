@@ -1,83 +1,13 @@
-"""Backing services a test can stop and start: a Redis server of its own and
-a TCP forwarder in front of the database that can be cut and restored."""
+"""A TCP forwarder in front of the database that a test can cut and restore.
+(A Redis of a test's own: tests/redis_server.py; a visitor through
+`requests`: tests/http_client.py.)"""
 
 from __future__ import annotations
 
-import re
-import shutil
 import socket
-import subprocess
 import threading
-import time
 
-import requests
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, up: bool = True, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            listening = True
-        except OSError:
-            listening = False
-        if listening == up:
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"port {port} still {'closed' if up else 'open'}")
-
-
-class RedisServer:
-    """A throwaway `redis-server` on a port of its own (never the machine's
-    shared one): no snapshot, no append-only file, so a restart is empty."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-
-    @staticmethod
-    def available() -> bool:
-        return shutil.which("redis-server") is not None
-
-    def url(self, db: int = 0) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(10)
-            self.process = None
-            wait_for_port(self.port, up=False)
-
-    def keys(self, db: int, pattern: str = "*") -> list[str]:
-        import redis
-
-        with redis.Redis(port=self.port, db=db, socket_timeout=2) as client:
-            return [key.decode() for key in client.keys(pattern)]
+from tests.redis_server import free_port
 
 
 class Forwarder:
@@ -161,59 +91,3 @@ class Forwarder:
                 sock.close()
             with self._lock:
                 self._sockets -= {source, sink}
-
-
-TOKEN_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def form_field(html: str, name: str) -> str:
-    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
-    assert match, f"no {name} on the page: {html[:2000]}"
-    return match.group(1).replace("&#34;", '"').replace("&quot;", '"')
-
-
-def log_in(base: str, login: str, password: str) -> tuple[requests.Session, int]:
-    """A browser logging in: the form's CSRF token, then the POST."""
-    http = requests.Session()
-    page = http.get(f"{base}/masuk", timeout=30).text
-    response = http.post(
-        f"{base}/masuk",
-        data={"csrf_token": form_field(page, "csrf_token"), "login": login, "password": password},
-        allow_redirects=False,
-        timeout=30,
-    )
-    return http, response.status_code
-
-
-def check_out(base: str, variant_id: int, group_id: int, n: int) -> tuple[int, int]:
-    """A guest puts one unit in the cart and places the order: (the add's
-    status, the order's status; 303 to its confirmation when placed)."""
-    with requests.Session() as http:
-        added = http.post(
-            f"{base}/keranjang/tambah",
-            data={"variant": variant_id, "quantity": 1},
-            headers={"Origin": base},
-            allow_redirects=False,
-            timeout=30,
-        )
-        page = http.get(f"{base}/checkout", timeout=30)
-        if page.status_code != 200:
-            return added.status_code, page.status_code
-        html = page.text
-        placed = http.post(
-            f"{base}/checkout",
-            data={
-                "csrf_token": form_field(html, "csrf_token"),
-                "token": form_field(html, "token"),
-                "quoted": form_field(html, "quoted"),
-                "name": f"Pembeli {n}",
-                "phone": f"0812{n:08d}",
-                "province": "15",
-                "regency": "15.71",
-                f"delivery-{group_id}": "pickup",
-                f"payment-{group_id}": "cash",
-            },
-            allow_redirects=False,
-            timeout=30,
-        )
-        return added.status_code, placed.status_code

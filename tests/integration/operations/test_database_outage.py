@@ -24,7 +24,8 @@ from sqlalchemy.pool import NullPool
 from shop.extensions import db
 from shop.orders.models import Order, OrderLine
 from tests.conftest import TEST_DATABASE_URL, make_test_app, serve, side_database_url
-from tests.integration.operations.services import Forwarder, check_out, form_field, log_in
+from tests.http_client import add_to_cart, check_out, checkout_form, log_in, place
+from tests.integration.operations.services import Forwarder
 
 pytestmark = pytest.mark.no_db_transaction
 
@@ -105,18 +106,11 @@ def database(tmp_path_factory):
 def site(database):
     app = database.app
     with app.app_context():
-        from shop.catalogue.models import ProductStatus
-        from shop.catalogue.services import refresh_derived, set_status
-        from tests.factories import GroupFactory, ProductFactory, UserFactory, VariantFactory
+        from tests.factories import UserFactory, on_sale
 
         UserFactory(phone=PHONE)
-        group = GroupFactory(name="Kelompok Tanpa Padam")
-        product = ProductFactory(group=group, name="Dodol Tahan", status=ProductStatus.DRAFT)
-        variant = VariantFactory(product=product, price=12000, stock=20)
-        set_status(product, ProductStatus.PUBLISHED)
-        refresh_derived(product)
-        db.session.commit()
-        ids = {"variant": variant.id, "group": group.id}
+        variant = on_sale("Kelompok Tanpa Padam", "Dodol Tahan", price=12000, stock=20)
+        ids = {"variant": variant.id, "group": variant.product.group_id}
     with serve(app) as base:
         yield base, ids
 
@@ -144,30 +138,9 @@ def assert_unavailable(response: requests.Response, words: str) -> None:
 def open_checkout(base: str, ids: dict) -> tuple[requests.Session, dict]:
     """A cart and a filled checkout form, ready to be placed."""
     http = requests.Session()
-    http.post(
-        f"{base}/keranjang/tambah",
-        data={"variant": ids["variant"], "quantity": 1},
-        headers={"Origin": base},
-        allow_redirects=False,
-        timeout=30,
-    )
+    add_to_cart(http, base, ids["variant"])
     html = http.get(f"{base}/checkout", timeout=30).text
-    form = {
-        "csrf_token": form_field(html, "csrf_token"),
-        "token": form_field(html, "token"),
-        "quoted": form_field(html, "quoted"),
-        "name": "Bu Padam",
-        "phone": "081299990000",
-        "province": "15",
-        "regency": "15.71",
-        f"delivery-{ids['group']}": "pickup",
-        f"payment-{ids['group']}": "cash",
-    }
-    return http, form
-
-
-def place(http: requests.Session, base: str, form: dict) -> requests.Response:
-    return http.post(f"{base}/checkout", data=form, allow_redirects=False, timeout=30)
+    return http, checkout_form(html, ids["group"], name="Bu Padam", phone="081299990000")
 
 
 def test_database_outage_is_a_503_and_service_comes_back(database, site, caplog):

@@ -42,7 +42,6 @@ import gunicorn.config
 import pytest
 import requests
 from PIL import Image as PILImage
-from redis import Redis
 from requests.adapters import HTTPAdapter
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
@@ -53,15 +52,14 @@ from tests.cluster import (
     NGINX,
     ROOT,
     Process,
-    free_port,
     nginx_site,
     port_open,
     self_signed_certificate,
     start_nginx,
-    start_redis,
     wait_until,
 )
 from tests.conftest import TEST_DATABASE_URL, _reset_database, side_database_url
+from tests.redis_server import RedisServer, free_port
 from tests.s3 import KEYS, REGION, s3_server_fixture  # noqa: F401
 
 BIN = Path(sys.executable).parent
@@ -80,7 +78,7 @@ class Site:
     cert: Path
     folder: Path
     database_url: str
-    redis_port: int
+    redis_server: RedisServer
     env: dict[str, str]
     data: dict
     machines: set[str]
@@ -89,21 +87,14 @@ class Site:
     def visitor(self, address: str = "127.0.0.1") -> Visitor:
         return Visitor(self, address)
 
-    def stop_redis(self) -> None:
-        self.processes.pop("redis").stop()
-
-    def start_redis(self) -> None:
-        self.processes["redis"] = start_redis(self.redis_port, self.folder / "redis")
-
-    def redis(self) -> Redis:
-        return Redis(port=self.redis_port, socket_timeout=2)
-
     @contextmanager
     def logs_on_failure(self) -> Iterator[None]:
         """A failing step prints what every process said (pytest shows it)."""
         try:
             yield
         except BaseException:
+            redis = "running" if self.redis_server.running else "stopped"
+            print(f"\n===== redis ({redis}) =====\n{self.redis_server.tail(60)}")
             for name, process in self.processes.items():
                 state = "running" if process.running else f"exited {process.popen.returncode}"
                 print(f"\n===== {name} ({state}) =====\n{process.tail(60)}")
@@ -157,6 +148,35 @@ class Visitor:
     def login(self, login: str, password: str) -> None:
         answer = self.post("/masuk", {"login": login, "password": password})
         assert answer.status_code == 302, answer.text[:3000]
+
+    def order(
+        self, variant: int, quantity: int, group_id: int, *, name: str, phone: str, address: str
+    ) -> requests.Response:
+        """Put `quantity` of `variant` in the cart and place the order (pick-up,
+        paid by transfer): the answer, 303 to the confirmation when placed."""
+        added = self.http.post(
+            self.url("/keranjang/tambah"),
+            data={"variant": str(variant), "quantity": str(quantity)},
+            headers={"Origin": self.site.url},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert added.status_code == 302, added.text[:2000]
+        checkout = self.get("/checkout").text
+        return self.post(
+            "/checkout",
+            {
+                "token": field_value(checkout, "token"),
+                "quoted": field_value(checkout, "quoted"),
+                "name": name,
+                "phone": phone,
+                "province": "15",
+                "regency": "15.71",
+                "address": address,
+                f"delivery-{group_id}": "pickup",
+                f"payment-{group_id}": "transfer",
+            },
+        )
 
 
 def served_by(response: requests.Response) -> str:
@@ -253,14 +273,15 @@ def site(tmp_path_factory, s3_server) -> Iterator[Site]:
     bucket = f"etalase-site-{uuid.uuid4().hex[:12]}"
     make_s3_client(endpoint_url=s3_server, region=REGION, **KEYS).create_bucket(Bucket=bucket)
 
-    redis_port, http_port, https_port = free_port(), free_port(), free_port()
+    http_port, https_port = free_port(), free_port()
+    redis_server = RedisServer(folder=folder / "redis")
     app_ports = {"a": free_port(), "b": free_port()}
     url = f"https://127.0.0.1:{https_port}"
     env = site_environment(
         ETALASE_ENV="production",
         ETALASE_SECRET_KEY=secrets.token_urlsafe(48),
         ETALASE_DATABASE_URL=database_url,
-        ETALASE_REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        ETALASE_REDIS_URL=redis_server.url,
         ETALASE_PROCESSES="2",
         ETALASE_PROXY_COUNT="1",
         ETALASE_PUBLIC_URL=url,
@@ -288,15 +309,16 @@ def site(tmp_path_factory, s3_server) -> Iterator[Site]:
         cert=self_signed_certificate(folder)[0],
         folder=folder,
         database_url=database_url,
-        redis_port=redis_port,
+        redis_server=redis_server,
         env=env,
         data={},
         machines={f"127.0.0.1:{port}" for port in app_ports.values()},
     )
     with ExitStack() as stack:
+        stack.callback(redis_server.stop)
         stack.callback(lambda: [p.stop() for p in reversed(list(site.processes.values()))])
         with site.logs_on_failure():
-            site.start_redis()
+            redis_server.start()
             run([str(BIN / "flask"), "--app", "app", "db", "upgrade"], machine("admin"), "migrate")
             seeded = run(
                 [str(BIN / "python"), "-m", "tests.integration.operations.seed_site"],
@@ -422,28 +444,13 @@ def test_a_group_sells_and_a_coordinator_reports_through_two_machines(site, tmp_
         check_exports(site, leader, f"/kelola/{slug}/promosi/katalog.pdf", tmp_path)
 
         # A buyer orders by transfer and sends a photo of the receipt.
-        added = buyer.http.post(
-            buyer.url("/keranjang/tambah"),
-            data={"variant": str(data["variant"]), "quantity": "2"},
-            headers={"Origin": site.url},
-            allow_redirects=False,
-            timeout=30,
-        )
-        assert added.status_code == 302, added.text[:2000]
-        checkout = buyer.get("/checkout").text
-        placed = buyer.post(
-            "/checkout",
-            {
-                "token": field_value(checkout, "token"),
-                "quoted": field_value(checkout, "quoted"),
-                "name": "Bu Ani",
-                "phone": "0812-3456-7890",
-                "province": "15",
-                "regency": "15.71",
-                "address": "Jl. Kenanga 5, Telanaipura",
-                f"delivery-{data['group_id']}": "pickup",
-                f"payment-{data['group_id']}": "transfer",
-            },
+        placed = buyer.order(
+            data["variant"],
+            2,
+            data["group_id"],
+            name="Bu Ani",
+            phone="0812-3456-7890",
+            address="Jl. Kenanga 5, Telanaipura",
         )
         assert placed.status_code == 303, placed.text[:2000]
         confirmation = buyer.get(placed.headers["Location"]).text
@@ -505,7 +512,7 @@ def test_redis_going_away_and_coming_back(site):
     data = site.data
     slug = data["group"]
     with site.logs_on_failure():
-        site.stop_redis()
+        site.redis_server.stop()
 
         # Browsing, logging in and checking out still work, on both machines.
         anonymous = site.visitor()
@@ -517,28 +524,13 @@ def test_redis_going_away_and_coming_back(site):
         leader.login(data["leader"], data["password"])
         assert leader.get(f"/kelola/{slug}").status_code == 200
         buyer = site.visitor()
-        added = buyer.http.post(
-            buyer.url("/keranjang/tambah"),
-            data={"variant": str(data["on_sale_variant"]), "quantity": "1"},
-            headers={"Origin": site.url},
-            allow_redirects=False,
-            timeout=30,
-        )
-        assert added.status_code == 302
-        checkout = buyer.get("/checkout").text
-        placed = buyer.post(
-            "/checkout",
-            {
-                "token": field_value(checkout, "token"),
-                "quoted": field_value(checkout, "quoted"),
-                "name": "Pak Budi",
-                "phone": "0813-1111-2222",
-                "province": "15",
-                "regency": "15.71",
-                "address": "Jl. Melati 2",
-                f"delivery-{data['group_id']}": "pickup",
-                f"payment-{data['group_id']}": "transfer",
-            },
+        placed = buyer.order(
+            data["on_sale_variant"],
+            1,
+            data["group_id"],
+            name="Pak Budi",
+            phone="0813-1111-2222",
+            address="Jl. Melati 2",
         )
         assert placed.status_code == 303, placed.text[:2000]
         assert "/lacak/ET-" in buyer.get(placed.headers["Location"]).text
@@ -546,7 +538,7 @@ def test_redis_going_away_and_coming_back(site):
         # Back on the same port, empty. A new client's wrong passwords, spread
         # over both machines, are refused after the limit: the count is shared
         # in Redis again, and no machine was restarted.
-        site.start_redis()
+        site.redis_server.start()
         started = {name: p.popen.pid for name, p in site.processes.items() if "gunicorn" in name}
         deadline = time.monotonic() + 60
         for n in range(2, 250):
@@ -563,7 +555,7 @@ def test_redis_going_away_and_coming_back(site):
             codes = [a.status_code for a in answers]
             assert max(codes) < 500, codes
             assert {served_by(a) for a in answers} == site.machines
-            in_redis = any(f"127.0.0.{n}" in key.decode() for key in site.redis().keys("*LIMIT*"))
+            in_redis = any(f"127.0.0.{n}" in key for key in site.redis_server.keys(0, "*LIMIT*"))
             if codes == [200] * LOGIN_LIMIT + [429] and in_redis:
                 break
             # A machine still counting in its own memory tries Redis again
@@ -573,6 +565,7 @@ def test_redis_going_away_and_coming_back(site):
         assert {
             name: p.popen.pid for name, p in site.processes.items() if "gunicorn" in name
         } == started
+        assert site.redis_server.running
         assert all(p.running for p in site.processes.values())
 
 

@@ -11,9 +11,9 @@ import pytest
 import requests
 
 from shop import create_app
-from shop.extensions import db
 from tests.conftest import make_live_app, serve
-from tests.integration.operations.services import RedisServer, check_out, log_in
+from tests.http_client import check_out, log_in
+from tests.redis_server import RedisServer
 
 pytestmark = [
     pytest.mark.no_db_transaction,
@@ -42,10 +42,8 @@ def _limiter_back_in_memory(tmp_path):
 
 @pytest.fixture
 def redis_server():
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
+    with RedisServer() as server:
+        yield server
 
 
 @pytest.fixture
@@ -53,24 +51,17 @@ def site(tmp_path_factory, redis_server):
     app = make_live_app(
         tmp_path_factory,
         "redis_outage",
-        RATELIMIT_STORAGE_URI=redis_server.url(LIMITS_DB),
+        RATELIMIT_STORAGE_URI=redis_server.url_for(LIMITS_DB),
         CACHE_TYPE="RedisCache",
-        CACHE_REDIS_URL=redis_server.url(CACHE_DB),
+        CACHE_REDIS_URL=redis_server.url_for(CACHE_DB),
         LOGIN_RATE_LIMIT="6 per minute",
     )
     with app.app_context():
-        from shop.catalogue.models import ProductStatus
-        from shop.catalogue.services import refresh_derived, set_status
-        from tests.factories import GroupFactory, ProductFactory, UserFactory, VariantFactory
+        from tests.factories import UserFactory, on_sale
 
         UserFactory(phone=PHONE)
-        group = GroupFactory(name="Kelompok Tahan Banting")
-        product = ProductFactory(group=group, name="Keripik Tahan", status=ProductStatus.DRAFT)
-        variant = VariantFactory(product=product, price=15000, stock=50)
-        set_status(product, ProductStatus.PUBLISHED)
-        refresh_derived(product)
-        db.session.commit()
-        ids = {"variant": variant.id, "group": group.id}
+        variant = on_sale("Kelompok Tahan Banting", "Keripik Tahan", price=15000, stock=50)
+        ids = {"variant": variant.id, "group": variant.product.group_id}
     with serve(app) as base:
         yield base, ids
 
@@ -161,9 +152,9 @@ def test_site_starts_while_redis_is_away(tmp_path_factory, caplog):
     app = make_live_app(
         tmp_path_factory,
         "redis_never",
-        RATELIMIT_STORAGE_URI=nowhere.url(0),
+        RATELIMIT_STORAGE_URI=nowhere.url_for(0),
         CACHE_TYPE="RedisCache",
-        CACHE_REDIS_URL=nowhere.url(1),
+        CACHE_REDIS_URL=nowhere.url_for(1),
     )
     with serve(app) as base:
         assert browse(base) == [200] * 5

@@ -17,7 +17,8 @@ from shop.media.storage import (
     is_private_path,
     make_s3_client,
 )
-from tests.s3 import KEYS, REGION, free_port, s3_bucket_fixture, s3_server_fixture  # noqa: F401
+from tests.redis_server import free_port
+from tests.s3 import KEYS, REGION, s3_bucket_fixture, s3_server_fixture  # noqa: F401
 
 VARIANT = "ab/" + "ab" * 32 + "-640.webp"
 SHARE = "share/cd/" + "cd" * 16 + ".jpg"
