@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     from shop.extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
     from shop.i18n.locale import select_locale
     from shop.jobs import init_jobs
+    from shop.media.services import verify_uploads_early
     from shop.media.storage import init_storage
     from shop.security import init_security
 
@@ -85,6 +86,8 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app)
     init_security(app)
     init_storage(app)
+    # Runs before the view and so before its first query (no lock yet).
+    app.before_request(verify_uploads_early)
     init_jobs(app)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
-from flask import current_app
+from flask import current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, delete, event, exists, false, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -48,6 +48,8 @@ ORIGINAL_PATH = re.compile(
 # Keys of uploads stored before their variants exist (the pixel keys of
 # earlier rows never collide with these: a different prefix is hashed).
 UPLOAD_KEY_VERSION = b"etalase-upload-v1\n"
+# Photos of this request that passed the quick checks, by sha256 (in `g`).
+_VERIFIED = "_etalase_verified_photos"
 _LEDGER = "shop.media.files"
 # A model stored once per content key.
 Keyed = TypeVar("Keyed", Image, Document)
@@ -73,8 +75,9 @@ def store_image(
     - At most UPLOAD_MAX_BYTES + 1 bytes are read, so an oversized upload is
       refused without holding all of it in memory.
     - Only the quick checks run here (size, format, pixel count, a JPEG's
-      1/8-scale decode): the request answers at once and holds no database
-      lock while Pillow works. A photo that fails the full decode later is
+      1/8-scale decode), and in a request they already ran before its first
+      query (verify_uploads_early): the request answers at once and holds no
+      database lock while Pillow works. A photo that fails the full decode later is
       marked failed, and the group sees it on its photos page.
     - A rejected upload raises ImageRejected (on `field`, for the form) before
       anything is written: it leaves no row and no file.
@@ -87,17 +90,18 @@ def store_image(
       so a failed request leaves no orphan file, and a file the storage
       refuses (full, unreachable) fails the request before anything commits.
     """
-    config = current_app.config
-    data = read_at_most(upload, config["UPLOAD_MAX_BYTES"] + 1)
-    try:
-        width, height = verify_photo(
-            data, max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"]
-        )
-    except ImageRejected as rejected:
-        rejected.field = field
-        raise
+    data = read_at_most(upload, current_app.config["UPLOAD_MAX_BYTES"] + 1)
+    digest = hashlib.sha256(data).hexdigest()
+    size = g.get(_VERIFIED, {}).get(digest) if has_request_context() else None
+    if size is None:
+        try:
+            size = _verify(data)
+        except ImageRejected as rejected:
+            rejected.field = field
+            raise
+    width, height = size
 
-    key = upload_key(data, private=private)
+    key = upload_key(digest, private=private)
     image, created = stored_once(
         Image,
         key,
@@ -118,12 +122,44 @@ def store_image(
     return image
 
 
-def upload_key(data: bytes, *, private: bool) -> str:
-    """The content key of an upload: sha256 of its bytes, and of its privacy."""
-    digest = hashlib.sha256(UPLOAD_KEY_VERSION)
-    digest.update(b"private\n" if private else b"public\n")
-    digest.update(data)
-    return digest.hexdigest()
+def upload_key(digest: str, *, private: bool) -> str:
+    """The content key of an upload: from the sha256 of its bytes, and its privacy."""
+    key = hashlib.sha256(UPLOAD_KEY_VERSION)
+    key.update(b"private\n" if private else b"public\n")
+    key.update(digest.encode())
+    return key.hexdigest()
+
+
+def _verify(data: bytes) -> tuple[int, int]:
+    config = current_app.config
+    return verify_photo(
+        data, max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"]
+    )
+
+
+def verify_uploads_early() -> None:
+    """before_request: run the quick checks of every uploaded photo before the
+    request touches the database, and remember the ones that pass (by their
+    sha256) for store_image.
+
+    On SQLite a POST takes the write lock at its first query (BEGIN
+    IMMEDIATE, shop.db_events), which comes before the view calls
+    store_image: checking a 12 MP photo there would make every other writer
+    (a checkout) wait for it. A photo that fails is simply not remembered:
+    store_image checks it again and tells the person why, on its field.
+    """
+    if request.method != "POST" or not request.files:
+        return
+    verified = g.setdefault(_VERIFIED, {})
+    limit = current_app.config["UPLOAD_MAX_BYTES"] + 1
+    for _name, upload in request.files.items(multi=True):
+        data = read_at_most(upload, limit)
+        if not data or data.startswith(b"%PDF-"):
+            continue
+        try:
+            verified[hashlib.sha256(data).hexdigest()] = _verify(data)
+        except ImageRejected:
+            continue
 
 
 def stored_once(model: type[Keyed], key: str, build: Callable[[], Keyed]) -> tuple[Keyed, bool]:

@@ -250,3 +250,36 @@ def test_a_photo_that_cannot_be_read_after_all_is_shown_as_failed(client, login_
     public = client.get(f"/k/{membership.group.slug}/{product.slug}")
     assert public.status_code == 200
     assert "/media/" not in public.get_data(as_text=True)
+
+
+def test_a_photos_quick_checks_run_before_the_request_takes_a_database_lock(
+    client, login_as, monkeypatch
+):
+    """On SQLite a POST holds the write lock from its first query: checking a
+    12 MP photo inside it would make every checkout wait."""
+    from shop.media import services
+
+    real_verify = services.verify_photo
+    checked: list[bool] = []
+
+    def verify(*args, **kwargs):
+        checked.append(db.session().in_transaction())
+        return real_verify(*args, **kwargs)
+
+    monkeypatch.setattr(services, "verify_photo", verify)
+    membership = MembershipFactory()
+    product = ProductFactory(group=membership.group)
+    VariantFactory(product=product)
+    login_as(membership.user)
+    base = f"/kelola/{membership.group.slug}/produk/{product.id}/foto"
+
+    sent = client.post(
+        base,
+        data={"photo": (io.BytesIO(jpeg_bytes()), "abon.jpg"), "alt_text": "Abon"},
+        content_type="multipart/form-data",
+    )
+
+    assert sent.status_code == 302
+    assert checked == [False]  # once, and outside any transaction
+    db.session.refresh(product)
+    assert product.photos[0].image.ready
