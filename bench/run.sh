@@ -66,7 +66,7 @@ trap cleanup EXIT
 measure() {  # measure LABEL PATH [wrk header args] -> prints "label req/s p99"
   local label=$1 url="http://127.0.0.1:$PORT$2"; shift 2
   local code; code=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url")
-  [ "$code" = 200 ] || { echo "$url answered $code"; exit 1; }
+  [ "$code" = "${EXPECT:-200}" ] || { echo "$url answered $code"; exit 1; }
   wrk -t1 -c4 -d2s "$@" "$url" > /dev/null
   wrk ${WRK:-$WRK_ARGS} -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$label.txt"
   set -- "$label"
@@ -119,7 +119,10 @@ if section monitoring; then
   RESULTS+=("$(measure monev-operator-groups '/koordinator/monev?per=group' "${OPERATOR[@]}")")
   RESULTS+=("$(measure monev-operator-months '/koordinator/monev?per=month' "${OPERATOR[@]}")")
   RESULTS+=("$(measure monev-scoped /koordinator/monev "${SCOPED[@]}")")
-  RESULTS+=("$(measure monev-xlsx /koordinator/monev.xlsx "${OPERATOR[@]}")")
+  # The XLSX is an export: with jobs in-process (no Redis here) each request
+  # records it, renders it and answers 303 to the file, so this row is the
+  # whole cost of making one (wrk counts the 303s as "Non-2xx or 3xx").
+  RESULTS+=("$(EXPECT=303 measure monev-xlsx /koordinator/monev.xlsx "${OPERATOR[@]}")")
   unset WRK
 fi
 if section checkout; then
