@@ -16,7 +16,6 @@ from shop.notify.models import OutboxMessage, OutboxStatus
 notify_cli = AppGroup("notify", help="Email notifications waiting in the outbox.")
 
 
-
 @notify_cli.command("deliver")
 @click.option("--loop", is_flag=True, help="Keep polling until stopped (Ctrl-C).")
 @click.option(
