@@ -32,7 +32,12 @@ def worker(burst: bool) -> None:
         )
     # SimpleWorker runs each job in this process (no fork), so the app and
     # its database pool are created once; each job gets its own app context.
-    SimpleWorker([queue.queue], connection=queue.redis).work(burst=burst, logging_level="INFO")
+    # with_scheduler: a failed job's retries (after 10 s, 1 min, 5 min) are
+    # scheduled jobs, which only a worker with RQ's scheduler puts back on
+    # the queue (one worker holds its lock at a time).
+    SimpleWorker([queue.queue], connection=queue.redis).work(
+        burst=burst, logging_level="INFO", with_scheduler=True
+    )
 
 
 @jobs_cli.command("scheduler")
