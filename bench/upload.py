@@ -30,10 +30,10 @@ Prints one line per figure: `label unit value-of-round-1 value-of-round-2 …`
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import os
 import random
-import hashlib
 import re
 import statistics
 import sys
