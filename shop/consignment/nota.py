@@ -7,26 +7,33 @@ print page stays in the member's language. One partial serves the print page
 (print stylesheet, browser printing) and the PDF (WeasyPrint, the same
 stylesheet, the logo as a data URI): A5 portrait, the table header repeated
 on every page, rows never split, the signatures kept together at the end.
+The PDF link asks for an export (`shop.exports`); a background job lays it
+out.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from flask import Response, render_template, request, url_for
 from flask_babel import force_locale
-from flask_login import login_required
+from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from shop.accounts.models import User
 from shop.consignment.models import Consignment
 from shop.consignment.views import bp, get_consignment_or_404
+from shop.exports.services import request_export
+from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.groups.queries import get_membership_or_404
 from shop.marketing import qr
 from shop.marketing.views import qr_title, short_url
-from shop.media.pdf import image_data_uri, pdf_response
+from shop.media.pdf import image_data_uri, write_pdf
 from shop.media.templating import image_url
 
 STYLESHEET = "css/nota.css"
@@ -108,12 +115,38 @@ def nota(slug: str, number: str):
     return response
 
 
+def prepare_nota(params: dict, requested_by, requested_at):
+    """The export job's first step: the note as it is now, in the language
+    asked for; the step returned lays the PDF out without the database."""
+    group = db.session.get(Group, params["group_id"])
+    consignment = db.session.scalar(
+        select(Consignment)
+        .where(
+            Consignment.id == params["consignment_id"],
+            Consignment.group_id == params["group_id"],
+        )
+        .options(selectinload(Consignment.lines))
+    )
+    if group is None or consignment is None:
+        raise LookupError("the note no longer exists")
+    language = params["language"]
+    with force_locale(language):
+        html = _page(group, consignment, language, for_pdf=True)
+    return partial(write_pdf, html, (STYLESHEET,))
+
+
 @bp.get("/kelola/<slug>/titip/nota/<number>.pdf")
 @login_required
 def nota_pdf(slug: str, number: str):
+    """Asked for by a member of the note's group; a job lays the PDF out,
+    served to open in the phone's viewer."""
     group = get_membership_or_404(slug).group
     consignment = get_consignment_or_404(group, number)
-    language = note_language()
-    with force_locale(language):
-        html = _page(group, consignment, language, for_pdf=True)
-    return pdf_response(html, (STYLESHEET,), f"nota-{consignment.number}.pdf")
+    filename = f"nota-{consignment.number}.pdf"
+    params = export_params(
+        group_id=group.id, consignment_id=consignment.id, language=note_language()
+    )
+    start_writing()
+    export = request_export("nota-pdf", params, filename, current_user)
+    db.session.commit()
+    return answer(export)

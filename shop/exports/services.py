@@ -27,16 +27,25 @@ class Kind:
     """What an export kind is made by: the import path of a function
     `prepare(params, requested_by, requested_at) -> Callable[[], bytes]`,
     which reads the database and returns the layout step (run with no
-    transaction open), and the file's content type."""
+    transaction open), the file's content type and how it is served:
+    `attachment` (saved) or `inline` (opened by the phone's viewer, for the
+    sheets printed or shown straight away)."""
 
     prepare: str
     content_type: str
+    disposition: str = "attachment"
+
+    @property
+    def inline(self) -> bool:
+        return self.disposition == "inline"
 
 
 KINDS = {
     "monev-xlsx": Kind("shop.coordinators.monitoring.prepare_monitoring_xlsx", XLSX),
     "group-report-pdf": Kind("shop.coordinators.report.prepare_group_report", PDF),
     "catalogue-pdf": Kind("shop.marketing.catalogue_pdf.prepare_catalogue", PDF),
+    "poster-pdf": Kind("shop.marketing.poster.prepare_poster", PDF, "inline"),
+    "nota-pdf": Kind("shop.consignment.nota.prepare_nota", PDF, "inline"),
 }
 
 

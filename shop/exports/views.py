@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from shop.db_events import writes_next
 from shop.exports.models import Export
+from shop.exports.services import KINDS
 from shop.extensions import db
 from shop.jobs import queue_of, run_in_process_jobs
 from shop.media.storage import PRIVATE_CACHE_CONTROL, get_storage
@@ -73,6 +74,11 @@ def get_own_export_or_404(token: str) -> Export:
     return export
 
 
+def _inline(export: Export) -> bool:
+    kind = KINDS.get(export.kind)
+    return kind is not None and kind.inline
+
+
 def _again_url(export: Export) -> str | None:
     again = export.parameters.get("again", "")
     # Only a path of this site (never another host).
@@ -88,6 +94,7 @@ def status(token: str):
             "exports/status.html",
             export=export,
             again_url=_again_url(export),
+            inline=_inline(export),
             refresh=REFRESH_SECONDS,
         )
     )
@@ -109,7 +116,7 @@ def download(token: str):
     response = send_file(
         stream,
         mimetype=export.content_type,
-        as_attachment=True,
+        as_attachment=not _inline(export),
         download_name=export.filename,
         conditional=False,
         max_age=None,

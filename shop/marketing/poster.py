@@ -2,20 +2,27 @@
 
 One template serves both the print view (a page with a print stylesheet, for
 printing from the phone's browser) and the PDF (WeasyPrint, the same HTML
-and stylesheet with the pictures embedded as data URIs).
+and stylesheet with the pictures embedded as data URIs). The PDF link asks
+for an export (`shop.exports`); a background job lays it out.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from shop.core.templating import absolute_url
+from shop.exports.services import request_export
+from shop.exports.views import answer, export_params, start_writing
+from shop.extensions import db
+from shop.groups.models import Group
 from shop.groups.queries import get_membership_or_404
 from shop.marketing import qr
 from shop.marketing.queries import kit_products
 from shop.marketing.views import bp, qr_title, short_url
-from shop.media.pdf import image_data_uri, pdf_response
+from shop.media.pdf import image_data_uri, write_pdf
 from shop.media.templating import image_url
 
 SIZES = ("a4", "a6")
@@ -39,10 +46,8 @@ def chosen_products(group, ids: list[str]):
     return chosen or products[:PRODUCTS_SHOWN]
 
 
-def _render(slug: str, *, for_pdf: bool) -> tuple[str, object, str]:
-    group = get_membership_or_404(slug).group
-    size = _size()
-    products = chosen_products(group, request.args.getlist("produk"))
+def poster_html(group: Group, size: str, product_ids: list[str], *, for_pdf: bool) -> str:
+    products = chosen_products(group, product_ids)
     link = short_url(group.short_code)
 
     def picture(product):
@@ -51,7 +56,8 @@ def _render(slug: str, *, for_pdf: bool) -> tuple[str, object, str]:
             return None
         return image_data_uri(photo, 640) if for_pdf else image_url(photo, 640)
 
-    html = render_template(
+    pdf_url = "" if for_pdf else absolute_url("marketing.poster_pdf", slug=group.slug, ukuran=size)
+    return render_template(
         "marketing/poster.html",
         group=group,
         size=size,
@@ -60,21 +66,39 @@ def _render(slug: str, *, for_pdf: bool) -> tuple[str, object, str]:
         link_text=link.split("://", 1)[-1],
         qr=qr.inline_svg(link, qr_title(group.name, group.short_code)),
         for_pdf=for_pdf,
-        pdf_url=absolute_url("marketing.poster_pdf", slug=slug, ukuran=size) if not for_pdf else "",
+        pdf_url=pdf_url,
     )
-    return html, group, size
+
+
+def prepare_poster(params: dict, requested_by, requested_at):
+    """The export job's first step: the chosen products as they are now; the
+    step returned lays the PDF out without the database."""
+    group = db.session.get(Group, params["group_id"])
+    if group is None:
+        raise LookupError("the group no longer exists")
+    html = poster_html(group, params["size"], params["products"], for_pdf=True)
+    return partial(write_pdf, html, (STYLESHEET,))
 
 
 @bp.get("/kelola/<slug>/promosi/poster")
 @login_required
 def poster(slug: str):
-    html, _group, _size_ = _render(slug, for_pdf=False)
-    return html
+    group = get_membership_or_404(slug).group
+    return poster_html(group, _size(), request.args.getlist("produk"), for_pdf=False)
 
 
 @bp.get("/kelola/<slug>/promosi/poster.pdf")
 @login_required
 def poster_pdf(slug: str):
-    html, group, size = _render(slug, for_pdf=True)
-    name = f"{'poster' if size == 'a4' else 'kartu-meja'}-{group.slug}.pdf"
-    return pdf_response(html, (STYLESHEET,), name)
+    """Asked for by a member; a job lays the PDF out, served to open in the
+    phone's viewer."""
+    group = get_membership_or_404(slug).group
+    size = _size()
+    # Which ids are the group's is decided when the poster is laid out.
+    products = list(dict.fromkeys(request.args.getlist("produk")))
+    filename = f"{'poster' if size == 'a4' else 'kartu-meja'}-{group.slug}.pdf"
+    params = export_params(group_id=group.id, size=size, products=products)
+    start_writing()
+    export = request_export("poster-pdf", params, filename, current_user)
+    db.session.commit()
+    return answer(export)

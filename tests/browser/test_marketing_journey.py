@@ -137,10 +137,13 @@ def test_ketua_prints_shares_and_keeps_the_consignment_ledger(site, browser, tmp
     short = zbar(qr_png)
     assert re.fullmatch(rf"{re.escape(url)}/s/[0-9A-Z]{{5}}", short), short
     assert page.request.get(short).url == f"{url}/k/{SLUG}"
-    # The same poster as a PDF (opened in the browser's viewer, so fetched here).
+    # The same poster as a PDF (opened in the browser's viewer, so fetched
+    # here; the link redirects to the export's file, made in-process).
     pdf_link = page.get_by_role("link", name=t(app, "Download as PDF")).get_attribute("href")
     response = page.request.get(urljoin(page.url, pdf_link))
+    assert re.search(r"/unduhan/[\w-]+/berkas$", response.url), response.url
     assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("inline;")
     poster = tmp_path / "poster.pdf"
     poster.write_bytes(response.body())
     pages, text = pdf_text(poster)
@@ -236,6 +239,7 @@ def run_consignment(app, url: str, page: Page, tmp_path: Path) -> None:
     pdf_link = page.get_by_role("link", name=t(app, "Download PDF")).first.get_attribute("href")
     response = page.request.get(urljoin(page.url, pdf_link))
     assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("inline;")
     (tmp_path / "nota.pdf").write_bytes(response.body())
     pages, text = pdf_text(tmp_path / "nota.pdf")
     assert pages == 1 and number in text and "Rp251.000" in text and "Bu Siti" in text

@@ -2,7 +2,9 @@
 
 In Indonesian whatever the member's own language, English on request; every
 line with its money, the total after the last line, signatures together; a
-40-line note paginates with the header on each page and no row split.
+40-line note paginates with the header on each page and no row split. The
+PDF is an export: without a queue the link makes it at once and sends the
+browser to the file, which opens in the phone's viewer (`inline`).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import pytest
 from flask import url_for
 from flask_babel import force_locale, gettext
 from PIL import Image as PILImage
+from sqlalchemy import select
 
 from shop.consignment.services import Item, leave_goods
+from shop.exports.models import Export
 from shop.extensions import db
 from shop.groups.models import Role
 from tests.factories import (
@@ -162,10 +166,14 @@ def test_a_short_note_is_one_a5_page_with_the_number_and_total(
     login_as(membership.user)
 
     response = client.get(nota_url(membership, consignment, ".pdf"))
+    assert response.status_code == 303
+    assert re.fullmatch(r"/unduhan/[\w-]+/berkas", response.headers["Location"])
+    response = client.get(response.headers["Location"])
 
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "private, no-store"
-    assert f'filename="nota-{consignment.number}.pdf"' in response.headers["Content-Disposition"]
+    disposition = f"inline; filename=nota-{consignment.number}.pdf"
+    assert response.headers["Content-Disposition"] == disposition
     info, pages = pdf_pages(tmp_path, response.data)
     assert len(pages) == 1 and A5 in info
     text = flat(pages[0])
@@ -191,7 +199,7 @@ def test_forty_lines_paginate_with_the_header_on_each_page(client, login_as, app
     consignment = make_note(membership.group, membership.user, lines)
     login_as(membership.user)
 
-    response = client.get(nota_url(membership, consignment, ".pdf"))
+    response = client.get(nota_url(membership, consignment, ".pdf"), follow_redirects=True)
 
     info, pages = pdf_pages(tmp_path, response.data)
     assert len(pages) >= 2 and A5 in info
@@ -225,7 +233,8 @@ def test_indonesian_for_a_member_who_reads_english_and_english_on_request(
     assert '<html lang="en">' in page  # the member's toolbar
     assert '<article class="nota" lang="id">' in page
     assert "17 Agustus 2026" in page and rp_id(1_005_000) in page
-    _, pages = pdf_pages(tmp_path, client.get(nota_url(membership, consignment, ".pdf")).data)
+    pdf = client.get(nota_url(membership, consignment, ".pdf"), follow_redirects=True)
+    _, pages = pdf_pages(tmp_path, pdf.data)
     assert "17 Agustus 2026" in flat(pages[0]) and rp_id(1_005_000) in flat(pages[0])
 
     english = client.get(nota_url(membership, consignment), query_string={"bahasa": "en"})
@@ -236,7 +245,11 @@ def test_indonesian_for_a_member_who_reads_english_and_english_on_request(
     assert f'href="{nota_url(membership, consignment)}" hreflang="id"' in html  # and back
     unknown = client.get(nota_url(membership, consignment), query_string={"bahasa": "xx"})
     assert '<article class="nota" lang="id">' in unknown.get_data(as_text=True)
-    pdf = client.get(nota_url(membership, consignment, ".pdf"), query_string={"bahasa": "en"})
+    pdf = client.get(
+        nota_url(membership, consignment, ".pdf"),
+        query_string={"bahasa": "en"},
+        follow_redirects=True,
+    )
     _, pages = pdf_pages(tmp_path, pdf.data)
     assert "Rp1,005,000" in flat(pages[0]) and "Received by" in flat(pages[0])
 
@@ -266,7 +279,7 @@ def test_names_are_printed_as_text(client, login_as, app_ctx, tmp_path):
     assert "&lt;script&gt;alert(&#39;kelompok&#39;)&lt;/script&gt;" in html
     assert "&lt;/article&gt;&lt;script&gt;" in html
 
-    response = client.get(nota_url(membership, consignment, ".pdf"))
+    response = client.get(nota_url(membership, consignment, ".pdf"), follow_redirects=True)
     assert response.status_code == 200
     _, pages = pdf_pages(tmp_path, response.data, layout=False)
     assert len(pages) == 1
@@ -285,7 +298,8 @@ def test_only_the_groups_members_see_the_note(client, login_as, six):
     member = MembershipFactory(group=membership.group, role=Role.MEMBER)
     login_as(member.user)
     assert client.get(nota_url(membership, consignment)).status_code == 200
-    assert client.get(nota_url(membership, consignment, ".pdf")).status_code == 200
+    pdf = client.get(nota_url(membership, consignment, ".pdf"), follow_redirects=True)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     lower = f"/kelola/{membership.group.slug}/titip/nota/{consignment.number.lower()}"
     assert client.get(lower).status_code == 200
     unknown = f"/kelola/{membership.group.slug}/titip/nota/TJ-000000"
@@ -301,6 +315,11 @@ def test_only_the_groups_members_see_the_note(client, login_as, six):
     own = f"/kelola/{stranger.group.slug}/titip/nota/{consignment.number}"
     assert client.get(own).status_code == 404
     assert client.get(own + ".pdf").status_code == 404
+    # Nor the member's PDF: the export's page and file are for who asked only.
+    (export,) = db.session.scalars(select(Export)).all()
+    assert export.requested_by_id == member.user_id
+    assert client.get(f"/unduhan/{export.token}").status_code == 404
+    assert client.get(f"/unduhan/{export.token}/berkas").status_code == 404
 
 
 def test_the_toolbar_leads_back_to_the_outlet(client, login_as, six):

@@ -1,4 +1,7 @@
-"""The printable poster (A4) and table card (A6): one page, the chosen products, a QR that scans."""
+"""The printable poster (A4) and table card (A6): one page, the chosen products, a QR that scans.
+
+The PDF is an export: without a queue the link makes it at once and sends
+the browser to the file, which opens in the phone's viewer (`inline`)."""
 
 from __future__ import annotations
 
@@ -6,8 +9,11 @@ import re
 import subprocess
 
 import pytest
+from sqlalchemy import func, select
 
 from shop.catalogue.services import refresh_derived
+from shop.exports.models import Export
+from shop.extensions import db
 from tests.factories import GroupFactory, MembershipFactory, ProductFactory, VariantFactory
 
 PAGE_SIZES = {"a4": "595.276 x 841.89", "a6": "297.638 x 419.528"}
@@ -49,7 +55,14 @@ def test_one_page_with_the_chosen_products_and_a_qr_that_scans(
         f"/kelola/{membership.group.slug}/promosi/poster.pdf",
         query_string={"ukuran": size, "produk": [p.id for p in chosen]},
     )
+    assert response.status_code == 303
+    assert re.fullmatch(r"/unduhan/[\w-]+/berkas", response.headers["Location"])
+    response = client.get(response.headers["Location"])
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    name = "poster" if size == "a4" else "kartu-meja"
+    disposition = f"inline; filename={name}-{membership.group.slug}.pdf"
+    assert response.headers["Content-Disposition"] == disposition
     info, text = pdf_facts(tmp_path, response.data)
     assert re.search(r"^Pages:\s+1$", info, re.M)
     assert PAGE_SIZES[size] in info
@@ -76,6 +89,7 @@ def test_without_a_choice_the_first_three_and_others_products_are_ignored(
     response = client.get(
         f"/kelola/{membership.group.slug}/promosi/poster.pdf",
         query_string={"produk": [stranger.id, "x", "999999"]},
+        follow_redirects=True,
     )
     _, text = pdf_facts(tmp_path, response.data)
     flat = " ".join(text.split())
@@ -95,5 +109,7 @@ def test_print_view_and_who_may_see_it(client, login_as, kit):
     assert client.get(f"/kelola/{slug}/promosi/poster?ukuran=a3").status_code == 404
     other = MembershipFactory()
     assert client.get(f"/kelola/{other.group.slug}/promosi/poster.pdf").status_code == 404
+    assert client.get(f"/kelola/{slug}/promosi/poster.pdf?ukuran=a3").status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Export)) == 0
     kit_page = client.get(f"/kelola/{slug}/promosi").get_data(as_text=True)
     assert f"/kelola/{slug}/promosi/poster.pdf?ukuran=a6" in kit_page
