@@ -146,7 +146,9 @@ if section upload; then
   for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
   export ETALASE_JOBS_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
   serve app:app "$ROOT"
-  "$VENV/bin/flask" --app app jobs worker > "$OUT/worker.log" 2>&1 &
+  # Niced, as deploy/systemd/etalase-worker.service runs it: on a machine that
+  # also serves pages, Pillow waits for the requests, not they for Pillow.
+  nice -n 10 "$VENV/bin/flask" --app app jobs worker > "$OUT/worker.log" 2>&1 &
   WORKER=$!
   "$VENV/bin/python" bench/upload.py "${UPLOAD_ARGS[@]}" --mode queue \
     --redis-url "$ETALASE_JOBS_REDIS_URL" 2> "$OUT/upload-queue.log" > "$OUT/upload.txt" \
