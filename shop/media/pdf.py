@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import Response, current_app
+from flask import current_app
 from PIL import ImageFile
 
 from shop.media.models import Image
@@ -73,12 +73,3 @@ def write_pdf(html: str, stylesheets: tuple[str, ...] = ()) -> bytes:
     return HTML(string=html, url_fetcher=fetcher).write_pdf(
         stylesheets=[CSS(filename=str(static / name), url_fetcher=fetcher) for name in stylesheets]
     )
-
-
-def pdf_response(html: str, stylesheets: tuple[str, ...], filename: str) -> Response:
-    """The PDF of `html`, shown in the browser as `filename`; a member's page,
-    so never kept by a shared cache."""
-    response = Response(write_pdf(html, stylesheets), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
