@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, delete, event, exists, false, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -50,6 +50,10 @@ ORIGINAL_PATH = re.compile(
 UPLOAD_KEY_VERSION = b"etalase-upload-v1\n"
 # Photos of this request that passed the quick checks, by sha256 (in `g`).
 _VERIFIED = "_etalase_verified_photos"
+# No form takes more photos at once (a group's logo and cover).
+EARLY_CHECKS = 2
+# Uploads anyone may send without logging in: a buyer's transfer proof.
+GUEST_UPLOADS = frozenset({"orders.send_proof"})
 _LEDGER = "shop.media.files"
 # A model stored once per content key.
 Keyed = TypeVar("Keyed", Image, Document)
@@ -138,7 +142,7 @@ def _verify(data: bytes) -> tuple[int, int]:
 
 
 def verify_uploads_early() -> None:
-    """before_request: run the quick checks of every uploaded photo before the
+    """before_request: run the quick checks of an uploaded photo before the
     request touches the database, and remember the ones that pass (by their
     sha256) for store_image.
 
@@ -147,17 +151,31 @@ def verify_uploads_early() -> None:
     store_image: checking a 12 MP photo there would make every other writer
     (a checkout) wait for it. A photo that fails is simply not remembered:
     store_image checks it again and tells the person why, on its field.
+
+    Only for requests a view will take (a known route, its CSRF token already
+    checked), from someone logged in or a buyer sending a transfer proof, and
+    at most EARLY_CHECKS distinct photos: an anonymous POST of many photos to
+    any address must not make the server decode them.
     """
-    if request.method != "POST" or not request.files:
+    if request.method != "POST" or not request.files or request.endpoint is None:
+        return
+    if not session.get("_user_id") and request.endpoint not in GUEST_UPLOADS:
         return
     verified = g.setdefault(_VERIFIED, {})
     limit = current_app.config["UPLOAD_MAX_BYTES"] + 1
+    seen: set[str] = set()
     for _name, upload in request.files.items(multi=True):
+        if len(seen) >= EARLY_CHECKS:
+            return
         data = read_at_most(upload, limit)
         if not data or data.startswith(b"%PDF-"):
             continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in seen:
+            continue
+        seen.add(digest)
         try:
-            verified[hashlib.sha256(data).hexdigest()] = _verify(data)
+            verified[digest] = _verify(data)
         except ImageRejected:
             continue
 

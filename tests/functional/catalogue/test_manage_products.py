@@ -283,3 +283,35 @@ def test_a_photos_quick_checks_run_before_the_request_takes_a_database_lock(
     assert checked == [False]  # once, and outside any transaction
     db.session.refresh(product)
     assert product.photos[0].image.ready
+
+
+def test_nobody_can_make_the_server_check_photos_it_will_not_take(client, login_as, monkeypatch):
+    """Anonymous posts of many photos, to any address or to a member's page,
+    are refused without a single photo being decoded; a member's post is
+    checked early for at most two distinct photos."""
+    from shop.media import services
+
+    calls: list[int] = []
+    real_verify = services.verify_photo
+
+    def verify(data, **kwargs):
+        calls.append(len(data))
+        return real_verify(data, **kwargs)
+
+    monkeypatch.setattr(services, "verify_photo", verify)
+    membership = MembershipFactory()
+    product = ProductFactory(group=membership.group)
+    VariantFactory(product=product)
+    base = f"/kelola/{membership.group.slug}/produk/{product.id}/foto"
+
+    def many_photos():
+        return [(io.BytesIO(jpeg_bytes(color=(i, 9, 9))), f"{i}.jpg") for i in range(6)]
+
+    assert client.post("/tidak-ada", data={"photo": many_photos()}).status_code == 404
+    anonymous = client.post(base, data={"photo": many_photos()}, content_type="multipart/form-data")
+    assert anonymous.status_code == 302 and "/masuk" in anonymous.headers["Location"]
+    assert calls == []
+
+    login_as(membership.user)
+    client.post(base, data={"photo": many_photos()}, content_type="multipart/form-data")
+    assert len(calls) <= 3  # two early, and at most the view's own check of its field
