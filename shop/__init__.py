@@ -52,9 +52,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     logging.basicConfig(level=logging.INFO)
-    from shop.jobs.periodic import start_in_process_scheduler
+    from shop.jobs.periodic import start_with_first_request
 
-    start_in_process_scheduler(app)
+    start_with_first_request(app)
     return app
 
 

@@ -40,6 +40,8 @@ TASKS = (
     Periodic("sweep-media", "shop.media.jobs.sweep", every=86_400),
 )
 LOCK_PREFIX = "etalase:periodic"
+# Tasks this rare wait for their next slot in a scheduler that just started.
+LONG_TASK = 3600
 
 
 class Scheduler:
@@ -49,10 +51,17 @@ class Scheduler:
     runs here, in an app context of its own.
     """
 
-    def __init__(self, app: Flask, tasks=TASKS) -> None:
+    def __init__(self, app: Flask, tasks=TASKS, *, started_at: float | None = None) -> None:
         self.app = app
         self.tasks = tasks
         self.done: dict[str, int] = {}
+        if started_at is not None and queue_of(app) is None:
+            # With no Redis to remember a slot across restarts, a process that
+            # starts does not run the daily work at once (every restart of
+            # `make run` would sweep again): it waits for the next slot.
+            for task in tasks:
+                if task.every >= LONG_TASK:
+                    self.done[task.name] = int(started_at // task.every)
 
     def _take(self, task: Periodic, slot: int) -> bool:
         queue = queue_of(self.app)
@@ -108,7 +117,7 @@ class SchedulerThread(threading.Thread):
 
     def __init__(self, app: Flask, interval: float) -> None:
         super().__init__(name="etalase-scheduler", daemon=True)
-        self.scheduler = Scheduler(app)
+        self.scheduler = Scheduler(app, started_at=time.time())
         self.interval = interval
         self._stopped = threading.Event()
 
@@ -132,3 +141,21 @@ def start_in_process_scheduler(app: Flask, interval: float = 5) -> SchedulerThre
     thread = SchedulerThread(app, interval)
     thread.start()
     return thread
+
+
+def start_with_first_request(app: Flask) -> None:
+    """Start the in-process scheduler when the app serves its first request,
+    so only a serving process runs it: never `flask db upgrade`, `flask backup
+    restore` or a worker that happens to have NOTIFY_IN_PROCESS set."""
+    if not config_flag(app.config.get("NOTIFY_IN_PROCESS")):
+        return
+    lock = threading.Lock()
+
+    def start_once() -> None:
+        if "etalase.scheduler" in app.extensions:
+            return
+        with lock:
+            if "etalase.scheduler" not in app.extensions:
+                app.extensions["etalase.scheduler"] = start_in_process_scheduler(app)
+
+    app.before_request(start_once)
