@@ -92,7 +92,9 @@ def _finish(export_id: int, *, status: ExportStatus, **values) -> bool:
 
 def resume_exports() -> int:
     """Render the exports whose job was lost."""
-    return resume_lost(Export, Export.status == ExportStatus.PENDING, render_export)
+    return resume_lost(
+        Export, Export.status == ExportStatus.PENDING, "shop.exports.jobs.render_export"
+    )
 
 
 def sweep(hours: int = 24) -> int:

@@ -36,8 +36,10 @@ _READY = "_etalase_jobs_ready"
 # Seconds a queued job may run before RQ stops it, and its retries.
 JOB_TIMEOUT = 300
 RETRY_INTERVALS = (10, 60, 300)
-# One warning per this many seconds while Redis cannot take jobs.
+# One warning per this many seconds while Redis cannot take jobs, and how
+# long to run jobs here before trying Redis again.
 _WARN_EVERY = 60.0
+_RETRY_REDIS_AFTER = 15.0
 
 
 @dataclass(frozen=True)
@@ -80,14 +82,14 @@ def run(name: str, *args) -> None:
 
 # Work still waiting after this long lost its job (a worker killed, Redis
 # down when it was queued): the periodic work runs it again.
-STUCK_AFTER = timedelta(minutes=1)
+STUCK_AFTER = timedelta(minutes=5)
 RESUME_BATCH = 50
 
 
-def resume_lost(model, waiting, job: Callable[[int], object]) -> int:
-    """Run `job(id)` again for rows of `model` still `waiting` a while after
-    they were made; returns how many were looked at. Each job is safe to run
-    twice, so a job that was only slow does no harm."""
+def resume_lost(model, waiting, job: str) -> int:
+    """Queue `job(id)` again (or run it here, without a queue) for rows of
+    `model` still `waiting` a while after they were made; returns how many.
+    Each job is safe to run twice, so one that was only slow does no harm."""
     from shop.db import utcnow
     from shop.extensions import db
 
@@ -98,9 +100,12 @@ def resume_lost(model, waiting, job: Callable[[int], object]) -> int:
         .limit(RESUME_BATCH)
     ).all()
     db.session.commit()
+    queue = queue_of(current_app)
     for row_id in ids:
+        if queue is not None and queue.push(Job(job, (row_id,))):
+            continue
         try:
-            job(row_id)
+            resolve(job)(row_id)
         except Exception:
             log.exception("%s %s failed again; the next round retries", model.__name__, row_id)
             db.session.rollback()
@@ -117,13 +122,18 @@ class _Queue:
         from redis import Redis
         from rq import Queue
 
-        self.redis = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        self.redis = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
         self.queue = Queue(name, connection=self.redis)
         self._warned_at = 0.0
+        self._down_until = 0.0
 
     def push(self, job: Job) -> bool:
+        """Queue the job; False when Redis cannot take it (then, for a while,
+        without trying again, so an outage costs no request its timeout)."""
         from rq import Retry
 
+        if time.monotonic() < self._down_until:
+            return False
         try:
             self.queue.enqueue_call(
                 "shop.jobs.run",
@@ -134,11 +144,12 @@ class _Queue:
                 retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
                 description=f"{job.name}{job.args!r}",
             )
-        except Exception as exc:  # Redis down: the periodic work picks it up later
+        except Exception as exc:  # Redis down: the caller runs it here instead
             now = time.monotonic()
+            self._down_until = now + _RETRY_REDIS_AFTER
             if now - self._warned_at > _WARN_EVERY:
                 self._warned_at = now
-                log.warning("Job queue unavailable, %s left for the periodic sweep: %s", job, exc)
+                log.warning("Job queue unavailable, running jobs in this process: %s", exc)
             return False
         return True
 
@@ -160,9 +171,9 @@ def _dispatch(jobs: list[Job]) -> None:
         return
     queue = queue_of(current_app)
     if queue is not None:
-        for job in jobs:
-            queue.push(job)
-        return
+        # A job Redis cannot take runs here, as without a queue: a photo or an
+        # export is not left waiting for Redis to come back.
+        jobs = [job for job in jobs if not queue.push(job)]
     ready = g.setdefault(_READY, [])
     ready.extend(job for job in jobs if job not in ready)
 

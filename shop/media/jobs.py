@@ -90,7 +90,9 @@ def _delete_original(storage, name: Image) -> None:
 
 def resume_processing() -> int:
     """Make the variants of uploads whose job was lost."""
-    return resume_lost(Image, Image.status == ImageStatus.PROCESSING, make_variants)
+    return resume_lost(
+        Image, Image.status == ImageStatus.PROCESSING, "shop.media.jobs.make_variants"
+    )
 
 
 def sweep(hours: int = 24) -> tuple[int, int, int]:

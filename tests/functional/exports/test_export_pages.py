@@ -164,7 +164,7 @@ def test_an_export_whose_job_was_lost_is_resumed(client, coordinator):
     from shop.exports.jobs import resume_exports
 
     fresh = pending_export(coordinator.user)
-    lost = pending_export(coordinator.user, created_at=datetime.now(UTC) - timedelta(minutes=5))
+    lost = pending_export(coordinator.user, created_at=datetime.now(UTC) - timedelta(minutes=10))
 
     assert resume_exports() == 1
 

@@ -103,19 +103,32 @@ def test_an_upload_answers_first_and_a_worker_makes_the_variants(queued_app, que
 
 
 @pytest.mark.no_db_transaction
-def test_a_job_lost_while_redis_was_down_is_resumed(tmp_path_factory):
+def test_with_redis_down_an_upload_is_processed_in_the_web_process(tmp_path_factory):
     dead = f"redis://127.0.0.1:{free_port()}/0"
-    app = make_live_app(tmp_path_factory, "lostjob", JOBS_REDIS_URL=dead)
-    _page, image_id = upload_product(app, jpeg((10, 90, 200)))  # no 5xx: the upload stands
-    assert image_status(app, image_id) is ImageStatus.PROCESSING
+    app = make_live_app(tmp_path_factory, "redisdown", JOBS_REDIS_URL=dead)
 
-    with app.app_context():
-        old = datetime.now(UTC) - timedelta(minutes=5)
+    _page, image_id = upload_product(app, jpeg((10, 90, 200)))  # no 5xx: the upload stands
+
+    # The queue could not take the job, so it ran here, as without a queue.
+    assert image_status(app, image_id) is ImageStatus.READY
+
+
+@pytest.mark.no_db_transaction
+def test_a_lost_job_is_queued_again_by_the_periodic_sweep(queued_app, queue):
+    _page, image_id = upload_product(queued_app, jpeg((90, 10, 200)))
+    queue.queue.empty()  # the worker that took it was killed: the job is gone
+    with queued_app.app_context():
+        recent = resume_processing()
+        old = datetime.now(UTC) - timedelta(minutes=10)
         db.session.execute(update(Image).where(Image.id == image_id).values(created_at=old))
         db.session.commit()
-        assert resume_processing() == 1
+        resumed = resume_processing()
 
-    assert image_status(app, image_id) is ImageStatus.READY
+    assert recent == 0  # a job queued a minute ago is not lost, only waiting
+    assert resumed == 1 and queue.queue.count == 1
+    assert image_status(queued_app, image_id) is ImageStatus.PROCESSING
+    run_worker(queued_app, queue)
+    assert image_status(queued_app, image_id) is ImageStatus.READY
 
 
 @pytest.mark.no_db_transaction
