@@ -1,5 +1,7 @@
 """Connection settings applied to every SQLite connection."""
 
+from contextlib import contextmanager
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -14,13 +16,31 @@ def _read_only_request() -> bool:
     busy timeout cannot help it). Writers therefore take the write lock when
     they begin (BEGIN IMMEDIATE) and queue for it, up to the busy timeout.
     """
-    from flask import g, has_request_context, request
+    from flask import g, has_app_context, has_request_context, request
 
+    if has_app_context() and g.get("sqlite_reads"):
+        return True
     return (
         has_request_context()
         and request.method in ("GET", "HEAD", "OPTIONS")
         and not g.get("sqlite_writes")
     )
+
+
+@contextmanager
+def reading():
+    """A transaction begun inside only reads: on SQLite it begins without the
+    write lock, whatever request or job it is in. For the reading phase of a
+    job (what a PDF or a share image shows), which ends it (commit) before the
+    slow work; a write after that begins a transaction of its own."""
+    from flask import g
+
+    before = g.get("sqlite_reads", False)
+    g.sqlite_reads = True
+    try:
+        yield
+    finally:
+        g.sqlite_reads = before
 
 
 def writes_next() -> None:

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import CursorResult, update
 
 from shop.db import utcnow
+from shop.db_events import reading
 from shop.exports.models import Export, ExportStatus
 from shop.exports.services import KINDS, sweep_exports
 from shop.extensions import db
@@ -49,19 +50,21 @@ def render_export(export_id: int) -> str:
     the export failed with a short reason (the page offers to try again).
     Returns the outcome.
     """
-    export = db.session.get(Export, export_id)
-    if export is None or export.status is not ExportStatus.PENDING:
-        db.session.commit()
-        return "nothing to do"
-    kind = KINDS.get(export.kind)
-    params = export.parameters
-    path, content_type = export.storage_path, export.content_type
+    with reading():
+        export = db.session.get(Export, export_id)
+        if export is None or export.status is not ExportStatus.PENDING:
+            db.session.commit()
+            return "nothing to do"
+        kind = KINDS.get(export.kind)
+        params = export.parameters
+        path, content_type = export.storage_path, export.content_type
     try:
         if kind is None:
             raise ValueError(f"unknown export kind {export.kind!r}")
         with rendering_context(params):
-            layout = resolve(kind.prepare)(params, export.requested_by, export.created_at)
-            db.session.commit()  # end the read: nothing locked while the file is laid out
+            with reading():
+                layout = resolve(kind.prepare)(params, export.requested_by, export.created_at)
+                db.session.commit()  # end the read: nothing locked while the file is laid out
             data = layout()
         get_storage().save(path, data, content_type)
     except Exception as exc:

@@ -181,7 +181,7 @@ def _dispatch(jobs: list[Job]) -> None:
 def run_in_process_jobs(*_ignored) -> None:
     """Run the jobs committed so far in this app context (no queue configured).
 
-    Called when a request's answer is ready and when the app context ends
+    Called after a request's answer is sent and when the app context ends
     (a CLI command), never inside a transaction hook. A failing job is
     logged and left to the periodic work; it never fails the request.
     """
@@ -199,8 +199,26 @@ def run_in_process_jobs(*_ignored) -> None:
 
 
 def _after_request(response):
-    run_in_process_jobs()
+    """The request's jobs run once its answer has been sent (the photo
+    uploaded answers at once, its variants follow), in an app context of
+    their own: the request's session and objects are left alone."""
+    jobs = g.pop(_READY, None)
+    if jobs:
+        app = current_app._get_current_object()
+        response.call_on_close(lambda: _run_detached(app, jobs))
     return response
+
+
+def _run_detached(app: Flask, jobs: list[Job]) -> None:
+    from shop.extensions import db
+
+    if has_app_context():
+        # Served inside an app context that outlives the request (a test
+        # client's): the request is over, so end its transaction and its lock.
+        db.session.remove()
+    with app.app_context():
+        g.setdefault(_READY, []).extend(jobs)
+        run_in_process_jobs()
 
 
 @event.listens_for(Session, "after_commit")
