@@ -303,10 +303,11 @@ def sweep_unreferenced(older_than: timedelta) -> tuple[int, int]:
                 doomed_paths.add(path)
                 ledger.doomed.append((_current_transaction(session), storage, path))
 
-    owned: set[tuple[str, int]] = set()
+    owned: set[tuple[str, int, bool]] = set()
     waiting: set[str] = set()
-    for key, widths, status in db.session.execute(select(Image.key, Image.widths, Image.status)):
-        owned.update((key, width) for width in Image(widths=widths).width_list)
+    rows = db.session.execute(select(Image.key, Image.widths, Image.status, Image.private))
+    for key, widths, status, private in rows:
+        owned.update((key, width, private) for width in Image(widths=widths).width_list)
         if status is ImageStatus.PROCESSING:
             waiting.add(key)
     documents = _sweep_documents(cutoff, ledger, session)
@@ -321,16 +322,18 @@ def sweep_unreferenced(older_than: timedelta) -> tuple[int, int]:
     return len(doomed_rows) + len(documents), stray + len(doomed_paths)
 
 
-def _is_stray(path: str, owned: set[tuple[str, int]], waiting: set[str]) -> bool:
-    """A file of a name we write that no row owns: a variant of no image, an
-    original no upload waits for, a leftover of an interrupted write."""
+def _is_stray(path: str, owned: set[tuple[str, int, bool]], waiting: set[str]) -> bool:
+    """A file of a name we write that no row owns: a variant of no image (or
+    in the other place than its image's privacy says: an evidence photo's old
+    public copy), an original no upload waits for, a leftover of an
+    interrupted write."""
     name = path.rsplit("/", 1)[-1]
     if name.startswith(TEMP_PREFIX):
         return True
     public = path.removeprefix(f"{PRIVATE_FOLDER}/")
     variant = parse_variant_path(public)
     if variant is not None:
-        return variant not in owned
+        return (*variant, public != path) not in owned
     original = ORIGINAL_PATH.fullmatch(path)
     if original is not None and original["key"][:2] == original["prefix"]:
         return original["key"] not in waiting

@@ -123,3 +123,22 @@ def test_cli_sweep_refuses_to_touch_uploads_in_progress(app):
     result = app.test_cli_runner().invoke(args=["media", "sweep", "--hours", "0"])
 
     assert result.exit_code == 2
+
+
+def test_an_evidence_photos_old_public_copy_is_swept_and_its_private_files_kept(media):
+    from shop.groups.models import DocumentKind, GroupDocument
+
+    decree = store_ready(photo((5, 60, 120)), private=True)
+    db.session.add(GroupDocument(group=GroupFactory(), kind=DocumentKind.DECREE, image=decree))
+    db.session.flush()
+    private_paths = {decree.path_for(w) for w in decree.width_list}
+    # What an interrupted move left behind: the same variant at its public place.
+    old_public = decree.path_for(decree.width_list[0]).removeprefix("private/")
+    media.save(old_public, media.read(sorted(private_paths)[0]), "image/webp")
+    age(media, path=old_public)
+
+    sweep_unreferenced(DAY)
+    db.session.commit()
+
+    assert old_public not in files(media)
+    assert private_paths <= files(media)
