@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from shop.db import utcnow
-from shop.exports.models import Export
+from shop.exports.models import EXPORTS_FOLDER, Export
 from shop.extensions import db
 from shop.jobs import enqueue_after_commit
 from shop.media.storage import get_storage
@@ -96,4 +96,24 @@ def sweep_exports(older_than: timedelta) -> int:
         db.session.delete(export)
         removed += 1
     db.session.flush()
+    return removed + _sweep_unowned_files(utcnow() - older_than)
+
+
+def _sweep_unowned_files(cutoff) -> int:
+    """Export files no row owns any more (their row went with the account
+    that asked for it), older than `cutoff`."""
+    storage = get_storage()
+    owned = {
+        Export(token=token, filename=filename).storage_path
+        for token, filename in db.session.execute(select(Export.token, Export.filename))
+    }
+    removed = 0
+    for stored in storage.iter_files():
+        if (
+            stored.path.startswith(f"{EXPORTS_FOLDER}/")
+            and stored.modified < cutoff
+            and stored.path not in owned
+            and storage.delete(stored.path)
+        ):
+            removed += 1
     return removed

@@ -171,3 +171,21 @@ def test_an_export_whose_job_was_lost_is_resumed(client, coordinator):
     db.session.refresh(lost)
     db.session.refresh(fresh)
     assert lost.status is ExportStatus.READY and fresh.status is ExportStatus.PENDING
+
+
+def test_a_file_whose_export_row_is_gone_is_swept_once_old(client, coordinator, app, tmp_path):
+    import os
+
+    client.get("/koordinator/monev.xlsx")
+    (kept,) = exports()
+    # The row went with the account that asked for it; its file stayed behind.
+    get_storage().save("private/exports/ditinggal.xlsx", b"PK old", "application/zip")
+    get_storage().save("private/exports/baru.xlsx", b"PK new", "application/zip")
+    two_days_ago = (datetime.now(UTC) - timedelta(days=2)).timestamp()
+    media = tmp_path / "media"
+    os.utime(media / "private/exports/ditinggal.xlsx", (two_days_ago, two_days_ago))
+    os.utime(media / kept.storage_path, (two_days_ago, two_days_ago))
+
+    assert sweep(24) == 1
+
+    assert export_files() == sorted([kept.storage_path, "private/exports/baru.xlsx"])
