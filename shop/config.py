@@ -2,20 +2,25 @@
 
 One rule for every setting (README, "Settings"):
 
-1. the defaults below (`Development` when `ETALASE_ENV` is unset or
-   "development", `Defaults` otherwise);
+1. the defaults below: `Development` when the environment is "development"
+   (`ETALASE_ENV`, else `ENV` in the instance file, else "development"),
+   `Defaults` otherwise;
 2. `config.py` in the instance folder (`instance/` beside the code, or the
    folder `ETALASE_INSTANCE_PATH` names), a Python file of `NAME = value`;
 3. the environment: `ETALASE_<NAME>` for every setting, read with the type of
    its default (`1/true/yes/on` for flags, whole numbers, seconds for
-   durations, commas between list items, JSON for dicts). A few names that
+   durations, commas between list items, a JSON object merged into the
+   default for dicts). A few names that
    hosting platforms set by convention (`SECRET_KEY`, `DATABASE_URL`,
    `REDIS_URL`, …, see CONVENTIONAL) are read without the prefix too; the
    prefixed one wins;
 4. a test's overrides on top of everything.
 
+`ENV_NAME` always follows the environment chosen in 1 (neither the instance
+file nor `ETALASE_ENV_NAME` changes it; only a test's override can).
 `ETALASE_ENV=production` also refuses to start on settings that would be
-unsafe there (`check_production`).
+unsafe there (`check_production`), and `flask run` (the development server)
+altogether.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+
+import click
+from flask import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "ETALASE_"
@@ -197,6 +205,8 @@ EXAMPLE_SECRETS = frozenset(
     }
 )
 MIN_SECRET_LENGTH = 32
+# "aaaa…", "abababab…", "1234512345…": long enough, guessable all the same.
+MIN_SECRET_DISTINCT = 10
 SHARED_BACKENDS = ("redis://", "rediss://", "redis+sentinel://", "redis+cluster://")
 
 
@@ -204,8 +214,10 @@ class UnsafeConfiguration(RuntimeError):
     """Production settings that must not run; the message is one line."""
 
 
-class BadSetting(ValueError):
-    """An environment value that cannot be read as its setting's type."""
+class BadSetting(UnsafeConfiguration, ValueError):
+    """An environment value that cannot be read as its setting's type; the
+    message (one line) names the variable. An UnsafeConfiguration, so `app.py`
+    refuses it the same way: one line, exit status 1."""
 
 
 def config_flag(value) -> bool:
@@ -223,7 +235,8 @@ def instance_path() -> Path:
 
 
 def parse_value(name: str, raw: str, default: object) -> object:
-    """An environment string read as the type of the setting's default."""
+    """An environment string read as the type of the setting's default. A dict
+    is merged into the default: `{"pool_size": 10}` keeps `pool_pre_ping`."""
     text = raw.strip()
     try:
         if isinstance(default, bool):
@@ -248,7 +261,7 @@ def parse_value(name: str, raw: str, default: object) -> object:
             value = json.loads(text)
             if not isinstance(value, dict):
                 raise ValueError(text)
-            return value
+            return {**default, **value}
     except ValueError as exc:
         raise BadSetting(f"{PREFIX}{name}={raw!r} is not a valid {type(default).__name__}") from exc
     return raw
@@ -278,21 +291,44 @@ def _secret_key(instance: Path) -> str:
     return key_file.read_text().strip()
 
 
+def environment_name(environ, from_file) -> str:
+    """The environment, "development" or "production": `ETALASE_ENV`, else `ENV`
+    in the instance file, else development; anything but "development" is production."""
+    chosen = environ.get(PREFIX + "ENV")
+    if chosen is None:
+        chosen = from_file.get("ENV", "development")
+    return "development" if chosen == "development" else "production"
+
+
 def load(app, overrides: dict | None = None, environ=os.environ) -> None:
-    env_name = environ.get(PREFIX + "ENV", "development")
-    app.config.from_object(Development if env_name == "development" else Defaults)
     instance = Path(app.instance_path)
-    before = dict(app.config)
+    # The instance file is read once, first: it may choose the environment.
+    from_file = Config(str(instance))
     instance_file = instance / "config.py"
     if instance_file.is_file():
-        app.config.from_pyfile(str(instance_file))
-    explicit = {key for key, value in app.config.items() if before.get(key, value) is not value}
-    explicit |= {key for key in app.config if key not in before}
+        from_file.from_pyfile(str(instance_file))
+    env_name = environment_name(environ, from_file)
+    from_file.pop("ENV", None)
+    app.config.from_object(Development if env_name == "development" else Defaults)
+    app.config.update(from_file)
+    explicit = set(from_file)
     explicit |= set(from_environment(app.config, environ))
+    # Set last: neither the instance file nor ETALASE_ENV_NAME may make a
+    # production site skip check_production.
+    app.config["ENV_NAME"] = env_name
     if overrides:
         app.config.update(overrides)
         explicit |= set(overrides)
     _derive(app.config, instance, explicit=explicit)
+
+
+def usable_database_url(url: str) -> str:
+    """`postgres://…` and `postgresql://…` (as hosting platforms set
+    DATABASE_URL) name psycopg2, which is not installed: use psycopg 3."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
 
 
 def _derive(config, instance: Path, *, explicit: set[str]) -> None:
@@ -301,6 +337,7 @@ def _derive(config, instance: Path, *, explicit: set[str]) -> None:
     if config.get("DATABASE_URL"):
         config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"])
     config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'etalase.db'}")
+    config["SQLALCHEMY_DATABASE_URI"] = usable_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite: wait for a writer instead of failing at once with "database is locked".
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {
@@ -341,11 +378,12 @@ def _derive(config, instance: Path, *, explicit: set[str]) -> None:
 
 def configured_processes(config, environ=os.environ, argv=sys.argv) -> int:
     """How many processes serve the site, as far as this one can tell: the
-    PROCESSES setting, gunicorn's WEB_CONCURRENCY, or `-w N` on its command line."""
+    PROCESSES setting, gunicorn's WEB_CONCURRENCY, or `-w N` on its command line
+    (`gunicorn …` or `python -m gunicorn …`, whose argv[0] is gunicorn/__main__.py)."""
     counts = [int(config.get("PROCESSES") or 1)]
     if environ.get("WEB_CONCURRENCY", "").isdigit():
         counts.append(int(environ["WEB_CONCURRENCY"]))
-    if argv and Path(argv[0]).name.startswith("gunicorn"):
+    if argv and _is_gunicorn(argv[0]):
         for index, arg in enumerate(argv):
             value = None
             if arg in ("-w", "--workers") and index + 1 < len(argv):
@@ -357,6 +395,28 @@ def configured_processes(config, environ=os.environ, argv=sys.argv) -> int:
             if value and value.isdigit():
                 counts.append(int(value))
     return max(counts)
+
+
+def _is_gunicorn(program: str) -> bool:
+    path = Path(program)
+    return path.name.startswith("gunicorn") or (
+        path.name == "__main__.py" and path.parent.name == "gunicorn"
+    )
+
+
+def cli_command() -> str | None:
+    """The name of the `flask` command loading the app, if any. `flask run`
+    loads it from inside its own command (ScriptInfo.load_app in
+    run_command), so the current click context is "run" there; other commands
+    (db, backup, jobs) are looked up with the group's context, and gunicorn has none."""
+    context = click.get_current_context(silent=True)
+    return context.info_name if context is not None else None
+
+
+DEVELOPMENT_SERVER = (
+    "the development server (flask run) is not for production: "
+    "serve with gunicorn (deploy/systemd/etalase-web.service)"
+)
 
 
 def problems_in_production(app, environ=os.environ, argv=sys.argv) -> list[str]:
@@ -373,8 +433,15 @@ def problems_in_production(app, environ=os.environ, argv=sys.argv) -> list[str]:
         problems.append(f"{PREFIX}SECRET_KEY is an example value; generate a new one")
     elif len(key) < MIN_SECRET_LENGTH:
         problems.append(f"{PREFIX}SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters")
+    elif len(set(key)) < MIN_SECRET_DISTINCT:
+        problems.append(
+            f"{PREFIX}SECRET_KEY is too simple (fewer than {MIN_SECRET_DISTINCT} "
+            "different characters); generate a new one"
+        )
     if app.debug or config.get("DEBUG"):
         problems.append("debug mode is on (unset FLASK_DEBUG): the debugger would be public")
+    if cli_command() == "run":
+        problems.append(DEVELOPMENT_SERVER)
     processes = configured_processes(config, environ, argv)
     if processes > 1:
         if not str(config["RATELIMIT_STORAGE_URI"]).startswith(SHARED_BACKENDS):

@@ -97,10 +97,14 @@ def create_backup(output: Path, *, include_files: bool = True) -> BackupReport:
     in between (reported in `vanished`). The archive is written under a
     temporary name beside `output` and renamed when complete, so `output`
     never names half an archive.
+
+    The archive holds password hashes, phone numbers, addresses and transfer
+    proofs: it is written 0600, its work folder is 0700, and so is the folder
+    for it when this call makes it (instance/backups by default).
     """
     started = perf_counter()
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".backup-") as work_dir:
         work = Path(work_dir)
@@ -186,17 +190,23 @@ def _write_archive(partial: Path, work: Path, manifest: dict) -> None:
     """manifest.json first (a restore checks it before touching anything), then
     the tables in foreign-key order, then the files."""
     mtime = int(utcnow().timestamp())
-    with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
-        data = json.dumps(manifest, indent=1, ensure_ascii=False).encode()
-        info = tarfile.TarInfo(MANIFEST)
-        info.size, info.mtime, info.mode = len(data), mtime, 0o644
-        tar.addfile(info, _BytesReader(data))
-        for entry in manifest["tables"]:
-            _add(tar, work / "db" / f"{entry['name']}.jsonl", table_member(entry["name"]), mtime)
-        if manifest["files_included"]:
-            for index, entry in enumerate(manifest["files"]):
-                _add(tar, work / "files" / str(index), file_member(entry["path"]), mtime)
-    with partial.open("rb") as fh:
+    # Made anew (a leftover of a killed run may have another mode), readable
+    # by its owner only; os.replace keeps the mode.
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        with tarfile.open(fileobj=fh, mode="w:gz", compresslevel=6) as tar:
+            data = json.dumps(manifest, indent=1, ensure_ascii=False).encode()
+            info = tarfile.TarInfo(MANIFEST)
+            info.size, info.mtime, info.mode = len(data), mtime, 0o644
+            tar.addfile(info, _BytesReader(data))
+            for entry in manifest["tables"]:
+                name = entry["name"]
+                _add(tar, work / "db" / f"{name}.jsonl", table_member(name), mtime)
+            if manifest["files_included"]:
+                for index, entry in enumerate(manifest["files"]):
+                    _add(tar, work / "files" / str(index), file_member(entry["path"]), mtime)
+        fh.flush()
         os.fsync(fh.fileno())
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 import tarfile
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from shop.backup import services
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.media.storage import get_storage
@@ -122,3 +125,37 @@ def test_an_archive_without_files_restores_the_rows_and_names_what_is_missing(sm
         result.output
     )
     assert table_rows(app) == rows
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_archive_is_readable_by_its_owner_only(small_site, tmp_path, monkeypatch):
+    """It holds password hashes, phone numbers, addresses and transfer proofs:
+    the archive, its partial file and its work folder are the owner's alone,
+    and so is a folder made for it, whatever the umask lets others read."""
+    seen = {}
+    write_archive = services._write_archive
+
+    def spy(partial: Path, work: Path, manifest: dict) -> None:
+        write_archive(partial, work, manifest)
+        seen.update(partial=_mode(partial), work=_mode(work))
+
+    monkeypatch.setattr(services, "_write_archive", spy)
+    previous = os.umask(0o022)
+    try:
+        archive = tmp_path / "backups" / "site.tar.gz"
+        _create(small_site, archive)
+        leftover = tmp_path / "left" / "site.tar.gz"
+        leftover.parent.mkdir()
+        # A partial file a killed run left behind, readable by all.
+        Path(leftover.parent, ".site.tar.gz.partial").write_bytes(b"half")
+        os.chmod(leftover.parent / ".site.tar.gz.partial", 0o644)
+        _create(small_site, leftover, "--no-files")
+    finally:
+        os.umask(previous)
+    assert seen == {"partial": 0o600, "work": 0o700}
+    assert _mode(archive) == 0o600 and _mode(leftover) == 0o600
+    assert _mode(archive.parent) == 0o700
+    assert sorted(p.name for p in leftover.parent.iterdir()) == ["site.tar.gz"]

@@ -2,6 +2,7 @@
 site that refuses to start on unsafe settings."""
 
 import os
+import socket
 import stat
 import subprocess
 import sys
@@ -11,10 +12,16 @@ from pathlib import Path
 import pytest
 
 from shop import UnsafeConfiguration, create_app
-from shop.config import ROOT, BadSetting, _secret_key, configured_processes
+from shop.config import (
+    ROOT,
+    BadSetting,
+    _secret_key,
+    configured_processes,
+    usable_database_url,
+)
 from shop.extensions import talisman
 
-STRONG_KEY = "k3Jq9-" * 8
+STRONG_KEY = "k3Jq9-Xw7_Pz" * 4
 
 
 @pytest.fixture(autouse=True)
@@ -98,6 +105,88 @@ def test_environment_beats_the_instance_file_and_is_typed(monkeypatch, clean_env
     assert app.config["IMAGE_WIDTHS"] == (320, 960)
     assert app.config["INVITE_LIFETIME"] == timedelta(hours=1)
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 3
+    # A dict from the environment is merged into the default, not put in its place.
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+def test_a_dict_in_the_instance_file_is_taken_as_written(monkeypatch, clean_env):
+    instance = clean_env / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text('RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 5}\n')
+    monkeypatch.setenv("ETALASE_CACHE_REDIS_OPTIONS", '{"socket_timeout": 2}')
+    app = _app(clean_env)
+    assert app.config["RATELIMIT_STORAGE_OPTIONS"] == {"socket_timeout": 5}
+    assert app.config["CACHE_REDIS_OPTIONS"] == {"socket_connect_timeout": 1, "socket_timeout": 2}
+
+
+def test_env_in_the_instance_file_chooses_production(clean_env):
+    instance = clean_env / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text('ENV = "production"\nSECRET_KEY = "dev"\n')
+    with pytest.raises(UnsafeConfiguration, match="example value"):
+        _app(clean_env)
+
+
+def test_etalase_env_beats_env_in_the_instance_file(monkeypatch, clean_env):
+    instance = clean_env / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text('ENV = "production"\nSECRET_KEY = "dev"\n')
+    monkeypatch.setenv("ETALASE_ENV", "development")
+    app = _app(clean_env)
+    assert app.config["ENV_NAME"] == "development"
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_production_in_the_instance_file_with_a_good_key_is_production(clean_env):
+    instance = clean_env / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text(f'ENV = "production"\nSECRET_KEY = "{STRONG_KEY}"\n')
+    app = _app(clean_env)
+    assert app.config["ENV_NAME"] == "production"
+    assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["FORCE_HTTPS"] is True
+
+
+@pytest.mark.parametrize("where", ["environment", "instance file"])
+def test_env_name_cannot_be_set_to_skip_the_production_check(monkeypatch, clean_env, where):
+    monkeypatch.setenv("ETALASE_ENV", "production")
+    monkeypatch.setenv("ETALASE_SECRET_KEY", "dev")
+    if where == "environment":
+        monkeypatch.setenv("ETALASE_ENV_NAME", "development")
+    else:
+        instance = clean_env / "instance"
+        instance.mkdir()
+        (instance / "config.py").write_text('ENV_NAME = "development"\n')
+    with pytest.raises(UnsafeConfiguration, match="example value"):
+        _app(clean_env)
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgres://u:p@db:5432/shop", "postgresql+psycopg://u:p@db:5432/shop"),
+        (
+            "postgresql://u@db/shop?sslmode=require",
+            "postgresql+psycopg://u@db/shop?sslmode=require",
+        ),
+        ("postgresql+psycopg://u@db/shop", "postgresql+psycopg://u@db/shop"),
+        ("sqlite:////srv/etalase.db", "sqlite:////srv/etalase.db"),
+        ("mysql://u@db/shop", "mysql://u@db/shop"),
+    ],
+)
+def test_hosting_platforms_database_urls_use_psycopg(given, used):
+    assert usable_database_url(given) == used
+
+
+def test_a_postgres_database_url_from_the_platform_starts_the_app(monkeypatch, clean_env):
+    monkeypatch.setenv("DATABASE_URL", "postgres://etalase@127.0.0.1:1/etalase")
+    app = create_app()
+    assert (
+        app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://etalase@127.0.0.1:1/etalase"
+    )
+    with app.app_context():
+        from shop.extensions import db
+
+        assert db.engine.dialect.driver == "psycopg"
 
 
 def test_prefixed_name_wins_over_the_conventional_one(monkeypatch, clean_env):
@@ -127,6 +216,8 @@ def test_redis_url_shares_limits_and_cache(monkeypatch, clean_env):
         ({"SECRET_KEY": "dev"}, "example value"),
         ({"ETALASE_SECRET_KEY": "test-secret"}, "example value"),
         ({"SECRET_KEY": "pendek-sekali"}, "shorter than 32"),
+        ({"SECRET_KEY": "a" * 38}, "too simple"),
+        ({"SECRET_KEY": "ab12" * 12}, "too simple"),
         ({"SECRET_KEY": STRONG_KEY, "FLASK_DEBUG": "1"}, "debug mode is on"),
         ({"SECRET_KEY": STRONG_KEY, "ETALASE_PROCESSES": "3"}, "rate limits are per process"),
         ({"SECRET_KEY": STRONG_KEY, "WEB_CONCURRENCY": "4"}, "page cache is per process"),
@@ -157,20 +248,30 @@ def test_gunicorn_worker_count_is_read_from_its_command_line():
     assert configured_processes(config, {}, ["gunicorn", "--workers=3", "app:app"]) == 3
     assert configured_processes(config, {}, ["gunicorn", "-w2", "app:app"]) == 2
     assert configured_processes(config, {}, ["flask", "-w", "9"]) == 1
+    # `python -m gunicorn -w 5 app:app`
+    main = "/srv/.venv/lib/python3.12/site-packages/gunicorn/__main__.py"
+    assert configured_processes(config, {}, [main, "-w", "5", "app:app"]) == 5
+    assert configured_processes(config, {}, ["/srv/other/__main__.py", "-w", "5"]) == 1
 
 
-def test_refusal_is_one_line_and_exit_status_one(tmp_path):
+def _production_env(tmp_path, **settings) -> dict[str, str]:
+    """The machine's environment without its Etalase settings, plus `settings`."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("ETALASE_") and key not in ("SECRET_KEY", "FLASK_DEBUG")
+        if not key.startswith(("ETALASE_", "FLASK_")) and key not in ("SECRET_KEY", "DATABASE_URL")
     }
     env.update(
         ETALASE_ENV="production",
-        ETALASE_SECRET_KEY="dev",
         ETALASE_INSTANCE_PATH=str(tmp_path),
         DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}",
+        **settings,
     )
+    return env
+
+
+def test_refusal_is_one_line_and_exit_status_one(tmp_path):
+    env = _production_env(tmp_path, ETALASE_SECRET_KEY="dev")
     result = subprocess.run(
         [sys.executable, "-c", "import app"],
         cwd=ROOT,
@@ -186,3 +287,76 @@ def test_refusal_is_one_line_and_exit_status_one(tmp_path):
         "ETALASE_SECRET_KEY is an example value; generate a new one."
     ]
     assert not Path(tmp_path, "secret_key").exists()
+
+
+def test_a_malformed_value_is_one_line_and_exit_status_one(tmp_path):
+    env = _production_env(tmp_path, ETALASE_SECRET_KEY=STRONG_KEY, ETALASE_PROXY_COUNT="satu")
+    result = subprocess.run(
+        [sys.executable, "-c", "import app"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == ["ETALASE_PROXY_COUNT='satu' is not a valid int"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_flask_run_is_refused_in_production(tmp_path):
+    """The development server (and with --debugger, Werkzeug's debugger) never
+    serves a production site, whatever the settings."""
+    port = _free_port()
+    env = _production_env(tmp_path, ETALASE_SECRET_KEY=STRONG_KEY)
+    flask = Path(sys.executable).parent / "flask"
+    server = subprocess.Popen(
+        [str(flask), "--app", "app", "run", "--debugger", "-p", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        stdout, stderr = server.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.communicate()
+        pytest.fail(f"flask run served a production site on port {port}")
+    assert server.returncode == 1
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert lines == [
+        "Etalase will not start with ETALASE_ENV=production: the development server "
+        "(flask run) is not for production: serve with gunicorn "
+        "(deploy/systemd/etalase-web.service)."
+    ], stderr
+    assert not stdout.strip()
+    assert not _listening(port)
+
+
+def test_other_flask_commands_still_work_in_production(tmp_path):
+    env = _production_env(tmp_path, ETALASE_SECRET_KEY=STRONG_KEY)
+    flask = Path(sys.executable).parent / "flask"
+    result = subprocess.run(
+        [str(flask), "--app", "app", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "x.db").is_file()
