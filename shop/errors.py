@@ -14,8 +14,12 @@ from werkzeug.exceptions import HTTPException
 
 from shop.core.outages import outages
 
-# Seconds a visitor (or a crawler) is asked to wait while the database is away.
+# Seconds a visitor (or a crawler) is asked to wait while the database or
+# the file storage is away.
 RETRY_AFTER = 30
+# Blueprints whose answers are images (photo variants, share images): while
+# the storage is away they get a bare 503, no page.
+IMAGE_BLUEPRINTS = frozenset({"media", "sharing"})
 # PostgreSQL's SQLSTATEs for "the server is not there": connection exceptions
 # (class 08), shut down or starting up (57P01–57P03), too many connections.
 _UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
@@ -85,10 +89,28 @@ def unavailable_page(error: BaseException):
     body = current_app.jinja_env.get_template("errors/503.html").render(
         current_locale=str(get_locale()), site_name=current_app.config["SITE_NAME"]
     )
-    response = current_app.response_class(body, 503, mimetype="text/html")
+    return _retry_later(current_app.response_class(body, 503, mimetype="text/html"))
+
+
+def _retry_later(response):
     response.headers["Retry-After"] = str(RETRY_AFTER)
     response.cache_control.no_store = True
     return response
+
+
+def storage_unavailable_answer(error: OSError):
+    """503 with Retry-After while the file storage cannot give a file: an
+    empty body for an image (an <img> shows nothing either way), the page in
+    the visitor's language for anything else. The outage is logged once (the
+    storage's breaker already did, for a bucket), not once per request."""
+    outages.failed(getattr(error, "service", "The file storage"), "storage", error)
+    prefix = current_app.config["MEDIA_URL_PREFIX"].rstrip("/") + "/"
+    if request.blueprint in IMAGE_BLUEPRINTS or request.path.startswith(prefix):
+        return _retry_later(current_app.response_class(b"", 503))
+    body = current_app.jinja_env.get_template("errors/503.html").render(
+        current_locale=str(get_locale()), site_name=current_app.config["SITE_NAME"], storage=True
+    )
+    return _retry_later(current_app.response_class(body, 503, mimetype="text/html"))
 
 
 def _database_answers(dbapi_connection, connection_record) -> None:
@@ -108,6 +130,11 @@ def register(app: Flask) -> None:
     app.register_error_handler(sa_exc.DBAPIError, database_error)
     app.register_error_handler(sa_exc.TimeoutError, database_error)
     app.register_error_handler(sa_exc.DisconnectionError, database_error)
+
+    from shop.media.storage import StorageUnavailable
+
+    # The bucket (or the media folder) cannot give a file a page asked for.
+    app.register_error_handler(StorageUnavailable, storage_unavailable_answer)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -1,8 +1,9 @@
 """Backing services that went away: one log line when one does, one when it is back.
 
 A Redis outage is met by several parts of a request at once (the rate
-limiter, the page cache), on every request while it lasts. Each part reports
-here; the log gets a warning when the first part loses the service and a note
+limiter, the page cache), on every request while it lasts; a database or
+file storage outage by every request that needs it. Each part reports here;
+the log gets a warning when the first part loses the service and a note
 when the last part has it back, never a line per request.
 """
 
@@ -19,6 +20,10 @@ FALLBACKS = {
     "Redis": "rate limits are counted in each process's memory and pages are "
     "rendered without the shared cache",
     "The database": "pages answer 503 with Retry-After",
+    # The file storage (shop.media.storage): the bucket, or the local folder.
+    "Object storage": "images, transfer proofs and downloads answer 503 with "
+    "Retry-After, uploads are refused, and the bucket is tried again every few seconds",
+    "The media folder": "uploads are refused and files it cannot give answer 503 with Retry-After",
 }
 
 

@@ -105,6 +105,8 @@ def status(token: str):
 @bp.get("/unduhan/<token>/berkas")
 @login_required
 def download(token: str):
+    """The file, streamed from the storage; the 503 page with Retry-After while
+    the storage cannot be reached (StorageUnavailable, see shop.errors)."""
     export = get_own_export_or_404(token)
     if not export.is_ready:
         return redirect(url_for("exports.status", token=export.token), 303)

@@ -55,7 +55,9 @@ def send_evidence(
     Never from the public /media/ address. `private, no-store` keeps it out of
     shared and browser caches (a shared phone is common); `inline`, so the
     phone shows it, with a file name for "save"; `nosniff`, so the browser
-    trusts the type we verified. A missing file is a 404.
+    trusts the type we verified. A missing file is a 404; a storage that
+    cannot be reached the 503 page with Retry-After (StorageUnavailable, see
+    shop.errors).
     """
     if document is not None:
         path, mimetype, extension = document.path, document.content_type, "pdf"

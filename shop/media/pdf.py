@@ -3,7 +3,9 @@
 Printed pages carry user text (group and product names, stories), so the
 renderer may not fetch anything it is pointed at: images come in as data URIs
 read from the media storage, and the URL fetcher refuses every address
-except data URIs and files under the media and static folders.
+except data URIs and files under the static folder (stylesheets, fonts). Not
+the media folder: it holds private files (transfer proofs, decrees), and with
+a bucket it is not where photos live anyway.
 """
 
 from __future__ import annotations
@@ -54,22 +56,31 @@ class LocalOnlyFetcher(URLFetcher):
 
 def image_data_uri(image: Image | None, largest: int = 320) -> str | None:
     """The image's widest stored variant up to `largest` px (else its narrowest)
-    as a data URI, or None when it is missing from the storage."""
+    as a data URI, or None when it is missing from the storage.
+
+    Only a missing file is drawn without: a storage that cannot be reached
+    (StorageUnavailable) fails the PDF, so its export is marked failed and
+    can be asked for again, rather than made ready without its photos.
+    """
     if image is None or not image.width_list:
         return None
     widths = [w for w in image.width_list if w <= largest] or image.width_list[:1]
     try:
         data = get_storage().read(image.path_for(max(widths)))
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return None
     return "data:image/webp;base64," + base64.b64encode(data).decode("ascii")
+
+
+def pdf_fetcher() -> LocalOnlyFetcher:
+    """The fetcher every PDF is drawn with: data URIs and the static folder."""
+    return LocalOnlyFetcher([Path(current_app.static_folder)])
 
 
 def write_pdf(html: str, stylesheets: tuple[str, ...] = ()) -> bytes:
     """The PDF of `html`; `stylesheets` are paths under the static folder."""
     static = Path(current_app.static_folder)
-    roots = [Path(current_app.config["MEDIA_ROOT"]), static]
-    fetcher = LocalOnlyFetcher(roots)
+    fetcher = pdf_fetcher()
     return HTML(string=html, url_fetcher=fetcher).write_pdf(
         stylesheets=[CSS(filename=str(static / name), url_fetcher=fetcher) for name in stylesheets]
     )

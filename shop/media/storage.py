@@ -7,18 +7,21 @@ import errno
 import os
 import tempfile
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
 
 from shop.config import PREFIX, UnsafeConfiguration
+from shop.core.outages import outages
 
 TEMP_PREFIX = ".tmp-"
 BACKENDS = ("local", "s3")
@@ -32,13 +35,100 @@ PRIVATE_CACHE_CONTROL = "private, no-store"
 UNAVAILABLE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
 _S3_CLIENTS = "etalase.s3_clients"
 _S3_LOCK = threading.Lock()
+# The bucket's timeouts. A request: connect 2 s, each read 5 s, two attempts;
+# the readiness probe (check): 2 s, one attempt, so /readyz answers in ~2 s
+# even when the endpoint accepts connections and never answers.
+S3_CONNECT_TIMEOUT = 2
+S3_READ_TIMEOUT = 5
+S3_MAX_ATTEMPTS = 2
+S3_PROBE_TIMEOUT = 2
+# After the bucket fails, how long calls fail at once instead of trying it
+# again (a bucket that hangs costs one request its timeouts, not every one).
+RETRY_SECONDS = 5.0
+# The longest one call that tries the bucket again may take (the timeouts
+# above, with a retry); meanwhile other calls still fail at once.
+TRIAL_SECONDS = 20.0
+LOCAL_SERVICE = "The media folder"
+S3_SERVICE = "Object storage"
 
 
 class StorageUnavailable(OSError):
     """The storage cannot be reached or written (network, credentials,
     permissions, a full disk): nothing is wrong with the request itself, so
-    callers show one "storage is unavailable" message. A missing file is
-    FileNotFoundError, never this."""
+    callers show one "storage is unavailable" message (a page answers 503).
+    A missing file is FileNotFoundError, never this. `service` names the
+    storage for the log (the outage tracker)."""
+
+    service = "The file storage"
+
+
+class Breaker:
+    """Fails storage calls at once for RETRY_SECONDS after one failed.
+
+    Like the page cache with Redis: a bucket that is down or hangs costs the
+    request that finds out its timeouts, and the ones after it nothing (they
+    get StorageUnavailable at once, so a 503) until the pause is over. Then one
+    call tries the bucket again while the others keep failing fast; its
+    answer closes the breaker or starts another pause. The outage and the
+    return are logged once each (`shop.core.outages`).
+    """
+
+    def __init__(self, service: str, retry_seconds: float = RETRY_SECONDS) -> None:
+        self.service = service
+        self.retry_seconds = retry_seconds
+        self._lock = threading.Lock()
+        self._down = False
+        self._retry_at = 0.0
+        self._reason = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self._down
+
+    def enter(self) -> None:
+        """Before a call: raise StorageUnavailable while the pause lasts."""
+        if not self._down:
+            return
+        with self._lock:
+            if not self._down:
+                return
+            now = time.monotonic()
+            if now < self._retry_at:
+                error = StorageUnavailable(
+                    errno.EAGAIN,
+                    f"{self.service} failed a moment ago ({self._reason}); "
+                    "not tried again for a few seconds",
+                )
+                error.service = self.service
+                raise error
+            # This call tries the storage again; the others wait for it.
+            self._retry_at = now + TRIAL_SECONDS
+
+    def failed(self, error: StorageUnavailable) -> None:
+        error.service = self.service
+        text = str(error).strip()
+        with self._lock:
+            self._down = True
+            self._retry_at = time.monotonic() + self.retry_seconds
+            self._reason = text.splitlines()[0] if text else type(error).__name__
+        outages.failed(self.service, "storage", error)
+
+    def answered(self) -> None:
+        """The storage answered (a missing file is an answer too)."""
+        if not self._down:
+            return
+        with self._lock:
+            was_down, self._down, self._retry_at = self._down, False, 0.0
+        if was_down:
+            outages.recovered(self.service, "storage")
+
+    def abandoned(self) -> None:
+        """A call ended with neither an answer nor a failure (a bad path, say):
+        if it was the one trying the storage again, the next try comes after
+        the usual pause rather than TRIAL_SECONDS."""
+        if self._down:
+            with self._lock:
+                self._retry_at = min(self._retry_at, time.monotonic() + self.retry_seconds)
 
 
 @dataclass(frozen=True)
@@ -120,6 +210,12 @@ class LocalStorage(Storage):
 
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root).resolve()
+        self.service = f"{LOCAL_SERVICE} {self.root}"
+
+    def _unavailable(self, code: int, message: str) -> StorageUnavailable:
+        error = StorageUnavailable(code, message)
+        error.service = self.service
+        return error
 
     def _resolve(self, path: str) -> Path:
         """Map a relative path into the root; refuse anything that could leave it."""
@@ -132,11 +228,13 @@ class LocalStorage(Storage):
         # content_type matters to object stores; on disk the serving view sets it.
         target = self._resolve(path)
         try:
-            return self._write(target, data)
+            created = self._write(target, data)
         except OSError as error:
             if error.errno in UNAVAILABLE_ERRNOS:
-                raise StorageUnavailable(error.errno, f"cannot write {path}: {error}") from error
+                raise self._unavailable(error.errno, f"cannot write {path}: {error}") from error
             raise
+        outages.recovered(self.service, "storage")
+        return created
 
     @staticmethod
     def _write(target: Path, data: bytes) -> bool:
@@ -187,9 +285,10 @@ class LocalStorage(Storage):
 
     def check(self) -> None:
         if not self.root.is_dir():
-            raise StorageUnavailable(errno.ENOENT, f"{self.root} is not a folder")
+            raise self._unavailable(errno.ENOENT, f"{self.root} is not a folder")
         if not os.access(self.root, os.W_OK | os.X_OK):
-            raise StorageUnavailable(errno.EACCES, f"{self.root} is not writable")
+            raise self._unavailable(errno.EACCES, f"{self.root} is not writable")
+        outages.recovered(self.service, "storage")
 
 
 class S3Storage(Storage):
@@ -202,13 +301,42 @@ class S3Storage(Storage):
     its area needs, for a CDN or browser fetching it from the bucket directly.
     """
 
-    def __init__(self, client, bucket: str, prefix: str = ""):
+    def __init__(
+        self,
+        client,
+        bucket: str,
+        prefix: str = "",
+        *,
+        probe_client=None,
+        breaker: Breaker | None = None,
+    ):
         self.client = client
+        # check() asks through a client with one short attempt (readiness probes).
+        self.probe_client = probe_client or client
         self.bucket = bucket
         prefix = prefix.strip("/")
         if prefix:
             path_parts(prefix)
         self.prefix = f"{prefix}/" if prefix else ""
+        self.breaker = breaker or Breaker(s3_service_name(client, bucket))
+
+    def _guarded(self, call, *args):
+        """Run one storage operation through the breaker."""
+        breaker = self.breaker
+        breaker.enter()
+        try:
+            result = call(*args)
+        except StorageUnavailable as error:
+            breaker.failed(error)
+            raise
+        except FileNotFoundError:
+            breaker.answered()
+            raise
+        except BaseException:
+            breaker.abandoned()
+            raise
+        breaker.answered()
+        return result
 
     def _key(self, path: str) -> str:
         path_parts(path)
@@ -225,7 +353,9 @@ class S3Storage(Storage):
             raise _unavailable(error) from error
 
     def save(self, path: str, data: bytes, content_type: str) -> bool:
-        key = self._key(path)
+        return self._guarded(self._save, self._key(path), path, data, content_type)
+
+    def _save(self, key: str, path: str, data: bytes, content_type: str) -> bool:
         created = self._head(key) is None
         try:
             self.client.put_object(
@@ -240,6 +370,9 @@ class S3Storage(Storage):
         return created
 
     def open(self, path: str) -> BinaryIO:
+        return self._guarded(self._open, path)
+
+    def _open(self, path: str) -> BinaryIO:
         key = self._key(path)
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=key)
@@ -252,18 +385,25 @@ class S3Storage(Storage):
         return response["Body"]
 
     def read(self, path: str) -> bytes:
+        return self._guarded(self._read, path)
+
+    def _read(self, path: str) -> bytes:
         try:
-            return super().read(path)
+            with self._open(path) as body:
+                return body.read()
         except BotoCoreError as error:
             # The connection broke while the body was being read.
             raise _unavailable(error) from error
 
     def exists(self, path: str) -> bool:
-        return self._head(self._key(path)) is not None
+        key = self._key(path)
+        return self._guarded(lambda: self._head(key) is not None)
 
     def delete(self, path: str) -> bool:
+        return self._guarded(self._delete, self._key(path))
+
+    def _delete(self, key: str) -> bool:
         # DELETE answers the same whether or not the object was there.
-        key = self._key(path)
         if self._head(key) is None:
             return False
         try:
@@ -273,24 +413,42 @@ class S3Storage(Storage):
         return True
 
     def iter_files(self) -> Iterator[StoredFile]:
+        self.breaker.enter()
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix
         )
         try:
             for page in pages:
+                self.breaker.answered()
                 for item in page.get("Contents", ()):
                     path = item["Key"][len(self.prefix) :]
                     if not path or path.endswith("/"):
                         continue
                     yield StoredFile(path=path, modified=item["LastModified"], size=item["Size"])
         except (ClientError, BotoCoreError) as error:
-            raise _unavailable(error) from error
+            unavailable = _unavailable(error)
+            self.breaker.failed(unavailable)
+            raise unavailable from error
+        finally:
+            self.breaker.abandoned()
 
     def check(self) -> None:
+        self._guarded(self._check)
+
+    def _check(self) -> None:
         try:
-            self.client.head_bucket(Bucket=self.bucket)
+            self.probe_client.head_bucket(Bucket=self.bucket)
         except (ClientError, BotoCoreError) as error:
             raise _unavailable(error) from error
+
+
+def s3_service_name(client, bucket: str) -> str:
+    """`Object storage (bucket b at host)` for the log: never a key."""
+    endpoint = urlsplit(getattr(client.meta, "endpoint_url", "") or "")
+    where = f" at {endpoint.hostname}:{endpoint.port}" if endpoint.port else ""
+    if not where and endpoint.hostname:
+        where = f" at {endpoint.hostname}"
+    return f"{S3_SERVICE} (bucket {bucket}{where})"
 
 
 def _not_found(error: ClientError) -> bool:
@@ -309,23 +467,29 @@ def make_s3_client(
     region: str = "",
     access_key_id: str = "",
     secret_access_key: str = "",
-    max_attempts: int = 3,
+    max_attempts: int = S3_MAX_ATTEMPTS,
+    connect_timeout: float = S3_CONNECT_TIMEOUT,
+    read_timeout: float = S3_READ_TIMEOUT,
 ):
     """A boto3 S3 client (thread-safe, unlike the session that builds it).
 
     SigV4, since old SigV2 signatures are refused by current stores; short
-    connect timeouts, so an unreachable store fails a request in seconds.
-    A custom endpoint (MinIO, R2, Spaces…) gets path-style addresses, which
-    every S3-compatible store understands. Empty keys let boto3 find
-    credentials its usual way (environment, instance role).
+    timeouts and one retry, so a store that is unreachable or hangs fails a
+    request in seconds (2 s to connect, 5 s per read, `max_attempts` tries
+    in all, the first included: two) rather
+    than holding a web thread for minutes. A custom endpoint (MinIO, R2,
+    Spaces…) gets path-style addresses, which every S3-compatible store
+    understands. Empty keys let boto3 find credentials its usual way
+    (environment, instance role).
     """
     import boto3
 
     options: dict = {
         "signature_version": "s3v4",
-        "connect_timeout": 5,
-        "read_timeout": 30,
-        "retries": {"mode": "standard", "max_attempts": max_attempts},
+        "connect_timeout": connect_timeout,
+        "read_timeout": read_timeout,
+        # botocore's "max_attempts" counts retries only; this counts the first try too.
+        "retries": {"mode": "standard", "total_max_attempts": max_attempts},
     }
     if endpoint_url:
         options["s3"] = {"addressing_style": "path"}
@@ -339,11 +503,22 @@ def make_s3_client(
     )
 
 
-def _s3_client(app: Flask):
-    """The app's S3 client, built once per process and settings.
+@dataclass(frozen=True)
+class _Bucket:
+    """What the app keeps per process and settings: the client for requests,
+    the quick one for readiness probes, and the breaker they share."""
+
+    client: object
+    probe_client: object
+    breaker: Breaker
+
+
+def _s3_bucket(app: Flask) -> _Bucket:
+    """The app's S3 clients and breaker, built once per process and settings.
 
     Keyed by the process id too: a client built before a fork (gunicorn
-    --preload) must not share its connection pool with the children.
+    --preload) must not share its connection pool with the children, and
+    each process finds out about an outage by itself.
     """
     config = app.config
     settings = (
@@ -352,21 +527,33 @@ def _s3_client(app: Flask):
         config["S3_REGION"],
         config["S3_ACCESS_KEY_ID"],
         config["S3_SECRET_ACCESS_KEY"],
+        config["S3_BUCKET"],
     )
-    clients = app.extensions.setdefault(_S3_CLIENTS, {})
-    client = clients.get(settings)
-    if client is None:
+    buckets = app.extensions.setdefault(_S3_CLIENTS, {})
+    bucket = buckets.get(settings)
+    if bucket is None:
         with _S3_LOCK:
-            client = clients.get(settings)
-            if client is None:
-                client = make_s3_client(
-                    endpoint_url=settings[1],
-                    region=settings[2],
-                    access_key_id=settings[3],
-                    secret_access_key=settings[4],
+            bucket = buckets.get(settings)
+            if bucket is None:
+                connection = {
+                    "endpoint_url": settings[1],
+                    "region": settings[2],
+                    "access_key_id": settings[3],
+                    "secret_access_key": settings[4],
+                }
+                client = make_s3_client(**connection)
+                bucket = _Bucket(
+                    client=client,
+                    probe_client=make_s3_client(
+                        **connection,
+                        max_attempts=1,
+                        connect_timeout=S3_PROBE_TIMEOUT,
+                        read_timeout=S3_PROBE_TIMEOUT,
+                    ),
+                    breaker=Breaker(s3_service_name(client, settings[5])),
                 )
-                clients[settings] = client
-    return client
+                buckets[settings] = bucket
+    return bucket
 
 
 def get_storage() -> Storage:
@@ -374,12 +561,20 @@ def get_storage() -> Storage:
 
     "local": the folder MEDIA_ROOT, built on each call (a Path is cheap, and
     tests point MEDIA_ROOT elsewhere). "s3": the bucket S3_BUCKET under
-    S3_PREFIX, through a client cached in `current_app.extensions`, since a
-    client is costly to build.
+    S3_PREFIX, through clients (and a breaker) kept in
+    `current_app.extensions`, since a client is costly to build and an
+    outage seen by one request must spare the next ones.
     """
     config = current_app.config
     if config["STORAGE_BACKEND"] == "s3":
-        return S3Storage(_s3_client(current_app), config["S3_BUCKET"], config["S3_PREFIX"])
+        bucket = _s3_bucket(current_app)
+        return S3Storage(
+            bucket.client,
+            config["S3_BUCKET"],
+            config["S3_PREFIX"],
+            probe_client=bucket.probe_client,
+            breaker=bucket.breaker,
+        )
     return LocalStorage(config["MEDIA_ROOT"])
 
 

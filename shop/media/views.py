@@ -30,7 +30,9 @@ def serve_file(path: str) -> Response:
     (`ab/ab…64 hex…-640.webp`); anything else is a 404 before the storage is
     touched, which also rules out path traversal. Evidence photos (transfer
     proofs, decrees) are a 404 here: they are served by the routes that check
-    who is asking.
+    who is asking. A storage that cannot be reached raises StorageUnavailable:
+    an empty 503 with Retry-After (shop.errors), at once while its breaker
+    is open.
     """
     variant = parse_variant_path(path)
     if variant is None or is_private_image(variant[0]):

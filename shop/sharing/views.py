@@ -23,6 +23,8 @@ ONE_YEAR = 365 * 24 * 60 * 60
 
 
 def _serve(card: Card, key: str, current_url: str) -> Response:
+    """The card's picture, drawn into the storage the first time. A storage
+    that cannot be reached is an empty 503 with Retry-After (shop.errors)."""
     if key != card.key:
         return redirect(current_url, 302)
     response = send_file(
