@@ -58,7 +58,9 @@ def database_unavailable(error: BaseException | None) -> bool:
             return False
         error = error.orig
     if isinstance(error, sqlite3.OperationalError | sqlite3.InterfaceError):
-        return "unable to open database" in str(error)
+        # Away (a moved or unmounted file), or busy past the 15 s timeout:
+        # either way, try again in a moment.
+        return any(text in str(error) for text in ("unable to open database", "database is locked"))
     try:
         import psycopg
     except ImportError:  # pragma: no cover

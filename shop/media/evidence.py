@@ -5,13 +5,13 @@ only privately.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, send_file
+from flask import Response, abort, current_app, render_template, send_file
 from werkzeug.datastructures import FileStorage
 
 from shop.errors import DomainError
 from shop.media.documents import looks_like_pdf, store_document
 from shop.media.images import NOT_A_PHOTO, ImageRejected
-from shop.media.models import Document, Image
+from shop.media.models import Document, Image, ImageStatus
 from shop.media.services import read_at_most, store_image
 from shop.media.storage import get_storage
 
@@ -67,6 +67,8 @@ def send_evidence(
         if width is not None:
             chosen = min((w for w in widths if w >= width), default=chosen)
         path, mimetype, extension = image.path_for(chosen), WEBP_TYPE, "webp"
+    elif image is not None and image.status is ImageStatus.PROCESSING:
+        return _preparing()
     else:
         abort(404)
     try:
@@ -91,4 +93,13 @@ def send_evidence(
     response.headers["Cache-Control"] = "private, no-store"
     response.headers.remove("Expires")
     response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _preparing() -> Response:
+    """A photo sent a moment ago whose variants are still being made: say so
+    (and come back), rather than "not found"."""
+    response = current_app.response_class(render_template("media/preparing.html"), 503)
+    response.headers["Retry-After"] = "5"
+    response.headers["Cache-Control"] = "private, no-store"
     return response

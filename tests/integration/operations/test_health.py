@@ -93,6 +93,7 @@ def _sqlite(message: str) -> sqlite3.OperationalError:
     [
         (sa_exc.OperationalError("SELECT 1", {}, _sqlite("unable to open database file")), True),
         (sa_exc.OperationalError("SELECT 1", {}, _sqlite("no such table: product")), False),
+        (sa_exc.OperationalError("UPDATE", {}, _sqlite("database is locked")), True),
         (sa_exc.IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE failed")), False),
         (sa_exc.ProgrammingError("SELEC", {}, sqlite3.ProgrammingError("syntax")), False),
         (sa_exc.OperationalError("SELECT 1", {}, psycopg.OperationalError("refused")), True),

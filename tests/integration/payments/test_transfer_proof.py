@@ -437,3 +437,19 @@ def test_the_group_hears_of_a_proof(media):
     ).all()
     assert [m.recipient for m in messages] == ["ketua@kelompok.test"]
     assert order.number in messages[0].subject
+
+
+def test_a_photo_proof_still_being_prepared_says_so(app, media):
+    proof = record_proof(make_order(), upload(jpeg(), "foto.jpg"))
+
+    with app.test_request_context():
+        waiting = send_proof(proof)
+    make_variants(proof.image_id)
+    with app.test_request_context():
+        ready = send_proof(proof)
+        ready.close()
+
+    assert waiting.status_code == 503 and waiting.headers["Retry-After"] == "5"
+    assert "Foto ini baru saja dikirim dan masih disiapkan." in waiting.get_data(as_text=True)
+    assert waiting.headers["Cache-Control"] == "private, no-store"
+    assert ready.status_code == 200 and ready.mimetype == "image/webp"
