@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
@@ -10,7 +12,8 @@ from shop.catalogue.models import Category, Product, ProductStatus, Variant
 from shop.consignment.models import Outlet
 from shop.coordinators.models import Coordinator, CoordinatorProgramme, CoordinatorRegion
 from shop.extensions import db
-from shop.groups.models import Group, Membership, Programme, Role
+from shop.groups.models import DeliveryMethod, Group, Membership, PaymentMethod, Programme, Role
+from shop.orders.models import Checkout, Order, OrderEvent, OrderStatus, PaymentStatus
 
 PASSWORD = "rahasia-123"
 
@@ -145,3 +148,38 @@ class OutletFactory(Base):
     regency_code = "15.05"
     district_code = "15.05.01"
     address = "Jl. Pasar No. 3"
+
+
+_order_numbers = itertools.count(1)
+
+
+def transfer_order(
+    *,
+    payment: PaymentMethod = PaymentMethod.TRANSFER,
+    status: OrderStatus = OrderStatus.PLACED,
+    payment_status: PaymentStatus = PaymentStatus.UNPAID,
+    delivery: DeliveryMethod = DeliveryMethod.PICKUP,
+    shipping_fee: int | None = 0,
+) -> Order:
+    """An order of Rp50.000 from a new group, placed and (by default) waiting
+    for a bank transfer: what a buyer sends a receipt for."""
+    n = next(_order_numbers)
+    order = Order(
+        checkout=Checkout(token=f"order-tok-{n}", key=f"order-key-{n}"),
+        number=f"ET-F{n:05d}",
+        tracking_token=f"order-track-{n}",
+        group=GroupFactory(),
+        buyer_name="Siti Nur’aini",
+        buyer_phone="+6281311112222",
+        delivery_method=delivery,
+        payment_method=payment,
+        status=status,
+        payment_status=payment_status,
+        subtotal=50000,
+        shipping_fee=shipping_fee,
+        unique_code=123 if payment is PaymentMethod.TRANSFER else 0,
+    )
+    order.events.append(OrderEvent(kind="placed"))
+    db.session.add(order)
+    db.session.flush()
+    return order

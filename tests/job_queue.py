@@ -41,3 +41,23 @@ def run_worker(app, jobs) -> None:
     """A worker that runs every queued job, then returns."""
     with app.app_context():
         SimpleWorker([jobs.queue], connection=jobs.redis).work(burst=True)
+
+
+def client_of(app, phone: str):
+    """A test client of `app` logged in as the person with `phone`."""
+    from tests.factories import PASSWORD
+
+    client = app.test_client()
+    response = client.post("/masuk", data={"login": phone, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def export_files(app) -> list[str]:
+    """The export files in `app`'s storage."""
+    from shop.media.storage import get_storage
+
+    with app.app_context():
+        return sorted(
+            f.path for f in get_storage().iter_files() if f.path.startswith("private/exports/")
+        )

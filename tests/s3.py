@@ -73,15 +73,15 @@ def s3_bucket_fixture(s3_server) -> Iterator[Bucket]:
     client.delete_bucket(Bucket=name)
 
 
-@pytest.fixture(name="s3_storage")
-def s3_storage_fixture(app, monkeypatch, s3_bucket, tmp_path) -> S3Storage:
-    """The app stores files in the test's bucket under PREFIX (STORAGE_BACKEND
-    "s3"); MEDIA_ROOT points at an empty folder, to prove nothing lands there."""
+def use_bucket(app, monkeypatch, tmp_path, endpoint: str, bucket: str) -> None:
+    """Point the app's storage at `bucket` of the S3 server at `endpoint`,
+    under PREFIX; MEDIA_ROOT points at an empty folder, to prove nothing
+    lands there."""
     settings = {
         "STORAGE_BACKEND": "s3",
-        "S3_BUCKET": s3_bucket.name,
+        "S3_BUCKET": bucket,
         "S3_PREFIX": PREFIX,
-        "S3_ENDPOINT_URL": s3_bucket.endpoint,
+        "S3_ENDPOINT_URL": endpoint,
         "S3_REGION": REGION,
         "S3_ACCESS_KEY_ID": KEYS["access_key_id"],
         "S3_SECRET_ACCESS_KEY": KEYS["secret_access_key"],
@@ -89,4 +89,10 @@ def s3_storage_fixture(app, monkeypatch, s3_bucket, tmp_path) -> S3Storage:
     }
     for name, value in settings.items():
         monkeypatch.setitem(app.config, name, value)
+
+
+@pytest.fixture(name="s3_storage")
+def s3_storage_fixture(app, monkeypatch, s3_bucket, tmp_path) -> S3Storage:
+    """The app stores files in the test's bucket (STORAGE_BACKEND "s3")."""
+    use_bucket(app, monkeypatch, tmp_path, s3_bucket.endpoint, s3_bucket.name)
     return S3Storage(s3_bucket.client, s3_bucket.name, PREFIX)

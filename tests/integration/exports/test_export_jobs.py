@@ -16,9 +16,8 @@ from sqlalchemy import func, select
 from shop.coordinators.models import AuditAction, AuditEntry
 from shop.exports.models import Export, ExportStatus
 from shop.extensions import db
-from shop.media.storage import get_storage
 from tests.conftest import make_live_app
-from tests.job_queue import queue_fixture, redis_server_fixture, run_worker  # noqa: F401
+from tests.job_queue import client_of, export_files, queue_fixture, redis_server_fixture, run_worker  # noqa: F401
 
 PASSWORD = "rahasia-123"
 
@@ -45,20 +44,6 @@ def people(queued_app):
             "member": membership.user.phone,
             "slug": membership.group.slug,
         }
-
-
-def client_of(app, phone: str):
-    client = app.test_client()
-    response = client.post("/masuk", data={"login": phone, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
-def export_files(app) -> list[str]:
-    with app.app_context():
-        return sorted(
-            f.path for f in get_storage().iter_files() if f.path.startswith("private/exports/")
-        )
 
 
 def ask(client, url: str) -> str:

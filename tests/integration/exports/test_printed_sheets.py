@@ -15,9 +15,8 @@ from sqlalchemy import func, select
 
 from shop.exports.models import Export, ExportStatus
 from shop.extensions import db
-from shop.media.storage import get_storage
 from tests.conftest import make_live_app
-from tests.job_queue import queue_fixture, redis_server_fixture, run_worker  # noqa: F401
+from tests.job_queue import client_of, export_files, queue_fixture, redis_server_fixture, run_worker  # noqa: F401
 
 PASSWORD = "rahasia-123"
 A4 = "595.276 x 841.89"
@@ -69,20 +68,6 @@ def people(queued_app):
             "kopi": products[2][0].id,
             "number": note.number,
         }
-
-
-def client_of(app, phone: str):
-    client = app.test_client()
-    response = client.post("/masuk", data={"login": phone, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
-def export_files(app) -> list[str]:
-    with app.app_context():
-        return sorted(
-            f.path for f in get_storage().iter_files() if f.path.startswith("private/exports/")
-        )
 
 
 def exports_count(app) -> int:

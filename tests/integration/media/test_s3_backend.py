@@ -5,7 +5,6 @@ headers, evidence stays private, and the media commands work on the bucket."""
 from __future__ import annotations
 
 import io
-import itertools
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,14 +16,19 @@ from sqlalchemy import select
 from shop.catalogue.models import ProductPhoto, ProductStatus
 from shop.db import utcnow
 from shop.extensions import db
-from shop.groups.models import DeliveryMethod, DocumentKind, GroupDocument, PaymentMethod
+from shop.groups.models import DocumentKind, GroupDocument
 from shop.media.evidence import store_evidence
 from shop.media.jobs import make_variants
 from shop.media.storage import LocalStorage, S3Storage, get_storage, is_private_path
-from shop.orders.models import Checkout, Order, OrderEvent, OrderStatus, PaymentStatus
 from shop.payments.models import PaymentProof
 from shop.sharing.views import share_image_url
-from tests.factories import GroupFactory, MembershipFactory, ProductFactory, VariantFactory
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    ProductFactory,
+    VariantFactory,
+    transfer_order,
+)
 from tests.s3 import (  # noqa: F401  (fixtures)
     PREFIX,
     s3_bucket_fixture,
@@ -35,7 +39,6 @@ from tests.s3 import (  # noqa: F401  (fixtures)
 RECEIPT = Path(__file__).resolve().parents[2] / "fixtures" / "documents" / "receipt.pdf"
 PUBLIC = "public, max-age=31536000, immutable"
 CDN = "https://cdn.etalase.test/media/"
-_numbers = itertools.count(1)
 
 
 def jpeg(color=(200, 120, 40), size=(800, 600)) -> bytes:
@@ -65,29 +68,6 @@ def upload_product_photo(client, login_as, color=(200, 120, 40)):
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.refresh(product)
     return product, product.photos[0].image
-
-
-def make_order() -> Order:
-    n = next(_numbers)
-    order = Order(
-        checkout=Checkout(token=f"s3-tok-{n}", key=f"s3-key-{n}"),
-        number=f"ET-S{n:05d}",
-        tracking_token=f"s3-track-{n}",
-        group=GroupFactory(),
-        buyer_name="Siti",
-        buyer_phone="+6281311112222",
-        delivery_method=DeliveryMethod.PICKUP,
-        payment_method=PaymentMethod.TRANSFER,
-        status=OrderStatus.PLACED,
-        payment_status=PaymentStatus.UNPAID,
-        subtotal=50000,
-        shipping_fee=0,
-        unique_code=123,
-    )
-    order.events.append(OrderEvent(kind="placed"))
-    db.session.add(order)
-    db.session.flush()
-    return order
 
 
 def test_the_backend_is_chosen_by_the_setting(app_ctx, s3_storage):
@@ -140,7 +120,7 @@ def test_a_transfer_proof_is_in_the_bucket_but_at_no_public_address(
     app, client, s3_storage, s3_bucket, monkeypatch
 ):
     monkeypatch.setitem(app.config, "MEDIA_PUBLIC_URL", CDN)
-    order = make_order()
+    order = transfer_order()
     track = f"/lacak/{order.number}/{order.tracking_token}"
     for name, data in (("struk.jpg", jpeg((30, 60, 90))), ("struk.pdf", RECEIPT.read_bytes())):
         response = client.post(

@@ -26,14 +26,17 @@ from PIL import Image as PILImage
 from shop.catalogue.models import ProductStatus
 from shop.catalogue.services import refresh_derived, set_status
 from shop.extensions import db
-from shop.groups.models import DeliveryMethod, PaymentMethod
 from shop.media.storage import RETRY_SECONDS, make_s3_client
-from shop.orders.models import Checkout, Order, OrderEvent, OrderStatus, PaymentStatus
 from shop.payments.models import PaymentProof
 from shop.sharing.views import share_image_url
-from tests.factories import GroupFactory, MembershipFactory, ProductFactory, VariantFactory
+from tests.factories import (
+    MembershipFactory,
+    ProductFactory,
+    VariantFactory,
+    transfer_order,
+)
 from tests.redis_server import free_port
-from tests.s3 import KEYS, REGION
+from tests.s3 import KEYS, REGION, use_bucket
 
 INDONESIAN, ENGLISH = "Sebentar lagi kembali", "Back in a moment"
 FILES_ID = "Toko sedang tidak dapat membuka berkas simpanannya"
@@ -98,21 +101,6 @@ def silent_server() -> Iterator[SilentServer]:
     server.close()
 
 
-def use_bucket(app, monkeypatch, tmp_path, endpoint: str, bucket: str) -> None:
-    settings = {
-        "STORAGE_BACKEND": "s3",
-        "S3_BUCKET": bucket,
-        "S3_PREFIX": "etalase",
-        "S3_ENDPOINT_URL": endpoint,
-        "S3_REGION": REGION,
-        "S3_ACCESS_KEY_ID": KEYS["access_key_id"],
-        "S3_SECRET_ACCESS_KEY": KEYS["secret_access_key"],
-        "MEDIA_ROOT": str(tmp_path / "unused-media"),
-    }
-    for name, value in settings.items():
-        monkeypatch.setitem(app.config, name, value)
-
-
 @pytest.fixture
 def bucket(app, monkeypatch, tmp_path, bucket_server) -> str:
     name = f"etalase-outage-{next(_numbers)}-{int(time.time() * 1000) % 10**8}"
@@ -154,25 +142,7 @@ def published_product_with_photo(client, login_as):
 def order_with_proof(client) -> tuple[str, str]:
     """An order paid by transfer whose buyer sent a receipt photo: the
     tracking page and the receipt's address."""
-    n = next(_numbers)
-    order = Order(
-        checkout=Checkout(token=f"outage-tok-{n}", key=f"outage-key-{n}"),
-        number=f"ET-O{n:05d}",
-        tracking_token=f"outage-track-{n}",
-        group=GroupFactory(),
-        buyer_name="Siti",
-        buyer_phone="+6281311112222",
-        delivery_method=DeliveryMethod.PICKUP,
-        payment_method=PaymentMethod.TRANSFER,
-        status=OrderStatus.PLACED,
-        payment_status=PaymentStatus.UNPAID,
-        subtotal=50000,
-        shipping_fee=0,
-        unique_code=123,
-    )
-    order.events.append(OrderEvent(kind="placed"))
-    db.session.add(order)
-    db.session.flush()
+    order = transfer_order()
     track = f"/lacak/{order.number}/{order.tracking_token}"
     response = client.post(
         f"{track}/bukti",

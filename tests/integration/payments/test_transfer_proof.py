@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import itertools
 from pathlib import Path
 
 import pytest
@@ -19,18 +18,16 @@ from shop.groups.models import DeliveryMethod, PaymentMethod
 from shop.media.jobs import make_variants
 from shop.media.models import Document, Image
 from shop.media.storage import LocalStorage
-from shop.orders.models import Checkout, Order, OrderEvent, OrderStatus, PaymentStatus
+from shop.orders.models import Order, OrderStatus, PaymentStatus
 from shop.payments.forms import ACCEPT, ProofForm
 from shop.payments.models import PaymentProof
 from shop.payments.proofs import get_proof_for_order_or_404, order_proofs, send_proof
 from shop.payments.transfer import MAX_PROOFS, record_proof
-from tests.factories import GroupFactory
+from tests.factories import transfer_order as make_order
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 DOCUMENTS = FIXTURES / "documents"
 IMAGES = FIXTURES / "images"
-
-_numbers = itertools.count(1)
 
 
 @pytest.fixture
@@ -39,36 +36,6 @@ def media(app, monkeypatch, tmp_path) -> LocalStorage:
     root = tmp_path / "media"
     monkeypatch.setitem(app.config, "MEDIA_ROOT", str(root))
     return LocalStorage(root)
-
-
-def make_order(
-    *,
-    payment: PaymentMethod = PaymentMethod.TRANSFER,
-    status: OrderStatus = OrderStatus.PLACED,
-    payment_status: PaymentStatus = PaymentStatus.UNPAID,
-    delivery: DeliveryMethod = DeliveryMethod.PICKUP,
-    shipping_fee: int | None = 0,
-) -> Order:
-    n = next(_numbers)
-    order = Order(
-        checkout=Checkout(token=f"proof-tok-{n}", key=f"proof-key-{n}"),
-        number=f"ET-P{n:05d}",
-        tracking_token=f"proof-track-{n}",
-        group=GroupFactory(),
-        buyer_name="Siti Nur’aini",
-        buyer_phone="+6281311112222",
-        delivery_method=delivery,
-        payment_method=payment,
-        status=status,
-        payment_status=payment_status,
-        subtotal=50000,
-        shipping_fee=shipping_fee,
-        unique_code=123 if payment is PaymentMethod.TRANSFER else 0,
-    )
-    order.events.append(OrderEvent(kind="placed"))
-    db.session.add(order)
-    db.session.flush()
-    return order
 
 
 def document(name: str) -> bytes:
