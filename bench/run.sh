@@ -135,7 +135,7 @@ if section upload; then
   # Photo uploads (bench/upload.py). First with the job queue: a redis-server
   # of the bench's own on a free port (never the machine's 6379) and one
   # `flask jobs worker` making the variants; then the same uploads with jobs
-  # in-process (no Redis), where the answer waits for the variants.
+  # in-process (no Redis), where the web process makes the variants after the answer.
   UPLOAD_ARGS=(--base "http://127.0.0.1:$PORT" --rounds "${UPLOAD_ROUNDS:-3}"
     --uploads "${UPLOAD_COUNT:-5}" --checkout-seconds "${UPLOAD_CHECKOUT_SECONDS:-5}")
   unset REDIS_URL ETALASE_REDIS_URL JOBS_REDIS_URL ETALASE_JOBS_REDIS_URL
@@ -207,6 +207,6 @@ if section upload; then
   checkout-*-alone / -uploads: the place-order POST of 8 buyers alone, then with 2 members
     uploading continuously (each sends its next photo once the last is ready), same round;
   upload-answer-checkout: the uploads' answers in those windows;
-  *-inprocess: the same with no Redis: the variants are made before the answer, in the web process.
+  *-inprocess: the same with no Redis: the web process makes the variants once the answer is sent.
 EOF
 fi
