@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import pytest
 from moto.server import ThreadedMotoServer
 
-from shop.media.storage import S3Storage, make_s3_client
+from shop.media.s3 import S3Storage, make_s3_client
 from tests.redis_server import free_port
 
 REGION = "us-east-1"

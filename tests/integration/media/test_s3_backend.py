@@ -19,7 +19,8 @@ from shop.extensions import db
 from shop.groups.models import DocumentKind, GroupDocument
 from shop.media.evidence import store_evidence
 from shop.media.jobs import make_variants
-from shop.media.storage import LocalStorage, S3Storage, get_storage, is_private_path
+from shop.media.s3 import S3Storage
+from shop.media.storage import LocalStorage, get_storage, is_private_path
 from shop.payments.models import PaymentProof
 from shop.sharing.views import share_image_url
 from tests.factories import (

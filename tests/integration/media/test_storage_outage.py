@@ -26,7 +26,7 @@ from PIL import Image as PILImage
 from shop.catalogue.models import ProductStatus
 from shop.catalogue.services import refresh_derived, set_status
 from shop.extensions import db
-from shop.media.storage import RETRY_SECONDS, make_s3_client
+from shop.media.s3 import RETRY_SECONDS, make_s3_client
 from shop.payments.models import PaymentProof
 from shop.sharing.views import share_image_url
 from tests.factories import (

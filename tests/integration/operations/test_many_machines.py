@@ -47,7 +47,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from shop.config import CONVENTIONAL, Defaults, from_environment
-from shop.media.storage import make_s3_client
+from shop.media.s3 import make_s3_client
 from tests.cluster import (
     NGINX,
     ROOT,

@@ -9,14 +9,9 @@ import time
 
 import pytest
 
-import shop.media.storage as storage_module
-from shop.media.storage import (
-    Breaker,
-    S3Storage,
-    StorageUnavailable,
-    get_storage,
-    make_s3_client,
-)
+import shop.media.s3 as storage_module
+from shop.media.s3 import Breaker, S3Storage, make_s3_client
+from shop.media.storage import StorageUnavailable, get_storage
 from tests.redis_server import free_port
 from tests.s3 import KEYS, REGION, s3_bucket_fixture, s3_server_fixture  # noqa: F401
 

@@ -9,14 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shop.media.storage import (
-    LocalStorage,
-    S3Storage,
-    Storage,
-    StorageUnavailable,
-    is_private_path,
-    make_s3_client,
-)
+from shop.media.s3 import S3Storage, make_s3_client
+from shop.media.storage import LocalStorage, Storage, StorageUnavailable, is_private_path
 from tests.redis_server import free_port
 from tests.s3 import KEYS, REGION, s3_bucket_fixture, s3_server_fixture  # noqa: F401
 
