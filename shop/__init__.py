@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from shop import config
+from shop import config, production
 from shop.config import ROOT, UnsafeConfiguration
 
 __all__ = ["UnsafeConfiguration", "create_app"]
@@ -44,7 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.url_map.converters["int"] = BoundedInt
     config.load(app, overrides)
-    config.check_production(app)
+    production.check_production(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_extensions(app)
     register_blueprints(app)

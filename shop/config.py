@@ -19,7 +19,7 @@ One rule for every setting (README, "Settings"):
 `ENV_NAME` always follows the environment chosen in 1 (neither the instance
 file nor `ETALASE_ENV_NAME` changes it; only a test's override can).
 `ETALASE_ENV=production` also refuses to start on settings that would be
-unsafe there (`check_production`), and `flask run` (the development server)
+unsafe there (`shop.production.check_production`), and `flask run` (the development server)
 altogether.
 """
 
@@ -28,11 +28,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import sys
 from datetime import timedelta
 from pathlib import Path
 
-import click
 from flask import Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,25 +187,6 @@ CONVENTIONAL = frozenset(
         "NOTIFY_IN_PROCESS",
     }
 )
-
-# Values that must never reach production: Flask's tutorial, our tests,
-# the deploy example, and the classics.
-EXAMPLE_SECRETS = frozenset(
-    {
-        "dev",
-        "development",
-        "secret",
-        "changeme",
-        "change-me",
-        "test-secret",
-        "replace-me-with-the-output-of-python3-c-import-secrets-print-secrets-token-urlsafe-48",
-        "your-secret-key",
-    }
-)
-MIN_SECRET_LENGTH = 32
-# "aaaa…", "abababab…", "1234512345…": long enough, guessable all the same.
-MIN_SECRET_DISTINCT = 10
-SHARED_BACKENDS = ("redis://", "rediss://", "redis+sentinel://", "redis+cluster://")
 
 
 class UnsafeConfiguration(RuntimeError):
@@ -374,95 +353,3 @@ def _derive(config, instance: Path, *, explicit: set[str]) -> None:
         # A production site must be given one key shared by every machine
         # (check_production); a developer's machine makes its own once.
         config["SECRET_KEY"] = _secret_key(instance)
-
-
-def configured_processes(config, environ=os.environ, argv=sys.argv) -> int:
-    """How many processes serve the site, as far as this one can tell: the
-    PROCESSES setting, gunicorn's WEB_CONCURRENCY, or `-w N` on its command line
-    (`gunicorn …` or `python -m gunicorn …`, whose argv[0] is gunicorn/__main__.py)."""
-    counts = [int(config.get("PROCESSES") or 1)]
-    if environ.get("WEB_CONCURRENCY", "").isdigit():
-        counts.append(int(environ["WEB_CONCURRENCY"]))
-    if argv and _is_gunicorn(argv[0]):
-        for index, arg in enumerate(argv):
-            value = None
-            if arg in ("-w", "--workers") and index + 1 < len(argv):
-                value = argv[index + 1]
-            elif arg.startswith("--workers="):
-                value = arg.split("=", 1)[1]
-            elif arg.startswith("-w") and arg[2:].isdigit():
-                value = arg[2:]
-            if value and value.isdigit():
-                counts.append(int(value))
-    return max(counts)
-
-
-def _is_gunicorn(program: str) -> bool:
-    path = Path(program)
-    return path.name.startswith("gunicorn") or (
-        path.name == "__main__.py" and path.parent.name == "gunicorn"
-    )
-
-
-def cli_command() -> str | None:
-    """The name of the `flask` command loading the app, if any. `flask run`
-    loads it from inside its own command (ScriptInfo.load_app in
-    run_command), so the current click context is "run" there; other commands
-    (db, backup, jobs) are looked up with the group's context, and gunicorn has none."""
-    context = click.get_current_context(silent=True)
-    return context.info_name if context is not None else None
-
-
-DEVELOPMENT_SERVER = (
-    "the development server (flask run) is not for production: "
-    "serve with gunicorn (deploy/systemd/etalase-web.service)"
-)
-
-
-def problems_in_production(app, environ=os.environ, argv=sys.argv) -> list[str]:
-    """What makes these settings unsafe for a public site; empty when fine."""
-    config = app.config
-    problems = []
-    key = str(config.get("SECRET_KEY") or "")
-    if not key:
-        problems.append(
-            f"{PREFIX}SECRET_KEY is not set (every machine needs the same one: "
-            'python3 -c "import secrets; print(secrets.token_urlsafe(48))")'
-        )
-    elif key.lower() in EXAMPLE_SECRETS:
-        problems.append(f"{PREFIX}SECRET_KEY is an example value; generate a new one")
-    elif len(key) < MIN_SECRET_LENGTH:
-        problems.append(f"{PREFIX}SECRET_KEY is shorter than {MIN_SECRET_LENGTH} characters")
-    elif len(set(key)) < MIN_SECRET_DISTINCT:
-        problems.append(
-            f"{PREFIX}SECRET_KEY is too simple (fewer than {MIN_SECRET_DISTINCT} "
-            "different characters); generate a new one"
-        )
-    if app.debug or config.get("DEBUG"):
-        problems.append("debug mode is on (unset FLASK_DEBUG): the debugger would be public")
-    if cli_command() == "run":
-        problems.append(DEVELOPMENT_SERVER)
-    processes = configured_processes(config, environ, argv)
-    if processes > 1:
-        if not str(config["RATELIMIT_STORAGE_URI"]).startswith(SHARED_BACKENDS):
-            problems.append(
-                f"{processes} processes but rate limits are per process "
-                f"(set {PREFIX}REDIS_URL or {PREFIX}RATELIMIT_STORAGE_URI)"
-            )
-        if config["CACHE_TYPE"] not in ("RedisCache", "RedisSentinelCache", "RedisClusterCache"):
-            problems.append(
-                f"{processes} processes but the page cache is per process "
-                f"(set {PREFIX}REDIS_URL or {PREFIX}CACHE_TYPE=RedisCache)"
-            )
-    return problems
-
-
-def check_production(app, environ=os.environ, argv=sys.argv) -> None:
-    """Refuse to start a production site with unsafe settings: one line saying why."""
-    if app.config["ENV_NAME"] == "development":
-        return
-    problems = problems_in_production(app, environ, argv)
-    if problems:
-        raise UnsafeConfiguration(
-            "Etalase will not start with ETALASE_ENV=production: " + "; ".join(problems) + "."
-        )

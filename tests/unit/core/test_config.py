@@ -12,14 +12,9 @@ from pathlib import Path
 import pytest
 
 from shop import UnsafeConfiguration, create_app
-from shop.config import (
-    ROOT,
-    BadSetting,
-    _secret_key,
-    configured_processes,
-    usable_database_url,
-)
+from shop.config import ROOT, BadSetting, _secret_key, usable_database_url
 from shop.extensions import talisman
+from shop.production import configured_processes
 
 STRONG_KEY = "k3Jq9-Xw7_Pz" * 4
 
