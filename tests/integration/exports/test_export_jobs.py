@@ -17,9 +17,13 @@ from shop.coordinators.models import AuditAction, AuditEntry
 from shop.exports.models import Export, ExportStatus
 from shop.extensions import db
 from tests.conftest import make_live_app
-from tests.job_queue import client_of, export_files, queue_fixture, redis_server_fixture, run_worker  # noqa: F401
-
-PASSWORD = "rahasia-123"
+from tests.job_queue import (  # noqa: F401  (fixtures)
+    client_of,
+    export_files,
+    queue_fixture,
+    redis_server_fixture,
+    run_worker,
+)
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,14 @@ from sqlalchemy import func, select
 from shop.exports.models import Export, ExportStatus
 from shop.extensions import db
 from tests.conftest import make_live_app
-from tests.job_queue import client_of, export_files, queue_fixture, redis_server_fixture, run_worker  # noqa: F401
+from tests.job_queue import (  # noqa: F401  (fixtures)
+    client_of,
+    export_files,
+    queue_fixture,
+    redis_server_fixture,
+    run_worker,
+)
 
-PASSWORD = "rahasia-123"
 A4 = "595.276 x 841.89"
 A5 = "419.528 x 595.276"
 

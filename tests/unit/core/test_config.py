@@ -265,8 +265,9 @@ def _production_env(tmp_path, **settings) -> dict[str, str]:
     return env
 
 
-def test_refusal_is_one_line_and_exit_status_one(tmp_path):
-    env = _production_env(tmp_path, ETALASE_SECRET_KEY="dev")
+def _import_app(env) -> tuple[int, list[str]]:
+    """Import app.py as gunicorn does, in a process of its own: its exit
+    status and the non-blank lines it wrote to stderr."""
     result = subprocess.run(
         [sys.executable, "-c", "import app"],
         cwd=ROOT,
@@ -275,8 +276,12 @@ def test_refusal_is_one_line_and_exit_status_one(tmp_path):
         text=True,
         timeout=60,
     )
-    assert result.returncode == 1
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    return result.returncode, [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def test_refusal_is_one_line_and_exit_status_one(tmp_path):
+    returncode, lines = _import_app(_production_env(tmp_path, ETALASE_SECRET_KEY="dev"))
+    assert returncode == 1
     assert lines == [
         "Etalase will not start with ETALASE_ENV=production: "
         "ETALASE_SECRET_KEY is an example value; generate a new one."
@@ -286,16 +291,8 @@ def test_refusal_is_one_line_and_exit_status_one(tmp_path):
 
 def test_a_malformed_value_is_one_line_and_exit_status_one(tmp_path):
     env = _production_env(tmp_path, ETALASE_SECRET_KEY=STRONG_KEY, ETALASE_PROXY_COUNT="satu")
-    result = subprocess.run(
-        [sys.executable, "-c", "import app"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 1
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    returncode, lines = _import_app(env)
+    assert returncode == 1
     assert lines == ["ETALASE_PROXY_COUNT='satu' is not a valid int"]
 
 
