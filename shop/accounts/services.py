@@ -62,5 +62,13 @@ def change_password(user: User, current: str, new: str) -> None:
     if len(new) < PASSWORD_MIN:
         raise DomainError(_l("Use at least 8 characters for the password."), field="password")
     user.set_password(new)
+    end_all_sessions(user)
+
+
+def end_all_sessions(user: User) -> None:
+    """End every session of this person, on every device (remember-me too).
+
+    Password change and reset, and "log out on all devices", call this.
+    """
     user.session_version += 1
     db.session.flush()

@@ -1,0 +1,22 @@
+"""carts with an identity and a version: one order set per cart
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-04 20:15:00
+
+"""
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision = '0015'
+down_revision = '0014'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
