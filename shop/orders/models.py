@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from shop.accounts.models import User
 from shop.db import Base, Rupiah, enum_column, utcnow
 from shop.groups.models import DeliveryMethod, Group, PaymentMethod
+
+if TYPE_CHECKING:
+    from shop.payments.models import Refund
 
 
 class OrderStatus(enum.StrEnum):
@@ -46,9 +50,16 @@ ORDER_STATUS_LABELS = {
 
 
 class PaymentStatus(enum.StrEnum):
+    """Where the money is. REFUND_DUE and REFUNDED are for an order that was
+    paid and then closed (cancelled by the group, or paid by card after it
+    had expired): the money must go back, then has gone back; the `Refund`
+    rows (shop.payments.models) say how and when."""
+
     UNPAID = "unpaid"
     PROOF_SENT = "proof-sent"
     PAID = "paid"
+    REFUND_DUE = "refund-due"
+    REFUNDED = "refunded"
 
     @property
     def label(self):
@@ -56,7 +67,23 @@ class PaymentStatus(enum.StrEnum):
             PaymentStatus.UNPAID: _l("Not paid yet"),
             PaymentStatus.PROOF_SENT: _l("Transfer proof sent"),
             PaymentStatus.PAID: _l("Paid"),
+            PaymentStatus.REFUND_DUE: _l("Refund due"),
+            PaymentStatus.REFUNDED: _l("Refunded"),
         }[self]
+
+    @property
+    def is_refund(self) -> bool:
+        return self in (PaymentStatus.REFUND_DUE, PaymentStatus.REFUNDED)
+
+
+# A closed order whose money goes back: one label for status and money, so a
+# page never says "Cancelled" beside "Paid" (and "nothing to pay").
+CLOSED_REFUND_LABELS = {
+    (OrderStatus.CANCELLED, PaymentStatus.REFUND_DUE): _l("Cancelled · refund pending"),
+    (OrderStatus.CANCELLED, PaymentStatus.REFUNDED): _l("Cancelled · money refunded"),
+    (OrderStatus.EXPIRED, PaymentStatus.REFUND_DUE): _l("Expired · refund pending"),
+    (OrderStatus.EXPIRED, PaymentStatus.REFUNDED): _l("Expired · money refunded"),
+}
 
 
 class Checkout(Base):
@@ -120,6 +147,12 @@ class Order(Base):
     tracking_number: Mapped[str] = mapped_column(String(60), default="")
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     stripe_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # The card payment attempt: its number is part of the idempotency key of
+    # the Checkout Session made for it (shop.payments.card), and its start
+    # fixes that session's parameters, so a retry of the same attempt gets
+    # the same session back from Stripe instead of a second payable one.
+    card_attempt: Mapped[int] = mapped_column(default=0, server_default="0")
+    card_attempt_at: Mapped[datetime | None]
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
@@ -136,6 +169,9 @@ class Order(Base):
     events: Mapped[list[OrderEvent]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id"
     )
+    refunds: Mapped[list[Refund]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="Refund.id"
+    )
 
     @property
     def total(self) -> int | None:
@@ -147,6 +183,12 @@ class Order(Base):
     @property
     def is_paid(self) -> bool:
         return self.payment_status is PaymentStatus.PAID
+
+    @property
+    def status_label(self):
+        """The status as the buyer and the group read it: a closed order whose
+        money goes back says so ("Cancelled · refund pending")."""
+        return CLOSED_REFUND_LABELS.get((self.status, self.payment_status), self.status.label)
 
 
 class OrderLine(Base):
