@@ -130,6 +130,12 @@ class Defaults:
     STRIPE_SECRET_KEY = ""
     STRIPE_WEBHOOK_SECRET = ""
     STRIPE_API_BASE = ""
+    # Seconds to wait for Stripe to accept the connection and to answer, and
+    # how many times a call that got no answer is repeated (same idempotency
+    # key): a buyer never waits much longer than these for the card page.
+    STRIPE_CONNECT_TIMEOUT = 5.0
+    STRIPE_READ_TIMEOUT = 15.0
+    STRIPE_MAX_NETWORK_RETRIES = 1
 
     # Email for notifications; without MAIL_SERVER messages are only logged.
     MAIL_SERVER = ""

@@ -35,6 +35,7 @@ BUYER_KINDS = (
     "completed",
     "cancelled",
     "expired",
+    "refunded",
 )
 SUBJECT_MAX = 200
 _BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")

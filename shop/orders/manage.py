@@ -20,16 +20,20 @@ from sqlalchemy.orm import selectinload
 from shop.core.pagination import Pagination, page_arg
 from shop.core.templating import absolute_url, wa_link
 from shop.db import utcnow
-from shop.errors import DomainError
+from shop.errors import DomainError, commit_or_show
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, Group, PaymentMethod
 from shop.groups.queries import get_membership_or_404
 from shop.i18n.forms import BaseForm
+from shop.media.evidence import send_evidence
 from shop.orders import sales, services
 from shop.orders.forms import ActionForm, CancelForm, ConfirmForm, PaidForm, ShipForm
 from shop.orders.models import Order, OrderStatus
 from shop.orders.queries import new_order_count
 from shop.orders.views import bp
+from shop.payments import refunds
+from shop.payments.forms import RefundForm
+from shop.payments.models import Refund
 from shop.payments.proofs import get_proof_for_order_or_404, order_proofs, send_proof
 from shop.regions.models import District, Province, Regency
 
@@ -214,18 +218,31 @@ def _perform(name: str, order: Order, form) -> None:
         services.cancel_order(order, form.reason.data or "", by)
 
 
-def _render_detail(group: Group, order: Order, failed: tuple[str, object] | None = None):
+def _refund_form(refund: Refund) -> RefundForm:
+    return RefundForm(prefix=f"refund-{refund.id}")
+
+
+def _render_detail(
+    group: Group,
+    order: Order,
+    failed: tuple[str, object] | None = None,
+    refund_failed: tuple[int, RefundForm] | None = None,
+):
     forms = {
         name: _make_form(name, order) for name, action in ACTIONS.items() if action.valid(order)
     }
     if failed is not None:
         forms[failed[0]] = failed[1]
+    refund_forms = {r.id: _refund_form(r) for r in order.refunds if refunds.can_record(r)}
+    if refund_failed is not None:
+        refund_forms[refund_failed[0]] = refund_failed[1]
     return render_template(
         "orders/manage/detail.html",
         group=group,
         order=order,
         forms=forms,
         proofs=order_proofs(order),
+        refund_forms=refund_forms,
         regions=region_names(order),
         wa_url=wa_link(order.buyer_phone, buyer_message(order)),
         awaits_payment=order.status is OrderStatus.CONFIRMED and _awaits_payment(order),
@@ -257,7 +274,11 @@ def manage_inbox(slug: str):
 def manage_order(slug: str, number: str):
     group = get_membership_or_404(slug).group
     order = get_order_for_group_or_404(
-        group, number, selectinload(Order.lines), selectinload(Order.events)
+        group,
+        number,
+        selectinload(Order.lines),
+        selectinload(Order.events),
+        selectinload(Order.refunds),
     )
     return _render_detail(group, order)
 
@@ -283,6 +304,54 @@ def manage_action(slug: str, number: str, action: str):
         db.session.commit()
         flash(ACTIONS[action].done, "success")
     return redirect(url_for("orders.manage_order", slug=slug, number=order.number), 303)
+
+
+def _refund_of(order: Order, refund_id: int) -> Refund:
+    """The order's refund `refund_id`; another order's is a 404."""
+    refund = next((r for r in order.refunds if r.id == refund_id), None)
+    if refund is None:
+        abort(404)
+    return refund
+
+
+@bp.post("/kelola/<slug>/pesanan/<number>/pengembalian/<int:refund_id>")
+@login_required
+def manage_refund(slug: str, number: str, refund_id: int):
+    """The group records the money it sent back, with its proof."""
+    group = get_membership_or_404(slug).group
+    order = get_order_for_group_or_404(
+        group,
+        number,
+        selectinload(Order.lines),
+        selectinload(Order.events),
+        selectinload(Order.refunds),
+        lock=True,
+    )
+    refund = _refund_of(order, refund_id)
+    form = _refund_form(refund)
+    if not form.validate_on_submit():
+        return _render_detail(group, order, refund_failed=(refund.id, form)), 422
+    by = current_user._get_current_object()
+    done = commit_or_show(
+        form, lambda: refunds.record_refund(refund, form.proof.data, form.note.data or "", by)
+    )
+    if done is None:
+        order = get_order_for_group_or_404(
+            group, number, selectinload(Order.lines), selectinload(Order.events)
+        )
+        return _render_detail(group, order, refund_failed=(refund_id, form)), 422
+    flash(_("Refund recorded. The buyer sees it on the tracking page."), "success")
+    return redirect(url_for("orders.manage_order", slug=slug, number=order.number), 303)
+
+
+@bp.get("/kelola/<slug>/pesanan/<number>/pengembalian/<int:refund_id>/bukti")
+@login_required
+def manage_refund_proof(slug: str, number: str, refund_id: int):
+    group = get_membership_or_404(slug).group
+    refund = _refund_of(get_order_for_group_or_404(group, number), refund_id)
+    if not refund.has_proof:
+        abort(404)
+    return send_evidence(refund.image, refund.document, name=f"bukti-pengembalian-{refund.id}")
 
 
 @bp.get("/kelola/<slug>/pesanan/<number>/slip")

@@ -177,17 +177,25 @@ def _release_stock(order: Order) -> None:
 
 
 def cancel_order(order: Order, reason: str, by: User | None) -> Order:
-    """Stock goes back and the buyer is told why."""
+    """Stock goes back and the buyer is told why. A paid order's money goes
+    back too: it is never cancelled without a refund record (a card refund
+    then goes to Stripe after the commit; the group records any other), and
+    the buyer's message says what happens to the money."""
     _require(order, OPEN_STATES, _l("This order can no longer be cancelled."))
     reason = clean_multiline(reason, 500)
     if not reason:
         raise DomainError(_l("Tell the buyer why the order is cancelled."), field="reason")
+    was_paid = order.is_paid
     order.status = OrderStatus.CANCELLED
     order.cancel_reason = reason
     order.closed_at = utcnow()
     order.expires_at = None
     _release_stock(order)
     add_event(order, "cancelled", note=reason, by=by)
+    if was_paid:
+        from shop.payments.refunds import refund_closed_order
+
+        refund_closed_order(order, by)
     _tell_buyer(order, "cancelled")
     db.session.flush()
     return order

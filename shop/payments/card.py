@@ -16,8 +16,18 @@ Rules, and why:
 - Each webhook event id is stored (unique) in the transaction of the change
   it causes: a repeated delivery fails on the constraint and changes nothing.
 - A paid session that cannot count (the order closed meanwhile, was already
-  paid another way, or the amount differs) leaves a "refund-due" event on the
-  order and an error in the log: the money must go back through Stripe.
+  paid another way, or the amount differs) opens a card refund
+  (shop.payments.refunds), which goes back through Stripe's Refund API.
+- Every call has a connect and a read timeout and at most
+  STRIPE_MAX_NETWORK_RETRIES repeats: a hung API costs the buyer seconds and
+  a clear "try again", never a long wait or an error page.
+- A Checkout Session is created with the idempotency key
+  `checkout-<order>-<attempt>`, and the attempt's start (stored on the order
+  before the call) fixes its parameters. A call that got no answer is
+  repeated with the same key and the same parameters, so Stripe answers with
+  the session it may already have made: never two payable sessions for one
+  order. A new attempt is begun only once the previous session is known to
+  be over (expired by us, or by Stripe's clock) and numbered anew.
 """
 
 from __future__ import annotations
@@ -42,7 +52,8 @@ from shop.extensions import db
 from shop.groups.models import PaymentMethod
 from shop.orders import services as orders
 from shop.orders.models import Order
-from shop.payments.models import ProcessedStripeEvent
+from shop.payments import refunds
+from shop.payments.models import ProcessedStripeEvent, RefundCause
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +65,7 @@ SESSION_LIFETIME = timedelta(hours=1)
 MARGIN = timedelta(minutes=10)
 PAID_EVENTS = frozenset({"checkout.session.completed", "checkout.session.async_payment_succeeded"})
 EXPIRED_EVENT = "checkout.session.expired"
-REFUND_DUE = "refund-due"
+REFUND_EVENTS = frozenset({"refund.created", "refund.updated", "refund.failed", "charge.refunded"})
 _SESSION_ID = re.compile(r"^cs_[A-Za-z0-9_]{1,250}$")
 
 
@@ -76,16 +87,29 @@ def card_enabled() -> bool:
 
 def stripe_client() -> stripe.StripeClient:
     """A client from the app's config (no module globals); STRIPE_API_BASE,
-    when set, points it at another server (the tests' fake Stripe). One client
-    per app and key is kept, so connections to Stripe are reused (the client
-    keeps one pool per thread)."""
+    when set, points it at another server (the tests' fake Stripe). Its HTTP
+    client waits at most STRIPE_CONNECT_TIMEOUT / STRIPE_READ_TIMEOUT seconds
+    and a call without an answer is repeated STRIPE_MAX_NETWORK_RETRIES times
+    (with its idempotency key). One client per app and settings is kept, so
+    connections to Stripe are reused (the client keeps one pool per thread)."""
     config = current_app.config
-    key = (config["STRIPE_SECRET_KEY"], config.get("STRIPE_API_BASE") or "")
+    key = (
+        config["STRIPE_SECRET_KEY"],
+        config.get("STRIPE_API_BASE") or "",
+        float(config["STRIPE_CONNECT_TIMEOUT"]),
+        float(config["STRIPE_READ_TIMEOUT"]),
+        int(config["STRIPE_MAX_NETWORK_RETRIES"]),
+    )
     clients = current_app.extensions.setdefault("etalase.stripe_clients", {})
     client = clients.get(key)
     if client is None:
-        secret, base = key
-        client = stripe.StripeClient(secret, base_addresses={"api": base} if base else None)
+        secret, base, connect, read, retries = key
+        client = stripe.StripeClient(
+            secret,
+            base_addresses={"api": base} if base else None,
+            http_client=stripe.RequestsClient(timeout=(connect, read)),
+            max_network_retries=retries,
+        )
         clients[key] = client
     return client
 
@@ -95,6 +119,14 @@ def to_stripe_amount(rupiah: int) -> int:
     if isinstance(rupiah, bool) or not isinstance(rupiah, int) or rupiah < 0:
         raise ValueError(f"not a rupiah amount: {rupiah!r}")
     return rupiah * 100
+
+
+def from_stripe_amount(amount: int) -> int:
+    """Stripe's hundredths of a rupiah back to whole rupiah (rounded up: a
+    refund never gives back less than was paid)."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise ValueError(f"not a Stripe amount: {amount!r}")
+    return -(-amount // 100)
 
 
 @dataclass(frozen=True)
@@ -182,7 +214,8 @@ def _line_items(order: Order) -> list[dict[str, Any]]:
 
 
 def session_params(order: Order, now: datetime) -> dict[str, Any]:
-    """The Checkout Session create parameters for a payable order."""
+    """The Checkout Session create parameters for a payable order, for an
+    attempt begun at `now` (the same `now`, the same parameters)."""
     back = {"number": order.number, "token": order.tracking_token}
     params: dict[str, Any] = {
         "mode": "payment",
@@ -206,9 +239,21 @@ def session_params(order: Order, now: datetime) -> dict[str, Any]:
 @dataclass(frozen=True)
 class _Prepared:
     order_id: int
+    number: str
     amount: int
     previous_session_id: str | None
+    # The parameters without `expires_at`, which the attempt's start fixes.
     params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    number: int
+    started_at: datetime
+
+
+def idempotency_key(order_number: str, attempt: int) -> str:
+    return f"checkout-{order_number}-{attempt}"
 
 
 def _lock_order(**where: Any) -> Order | None:
@@ -223,10 +268,12 @@ def start_checkout(order: Order) -> str:
 
     Transactions: the payable check and the parameters are read first, then
     the caller's transaction is committed so nothing is held while Stripe is
-    called; the session id is written afterwards in a new short transaction
-    (order row locked, state checked again), which this function commits. If
-    the order stopped being payable during the call, the new session is
-    expired at Stripe (after that transaction ended) and the refusal raised.
+    called; a new attempt is numbered and committed before its call, and the
+    session id is written afterwards in a new short transaction (order row
+    locked, state checked again), which this function commits. If the order
+    stopped being payable during the call, the new session is expired at
+    Stripe (after that transaction ended) and the refusal raised. Stripe
+    unreachable: stripe.APIConnectionError, the order as it was.
     """
     if not card_enabled():
         raise CardUnavailable(_l("Card payments are not available."))
@@ -234,18 +281,32 @@ def start_checkout(order: Order) -> str:
     if problem is not None:
         raise problem
     assert order.total is not None
+    params = session_params(order, utcnow())
+    del params["expires_at"]
     prepared = _Prepared(
         order_id=order.id,
+        number=order.number,
         amount=to_stripe_amount(order.total),
         previous_session_id=order.stripe_session_id,
-        params=session_params(order, utcnow()),
+        params=params,
+    )
+    last = (
+        _Attempt(order.card_attempt, order.card_attempt_at)
+        if order.card_attempt_at is not None
+        else None
     )
     db.session.commit()
 
     client = stripe_client()
-    session = _reusable_session(client, prepared)
+    session = None
+    if prepared.previous_session_id:
+        session = _reusable_session(client, prepared)
+    elif last is not None:
+        # The last attempt's call may have made a session we never heard of
+        # (no answer in time): the same key and parameters get it back.
+        session = _replay(client, prepared, last)
     if session is None:
-        session = SessionFacts.of(client.v1.checkout.sessions.create(prepared.params))
+        session = _create(client, prepared, _new_attempt(prepared.order_id))
 
     locked = _lock_order(id=prepared.order_id)
     problem = (
@@ -269,32 +330,81 @@ def start_checkout(order: Order) -> str:
     return session.url
 
 
-def _reusable_session(client: stripe.StripeClient, prepared: _Prepared) -> SessionFacts | None:
-    """The order's previous session if the buyer can still pay it (same
-    amount, time left). One still open but not reusable is expired first, so
-    that two sessions of one order can never both be paid; its "expired"
-    event is then ignored because the order no longer names it."""
-    if not prepared.previous_session_id:
+def _create(client: stripe.StripeClient, prepared: _Prepared, attempt: _Attempt) -> SessionFacts:
+    params = {
+        **prepared.params,
+        "expires_at": int((attempt.started_at + SESSION_LIFETIME).timestamp()),
+    }
+    key = idempotency_key(prepared.number, attempt.number)
+    return SessionFacts.of(client.v1.checkout.sessions.create(params, {"idempotency_key": key}))
+
+
+def _new_attempt(order_id: int) -> _Attempt:
+    """Number the next attempt and commit it before Stripe is called, so that
+    a call without an answer is repeated under the same key."""
+    locked = _lock_order(id=order_id)
+    if locked is None:
+        db.session.rollback()
+        raise DomainError(_l("This order is closed and can no longer be paid."))
+    locked.card_attempt += 1
+    locked.card_attempt_at = utcnow()
+    attempt = _Attempt(locked.card_attempt, locked.card_attempt_at)
+    db.session.commit()
+    return attempt
+
+
+def _replay(
+    client: stripe.StripeClient, prepared: _Prepared, last: _Attempt
+) -> SessionFacts | None:
+    """The session of the last attempt, asked for again under its key: reused
+    if the buyer can still pay it, else expired (if open) so that the next
+    attempt's session is the only live one. None: begin a new attempt."""
+    try:
+        session = _create(client, prepared, last)
+    except (stripe.InvalidRequestError, stripe.IdempotencyError):
+        # Stripe never made it and now refuses its parameters (its time is
+        # past), or no longer knows the key: nothing of it is live.
         return None
-    previous = SessionFacts.of(client.v1.checkout.sessions.retrieve(prepared.previous_session_id))
-    if previous.status == "complete":
+    return _usable(client, prepared, session)
+
+
+def _usable(
+    client: stripe.StripeClient,
+    prepared: _Prepared,
+    session: SessionFacts,
+    *,
+    recorded: bool = False,
+) -> SessionFacts | None:
+    """`session` if the buyer can still pay it (same amount, time left). One
+    still open but not reusable is expired first, so that two sessions of one
+    order can never both be paid; a `recorded` one (the order names it) is
+    forgotten before, so its "expired" event is then ignored."""
+    if session.status == "complete":
         raise CardPaymentPending()
-    if previous.status != "open":
+    if session.status != "open":
         return None
-    time_left = datetime.fromtimestamp(previous.expires_at or 0, UTC) - utcnow()
+    time_left = datetime.fromtimestamp(session.expires_at or 0, UTC) - utcnow()
     if (
-        previous.amount_total == prepared.amount
-        and previous.currency == CURRENCY
+        session.amount_total == prepared.amount
+        and session.currency == CURRENCY
         and time_left > MARGIN
     ):
-        return previous
-    _forget_session(prepared.order_id, previous.id)
+        return session
+    if recorded:
+        _forget_session(prepared.order_id, session.id)
     try:
-        client.v1.checkout.sessions.expire(previous.id)
+        client.v1.checkout.sessions.expire(session.id)
     except stripe.InvalidRequestError:
         # Completed meanwhile: that payment is on its way to the webhook.
         raise CardPaymentPending() from None
     return None
+
+
+def _reusable_session(client: stripe.StripeClient, prepared: _Prepared) -> SessionFacts | None:
+    """The order's recorded session, if the buyer can still pay it."""
+    assert prepared.previous_session_id
+    previous = SessionFacts.of(client.v1.checkout.sessions.retrieve(prepared.previous_session_id))
+    return _usable(client, prepared, previous, recorded=True)
 
 
 def _forget_session(order_id: int, session_id: str) -> None:
@@ -341,33 +451,38 @@ def _fulfil(session: SessionFacts) -> Order | None:
         or order.total is None
         or session.amount_total != to_stripe_amount(order.total)
     ):
-        _refund_due(order, session, "amount differs from the order total")
+        _refund_due(order, session, RefundCause.AMOUNT)
         return None
     if order.is_paid:
         if any(e.kind == "paid" and session.id in e.note for e in order.events):
             return order
-        _refund_due(order, session, "order was already paid")
+        _refund_due(order, session, RefundCause.PAID_TWICE)
         return None
     try:
         orders.mark_paid(order, note=_paid_note(session))
     except orders.InvalidTransition:
-        _refund_due(order, session, f"order is {order.status.value}")
+        _refund_due(order, session, RefundCause.CLOSED)
         return None
     return order
 
 
-def _refund_due(order: Order, session: SessionFacts, reason: str) -> None:
-    if any(e.kind == REFUND_DUE and session.id in e.note for e in order.events):
+def _refund_due(order: Order, session: SessionFacts, cause: RefundCause) -> None:
+    """A paid session that cannot count: its money goes back by card, once."""
+    amount = from_stripe_amount(session.amount_total or 0)
+    if amount <= 0:
+        log.error("Checkout Session %s was paid with no amount; nothing to refund", session.id)
         return
-    log.error(
-        "Checkout Session %s (payment %s) was paid but not counted for order %s: %s; refund it",
-        session.id,
-        session.payment_intent,
-        order.number,
-        reason,
-    )
-    orders.add_event(order, REFUND_DUE, note=f"Stripe {session.id}")
-    db.session.flush()
+    refund = refunds.refund_card_payment(order, session.id, session.payment_intent, amount, cause)
+    if refund is not None:
+        log.warning(
+            "Checkout Session %s (payment %s) was paid but not counted for order %s (%s): "
+            "refund %s opened",
+            session.id,
+            session.payment_intent,
+            order.number,
+            cause.value,
+            refund.id,
+        )
 
 
 def _expire(session: SessionFacts) -> None:
@@ -386,13 +501,16 @@ def handle_event(event: stripe.Event) -> bool:
     kind we do not handle) and so changed nothing. The caller commits: the
     event row and the change it caused are one transaction."""
     kind = event.type
-    if kind not in PAID_EVENTS and kind != EXPIRED_EVENT:
+    if kind not in PAID_EVENTS and kind != EXPIRED_EVENT and kind not in REFUND_EVENTS:
         return False
     try:
         with db.session.begin_nested():
             db.session.add(ProcessedStripeEvent(event_id=event.id, kind=kind))
     except IntegrityError:
         return False
+    if kind in REFUND_EVENTS:
+        refunds.handle_refund_event(kind, event.data.object.to_dict())
+        return True
     session = SessionFacts.of(event.data.object)
     if kind in PAID_EVENTS:
         _fulfil(session)

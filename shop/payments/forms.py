@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import FileStorage
-from wtforms import Field, Form
-from wtforms.validators import ValidationError
+from wtforms import Field, Form, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
 
 from shop.i18n.forms import BaseForm
 from shop.media.forms import ACCEPT as PHOTO_ACCEPT
@@ -55,4 +55,22 @@ class ProofForm(BaseForm):
         _l("Transfer receipt"),
         validators=[FileRequired(NO_FILE)],
         description=_l("A photo or screenshot of the receipt, or the PDF from your bank app."),
+    )
+
+
+class RefundForm(BaseForm):
+    """The group records the money it sent back: a proof (needed for a
+    transfer, optional for cash; the service decides) and a note."""
+
+    proof = ProofField(
+        _l("Proof of the refund"),
+        description=_l(
+            "A photo or screenshot of your transfer back to the buyer, "
+            "or the PDF from your bank app."
+        ),
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("For example the bank and account the money went to."),
     )

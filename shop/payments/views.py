@@ -13,25 +13,32 @@ from sqlalchemy.exc import OperationalError
 
 from shop.errors import DomainError
 from shop.extensions import csrf, db, limiter
+from shop.media.evidence import send_evidence
 from shop.orders.models import Order
 from shop.payments import card
+from shop.payments.models import Refund
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("payments", __name__)
 
 
-def get_card_order_or_404(number: str, token: str) -> Order:
-    """The order behind a private tracking link, if card payments are on.
-    The token is compared in constant time so it cannot be guessed piecewise."""
-    if not card.card_enabled():
-        abort(404)
+def get_tracked_order_or_404(number: str, token: str) -> Order:
+    """The order behind a private tracking link. The token is compared in
+    constant time so it cannot be guessed piecewise."""
     order = None
     if len(number) <= 16 and token and len(token) <= 64:
         order = db.session.scalar(select(Order).where(Order.number == number.upper()))
     if order is None or not hmac.compare_digest(order.tracking_token, token):
         abort(404)
     return order
+
+
+def get_card_order_or_404(number: str, token: str) -> Order:
+    """The order behind a private tracking link, if card payments are on."""
+    if not card.card_enabled():
+        abort(404)
+    return get_tracked_order_or_404(number, token)
 
 
 def _tracking_url(order: Order) -> str:
@@ -48,6 +55,16 @@ def pay_by_card(number: str, token: str):
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
+        return redirect(tracking, 303)
+    except stripe.APIConnectionError:
+        # No answer in time (or no connection): the order is as it was, and
+        # pressing again asks Stripe for the same session, never a second one.
+        db.session.rollback()
+        log.warning("Stripe did not answer for order %s", number, exc_info=True)
+        flash(
+            _("The card company did not answer in time. Your order has not changed: try again."),
+            "error",
+        )
         return redirect(tracking, 303)
     except stripe.StripeError:
         db.session.rollback()
@@ -79,6 +96,18 @@ def card_return(number: str, token: str):
     else:
         flash(_("We are waiting for the card company's confirmation."), "info")
     return redirect(tracking, 303)
+
+
+@bp.get("/bayar/<number>/<token>/pengembalian/<int:refund_id>/bukti")
+def refund_proof(number: str, token: str, refund_id: int):
+    """The group's proof of a refund transfer, for the buyer of that order only."""
+    order = get_tracked_order_or_404(number, token)
+    refund = db.session.scalar(
+        select(Refund).where(Refund.id == refund_id, Refund.order_id == order.id)
+    )
+    if refund is None or not refund.has_proof:
+        abort(404)
+    return send_evidence(refund.image, refund.document, name=f"bukti-pengembalian-{refund.id}")
 
 
 @bp.post("/stripe/webhook")

@@ -1,4 +1,4 @@
-"""A small fake of Stripe's API: just the Checkout Session calls Etalase makes.
+"""A small fake of Stripe's API: just the Checkout Session and Refund calls Etalase makes.
 
 The real `stripe` client is pointed at it (`STRIPE_API_BASE`), so the tests
 exercise the client's own form encoding, headers and response parsing. The
@@ -8,6 +8,13 @@ It keeps sessions in memory, records every request (with the form body
 decoded into nested dicts and lists, as Stripe reads it), and lets a test
 play Stripe's part: `pay` or `expire` a session, then `signed_event` builds
 the webhook Stripe would send, signed with Stripe's own scheme.
+
+Like Stripe it honours idempotency keys on POSTs: the same key with the same
+parameters answers with the first answer (nothing new is made), with other
+parameters a 400 `idempotency_error`, and while the first is still being
+answered a 409. A test can make calls slow (`stall`: the work is done, the
+answer waits until `release()`), so a client's read timeout runs out, and
+make Stripe unavailable for the next calls (`outage`).
 """
 
 from __future__ import annotations
@@ -79,24 +86,60 @@ class FakeStripe:
     url: str = ""
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
+    refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Called (with the recorded request) while a create call is in flight.
     on_create: Any = None
+    # The status a new refund gets ("succeeded", or "pending" to answer later).
+    refund_status: str = "succeeded"
+    # Endpoints whose next calls are answered only once `release()` is called
+    # (the work itself is done at once): endpoint -> how many calls.
+    stall: dict[str, int] = field(default_factory=dict)
+    # Endpoints whose next calls get a 500 api_error: endpoint -> how many.
+    outage: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self._released = threading.Event()
+        self._answered = threading.Condition(self._lock)
+        self._stalled_answers = 0
+        self._idempotent: dict[str, tuple[dict[str, Any], int, dict[str, Any]] | None] = {}
         self._routes = Map(
             [
                 Rule("/v1/checkout/sessions", methods=["POST"], endpoint="create"),
                 Rule("/v1/checkout/sessions/<sid>", methods=["GET"], endpoint="retrieve"),
                 Rule("/v1/checkout/sessions/<sid>/expire", methods=["POST"], endpoint="expire"),
+                Rule("/v1/refunds", methods=["POST"], endpoint="refund"),
+                Rule("/v1/refunds/<rid>", methods=["GET"], endpoint="retrieve_refund"),
             ]
         )
 
     def reset(self) -> None:
+        self.release()
         with self._lock:
             self.sessions.clear()
+            self.refunds.clear()
             self.requests.clear()
+            self._idempotent.clear()
+            self.stall.clear()
+            self.outage.clear()
             self.on_create = None
+            self.refund_status = "succeeded"
+            self._stalled_answers = 0
+        self._released.clear()
+
+    def release(self) -> None:
+        """Let every stalled answer go out."""
+        self._released.set()
+
+    def wait_for_stalled_answers(self, count: int, timeout: float = 10) -> None:
+        """Wait until `count` stalled calls have been answered (after release)."""
+        with self._answered:
+            if not self._answered.wait_for(lambda: self._stalled_answers >= count, timeout):
+                raise AssertionError("the stalled calls were never answered")
+
+    def live_sessions(self) -> list[dict[str, Any]]:
+        """Sessions a buyer could still pay."""
+        return [s for s in self.sessions.values() if s["status"] == "open"]
 
     # What a test asks of it
 
@@ -113,6 +156,32 @@ class FakeStripe:
             payment_intent="pi_test_" + secrets.token_hex(12),
         )
         return session
+
+    def refunded(self, payment_intent: str) -> int:
+        """Hundredths refunded so far (not failed) from one payment."""
+        return sum(
+            r["amount"]
+            for r in self.refunds.values()
+            if r["payment_intent"] == payment_intent and r["status"] != "failed"
+        )
+
+    def settle_refund(self, refund_id: str, status: str = "succeeded") -> dict[str, Any]:
+        """A pending refund reached the card (or failed)."""
+        refund = self.refunds[refund_id]
+        refund["status"] = status
+        return refund
+
+    def object_event(self, kind: str, obj: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": "evt_test_" + secrets.token_hex(12),
+            "object": "event",
+            "api_version": API_VERSION,
+            "created": int(time.time()),
+            "livemode": False,
+            "pending_webhooks": 1,
+            "type": kind,
+            "data": {"object": dict(obj)},
+        }
 
     def expire(self, session_id: str) -> dict[str, Any]:
         """The session's time ran out unpaid."""
@@ -174,10 +243,74 @@ class FakeStripe:
             endpoint, args = adapter.match()
         except Exception:
             raise StripeFailure(404, f"Unrecognized request URL ({request.path}).") from None
+        with self._lock:
+            down = self.outage.get(endpoint, 0)
+            if down:
+                self.outage[endpoint] = down - 1
+        if down:
+            raise StripeFailure(500, "An error occurred with Stripe. Try again.", "api_error")
+        key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
+        if not key:
+            response = self._route(endpoint, args, recorded)
+            self._maybe_stall(endpoint)
+            return response
+        with self._lock:
+            if key in self._idempotent:
+                seen = self._idempotent[key]
+                if seen is None:
+                    raise StripeFailure(
+                        409,
+                        "There is currently another in-progress request using this "
+                        "Idempotent Key. Please try again later.",
+                        "idempotency_error",
+                    )
+                form, status, body = seen
+                if form != recorded.form:
+                    raise StripeFailure(
+                        400,
+                        "Keys for idempotent requests can only be used with the same "
+                        "parameters they were first used with.",
+                        "idempotency_error",
+                    )
+                return _json(body, status)
+            self._idempotent[key] = None
+        try:
+            response = self._route(endpoint, args, recorded)
+        except StripeFailure as failure:
+            body = {"error": {"type": failure.kind, "message": failure.message}}
+            with self._lock:
+                self._idempotent[key] = (recorded.form, failure.status, body)
+            raise
+        with self._lock:
+            self._idempotent[key] = (recorded.form, response.status_code, response.json)
+        # The work is done and remembered under the key; only the answer may be late.
+        self._maybe_stall(endpoint)
+        return response
+
+    def _maybe_stall(self, endpoint: str) -> None:
+        with self._lock:
+            stalled = self.stall.get(endpoint, 0)
+            if stalled:
+                self.stall[endpoint] = stalled - 1
+        if stalled:
+            # Done, but the answer comes late (a client's read timeout runs out).
+            self._released.wait(30)
+            with self._answered:
+                self._stalled_answers += 1
+                self._answered.notify_all()
+
+    def _route(self, endpoint: str, args: dict[str, Any], recorded: Recorded) -> Response:
         if endpoint == "create":
             if self.on_create is not None:
                 self.on_create(recorded)
             return _json(self._create(recorded.form))
+        if endpoint == "refund":
+            return _json(self._refund(recorded.form))
+        if endpoint == "retrieve_refund":
+            refund = self.refunds.get(args["rid"])
+            if refund is None:
+                raise StripeFailure(404, f"No such refund: '{args['rid']}'")
+            return _json(refund)
         session = self.sessions.get(args["sid"])
         if session is None:
             raise StripeFailure(404, f"No such checkout.session: '{args['sid']}'")
@@ -229,6 +362,43 @@ class FakeStripe:
         with self._lock:
             self.sessions[sid] = session
         return session
+
+    def _refund(self, form: dict[str, Any]) -> dict[str, Any]:
+        """Checks what real Stripe checks: a paid payment, and no more than
+        is left of it."""
+        intent = form.get("payment_intent")
+        paid = next(
+            (
+                s
+                for s in self.sessions.values()
+                if intent and s.get("payment_intent") == intent and s["payment_status"] == "paid"
+            ),
+            None,
+        )
+        if paid is None:
+            raise StripeFailure(400, f"No such payment_intent: '{intent}'")
+        amount = int(form.get("amount") or paid["amount_total"])
+        if amount <= 0 or amount > paid["amount_total"] - self.refunded(intent):
+            raise StripeFailure(
+                400,
+                "Refund amount is greater than the unrefunded amount on the charge.",
+            )
+        rid = "re_test_" + secrets.token_hex(12)
+        refund = {
+            "id": rid,
+            "object": "refund",
+            "amount": amount,
+            "currency": paid["currency"],
+            "payment_intent": intent,
+            "charge": "ch_test_" + intent.removeprefix("pi_test_"),
+            "created": int(time.time()),
+            "metadata": form.get("metadata", {}),
+            "status": self.refund_status,
+            "reason": form.get("reason"),
+        }
+        with self._lock:
+            self.refunds[rid] = refund
+        return refund
 
 
 def _json(data: dict[str, Any], status: int = 200) -> Response:

@@ -150,8 +150,8 @@ def test_an_order_closed_during_the_call_is_refused_and_its_session_expired(
         client = real_client()
         create = client.v1.checkout.sessions.create
 
-        def create_then_cancel(params):
-            session = create(params)
+        def create_then_cancel(params, options=None):
+            session = create(params, options)
             db.session.execute(
                 update(Order).where(Order.id == order_id).values(status=OrderStatus.CANCELLED)
             )

@@ -14,7 +14,7 @@ from shop.notify.models import OutboxMessage
 from shop.orders import services as orders
 from shop.orders.models import Order, OrderEvent, OrderStatus, PaymentStatus
 from shop.payments import card
-from shop.payments.models import ProcessedStripeEvent
+from shop.payments.models import ProcessedStripeEvent, RefundCause, RefundStatus
 
 pytestmark = pytest.mark.usefixtures("stripe_keys")
 
@@ -230,13 +230,13 @@ def test_status_never_moves_backwards(client, checkout_open, stripe_keys):
     assert kinds(order.id).count("paid") == 1
 
 
-def test_money_for_a_closed_order_is_flagged_for_refund_not_counted(
+def test_money_for_a_closed_order_goes_back_by_card_once(
     client, checkout_open, stripe_keys, caplog
 ):
     order = checkout_open()
     orders.cancel_order(order, "Bahan habis", by=None)
     db.session.commit()
-    stripe_keys.pay(order.stripe_session_id)
+    session = stripe_keys.pay(order.stripe_session_id)
     payload, header = stripe_keys.signed_event(
         "checkout.session.completed", order.stripe_session_id
     )
@@ -245,11 +245,19 @@ def test_money_for_a_closed_order_is_flagged_for_refund_not_counted(
     assert deliver(client, payload, header).status_code == 200
     assert deliver(client, *again).status_code == 200  # a new event id, the same session
 
-    order = db.session.get(Order, order.id)
+    order = db.session.get(Order, order.id, populate_existing=True)
     assert order.status is OrderStatus.CANCELLED
-    assert order.payment_status is PaymentStatus.UNPAID
-    assert kinds(order.id).count(card.REFUND_DUE) == 1
-    assert "refund it" in caplog.text
+    assert order.payment_status is PaymentStatus.REFUNDED
+    (refund,) = order.refunds
+    assert refund.cause is RefundCause.CLOSED
+    assert refund.status is RefundStatus.REFUNDED
+    assert refund.amount == order.total
+    (sent,) = stripe_keys.refunds.values()
+    assert sent["payment_intent"] == session["payment_intent"]
+    assert sent["amount"] == order.total * 100
+    assert sent["id"] == refund.stripe_refund_id
+    assert kinds(order.id).count("refund-due") == 1
+    assert "not counted" in caplog.text
 
 
 def test_an_amount_that_differs_from_the_order_is_not_counted(client, checkout_open, stripe_keys):
@@ -260,9 +268,13 @@ def test_an_amount_that_differs_from_the_order_is_not_counted(client, checkout_o
 
     assert deliver(client, payload, header).status_code == 200
 
-    order = db.session.get(Order, order.id)
+    order = db.session.get(Order, order.id, populate_existing=True)
     assert order.payment_status is PaymentStatus.UNPAID
-    assert card.REFUND_DUE in kinds(order.id)
+    (refund,) = order.refunds
+    assert refund.cause is RefundCause.AMOUNT
+    # What Stripe took goes back, in whole rupiah (its hundredths rounded up).
+    assert refund.amount == -(-order.total // 100)
+    assert "refund-due" in kinds(order.id)
 
 
 def test_the_webhook_needs_no_csrf_token_but_the_keys(
