@@ -360,11 +360,13 @@ def _replay(
     if the buyer can still pay it, else expired (if open) so that the next
     attempt's session is the only live one. None: begin a new attempt."""
     try:
-        session = _create(client, prepared, last)
+        replayed = _create(client, prepared, last)
     except (stripe.InvalidRequestError, stripe.IdempotencyError):
         # Stripe never made it and now refuses its parameters (its time is
         # past), or no longer knows the key: nothing of it is live.
         return None
+    # A replay repeats the first answer; how the session is now, Stripe tells.
+    session = SessionFacts.of(client.v1.checkout.sessions.retrieve(replayed.id))
     return _usable(client, prepared, session)
 
 
