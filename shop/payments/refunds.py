@@ -219,8 +219,11 @@ def submit_card_refund(refund_id: int) -> None:
     """Ask Stripe to refund a card refund that is due. Safe to run twice: the
     idempotency key `refund-<id>` makes Stripe answer a repeat with the same
     refund. Stripe unreachable: it stays due, for the next retry."""
-    from shop.payments.card import SessionFacts, stripe_client, to_stripe_amount
+    from shop.payments.card import SessionFacts, card_enabled, stripe_client, to_stripe_amount
 
+    if not card_enabled():
+        log.warning("card refund %s waits: Stripe is not configured", refund_id)
+        return
     refund = db.session.get(Refund, refund_id)
     if refund is None or refund.method is not PaymentMethod.CARD:
         return
