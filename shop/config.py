@@ -146,6 +146,21 @@ class Defaults:
     MAIL_PASSWORD = ""
     MAIL_FROM = ""
     MAIL_TIMEOUT = 10
+    # WhatsApp messages (verification and reset codes, alerts): "" = off,
+    # "cloud" = the WhatsApp Business Cloud API, "log" = only logged
+    # (development, demo). README, "Messages: WhatsApp and email".
+    WHATSAPP_BACKEND = ""
+    WHATSAPP_API_URL = "https://graph.facebook.com/v21.0"
+    WHATSAPP_PHONE_NUMBER_ID = ""
+    WHATSAPP_TOKEN = ""
+    # Our purpose key → the template approved at Meta and its language; the
+    # environment's JSON object is merged into these.
+    WHATSAPP_TEMPLATES: dict = {
+        "verify_code": {"name": "etalase_verify_code", "language": "id"},
+        "reset_code": {"name": "etalase_reset_code", "language": "id"},
+    }
+    WHATSAPP_CONNECT_TIMEOUT = 5.0
+    WHATSAPP_READ_TIMEOUT = 15.0
     # Run the periodic work (outbox delivery, expiring unpaid orders,
     # certificate reminders, the sweeps) from a thread of this process
     # (`make run`); in production run `flask jobs scheduler` instead.

@@ -15,21 +15,41 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"  # gave up after the last retry; kept for the operator
 
 
+class OutboxChannel(enum.StrEnum):
+    EMAIL = "email"
+    WHATSAPP = "whatsapp"
+
+
 class OutboxMessage(Base):
     """A message someone must receive, written in the same transaction as the
     change it reports, rendered then (in the recipient's language), and
-    delivered afterwards by `flask notify deliver`."""
+    delivered afterwards by `flask notify deliver`.
+
+    An email carries its whole rendered text. A WhatsApp message is a template
+    approved at Meta: `template` is our purpose key (see the setting
+    WHATSAPP_TEMPLATES), `params` its body parameters as a JSON list, and
+    `body_text` the same words rendered here for people to read (the log
+    backend, `flask notify list`); `provider_message_id` is the "wamid…" the
+    Cloud API answered with and `provider_status` what its status webhook
+    reported later (delivered, read, failed)."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(60))
-    channel: Mapped[str] = mapped_column(String(20), default="email")
+    channel: Mapped[str] = mapped_column(String(20), default=OutboxChannel.EMAIL.value)
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
+    template: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    params: Mapped[str] = mapped_column(Text, default="", server_default="")
+    locale: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    provider_message_id: Mapped[str] = mapped_column(
+        String(128), default="", server_default="", index=True
+    )
+    provider_status: Mapped[str] = mapped_column(String(20), default="", server_default="")
     status: Mapped[OutboxStatus] = enum_column(OutboxStatus, default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

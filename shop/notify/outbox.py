@@ -1,5 +1,8 @@
 """Writing notifications into the outbox: rendered now, in the recipient's language.
 
+`queue_email` and `render_email` live in `shop.notify.messaging` beside
+`queue_whatsapp`, and are importable from here as before.
+
 A service calls these inside its own transaction. Nothing here commits or
 sends: the row is committed with the change it reports (or rolled back with
 it), and `shop.notify.delivery` sends it afterwards.
@@ -8,20 +11,28 @@ it), and `shop.notify.delivery` sends it afterwards.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from shop.accounts.models import User
 from shop.core.templating import absolute_url
 from shop.extensions import db
 from shop.groups.models import Group, Membership
-from shop.jobs import enqueue_after_commit
+from shop.notify.messaging import queue_email, render_email
 from shop.notify.models import OutboxMessage
 from shop.orders.models import Order
+
+__all__ = [
+    "BUYER_KINDS",
+    "notify_buyer",
+    "notify_group_members",
+    "notify_group_proof",
+    "notify_new_order",
+    "queue_email",
+    "render_email",
+]
 
 log = logging.getLogger(__name__)
 
@@ -37,56 +48,6 @@ BUYER_KINDS = (
     "expired",
     "refunded",
 )
-SUBJECT_MAX = 200
-_BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
-
-
-def render_email(template: str, context: dict[str, Any], locale: str) -> tuple[str, str, str]:
-    """(subject, text, html) of templates/email/<template>/ in `locale`.
-
-    The Jinja environment is used directly: the request's context processors
-    (the signed-in person's groups) do not belong in an email and are not
-    there outside a request.
-    """
-    env = current_app.jinja_env
-    folder = f"email/{template}"
-    with force_locale(locale):
-        context = {"site_name": current_app.config["SITE_NAME"], "locale": locale, **context}
-        subject = " ".join(env.get_template(f"{folder}/subject.txt").render(context).split())
-        context["subject"] = subject
-        text = env.get_template(f"{folder}/body.txt").render(context)
-        html = env.get_template(f"{folder}/body.html").render(context)
-    # Optional paragraphs leave blank lines behind: keep at most one in a row.
-    text = _BLANK_LINES.sub("\n\n", text).strip() + "\n"
-    return subject[:SUBJECT_MAX], text, html
-
-
-def queue_email(
-    kind: str, recipient: str | None, template: str, context: dict[str, Any], locale: str
-) -> OutboxMessage | None:
-    """Add one rendered email to the session (flushed, not committed).
-
-    Rendering now freezes the words at the time of the event: a later edit of
-    the order or of a translation never changes a message already queued.
-    """
-    recipient = (recipient or "").strip()
-    if not recipient:
-        return None
-    subject, text, html = render_email(template, context, locale)
-    message = OutboxMessage(
-        kind=kind,
-        channel="email",
-        recipient=recipient,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-    )
-    db.session.add(message)
-    db.session.flush()
-    # Sent as soon as the change it reports commits; the periodic delivery
-    # retries what fails.
-    enqueue_after_commit("shop.notify.jobs.deliver")
-    return message
 
 
 def _order_context(order: Order) -> dict[str, Any]:
