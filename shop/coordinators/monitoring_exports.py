@@ -4,7 +4,8 @@ page), and the audit entry every download writes.
 Money stays a whole number of rupiah (a number in the XLSX, with a "Rp"
 number format, so funders can sum it); consignment (titip jual) sales, units
 and money received from outlets are columns of their own next to the online
-revenue, followed by the total of both channels; the median time to confirm is in hours.
+revenue, followed by the total of both channels and, apart, the refunds to
+buyers; the median time to confirm is in hours.
 Text a spreadsheet would run as a formula (a group named "=HYPERLINK(…)") is
 neutralised: defusedcsv prefixes it in the CSV, and the XLSX workbook is made
 with strings_to_formulas off, so it is stored as text.
@@ -37,6 +38,7 @@ def _headings(data: Monitoring) -> list[str]:
         _("Consignment units"),
         _("Received from outlets (Rp)"),
         _("Total sales (Rp)"),
+        _("Refunds to buyers (Rp)"),
         _("Items sold"),
         _("Active groups"),
         _("Active products"),
@@ -55,6 +57,7 @@ def _values(row: Figures) -> list:
         row.consigned_units,
         row.received,
         row.total_sales,
+        row.refunds,
         row.items,
         row.active_groups,
         row.active_products,
@@ -101,10 +104,10 @@ def monitoring_xlsx(data: Monitoring, title: str, subtitles: list[str]) -> bytes
     for col, text in enumerate(headings):
         sheet.write_string(HEADER_ROW, col, text, heading)
 
-    kinds = [None, whole, money, money, money, money, whole, money, money]
+    kinds = [None, whole, money, money, money, money, whole, money, money, money]
     kinds += [whole, whole, whole, hours]
     total_kinds = [total_text, total_whole, total_money, total_money, total_money]
-    total_kinds += [total_money, total_whole, total_money, total_money]
+    total_kinds += [total_money, total_whole, total_money, total_money, total_money]
     total_kinds += [total_whole, total_whole, total_whole, total_hours]
     row_index = HEADER_ROW
     for row in data.rows:

@@ -21,7 +21,9 @@ the money the outlets paid, all counted on the day of the visit that recorded
 them. `Visit.visited_on` is already a Jakarta calendar day, so the range is
 simply start <= visited_on <= end and a month is visited_on >= its first day.
 An undone visit is gone and counts nowhere. "Total sales" is online revenue
-plus consignment sales; rows are ordered by it.
+plus consignment sales; rows are ordered by it. Refunds (money that goes or
+went back to buyers, shop.payments.refunds) are a figure of their own, by the
+date of the order they were paid for, whatever became of it; never a sale.
 
 Every figure is aggregated in SQL with GROUP BY over the groups in scope, so a
 page runs the same few statements whatever the number of groups and orders.
@@ -69,6 +71,7 @@ from shop.extensions import db
 from shop.groups.models import Group, Programme
 from shop.orders.models import Order, OrderLine, PaymentStatus
 from shop.orders.sales import NOT_SALES, SalesFigures
+from shop.payments.models import Refund
 from shop.regions.models import Province, Regency
 
 GROUPINGS = {
@@ -265,19 +268,20 @@ def _order_key(filters: Filters):
     return _month_key(filters) if filters.by == "month" else _group_key(filters.by)
 
 
-def _placed_orders(scope: Scope, filters: Filters, *columns):
-    """The counted orders of the groups in question, as `columns`."""
-    return (
+def _placed_orders(scope: Scope, filters: Filters, *columns, sales: bool = True):
+    """The counted orders of the groups in question, as `columns` (with
+    `sales=False`, the cancelled and expired ones too)."""
+    stmt = (
         select(*columns)
         .select_from(Order)
         .join(Group, Group.id == Order.group_id)
         .where(
             group_clause(scope, filters),
-            Order.status.not_in(NOT_SALES),
             Order.created_at >= midnight_utc(filters.start),
             Order.created_at < midnight_utc(filters.end + timedelta(days=1)),
         )
     )
+    return stmt.where(Order.status.not_in(NOT_SALES)) if sales else stmt
 
 
 def _consignment(scope: Scope, filters: Filters):
@@ -372,7 +376,7 @@ def _keys_and_labels(scope: Scope, filters: Filters, months: list[date]) -> list
 
 def monitoring(scope: Scope, filters: Filters) -> Monitoring:
     """The figures of the groups in `scope` matching `filters`, a row per key
-    and the totals; at most six statements whatever the numbers of groups,
+    and the totals; at most seven statements whatever the numbers of groups,
     orders and visits."""
     months = month_starts(filters)
     rows = _keys_and_labels(scope, filters, months)
@@ -416,6 +420,17 @@ def monitoring(scope: Scope, filters: Filters) -> Monitoring:
     ):
         by_key[k].items += int(sold or 0)
         total.items += int(sold or 0)
+
+    refunded = (
+        _placed_orders(scope, filters, _order_key(filters).label("key"), Refund.amount, sales=False)
+        .join(Refund, Refund.order_id == Order.id)
+        .subquery()
+    )
+    for k, amount in db.session.execute(
+        select(refunded.c.key, func.sum(refunded.c.amount)).group_by(refunded.c.key)
+    ):
+        by_key[k].refunds += int(amount or 0)
+        total.refunds += int(amount or 0)
 
     for k, value, units, received in _consignment(scope, filters):
         for target in (by_key[k], total):

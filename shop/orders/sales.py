@@ -12,6 +12,11 @@ expired orders are left out. Revenue is the value of the goods (the order's
 subtotal); courier fees and transfer codes pass through to others and are not
 counted. "Paid" means the group has marked the payment received.
 
+Refunds are counted apart, never in the sales: the money that goes (or went)
+back to buyers, by the month of the order it was paid for. A cancelled paid
+order is left out of the sales like any cancelled order, and its refund shows
+here; a second card payment for an order that sold is refunded here too.
+
 Consignment (titip jual) is a channel of its own beside the online orders:
 the units sold at the group's outlets, at the agreed price, in the month of
 the visit that recorded them (`Visit.visited_on` is already a Jakarta day),
@@ -43,6 +48,7 @@ from shop.extensions import db
 from shop.groups.models import Group
 from shop.i18n.formatting import phone_display, rupiah
 from shop.orders.models import Order, OrderLine, OrderStatus, PaymentStatus
+from shop.payments.models import Refund
 from shop.regions.models import District, Province, Regency
 
 MONTHS = 12
@@ -75,6 +81,8 @@ class SalesFigures:
     consigned: int = 0
     consigned_units: int = 0
     received: int = 0
+    # Money that goes back to buyers (shop.payments.refunds): never a sale.
+    refunds: int = 0
 
     @property
     def revenue(self) -> int:
@@ -104,6 +112,7 @@ class MonthSales(SalesFigures):
             consigned=sum(m.consigned for m in months),
             consigned_units=sum(m.consigned_units for m in months),
             received=sum(m.received for m in months),
+            refunds=sum(m.refunds for m in months),
         )
 
 
@@ -115,18 +124,19 @@ def month_starts(now: datetime, months: int = MONTHS) -> list[date]:
     return [date((index + i) // 12, (index + i) % 12 + 1, 1) for i in range(months + 1)]
 
 
-def _bucketed(group: Group, bounds: list[datetime], *columns) -> Select:
-    """The group's sales in the range, each row with its month number (0 = oldest)."""
+def _bucketed(group: Group, bounds: list[datetime], *columns, sales: bool = True) -> Select:
+    """The group's sales in the range (with `sales=False`, all its orders),
+    each row with its month number (0 = oldest)."""
     month = case(
         *((Order.created_at < bound, i) for i, bound in enumerate(bounds[1:-1])),
         else_=len(bounds) - 2,
     ).label("month")
-    return select(month, *columns).where(
+    stmt = select(month, *columns).where(
         Order.group_id == group.id,
-        Order.status.not_in(NOT_SALES),
         Order.created_at >= bounds[0],
         Order.created_at < bounds[-1],
     )
+    return stmt.where(Order.status.not_in(NOT_SALES)) if sales else stmt
 
 
 def _product_rows(group: Group, starts: list[date], bounds: list[datetime]):
@@ -164,21 +174,47 @@ def _best(rows) -> list:
 
 
 def monthly_sales(group: Group, now: datetime, months: int = MONTHS) -> list[MonthSales]:
-    """Orders, paid and unpaid revenue, consignment sales and the best sellers
-    of each of the last `months` months, oldest first; three grouped queries."""
+    """Orders, paid and unpaid revenue, consignment sales, refunds and the best
+    sellers of each of the last `months` months, oldest first; three grouped
+    queries."""
     starts = month_starts(now, months)
     bounds = [midnight_utc(day) for day in starts]
     result = [MonthSales(start=day) for day in starts[:-1]]
 
-    orders = _bucketed(
-        group, bounds, (Order.payment_status == PaymentStatus.PAID).label("paid"), Order.subtotal
-    ).subquery()
-    for month, paid, count, amount in db.session.execute(
-        select(orders.c.month, orders.c.paid, func.count(), func.sum(orders.c.subtotal)).group_by(
-            orders.c.month, orders.c.paid
+    # One scan of all the group's orders in the range: the sales among them
+    # (not cancelled or expired) and the refunds of any of them.
+    refunded = (
+        select(Refund.order_id, func.sum(Refund.amount).label("amount"))
+        .group_by(Refund.order_id)
+        .subquery()
+    )
+    orders = (
+        _bucketed(
+            group,
+            bounds,
+            Order.status.not_in(NOT_SALES).label("sale"),
+            (Order.payment_status == PaymentStatus.PAID).label("paid"),
+            Order.subtotal,
+            func.coalesce(refunded.c.amount, 0).label("refunded"),
+            sales=False,
         )
+        .outerjoin(refunded, refunded.c.order_id == Order.id)
+        .subquery()
+    )
+    for month, sale, paid, count, amount, refunds in db.session.execute(
+        select(
+            orders.c.month,
+            orders.c.sale,
+            orders.c.paid,
+            func.count(),
+            func.sum(orders.c.subtotal),
+            func.sum(orders.c.refunded),
+        ).group_by(orders.c.month, orders.c.sale, orders.c.paid)
     ):
         entry = result[month]
+        entry.refunds += int(refunds or 0)
+        if not sale:
+            continue
         entry.orders += count
         if paid:
             entry.paid += int(amount or 0)

@@ -127,7 +127,7 @@ def test_scope_figures_in_tiles_table_and_charts(
     # Rp80,000, Rp50,000 received; Rp160,000 in all; 5 items; 1 active group
     # and product; the one confirmed order took 2 hours.
     assert cells == ["2", "Rp80,000", "Rp50,000", "Rp30,000", "Rp80,000", "4", "Rp50,000"] + [
-        "Rp160,000", "5", "1", "1", "2 h", ""
+        "Rp160,000", "Rp0", "5", "1", "1", "2 h", ""
     ]  # fmt: skip
     assert "Rp160,000</span> total sales, online and consignment" in html
     assert "4 units; Rp50,000 received from outlets" in html

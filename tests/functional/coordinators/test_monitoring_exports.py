@@ -83,13 +83,15 @@ def test_csv_has_a_bom_the_scope_only_and_no_formulas(
         "Consignment units",
         "Received from outlets (Rp)",
         "Total sales (Rp)",
+        "Refunds to buyers (Rp)",
         "Items sold",
         "Active groups",
         "Active products",
         "Median time to confirm (hours)",
     ]
     by_name = {row[0]: row for row in rows[1:]}
-    mine = ["2", "80000", "50000", "30000", "80000", "4", "50000", "160000", "5", "1", "1", "1.5"]
+    mine = ["2", "80000", "50000", "30000", "80000", "4", "50000", "160000", "0", "5", "1", "1"]
+    mine.append("1.5")
     assert by_name[group_in_scope.name] == [group_in_scope.name, *mine]
     assert group_out_of_scope.name not in body and "777000" not in body and "333000" not in body
     # defusedcsv: the formula is kept as text behind a leading quote.
@@ -130,12 +132,12 @@ def test_xlsx_numbers_formats_title_and_no_formulas(
     header = [cell.value for cell in sheet[5]]
     assert header[:3] == ["Group", "Orders", "Revenue (Rp)"]
     assert sheet.freeze_panes == "B6"
-    assert sheet.auto_filter.ref.startswith("A5:M")
+    assert sheet.auto_filter.ref.startswith("A5:N")
 
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=6)}
     mine = rows[group_in_scope.name]
     assert [c.value for c in mine] == [group_in_scope.name, 2, 80000, 50000, 30000] + [
-        80000, 4, 50000, 160000, 5, 1, 1, 1.5
+        80000, 4, 50000, 160000, 0, 5, 1, 1, 1.5
     ]  # fmt: skip
     assert all(isinstance(c.value, int) for c in mine[1:12])
     money_columns = [2, 3, 4, 5, 7, 8]
@@ -184,7 +186,7 @@ def test_month_rows_leave_active_counts_empty(client, english_coordinator, sales
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(min_row=6, values_only=True))
     assert len(rows) == 13
-    assert all(row[10] is None and row[11] is None for row in rows[:-1])
-    assert rows[-1][0] == "Total" and rows[-1][10] == 1 and rows[-1][1] == 3
+    assert all(row[11] is None and row[12] is None for row in rows[:-1])
+    assert rows[-1][0] == "Total" and rows[-1][11] == 1 and rows[-1][1] == 3
     assert rows[-1][5:9] == (80000, 4, 50000, 161000)
     assert sum(row[5] for row in rows[:-1]) == 80000

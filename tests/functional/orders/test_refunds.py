@@ -227,3 +227,13 @@ def test_expiry_never_touches_a_paid_order(group, order_factory):
     assert services.expire_order(order) is False
     assert order.status is OrderStatus.CONFIRMED
     assert order.refunds == []
+
+
+def test_the_sales_page_shows_refunds_apart(client, group, paid_order):
+    paid_order()
+    cancel(client, paid_order(lines=[("Kerupuk", 10_000, 3)]))
+
+    page = client.get(f"/kelola/{group.slug}/penjualan").get_data(as_text=True)
+
+    assert "1 order, Rp50,000 in products (Rp50,000 paid" in page
+    assert "Refunds to buyers: Rp30,000, counted apart and never as sales." in page
