@@ -153,11 +153,21 @@ class Defaults:
     WHATSAPP_API_URL = "https://graph.facebook.com/v21.0"
     WHATSAPP_PHONE_NUMBER_ID = ""
     WHATSAPP_TOKEN = ""
-    # Our purpose key → the template approved at Meta and its language; the
+    # Our purpose key → the template approved at Meta: its name, language
+    # ("languages": {our locale: Meta's code} for more than one) and whether
+    # it has a copy-code button (Meta's authentication templates); the
     # environment's JSON object is merged into these.
     WHATSAPP_TEMPLATES: dict = {
-        "verify_code": {"name": "etalase_verify_code", "language": "id"},
-        "reset_code": {"name": "etalase_reset_code", "language": "id"},
+        "verify_code": {
+            "name": "etalase_verify_code",
+            "language": "id",
+            "copy_code_button": True,
+        },
+        "reset_code": {
+            "name": "etalase_reset_code",
+            "language": "id",
+            "copy_code_button": True,
+        },
     }
     WHATSAPP_CONNECT_TIMEOUT = 5.0
     WHATSAPP_READ_TIMEOUT = 15.0

@@ -13,7 +13,7 @@ from shop.extensions import db
 from shop.notify.delivery import drain, requeue_failed
 from shop.notify.models import OutboxMessage, OutboxStatus
 
-notify_cli = AppGroup("notify", help="Email notifications waiting in the outbox.")
+notify_cli = AppGroup("notify", help="Messages (email, WhatsApp) waiting in the outbox.")
 
 
 @notify_cli.command("deliver")
@@ -79,7 +79,8 @@ def list_messages(show: int) -> None:
             else f" next {message.next_attempt_at:%Y-%m-%d %H:%M} UTC"
         )
         click.echo(
-            f"#{message.id} {message.status.value} {message.kind} to {message.recipient}, "
+            f"#{message.id} {message.status.value} {message.channel} {message.kind} "
+            f"to {message.recipient}, "
             f"{message.attempts} attempts{when}: {message.last_error}"
         )
 

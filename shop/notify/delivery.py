@@ -1,34 +1,41 @@
 """Delivering the outbox: claim a due message, send it, record the outcome.
 
 Each message goes through two short transactions of its own, and no database
-lock is held while the mail server is talked to:
+lock is held while the mail server (or the WhatsApp Cloud API) is talked to:
 
 1. claim: one UPDATE picks the next due message, counts the attempt and
    leases it (moves `next_attempt_at` forward), then commits. On PostgreSQL
    the pick is `FOR UPDATE SKIP LOCKED`, so several workers drain at once;
    on SQLite the single UPDATE is serialised by the database's write lock.
-2. outcome: sent, or the error and the next attempt (or `failed` after the
-   last one), then commit.
+2. outcome: sent (with the provider's message id, for WhatsApp), or the
+   error and the next attempt (or `failed` after the last one, or at once
+   when the sender says retrying cannot help), then commit.
+
+The row's channel picks the sender: email over SMTP or into the log,
+WhatsApp through the Cloud API or into the log (`shop.notify.whatsapp`).
 
 Only outbox rows are touched, so a delivery problem never changes or rolls
 back an order. A worker that dies between sending and recording leaves the
 lease to run out and the message is sent again: delivery is at least once,
-with a stable Message-ID per message.
+with a stable Message-ID per email.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import CursorResult, select, update
+from flask import current_app
+from sqlalchemy import CursorResult, Row, select, update
 from sqlalchemy.orm import aliased
 
 from shop.db import utcnow
 from shop.extensions import db
-from shop.notify.models import OutboxMessage, OutboxStatus
-from shop.notify.senders import Email, Sender, get_sender
+from shop.notify.models import OutboxChannel, OutboxMessage, OutboxStatus
+from shop.notify.senders import Email, PermanentFailure, Sender, get_sender
+from shop.notify.whatsapp import WhatsAppMessage, whatsapp_sender
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +48,7 @@ BACKOFF = (
     timedelta(hours=12),
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
-# Longer than any SMTP exchange can take (timeouts are seconds).
+# Longer than any SMTP exchange or API call can take (timeouts are seconds).
 LEASE = timedelta(minutes=10)
 ERROR_MAX = 2000
 
@@ -59,8 +66,9 @@ def next_attempt_at(attempts: int, now: datetime) -> datetime | None:
     return now + BACKOFF[max(attempts, 1) - 1]
 
 
-def _claim(now: datetime) -> tuple[int, int, Email] | None:
-    """Lease the next due message: (id, attempts so far, its email), committed."""
+def _claim(now: datetime) -> Row[Any] | None:
+    """Lease the next due message and return its row (id, attempts so far,
+    channel and contents), committed."""
     due = aliased(OutboxMessage)
     pick = (
         select(due.id)
@@ -81,25 +89,49 @@ def _claim(now: datetime) -> tuple[int, int, Email] | None:
         .returning(
             OutboxMessage.id,
             OutboxMessage.attempts,
+            OutboxMessage.channel,
             OutboxMessage.recipient,
             OutboxMessage.subject,
             OutboxMessage.body_text,
             OutboxMessage.body_html,
+            OutboxMessage.template,
+            OutboxMessage.params,
+            OutboxMessage.locale,
         )
         .execution_options(synchronize_session=False)
     )
     row = db.session.execute(stmt).one_or_none()
     db.session.commit()
-    if row is None:
-        return None
-    email = Email(
+    return row
+
+
+def _outgoing(row: Row[Any]) -> Email | WhatsAppMessage:
+    """What the channel's sender takes, from a claimed row."""
+    reference = f"etalase.outbox.{row.id}"
+    if row.channel == OutboxChannel.WHATSAPP:
+        return WhatsAppMessage(
+            recipient=row.recipient,
+            template=row.template,
+            params=json.loads(row.params or "[]"),
+            locale=row.locale,
+            text=row.body_text,
+            reference=reference,
+        )
+    return Email(
         recipient=row.recipient,
         subject=row.subject,
         text=row.body_text,
         html=row.body_html,
-        reference=f"etalase.outbox.{row.id}",
+        reference=reference,
     )
-    return row.id, row.attempts, email
+
+
+def _sender_for(channel: str) -> Sender:
+    if channel == OutboxChannel.WHATSAPP:
+        return whatsapp_sender(current_app.config)
+    if channel == OutboxChannel.EMAIL:
+        return get_sender()
+    raise ValueError(f"no sender for the channel {channel!r}")
 
 
 def _record(message_id: int, **values: object) -> None:
@@ -117,40 +149,62 @@ def deliver_due(
 ) -> DeliveryResult:
     """Send up to `limit` due messages; (sent, failed for good, to be retried).
 
-    A sender's exception is recorded on its message, never raised.
+    `sender` sends every message whatever its channel (tests); otherwise each
+    channel's sender is made once per call, as the settings say. A sender's
+    exception (or a sender that cannot be made: a setting missing) is
+    recorded on its message, never raised, and never holds up the others.
     """
-    sender = sender or get_sender()
+    senders: dict[str, Sender] = {}
     sent = failed = retried = 0
     for _ in range(limit):
         moment = now or utcnow()
-        claimed = _claim(moment)
-        if claimed is None:
+        row = _claim(moment)
+        if row is None:
             break
-        message_id, attempts, email = claimed
         try:
-            sender.send(email)
+            if sender is not None:
+                chosen = sender
+            else:
+                if row.channel not in senders:
+                    senders[row.channel] = _sender_for(row.channel)
+                chosen = senders[row.channel]
+            provider_id = chosen.send(_outgoing(row))
         except Exception as exc:  # any failure of any sender is recorded and retried
             error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
-            retry_at = next_attempt_at(attempts, moment)
+            retry_at = (
+                None if isinstance(exc, PermanentFailure) else next_attempt_at(row.attempts, moment)
+            )
             if retry_at is None:
                 failed += 1
                 log.error(
-                    "Outbox %s failed for good after %s attempts: %s", message_id, attempts, error
+                    "Outbox %s (%s) failed for good after %s attempts: %s",
+                    row.id,
+                    row.channel,
+                    row.attempts,
+                    error,
                 )
-                _record(message_id, status=OutboxStatus.FAILED, last_error=error)
+                _record(row.id, status=OutboxStatus.FAILED, last_error=error)
             else:
                 retried += 1
                 log.warning(
-                    "Outbox %s attempt %s failed, retry at %s: %s",
-                    message_id,
-                    attempts,
+                    "Outbox %s (%s) attempt %s failed, retry at %s: %s",
+                    row.id,
+                    row.channel,
+                    row.attempts,
                     retry_at,
                     error,
                 )
-                _record(message_id, next_attempt_at=retry_at, last_error=error)
+                _record(row.id, next_attempt_at=retry_at, last_error=error)
         else:
             sent += 1
-            _record(message_id, status=OutboxStatus.SENT, sent_at=utcnow(), last_error="")
+            values: dict[str, object] = {
+                "status": OutboxStatus.SENT,
+                "sent_at": utcnow(),
+                "last_error": "",
+            }
+            if provider_id:
+                values["provider_message_id"] = provider_id
+            _record(row.id, **values)
     return DeliveryResult(sent, failed, retried)
 
 

@@ -1,4 +1,5 @@
-"""Ways to send an email: over SMTP when `MAIL_SERVER` is set, else into the log."""
+"""Ways to send a message: an email over SMTP when `MAIL_SERVER` is set, else
+into the log; a WhatsApp message as WHATSAPP_BACKEND says (`shop.notify.whatsapp`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,14 @@ from shop.config import config_flag
 log = logging.getLogger(__name__)
 
 
+class PermanentFailure(Exception):
+    """Sending this message again cannot succeed: delivery gives up at once."""
+
+
+class TemporaryFailure(Exception):
+    """Worth trying again later with the outbox's backoff."""
+
+
 @dataclass(frozen=True)
 class Email:
     recipient: str
@@ -30,8 +39,10 @@ class Email:
 
 
 class Sender(Protocol):
-    def send(self, email: Email) -> None:
-        """Hand the email over, or raise: the caller records the error and retries."""
+    def send(self, message: Any) -> str | None:
+        """Hand the message over, or raise: the caller records the error and
+        retries (`PermanentFailure`: gives up at once). May return the
+        provider's id for the message."""
 
 
 class LogSender:
@@ -116,6 +127,7 @@ class SmtpSender:
 
 
 def get_sender() -> Sender:
+    """The email sender, as the settings say."""
     config = current_app.config
     if config.get("MAIL_SERVER"):
         return SmtpSender.from_config(config)

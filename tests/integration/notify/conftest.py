@@ -20,6 +20,8 @@ from shop.notify import outbox
 from shop.notify.models import OutboxMessage
 from shop.orders.models import Checkout, Order, OrderLine
 from tests.factories import GroupFactory
+from tests.fakes.whatsapp_graph import FakeGraph
+from tests.fakes.whatsapp_graph import serve as serve_graph
 
 
 @pytest.fixture(autouse=True)
@@ -144,3 +146,40 @@ def committed(app, monkeypatch) -> Iterator[None]:
         db.session.execute(delete(OutboxMessage))
         db.session.commit()
         db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def graph_server() -> Iterator[FakeGraph]:
+    with serve_graph(FakeGraph()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def graph_api(app, graph_server, monkeypatch) -> FakeGraph:
+    """WhatsApp through the Cloud API, pointed at the fake Graph API; short
+    timeouts, so a stalled answer is a timeout quickly."""
+    graph_server.reset()
+    monkeypatch.setitem(app.config, "WHATSAPP_BACKEND", "cloud")
+    monkeypatch.setitem(app.config, "WHATSAPP_API_URL", graph_server.api_url)
+    monkeypatch.setitem(app.config, "WHATSAPP_PHONE_NUMBER_ID", graph_server.phone_number_id)
+    monkeypatch.setitem(app.config, "WHATSAPP_TOKEN", graph_server.token)
+    monkeypatch.setitem(
+        app.config,
+        "WHATSAPP_TEMPLATES",
+        {
+            "verify_code": {
+                "name": "etalase_verify_code",
+                "language": "id",
+                "copy_code_button": True,
+            },
+            "reset_code": {
+                "name": "etalase_reset_code",
+                "language": "id",
+                "languages": {"en": "en"},
+                "copy_code_button": True,
+            },
+        },
+    )
+    monkeypatch.setitem(app.config, "WHATSAPP_CONNECT_TIMEOUT", 2.0)
+    monkeypatch.setitem(app.config, "WHATSAPP_READ_TIMEOUT", 0.5)
+    return graph_server

@@ -171,7 +171,7 @@ def test_the_cli_drains_lists_and_retries(app, make_order, smtp_server):
     assert result.exit_code == 0, result.output
     assert "sent: 2" in result.output
     assert "failed: 1" in result.output
-    assert f"#{failed.id} failed test to x@example.test" in result.output
+    assert f"#{failed.id} failed email test to x@example.test" in result.output
     assert "SMTPDataError" in result.output
 
     result = runner.invoke(notify_cli, ["retry", str(failed.id)])
