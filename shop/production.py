@@ -1,6 +1,7 @@
 """What a production site refuses to start with (`ETALASE_ENV=production`):
 a missing, short, example or simple secret key, debug or the development
-server, and per-process limits or cache with several processes."""
+server, per-process limits or cache with several processes, and WhatsApp
+through the Cloud API without its phone number id or token."""
 
 from __future__ import annotations
 
@@ -110,7 +111,25 @@ def problems_in_production(app, environ=os.environ, argv=sys.argv) -> list[str]:
                 f"{processes} processes but the page cache is per process "
                 f"(set {PREFIX}REDIS_URL or {PREFIX}CACHE_TYPE=RedisCache)"
             )
+    problems.extend(_whatsapp_problems(config))
     return problems
+
+
+def _whatsapp_problems(config) -> list[str]:
+    """WhatsApp through the Cloud API needs its phone number id and token."""
+    backend = str(config.get("WHATSAPP_BACKEND") or "").strip().lower()
+    if backend not in ("", "cloud", "log"):
+        return [f"{PREFIX}WHATSAPP_BACKEND={backend!r} is not one of '' (off), cloud, log"]
+    if backend != "cloud":
+        return []
+    missing = [
+        PREFIX + name
+        for name in ("WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_TOKEN")
+        if not str(config.get(name) or "").strip()
+    ]
+    if missing:
+        return [f"{PREFIX}WHATSAPP_BACKEND=cloud needs {' and '.join(missing)}"]
+    return []
 
 
 def check_production(app, environ=os.environ, argv=sys.argv) -> None:

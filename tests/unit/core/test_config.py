@@ -216,6 +216,20 @@ def test_redis_url_shares_limits_and_cache(monkeypatch, clean_env):
         ({"SECRET_KEY": STRONG_KEY, "FLASK_DEBUG": "1"}, "debug mode is on"),
         ({"SECRET_KEY": STRONG_KEY, "ETALASE_PROCESSES": "3"}, "rate limits are per process"),
         ({"SECRET_KEY": STRONG_KEY, "WEB_CONCURRENCY": "4"}, "page cache is per process"),
+        (
+            {"SECRET_KEY": STRONG_KEY, "ETALASE_WHATSAPP_BACKEND": "cloud"},
+            "WHATSAPP_BACKEND=cloud needs ETALASE_WHATSAPP_PHONE_NUMBER_ID and "
+            "ETALASE_WHATSAPP_TOKEN",
+        ),
+        (
+            {
+                "SECRET_KEY": STRONG_KEY,
+                "ETALASE_WHATSAPP_BACKEND": "cloud",
+                "ETALASE_WHATSAPP_PHONE_NUMBER_ID": "109876543210987",
+            },
+            "needs ETALASE_WHATSAPP_TOKEN",
+        ),
+        ({"SECRET_KEY": STRONG_KEY, "ETALASE_WHATSAPP_BACKEND": "twilio"}, "is not one of"),
     ],
 )
 def test_production_refuses_unsafe_settings(monkeypatch, clean_env, env, complaint):
@@ -235,6 +249,19 @@ def test_production_with_redis_and_several_processes_starts(monkeypatch, clean_e
     assert app.config["SECRET_KEY"] == STRONG_KEY
     # No key file is made behind the operator's back in production.
     assert not (clean_env / "instance" / "secret_key").exists()
+
+
+def test_production_with_whatsapp_cloud_settings_starts(monkeypatch, clean_env):
+    monkeypatch.setenv("ETALASE_ENV", "production")
+    monkeypatch.setenv("ETALASE_SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("ETALASE_WHATSAPP_BACKEND", "cloud")
+    monkeypatch.setenv("ETALASE_WHATSAPP_PHONE_NUMBER_ID", "109876543210987")
+    monkeypatch.setenv("ETALASE_WHATSAPP_TOKEN", "EAAG-system-user-token")
+    monkeypatch.setenv("ETALASE_WHATSAPP_TEMPLATES", '{"verify_code": {"name": "kode_verifikasi"}}')
+    app = _app(clean_env)
+    assert app.config["WHATSAPP_TEMPLATES"]["verify_code"] == {"name": "kode_verifikasi"}
+    # Keys the environment does not name keep their defaults.
+    assert app.config["WHATSAPP_TEMPLATES"]["reset_code"]["name"] == "etalase_reset_code"
 
 
 def test_gunicorn_worker_count_is_read_from_its_command_line():
