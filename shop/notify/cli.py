@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from shop.extensions import db
-from shop.notify.delivery import drain, requeue_failed
+from shop.i18n.phone import normalise
+from shop.notify.delivery import deliver_due, drain, requeue_failed
+from shop.notify.messaging import queue_whatsapp, whatsapp_enabled
 from shop.notify.models import OutboxMessage, OutboxStatus
 
 notify_cli = AppGroup("notify", help="Messages (email, WhatsApp) waiting in the outbox.")
@@ -92,3 +95,48 @@ def retry(ids: tuple[int, ...]) -> None:
     count = requeue_failed(list(ids))
     db.session.commit()
     click.echo(f"{count} failed messages queued again.")
+
+
+@notify_cli.command("whatsapp-test")
+@click.argument("phone")
+@click.option(
+    "--template",
+    default="verify_code",
+    show_default=True,
+    help="Our template key (WHATSAPP_TEMPLATES).",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    default=("123456",),
+    show_default=True,
+    help="A body parameter, in order (repeat for several).",
+)
+def whatsapp_test(phone: str, template: str, params: tuple[str, ...]) -> None:
+    """Send one WhatsApp template message to PHONE now, through the outbox,
+    and show what came of it (Meta's message id or its error)."""
+    if not whatsapp_enabled():
+        raise click.ClickException("WhatsApp is off: set ETALASE_WHATSAPP_BACKEND (cloud or log).")
+    number = normalise(phone)
+    if number is None:
+        raise click.ClickException(f"{phone!r} is not a phone number.")
+    try:
+        message = queue_whatsapp(
+            "test", number, template, list(params), current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    assert message is not None
+    db.session.commit()
+    message_id = message.id
+    deliver_due()
+    db.session.expire_all()
+    message = db.session.get(OutboxMessage, message_id)
+    click.echo(f"#{message.id} to {message.recipient}: {message.status.value}")
+    if message.provider_message_id:
+        click.echo(f"Meta's message id: {message.provider_message_id}")
+    if message.last_error:
+        click.echo(f"Error: {message.last_error}")
+    if message.status is OutboxStatus.FAILED:
+        raise SystemExit(1)

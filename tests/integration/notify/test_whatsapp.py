@@ -337,3 +337,27 @@ def test_an_empty_number_queues_nothing(app, monkeypatch):
     monkeypatch.setitem(app.config, "WHATSAPP_BACKEND", "log")
     assert queue_whatsapp("verify_code", "", "verify_code", ["1"], "id") is None
     assert queue_whatsapp("verify_code", None, "verify_code", ["1"], "id") is None
+
+
+def test_the_operator_sends_a_test_message_and_sees_metas_answer(graph_api, app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(notify_cli, ["whatsapp-test", "0812-3456-7890"])
+    assert result.exit_code == 0, result.output
+    assert f"to {PHONE}: sent" in result.output
+    assert "Meta's message id: wamid." in result.output
+    assert graph_api.messages[0]["to"] == "6281234567890"
+
+    graph_api.fail(1, status=400, code=131026, message="Message Undeliverable.")
+    result = runner.invoke(notify_cli, ["whatsapp-test", "+6281234567890"])
+    assert result.exit_code == 1
+    assert "failed" in result.output and "131026" in result.output
+
+    result = runner.invoke(notify_cli, ["whatsapp-test", "halo"])
+    assert result.exit_code != 0 and "not a phone number" in result.output
+
+
+def test_the_test_command_says_when_whatsapp_is_off(app, monkeypatch):
+    monkeypatch.setitem(app.config, "WHATSAPP_BACKEND", "")
+    result = app.test_cli_runner().invoke(notify_cli, ["whatsapp-test", "081234567890"])
+    assert result.exit_code != 0
+    assert "WhatsApp is off" in result.output
