@@ -410,27 +410,20 @@ def monitoring(scope: Scope, filters: Filters) -> Monitoring:
         if times and times[0]:
             seconds[k].extend(map(int, times[0].split(",")))
 
-    lines = (
-        _placed_orders(scope, filters, _order_key(filters).label("key"), OrderLine.quantity)
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .subquery()
-    )
-    for k, sold in db.session.execute(
-        select(lines.c.key, func.sum(lines.c.quantity)).group_by(lines.c.key)
+    # Items sold (lines of the counted orders) and refunds (of any order).
+    for name, column, table, sales in (
+        ("items", OrderLine.quantity, OrderLine, True),
+        ("refunds", Refund.amount, Refund, False),
     ):
-        by_key[k].items += int(sold or 0)
-        total.items += int(sold or 0)
-
-    refunded = (
-        _placed_orders(scope, filters, _order_key(filters).label("key"), Refund.amount, sales=False)
-        .join(Refund, Refund.order_id == Order.id)
-        .subquery()
-    )
-    for k, amount in db.session.execute(
-        select(refunded.c.key, func.sum(refunded.c.amount)).group_by(refunded.c.key)
-    ):
-        by_key[k].refunds += int(amount or 0)
-        total.refunds += int(amount or 0)
+        joined = (
+            _placed_orders(scope, filters, _order_key(filters).label("key"), column, sales=sales)
+            .join(table, table.order_id == Order.id)
+            .subquery()
+        )
+        summed = select(joined.c.key, func.sum(joined.c[column.key])).group_by(joined.c.key)
+        for k, value in db.session.execute(summed):
+            for target in (by_key[k], total):
+                setattr(target, name, getattr(target, name) + int(value or 0))
 
     for k, value, units, received in _consignment(scope, filters):
         for target in (by_key[k], total):

@@ -249,6 +249,18 @@ def _render_detail(
     )
 
 
+def _detail_order(group: Group, number: str, *, lock: bool = False) -> Order:
+    """The order with what its page shows: lines, timeline, refunds."""
+    return get_order_for_group_or_404(
+        group,
+        number,
+        selectinload(Order.lines),
+        selectinload(Order.events),
+        selectinload(Order.refunds),
+        lock=lock,
+    )
+
+
 # Routes
 
 
@@ -273,14 +285,7 @@ def manage_inbox(slug: str):
 @login_required
 def manage_order(slug: str, number: str):
     group = get_membership_or_404(slug).group
-    order = get_order_for_group_or_404(
-        group,
-        number,
-        selectinload(Order.lines),
-        selectinload(Order.events),
-        selectinload(Order.refunds),
-    )
-    return _render_detail(group, order)
+    return _render_detail(group, _detail_order(group, number))
 
 
 @bp.post("/kelola/<slug>/pesanan/<number>/<action>")
@@ -289,9 +294,7 @@ def manage_action(slug: str, number: str, action: str):
     if action not in ACTIONS:
         abort(404)
     group = get_membership_or_404(slug).group
-    order = get_order_for_group_or_404(
-        group, number, selectinload(Order.lines), selectinload(Order.events), lock=True
-    )
+    order = _detail_order(group, number, lock=True)
     form = _make_form(action, order)
     if not form.validate_on_submit():
         return _render_detail(group, order, failed=(action, form)), 422
@@ -319,14 +322,7 @@ def _refund_of(order: Order, refund_id: int) -> Refund:
 def manage_refund(slug: str, number: str, refund_id: int):
     """The group records the money it sent back, with its proof."""
     group = get_membership_or_404(slug).group
-    order = get_order_for_group_or_404(
-        group,
-        number,
-        selectinload(Order.lines),
-        selectinload(Order.events),
-        selectinload(Order.refunds),
-        lock=True,
-    )
+    order = _detail_order(group, number, lock=True)
     refund = _refund_of(order, refund_id)
     form = _refund_form(refund)
     if not form.validate_on_submit():
@@ -336,9 +332,7 @@ def manage_refund(slug: str, number: str, refund_id: int):
         form, lambda: refunds.record_refund(refund, form.proof.data, form.note.data or "", by)
     )
     if done is None:
-        order = get_order_for_group_or_404(
-            group, number, selectinload(Order.lines), selectinload(Order.events)
-        )
+        order = _detail_order(group, number)
         return _render_detail(group, order, refund_failed=(refund_id, form)), 422
     flash(_("Refund recorded. The buyer sees it on the tracking page."), "success")
     return redirect(url_for("orders.manage_order", slug=slug, number=order.number), 303)

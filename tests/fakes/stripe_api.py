@@ -171,9 +171,12 @@ class FakeStripe:
         refund["status"] = status
         return refund
 
-    def object_event(self, kind: str, obj: dict[str, Any]) -> dict[str, Any]:
+    def object_event(
+        self, kind: str, obj: dict[str, Any], event_id: str | None = None
+    ) -> dict[str, Any]:
+        """The event Stripe would send about `obj` (a session, a refund)."""
         return {
-            "id": "evt_test_" + secrets.token_hex(12),
+            "id": event_id or "evt_test_" + secrets.token_hex(12),
             "object": "event",
             "api_version": API_VERSION,
             "created": int(time.time()),
@@ -190,16 +193,7 @@ class FakeStripe:
         return session
 
     def event(self, kind: str, session_id: str, event_id: str | None = None) -> dict[str, Any]:
-        return {
-            "id": event_id or "evt_test_" + secrets.token_hex(12),
-            "object": "event",
-            "api_version": API_VERSION,
-            "created": int(time.time()),
-            "livemode": False,
-            "pending_webhooks": 1,
-            "type": kind,
-            "data": {"object": dict(self.sessions[session_id])},
-        }
+        return self.object_event(kind, self.sessions[session_id], event_id)
 
     def sign(
         self, event: dict[str, Any], secret: str | None = None, timestamp: int | None = None
