@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.groups.views import bp as groups
     from shop.marketing.views import bp as marketing
     from shop.media.views import bp as media
+    from shop.notify.views import bp as notify
     from shop.orders.views import bp as orders
     from shop.payments.views import bp as payments
     from shop.regions.views import bp as regions
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
         marketing,
         consignment,
         exports,
+        notify,
     ):
         app.register_blueprint(blueprint)
 

@@ -55,6 +55,12 @@ class Defaults:
     UPLOAD_MAX_BYTES = 12 * 1024 * 1024
     UPLOAD_MAX_PIXELS = 40_000_000
     IMAGE_WIDTHS = (320, 640, 1280)
+    # Memory one photo may take while its variants are made (decoded pixels
+    # and the copies the pipeline keeps), checked from the header before any
+    # decoding; a 12 MP phone photo needs about 60 MB.
+    IMAGE_MAX_DECODED_MB = 160
+    # New photos a group may upload per day (Asia/Jakarta), all forms together.
+    PHOTO_DAILY_QUOTA = 100
     MEDIA_URL_PREFIX = "/media"
 
     # Where uploaded files live: "local" (MEDIA_ROOT, a folder on this
@@ -171,6 +177,10 @@ class Defaults:
     }
     WHATSAPP_CONNECT_TIMEOUT = 5.0
     WHATSAPP_READ_TIMEOUT = 15.0
+    # The status webhook (/whatsapp/webhook): the token Meta's subscription
+    # handshake must bring, and the app secret its reports are signed with.
+    WHATSAPP_VERIFY_TOKEN = ""
+    WHATSAPP_APP_SECRET = ""
     # Run the periodic work (outbox delivery, expiring unpaid orders,
     # certificate reminders, the sweeps) from a thread of this process
     # (`make run`); in production run `flask jobs scheduler` instead.

@@ -153,11 +153,12 @@ class FakeGraph:
                 ],
             }
         ).encode()
+        return body, self.sign(body)
+
+    def sign(self, body: bytes) -> dict[str, str]:
+        """The headers Meta sends with a webhook body: signed with the app secret."""
         signature = hmac.new(self.app_secret.encode(), body, hashlib.sha256).hexdigest()
-        return body, {
-            "Content-Type": "application/json",
-            "X-Hub-Signature-256": f"sha256={signature}",
-        }
+        return {"Content-Type": "application/json", "X-Hub-Signature-256": f"sha256={signature}"}
 
     # --- the server --------------------------------------------------------
 
