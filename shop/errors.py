@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
@@ -36,12 +36,31 @@ class DomainError(Exception):
 
 
 def apply_to_form(form, error: DomainError) -> None:
-    """Show a DomainError on the form field it names, or on the form itself."""
+    """Show a DomainError on the form field it names, or on the form itself.
+    An error with a `status` (a refused upload) makes the page that shows
+    the form again answer with that status (see refuse_with)."""
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*list(field.errors), error.message]
     else:
         form.form_errors.append(error.message)
+    refuse_with(getattr(error, "status", None), getattr(error, "headers", None))
+
+
+def refuse_with(status: int | None, headers: dict | None = None) -> None:
+    """The form page drawn again in this request answers `status` (413, 415,
+    422, 429 for a refused upload) instead of 200, so a refusal is never a
+    success to a script or a proxy. A redirect is left alone."""
+    if status and has_request_context():
+        g._etalase_refusal = (status, dict(headers or {}))
+
+
+def _refusal_status(response):
+    refusal = g.pop("_etalase_refusal", None)
+    if refusal is not None and response.status_code in (200, 422):
+        response.status_code = refusal[0]
+        response.headers.update(refusal[1])
+    return response
 
 
 def database_unavailable(error: BaseException | None) -> bool:
@@ -137,6 +156,7 @@ def register(app: Flask) -> None:
 
     # The bucket (or the media folder) cannot give a file a page asked for.
     app.register_error_handler(StorageUnavailable, storage_unavailable_answer)
+    app.after_request(_refusal_status)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

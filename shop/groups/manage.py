@@ -14,7 +14,8 @@ from shop.errors import DomainError, commit_or_show
 from shop.extensions import db
 from shop.groups import queries, services
 from shop.groups.forms import BankAccountForm, ConfirmForm, GroupForm
-from shop.groups.models import Role
+from shop.groups.models import GroupStatus, Role
+from shop.groups.suspension import GroupSuspended, suspension_contact
 from shop.groups.views import bp
 from shop.regions.fields import region_refresh_requested
 
@@ -58,12 +59,15 @@ def create():
 @login_required
 def manage_home(slug: str):
     membership = queries.get_membership_or_404(slug)
-    products = catalogue_queries.products_for_manager(membership.group)
+    group = membership.group
+    products = catalogue_queries.products_for_manager(group)
     today = jakarta_today()
+    suspended = group.status is GroupStatus.SUSPENDED
     return render_template(
         "groups/manage/home.html",
         membership=membership,
-        group=membership.group,
+        group=group,
+        suspension_contact=suspension_contact(group) if suspended else None,
         products=products,
         today=today,
         outlets_to_visit=consignment_ledger.outlets_to_visit(membership.group, today),
@@ -220,6 +224,9 @@ def join(token: str):
     invitation = services.find_invitation(token)
     if invitation is None:
         return render_template("groups/join_invalid.html"), 404
+    if invitation.group.status is GroupStatus.SUSPENDED:
+        # Joining changes the members, which a suspended group cannot do.
+        raise GroupSuspended(invitation.group, member=False)
     if not current_user.is_authenticated:
         return render_template("groups/join.html", invitation=invitation, form=None)
     form = ConfirmForm()

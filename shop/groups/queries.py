@@ -11,6 +11,8 @@ from shop.catalogue.models import Product, ProductStatus
 from shop.catalogue.queries import count_rows
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Invitation, Membership, Programme, Role
+from shop.groups.suspension import guard
+from shop.media.services import attribute_uploads_to
 
 
 def memberships_of(user) -> list[Membership]:
@@ -102,6 +104,10 @@ def get_membership_or_404(slug: str, *, leader: bool = False) -> Membership:
 
     Someone who is not a member gets 404, so group URLs reveal nothing. A
     member opening a ketua-only page gets 403: they know the group exists.
+    While the group is suspended, every endpoint not on the allow-list of
+    `shop.groups.suspension` is refused here (403 with the reason), before
+    the view reads its form. Photos uploaded in the request count against
+    this group's daily quota.
     """
     membership = db.session.scalar(
         select(Membership)
@@ -111,8 +117,10 @@ def get_membership_or_404(slug: str, *, leader: bool = False) -> Membership:
     )
     if membership is None:
         abort(404)
+    guard(membership)
     if leader and membership.role is not Role.LEADER:
         abort(403)
+    attribute_uploads_to(membership.group)
     return membership
 
 

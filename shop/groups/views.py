@@ -9,6 +9,7 @@ from shop.core.cache import public_page
 from shop.core.pagination import Pagination, page_arg
 from shop.groups import queries
 from shop.groups.models import Programme
+from shop.groups.suspension import GroupSuspended, suspension_contact
 from shop.regions.queries import provinces
 
 bp = Blueprint("groups", __name__)
@@ -44,6 +45,22 @@ def shop_page(slug: str):
         group=group,
         products=products,
         pagination=Pagination(page, 24, total),
+    )
+
+
+@bp.app_errorhandler(GroupSuspended)
+def group_suspended(error: GroupSuspended):
+    """The page every refused action of a suspended group gets: why, from
+    whom, and what still works. Nothing was changed."""
+    group = error.group
+    return (
+        render_template(
+            "groups/manage/suspended.html",
+            group=group,
+            member=error.member,
+            contact=suspension_contact(group) if error.member else None,
+        ),
+        403,
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, UnidentifiedImageError
 
 from shop.errors import DomainError
 
@@ -38,6 +38,11 @@ _DECODE_ERRORS = (
     IndexError,
 )
 
+# HTTP statuses of a refused upload (the form is shown again with the reason).
+TOO_LARGE_STATUS = 413
+UNSUPPORTED_STATUS = 415
+UNREADABLE_STATUS = 422
+
 NOT_A_PHOTO = _l("This file is not a photo we can read. Use JPEG, PNG, WebP or HEIC.")
 EMPTY_FILE = _l("The file is empty. Choose a photo and try again.")
 DAMAGED = _l("This photo is damaged or incomplete. Try sending the original photo again.")
@@ -51,8 +56,20 @@ def too_many_pixels(max_pixels: int):
     return _l("The photo has too many pixels (max %(mp)d megapixels).", mp=max_pixels // 1_000_000)
 
 
+def too_much_memory():
+    return _l(
+        "This photo would need too much memory to prepare. Send it smaller "
+        "(for example as a JPEG from your phone's camera, or resized to under 20 megapixels)."
+    )
+
+
 class ImageRejected(DomainError):
-    """The upload is not a photo we accept; `message` tells the person why."""
+    """The upload is not a photo we accept; `message` tells the person why and
+    `status` is the HTTP status of the refusal (413, 415 or 422)."""
+
+    def __init__(self, message, field: str | None = None, *, status: int = UNREADABLE_STATUS):
+        super().__init__(message, field)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -67,21 +84,26 @@ class ProcessedImage:
 
 
 def process_image(
-    data: bytes, *, max_bytes: int, max_pixels: int, widths: Iterable[int]
+    data: bytes,
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    widths: Iterable[int],
+    max_decoded_bytes: int | None = None,
 ) -> ProcessedImage:
     """Verify `data` and re-encode it; raise ImageRejected if it is not a photo we accept.
 
     The order is the defence: byte size first, then the format is sniffed by
     the accepted openers only, then the pixel count is read from the header and
     checked *before* anything is decoded, so a small file claiming 20000×20000
-    never allocates its pixels. Only then is it decoded in full (a truncated
-    file fails here, not later while resizing), turned upright, converted to
-    sRGB and stripped of every piece of metadata.
+    never allocates its pixels, and so is the memory decoding and preparing
+    it would take (`max_decoded_bytes`, see `decoded_bytes`). Only then is it
+    decoded (a JPEG at the smallest scale that still covers the largest
+    width; a truncated file fails here, not later while resizing), shrunk at
+    once to about the largest width, turned upright, converted to sRGB and
+    stripped of every piece of metadata.
     """
-    if not data:
-        raise ImageRejected(EMPTY_FILE)
-    if len(data) > max_bytes:
-        raise ImageRejected(too_large(max_bytes))
+    _check_bytes(data, max_bytes)
     wanted = sorted({int(w) for w in widths})
     if not wanted or wanted[0] <= 0:
         raise ValueError("widths must be positive")
@@ -91,8 +113,10 @@ def process_image(
         # below is the real guard (it is far lower), so a filter lost to a
         # concurrent catch_warnings in another thread cannot let a bomb through.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        picture = _open_and_decode(data, max_pixels=max_pixels, largest=wanted[-1])
-    picture = _normalised(picture)
+        picture, orientation = _open_and_decode(
+            data, max_pixels=max_pixels, largest=wanted[-1], max_decoded_bytes=max_decoded_bytes
+        )
+    picture = _normalised(picture, orientation)
 
     variants = _resized(picture, wanted)
     largest = variants[0]
@@ -101,31 +125,90 @@ def process_image(
     return ProcessedImage(key=key, width=largest.width, height=largest.height, variants=encoded)
 
 
-def verify_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[int, int]:
+def verify_photo(
+    data: bytes,
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    largest: int | None = None,
+    max_decoded_bytes: int | None = None,
+) -> tuple[int, int]:
     """The quick checks an upload must pass before it is stored: size, an
-    accepted format, the pixel count from the header; a JPEG (what phones
-    send) is also decoded at 1/8 scale, which finds a truncated file in a few
-    milliseconds. Returns the upright (width, height). Everything slower
-    (full decode, colour, variants) is `process_image`, run by a job.
+    accepted format, the pixel count from the header, the memory making its
+    variants up to `largest` px would take; a JPEG (what phones send) is also
+    decoded at 1/8 scale, which finds a truncated file in a few milliseconds.
+    Returns the upright (width, height). Everything slower (full decode,
+    colour, variants) is `process_image`, run by a job.
     """
-    if not data:
-        raise ImageRejected(EMPTY_FILE)
-    if len(data) > max_bytes:
-        raise ImageRejected(too_large(max_bytes))
+    _check_bytes(data, max_bytes)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         im = _open_checked(data, max_pixels=max_pixels)
         width, height = im.size
+        if max_decoded_bytes is not None and largest:
+            _check_budget(im, largest, max_decoded_bytes)
         if im.format == "JPEG":
             im.draft("RGB", (1, 1))
             _decode(im, max_pixels)
-    try:
-        orientation = im.getexif().get(0x0112)
-    except _DECODE_ERRORS + (KeyError, TypeError):
-        orientation = None
-    if orientation in (5, 6, 7, 8):
+    if _orientation(im) in (5, 6, 7, 8):
         width, height = height, width
     return width, height
+
+
+def _check_bytes(data: bytes, max_bytes: int) -> None:
+    if not data:
+        raise ImageRejected(EMPTY_FILE)
+    if len(data) > max_bytes:
+        raise ImageRejected(too_large(max_bytes), status=TOO_LARGE_STATUS)
+
+
+# Modes Image.reduce() cannot shrink: converted at full size first.
+_CONVERTED_BEFORE_SHRINKING = ("1", "P", *_SIXTEEN_BIT_GREY)
+
+
+def _bytes_per_pixel(mode: str) -> int:
+    """What Pillow keeps in memory per pixel: one byte for 1, L and P, two for
+    16-bit grey, four for everything else (RGB is stored as four bytes too)."""
+    if mode in ("1", "L", "P"):
+        return 1
+    if mode.startswith("I;16"):
+        return 2
+    return 4
+
+
+def _jpeg_scale(im: Image.Image, largest: int) -> int:
+    """The 1/1, 1/2, 1/4 or 1/8 scale `im.draft("RGB", (largest, largest))`
+    will make libjpeg decode at (the rule of Pillow's JpegImageFile.draft)."""
+    if im.format != "JPEG" or len(im.tile) != 1:
+        return 1
+    fits = min(im.width // largest, im.height // largest)
+    return next((s for s in (8, 4, 2) if fits >= s), 1)
+
+
+def decoded_bytes(im: Image.Image, largest: int) -> int:
+    """Peak pixel memory of preparing the variants of an opened, not yet
+    decoded image whose largest variant is `largest` px wide.
+
+    The pipeline holds the decoded bitmap (a JPEG decoded at its draft
+    scale), a full-size converted copy for the modes Image.reduce() cannot
+    shrink (palette, 1-bit, 16-bit grey), and the copy shrunk to about twice
+    the largest width, which every later step works on.
+    """
+    scale = _jpeg_scale(im, largest)
+    width, height = -(-im.width // scale), -(-im.height // scale)
+    pixels = width * height
+    total = pixels * _bytes_per_pixel(im.mode)
+    if im.mode in _CONVERTED_BEFORE_SHRINKING:
+        total += pixels * 4
+    factor = max(1, min(width // largest, height // largest))
+    return total + (-(-width // factor)) * (-(-height // factor)) * 4
+
+
+def _check_budget(im: Image.Image, largest: int, max_decoded_bytes: int) -> None:
+    needed = decoded_bytes(im, largest)
+    if needed > max_decoded_bytes:
+        log.info("upload refused: %s %s needs %d bytes decoded", im.format, im.size, needed)
+        raise ImageRejected(too_much_memory())
 
 
 def _open_checked(data: bytes, *, max_pixels: int) -> Image.Image:
@@ -139,28 +222,65 @@ def _open_checked(data: bytes, *, max_pixels: int) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageRejected(too_many_pixels(max_pixels)) from None
     except UnidentifiedImageError:
-        raise ImageRejected(NOT_A_PHOTO) from None
+        raise ImageRejected(NOT_A_PHOTO, status=UNSUPPORTED_STATUS) from None
     except _DECODE_ERRORS as exc:
         log.info("upload rejected while reading the header: %r", exc)
-        raise ImageRejected(NOT_A_PHOTO) from None
+        raise ImageRejected(NOT_A_PHOTO, status=UNSUPPORTED_STATUS) from None
 
     if im.width <= 0 or im.height <= 0:
-        raise ImageRejected(NOT_A_PHOTO)
+        raise ImageRejected(NOT_A_PHOTO, status=UNSUPPORTED_STATUS)
     if im.width * im.height > max_pixels:
         raise ImageRejected(too_many_pixels(max_pixels))
     return im
 
 
-def _open_and_decode(data: bytes, *, max_pixels: int, largest: int) -> Image.Image:
-    """Open and check as `_open_checked`, then decode fully."""
+def _open_and_decode(
+    data: bytes, *, max_pixels: int, largest: int, max_decoded_bytes: int | None
+) -> tuple[Image.Image, int | None]:
+    """Open and check as `_open_checked` (and against the memory budget),
+    decode, and shrink to about the largest width at once, so every later
+    step works on a small copy. Returns the picture and its EXIF orientation."""
     im = _open_checked(data, max_pixels=max_pixels)
+    if max_decoded_bytes is not None:
+        _check_budget(im, largest, max_decoded_bytes)
     if im.format == "JPEG":
         # Let libjpeg scale by 1/2, 1/4 or 1/8 while decoding. A square box keeps
         # both sides >= the largest width, whatever the EXIF orientation turns out
         # to be, so the variants are the same as without draft, only faster.
         im.draft("RGB", (largest, largest))
     _decode(im, max_pixels)
-    return im
+    orientation = _orientation(im)
+    return _shrunk(im, largest), orientation
+
+
+def _orientation(im: Image.Image) -> int | None:
+    try:
+        return im.getexif().get(0x0112)
+    except _DECODE_ERRORS + (KeyError, TypeError):
+        return None
+
+
+def _shrunk(im: Image.Image, largest: int) -> Image.Image:
+    """The decoded picture reduced by a whole factor (box averaging) while
+    both sides stay >= `largest`, keeping its info (ICC profile, transparency).
+    A mode reduce() cannot take is converted first (counted in the budget)."""
+    factor = min(im.width // largest, im.height // largest)
+    if factor < 2:
+        return im
+    info = dict(im.info)
+    if im.mode in _SIXTEEN_BIT_GREY:
+        im = _eight_bit_grey(im)
+    elif im.mode == "1":
+        im = im.convert("L")
+    elif im.mode == "P":
+        im = im.convert("RGBA" if "transparency" in info else "RGB")
+    small = im.reduce(factor)
+    small.info = info
+    return small
+
+
+def _eight_bit_grey(im: Image.Image) -> Image.Image:
+    return im.point(lambda v: v / 256).convert("L")
 
 
 def _decode(im: Image.Image, max_pixels: int) -> None:
@@ -174,17 +294,27 @@ def _decode(im: Image.Image, max_pixels: int) -> None:
         raise ImageRejected(DAMAGED) from None
 
 
-def _upright(im: Image.Image) -> Image.Image:
-    """Apply the EXIF orientation; a photo with broken EXIF is kept as stored
-    rather than refused, since its pixels decoded fine."""
-    try:
-        return ImageOps.exif_transpose(im) or im
-    except _DECODE_ERRORS + (KeyError, TypeError) as exc:
-        log.info("ignoring unreadable EXIF orientation: %r", exc)
-        return im
+# EXIF orientation → the transposition that turns the picture upright.
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
-def _normalised(im: Image.Image) -> Image.Image:
+def _upright(im: Image.Image, orientation: int | None) -> Image.Image:
+    """Apply the EXIF orientation read before shrinking (the table of
+    ImageOps.exif_transpose); a missing or unknown value, or broken EXIF,
+    leaves the photo as stored rather than refused: its pixels decoded fine."""
+    method = _TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+    return im.transpose(method) if method is not None else im
+
+
+def _normalised(im: Image.Image, orientation: int | None = None) -> Image.Image:
     """Upright, sRGB, 8-bit RGB or RGBA, and with no metadata at all.
 
     Colour: an embedded ICC profile (iPhones tag photos Display P3) is applied
@@ -197,9 +327,9 @@ def _normalised(im: Image.Image) -> Image.Image:
     (with a tRNS entry) expand to RGBA through Pillow's own conversion.
     """
     icc = im.info.get("icc_profile")
-    im = _upright(im)
+    im = _upright(im, orientation)
     if im.mode in _SIXTEEN_BIT_GREY:
-        im = im.point(lambda v: v / 256).convert("L")
+        im = _eight_bit_grey(im)
 
     has_alpha = "A" in im.getbands() or "transparency" in im.info
     target = "RGBA" if has_alpha else "RGB"

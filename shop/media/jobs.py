@@ -13,6 +13,7 @@ from shop.extensions import db
 from shop.jobs import enqueue_after_commit, resume_lost
 from shop.media.images import ImageRejected, process_image
 from shop.media.models import Image, ImageStatus
+from shop.media.services import decoded_budget
 from shop.media.storage import get_storage
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def make_variants(image_id: int) -> str:
             max_bytes=config["UPLOAD_MAX_BYTES"],
             max_pixels=config["UPLOAD_MAX_PIXELS"],
             widths=config["IMAGE_WIDTHS"],
+            max_decoded_bytes=decoded_budget(),
         )
     except (ImageRejected, FileNotFoundError) as exc:
         log.info("photo %s cannot be processed: %r", image_id, exc)

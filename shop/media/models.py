@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import String, false
+from sqlalchemy import Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shop.db import Base, enum_column, utcnow
@@ -35,6 +35,8 @@ class Image(Base):
     """
 
     __tablename__ = "image"
+    # The daily photo quota counts a group's uploads of one day.
+    __table_args__ = (Index("ix_image_group_created", "group_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
@@ -47,6 +49,11 @@ class Image(Base):
         ImageStatus, length=12, default=ImageStatus.READY, server_default=ImageStatus.READY.value
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The group it was first uploaded for, which counts it in its daily
+    # quota; none for a buyer's proof or a coordinator's banner. No foreign
+    # key: group already points at image (logo, cover), and a cycle would
+    # leave the tables without an order to create or sweep them in.
+    group_id: Mapped[int | None]
 
     @property
     def width_list(self) -> list[int]:

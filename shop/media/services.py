@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,12 +12,15 @@ from datetime import timedelta
 from typing import TypeVar
 
 from flask import current_app, g, has_request_context, request, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, delete, event, exists, false, or_, select
+from flask_babel import ngettext
+from sqlalchemy import Column, delete, event, exists, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
 
+from shop.core.clock import jakarta_today, midnight_utc
 from shop.db import utcnow, within
 from shop.errors import DomainError
 from shop.extensions import db
@@ -38,6 +42,17 @@ class StorageRefused(DomainError):
     fails whole, with a message for the person, and nothing is half-saved."""
 
 
+class PhotoQuotaReached(DomainError):
+    """The group has uploaded its new photos for today (PHOTO_DAILY_QUOTA):
+    answered 429 with the moment the quota starts again."""
+
+    status = 429
+
+    def __init__(self, message, field: str | None = None, *, retry_after: int):
+        super().__init__(message, field)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 VARIANT_PATH = re.compile(
     r"(?P<prefix>[0-9a-f]{2})/(?P<key>[0-9a-f]{64})-(?P<width>[1-9][0-9]{0,4})\.webp"
 )
@@ -57,6 +72,59 @@ GUEST_UPLOADS = frozenset({"orders.send_proof"})
 _LEDGER = "shop.media.files"
 # A model stored once per content key.
 Keyed = TypeVar("Keyed", Image, Document)
+# The group the current request uploads for (set by the group pages' loader).
+_UPLOAD_GROUP = "_etalase_upload_group_id"
+
+
+def attribute_uploads_to(group) -> None:
+    """Photos stored in this request are the group's: they count against its
+    daily quota. Called by the membership loader of every group page, so no
+    upload form can forget it; a buyer's proof or a coordinator's banner
+    belongs to no group."""
+    if has_request_context():
+        setattr(g, _UPLOAD_GROUP, group.id)
+
+
+def upload_group_id() -> int | None:
+    return g.get(_UPLOAD_GROUP) if has_request_context() else None
+
+
+def photos_uploaded_today(group_id: int, now=None) -> int:
+    """New photos uploaded for the group since midnight in Jakarta."""
+    since = midnight_utc(jakarta_today(now))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Image)
+        .where(Image.group_id == group_id, Image.created_at >= since)
+    )
+
+
+def check_photo_quota(group_id: int, *, field: str | None = None) -> None:
+    """Refuse a new photo once the group has uploaded PHOTO_DAILY_QUOTA today.
+
+    A day is a Jakarta day, counted from the image rows' creation times, so
+    the quota starts again at 00.00 WIB on every machine alike. The same
+    photo uploaded again is not a new photo and is not counted (store_image
+    finds its row first). Two uploads at the very same moment may both pass
+    at the last place: the quota is a brake on floods, not an exact ledger.
+    """
+    quota = current_app.config["PHOTO_DAILY_QUOTA"]
+    now = utcnow()
+    if photos_uploaded_today(group_id, now) < quota:
+        return
+    resets = midnight_utc(jakarta_today(now) + timedelta(days=1))
+    seconds = max(1, math.ceil((resets - now).total_seconds()))
+    hours = math.ceil(seconds / 3600)
+    raise PhotoQuotaReached(
+        _(
+            "Your group has added %(quota)d new photos today, the most for one day. "
+            "Nothing was saved. You can add photos again from 00.00 WIB, in about %(wait)s.",
+            quota=quota,
+            wait=ngettext("%(num)d hour", "%(num)d hours", hours),
+        ),
+        field,
+        retry_after=seconds,
+    )
 
 
 def parse_variant_path(path: str) -> tuple[str, int] | None:
@@ -84,7 +152,9 @@ def store_image(
       database lock while Pillow works. A photo that fails the full decode later is
       marked failed, and the group sees it on its photos page.
     - A rejected upload raises ImageRejected (on `field`, for the form) before
-      anything is written: it leaves no row and no file.
+      anything is written: it leaves no row and no file. So does a new photo
+      over its group's daily quota (PhotoQuotaReached; the group is the one
+      whose page is uploading, `attribute_uploads_to`).
     - The same file uploaded again returns the existing row and writes
       nothing, so content keys and URLs stay unique. A private copy
       (evidence, `private=True`) is a different row under `private/`, so a
@@ -106,18 +176,22 @@ def store_image(
     width, height = size
 
     key = upload_key(digest, private=private)
-    image, created = stored_once(
-        Image,
-        key,
-        lambda: Image(
+    group_id = upload_group_id()
+
+    def new_image() -> Image:
+        if group_id is not None:
+            check_photo_quota(group_id, field=field)
+        return Image(
             key=key,
             width=width,
             height=height,
             widths="",
             private=private,
             status=ImageStatus.PROCESSING,
-        ),
-    )
+            group_id=group_id,
+        )
+
+    image, created = stored_once(Image, key, new_image)
     if image.status is ImageStatus.FAILED:
         raise ImageRejected(DAMAGED, field=field)
     if created:
@@ -137,8 +211,18 @@ def upload_key(digest: str, *, private: bool) -> str:
 def _verify(data: bytes) -> tuple[int, int]:
     config = current_app.config
     return verify_photo(
-        data, max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"]
+        data,
+        max_bytes=config["UPLOAD_MAX_BYTES"],
+        max_pixels=config["UPLOAD_MAX_PIXELS"],
+        largest=max(config["IMAGE_WIDTHS"]),
+        max_decoded_bytes=decoded_budget(),
     )
+
+
+def decoded_budget() -> int:
+    """IMAGE_MAX_DECODED_MB in bytes: what one photo may take in memory while
+    it is prepared."""
+    return int(current_app.config["IMAGE_MAX_DECODED_MB"]) * 1024 * 1024
 
 
 def verify_uploads_early() -> None:
