@@ -205,6 +205,10 @@ def deliver_due(
             if provider_id:
                 values["provider_message_id"] = provider_id
             _record(row.id, **values)
+    for made in senders.values():
+        close = getattr(made, "close", None)
+        if close is not None:
+            close()
     return DeliveryResult(sent, failed, retried)
 
 

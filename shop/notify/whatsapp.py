@@ -113,6 +113,9 @@ class WhatsAppCloudSender:
             read_timeout=float(config.get("WHATSAPP_READ_TIMEOUT") or 15),
         )
 
+    def close(self) -> None:
+        self.session.close()
+
     def __repr__(self) -> str:  # never show the token
         return f"WhatsAppCloudSender({self.url!r})"
 

@@ -28,8 +28,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.fakes.http import serve_wsgi
 
 VERSION = "v21.0"
 _PATH = re.compile(r"/(?P<version>v\d+\.\d+)/(?P<phone_id>[^/]+)/messages")
@@ -285,14 +286,9 @@ def _error(
 @contextmanager
 def serve(fake: FakeGraph) -> Iterator[FakeGraph]:
     """Serve the fake on 127.0.0.1 (a free port) in a thread."""
-    server = make_server("127.0.0.1", 0, fake, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    fake.url = f"http://127.0.0.1:{server.server_port}"
-    try:
-        yield fake
-    finally:
-        fake.release()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_wsgi(fake) as url:
+        fake.url = url
+        try:
+            yield fake
+        finally:
+            fake.release()

@@ -163,23 +163,10 @@ def graph_api(app, graph_server, monkeypatch) -> FakeGraph:
     monkeypatch.setitem(app.config, "WHATSAPP_API_URL", graph_server.api_url)
     monkeypatch.setitem(app.config, "WHATSAPP_PHONE_NUMBER_ID", graph_server.phone_number_id)
     monkeypatch.setitem(app.config, "WHATSAPP_TOKEN", graph_server.token)
-    monkeypatch.setitem(
-        app.config,
-        "WHATSAPP_TEMPLATES",
-        {
-            "verify_code": {
-                "name": "etalase_verify_code",
-                "language": "id",
-                "copy_code_button": True,
-            },
-            "reset_code": {
-                "name": "etalase_reset_code",
-                "language": "id",
-                "languages": {"en": "en"},
-                "copy_code_button": True,
-            },
-        },
-    )
+    # The default templates; the reset code is approved in English too.
+    templates = dict(app.config["WHATSAPP_TEMPLATES"])
+    templates["reset_code"] = {**templates["reset_code"], "languages": {"en": "en"}}
+    monkeypatch.setitem(app.config, "WHATSAPP_TEMPLATES", templates)
     monkeypatch.setitem(app.config, "WHATSAPP_CONNECT_TIMEOUT", 2.0)
     monkeypatch.setitem(app.config, "WHATSAPP_READ_TIMEOUT", 0.5)
     return graph_server
