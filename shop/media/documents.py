@@ -24,6 +24,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObje
 from werkzeug.datastructures import FileStorage
 
 from shop.errors import DomainError
+from shop.media.images import TOO_LARGE_STATUS, UNREADABLE_STATUS, UNSUPPORTED_STATUS
 from shop.media.models import Document
 from shop.media.services import read_at_most, save_new_file, stored_once
 
@@ -111,7 +112,13 @@ def too_many_pages(max_pages: int):
 
 
 class DocumentRejected(DomainError):
-    """The upload is not a PDF we accept; `message` tells the person why."""
+    """The upload is not a PDF we accept; `message` tells the person why and
+    `status` is the HTTP status of the refusal: 413 too large, 415 not a PDF,
+    422 a PDF we will not keep."""
+
+    def __init__(self, message, field: str | None = None, *, status: int = UNREADABLE_STATUS):
+        super().__init__(message, field)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -179,9 +186,9 @@ def verify_pdf(data: bytes, *, max_bytes: int, max_pages: int = MAX_PAGES) -> Ve
     if not data:
         raise DocumentRejected(EMPTY_FILE)
     if len(data) > max_bytes:
-        raise DocumentRejected(too_large(max_bytes))
+        raise DocumentRejected(too_large(max_bytes), status=TOO_LARGE_STATUS)
     if not looks_like_pdf(data):
-        raise DocumentRejected(NOT_A_PDF)
+        raise DocumentRejected(NOT_A_PDF, status=UNSUPPORTED_STATUS)
     if EOF_MARKER not in data[-EOF_WINDOW:]:
         raise DocumentRejected(DAMAGED)
 

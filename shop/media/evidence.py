@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from shop.errors import DomainError
 from shop.media.documents import looks_like_pdf, store_document
-from shop.media.images import NOT_A_PHOTO, ImageRejected
+from shop.media.images import NOT_A_PHOTO, UNREADABLE_STATUS, UNSUPPORTED_STATUS, ImageRejected
 from shop.media.models import Document, Image, ImageStatus
 from shop.media.services import read_at_most, store_image
 from shop.media.storage import get_storage
@@ -34,7 +34,7 @@ def store_evidence(
     written, and a failed transaction deletes the files it wrote."""
     data = read_at_most(upload, current_app.config["UPLOAD_MAX_BYTES"] + 1)
     if not data:
-        raise error(empty_message, field=field)
+        raise _refused(error(empty_message, field=field), UNREADABLE_STATUS)
     if looks_like_pdf(data):
         return None, store_document(data, field=field)
     try:
@@ -42,8 +42,14 @@ def store_evidence(
     except ImageRejected as rejected:
         # The photo pipeline says "not a photo"; here a PDF was fine too.
         if rejected.message is NOT_A_PHOTO:
-            raise error(not_readable_message, field=field) from None
+            raise _refused(error(not_readable_message, field=field), UNSUPPORTED_STATUS) from None
         raise
+
+
+def _refused(error: DomainError, status: int) -> DomainError:
+    """The caller's error, answered with the upload refusal's HTTP status."""
+    error.status = status
+    return error
 
 
 def send_evidence(

@@ -8,6 +8,9 @@ from werkzeug.datastructures import FileStorage
 from wtforms import Field, Form
 from wtforms.validators import ValidationError
 
+from shop.errors import refuse_with
+from shop.media.images import UNSUPPORTED_STATUS
+
 PHOTO_EXTENSIONS = frozenset({"jpg", "jpeg", "jfif", "png", "webp", "heic", "heif"})
 # Lets a phone open its gallery (and offer HEIC on iPhones) instead of any file.
 ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
@@ -21,7 +24,7 @@ class PhotoExtension:
     Only a courtesy: it answers "that is a PDF" at once, with the other form
     errors. A name proves nothing, so store_image's Pillow pipeline is the real
     check, and a name with no extension at all (some Android galleries send
-    those) is let through to it.
+    those) is let through to it. The page shown again answers 415.
     """
 
     def __init__(self, message=None):
@@ -33,6 +36,7 @@ class PhotoExtension:
             return
         name = upload.filename.rsplit("/", 1)[-1]
         if "." in name and name.rsplit(".", 1)[-1].lower() not in PHOTO_EXTENSIONS:
+            refuse_with(UNSUPPORTED_STATUS)
             raise ValidationError(self.message)
 
 
