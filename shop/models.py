@@ -1,6 +1,7 @@
 """Every model, imported in one place so the metadata (and Alembic) sees them all."""
 
 from shop.accounts.models import User
+from shop.accounts.recovery_models import AccountCode
 from shop.catalogue.models import Product, ProductCertificate, ProductPhoto, Variant
 from shop.consignment.models import Consignment, ConsignmentLine, Outlet, Visit, VisitLine
 from shop.coordinators.models import (
@@ -22,6 +23,7 @@ from shop.payments.models import PaymentProof, ProcessedStripeEvent
 from shop.regions.models import District, Province, Regency
 
 __all__ = [
+    "AccountCode",
     "Consignment",
     "ConsignmentLine",
     "Outlet",

@@ -25,6 +25,11 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Set when a code sent to the number (or a reset link sent to the address)
+    # came back; a new number waits in pending_phone until its code does.
+    phone_verified_at: Mapped[datetime | None]
+    email_verified_at: Mapped[datetime | None]
+    pending_phone: Mapped[str | None] = mapped_column(String(20))
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
