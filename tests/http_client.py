@@ -49,7 +49,8 @@ def checkout_form(html: str, group_id: int, *, name: str, phone: str) -> dict:
     """The checkout page's form filled in: pick-up, cash, in Jambi."""
     return {
         "csrf_token": form_field(html, "csrf_token"),
-        "token": form_field(html, "token"),
+        "cart_id": form_field(html, "cart_id"),
+        "cart_version": form_field(html, "cart_version"),
         "quoted": form_field(html, "quoted"),
         "name": name,
         "phone": phone,

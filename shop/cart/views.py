@@ -12,37 +12,39 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 
 from shop.cart import queries, services
 from shop.cart.forms import AddToCartForm, QuantityForm
+from shop.cart.session import current_cart, save_cart
 from shop.catalogue.models import Variant
 from shop.errors import DomainError
 from shop.extensions import csrf, db
 
 bp = Blueprint("cart", __name__)
 
-SESSION_KEY = "cart"
 
-
-def current_cart() -> dict[str, int]:
-    return services.clean(session.get(SESSION_KEY))
-
-
-def save_cart(cart: dict[str, int]) -> None:
-    if cart:
-        session[SESSION_KEY] = cart
-    else:
-        session.pop(SESSION_KEY, None)
+def _from_this_site(url: str | None) -> bool:
+    return bool(url) and url != "null" and urlsplit(url).netloc == request.host
 
 
 def _same_origin() -> bool:
-    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
-    if not source or source == "null":
-        return False
-    return urlsplit(source).netloc == request.host
+    return _from_this_site(request.headers.get("Origin") or request.headers.get("Referer"))
+
+
+def _back(variant: Variant | None) -> str:
+    """Where a refused "add" returns: the page the form was on when the browser
+    says so and it is on this site, else the product's page, else the cart."""
+    if _from_this_site(request.referrer):
+        return request.referrer
+    if variant is not None and variant.product.is_public:
+        product = variant.product
+        return url_for(
+            "catalogue.product", group_slug=product.group.slug, product_slug=product.slug
+        )
+    return url_for("cart.show")
 
 
 def _check_add_csrf() -> None:
@@ -61,18 +63,18 @@ def _check_add_csrf() -> None:
 def add():
     _check_add_csrf()
     form = AddToCartForm()
-    back = request.referrer if _same_origin() else url_for("cart.show")
+    chosen = form.variant.data  # None unless the form sent a number
+    variant = db.session.get(Variant, chosen) if isinstance(chosen, int) else None
     if not form.validate():
         flash(_("Choose a variant and a quantity of at least 1."), "error")
-        return redirect(back)
-    variant = db.session.get(Variant, form.variant.data)
+        return redirect(_back(variant))
     if variant is None:
         abort(404)
     try:
         cart = services.add(current_cart(), variant, form.quantity.data)
     except DomainError as error:
         flash(error.message, "error")
-        return redirect(back)
+        return redirect(_back(variant))
     save_cart(cart)
     flash(
         _("%(name)s is in your cart.", name=services.variant_name(variant)),

@@ -31,5 +31,7 @@ class CheckoutForm(RegionMixin, BaseForm):
     note = TextAreaField(
         _l("Note for the groups (optional)"), validators=[Optional(), Length(max=500)]
     )
-    token = HiddenField()
+    # The cart this page showed: its id and version (see shop.cart.session).
+    cart_id = HiddenField()
+    cart_version = HiddenField()
     quoted = HiddenField()

@@ -1,8 +1,11 @@
 """Placing orders: one transaction for the whole cart.
 
 Rules, and why:
-- The one-time form token is stored (unique) with the Checkout: a second POST
-  of the same form finds it and gets the same orders, never new ones.
+- A cart places its orders once per version: the Checkout row of (cart id,
+  cart version) is unique and is claimed first, before any stock is taken.
+  Tabs, clicks and replays of that version that come later find it and get
+  the same orders; one that arrives while the first is still running waits
+  for it on the unique index and then finds it too, never new orders.
 - Prices are read again inside the transaction and compared with what the
   buyer was shown: a changed price stops the checkout (PriceChanged) so the
   buyer sees the new total before confirming.
@@ -18,10 +21,12 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from shop.accounts.models import User
 from shop.cart.services import check_quantity, variant_name
+from shop.cart.session import CartIdentity
 from shop.catalogue.models import Product, Variant
 from shop.core.cache import mark_public_change
 from shop.core.text import clean_line, clean_multiline
@@ -75,15 +80,38 @@ class Placement:
     quoted: dict[str, int]
     choices: dict[int, GroupChoice]
     buyer: Buyer
-    token: str
+    identity: CartIdentity
     card_enabled: bool = False
     orders: list[Order] = field(default_factory=list)
 
 
-def find_checkout(token: str) -> Checkout | None:
-    if not token or len(token) > 64:
+def find_checkout(identity: CartIdentity) -> Checkout | None:
+    """The orders already placed from this version of this cart, if any."""
+    return db.session.scalar(
+        select(Checkout).where(
+            Checkout.cart_id == identity.id, Checkout.cart_version == identity.version
+        )
+    )
+
+
+def _claim(identity: CartIdentity, buyer: Buyer) -> Checkout | None:
+    """The new Checkout row of this cart version, written first; None when
+    another request has it. A concurrent request holding the same key makes
+    the insert wait until that request ends: its commit makes this one fail
+    (and its rollback lets this one through)."""
+    checkout = Checkout(
+        cart_id=identity.id,
+        cart_version=identity.version,
+        token=secrets.token_urlsafe(32),
+        key=secrets.token_urlsafe(32),
+        buyer_id=buyer.user.id if buyer.user else None,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(checkout)
+    except IntegrityError:
         return None
-    return db.session.scalar(select(Checkout).where(Checkout.token == token))
+    return checkout
 
 
 def _load_variants(cart: dict[str, int]) -> list[Variant]:
@@ -139,12 +167,29 @@ def _unique_code(group: Group, payment: PaymentMethod) -> int:
 
 
 def place_orders(p: Placement) -> Checkout:
-    """One Checkout and one Order per group, or nothing at all."""
-    existing = find_checkout(p.token)
+    """One Checkout and one Order per group, or nothing at all; the Checkout
+    already placed from this cart version when there is one."""
+    existing = find_checkout(p.identity)
     if existing is not None:
         return existing
     if not p.cart:
         raise DomainError(_l("Your cart is empty."))
+    # A broken rule undoes the claim with everything else, even for a caller
+    # that goes on in the same transaction.
+    with db.session.begin_nested():
+        checkout = _claim(p.identity, p.buyer)
+        if checkout is not None:
+            _place(p, checkout)
+    if checkout is None:
+        existing = find_checkout(p.identity)
+        if existing is None:  # the other request let go of it: start again
+            raise DomainError(_l("Something went wrong. Please place your order again."))
+        return existing
+    _notify(p.orders)
+    return checkout
+
+
+def _place(p: Placement, checkout: Checkout) -> None:
     buyer = p.buyer
     variants = _load_variants(p.cart)
 
@@ -179,12 +224,6 @@ def place_orders(p: Placement) -> Checkout:
             )
         moved.add(variant.product_id)
 
-    checkout = Checkout(
-        token=p.token,
-        key=secrets.token_urlsafe(32),
-        buyer_id=buyer.user.id if buyer.user else None,
-    )
-    db.session.add(checkout)
     now = utcnow()
     for group_id, group_variants in by_group.items():
         group = group_variants[0].product.group
@@ -238,8 +277,6 @@ def place_orders(p: Placement) -> Checkout:
     stock.refresh_in_stock(moved)
     if moved:
         mark_public_change()
-    _notify(p.orders)
-    return checkout
 
 
 def _notify(placed: list[Order]) -> None:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import secrets
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from shop.cart import queries as cart_queries
-from shop.cart.views import current_cart, save_cart
+from shop.cart.session import cart_identity, current_cart, parse_identity, save_cart
 from shop.checkout import services
 from shop.checkout.forms import CheckoutForm
 from shop.errors import DomainError, apply_to_form
@@ -29,8 +27,9 @@ def _offered_payments(group) -> list[PaymentMethod]:
 
 
 def _render(form, cart, choices=None):
-    if not form.token.data:
-        form.token.data = secrets.token_urlsafe(32)
+    identity = cart_identity()
+    form.cart_id.data = identity.id
+    form.cart_version.data = str(identity.version)
     form.quoted.data = json.dumps(cart.prices(), sort_keys=True)
     return render_template(
         "checkout/form.html",
@@ -61,15 +60,26 @@ def _quoted(form) -> dict[str, int]:
     )
 
 
+def _confirmation(checkout, sent):
+    """To the orders of this cart version. The session's cart is emptied when
+    it is still that version (a replay whose first answer never arrived)."""
+    if cart_identity() == sent:
+        save_cart({})
+    return redirect(url_for("orders.confirmation", key=checkout.key), 303)
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["CHECKOUT_RATE_LIMIT"], methods=["POST"])
 def start():
     form = CheckoutForm()
-    # A repeated POST of a form that already placed its orders: same confirmation.
+    sent = None
     if request.method == "POST":
-        done = services.find_checkout(form.token.data or "")
+        # Another tab, click or replay of a cart version already ordered:
+        # the same confirmation, whatever the cart holds now.
+        sent = parse_identity(form.cart_id.data, form.cart_version.data)
+        done = services.find_checkout(sent) if sent else None
         if done is not None:
-            return redirect(url_for("orders.confirmation", key=done.key), 303)
+            return _confirmation(done, sent)
     cart = cart_queries.load_cart(current_cart())
     if not cart.groups:
         flash(_("Your cart is empty."), "info")
@@ -86,11 +96,20 @@ def start():
         return _render(form, cart, choices)
     if not form.validate_on_submit():
         return _render(form, cart, choices)
+    if sent != cart_identity():
+        # The cart changed (in another tab) after this page was drawn.
+        form.form_errors.append(
+            _(
+                "Your cart changed after this page was opened, so nothing was ordered. "
+                "Check your order below and place it again."
+            )
+        )
+        return _render(form, cart, choices)
     placement = services.Placement(
         cart=current_cart(),
         quoted=_quoted(form),
         choices=choices,
-        token=form.token.data,
+        identity=sent,
         card_enabled=card_enabled(),
         buyer=services.Buyer(
             name=form.name.data,
@@ -115,17 +134,9 @@ def start():
     except services.PriceChanged as error:
         db.session.rollback()
         flash(error.message, "error")
-        form.token.data = ""
         return _render(form, cart_queries.load_cart(current_cart()), choices)
     except DomainError as error:
         db.session.rollback()
         apply_to_form(form, error)
         return _render(form, cart, choices)
-    except IntegrityError:
-        # The same form sent twice at once: the other request placed the orders.
-        db.session.rollback()
-        checkout = services.find_checkout(form.token.data)
-        if checkout is None:
-            raise
-    save_cart({})
-    return redirect(url_for("orders.confirmation", key=checkout.key), 303)
+    return _confirmation(checkout, sent)

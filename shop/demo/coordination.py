@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from shop.accounts.models import User
+from shop.cart.session import CartIdentity
 from shop.catalogue.models import CertificateKind, Product, ProductStatus
 from shop.checkout.services import Buyer, GroupChoice, Placement, SoldOut, place_orders
 from shop.coordinators import compliance_services, curation_services, verification_services
@@ -158,7 +159,7 @@ def _place(group: Group, variants, rng: random.Random, n: int) -> Order | None:
                 cart=cart,
                 quoted={str(v.id): v.price for v in variants},
                 choices={group.id: GroupChoice(delivery, payment)},
-                token=f"demo-order-{n}",
+                identity=CartIdentity(f"demo-order-{n}", 0),
                 buyer=Buyer(name, phone, None, "Alamat demo", province, regency, None),
             )
         )

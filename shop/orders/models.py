@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
@@ -87,18 +87,23 @@ CLOSED_REFUND_LABELS = {
 
 
 class Checkout(Base):
-    """One press of "Place order": the one-time form token makes it idempotent.
+    """The orders placed from one version of one cart.
 
-    `token` came with the checkout form; a second POST with it finds this row
-    (unique) and is sent to the same confirmation page. `key` is the private
-    address of that page.
+    (`cart_id`, `cart_version`) is unique: every tab, click or replay of the
+    checkout form of that cart version finds this row and is sent to the same
+    confirmation page (rows from before carts had an identity have neither).
+    `token` is a random unique name of the row; `key` is the private address
+    of the confirmation page.
     """
 
     __tablename__ = "checkout"
+    __table_args__ = (UniqueConstraint("cart_id", "cart_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
+    cart_id: Mapped[str | None] = mapped_column(String(32))
+    cart_version: Mapped[int | None]
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

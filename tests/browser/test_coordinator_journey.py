@@ -20,6 +20,7 @@ import pytest
 from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 
+from shop.cart.session import CartIdentity
 from shop.catalogue.services import refresh_derived
 from shop.checkout.services import Buyer, GroupChoice, Placement, place_orders
 from shop.extensions import db
@@ -65,7 +66,7 @@ def site(tmp_path_factory):
                     cart={str(variant.id): 2},
                     quoted={str(variant.id): variant.price},
                     choices={group.id: GroupChoice("pickup", "transfer")},
-                    token=f"journey-{n}",
+                    identity=CartIdentity(f"journey-{n}", 0),
                     buyer=Buyer("Bu Rina", "+6281311112222", None, "", "15", "15.71", None),
                 )
             )

@@ -69,7 +69,8 @@ def test_two_groups_two_orders_once(client, shop):
     assert "Kelompok Abon" in cart and "Kelompok Rajut" in cart
     page = client.get("/checkout").get_data(as_text=True)
     form = {
-        "token": field(page, "token"),
+        "cart_id": field(page, "cart_id"),
+        "cart_version": field(page, "cart_version"),
         "quoted": field(page, "quoted"),
         "name": "Bu Ani",
         "phone": "0812-3456-7890",
@@ -104,7 +105,8 @@ def test_changed_price_is_shown_before_confirming(client, shop):
     response = client.post(
         "/checkout",
         data={
-            "token": field(page, "token"),
+            "cart_id": field(page, "cart_id"),
+            "cart_version": field(page, "cart_version"),
             "quoted": field(page, "quoted"),
             "name": "Bu Ani",
             "phone": "0812-3456-7890",
@@ -127,7 +129,8 @@ def test_tracking_link_and_lookup(client, shop):
     client.post(
         "/checkout",
         data={
-            "token": field(page, "token"),
+            "cart_id": field(page, "cart_id"),
+            "cart_version": field(page, "cart_version"),
             "quoted": field(page, "quoted"),
             "name": "Bu Ani",
             "phone": "0812-3456-7890",

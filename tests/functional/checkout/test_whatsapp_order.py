@@ -37,7 +37,8 @@ def place(client, groups) -> str:
     placed = client.post(
         "/checkout",
         data={
-            "token": field(page, "token"),
+            "cart_id": field(page, "cart_id"),
+            "cart_version": field(page, "cart_version"),
             "quoted": field(page, "quoted"),
             "name": "Bu Ani",
             "phone": "0812-3456-7890",

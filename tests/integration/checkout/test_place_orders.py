@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from shop.cart.session import CartIdentity
 from shop.catalogue.models import Variant
 from shop.catalogue.services import refresh_derived
 from shop.checkout import services
@@ -35,12 +36,15 @@ def two_groups():
     return a, b, va, vb
 
 
-def placement(cart, variants, choices, token="tok-1", **buyer):
+CART = "0123456789abcdef0123456789abcdef"
+
+
+def placement(cart, variants, choices, version=1, **buyer):
     return Placement(
         cart={str(v.id): q for v, q in cart},
         quoted={str(v.id): v.price for v in variants},
         choices=choices,
-        token=token,
+        identity=CartIdentity(CART, version),
         buyer=Buyer(
             name=buyer.get("name", "Bu Ani"),
             phone="+6281234567890",
@@ -79,13 +83,32 @@ def test_one_order_per_group_with_snapshots(two_groups):
     assert (line.product_name, line.unit_price, line.quantity) == ("Abon Lele", 25000, 2)
 
 
-def test_same_token_places_once(two_groups):
+def test_one_cart_version_places_once(two_groups):
     a, b, va, vb = two_groups
     choices = {a.id: GroupChoice("pickup", "cash"), b.id: GroupChoice("pickup", "cash")}
     first = services.place_orders(placement([(va, 1), (vb, 1)], [va, vb], choices))
     again = services.place_orders(placement([(va, 1), (vb, 1)], [va, vb], choices))
     assert again.id == first.id
     assert count(Order) == 2 and count(Checkout) == 1
+    db.session.refresh(va)
+    assert va.stock == 4  # taken once
+    # The same cart, changed and ordered again, is a new set of orders.
+    later = services.place_orders(placement([(va, 2)], [va], choices, version=2))
+    assert later.id != first.id and count(Order) == 3
+    db.session.refresh(va)
+    assert va.stock == 2
+
+
+def test_a_second_checkout_row_of_one_cart_version_is_refused(two_groups):
+    """The database itself refuses a second Checkout of one cart version, so
+    two requests that both missed the first row cannot both place orders."""
+    from sqlalchemy.exc import IntegrityError
+
+    db.session.add(Checkout(token="t-1", key="k-1", cart_id=CART, cart_version=3))
+    db.session.flush()
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(Checkout(token="t-2", key="k-2", cart_id=CART, cart_version=3))
+    assert count(Checkout) == 1
 
 
 def test_changed_price_stops_the_checkout(two_groups):

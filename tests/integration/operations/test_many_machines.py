@@ -166,7 +166,8 @@ class Visitor:
         return self.post(
             "/checkout",
             {
-                "token": field_value(checkout, "token"),
+                "cart_id": field_value(checkout, "cart_id"),
+                "cart_version": field_value(checkout, "cart_version"),
                 "quoted": field_value(checkout, "quoted"),
                 "name": name,
                 "phone": phone,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from shop.cart.session import CartIdentity
 from shop.catalogue.models import Variant
 from shop.catalogue.services import refresh_derived
 from shop.checkout import services
@@ -20,7 +21,7 @@ def place(variant, group, token):
             cart={str(variant.id): 2},
             quoted={str(variant.id): variant.price},
             choices={group.id: GroupChoice("pickup", "transfer")},
-            token=token,
+            identity=CartIdentity(token, 0),
             buyer=Buyer("Bu Ani", "+6281234567890", None, "", "15", "15.71", None),
         )
     ).orders[0]
