@@ -92,6 +92,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from shop.accounts.recovery_views import bp as recovery
     from shop.accounts.views import bp as accounts
     from shop.cart.views import bp as cart
     from shop.catalogue.views import bp as catalogue
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         core,
         accounts,
+        recovery,
         groups,
         regions,
         media,

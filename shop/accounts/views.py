@@ -3,11 +3,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from shop.accounts import services
+from shop.accounts import recovery, services
 from shop.accounts.forms import ChangePasswordForm, LoginForm, SignupForm
 from shop.accounts.models import User
 from shop.errors import DomainError, apply_to_form
@@ -60,9 +61,12 @@ def signup():
             db.session.rollback()
             apply_to_form(form, error)
         else:
+            code_sent = recovery.start_confirmation(user, str(get_locale()))
             db.session.commit()
             login_user(user, remember=True)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            if code_sent:
+                return redirect(url_for("recovery.verify", next=safe_next("") or None))
             return redirect(safe_next(url_for("groups.dashboard")))
     return render_template("accounts/signup.html", form=form)
 

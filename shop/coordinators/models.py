@@ -95,6 +95,7 @@ class AuditAction(enum.StrEnum):
     EXPORT_CSV = "export.csv"
     EXPORT_XLSX = "export.xlsx"
     EXPORT_REPORT = "export.report"
+    RESET_LINK_CREATED = "account.reset_link"
 
     @property
     def label(self):
@@ -122,6 +123,7 @@ AUDIT_LABELS = {
     AuditAction.EXPORT_CSV: _l("Monitoring exported as CSV"),
     AuditAction.EXPORT_XLSX: _l("Monitoring exported as XLSX"),
     AuditAction.EXPORT_REPORT: _l("Group report downloaded"),
+    AuditAction.RESET_LINK_CREATED: _l("Password reset link made for a member"),
 }
 
 

@@ -1,0 +1,439 @@
+"""Getting back into an account: a WhatsApp number confirmed by a code, and
+a lost password reset by an email link, a WhatsApp code, or a link that a
+coordinator makes for a member of a group in their scope.
+
+Every code and link is an `AccountCode` row holding only a keyed hash of the
+secret. Only the latest of a person's secrets for one purpose works, once,
+until it expires; a typed code dies after CODE_MAX_TRIES wrong tries. Asking
+for a reset never tells whether an account exists: the same work is done and
+the same page follows whatever was typed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from shop.accounts.models import User
+from shop.accounts.recovery_models import RESET_PURPOSES, AccountCode, CodePurpose
+from shop.accounts.services import end_all_sessions, find_by_login
+from shop.coordinators import audit
+from shop.coordinators.models import AuditAction
+from shop.core.templating import absolute_url
+from shop.db import utcnow
+from shop.errors import DomainError
+from shop.extensions import db
+from shop.groups.models import Group
+from shop.notify.messaging import queue_email, queue_whatsapp, render_email, whatsapp_enabled
+
+try:
+    from shop.accounts.passwords import validate_new_password
+except ImportError:  # TEMPORARY until "sessions" commits shop.accounts.passwords
+
+    def validate_new_password(password, user_inputs=()):
+        if len(password) < 8:
+            raise DomainError(_l("Use at least 8 characters for the password."), field="password")
+
+
+CODE_DIGITS = 6
+
+CODE_REFUSED = _l("This code is wrong or no longer works. Ask for a new one.")
+LINK_REFUSED = _l("This link no longer works. Ask for a new one.")
+
+
+class WrongCode(DomainError):
+    """A wrong code was typed: the counted try is committed with the refusal."""
+
+
+# --- secrets -----------------------------------------------------------------
+
+
+def _digest(secret: str) -> str:
+    """HMAC-SHA256 under the app's secret key: a stolen table of hashes of
+    6-digit codes cannot be reversed by trying the million codes."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
+
+
+def _code_digest(user_id: int, purpose: CodePurpose, code: str) -> str:
+    return _digest(f"{purpose.value}:{user_id}:{code}")
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def _issue(
+    user: User,
+    purpose: CodePurpose,
+    *,
+    secret_hash: str,
+    target: str,
+    lifetime: timedelta,
+    now: datetime,
+    by: User | None = None,
+) -> AccountCode:
+    """A new secret for `purpose`; the person's earlier ones for it stop working."""
+    _revoke(user, (purpose,), now)
+    row = AccountCode(
+        user_id=user.id,
+        purpose=purpose,
+        secret_hash=secret_hash,
+        target=target,
+        created_at=now,
+        expires_at=now + lifetime,
+        created_by_id=by.id if by is not None else None,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _revoke(user: User, purposes: Iterable[CodePurpose], now: datetime) -> None:
+    db.session.execute(
+        update(AccountCode)
+        .where(
+            AccountCode.user_id == user.id,
+            AccountCode.purpose.in_(list(purposes)),
+            AccountCode.used_at.is_(None),
+            AccountCode.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def _latest(user: User, purpose: CodePurpose) -> AccountCode | None:
+    return db.session.scalar(
+        select(AccountCode)
+        .where(AccountCode.user_id == user.id, AccountCode.purpose == purpose)
+        .order_by(AccountCode.created_at.desc(), AccountCode.id.desc())
+        .limit(1)
+    )
+
+
+def _made_since(user: User, purpose: CodePurpose, since: datetime) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(AccountCode)
+        .where(
+            AccountCode.user_id == user.id,
+            AccountCode.purpose == purpose,
+            AccountCode.created_at > since,
+        )
+    )
+
+
+def _check_code(row: AccountCode | None, user_id: int | None, code: str, now: datetime) -> None:
+    """Refuse a code that is not the latest usable one; count a wrong try."""
+    max_tries = current_app.config["CODE_MAX_TRIES"]
+    if row is None or user_id is None or not row.usable(now, max_tries):
+        # The same work as a real comparison, so a miss takes the same time.
+        hmac.compare_digest(_digest(code), _digest(""))
+        raise DomainError(CODE_REFUSED, field="code")
+    if not hmac.compare_digest(row.secret_hash, _code_digest(user_id, row.purpose, code.strip())):
+        row.tries += 1
+        db.session.flush()
+        raise WrongCode(CODE_REFUSED, field="code")
+
+
+def _minutes(name: str) -> timedelta:
+    return timedelta(minutes=current_app.config[name])
+
+
+# --- confirming a WhatsApp number ---------------------------------------------
+
+
+def number_to_confirm(user: User) -> str | None:
+    """The number waiting for its code: a new one, or an unconfirmed own one."""
+    if user.pending_phone:
+        return user.pending_phone
+    if user.phone and user.phone_verified_at is None:
+        return user.phone
+    return None
+
+
+def needs_confirmation(user: User) -> bool:
+    return whatsapp_enabled() and number_to_confirm(user) is not None
+
+
+def resend_wait(user: User, now: datetime | None = None) -> int:
+    """Seconds before another confirmation code may be sent (0: now)."""
+    now = now or utcnow()
+    latest = _latest(user, CodePurpose.VERIFY_PHONE)
+    if latest is None:
+        return 0
+    ready = latest.created_at + timedelta(seconds=current_app.config["VERIFY_RESEND_SECONDS"])
+    return max(0, int((ready - now).total_seconds() + 0.999))
+
+
+def send_confirmation_code(
+    user: User, locale: str, *, now: datetime | None = None, wait: bool = True
+) -> AccountCode:
+    """Send a code to the number waiting for confirmation.
+
+    At most one every VERIFY_RESEND_SECONDS (`wait=False` for a number just
+    typed) and VERIFY_CODES_PER_HOUR an hour, so nobody can use the site to
+    flood a number with messages.
+    """
+    now = now or utcnow()
+    phone = number_to_confirm(user)
+    if phone is None or not whatsapp_enabled():
+        raise DomainError(_l("There is no number waiting for a code."))
+    if wait and (seconds := resend_wait(user, now)):
+        raise DomainError(
+            _l("Please wait %(seconds)d seconds before asking for a new code.", seconds=seconds)
+        )
+    hourly = current_app.config["VERIFY_CODES_PER_HOUR"]
+    if _made_since(user, CodePurpose.VERIFY_PHONE, now - timedelta(hours=1)) >= hourly:
+        raise DomainError(_l("Too many codes were sent in the last hour. Try again later."))
+    code = _new_code()
+    lifetime = _minutes("VERIFY_CODE_MINUTES")
+    row = _issue(
+        user,
+        CodePurpose.VERIFY_PHONE,
+        secret_hash=_code_digest(user.id, CodePurpose.VERIFY_PHONE, code),
+        target=phone,
+        lifetime=lifetime,
+        now=now,
+    )
+    queue_whatsapp(
+        "verify_code",
+        phone,
+        "verify_code",
+        [code],
+        locale,
+        context={"minutes": int(lifetime.total_seconds() // 60)},
+    )
+    return row
+
+
+def start_confirmation(user: User, locale: str) -> bool:
+    """After sign-up with a number: send its first code when the channel is
+    on. Returns whether the person has a code to enter."""
+    if not needs_confirmation(user):
+        return False
+    send_confirmation_code(user, locale, wait=False)
+    return True
+
+
+def confirm_number(user: User, code: str, *, now: datetime | None = None) -> str:
+    """The code came back: the number it went to is the person's, confirmed.
+
+    A new number replaces the old one only now, so a mistyped new number never
+    locks the person out of the number that works.
+    """
+    now = now or utcnow()
+    phone = number_to_confirm(user)
+    row = _latest(user, CodePurpose.VERIFY_PHONE)
+    if row is not None and row.target != phone:
+        row = None
+    _check_code(row, user.id, code, now)
+    if user.pending_phone:
+        if _phone_taken(user.pending_phone, user):
+            raise DomainError(_l("This number already has an account."), field="code")
+        user.phone = user.pending_phone
+        user.pending_phone = None
+    row.used_at = now
+    user.phone_verified_at = now
+    db.session.flush()
+    return user.phone
+
+
+def _phone_taken(phone: str, user: User) -> bool:
+    return (
+        db.session.scalar(select(User.id).where(User.phone == phone, User.id != user.id))
+        is not None
+    )
+
+
+def change_number(
+    user: User, phone: str, password: str, locale: str, *, now: datetime | None = None
+) -> bool:
+    """A new WhatsApp number (E.164), with the current password.
+
+    A confirmed number stays until the new one's code comes back; an
+    unconfirmed one (a typo at sign-up) is replaced at once. Without a
+    WhatsApp channel nothing can be confirmed and the number just changes.
+    Returns whether a code was sent.
+    """
+    now = now or utcnow()
+    if not user.check_password(password):
+        raise DomainError(_l("The password is wrong."), field="password")
+    if phone == user.phone and user.pending_phone is None and user.phone_verified_at:
+        raise DomainError(_l("This is already your number."), field="phone")
+    if _phone_taken(phone, user):
+        raise DomainError(_l("This number already has an account."), field="phone")
+    if not whatsapp_enabled() or user.phone is None or user.phone_verified_at is None:
+        if phone != user.phone:
+            user.phone = phone
+            user.phone_verified_at = None
+        user.pending_phone = None
+    else:
+        user.pending_phone = None if phone == user.phone else phone
+    db.session.flush()
+    if not needs_confirmation(user):
+        _revoke(user, (CodePurpose.VERIFY_PHONE,), now)
+        return False
+    send_confirmation_code(user, locale, now=now, wait=False)
+    return True
+
+
+# --- password reset ----------------------------------------------------------
+
+
+def request_reset(login: tuple[str, str], locale: str, *, now: datetime | None = None) -> None:
+    """Send a reset link by email, or a code by WhatsApp, when the account
+    can get one; otherwise nothing, silently.
+
+    Nothing here tells the asker whether an account exists: an unknown login,
+    a number that is not confirmed and an account that had its
+    RESET_CODES_PER_HOUR all end the same way, after the same rendering work.
+    """
+    now = now or utcnow()
+    kind, value = login
+    user = find_by_login(kind, value)
+    if kind == "email":
+        way = CodePurpose.RESET_EMAIL
+        can = user is not None
+    else:
+        way = CodePurpose.RESET_PHONE
+        can = user is not None and whatsapp_enabled() and user.phone_verified_at is not None
+    hourly = current_app.config["RESET_CODES_PER_HOUR"]
+    if can and _made_since(user, way, now - timedelta(hours=1)) < hourly:
+        if way is CodePurpose.RESET_EMAIL:
+            _send_reset_link(user, locale, now)
+        else:
+            _send_reset_code(user, locale, now)
+    elif kind == "email":
+        render_email("password_reset", _email_context(None, "-", 0), locale)
+
+
+def _email_context(user: User | None, token: str, minutes: int) -> dict:
+    return {
+        "user": user,
+        "name": user.name if user is not None else "",
+        "reset_url": absolute_url("recovery.reset_link", token=token),
+        "minutes": minutes,
+    }
+
+
+def _send_reset_link(user: User, locale: str, now: datetime) -> None:
+    token = secrets.token_urlsafe(32)
+    lifetime = _minutes("RESET_EMAIL_LINK_MINUTES")
+    _issue(
+        user,
+        CodePurpose.RESET_EMAIL,
+        secret_hash=_digest(token),
+        target=user.email,
+        lifetime=lifetime,
+        now=now,
+    )
+    context = _email_context(user, token, int(lifetime.total_seconds() // 60))
+    queue_email("password_reset", user.email, "password_reset", context, locale)
+
+
+def _send_reset_code(user: User, locale: str, now: datetime) -> None:
+    code = _new_code()
+    lifetime = _minutes("RESET_CODE_MINUTES")
+    _issue(
+        user,
+        CodePurpose.RESET_PHONE,
+        secret_hash=_code_digest(user.id, CodePurpose.RESET_PHONE, code),
+        target=user.phone,
+        lifetime=lifetime,
+        now=now,
+    )
+    minutes = int(lifetime.total_seconds() // 60)
+    queue_whatsapp(
+        "reset_code", user.phone, "reset_code", [code], locale, context={"minutes": minutes}
+    )
+
+
+def _set_new_password(user: User, password: str, row: AccountCode, now: datetime) -> None:
+    validate_new_password(password, user_inputs=[user.name, user.phone or "", user.email or ""])
+    user.set_password(password)
+    row.used_at = now
+    # One way back in is enough: every other link or code stops working.
+    _revoke(user, RESET_PURPOSES, now)
+    end_all_sessions(user)
+    db.session.flush()
+
+
+def reset_with_code(phone: str, code: str, password: str, *, now: datetime | None = None) -> User:
+    """The code sent by WhatsApp, typed with the number and a new password."""
+    now = now or utcnow()
+    user = find_by_login("phone", phone)
+    row = _latest(user, CodePurpose.RESET_PHONE) if user is not None else None
+    _check_code(row, user.id if user is not None else None, code, now)
+    _set_new_password(user, password, row, now)
+    if row.target == user.phone and user.phone_verified_at is None:
+        user.phone_verified_at = now
+    return user
+
+
+def link_for(token: str, *, now: datetime | None = None) -> AccountCode | None:
+    """The usable reset link for this token, or None. Reading it changes
+    nothing: link scanners and chat previews open links too."""
+    now = now or utcnow()
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalar(
+        select(AccountCode).where(
+            AccountCode.secret_hash == _digest(token),
+            AccountCode.purpose.in_([CodePurpose.RESET_EMAIL, CodePurpose.RESET_COORDINATOR]),
+        )
+    )
+    if row is None or not row.usable(now, current_app.config["CODE_MAX_TRIES"]):
+        return None
+    return row
+
+
+def reset_with_link(token: str, password: str, *, now: datetime | None = None) -> User:
+    now = now or utcnow()
+    row = link_for(token, now=now)
+    if row is None:
+        raise DomainError(LINK_REFUSED)
+    user = row.user
+    _set_new_password(user, password, row, now)
+    if row.purpose is CodePurpose.RESET_EMAIL and row.target == user.email:
+        user.email_verified_at = user.email_verified_at or now
+    return user
+
+
+def create_coordinator_link(
+    member: User, group: Group, by: User, *, now: datetime | None = None
+) -> str:
+    """A one-time reset link for a member who has neither email nor a
+    confirmed number; the coordinator shares it (the view shows it once).
+
+    The caller has checked that the group is in the coordinator's scope and
+    that the member belongs to it. Written to the audit log.
+    """
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["RESET_COORDINATOR_LINK_HOURS"]
+    _issue(
+        member,
+        CodePurpose.RESET_COORDINATOR,
+        secret_hash=_digest(token),
+        target="",
+        lifetime=timedelta(hours=hours),
+        now=now,
+        by=by,
+    )
+    audit.record(
+        AuditAction.RESET_LINK_CREATED,
+        group=group,
+        subject=member.name,
+        actor=by,
+    )
+    db.session.flush()
+    return token

@@ -1,0 +1,297 @@
+"""Pages for getting back into an account: confirming a WhatsApp number,
+"Lupa kata sandi?" (email link, WhatsApp code) and the reset link page, and
+the coordinator's list of a group's members with a one-time reset link."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.routing import BuildError
+
+from shop.accounts import recovery
+from shop.accounts.models import User
+from shop.accounts.recovery_forms import (
+    ButtonForm,
+    ChangeNumberForm,
+    CodeForm,
+    ForgotForm,
+    NewPasswordForm,
+    ResetWithCodeForm,
+)
+from shop.accounts.views import safe_next
+from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
+from shop.core.templating import absolute_url, wa_link
+from shop.errors import DomainError, apply_to_form
+from shop.extensions import db, limiter
+from shop.groups.models import Membership
+from shop.i18n.formatting import phone_display
+from shop.notify.messaging import whatsapp_enabled
+
+bp = Blueprint("recovery", __name__)
+
+# The phone number typed on "Lupa kata sandi?", kept for the code page.
+RESET_PHONE_KEY = "reset_phone"
+
+
+def _reset_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
+# Asking for a reset and typing a code share one budget per address.
+limited = limiter.shared_limit(_reset_limit, scope="account-recovery", methods=["POST"])
+
+
+@bp.after_request
+def _private(response):
+    # Reset tokens in the address, codes and numbers on the page.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"whatsapp_enabled": whatsapp_enabled, "number_to_confirm": recovery.number_to_confirm}
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _account_page() -> str:
+    try:
+        return url_for("accounts.account")
+    except BuildError:
+        return url_for("groups.dashboard")
+
+
+def _run(form, action):
+    """One service call: commit, or show its refusal on the form. A wrong code
+    is committed with its refusal, so the counted try stays counted."""
+    try:
+        result = action()
+    except recovery.WrongCode as error:
+        db.session.commit()
+        apply_to_form(form, error)
+        return None
+    except DomainError as error:
+        db.session.rollback()
+        apply_to_form(form, error)
+        return None
+    db.session.commit()
+    return result
+
+
+def _signed_in_again(user: User):
+    """After a reset: every other session has ended; this device starts a new one."""
+    try:
+        from shop.accounts.throttle import clear_login_failures
+    except ImportError:
+        clear_login_failures = None
+    if clear_login_failures is not None:
+        for kind in ("phone", "email"):
+            if getattr(user, kind):
+                clear_login_failures(kind, getattr(user, kind))
+    session.clear()
+    login_user(user)
+    flash(_("Your new password is set. You are logged in."), "success")
+    return redirect(url_for("groups.dashboard"), 303)
+
+
+# --- confirming a WhatsApp number ---------------------------------------------
+
+
+@bp.route("/akun/verifikasi", methods=["GET", "POST"])
+@login_required
+@limited
+def verify():
+    user = current_user._get_current_object()
+    if not recovery.needs_confirmation(user):
+        return redirect(_account_page())
+    form = CodeForm()
+    if form.validate_on_submit():
+        phone = _run(form, lambda: recovery.confirm_number(user, form.code.data))
+        if phone is not None:
+            flash(_("Your WhatsApp number is confirmed."), "success")
+            return redirect(safe_next(_account_page()), 303)
+    return render_template(
+        "accounts/recovery/verify.html",
+        form=form,
+        resend=ButtonForm(prefix="resend"),
+        phone=recovery.number_to_confirm(user),
+        wait=recovery.resend_wait(user),
+    )
+
+
+@bp.post("/akun/verifikasi/kirim-ulang")
+@login_required
+@limited
+def resend():
+    user = current_user._get_current_object()
+    form = ButtonForm(prefix="resend")
+    if form.validate_on_submit() and recovery.needs_confirmation(user):
+        try:
+            recovery.send_confirmation_code(user, _locale())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("A new code is on its way to your WhatsApp."), "success")
+    return redirect(url_for("recovery.verify"), 303)
+
+
+@bp.route("/akun/nomor", methods=["GET", "POST"])
+@login_required
+@limited
+def change_number():
+    user = current_user._get_current_object()
+    form = ChangeNumberForm()
+    if form.validate_on_submit():
+        sent = _run(
+            form,
+            lambda: recovery.change_number(user, form.phone.phone, form.password.data, _locale()),
+        )
+        if sent:
+            flash(_("We sent a code to the new number."), "success")
+            return redirect(url_for("recovery.verify"), 303)
+        if sent is False:
+            flash(_("Your WhatsApp number is saved."), "success")
+            return redirect(_account_page(), 303)
+    return render_template("accounts/recovery/change_number.html", form=form, user=user)
+
+
+# --- password reset ----------------------------------------------------------
+
+
+@bp.route("/lupa-sandi", methods=["GET", "POST"])
+@limited
+def forgot():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        kind, value = form.login.login
+        recovery.request_reset((kind, value), _locale())
+        db.session.commit()
+        if kind == "email":
+            return redirect(url_for("recovery.sent"), 303)
+        session[RESET_PHONE_KEY] = value
+        return redirect(url_for("recovery.enter_code"), 303)
+    return render_template("accounts/recovery/forgot.html", form=form)
+
+
+@bp.get("/lupa-sandi/terkirim")
+def sent():
+    return render_template(
+        "accounts/recovery/sent.html", minutes=current_app.config["RESET_EMAIL_LINK_MINUTES"]
+    )
+
+
+@bp.route("/lupa-sandi/kode", methods=["GET", "POST"])
+@limited
+def enter_code():
+    form = ResetWithCodeForm()
+    if not form.is_submitted() and session.get(RESET_PHONE_KEY):
+        form.phone.data = phone_display(session[RESET_PHONE_KEY])
+    if form.validate_on_submit():
+        user = _run(
+            form,
+            lambda: recovery.reset_with_code(form.phone.phone, form.code.data, form.password.data),
+        )
+        if user is not None:
+            session.pop(RESET_PHONE_KEY, None)
+            return _signed_in_again(user)
+    return render_template(
+        "accounts/recovery/enter_code.html",
+        form=form,
+        minutes=current_app.config["RESET_CODE_MINUTES"],
+    )
+
+
+@bp.route("/lupa-sandi/tautan/<token>", methods=["GET", "POST"])
+@limited
+def reset_link(token: str):
+    if recovery.link_for(token) is None:
+        return render_template("accounts/recovery/link_gone.html"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        user = _run(form, lambda: recovery.reset_with_link(token, form.password.data))
+        if user is not None:
+            return _signed_in_again(user)
+    return render_template("accounts/recovery/new_password.html", form=form)
+
+
+# --- coordinators: a reset link for a member ----------------------------------
+
+
+def _members(group) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.group_id == group.id)
+            .options(joinedload(Membership.user))
+            .join(Membership.user)
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+@bp.get("/koordinator/kelompok/<slug>/anggota")
+@coordinator_required
+def members(slug: str):
+    group = get_group_in_scope_or_404(slug)
+    return render_template(
+        "accounts/recovery/members.html",
+        group=group,
+        memberships=_members(group),
+        form=ButtonForm(),
+        hours=current_app.config["RESET_COORDINATOR_LINK_HOURS"],
+    )
+
+
+@bp.post("/koordinator/kelompok/<slug>/anggota/<int:user_id>/tautan-reset")
+@coordinator_required
+def member_reset_link(slug: str, user_id: int):
+    group = get_group_in_scope_or_404(slug)
+    member = db.session.scalar(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.group_id == group.id, User.id == user_id)
+    )
+    # Coordinators recover their own accounts by email or WhatsApp, never
+    # through a colleague.
+    if member is None or member.coordinator is not None or member.id == current_user.id:
+        abort(404)
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    token = recovery.create_coordinator_link(member, group, current_user._get_current_object())
+    db.session.commit()
+    link = absolute_url("recovery.reset_link", token=token)
+    message = _(
+        "Hello %(name)s, this is the link to set a new password for %(site)s. It works once, "
+        "within %(hours)d hours: %(link)s",
+        name=member.name,
+        site=current_app.config["SITE_NAME"],
+        hours=current_app.config["RESET_COORDINATOR_LINK_HOURS"],
+        link=link,
+    )
+    return render_template(
+        "accounts/recovery/member_link.html",
+        group=group,
+        member=member,
+        link=link,
+        whatsapp=wa_link(member.phone, message) if member.phone else "",
+        hours=current_app.config["RESET_COORDINATOR_LINK_HOURS"],
+    )
