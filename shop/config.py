@@ -116,6 +116,17 @@ class Defaults:
     LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
     CHECKOUT_RATE_LIMIT = "20 per minute"
     LOOKUP_RATE_LIMIT = "10 per minute"
+    # Account recovery (README, "Lost passwords"): asking for a reset or a
+    # code, and typing one, per address; codes and links per account.
+    RESET_RATE_LIMIT = "5 per minute; 20 per hour"
+    RESET_CODES_PER_HOUR = 3
+    VERIFY_CODES_PER_HOUR = 5
+    VERIFY_RESEND_SECONDS = 60
+    CODE_MAX_TRIES = 5
+    VERIFY_CODE_MINUTES = 15
+    RESET_CODE_MINUTES = 15
+    RESET_EMAIL_LINK_MINUTES = 60
+    RESET_COORDINATOR_LINK_HOURS = 24
 
     CACHE_TYPE = "SimpleCache"
     CACHE_REDIS_URL = ""
