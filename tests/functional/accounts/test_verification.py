@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import render_template
 from flask_login import login_user
 from sqlalchemy import select
@@ -30,7 +31,8 @@ def _signup(client, number: str):
     return response, user
 
 
-def test_signup_asks_for_the_code_sent_to_whatsapp(client, whatsapp_on):
+@pytest.mark.usefixtures("whatsapp_on")
+def test_signup_asks_for_the_code_sent_to_whatsapp(client):
     response, user = _signup(client, "0812-3456-7890")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/akun/verifikasi")
@@ -55,7 +57,8 @@ def test_signup_asks_for_the_code_sent_to_whatsapp(client, whatsapp_on):
     assert client.get("/akun/verifikasi").status_code == 302
 
 
-def test_a_code_works_once(client, whatsapp_on):
+@pytest.mark.usefixtures("whatsapp_on")
+def test_a_code_works_once(client):
     _response, user = _signup(client, "0812-3456-7890")
     code = last_code("verify_code", user.phone)
     client.post("/akun/verifikasi", data={"code": code})
@@ -67,7 +70,8 @@ def test_a_code_works_once(client, whatsapp_on):
     assert user.phone_verified_at is None
 
 
-def test_five_wrong_codes_kill_the_code(client, whatsapp_on):
+@pytest.mark.usefixtures("whatsapp_on")
+def test_five_wrong_codes_kill_the_code(client):
     _response, user = _signup(client, "0812-3456-7890")
     code = last_code("verify_code", user.phone)
     wrong = "000000" if code != "000000" else "111111"
@@ -80,7 +84,8 @@ def test_five_wrong_codes_kill_the_code(client, whatsapp_on):
     assert user.phone_verified_at is None
 
 
-def test_an_expired_code_is_refused(client, whatsapp_on):
+@pytest.mark.usefixtures("whatsapp_on")
+def test_an_expired_code_is_refused(client):
     _response, user = _signup(client, "0812-3456-7890")
     code = last_code("verify_code", user.phone)
     row = codes_of(user)[-1]
@@ -91,7 +96,8 @@ def test_an_expired_code_is_refused(client, whatsapp_on):
     assert user.phone_verified_at is None
 
 
-def test_resend_waits_and_only_the_latest_code_works(client, whatsapp_on):
+@pytest.mark.usefixtures("whatsapp_on")
+def test_resend_waits_and_only_the_latest_code_works(client):
     _response, user = _signup(client, "0812-3456-7890")
     first = last_code("verify_code", user.phone)
 
@@ -114,7 +120,8 @@ def test_resend_waits_and_only_the_latest_code_works(client, whatsapp_on):
     assert user.phone_verified_at is not None
 
 
-def test_a_mistyped_number_is_corrected_and_the_new_one_confirmed(client, whatsapp_on):
+@pytest.mark.usefixtures("whatsapp_on")
+def test_a_mistyped_number_is_corrected_and_the_new_one_confirmed(client):
     _response, user = _signup(client, "0812-3456-7899")
     page = client.get("/akun/nomor")
     assert page.status_code == 200
@@ -137,9 +144,8 @@ def test_a_mistyped_number_is_corrected_and_the_new_one_confirmed(client, whatsa
     assert user.phone_verified_at is not None
 
 
-def test_a_confirmed_number_stays_until_the_new_one_is_confirmed(
-    client, login_as, whatsapp_on
-):
+@pytest.mark.usefixtures("whatsapp_on")
+def test_a_confirmed_number_stays_until_the_new_one_is_confirmed(client, login_as):
     user = UserFactory(phone="+6281377778888")
     user.phone_verified_at = user.created_at
     db.session.commit()
@@ -159,7 +165,8 @@ def test_a_confirmed_number_stays_until_the_new_one_is_confirmed(
     assert user.phone_verified_at is not None
 
 
-def test_a_number_that_has_an_account_is_refused(client, login_as, whatsapp_on):
+@pytest.mark.usefixtures("whatsapp_on")
+def test_a_number_that_has_an_account_is_refused(client, login_as):
     UserFactory(phone="+6281355556666")
     user = login_as(UserFactory())
     before = user.phone
@@ -184,7 +191,8 @@ def test_without_a_channel_nothing_is_asked_and_the_page_says_so(app, client):
     assert "/akun/verifikasi" not in contact
 
 
-def test_the_account_partial_shows_a_confirmed_number(app, whatsapp_on):
+@pytest.mark.usefixtures("whatsapp_on")
+def test_the_account_partial_shows_a_confirmed_number(app):
     user = UserFactory(phone="+6281377778888")
     user.phone_verified_at = user.created_at
     with app.test_request_context("/?hl=en"):
