@@ -116,6 +116,10 @@ class Defaults:
     LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
     CHECKOUT_RATE_LIMIT = "20 per minute"
     LOOKUP_RATE_LIMIT = "10 per minute"
+    # A buyer's tracking page and its proof images, per client address.
+    TRACKING_RATE_LIMIT = "120 per minute"
+    # Transfer proofs a guest may send from tracking pages, per client address.
+    PROOF_UPLOAD_RATE_LIMIT = "10 per hour"
     # Account recovery (README, "Lost passwords"): asking for a reset or a
     # code, and typing one, per address; codes and links per account.
     RESET_RATE_LIMIT = "5 per minute; 20 per hour"

@@ -62,6 +62,8 @@ def make_test_app(tmp_path_factory, name: str, **overrides):
         "LOGIN_RATE_LIMIT": "10000 per minute",
         "CHECKOUT_RATE_LIMIT": "10000 per minute",
         "LOOKUP_RATE_LIMIT": "10000 per minute",
+        "TRACKING_RATE_LIMIT": "10000 per minute",
+        "PROOF_UPLOAD_RATE_LIMIT": "10000 per minute",
         "CACHE_TYPE": "SimpleCache",
         "FORCE_HTTPS": False,
         "SESSION_COOKIE_SECURE": False,

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from flask import Flask, current_app, g, has_request_context, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 
 @lru_cache(maxsize=256)
@@ -29,8 +30,12 @@ def static_url(filename: str) -> str:
 
 
 def wa_link(e164: str | None, text: str = "") -> str:
+    """wa.me with `text` filled in. A template's `_()` gives Markup with the
+    names in it HTML-escaped: WhatsApp gets the plain text, encoded once."""
     if not e164:
         return ""
+    if isinstance(text, Markup):
+        text = text.unescape()
     return f"https://wa.me/{e164.lstrip('+')}?text={quote(text)}"
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hmac
+import re
+import unicodedata
 
 from flask import abort
 from sqlalchemy import func, select
@@ -48,13 +50,26 @@ def get_tracked_order_or_404(number: str, token: str) -> Order:
     return order
 
 
+# Spaces and every kind of dash a phone keyboard or a chat app may put in.
+_NUMBER_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_.·/]+")
+# Order numbers never use I, L, O or U (see services.new_number): read as typed.
+_LOOKALIKES = str.maketrans("ILO", "110")
+
+
+def normalise_order_number(typed: str) -> str:
+    """An order number as a buyer may type it ("et bgd515", " ET–BGD515 ",
+    "bgd515") in the site's format (ET-BGD515); "" when nothing was typed."""
+    compact = _NUMBER_SEPARATORS.sub("", unicodedata.normalize("NFKC", typed or "")).upper()
+    if len(compact) > 6 and compact.startswith("ET"):
+        compact = compact[2:]
+    return "ET-" + compact.translate(_LOOKALIKES) if compact else ""
+
+
 def find_by_number_and_phone(number: str, phone: str) -> Order | None:
     e164 = normalise(phone)
-    number = (number or "").strip().upper()
+    number = normalise_order_number(number)
     if not e164 or not number:
         return None
-    if not number.startswith("ET-"):
-        number = "ET-" + number
     order = db.session.scalar(select(Order).where(Order.number == number))
     if order is None or not hmac.compare_digest(order.buyer_phone, e164):
         return None

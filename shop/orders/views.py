@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required
 
 from shop.errors import DomainError, apply_to_form
@@ -13,6 +23,11 @@ from shop.payments import card, proofs, transfer
 from shop.payments.forms import ProofForm
 
 bp = Blueprint("orders", __name__)
+
+# One budget for a buyer's tracking page and the proof images it shows.
+tracking_limit = limiter.shared_limit(
+    lambda: current_app.config["TRACKING_RATE_LIMIT"], scope="order-tracking"
+)
 
 
 @bp.get("/pesanan/<key>")
@@ -32,11 +47,33 @@ def _render_track(order, proof_form=None):
 
 
 @bp.get("/lacak/<number>/<token>")
+@tracking_limit
 def track(number: str, token: str):
     return _render_track(queries.get_tracked_order_or_404(number, token))
 
 
+def _too_many_proofs(limit):
+    """A guest over the proof limit: the tracking page again, saying why."""
+    form = ProofForm()
+    form.proof.errors = [
+        _(
+            "You have sent many proofs from this connection in a short time. "
+            "Please wait a while and try again, or send the proof to the group on WhatsApp."
+        )
+    ]
+    order = queries.get_tracked_order_or_404(**request.view_args)
+    return make_response(_render_track(order, form), 429)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _rate_limited(error: RateLimitExceeded):
+    if error.response is not None:  # drawn by the limit's on_breach
+        return error.response
+    return render_template("errors/429.html", error=error), 429
+
+
 @bp.post("/lacak/<number>/<token>/bukti")
+@limiter.limit(lambda: current_app.config["PROOF_UPLOAD_RATE_LIMIT"], on_breach=_too_many_proofs)
 def send_proof(number: str, token: str):
     """The buyer uploads a transfer receipt (photo or PDF) from the tracking page."""
     order = queries.get_tracked_order_or_404(number, token)
@@ -55,6 +92,7 @@ def send_proof(number: str, token: str):
 
 
 @bp.get("/lacak/<number>/<token>/bukti/<int:proof_id>")
+@tracking_limit
 def show_proof(number: str, token: str, proof_id: int):
     order = queries.get_tracked_order_or_404(number, token)
     return proofs.send_proof(proofs.get_proof_for_order_or_404(order, proof_id))

@@ -178,10 +178,10 @@ def test_placing_orders_runs_a_bounded_number_of_statements(count_queries):
 
     small, small_choices = cart_of(3, 1)
     with count_queries() as few:
-        services.place_orders(placement([(v, 1) for v in small], small, small_choices, "a"))
+        services.place_orders(placement([(v, 1) for v in small], small, small_choices, version=1))
     big, big_choices = cart_of(3, 4)
     with count_queries() as many:
-        services.place_orders(placement([(v, 1) for v in big], big, big_choices, "b"))
+        services.place_orders(placement([(v, 1) for v in big], big, big_choices, version=2))
     extra_updates = len(big) - len(small)  # one conditional UPDATE per tracked variant
     assert many.count <= few.count + extra_updates + 3 * 3, many.statements
     assert few.count <= 40, few.statements
