@@ -41,12 +41,16 @@ def _render(form, cart, choices=None):
 
 
 def _choices_from_request(cart) -> dict[int, services.GroupChoice]:
+    """The choices sent per group; a group the page did not show (the cart
+    changed in another tab) has none, so the page drawn again preselects its
+    first options."""
     return {
         g.group.id: services.GroupChoice(
             delivery=request.form.get(f"delivery-{g.group.id}", ""),
             payment=request.form.get(f"payment-{g.group.id}", ""),
         )
         for g in cart.groups
+        if f"delivery-{g.group.id}" in request.form or f"payment-{g.group.id}" in request.form
     }
 
 
