@@ -33,6 +33,7 @@ from sqlalchemy.orm import aliased
 
 from shop.db import utcnow
 from shop.extensions import db
+from shop.notify.messaging import SECRET_TEMPLATES, masked
 from shop.notify.models import OutboxChannel, OutboxMessage, OutboxStatus
 from shop.notify.senders import Email, PermanentFailure, Sender, get_sender
 from shop.notify.whatsapp import WhatsAppMessage, whatsapp_sender
@@ -126,6 +127,16 @@ def _outgoing(row: Row[Any]) -> Email | WhatsAppMessage:
     )
 
 
+def _without_secrets(row: Row[Any]) -> dict[str, str]:
+    """A sent code's row, masked: the words stay readable, the code is gone."""
+    params = json.loads(row.params or "[]")
+    return {
+        "params": json.dumps([masked(p, params) for p in params], ensure_ascii=False),
+        "body_text": masked(row.body_text, params),
+        "subject": masked(row.subject, params),
+    }
+
+
 def _sender_for(channel: str) -> Sender:
     if channel == OutboxChannel.WHATSAPP:
         return whatsapp_sender(current_app.config)
@@ -204,6 +215,8 @@ def deliver_due(
             }
             if provider_id:
                 values["provider_message_id"] = provider_id
+            if row.channel == OutboxChannel.WHATSAPP and row.template in SECRET_TEMPLATES:
+                values.update(_without_secrets(row))
             _record(row.id, **values)
     for made in senders.values():
         close = getattr(made, "close", None)

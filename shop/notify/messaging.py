@@ -44,6 +44,11 @@ SUBJECT_MAX = 200
 # in a row, and longer than this.
 PARAM_MAX = 1024
 _BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
+# Templates whose parameters are secrets (one-time codes): once a message is
+# sent its row keeps them masked, so the outbox (and every backup of it) does
+# not hold a code that still works.
+SECRET_TEMPLATES = frozenset({"verify_code", "reset_code"})
+MASK = "•"
 
 
 def _tidy(text: str) -> str:
@@ -213,3 +218,10 @@ def queue_whatsapp(
             locale=locale,
         )
     )
+
+
+def masked(text: str, params: Sequence[str]) -> str:
+    """`text` with every parameter replaced by as many mask characters."""
+    for value in sorted(params, key=len, reverse=True):
+        text = text.replace(value, MASK * len(value))
+    return text

@@ -71,6 +71,25 @@ def test_a_code_reaches_the_cloud_api_as_an_approved_template(graph_api):
     assert sent.last_error == ""
 
 
+def test_a_sent_code_is_masked_in_the_outbox(graph_api):
+    message = queue_code(code="482913")
+    db.session.commit()
+    assert deliver_due() == (1, 0, 0)
+    assert graph_api.messages[0]["template"]["components"][0]["parameters"][0]["text"] == "482913"
+    sent = reload(message)
+    assert "482913" not in sent.body_text + sent.subject + sent.params
+    assert "••••••" in sent.body_text
+    assert json.loads(sent.params) == ["••••••"]
+
+
+def test_a_code_waiting_for_a_retry_keeps_it(graph_api):
+    message = queue_code(code="482913")
+    db.session.commit()
+    graph_api.fail(1, status=500)
+    assert deliver_due() == (0, 0, 1)
+    assert json.loads(reload(message).params) == ["482913"]
+
+
 def test_the_row_keeps_the_readable_words_and_the_template(graph_api):
     message = queue_whatsapp(
         "reset_code", PHONE, "reset_code", ["730114"], "en", context={"minutes": 15}
