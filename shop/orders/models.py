@@ -240,3 +240,8 @@ class OrderEvent(Base):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     order: Mapped[Order] = relationship(back_populates="events")
+
+
+# Refund (an order's `refunds`) lives with the payments; importing it here
+# means whoever loads the orders' models has every class their mappers name.
+import shop.payments.models  # noqa: E402, F401

@@ -175,3 +175,25 @@ def test_a_refund_stripe_refuses_is_failed_for_the_group_to_settle(paid_by_card,
 def test_the_scheduler_runs_the_refund_retry():
     (task,) = [t for t in TASKS if t.job == "shop.payments.refunds.retry_card_refunds"]
     assert task.every <= 600
+
+
+def test_the_paid_event_again_after_the_cancel_is_not_a_second_refund(
+    client, paid_by_card, stripe_keys
+):
+    order = paid_by_card()
+    refund = cancel(order)
+    payload, header = stripe_keys.signed_event(
+        "checkout.session.completed", refund.stripe_session_id
+    )
+
+    response = client.post(
+        "/stripe/webhook",
+        data=payload,
+        headers={"Stripe-Signature": header},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert len(db.session.get(Order, order.id).refunds) == 1
+    assert len(stripe_keys.refunds) == 1
