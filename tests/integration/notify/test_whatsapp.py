@@ -20,6 +20,7 @@ from shop.notify.delivery import BACKOFF, MAX_ATTEMPTS, deliver_due
 from shop.notify.messaging import queue_whatsapp, whatsapp_enabled
 from shop.notify.models import OutboxMessage, OutboxStatus
 from tests.factories import UserFactory
+from tests.fakes.http import serve_wsgi
 
 PHONE = "+6281234567890"
 
@@ -380,3 +381,17 @@ def test_the_test_command_says_when_whatsapp_is_off(app, monkeypatch):
     result = app.test_cli_runner().invoke(notify_cli, ["whatsapp-test", "081234567890"])
     assert result.exit_code != 0
     assert "WhatsApp is off" in result.output
+
+
+def test_a_proxy_error_page_is_retried_with_its_status(graph_api, app):
+    def bad_gateway(environ, start_response):
+        start_response("502 Bad Gateway", [("Content-Type", "text/html")])
+        return [b"<html><body><h1>502 Bad Gateway</h1>\n</body></html>"]
+
+    message = queue_code()
+    db.session.commit()
+    with serve_wsgi(bad_gateway) as url:
+        app.config["WHATSAPP_API_URL"] = f"{url}/v21.0"
+        assert deliver_due() == (0, 0, 1)
+    error = reload(message).last_error
+    assert "HTTP 502: <html><body><h1>502 Bad Gateway</h1> </body></html>" in error
