@@ -55,12 +55,12 @@ def track(number: str, token: str):
 def _too_many_proofs(limit):
     """A guest over the proof limit: the tracking page again, saying why."""
     form = ProofForm()
-    form.proof.errors = [
+    form.form_errors.append(
         _(
             "You have sent many proofs from this connection in a short time. "
             "Please wait a while and try again, or send the proof to the group on WhatsApp."
         )
-    ]
+    )
     order = queries.get_tracked_order_or_404(**request.view_args)
     return make_response(_render_track(order, form), 429)
 
