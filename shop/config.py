@@ -114,6 +114,14 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
     LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
+    # Per account as well (README, "Sessions and log-in"): after this many
+    # failed log-ins at one phone/email, each attempt waits a delay doubling
+    # from LOGIN_DELAY_SECONDS up to LOGIN_DELAY_MAX_SECONDS; a failure this
+    # many hours after the last one starts the count over.
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_DELAY_SECONDS = 30
+    LOGIN_DELAY_MAX_SECONDS = 900
+    LOGIN_FAILURES_FORGET_HOURS = 24
     CHECKOUT_RATE_LIMIT = "20 per minute"
     LOOKUP_RATE_LIMIT = "10 per minute"
     # A buyer's tracking page and its proof images, per client address.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -43,8 +43,38 @@ class SessionInterface(SecureCookieSessionInterface):
                 response.headers.pop("Vary", None)
 
 
+PRIVATE = "private, no-store"
+
+
+def no_store_unless_public(response):
+    """after_request: no shared cache and no browser history keeps a response
+    that may show someone's account, cart or order.
+
+    The rule: every response is `private, no-store` except
+    - files and lists the same for everyone (SHARED_ENDPOINTS), and responses
+      whose view already said what they are (`public`, or `no-store`);
+    - a public page (`@public_page`) for an anonymous visitor: no session
+      (no login, cart or message) and no remember-me cookie. Those the page
+      cache keeps, and proxies may too.
+    A logged-in person's catalogue page (with their name in the header),
+    tracking, lookup, checkout and every group or coordinator page fall
+    under the first line.
+    """
+    if request.endpoint in SHARED_ENDPOINTS:
+        return response
+    cache_control = response.cache_control
+    if cache_control.public or cache_control.no_store:
+        return response
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if g.get("public_page") and not session and remember not in request.cookies:
+        return response
+    response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
 def init_security(app: Flask) -> None:
     app.session_interface = SessionInterface()
+    app.after_request(no_store_unless_public)
     proxies = int(app.config.get("PROXY_COUNT", 0) or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

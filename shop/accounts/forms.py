@@ -71,3 +71,7 @@ class ChangePasswordForm(BaseForm):
     def validate_password(self, field):
         if field.data and field.data == self.current.data:
             raise ValidationError(_l("Choose a password different from the current one."))
+
+
+class LogoutEverywhereForm(BaseForm):
+    """Only its CSRF token: the button on the account page."""

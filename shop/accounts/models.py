@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.db import Base, utcnow
@@ -21,7 +21,8 @@ class User(UserMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Bumped on password change so other sessions of this person end.
+    # No longer read: sessions are LoginSession rows. Kept so that no
+    # migration rebuilds the user table (SQLite) just to drop it.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
@@ -37,9 +38,50 @@ class User(UserMixin, Base):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    # The token of the login session this request runs in (shop.accounts.sessions):
+    # Flask-Login keeps get_id() in the session cookie and the remember-me
+    # cookie, so both name a server-side row that logout can end.
+    session_token = ""
+    login_session = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_token}"
 
     @property
     def login_name(self) -> str:
         return self.phone or self.email or ""
+
+
+class LoginSession(Base):
+    """One logged-in browser. The cookie holds the token; only its SHA-256 is
+    stored. Ended (logout, password change, "log out on all devices") or
+    expired rows log nobody in and are deleted by a periodic task."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Written at most once an hour, so ordinary page views do not write.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def live(self, now: datetime) -> bool:
+        return self.ended_at is None and now < self.expires_at
+
+
+class LoginFailure(Base):
+    """Failed log-ins at one login (phone or email, keyed hash), whether or not
+    an account has it. After a few, each attempt waits until `blocked_until`."""
+
+    __tablename__ = "login_failure"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    blocked_until: Mapped[datetime | None]

@@ -2,15 +2,27 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
+from sqlalchemy.exc import SQLAlchemyError
 
-from shop.accounts import recovery, services
-from shop.accounts.forms import ChangePasswordForm, LoginForm, SignupForm
+from shop.accounts import recovery, services, sessions
+from shop.accounts.forms import ChangePasswordForm, LoginForm, LogoutEverywhereForm, SignupForm
 from shop.accounts.models import User
+from shop.db import utcnow
 from shop.errors import DomainError, apply_to_form
 from shop.extensions import db, limiter, login_manager
 
@@ -23,15 +35,52 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    try:
-        uid, version = (int(part) for part in user_id.split(":"))
-    except ValueError:
+    """The person of a live login session (one SELECT); an ended, expired or
+    unknown one is a logged-out visitor, and its cookies are cleared."""
+    user = sessions.load(user_id)
+    if user is None:
+        g.dead_login = True
         return None
-    # populate_existing: always one fresh SELECT (with the coordinator role joined).
-    user = db.session.get(User, uid, populate_existing=True)
-    if user is None or user.session_version != version:
-        return None
+    if sessions.needs_touch(user.login_session, utcnow()):
+        g.touch_login_session = user.login_session.id
     return user
+
+
+@user_logged_in.connect
+def _session_for_any_login(app, user, **extra):
+    """`login_user(user)` for a person without a started session (after a
+    password reset, say) starts one, committed after the view."""
+    if user.session_token:
+        return
+    sessions.start_session(user, _user_agent())
+    session["_user_id"] = user.get_id()
+    g.commit_login_session = True
+
+
+@bp.after_app_request
+def _after_login_session(response):
+    """Clear the cookies of a session that ended, commit a session started by
+    a bare `login_user`, and note when a live one was last seen (at most
+    hourly; a failed write is no reason to fail a page)."""
+    if g.pop("commit_login_session", False) and response.status_code < 400:
+        db.session.commit()
+    if g.pop("dead_login", False) and not current_user.is_authenticated:
+        for key in ("_user_id", "_fresh", "_id"):
+            session.pop(key, None)
+        if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+            session["_remember"] = "clear"
+    row_id = g.pop("touch_login_session", None)
+    if row_id is not None and response.status_code < 400 and not db.session.dirty:
+        try:
+            sessions.touch(row_id)
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+    return response
+
+
+def _user_agent() -> str:
+    return request.headers.get("User-Agent", "")[:500]
 
 
 def safe_next(default: str) -> str:
@@ -56,7 +105,9 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.name.data, form.login.login, form.password.data)
+            user = services.sign_up(
+                form.name.data, form.login.login, form.password.data, _user_agent()
+            )
         except DomainError as error:
             db.session.rollback()
             apply_to_form(form, error)
@@ -79,7 +130,10 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.login.login, form.password.data)
+            user = services.log_in(form.login.login, form.password.data, _user_agent())
+        except services.WrongLogin as error:
+            db.session.commit()  # the counted failure stays counted
+            apply_to_form(form, error)
         except DomainError as error:
             db.session.rollback()
             apply_to_form(form, error)
@@ -92,9 +146,36 @@ def login():
 
 @bp.post("/keluar")
 def logout():
+    if current_user.is_authenticated:
+        services.log_out(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("core.home"))
+
+
+@bp.get("/akun")
+@login_required
+def account():
+    return render_template(
+        "accounts/account.html",
+        login_sessions=services.active_sessions(current_user),
+        this_session=current_user.login_session,
+        form=LogoutEverywhereForm(),
+    )
+
+
+@bp.post("/akun/keluar-semua")
+@login_required
+def logout_everywhere():
+    form = LogoutEverywhereForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.account"))
+    services.end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have logged out on all devices. Log in again to continue."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/akun/sandi", methods=["GET", "POST"])
@@ -103,14 +184,16 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current.data, form.password.data)
+            services.change_password(
+                current_user, form.current.data, form.password.data, _user_agent()
+            )
         except DomainError as error:
             db.session.rollback()
             apply_to_form(form, error)
         else:
             db.session.commit()
-            # The session id carries the version: log in again under the new one.
+            # Every session ended; this browser goes on under the new one.
             login_user(current_user._get_current_object(), remember=True)
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("groups.dashboard"))
+            flash(_("Your password has been changed. Other devices are logged out."), "success")
+            return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)

@@ -1,0 +1,185 @@
+"""Server-side login sessions: every log-in is a row, and a cookie only names it.
+
+Flask-Login keeps `User.get_id()` ("<user id>:<token>") in the session cookie
+and in the remember-me cookie; the loader accepts a cookie only while its row
+is live (not ended, not expired), so a logged-out, password-changed or
+"all devices" session is a logged-out visitor on every page, whichever cookie
+is replayed. Only the token's SHA-256 is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, or_, select, update
+
+from shop.accounts.models import LoginSession, User
+from shop.db import utcnow
+from shop.extensions import db
+
+# last_seen_at is written at most this often, so page views seldom write.
+TOUCH_EVERY = timedelta(hours=1)
+# Ended and expired rows are kept this long (the account page ignores them).
+KEEP_ENDED = timedelta(days=1)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def lifetime() -> timedelta:
+    return current_app.config["REMEMBER_COOKIE_DURATION"]
+
+
+_BROWSERS = (
+    ("SamsungBrowser/", "Samsung Internet"),
+    ("Edg", "Edge"),
+    ("OPR/", "Opera"),
+    ("Opera", "Opera"),
+    ("UCBrowser", "UC Browser"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS", "Firefox"),
+    ("CriOS", "Chrome"),
+    ("Chromium/", "Chromium"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("CrOS", "ChromeOS"),
+    ("Macintosh", "Mac"),
+    ("Linux", "Linux"),
+)
+
+
+def device_label(user_agent: str) -> str:
+    """A short name for the browser and system ("Chrome · Android"), or ""."""
+    agent = user_agent or ""
+    browser = next((name for mark, name in _BROWSERS if mark in agent), "")
+    system = next((name for mark, name in _SYSTEMS if re.search(mark, agent)), "")
+    return " · ".join(part for part in (browser, system) if part)[:60]
+
+
+def start_session(user: User, user_agent: str = "") -> str:
+    """A new login session for this person; returns its token and sets it on
+    `user`, so `login_user(user)` puts it in the cookies."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    row = LoginSession(
+        user=user,
+        token_hash=token_hash(token),
+        device=device_label(user_agent),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    user.session_token = token
+    user.login_session = row
+    return token
+
+
+def parse_id(user_id: str) -> tuple[int, str] | None:
+    uid, _, token = (user_id or "").partition(":")
+    if not uid.isdigit() or not token or len(token) > 100:
+        return None
+    return int(uid), token
+
+
+def load(user_id: str) -> User | None:
+    """The person of a live session named by a cookie, in one SQL statement
+    (the coordinator role is joined by its eager relationship); None for an
+    ended, expired or unknown session."""
+    parsed = parse_id(user_id)
+    if parsed is None:
+        return None
+    uid, token = parsed
+    statement = (
+        select(User, LoginSession)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(
+            User.id == uid,
+            LoginSession.token_hash == token_hash(token),
+            LoginSession.ended_at.is_(None),
+            LoginSession.expires_at > utcnow(),
+        )
+        .execution_options(populate_existing=True)
+    )
+    found = db.session.execute(statement).first()
+    if found is None:
+        return None
+    user, row = found
+    user.session_token = token
+    user.login_session = row
+    return user
+
+
+def needs_touch(row: LoginSession, now: datetime) -> bool:
+    return now - row.last_seen_at >= TOUCH_EVERY
+
+
+def touch(row_id: int) -> None:
+    db.session.execute(
+        update(LoginSession).where(LoginSession.id == row_id).values(last_seen_at=utcnow())
+    )
+
+
+def end_session(row: LoginSession | None) -> None:
+    """End one session (logout)."""
+    if row is None:
+        return
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.id == row.id, LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    db.session.flush()
+
+
+def end_sessions_of(user: User) -> None:
+    """End every session of this person, on every device."""
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.flush()
+
+
+def active_sessions(user: User) -> list[LoginSession]:
+    """The person's live sessions, most recently seen first."""
+    return list(
+        db.session.scalars(
+            select(LoginSession)
+            .where(
+                LoginSession.user_id == user.id,
+                LoginSession.ended_at.is_(None),
+                LoginSession.expires_at > utcnow(),
+            )
+            .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
+        )
+    )
+
+
+def sweep() -> int:
+    """Periodic task: delete ended and expired sessions; returns how many."""
+    cutoff = utcnow() - KEEP_ENDED
+    result = db.session.execute(
+        delete(LoginSession).where(
+            or_(LoginSession.ended_at < cutoff, LoginSession.expires_at < cutoff)
+        )
+    )
+    from shop.accounts.throttle import sweep_failures
+
+    removed = result.rowcount + sweep_failures()
+    db.session.commit()
+    return removed
