@@ -145,8 +145,3 @@ def validate_new_password(password: str, *, user_inputs: list[str]) -> None:
         _l("This password is too easy to guess: %(reason)s", reason=hint), field="password"
     )
 
-
-PASSWORD_HELP = _l(
-    "Use 3–4 words you can remember, with a space between them, e.g. "
-    "“kerupuk lele rawapasung 2024”. Not your name or number."
-)

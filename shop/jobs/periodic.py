@@ -40,6 +40,8 @@ TASKS = (
     Periodic("retry-card-refunds", "shop.payments.refunds.retry_card_refunds", every=300),
     Periodic("certificate-reminders", "shop.coordinators.jobs.certificates_due", every=86_400),
     Periodic("sweep-media", "shop.media.jobs.sweep", every=86_400),
+    # Ended and expired login sessions, and log-in failure counts nobody adds to.
+    Periodic("sweep-login-sessions", "shop.accounts.sessions.sweep", every=3600),
 )
 LOCK_PREFIX = "etalase:periodic"
 # Tasks this rare wait for their next slot in a scheduler that just started.
