@@ -22,8 +22,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from shop.accounts.models import User
+from shop.accounts.passwords import validate_new_password
 from shop.accounts.recovery_models import RESET_PURPOSES, AccountCode, CodePurpose
 from shop.accounts.services import end_all_sessions, find_by_login
+from shop.accounts.throttle import clear_login_failures
 from shop.coordinators import audit
 from shop.coordinators.models import AuditAction
 from shop.core.templating import absolute_url
@@ -39,23 +41,20 @@ from shop.notify.messaging import (
     whatsapp_enabled,
 )
 
-try:
-    from shop.accounts.passwords import validate_new_password
-except ImportError:  # TEMPORARY until "sessions" commits shop.accounts.passwords
-
-    def validate_new_password(password, user_inputs=()):
-        if len(password) < 8:
-            raise DomainError(_l("Use at least 8 characters for the password."), field="password")
-
-
 CODE_DIGITS = 6
 
 CODE_REFUSED = _l("This code is wrong or no longer works. Ask for a new one.")
 LINK_REFUSED = _l("This link no longer works. Ask for a new one.")
 
 
-class WrongCode(DomainError):
-    """A wrong code was typed: the counted try is committed with the refusal."""
+class WrongCode(Exception):
+    """A wrong code was typed. Not a DomainError, which rolls back: the
+    counted try is committed with the refusal (the view shows it the same way)."""
+
+    def __init__(self, message, field: str = "code"):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
 
 
 # --- secrets -----------------------------------------------------------------
@@ -374,6 +373,10 @@ def _set_new_password(user: User, password: str, row: AccountCode, now: datetime
     # One way back in is enough: every other link or code stops working.
     _revoke(user, RESET_PURPOSES, now)
     end_all_sessions(user)
+    # The owner is back: failed log-ins counted against her logins are forgotten.
+    for kind in ("phone", "email"):
+        if getattr(user, kind):
+            clear_login_failures(kind, getattr(user, kind))
     db.session.flush()
 
 

@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import BuildError
 
 from shop.accounts import recovery
 from shop.accounts.models import User
@@ -34,7 +33,7 @@ from shop.accounts.recovery_forms import (
 from shop.accounts.views import safe_next
 from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
 from shop.core.templating import absolute_url, wa_link
-from shop.errors import DomainError, apply_to_form
+from shop.errors import DomainError, apply_to_form, commit_or_show
 from shop.extensions import db, limiter
 from shop.groups.models import Membership
 from shop.i18n.formatting import phone_display
@@ -71,39 +70,22 @@ def _locale() -> str:
 
 
 def _account_page() -> str:
-    try:
-        return url_for("accounts.account")
-    except BuildError:
-        return url_for("groups.dashboard")
+    return url_for("accounts.account")
 
 
 def _run(form, action):
     """One service call: commit, or show its refusal on the form. A wrong code
     is committed with its refusal, so the counted try stays counted."""
     try:
-        result = action()
+        return commit_or_show(form, action)
     except recovery.WrongCode as error:
         db.session.commit()
         apply_to_form(form, error)
         return None
-    except DomainError as error:
-        db.session.rollback()
-        apply_to_form(form, error)
-        return None
-    db.session.commit()
-    return result
 
 
 def _signed_in_again(user: User):
     """After a reset: every other session has ended; this device starts a new one."""
-    try:
-        from shop.accounts.throttle import clear_login_failures
-    except ImportError:
-        clear_login_failures = None
-    if clear_login_failures is not None:
-        for kind in ("phone", "email"):
-            if getattr(user, kind):
-                clear_login_failures(kind, getattr(user, kind))
     session.clear()
     login_user(user)
     flash(_("Your new password is set. You are logged in."), "success")

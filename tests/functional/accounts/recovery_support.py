@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -95,6 +96,14 @@ def codes_of(user) -> list[AccountCode]:
             select(AccountCode).where(AccountCode.user_id == user.id).order_by(AccountCode.id)
         )
     )
+
+
+def expire_latest(user, lifetime: timedelta) -> None:
+    """Check the newest code's lifetime, then let it run out."""
+    row = codes_of(user)[-1]
+    assert row.expires_at - row.created_at == lifetime
+    row.expires_at = row.created_at - timedelta(seconds=1)
+    db.session.commit()
 
 
 def without_csrf(html: str) -> str:

@@ -13,7 +13,7 @@ from tests.functional.accounts.recovery_support import (  # noqa: F401  (fixture
     NEW_PASSWORD,
     _english,
     _recovery_limits,
-    codes_of,
+    expire_latest,
     last_code,
     last_link,
     messages,
@@ -46,6 +46,11 @@ def test_the_login_page_links_to_the_reset_page(client):
     page = client.get("/masuk").get_data(as_text=True)
     assert 'href="/lupa-sandi"' in page
     assert client.get("/lupa-sandi").status_code == 200
+
+
+def _ask_for_link(client, email="siti@example.com") -> str:
+    client.post("/lupa-sandi", data={"login": email})
+    return last_link(email)
 
 
 # --- by email --------------------------------------------------------------------
@@ -89,10 +94,8 @@ def test_reset_by_email_link(app, client):
 def test_only_the_latest_email_link_works(app, client):
     UserFactory(phone=None, email="siti@example.com")
     db.session.commit()
-    client.post("/lupa-sandi", data={"login": "siti@example.com"})
-    first = last_link("siti@example.com")
-    client.post("/lupa-sandi", data={"login": "siti@example.com"})
-    second = last_link("siti@example.com")
+    first = _ask_for_link(client)
+    second = _ask_for_link(client)
     assert first != second
     assert client.get(first).status_code == 404
     assert client.get(second).status_code == 200
@@ -101,12 +104,8 @@ def test_only_the_latest_email_link_works(app, client):
 def test_an_expired_email_link_is_refused(app, client):
     user = UserFactory(phone=None, email="siti@example.com")
     db.session.commit()
-    client.post("/lupa-sandi", data={"login": "siti@example.com"})
-    link = last_link("siti@example.com")
-    row = codes_of(user)[-1]
-    assert row.expires_at - row.created_at == timedelta(minutes=60)
-    row.expires_at = row.created_at - timedelta(seconds=1)
-    db.session.commit()
+    link = _ask_for_link(client)
+    expire_latest(user, timedelta(minutes=60))
     assert client.get(link).status_code == 404
     client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert _can_log_in(app, "siti@example.com", PASSWORD)
@@ -115,8 +114,7 @@ def test_an_expired_email_link_is_refused(app, client):
 def test_a_weak_new_password_is_refused_and_the_link_still_works(app, client):
     UserFactory(phone=None, email="siti@example.com")
     db.session.commit()
-    client.post("/lupa-sandi", data={"login": "siti@example.com"})
-    link = last_link("siti@example.com")
+    link = _ask_for_link(client)
     page = client.post(link, data={"password": "1234567", "confirm": "1234567"})
     assert page.status_code == 200
     assert _can_log_in(app, "siti@example.com", PASSWORD)
@@ -175,10 +173,7 @@ def test_an_expired_code_is_refused(app, client):
     user = _verified_phone_user()
     client.post("/lupa-sandi", data={"login": "0813-7777-8888"})
     code = last_code("reset_code", user.phone)
-    row = codes_of(user)[-1]
-    assert row.expires_at - row.created_at == timedelta(minutes=15)
-    row.expires_at = row.created_at - timedelta(seconds=1)
-    db.session.commit()
+    expire_latest(user, timedelta(minutes=15))
     form = {
         "phone": "0813-7777-8888",
         "code": code,
