@@ -115,7 +115,7 @@ def test_a_weak_new_password_is_refused_and_the_link_still_works(app, client):
     UserFactory(phone=None, email="siti@example.com")
     db.session.commit()
     link = _ask_for_link(client)
-    page = client.post(link, data={"password": "1234567", "confirm": "1234567"})
+    page = client.post(link, data={"password": "12345678", "confirm": "12345678"})
     assert page.status_code == 200
     assert _can_log_in(app, "siti@example.com", PASSWORD)
     assert client.get(link).status_code == 200
@@ -320,3 +320,18 @@ def test_a_reset_ends_every_other_session(app, client, login_as):
     # The old browser, with its cookies, is a logged-out visitor now.
     assert not _logged_in(client)
     assert client.get("/akun/sandi").headers["Location"].startswith("/masuk")
+
+
+def test_a_reset_clears_the_log_in_delay(app, client):
+    from shop.accounts.throttle import record_failure
+
+    UserFactory(phone=None, email="siti@example.com")
+    for _ in range(app.config["LOGIN_FREE_FAILURES"] + 1):
+        record_failure("email", "siti@example.com")
+    db.session.commit()
+    # Guessers made her wait...
+    assert not _can_log_in(app, "siti@example.com", PASSWORD)
+    link = _ask_for_link(client)
+    client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    # ...her reset lets her straight back in, anywhere.
+    assert _can_log_in(app, "siti@example.com", NEW_PASSWORD)

@@ -198,3 +198,13 @@ def test_the_account_partial_shows_a_confirmed_number(app):
         contact = render_template("accounts/_contact.html")
     assert "confirmed" in contact and "not confirmed" not in contact
     assert "/akun/nomor" in contact
+
+
+@pytest.mark.usefixtures("whatsapp_on")
+def test_the_account_page_offers_to_confirm_the_number(client, login_as):
+    login_as(UserFactory(phone="+6281377778888"))
+    page = client.get("/akun").get_data(as_text=True)
+    assert "0813-7777-8888" in page
+    assert "not confirmed" in page
+    assert 'href="/akun/verifikasi"' in page
+    assert 'href="/akun/nomor"' in page
