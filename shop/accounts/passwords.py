@@ -144,4 +144,3 @@ def validate_new_password(password: str, *, user_inputs: list[str]) -> None:
     raise DomainError(
         _l("This password is too easy to guess: %(reason)s", reason=hint), field="password"
     )
-

@@ -86,16 +86,20 @@ def test_short_and_overlong_passwords_get_their_own_reason(app):
     assert "at most 200" in refusal("kerupuk lele " * 20)
 
 
-def test_sign_up_refuses_a_common_password_and_creates_nothing(app, client):
-    page = client.post(
+def sign_up(client, password: str):
+    return client.post(
         "/daftar?hl=en",
         data={
             "name": "Siti Aminah",
             "login": "0812-3456-7890",
-            "password": "password123",
-            "confirm": "password123",
+            "password": password,
+            "confirm": password,
         },
     )
+
+
+def test_sign_up_refuses_a_common_password_and_creates_nothing(app, client):
+    page = sign_up(client, "password123")
     assert page.status_code == 200
     assert "too easy to guess" in page.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.phone == "+6281234567890")) is None
@@ -107,15 +111,7 @@ def test_sign_up_tells_people_what_makes_a_good_password(client):
 
 
 def test_sign_up_refuses_the_persons_own_number(client):
-    page = client.post(
-        "/daftar?hl=en",
-        data={
-            "name": "Siti Aminah",
-            "login": "0812-3456-7890",
-            "password": "081234567890",
-            "confirm": "081234567890",
-        },
-    )
+    page = sign_up(client, "081234567890")
     assert "your name, number or email" in page.get_data(as_text=True)
 
 
