@@ -121,6 +121,13 @@ def test_a_weak_new_password_is_refused_and_the_link_still_works(app, client):
     assert client.get(link).status_code == 200
 
 
+def _ask_for_code(client):
+    """A member with a confirmed number asks; the code that reached her phone."""
+    user = _verified_phone_user()
+    client.post("/lupa-sandi", data={"login": "0813-7777-8888"})
+    return user, last_code("reset_code", user.phone)
+
+
 # --- by WhatsApp code --------------------------------------------------------------
 
 
@@ -156,9 +163,7 @@ def test_reset_by_whatsapp_code(app, client):
 
 @pytest.mark.usefixtures("whatsapp_on")
 def test_wrong_codes_are_limited(app, client):
-    user = _verified_phone_user()
-    client.post("/lupa-sandi", data={"login": "0813-7777-8888"})
-    code = last_code("reset_code", user.phone)
+    user, code = _ask_for_code(client)
     wrong = "000000" if code != "000000" else "111111"
     form = {"phone": "0813-7777-8888", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     for _ in range(5):
@@ -170,9 +175,7 @@ def test_wrong_codes_are_limited(app, client):
 
 @pytest.mark.usefixtures("whatsapp_on")
 def test_an_expired_code_is_refused(app, client):
-    user = _verified_phone_user()
-    client.post("/lupa-sandi", data={"login": "0813-7777-8888"})
-    code = last_code("reset_code", user.phone)
+    user, code = _ask_for_code(client)
     expire_latest(user, timedelta(minutes=15))
     form = {
         "phone": "0813-7777-8888",
