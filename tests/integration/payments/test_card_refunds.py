@@ -66,7 +66,9 @@ def test_cancelling_a_paid_card_order_refunds_it_through_stripe(paid_by_card, st
     assert order.payment_status is PaymentStatus.REFUNDED
     assert [e.kind for e in order.events][-3:] == ["cancelled", "refund-due", "refunded"]
     kinds = db.session.scalars(
-        select(OutboxMessage.kind).where(OutboxMessage.recipient == "sari@example.test")
+        select(OutboxMessage.kind)
+        .where(OutboxMessage.recipient == "sari@example.test")
+        .order_by(OutboxMessage.id)
     ).all()
     assert kinds[-2:] == ["order_cancelled", "order_refunded"]
 
