@@ -17,12 +17,37 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from shop.catalogue.models import Category, NetUnit, PackagingType
+from shop.catalogue.queries import SORTS, CatalogueFilters
 from shop.catalogue.services import PhotoUpload, ProductData, VariantData
+from shop.core.filters import ChoiceFilter, FilterForm, FlagFilter, NumberFilter, TextFilter
+from shop.groups.models import Programme
 from shop.i18n.fields import WholeNumberField
 from shop.i18n.forms import BaseForm
 from shop.media.forms import PhotoField
+from shop.regions.queries import province_codes, regency_codes
 
 MAX_VARIANTS = 10
+UNKNOWN_VARIANT = _l("A variant of another product was sent. Reload the page.")
+
+
+class VariantIdField(HiddenField):
+    """The id of the variant a row edits, exactly as the page posted it: empty
+    or absent for a new row. It never takes an id from the product object (a
+    post without ids must not be matched to variants by position), and what is
+    not a plain number is refused with a message, not a 500."""
+
+    def process_data(self, value):
+        self.data = None
+
+    def process_formdata(self, valuelist):
+        raw = str(valuelist[0]).strip() if valuelist else ""
+        if not raw:
+            self.data = None
+        elif raw.isascii() and raw.isdigit() and len(raw) <= 18:
+            self.data = int(raw)
+        else:
+            self.data = None
+            raise ValueError(UNKNOWN_VARIANT)
 
 
 class VariantForm(Form):
@@ -33,7 +58,7 @@ class VariantForm(Form):
         def get_translations(self, form):
             return BaseForm.Meta.get_translations(self, form)
 
-    id = HiddenField()
+    id = VariantIdField()
     label = StringField(
         _l("Variant"),
         validators=[Optional(), Length(max=60)],
@@ -174,6 +199,8 @@ class ProductForm(BaseForm):
         return ok
 
     def validate_variants(self, field):
+        if any(row.form.id.errors for row in field):
+            raise ValidationError(UNKNOWN_VARIANT)
         rows = [row.form for row in field if not row.form.is_blank and not row.form.remove.data]
         if not rows:
             raise ValidationError(_l("Add at least one variant with its price."))
@@ -219,7 +246,7 @@ class ProductForm(BaseForm):
             made_to_order = sub.stock_mode.data == "order"
             out.append(
                 VariantData(
-                    id=int(sub.id.data) if (sub.id.data or "").isdigit() else None,
+                    id=sub.id.data,
                     label=sub.label.data or "",
                     price=sub.price.data or 0,
                     stock=None if made_to_order else (sub.stock.data or 0),
@@ -260,3 +287,30 @@ class PhotoAltForm(BaseForm):
 
 class StatusForm(BaseForm):
     status = HiddenField()
+
+
+class CatalogueFilterForm(FilterForm):
+    """The public catalogue's search, filters and sort (a GET form)."""
+
+    q = TextFilter(_l("Search products"), max_length=200)
+    kategori = ChoiceFilter(_l("Category"), Category)
+    program = ChoiceFilter(_l("Programme"), Programme)
+    provinsi = ChoiceFilter(_l("Province"), province_codes)
+    kabupaten = ChoiceFilter(_l("Regency/city"), regency_codes)
+    harga_min = NumberFilter(_l("Minimum price (Rp)"), separators=".,")
+    harga_max = NumberFilter(_l("Maximum price (Rp)"), separators=".,")
+    tersedia = FlagFilter(_l("Ready stock only"))
+    urut = ChoiceFilter(_l("Sort by"), SORTS)
+
+    def filters(self) -> CatalogueFilters:
+        return CatalogueFilters(
+            q=self.q.data,
+            category=self.kategori.data.value if self.kategori.data else "",
+            programme=self.program.data.value if self.program.data else "",
+            province=self.provinsi.data or "",
+            regency=self.kabupaten.data or "",
+            price_min=self.harga_min.data,
+            price_max=self.harga_max.data,
+            available=self.tersedia.data,
+            sort=self.urut.data or "",
+        )

@@ -2,7 +2,7 @@
 
 Every listing runs a fixed number of statements whatever the page size: the
 products with their group and region (joined), then their photos
-(selectinload), plus one count for the pager.
+(selectinload), plus one count for the pager (`db.paginate`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from shop.catalogue.models import Category, Product, ProductPhoto, ProductStatus
+from shop.core.pagination import Pagination, paginate
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Programme
 
@@ -119,8 +120,9 @@ class CatalogueFilters:
         )
 
 
-def catalogue_page(filters: CatalogueFilters, page: int, per_page: int):
-    """One page of the public catalogue and the total number of matches."""
+def catalogue_page(filters: CatalogueFilters, page: int, per_page: int) -> tuple[Pagination, str]:
+    """One page of the public catalogue (with the total number of matches)
+    and the sort applied."""
     from shop.catalogue import search
 
     stmt = public_products()
@@ -143,7 +145,6 @@ def catalogue_page(filters: CatalogueFilters, page: int, per_page: int):
     if filters.q:
         stmt, rank = search.apply_search(stmt, filters.q)
 
-    total = count_rows(stmt)
     sort = (
         filters.sort if filters.sort in SORTS else ("relevance" if rank is not None else "newest")
     )
@@ -156,27 +157,18 @@ def catalogue_page(filters: CatalogueFilters, page: int, per_page: int):
         "price_desc": (Product.price_max.desc(),),
         "name": (Product.name.asc(),),
     }[sort]
-    stmt = (
-        stmt.options(*_card_options())
-        .order_by(*order, Product.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return list(db.session.scalars(stmt).unique()), total, sort
+    stmt = stmt.options(*_card_options()).order_by(*order, Product.id.desc())
+    return paginate(stmt, per_page, page), sort
 
 
-def group_products(group: Group, page: int = 1, per_page: int = 24):
+def group_products(group: Group, page: int = 1, per_page: int = 24) -> Pagination:
+    """One page of a group's shop: its public products, newest first."""
     stmt = public_products().where(Product.group_id == group.id)
-    total = count_rows(stmt)
-    products = list(
-        db.session.scalars(
-            stmt.options(*_card_options())
-            .order_by(Product.published_at.desc(), Product.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        ).unique()
+    return paginate(
+        stmt.options(*_card_options()).order_by(Product.published_at.desc(), Product.id.desc()),
+        per_page,
+        page,
     )
-    return products, total
 
 
 def get_public_product_or_404(group_slug: str, product_slug: str) -> Product:

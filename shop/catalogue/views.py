@@ -2,52 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 
 from shop.catalogue import queries
+from shop.catalogue.forms import CatalogueFilterForm
 from shop.catalogue.models import Category
 from shop.core.cache import public_page
-from shop.core.pagination import Pagination, page_arg
+from shop.core.pagination import page_arg
 from shop.groups.models import Programme
 from shop.regions.queries import provinces, regencies_of
 
 bp = Blueprint("catalogue", __name__)
 
 
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "").strip().replace(".", "").replace(",", "")
-    if not raw.isdigit() or len(raw) > 12:
-        return None
-    return int(raw)
-
-
-def filters_from_request() -> queries.CatalogueFilters:
-    return queries.CatalogueFilters(
-        q=request.args.get("q", "").strip()[:200],
-        category=request.args.get("kategori", ""),
-        programme=request.args.get("program", ""),
-        province=request.args.get("provinsi", "")[:2],
-        regency=request.args.get("kabupaten", "")[:5],
-        price_min=_int_arg("harga_min"),
-        price_max=_int_arg("harga_max"),
-        available=request.args.get("tersedia") == "1",
-        sort=request.args.get("urut", ""),
-    )
-
-
 @bp.get("/katalog")
 @public_page
 def index():
-    filters = filters_from_request()
-    page = page_arg()
+    filters = CatalogueFilterForm.read().filters()
     per_page = current_app.config["CATALOGUE_PAGE_SIZE"]
-    products, total, sort = queries.catalogue_page(filters, page, per_page)
+    pagination, sort = queries.catalogue_page(filters, page_arg(), per_page)
     return render_template(
         "catalogue/index.html",
-        products=products,
+        products=pagination.items,
         filters=filters,
         sort=sort,
-        pagination=Pagination(page, per_page, total),
+        pagination=pagination,
         categories=list(Category),
         programmes=list(Programme),
         provinces=provinces(),

@@ -17,7 +17,6 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from shop.accounts.models import User
 from shop.catalogue.models import CertificateKind, Product
-from shop.catalogue.queries import count_rows
 from shop.coordinators import compliance_services as services
 from shop.coordinators.models import AuditEntry
 from shop.coordinators.scope import (
@@ -27,7 +26,7 @@ from shop.coordinators.scope import (
 )
 from shop.coordinators.views import bp
 from shop.core.clock import jakarta_today
-from shop.core.pagination import Pagination, page_arg
+from shop.core.pagination import paginate
 from shop.errors import DomainError, apply_to_form, commit_or_flash
 from shop.exhibitions.queries import page_day
 from shop.extensions import db
@@ -227,13 +226,11 @@ def restore_product(product_id: int):
 def certificates():
     today = jakarta_today()
     stmt = services.certificates_due(today).where(current_scope().groups_clause())
-    page = page_arg()
-    total = count_rows(stmt)
-    due = list(db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).unique())
+    pagination = paginate(stmt, PAGE_SIZE)
     return render_template(
         "coordinators/compliance/certificates.html",
-        certificates=due,
-        pagination=Pagination(page, PAGE_SIZE, total),
+        certificates=pagination.items,
+        pagination=pagination,
         today=today,
         horizon=today + timedelta(days=services.EXPIRY_WARNING_DAYS),
     )
@@ -248,21 +245,17 @@ def moderation():
         .where(current_scope().groups_clause(), Product.hidden_at.is_not(None))
         .options(joinedload(Product.group))
     )
-    page = page_arg()
-    total = count_rows(stmt)
-    hidden = list(
-        db.session.scalars(
-            stmt.order_by(
-                # Groups that asked for review first, the longest waiting first.
-                Product.review_requested_at.is_(None),
-                Product.review_requested_at,
-                Product.hidden_at,
-                Product.id,
-            )
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        ).unique()
+    pagination = paginate(
+        stmt.order_by(
+            # Groups that asked for review first, the longest waiting first.
+            Product.review_requested_at.is_(None),
+            Product.review_requested_at,
+            Product.hidden_at,
+            Product.id,
+        ),
+        PAGE_SIZE,
     )
+    hidden = pagination.items
     waiting = db.session.scalar(
         stmt.with_only_columns(func.count())
         .order_by(None)
@@ -273,6 +266,6 @@ def moderation():
         asking=[p for p in hidden if p.review_requested_at is not None],
         others=[p for p in hidden if p.review_requested_at is None],
         waiting=waiting,
-        pagination=Pagination(page, PAGE_SIZE, total),
+        pagination=pagination,
         restore_form=BaseForm(formdata=None),
     )

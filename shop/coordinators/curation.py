@@ -18,8 +18,9 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from shop.catalogue.models import Product
-from shop.catalogue.queries import count_rows, publicly_visible
+from shop.catalogue.queries import publicly_visible
 from shop.coordinators import curation_services as services
+from shop.coordinators.filters import CandidateSearchForm
 from shop.coordinators.models import (
     Exhibition,
     ExhibitionGroup,
@@ -34,7 +35,7 @@ from shop.coordinators.scope import (
 )
 from shop.coordinators.views import bp
 from shop.core.clock import jakarta_today
-from shop.core.pagination import Pagination, page_arg
+from shop.core.pagination import paginate
 from shop.core.text import fold
 from shop.errors import DomainError, commit_or_flash, commit_or_show
 from shop.extensions import db
@@ -273,22 +274,17 @@ def _with_items():
 @bp.get("/pameran")
 @coordinator_required
 def exhibitions():
-    page = page_arg()
-    stmt = _manageable_exhibitions()
-    total = count_rows(stmt)
-    items = list(
-        db.session.scalars(
-            stmt.options(joinedload(Exhibition.banner))
-            .order_by(Exhibition.starts_on.desc(), Exhibition.id.desc())
-            .limit(EXHIBITIONS_PAGE_SIZE)
-            .offset((page - 1) * EXHIBITIONS_PAGE_SIZE)
-        )
+    pagination = paginate(
+        _manageable_exhibitions()
+        .options(joinedload(Exhibition.banner))
+        .order_by(Exhibition.starts_on.desc(), Exhibition.id.desc()),
+        EXHIBITIONS_PAGE_SIZE,
     )
     return render_template(
         "coordinators/curation/exhibitions.html",
-        exhibitions=items,
+        exhibitions=pagination.items,
         today=jakarta_today(),
-        pagination=Pagination(page, EXHIBITIONS_PAGE_SIZE, total),
+        pagination=pagination,
     )
 
 
@@ -370,7 +366,7 @@ def _candidate_products(exhibition: Exhibition, q: str) -> list[Product]:
 @coordinator_required
 def exhibition(exhibition_id: int):
     exhibition = get_exhibition_to_manage_or_404(exhibition_id, *_with_items())
-    q = request.args.get("cari", "").strip()[:100]
+    q = CandidateSearchForm.read().cari.data
     group_form = GroupChoiceForm()
     group_form.group.choices = [(0, _("Choose a group"))] + _active_group_choices(
         exclude={item.group_id for item in exhibition.groups}

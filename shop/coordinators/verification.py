@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from shop.catalogue.models import Product
 from shop.coordinators import verification_services as services
+from shop.coordinators.filters import GroupFilterForm
 from shop.coordinators.models import AuditAction, AuditEntry
 from shop.coordinators.scope import (
     Scope,
@@ -25,7 +26,7 @@ from shop.coordinators.scope import (
     groups_in_scope,
 )
 from shop.coordinators.views import bp
-from shop.core.pagination import Pagination, page_arg
+from shop.core.pagination import paginate
 from shop.core.text import fold
 from shop.errors import DomainError, apply_to_form
 from shop.extensions import db
@@ -122,51 +123,32 @@ def _count(stmt) -> int:
     )
 
 
-def _enum_arg(name: str, enum):
-    value = request.args.get(name, "")
-    return enum(value) if value in enum._value2member_map_ else None
-
-
 @bp.get("/kelompok")
 @coordinator_required
 def groups():
     scope = current_scope()
-    stmt = groups_in_scope(scope)
-    q = request.args.get("q", "").strip()[:100]
-    if q:
-        stmt = stmt.where(func.lower(Group.name).like(f"%{fold(q)}%"))
-    programme = _enum_arg("program", Programme)
-    if programme:
-        stmt = stmt.where(Group.programme == programme)
     province_choices = _province_choices(scope)
-    province = request.args.get("provinsi", "")
-    if province not in {p.code for p in province_choices}:
-        province = ""
-    regency_choices = regencies_of(province) if province else ()
-    regency = request.args.get("kabupaten", "")
-    if regency not in {r.code for r in regency_choices}:
-        regency = ""
-    if regency:
-        stmt = stmt.where(Group.regency_code == regency)
-    elif province:
-        stmt = stmt.where(Group.province_code == province)
-    verification = _enum_arg("verifikasi", Verification)
-    if verification:
-        stmt = stmt.where(Group.verification == verification)
-    status = _enum_arg("status", GroupStatus)
-    if status:
-        stmt = stmt.where(Group.status == status)
-
-    page = page_arg()
-    total = _count(stmt)
-    rows = list(
-        db.session.scalars(
-            stmt.options(joinedload(Group.province), joinedload(Group.regency))
-            .order_by(Group.name, Group.id)
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        )
+    form = GroupFilterForm.read(province_codes=frozenset(p.code for p in province_choices))
+    stmt = groups_in_scope(scope)
+    if form.q.data:
+        stmt = stmt.where(func.lower(Group.name).like(f"%{fold(form.q.data)}%"))
+    if form.program.data:
+        stmt = stmt.where(Group.programme == form.program.data)
+    if form.kabupaten.data:
+        stmt = stmt.where(Group.regency_code == form.kabupaten.data)
+    elif form.provinsi.data:
+        stmt = stmt.where(Group.province_code == form.provinsi.data)
+    if form.verifikasi.data:
+        stmt = stmt.where(Group.verification == form.verifikasi.data)
+    if form.status.data:
+        stmt = stmt.where(Group.status == form.status.data)
+    pagination = paginate(
+        stmt.options(joinedload(Group.province), joinedload(Group.regency)).order_by(
+            Group.name, Group.id
+        ),
+        PAGE_SIZE,
     )
+    rows = pagination.items
     ids = [g.id for g in rows]
     return render_template(
         "coordinators/verification/groups.html",
@@ -174,20 +156,13 @@ def groups():
         groups=rows,
         document_counts=documents.document_counts(ids),
         product_counts=product_counts(ids),
-        pagination=Pagination(page, PAGE_SIZE, total),
+        pagination=pagination,
         programmes=[p for p in Programme if not scope.programmes or p in scope.programmes],
         province_choices=province_choices,
-        regency_choices=regency_choices,
+        regency_choices=regencies_of(form.provinsi.data) if form.provinsi.data else (),
         verifications=list(Verification),
         statuses=list(GroupStatus),
-        filters={
-            "q": q,
-            "program": programme.value if programme else "",
-            "provinsi": province,
-            "kabupaten": regency,
-            "verifikasi": verification.value if verification else "",
-            "status": status.value if status else "",
-        },
+        filters=form.args(),
     )
 
 
@@ -200,19 +175,14 @@ def queue():
     stmt = groups_in_scope(scope).where(
         Group.verification == Verification.UNVERIFIED, Group.status == GroupStatus.ACTIVE
     )
-    page = page_arg()
-    total = _count(stmt)
     waiting_since = func.coalesce(Group.review_requested_at, Group.created_at)
-    rows = list(
-        db.session.scalars(
-            stmt.options(
-                joinedload(Group.province), joinedload(Group.regency), joinedload(Group.logo)
-            )
-            .order_by(waiting_since, Group.id)
-            .limit(QUEUE_PAGE_SIZE)
-            .offset((page - 1) * QUEUE_PAGE_SIZE)
-        )
+    pagination = paginate(
+        stmt.options(
+            joinedload(Group.province), joinedload(Group.regency), joinedload(Group.logo)
+        ).order_by(waiting_since, Group.id),
+        QUEUE_PAGE_SIZE,
     )
+    rows = pagination.items
     ids = [g.id for g in rows]
     making_changes = _count(
         groups_in_scope(scope).where(
@@ -226,7 +196,7 @@ def queue():
         groups=rows,
         document_counts=documents.document_counts(ids),
         product_counts=product_counts(ids),
-        pagination=Pagination(page, QUEUE_PAGE_SIZE, total),
+        pagination=pagination,
         making_changes=making_changes,
     )
 

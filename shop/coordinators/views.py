@@ -7,19 +7,20 @@ Every view is wrapped in `coordinator_required` and reads through the scope.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from shop.catalogue.models import Product, ProductCertificate
 from shop.coordinators.audit import visible_entries
+from shop.coordinators.filters import AuditFilterForm
 from shop.coordinators.models import AuditAction, AuditEntry, Exhibition
 from shop.coordinators.scope import coordinator_of, coordinator_required, current_scope
-from shop.core.clock import jakarta_today, midnight_utc, parse_day
-from shop.core.pagination import Pagination, page_arg
+from shop.core.clock import jakarta_today, midnight_utc
+from shop.core.pagination import paginate
 from shop.core.text import fold
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Verification
@@ -115,21 +116,15 @@ def overview():
 AUDIT_PAGE_SIZE = 30
 
 
-def _date_arg(name: str) -> date | None:
-    return parse_day(request.args.get(name))
-
-
 @bp.get("/audit")
 @coordinator_required
 def audit():
     scope = current_scope()
+    form = AuditFilterForm.read()
+    action, q, start, end = form.action.data, form.q.data, form.dari.data, form.sampai.data
     stmt = visible_entries(scope)
-    action = request.args.get("action", "")
-    if action in AuditAction._value2member_map_:
-        stmt = stmt.where(AuditEntry.action == AuditAction(action))
-    else:
-        action = ""
-    q = request.args.get("q", "").strip()[:100]
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
     if q:
         pattern = f"%{fold(q)}%"
         stmt = stmt.outerjoin(Group, Group.id == AuditEntry.group_id).where(
@@ -140,26 +135,19 @@ def audit():
                 func.lower(AuditEntry.reason).like(pattern),
             )
         )
-    start, end = _date_arg("dari"), _date_arg("sampai")
     if start:
         stmt = stmt.where(AuditEntry.at >= midnight_utc(start))
     if end:
         stmt = stmt.where(AuditEntry.at < midnight_utc(end + timedelta(days=1)))
-    page = page_arg()
-    total = db.session.scalar(stmt.with_only_columns(func.count()).order_by(None))
-    entries = list(
-        db.session.scalars(
-            stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-            .limit(AUDIT_PAGE_SIZE)
-            .offset((page - 1) * AUDIT_PAGE_SIZE)
-        )
+    pagination = paginate(
+        stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), AUDIT_PAGE_SIZE
     )
     return render_template(
         "coordinators/audit.html",
-        entries=entries,
-        pagination=Pagination(page, AUDIT_PAGE_SIZE, total),
+        entries=pagination.items,
+        pagination=pagination,
         actions=list(AuditAction),
-        action=action,
+        action=action.value if action else "",
         q=q,
         start=start,
         end=end,

@@ -1,44 +1,47 @@
-"""Page numbers from the query string and the numbers a pager needs."""
+"""Pages of a listing: the page number from the query string, and one page of
+a statement through Flask-SQLAlchemy's `db.paginate`.
+
+The pager macro (templates/_macros/pagination.html) and the "x–y of z" lines
+read the `Pagination` returned: `page`, `pages`, `total`, `has_prev`,
+`has_next`, `first` and `last`; the page's rows are its `items`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import request
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 
+from shop.extensions import db
+
+# Deeper than any listing goes; it keeps OFFSET within a 32-bit integer.
 MAX_PAGE = 10_000
 
 
 def page_arg() -> int:
-    try:
-        page = int(request.args.get("page", "1"))
-    except ValueError:
+    """`?page=` as a page number from 1 to MAX_PAGE: anything else (empty,
+    negative, not ASCII digits such as ٣ or ²) is page 1, a number past
+    MAX_PAGE is MAX_PAGE; a repeated `page` counts once, the first."""
+    text = request.args.get("page", "").strip()
+    if not (text.isascii() and text.isdigit()):
         return 1
-    return min(max(page, 1), MAX_PAGE)
+    return min(max(int(text) if len(text) <= 9 else MAX_PAGE, 1), MAX_PAGE)
 
 
-@dataclass(frozen=True)
-class Pagination:
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first_item(self) -> int:
-        return 0 if self.total == 0 else (self.page - 1) * self.per_page + 1
-
-    @property
-    def last_item(self) -> int:
-        return min(self.page * self.per_page, self.total)
+def paginate(
+    stmt: Select, per_page: int, page: int | None = None, *, total: int | None = None
+) -> Pagination:
+    """One page of the statement's rows (ORM entities, made unique) and their
+    total: two statements, or one when the caller already knows the `total`.
+    A page past the last one is empty, not a 404."""
+    pagination = db.paginate(
+        stmt,
+        page=page_arg() if page is None else page,
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
+        count=total is None,
+    )
+    if total is not None:
+        pagination.total = total
+    return pagination

@@ -16,9 +16,10 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from shop.catalogue.models import Product
 from shop.catalogue.queries import _card_options as product_card_options
-from shop.catalogue.queries import count_rows, public_products
+from shop.catalogue.queries import public_products
 from shop.coordinators.models import Exhibition, ExhibitionGroup, ExhibitionProduct, FeaturedGroup
 from shop.core.clock import jakarta_today, midnight_utc
+from shop.core.pagination import Pagination, paginate
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus
@@ -88,18 +89,10 @@ def upcoming_exhibitions(day: date, limit: int = 24) -> list[Exhibition]:
     )
 
 
-def finished_exhibitions(day: date, page: int, per_page: int) -> tuple[list[Exhibition], int]:
-    """The archive, latest finished first, one page of it and the total."""
+def finished_exhibitions(day: date, page: int, per_page: int) -> Pagination:
+    """The archive, latest finished first: one page of it and the total."""
     stmt = _published().where(Exhibition.ends_on < day)
-    total = count_rows(stmt)
-    items = list(
-        db.session.scalars(
-            stmt.order_by(Exhibition.ends_on.desc(), Exhibition.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-    )
-    return items, total
+    return paginate(stmt.order_by(Exhibition.ends_on.desc(), Exhibition.id.desc()), per_page, page)
 
 
 def get_published_exhibition_or_404(slug: str) -> Exhibition:

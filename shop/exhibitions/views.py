@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from shop.core.cache import public_page
-from shop.core.pagination import Pagination, page_arg
+from shop.core.pagination import page_arg
 from shop.exhibitions import queries
 
 bp = Blueprint("exhibitions", __name__)
@@ -17,15 +17,14 @@ ARCHIVE_PAGE_SIZE = 12
 @public_page
 def index():
     today = queries.page_day()
-    page = page_arg()
-    finished, total = queries.finished_exhibitions(today, page, ARCHIVE_PAGE_SIZE)
+    archive = queries.finished_exhibitions(today, page_arg(), ARCHIVE_PAGE_SIZE)
     return render_template(
         "exhibitions/index.html",
         today=today,
         running=queries.running_exhibitions(today),
         upcoming=queries.upcoming_exhibitions(today),
-        finished=finished,
-        pagination=Pagination(page, ARCHIVE_PAGE_SIZE, total),
+        finished=archive.items,
+        pagination=archive,
     )
 
 

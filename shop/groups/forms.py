@@ -6,12 +6,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from shop.core.filters import ChoiceFilter, FilterForm
 from shop.groups.models import Programme
 from shop.groups.services import PROFILE_FIELDS, GroupProfile
 from shop.i18n.fields import PhoneField, WholeNumberField
 from shop.i18n.forms import BaseForm
 from shop.media.forms import PhotoField
 from shop.regions.fields import RegionMixin
+from shop.regions.queries import province_codes
 
 
 def programme_choices():
@@ -115,3 +117,10 @@ class BankAccountForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """A POST with nothing but the CSRF token: remove, revoke, join, leave."""
+
+
+class DirectoryFilterForm(FilterForm):
+    """The public group directory's filters (a GET form)."""
+
+    program = ChoiceFilter(_l("Programme"), Programme)
+    provinsi = ChoiceFilter(_l("Province"), province_codes)

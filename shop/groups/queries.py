@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from shop.catalogue.models import Product, ProductStatus
-from shop.catalogue.queries import count_rows
+from shop.core.pagination import Pagination, paginate
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Invitation, Membership, Programme, Role
 from shop.groups.suspension import guard
@@ -47,24 +47,19 @@ def newest_groups(limit: int = 6) -> list[Group]:
 
 
 def public_group_page(
-    *, programme: str = "", province: str = "", page: int = 1, per_page: int = 24
-):
-    """The group directory: active groups, newest first, with their product counts."""
+    *, programme: Programme | None = None, province: str = "", page: int = 1, per_page: int = 24
+) -> Pagination:
+    """One page of the group directory: active groups, newest first."""
     stmt = _public_groups()
-    if programme in Programme._value2member_map_:
-        stmt = stmt.where(Group.programme == Programme(programme))
+    if programme:
+        stmt = stmt.where(Group.programme == programme)
     if province:
         stmt = stmt.where(Group.province_code == province)
-    total = count_rows(stmt)
-    groups = list(
-        db.session.scalars(
-            stmt.options(*_card_options())
-            .order_by(Group.created_at.desc(), Group.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
+    return paginate(
+        stmt.options(*_card_options()).order_by(Group.created_at.desc(), Group.id.desc()),
+        per_page,
+        page,
     )
-    return groups, total
 
 
 def product_counts(group_ids: list[int]) -> dict[int, int]:

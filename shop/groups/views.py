@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
 from shop.catalogue import queries as catalogue_queries
 from shop.core.cache import public_page
-from shop.core.pagination import Pagination, page_arg
+from shop.core.pagination import page_arg
 from shop.groups import queries
+from shop.groups.forms import DirectoryFilterForm
 from shop.groups.models import Programme
 from shop.groups.suspension import GroupSuspended, suspension_contact
 from shop.regions.queries import provinces
@@ -18,18 +19,17 @@ bp = Blueprint("groups", __name__)
 @bp.get("/kelompok")
 @public_page
 def directory():
-    page = page_arg()
-    programme = request.args.get("program", "")
-    province = request.args.get("provinsi", "")
-    groups, total = queries.public_group_page(programme=programme, province=province, page=page)
+    form = DirectoryFilterForm.read()
+    programme, province = form.program.data, form.provinsi.data or ""
+    pagination = queries.public_group_page(programme=programme, province=province, page=page_arg())
     return render_template(
         "groups/directory.html",
-        groups=groups,
-        counts=queries.product_counts([g.id for g in groups]),
-        pagination=Pagination(page, 24, total),
+        groups=pagination.items,
+        counts=queries.product_counts([g.id for g in pagination.items]),
+        pagination=pagination,
         programmes=list(Programme),
         provinces=provinces(),
-        programme=programme,
+        programme=programme.value if programme else "",
         province=province,
     )
 
@@ -38,13 +38,9 @@ def directory():
 @public_page
 def shop_page(slug: str):
     group = queries.get_public_group_or_404(slug)
-    page = page_arg()
-    products, total = catalogue_queries.group_products(group, page=page)
+    pagination = catalogue_queries.group_products(group, page=page_arg())
     return render_template(
-        "groups/shop.html",
-        group=group,
-        products=products,
-        pagination=Pagination(page, 24, total),
+        "groups/shop.html", group=group, products=pagination.items, pagination=pagination
     )
 
 

@@ -7,8 +7,10 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
+from shop.core.filters import ChoiceFilter, FilterForm
 from shop.i18n.fields import WholeNumberField
 from shop.i18n.forms import BaseForm
+from shop.orders.models import OrderStatus
 
 
 class ActionForm(BaseForm):
@@ -87,3 +89,9 @@ class CancelForm(BaseForm):
         ],
         description=_l("The buyer receives this message, e.g. “Sold out until next week.”"),
     )
+
+
+class InboxFilterForm(FilterForm):
+    """The order inbox's status filter (a GET form; the CSV export reads it too)."""
+
+    status = ChoiceFilter(_l("Status"), OrderStatus)

@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from shop.core.pagination import Pagination, page_arg
+from shop.core.pagination import page_arg
 from shop.core.templating import absolute_url, wa_link
 from shop.db import utcnow
 from shop.errors import DomainError, commit_or_show
@@ -27,9 +27,16 @@ from shop.groups.queries import get_membership_or_404
 from shop.i18n.forms import BaseForm
 from shop.media.evidence import send_evidence
 from shop.orders import sales, services
-from shop.orders.forms import ActionForm, CancelForm, ConfirmForm, PaidForm, ShipForm
+from shop.orders.forms import (
+    ActionForm,
+    CancelForm,
+    ConfirmForm,
+    InboxFilterForm,
+    PaidForm,
+    ShipForm,
+)
 from shop.orders.models import Order, OrderStatus
-from shop.orders.queries import new_order_count
+from shop.orders.queries import inbox_page, new_order_count
 from shop.orders.views import bp
 from shop.payments import refunds
 from shop.payments.forms import RefundForm
@@ -38,7 +45,6 @@ from shop.payments.proofs import get_proof_for_order_or_404, order_proofs, send_
 from shop.regions.models import District, Province, Regency
 
 INBOX_PAGE_SIZE = 20
-FINAL_STATES = tuple(status for status in OrderStatus if status.is_final)
 
 
 @bp.app_template_global("new_order_count")
@@ -70,45 +76,6 @@ def get_order_for_group_or_404(group: Group, number: str, *options, lock: bool =
     if order is None:
         abort(404)
     return order
-
-
-def _status_arg() -> OrderStatus | None:
-    try:
-        return OrderStatus(request.args.get("status", ""))
-    except ValueError:
-        return None
-
-
-def inbox_page(group: Group, status: OrderStatus | None, page: int, per_page: int):
-    """New orders first, then open ones, oldest first (the longest waiting at
-    the top), then closed ones, most recently closed first. Three statements
-    whatever the page size: the counts per status, the page, its lines."""
-    counts = dict(
-        db.session.execute(
-            select(Order.status, func.count())
-            .where(Order.group_id == group.id)
-            .group_by(Order.status)
-        ).all()
-    )
-    rank = case(
-        (Order.status == OrderStatus.PLACED, 0), (Order.status.in_(FINAL_STATES), 2), else_=1
-    )
-    closed = case(
-        (Order.status.in_(FINAL_STATES), func.coalesce(Order.closed_at, Order.created_at))
-    )
-    stmt = select(Order).where(Order.group_id == group.id)
-    if status is not None:
-        stmt = stmt.where(Order.status == status)
-    orders = list(
-        db.session.scalars(
-            stmt.options(selectinload(Order.lines))
-            .order_by(rank, closed.desc(), Order.created_at, Order.id)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-    )
-    total = counts.get(status, 0) if status is not None else sum(counts.values())
-    return orders, counts, Pagination(page, per_page, total)
 
 
 def region_names(order: Order) -> list[str]:
@@ -268,12 +235,12 @@ def _detail_order(group: Group, number: str, *, lock: bool = False) -> Order:
 @login_required
 def manage_inbox(slug: str):
     group = get_membership_or_404(slug).group
-    status = _status_arg()
-    orders, counts, pagination = inbox_page(group, status, page_arg(), INBOX_PAGE_SIZE)
+    status = InboxFilterForm.read().status.data
+    counts, pagination = inbox_page(group, status, page_arg(), INBOX_PAGE_SIZE)
     return render_template(
         "orders/manage/inbox.html",
         group=group,
-        orders=orders,
+        orders=pagination.items,
         counts=counts,
         status=status,
         statuses=list(OrderStatus),
@@ -370,7 +337,7 @@ def manage_proof(slug: str, number: str, proof_id: int):
 @login_required
 def manage_export(slug: str):
     group = get_membership_or_404(slug).group
-    body = sales.orders_csv(group, _status_arg())
+    body = sales.orders_csv(group, InboxFilterForm().status.data)
     filename = f"pesanan-{group.slug}-{utcnow().astimezone(sales.JAKARTA):%Y%m%d}.csv"
     return Response(
         body.encode("utf-8"),

@@ -7,9 +7,10 @@ import re
 import unicodedata
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from shop.core.pagination import Pagination, paginate
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.i18n.phone import normalise
@@ -93,3 +94,37 @@ def new_order_count(group: Group) -> int:
         .select_from(Order)
         .where(Order.group_id == group.id, Order.status == OrderStatus.PLACED)
     )
+
+
+FINAL_STATES = tuple(status for status in OrderStatus if status.is_final)
+
+
+def inbox_page(
+    group: Group, status: OrderStatus | None, page: int, per_page: int
+) -> tuple[dict[OrderStatus, int], Pagination]:
+    """The group's order counts per status and one page of its inbox: new
+    orders first, then open ones, oldest first (the longest waiting at the
+    top), then closed ones, most recently closed first. Three statements
+    whatever the page size: the counts per status (which give the total),
+    the page, its lines."""
+    counts = dict(
+        db.session.execute(
+            select(Order.status, func.count())
+            .where(Order.group_id == group.id)
+            .group_by(Order.status)
+        ).all()
+    )
+    rank = case(
+        (Order.status == OrderStatus.PLACED, 0), (Order.status.in_(FINAL_STATES), 2), else_=1
+    )
+    closed = case(
+        (Order.status.in_(FINAL_STATES), func.coalesce(Order.closed_at, Order.created_at))
+    )
+    stmt = select(Order).where(Order.group_id == group.id)
+    if status is not None:
+        stmt = stmt.where(Order.status == status)
+    stmt = stmt.options(selectinload(Order.lines)).order_by(
+        rank, closed.desc(), Order.created_at, Order.id
+    )
+    total = counts.get(status, 0) if status is not None else sum(counts.values())
+    return counts, paginate(stmt, per_page, page, total=total)

@@ -51,6 +51,18 @@ def regencies_of(province_code: str) -> tuple[Region, ...]:
     return _regencies_of(province_code)
 
 
+def province_codes() -> frozenset[str]:
+    """Every province code: what a province filter may hold."""
+    return frozenset(province.code for province in provinces())
+
+
+def regency_codes() -> frozenset[str]:
+    """Every regency and city code: what a regency filter may hold."""
+    return frozenset(
+        regency.code for province in provinces() for regency in regencies_of(province.code)
+    )
+
+
 def districts_of(regency_code: str) -> tuple[Region, ...]:
     """The districts of a regency or city, by name; () for an unknown code."""
     _expire_if_old()

@@ -203,5 +203,5 @@ def _search(app, words: str):
     from shop.catalogue.queries import CatalogueFilters, catalogue_page
 
     with app.test_request_context():
-        products, total, _sort = catalogue_page(CatalogueFilters(q=words), 1, 50)
-        return [product.name for product in products], total
+        page, _sort = catalogue_page(CatalogueFilters(q=words), 1, 50)
+        return [product.name for product in page.items], page.total

@@ -44,8 +44,8 @@ def _counts() -> dict[str, int]:
 
 
 def _found(query: str) -> list[str]:
-    products, _total, _sort = catalogue_page(CatalogueFilters(q=query), 1, 50)
-    return [product.name for product in products]
+    page, _sort = catalogue_page(CatalogueFilters(q=query), 1, 50)
+    return [product.name for product in page.items]
 
 
 DEMO_GROUP_NAMES = [group.profile.name for group in GROUPS]

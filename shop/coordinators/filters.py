@@ -1,0 +1,63 @@
+"""The GET filter forms of the coordinator pages: the groups list, the audit
+log and the product search of an exhibition (shop.core.filters)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from shop.coordinators.models import AuditAction
+from shop.core.filters import ChoiceFilter, DayFilter, FilterForm, TextFilter
+from shop.groups.models import GroupStatus, Programme, Verification
+from shop.regions.queries import regencies_of
+
+
+class GroupFilterForm(FilterForm):
+    """The coordinator's groups list. The provinces offered are those of the
+    coordinator's scope (`province_codes`); a regency must be in the province."""
+
+    q = TextFilter(_l("Group name"), max_length=100)
+    program = ChoiceFilter(_l("Programme"), Programme)
+    provinsi = TextFilter(_l("Province"))
+    kabupaten = TextFilter(_l("Regency or city"))
+    verifikasi = ChoiceFilter(_l("Verification"), Verification)
+    status = ChoiceFilter(_l("Status"), GroupStatus)
+
+    def __init__(self, *args, province_codes: frozenset[str] = frozenset(), **kwargs):
+        self.province_codes = province_codes
+        super().__init__(*args, **kwargs)
+
+    def validate_provinsi(self, field):
+        if field.data and field.data not in self.province_codes:
+            raise ValidationError(field.gettext("Not a valid choice."))
+
+    def validate_kabupaten(self, field):
+        province = "" if self.provinsi.errors else self.provinsi.data
+        if field.data and field.data not in {r.code for r in regencies_of(province)}:
+            raise ValidationError(field.gettext("Not a valid choice."))
+
+    def args(self) -> dict[str, str]:
+        """The filters applied, as the template's form shows them."""
+        return {
+            "q": self.q.data,
+            "program": self.program.data.value if self.program.data else "",
+            "provinsi": self.provinsi.data,
+            "kabupaten": self.kabupaten.data,
+            "verifikasi": self.verifikasi.data.value if self.verifikasi.data else "",
+            "status": self.status.data.value if self.status.data else "",
+        }
+
+
+class AuditFilterForm(FilterForm):
+    """The audit log's search, action and dates."""
+
+    q = TextFilter(_l("Group, product, person or reason"), max_length=100)
+    action = ChoiceFilter(_l("Action"), AuditAction)
+    dari = DayFilter(_l("From"))
+    sampai = DayFilter(_l("Until"))
+
+
+class CandidateSearchForm(FilterForm):
+    """The search for products to add to an exhibition."""
+
+    cari = TextFilter(_l("Product or group name"), max_length=100)

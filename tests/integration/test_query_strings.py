@@ -1,0 +1,250 @@
+"""Hostile query strings on every GET page: never a 500.
+
+Every GET rule of the URL map is requested as a user who may open every page
+(a group's ketua who is also the operator) and, for the pages anyone may see,
+as an anonymous visitor, with each query-string parameter the site reads set
+to odd Unicode digits, huge and negative numbers, empty values, arrays, NUL,
+very long strings, impossible dates and sorts that do not exist. The answer is
+the page (the filter ignored, with a message), a redirect, a 400 or a 404,
+never a server error.
+"""
+
+from __future__ import annotations
+
+import itertools
+from urllib.parse import quote
+
+import pytest
+from werkzeug.routing import IntegerConverter
+
+from shop.catalogue.models import ProductStatus
+from shop.catalogue.services import refresh_derived, set_status
+from shop.extensions import db
+from tests.factories import (
+    CoordinatorFactory,
+    MembershipFactory,
+    OutletFactory,
+    ProductFactory,
+    VariantFactory,
+    transfer_order,
+)
+
+# Every parameter a view reads from the query string (grep request.args and the
+# fields of the GET filter forms in shop/).
+PARAMS = (
+    "page",
+    "q",
+    "kategori",
+    "program",
+    "provinsi",
+    "kabupaten",
+    "harga_min",
+    "harga_max",
+    "tersedia",
+    "urut",
+    "status",
+    "verifikasi",
+    "action",
+    "dari",
+    "sampai",
+    "per",
+    "cari",
+    "arsip",
+    "nota",
+    "semua",
+    "tautan",
+    "ukuran",
+    "produk",
+    "unduh",
+    "bahasa",
+    "session_id",
+    "next",
+    "hl",
+    "hub.mode",
+    "hub.verify_token",
+    "hub.challenge",
+)
+
+# Each value is one query-string value, or a list for a repeated parameter.
+HOSTILE = {
+    "superscript": "⁰⁴⁵",
+    "arabic-indic": "٣",
+    "squared": "²",
+    "huge": "9" * 40,
+    "negative": "-1",
+    "huge-negative": "-" + "9" * 25,
+    "empty": "",
+    "blank": "   ",
+    "array": ["1", "2"],
+    "nul": "a\x00b",
+    "long": "x" * 5000,
+    "bad-date": "2026-13-45",
+    "bad-sort": "zzz_no_such_sort",
+    "float": "1e999",
+}
+
+ALLOWED = {200, 301, 302, 303, 400, 404}
+
+# Pages whose query string is read by the view itself: each parameter alone.
+READ_BY = {
+    "catalogue.index": (
+        "page",
+        "q",
+        "kategori",
+        "program",
+        "provinsi",
+        "kabupaten",
+        "harga_min",
+        "harga_max",
+        "tersedia",
+        "urut",
+    ),
+    "groups.directory": ("page", "program", "provinsi"),
+    "groups.shop_page": ("page",),
+    "exhibitions.index": ("page",),
+    "orders.manage_inbox": ("page", "status"),
+    "coordinators.groups": (
+        "page",
+        "q",
+        "program",
+        "provinsi",
+        "kabupaten",
+        "verifikasi",
+        "status",
+    ),
+    "coordinators.queue": ("page",),
+    "coordinators.certificates": ("page",),
+    "coordinators.moderation": ("page",),
+    "coordinators.exhibitions": ("page",),
+    "coordinators.exhibition": ("cari",),
+    "coordinators.audit": ("page", "action", "q", "dari", "sampai"),
+    "coordinators.monitoring": ("per", "dari", "sampai", "program", "provinsi", "kabupaten", "q"),
+    "coordinators.monitoring_export_csv": ("per", "dari", "sampai", "program", "provinsi"),
+    "consignment.overview": ("arsip", "nota"),
+    "marketing.poster": ("ukuran", "produk"),
+}
+
+SKIPPED = {"static"}
+
+
+def _rules(app):
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if "GET" in rule.methods),
+        key=lambda rule: rule.rule,
+    )
+
+
+def _endpoints():
+    from shop import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return [rule.endpoint for rule in _rules(app) if rule.endpoint not in SKIPPED]
+
+
+@pytest.fixture
+def world(app_ctx, client, login_as):
+    """One group with a product, an order and an outlet; its ketua is also the
+    operator, so every page of the site opens for them."""
+    membership = MembershipFactory()
+    group, user = membership.group, membership.user
+    CoordinatorFactory(user=user, is_operator=True)
+    product = ProductFactory(group=group, status=ProductStatus.DRAFT)
+    VariantFactory(product=product, price=25000, stock=5)
+    set_status(product, ProductStatus.PUBLISHED)
+    refresh_derived(product)
+    order = transfer_order()
+    order.group = group
+    outlet = OutletFactory(group=group)
+    db.session.commit()
+    values = {
+        "slug": group.slug,
+        "group_slug": group.slug,
+        "product_slug": product.slug,
+        "product_id": product.id,
+        "number": order.number,
+        "token": order.tracking_token,
+        "key": order.checkout.key,
+        "outlet_id": outlet.id,
+        "code": "15",
+        "kind": "products",
+        "path": "x.jpg",
+    }
+    return {"user": user, "values": values}
+
+
+def _url(app, endpoint: str, values: dict) -> str:
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    arguments = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        options = getattr(converter, "items", None) or getattr(converter, "mapping", None)
+        if options:
+            arguments[name] = sorted(options)[0]
+        elif name in values and (
+            isinstance(values[name], int) or not isinstance(converter, IntegerConverter)
+        ):
+            arguments[name] = values[name]
+        else:
+            arguments[name] = 1
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **arguments)
+
+
+def _query(pairs) -> str:
+    parts = []
+    for name, value in pairs:
+        for one in value if isinstance(value, list) else [value]:
+            parts.append(f"{quote(name, safe='')}={quote(one, safe='')}")
+    return "&".join(parts)
+
+
+_addresses = (f"10.{a}.{b}.{c}" for a, b, c in itertools.product(range(256), repeat=3))
+
+
+def _get(client, url: str):
+    # Each request from an address of its own: the rate limits are not what is tested.
+    return client.get(url, environ_base={"REMOTE_ADDR": next(_addresses)})
+
+
+def _queries(endpoint: str):
+    """(label, query string): each value for all parameters at once, then for
+    each parameter the view reads, each value alone."""
+    for label, value in HOSTILE.items():
+        yield f"all={label}", _query((name, value) for name in PARAMS)
+    for name in READ_BY.get(endpoint, ()):
+        for label, value in HOSTILE.items():
+            yield f"{name}={label}", _query([(name, value)])
+
+
+@pytest.mark.parametrize("endpoint", _endpoints())
+def test_no_query_string_makes_a_server_error(app, client, login_as, world, endpoint):
+    url = _url(app, endpoint, world["values"])
+    anonymous = _get(client, url).status_code
+    login_as(world["user"])
+    member = _get(client, url).status_code
+    failures = []
+    for label, query in _queries(endpoint):
+        answer = _get(client, f"{url}?{query}").status_code
+        if answer not in ALLOWED and answer != member:
+            failures.append((label, answer))
+    if anonymous in ALLOWED:
+        client.post("/keluar")
+        for label, query in _queries(endpoint):
+            answer = _get(client, f"{url}?{query}").status_code
+            if answer not in ALLOWED and answer != anonymous:
+                failures.append((f"anonymous {label}", answer))
+    assert failures == [], f"{url}: {failures}"
+    assert member < 500, f"{url} without a query string: {member}"
+
+
+def test_superscript_price_is_ignored_with_a_message(client):
+    answer = client.get("/katalog?harga_min=⁰⁴⁵")
+    assert answer.status_code == 200
+
+
+@pytest.mark.parametrize("page", ["-1", "٣", "9" * 20, "", "x", "0"])
+def test_odd_page_numbers_give_the_first_page(client, page):
+    assert client.get(f"/katalog?page={quote(page)}").status_code == 200
+    assert client.get(f"/katalog?page=1&page={quote(page)}").status_code == 200
