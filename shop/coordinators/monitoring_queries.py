@@ -46,7 +46,6 @@ from statistics import median
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Integer,
     String,
@@ -64,8 +63,9 @@ from shop.catalogue.models import Product
 from shop.catalogue.queries import publicly_visible
 from shop.consignment import channel
 from shop.consignment.models import Visit
+from shop.coordinators.filters import GROUPINGS, MonitoringFilterForm
 from shop.coordinators.scope import Scope
-from shop.core.clock import midnight_utc, parse_day
+from shop.core.clock import midnight_utc
 from shop.core.text import fold
 from shop.extensions import db
 from shop.groups.models import Group, Programme
@@ -74,16 +74,8 @@ from shop.orders.sales import NOT_SALES, SalesFigures
 from shop.payments.models import Refund
 from shop.regions.models import Province, Regency
 
-GROUPINGS = {
-    "programme": _l("Programme"),
-    "province": _l("Province"),
-    "regency": _l("Regency/city"),
-    "group": _l("Group"),
-    "month": _l("Month"),
-}
 DEFAULT_MONTHS = 12
 MAX_DAYS = 5 * 366
-SEARCH_LENGTH = 100
 
 
 # Filters: what the page, the exports and the audit entry share.
@@ -124,49 +116,20 @@ def default_start(today: date, months: int = DEFAULT_MONTHS) -> date:
 
 
 def parse_filters(args: Mapping[str, str], today: date) -> tuple[Filters, list[str]]:
-    """Filters from the query string; what cannot be used is left out and
-    explained in the messages returned (never an error page)."""
-    messages: list[str] = []
-    by = args.get("per", "programme")
-    if by not in GROUPINGS:
-        by = "programme"
-
-    programme = None
-    if args.get("program"):
-        if args["program"] in Programme._value2member_map_:
-            programme = Programme(args["program"])
-        else:
-            messages.append(_("That programme is unknown; all programmes are shown."))
-
-    province = args.get("provinsi", "").strip()
-    if province and not (len(province) == 2 and province.isdigit()):
-        messages.append(_("That province is unknown; all provinces are shown."))
-        province = ""
-    regency = args.get("kabupaten", "").strip()
-    if regency and not (
-        len(regency) == 5 and regency[2] == "." and regency.replace(".", "").isdigit()
-    ):
-        messages.append(_("That regency/city is unknown; all regencies/cities are shown."))
-        regency = ""
+    """Filters from the query string (or the one an export job kept); what
+    cannot be used is left out and explained in the messages returned (never
+    an error page)."""
+    form = MonitoringFilterForm(args)
+    # An unknown grouping falls back to the default without a word: the page's
+    # menu always sends a known one.
+    messages = [str(field.errors[0]) for field in form.ignored if field is not form.per]
+    province, regency = form.provinsi.data, form.kabupaten.data
     if regency and province and not regency.startswith(province + "."):
         messages.append(
             _("That regency/city is not in the chosen province; the whole province is shown.")
         )
         regency = ""
-
-    start, end = default_start(today), today
-    if args.get("dari"):
-        parsed = parse_day(args["dari"])
-        if parsed is None:
-            messages.append(_("The start date was not understood (use YYYY-MM-DD, from 2000 on)."))
-        else:
-            start = parsed
-    if args.get("sampai"):
-        parsed = parse_day(args["sampai"])
-        if parsed is None:
-            messages.append(_("The end date was not understood (use YYYY-MM-DD, until 2099)."))
-        else:
-            end = parsed
+    start, end = form.dari.data or default_start(today), form.sampai.data or today
     if start > end:
         start, end = end, start
         messages.append(_("The start date was after the end date; they have been swapped."))
@@ -179,8 +142,8 @@ def parse_filters(args: Mapping[str, str], today: date) -> tuple[Filters, list[s
             )
         )
 
-    q = " ".join(args.get("q", "").split())[:SEARCH_LENGTH]
-    return Filters(start, end, by, programme, province, regency, q), messages
+    filters = Filters(start, end, form.per.data, form.program.data, province, regency, form.q.data)
+    return filters, messages
 
 
 # Figures

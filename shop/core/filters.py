@@ -12,7 +12,7 @@ refuses them). A repeated parameter counts once: the first value, as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 
 from flask import flash, request
@@ -28,19 +28,35 @@ def _first(valuelist: list[str]) -> str:
     return valuelist[0] if valuelist else ""
 
 
-class TextFilter(Field):
-    """Free text (a search): stripped, NUL removed, cut at `max_length`."""
+class _Filter(Field):
+    """`message`: what the page says when this filter is left out (by default
+    WTForms' own message for the kind of field)."""
 
-    def __init__(self, label=None, max_length: int = 100, **kwargs):
+    def __init__(self, label=None, message: str | None = None, **kwargs):
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def refuse(self, default: str):
+        raise ValueError(self.message or self.gettext(default))
+
+
+class TextFilter(_Filter):
+    """Free text (a search): stripped, NUL removed, cut at `max_length`;
+    with `fold_spaces` every run of white space becomes one space."""
+
+    def __init__(self, label=None, max_length: int = 100, fold_spaces: bool = False, **kwargs):
         kwargs.setdefault("default", "")
         super().__init__(label, **kwargs)
         self.max_length = max_length
+        self.fold_spaces = fold_spaces
 
     def process_formdata(self, valuelist):
-        self.data = _first(valuelist).replace("\x00", "").strip()[: self.max_length]
+        text = _first(valuelist).replace("\x00", "")
+        text = " ".join(text.split()) if self.fold_spaces else text.strip()
+        self.data = text[: self.max_length]
 
 
-class NumberFilter(Field):
+class NumberFilter(_Filter):
     """A whole number of ASCII digits (at most `max_digits`), or None when
     empty. `separators` are dropped first (a price typed as 25.000)."""
 
@@ -50,7 +66,7 @@ class NumberFilter(Field):
         self.separators = separators
 
     def process_formdata(self, valuelist):
-        self.data = None
+        self.data = self.object_data
         text = _first(valuelist).strip()
         for separator in self.separators:
             text = text.replace(separator, "")
@@ -58,11 +74,11 @@ class NumberFilter(Field):
             return
         # str.isdigit() alone lets superscripts through, which int() refuses.
         if not (text.isascii() and text.isdigit() and len(text) <= self.max_digits):
-            raise ValueError(self.gettext("Not a valid integer value."))
+            self.refuse("Not a valid integer value.")
         self.data = int(text)
 
 
-class ChoiceFilter(Field):
+class ChoiceFilter(_Filter):
     """One of `choices` as written in the query string, or None when empty.
     `choices` is an Enum class (the data is then the member), strings, or a
     function returning strings (called when the form reads the query)."""
@@ -84,25 +100,25 @@ class ChoiceFilter(Field):
         return text in choices
 
     def process_formdata(self, valuelist):
-        self.data = None
+        self.data = self.object_data
         text = _first(valuelist)
         if not text:
             return
         if not self._allowed(text):
-            raise ValueError(self.gettext("Not a valid choice."))
+            self.refuse("Not a valid choice.")
         self.data = self.enum(text) if self.enum else text
 
 
-class DayFilter(Field):
+class DayFilter(_Filter):
     """A day written YYYY-MM-DD, from 2000 to 2099 (`parse_day`), or None."""
 
     def process_formdata(self, valuelist):
-        self.data = None
+        self.data = self.object_data
         text = _first(valuelist).strip()
         if text:
             self.data = parse_day(text)
             if self.data is None:
-                raise ValueError(self.gettext("Not a valid date value."))
+                self.refuse("Not a valid date value.")
 
 
 class FlagFilter(Field):
@@ -119,17 +135,26 @@ class FlagFilter(Field):
 
 class FilterForm(BaseForm):
     """The filters of a GET page. Fields that cannot be read fall back to their
-    default and are listed in `ignored`; `read()` flashes them."""
+    default and are listed in `ignored`; `read()` flashes them, `messages()`
+    says why for a page that shows its own notes."""
 
     class Meta:
         csrf = False
 
-    def __init__(self, args: MultiDict | None = None, **kwargs):
-        super().__init__(formdata=request.args if args is None else args, **kwargs)
+    def __init__(self, args: Mapping | None = None, **kwargs):
+        if args is None:
+            args = request.args
+        elif not isinstance(args, MultiDict):
+            args = MultiDict(args)
+        super().__init__(formdata=args, **kwargs)
         self.validate()
         self.ignored = [field for field in self if field.errors]
         for field in self.ignored:
-            field.data = field.default
+            field.data = field.object_data
+
+    def messages(self) -> list[str]:
+        """Why each filter was left out, one line each."""
+        return [str(field.errors[0]) for field in self.ignored]
 
     @classmethod
     def read(cls, **kwargs):
