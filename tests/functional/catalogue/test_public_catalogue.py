@@ -3,16 +3,8 @@
 import pytest
 
 from shop.catalogue.models import Category, ProductStatus
-from shop.catalogue.services import refresh_derived
 from shop.groups.models import GroupStatus, Programme
-from tests.factories import GroupFactory, ProductFactory, VariantFactory
-
-
-def make_product(name, price=25000, stock=10, group=None, **kwargs):
-    product = ProductFactory(name=name, group=group or GroupFactory(), **kwargs)
-    VariantFactory(product=product, price=price, stock=stock)
-    refresh_derived(product)
-    return product
+from tests.factories import GroupFactory, listed_product
 
 
 def names(response):
@@ -21,10 +13,10 @@ def names(response):
 
 
 def test_only_published_products_of_active_groups_are_listed(client):
-    make_product("Kerupuk Lele Renyah")
-    make_product("Keripik Draf", status=ProductStatus.DRAFT)
-    make_product("Kue Arsip", status=ProductStatus.ARCHIVED)
-    make_product("Abon Ditangguhkan", group=GroupFactory(status=GroupStatus.SUSPENDED))
+    listed_product("Kerupuk Lele Renyah")
+    listed_product("Keripik Draf", status=ProductStatus.DRAFT)
+    listed_product("Kue Arsip", status=ProductStatus.ARCHIVED)
+    listed_product("Abon Ditangguhkan", group=GroupFactory(status=GroupStatus.SUSPENDED))
     body = client.get("/katalog").get_data(as_text=True)
     assert "Kerupuk Lele Renyah" in body
     for hidden in ("Keripik Draf", "Kue Arsip", "Abon Ditangguhkan"):
@@ -38,9 +30,9 @@ def test_filters_category_programme_region_price_and_stock(client):
     boyolali = GroupFactory(
         programme=Programme.JPS_TKM, province_code="33", regency_code="33.09", district_code=None
     )
-    make_product("Dodol Nanas", price=30000, group=jambi, category=Category.SNACKS)
-    make_product("Abon Lele Boyolali", price=45000, group=boyolali, category=Category.FOOD)
-    make_product("Tas Rajut Biru", price=150000, stock=0, group=jambi, category=Category.KNITTING)
+    listed_product("Dodol Nanas", price=30000, group=jambi, category=Category.SNACKS)
+    listed_product("Abon Lele Boyolali", price=45000, group=boyolali, category=Category.FOOD)
+    listed_product("Tas Rajut Biru", price=150000, stock=0, group=jambi, category=Category.KNITTING)
 
     def listing(**params):
         return client.get("/katalog", query_string=params).get_data(as_text=True)
@@ -58,8 +50,8 @@ def test_filters_category_programme_region_price_and_stock(client):
 
 
 def test_sorting_by_price(client):
-    make_product("Produk Mahal", price=90000)
-    make_product("Produk Murah", price=10000)
+    listed_product("Produk Mahal", price=90000)
+    listed_product("Produk Murah", price=10000)
     body = client.get("/katalog?urut=price_asc").get_data(as_text=True)
     assert body.index("Produk Murah") < body.index("Produk Mahal")
     body = client.get("/katalog?urut=price_desc").get_data(as_text=True)
@@ -69,7 +61,7 @@ def test_sorting_by_price(client):
 def test_pagination(app, client):
     group = GroupFactory()
     for n in range(30):
-        make_product(f"Kue Kering Nomor {n:02d}", group=group)
+        listed_product(f"Kue Kering Nomor {n:02d}", group=group)
     first = client.get("/katalog").get_data(as_text=True)
     second = client.get("/katalog?page=2").get_data(as_text=True)
     assert "Halaman 1 dari 2" in first
@@ -84,7 +76,7 @@ def test_pagination(app, client):
     ["'; DROP TABLE product; --", '"', "NEAR(", "kripik OR", "a" * 5000, "🐟 lele", "%_", "-abon"],
 )
 def test_hostile_search_and_filter_input_never_fails(client, query):
-    make_product("Keripik Pisang Manis")
+    listed_product("Keripik Pisang Manis")
     response = client.get(
         "/katalog",
         query_string={
@@ -98,15 +90,15 @@ def test_hostile_search_and_filter_input_never_fails(client, query):
 
 
 def test_search_finds_spelling_variants(client):
-    make_product("Keripik Pisang Manis")
-    make_product("Tas Rajut Biru", category=Category.KNITTING)
+    listed_product("Keripik Pisang Manis")
+    listed_product("Tas Rajut Biru", category=Category.KNITTING)
     assert "Keripik Pisang Manis" in client.get("/katalog?q=kripik").get_data(as_text=True)
     assert "Tas Rajut Biru" in client.get("/katalog?q=rajutan").get_data(as_text=True)
 
 
 def test_product_page_has_whatsapp_link_with_name_and_url(client):
     group = GroupFactory(whatsapp="+6281234567890")
-    product = make_product("Kerupuk Lele Original", group=group)
+    product = listed_product("Kerupuk Lele Original", group=group)
     body = client.get(f"/k/{group.slug}/{product.slug}").get_data(as_text=True)
     assert "https://wa.me/6281234567890?text=" in body
     assert "Kerupuk%20Lele%20Original" in body
@@ -119,7 +111,7 @@ def test_query_counts_do_not_grow_with_page_size(app, client, count_queries):
     """Catalogue, group and home pages run a fixed number of statements."""
     group = GroupFactory()
     for n in range(3):
-        make_product(f"Sedikit {n}", group=group)
+        listed_product(f"Sedikit {n}", group=group)
     app.config["TESTING_NO_PAGE_CACHE"] = True
     try:
         urls = ["/katalog", f"/k/{group.slug}", "/", "/kelompok", "/katalog?q=sedikit"]
@@ -129,13 +121,13 @@ def test_query_counts_do_not_grow_with_page_size(app, client, count_queries):
                 assert client.get(url).status_code == 200
             small[url] = q.count
         for n in range(21):
-            make_product(f"Banyak {n}", group=GroupFactory() if n % 2 else group)
+            listed_product(f"Banyak {n}", group=GroupFactory() if n % 2 else group)
         for url in urls:
             with count_queries() as q:
                 assert client.get(url).status_code == 200
             assert q.count == small[url], (url, q.statements)
             assert q.count <= 8, (url, q.statements)
-        product = make_product("Produk Detail", group=group)
+        product = listed_product("Produk Detail", group=group)
         with count_queries() as q:
             client.get(f"/k/{group.slug}/{product.slug}")
         assert q.count <= 6, q.statements

@@ -12,7 +12,6 @@ from PIL import Image as PILImage
 from sqlalchemy import func, select
 
 from shop.catalogue.models import ProductStatus
-from shop.catalogue.services import refresh_derived
 from shop.coordinators import curation_services
 from shop.coordinators.models import AuditAction, AuditEntry, Exhibition
 from shop.db import utcnow
@@ -20,7 +19,11 @@ from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import GroupStatus, Programme
 from shop.media.models import Image
-from tests.factories import CoordinatorFactory, GroupFactory, ProductFactory, VariantFactory
+from tests.factories import (
+    CoordinatorFactory,
+    GroupFactory,
+    listed_product,
+)
 
 IMAGES = Path(__file__).resolve().parents[2] / "fixtures" / "images"
 
@@ -48,13 +51,6 @@ def jpeg(color=(30, 120, 200)) -> bytes:
     buf = io.BytesIO()
     PILImage.new("RGB", (1200, 500), color).save(buf, "JPEG")
     return buf.getvalue()
-
-
-def make_product(name, group, **kwargs):
-    product = ProductFactory(name=name, group=group, **kwargs)
-    VariantFactory(product=product)
-    refresh_derived(product)
-    return product
 
 
 FORM = {
@@ -210,10 +206,10 @@ def test_groups_and_products_come_from_the_scope_only(
     client, as_coordinator, jambi_uppka, group_in_scope, group_out_of_scope
 ):
     exhibition = make_exhibition(jambi_uppka)
-    mine = make_product("Abon Lele Jambi", group_in_scope)
-    theirs = make_product("Keripik Bandung", group_out_of_scope)
-    hidden = make_product("Abon Disembunyikan", group_in_scope, hidden_at=utcnow())
-    draft = make_product("Kue Draf", group_in_scope, status=ProductStatus.DRAFT)
+    mine = listed_product("Abon Lele Jambi", group_in_scope)
+    theirs = listed_product("Keripik Bandung", group_out_of_scope)
+    hidden = listed_product("Abon Disembunyikan", group_in_scope, hidden_at=utcnow())
+    draft = listed_product("Kue Draf", group_in_scope, status=ProductStatus.DRAFT)
     as_coordinator(jambi_uppka)
     base = f"/koordinator/pameran/{exhibition.id}"
     page = client.get(base).get_data(as_text=True)
@@ -260,7 +256,7 @@ def test_suspended_group_cannot_be_added(client, as_coordinator, jambi_uppka):
 
 def test_items_are_ordered_and_removed(client, as_coordinator, jambi_uppka, group_in_scope):
     exhibition = make_exhibition(jambi_uppka)
-    products = [make_product(f"Produk {n}", group_in_scope) for n in range(3)]
+    products = [listed_product(f"Produk {n}", group_in_scope) for n in range(3)]
     as_coordinator(jambi_uppka)
     base = f"/koordinator/pameran/{exhibition.id}"
     for product in products:

@@ -21,8 +21,8 @@ from tests.factories import (
     ProductFactory,
     UserFactory,
     VariantFactory,
+    make_order,
 )
-from tests.functional.orders.conftest import make_order
 
 PAID = PaymentStatus.PAID
 

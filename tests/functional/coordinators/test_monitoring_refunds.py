@@ -12,7 +12,7 @@ import pytest
 from shop.extensions import db
 from shop.orders import services
 from shop.orders.models import OrderStatus, PaymentStatus
-from tests.functional.orders.conftest import make_order
+from tests.factories import make_order
 
 PAID = PaymentStatus.PAID
 

@@ -11,8 +11,13 @@ from shop.catalogue.services import refresh_derived
 from shop.extensions import db
 from shop.groups.models import GroupStatus, Role, Verification
 from shop.orders.models import Order, OrderStatus
-from tests.factories import GroupFactory, MembershipFactory, ProductFactory, VariantFactory
-from tests.functional.orders.conftest import make_order
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    ProductFactory,
+    VariantFactory,
+    make_order,
+)
 
 BADGE = '<span aria-hidden="true">✓</span> Verified'
 

@@ -8,12 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from shop.catalogue.models import ProductStatus
-from shop.catalogue.services import refresh_derived
 from shop.coordinators.models import Exhibition, ExhibitionGroup, ExhibitionProduct
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import GroupStatus
-from tests.factories import GroupFactory, ProductFactory, VariantFactory
+from tests.factories import GroupFactory, listed_product
 from tests.uploads import store_ready
 
 TODAY = date(2026, 5, 10)
@@ -31,13 +30,6 @@ def uncached(app):
     app.config["TESTING_NO_PAGE_CACHE"] = True
     yield
     app.config["TESTING_NO_PAGE_CACHE"] = False
-
-
-def make_product(name, group=None, **kwargs):
-    product = ProductFactory(name=name, group=group or GroupFactory(), **kwargs)
-    VariantFactory(product=product)
-    refresh_derived(product)
-    return product
 
 
 _slugs = iter(range(1, 10_000))
@@ -115,7 +107,7 @@ def test_page_shows_banner_dates_description_groups_and_products(
 ):
     monkeypatch.setitem(app.config, "MEDIA_ROOT", str(tmp_path / "media"))
     group = GroupFactory(name="Kelompok Lele Sejahtera")
-    product = make_product("Kerupuk Lele Renyah", group)
+    product = listed_product("Kerupuk Lele Renyah", group)
     with app.test_request_context():
         banner = store_ready(_jpeg())
     ex = exhibition(
@@ -141,10 +133,10 @@ def test_page_shows_banner_dates_description_groups_and_products(
 def test_what_is_no_longer_public_drops_out(client):
     suspended = GroupFactory(name="Kelompok Ditangguhkan", status=GroupStatus.SUSPENDED)
     active = GroupFactory(name="Kelompok Aktif")
-    shown = make_product("Abon Tampil", active)
-    hidden = make_product("Abon Disembunyikan", active, hidden_at=utcnow())
-    archived = make_product("Abon Diarsipkan", active, status=ProductStatus.ARCHIVED)
-    of_suspended = make_product("Abon Kelompok Diskors", suspended)
+    shown = listed_product("Abon Tampil", active)
+    hidden = listed_product("Abon Disembunyikan", active, hidden_at=utcnow())
+    archived = listed_product("Abon Diarsipkan", active, status=ProductStatus.ARCHIVED)
+    of_suspended = listed_product("Abon Kelompok Diskors", suspended)
     ex = exhibition(groups=[suspended, active], products=[hidden, shown, archived, of_suspended])
     body = client.get(f"/pameran/{ex.slug}").get_data(as_text=True)
     assert "Kelompok Aktif" in body and "Abon Tampil" in body
@@ -158,7 +150,7 @@ def test_what_is_no_longer_public_drops_out(client):
 
 
 def test_finished_exhibition_stays_readable_with_a_note(client):
-    product = make_product("Kue Bawang")
+    product = listed_product("Kue Bawang")
     ex = exhibition(
         starts_on=date(2026, 3, 1), ends_on=TODAY - timedelta(days=1), products=[product]
     )
@@ -207,14 +199,14 @@ def test_query_counts_stay_fixed(client, count_queries, uncached):
         return result
 
     group = GroupFactory()
-    small = exhibition(groups=[group], products=[make_product("Satu", group)])
+    small = exhibition(groups=[group], products=[listed_product("Satu", group)])
     before = counts(small)
     groups = [GroupFactory() for _ in range(6)]
     for ex_group in groups:
         small.groups.append(ExhibitionGroup(group=ex_group, position=len(small.groups)))
     for n in range(8):
         small.products.append(
-            ExhibitionProduct(product=make_product(f"Produk {n}", groups[n % 6]), position=n + 1)
+            ExhibitionProduct(product=listed_product(f"Produk {n}", groups[n % 6]), position=n + 1)
         )
     for n in range(5):
         exhibition(title=f"Lain {n}", groups=groups[:2])

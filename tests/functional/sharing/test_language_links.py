@@ -3,15 +3,7 @@ cache keeps the two languages apart, and the language switch still works."""
 
 from __future__ import annotations
 
-from shop.catalogue.services import refresh_derived
-from tests.factories import ProductFactory, VariantFactory
-
-
-def make_product():
-    product = ProductFactory(name="Abon Dua Bahasa")
-    VariantFactory(product=product)
-    refresh_derived(product)
-    return product
+from tests.factories import listed_product
 
 
 def test_hl_serves_english_and_indonesian(client):
@@ -30,7 +22,7 @@ def test_hl_wins_over_the_cookie(client):
 
 
 def test_page_cache_never_mixes_languages(app, count_queries):
-    product = make_product()
+    product = listed_product("Abon Dua Bahasa")
     path = f"/k/{product.group.slug}/{product.slug}"
     english_visitor = app.test_client()
     first = english_visitor.get(path + "?hl=en").get_data(as_text=True)

@@ -11,9 +11,8 @@ from html.parser import HTMLParser
 import pytest
 
 from shop.catalogue.models import ProductPhoto
-from shop.catalogue.services import refresh_derived
 from shop.extensions import db
-from tests.factories import GroupFactory, ProductFactory, VariantFactory
+from tests.factories import GroupFactory, listed_product
 from tests.uploads import store_ready
 
 BASE = "http://etalase.test"
@@ -80,16 +79,18 @@ def media(app, monkeypatch, tmp_path):
 
 
 def make_product(name="Abon Lele Gurih", group=None, photo=False, app=None, **kwargs):
-    product = ProductFactory(name=name, group=group or GroupFactory(), **kwargs)
-    VariantFactory(product=product, label="100 g", price=25000, stock=10)
-    VariantFactory(product=product, label="250 g", price=57500, stock=0, position=1)
-    VariantFactory(product=product, label="1 kg", price=210000, stock=None, position=2)
     if photo:
         with app.test_request_context():
             image = store_ready(_jpeg())
-        product.photos.append(ProductPhoto(image=image, alt_text="Abon dalam toples", position=0))
-    refresh_derived(product)
-    return product
+        kwargs["photos"] = [ProductPhoto(image=image, alt_text="Abon dalam toples", position=0)]
+    return listed_product(name, group, variants=VARIANTS, **kwargs)
+
+
+VARIANTS = [
+    {"label": "100 g", "price": 25000, "stock": 10},
+    {"label": "250 g", "price": 57500, "stock": 0, "position": 1},
+    {"label": "1 kg", "price": 210000, "stock": None, "position": 2},
+]
 
 
 def product_path(product) -> str:

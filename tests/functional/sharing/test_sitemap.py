@@ -9,25 +9,17 @@ from datetime import date, timedelta
 import pytest
 
 from shop.catalogue.models import ProductStatus
-from shop.catalogue.services import refresh_derived
 from shop.coordinators.models import Exhibition
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import GroupStatus
-from tests.factories import GroupFactory, ProductFactory, VariantFactory
+from tests.factories import GroupFactory, listed_product
 
 BASE = "http://etalase.test"
 NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
     "xhtml": "http://www.w3.org/1999/xhtml",
 }
-
-
-def make_product(name, group=None, **kwargs):
-    product = ProductFactory(name=name, group=group or GroupFactory(), **kwargs)
-    VariantFactory(product=product)
-    refresh_derived(product)
-    return product
 
 
 def make_exhibition(slug, published=True):
@@ -73,10 +65,10 @@ def all_urls(client) -> dict[str, ET.Element]:
 def test_sitemap_lists_only_public_things_with_lastmod_and_alternates(client):
     active = GroupFactory(slug="kelompok-terbuka")
     suspended = GroupFactory(slug="kelompok-ditangguhkan", status=GroupStatus.SUSPENDED)
-    shown = make_product("Abon Tampil", group=active, slug="abon-tampil")
-    make_product("Abon Draf", group=active, slug="abon-draf", status=ProductStatus.DRAFT)
-    make_product("Abon Sembunyi", group=active, slug="abon-sembunyi", hidden_at=utcnow())
-    make_product("Abon Tangguh", group=suspended, slug="abon-tangguh")
+    shown = listed_product("Abon Tampil", group=active, slug="abon-tampil")
+    listed_product("Abon Draf", group=active, slug="abon-draf", status=ProductStatus.DRAFT)
+    listed_product("Abon Sembunyi", group=active, slug="abon-sembunyi", hidden_at=utcnow())
+    listed_product("Abon Tangguh", group=suspended, slug="abon-tangguh")
     make_exhibition("pameran-terbit")
     make_exhibition("pameran-draf", published=False)
 
@@ -108,7 +100,7 @@ def test_sitemap_is_chunked(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "SITEMAP_CHUNK_SIZE", 2)
     group = GroupFactory()
     for n in range(5):
-        make_product(f"Kue {n}", group=group, slug=f"kue-{n}")
+        listed_product(f"Kue {n}", group=group, slug=f"kue-{n}")
     locations = index_locations(client)
     product_chunks = [loc for loc in locations if "/sitemap-products-" in loc]
     assert product_chunks == [f"{BASE}/sitemap-products-{n}.xml" for n in (1, 2, 3)]
@@ -132,11 +124,11 @@ def test_sitemap_queries_do_not_grow_with_items(app, count_queries):
         return q.count
 
     group = GroupFactory()
-    make_product("Satu", group=group)
+    listed_product("Satu", group=group)
     make_exhibition("pameran-satu")
     before = {p: queries_for(p) for p in ("/sitemap.xml", "/sitemap-products-1.xml")}
     for n in range(12):
-        make_product(f"Lagi {n}", group=GroupFactory())
+        listed_product(f"Lagi {n}", group=GroupFactory())
         make_exhibition(f"pameran-lagi-{n}")
     from shop.core.cache import invalidate_public_pages
 
@@ -155,6 +147,6 @@ def test_robots_txt_lists_the_sitemap(client):
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_sitemap_is_the_same_in_either_language(client, language):
-    make_product("Abon Bahasa")
+    listed_product("Abon Bahasa")
     client.set_cookie("lang", language)
     assert any("/sitemap-products-1.xml" in loc for loc in index_locations(client))

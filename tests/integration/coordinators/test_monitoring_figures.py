@@ -33,8 +33,8 @@ from tests.factories import (
     OutletFactory,
     ProductFactory,
     VariantFactory,
+    make_order,
 )
-from tests.functional.orders.conftest import make_order
 
 PAID, UNPAID = PaymentStatus.PAID, PaymentStatus.UNPAID
 JAN, MAR_END = date(2026, 1, 1), date(2026, 3, 31)

@@ -29,8 +29,8 @@ from tests.factories import (
     ProductFactory,
     UserFactory,
     VariantFactory,
+    make_order,
 )
-from tests.functional.orders.conftest import make_order
 from tests.uploads import store_ready
 
 

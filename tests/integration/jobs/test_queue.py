@@ -148,8 +148,7 @@ def test_two_schedulers_start_each_periodic_task_once(queued_app, queue):
 
 @pytest.mark.no_db_transaction
 def test_two_workers_expire_each_unpaid_order_once_and_return_stock_once(tmp_path_factory):
-    from tests.factories import GroupFactory, VariantFactory
-    from tests.functional.orders.conftest import make_order
+    from tests.factories import GroupFactory, VariantFactory, make_order
 
     app = make_live_app(tmp_path_factory, "expiry")
     with app.app_context():

@@ -3,7 +3,6 @@ and a session whose commits are real (for other threads and connections)."""
 
 from __future__ import annotations
 
-import secrets
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -15,11 +14,10 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import delete
 
 from shop.extensions import db
-from shop.groups.models import BankAccount, DeliveryMethod, PaymentMethod
 from shop.notify import outbox
 from shop.notify.models import OutboxMessage
-from shop.orders.models import Checkout, Order, OrderLine
-from tests.factories import GroupFactory
+from shop.orders.models import Order
+from tests.factories import BankAccountFactory, GroupFactory, OrderFactory
 from tests.fakes.whatsapp_graph import FakeGraph
 from tests.fakes.whatsapp_graph import serve as serve_graph
 
@@ -38,47 +36,28 @@ def _links(app, monkeypatch):
 
 @pytest.fixture
 def make_order():
+    """An order of Rp50.000 to a group with a bank account, by a buyer with an
+    e-mail address, in Indonesian; `group`, `lines` and any field may be given."""
+
     def _make(group=None, lines=None, **fields: Any) -> Order:
         if group is None:
             group = GroupFactory(
                 name="Kelompok Dapur Ibu — Jambi",
                 pickup_address="Jl. Kapten Pattimura No. 7\nKota Jambi",
-                bank_accounts=[
-                    BankAccount(bank_name="BRI", account_number="0123456789", account_holder="Sri")
-                ],
             )
+            BankAccountFactory(group=group, account_holder="Sri")
         values: dict[str, Any] = {
-            "number": "ET-" + secrets.token_hex(3).upper(),
-            "tracking_token": secrets.token_urlsafe(16),
             "buyer_name": "Siti Nur’aini",
-            "buyer_phone": "+6281311112222",
             "buyer_email": "siti@example.test",
             "address": "Jl. Sultan Thaha 12, Jambi",
             "locale": "id",
-            "delivery_method": DeliveryMethod.PICKUP,
-            "payment_method": PaymentMethod.TRANSFER,
             "subtotal": 50000,
-            "shipping_fee": 0,
             "unique_code": 123,
             **fields,
         }
-        order = Order(
-            checkout=Checkout(token=secrets.token_hex(16), key=secrets.token_hex(16)),
-            group=group,
-            lines=lines
-            or [
-                OrderLine(
-                    product_name="Abon Lele Pedas",
-                    variant_label="100 g",
-                    unit_price=25000,
-                    quantity=2,
-                )
-            ],
-            **values,
+        return OrderFactory(
+            group=group, lines=lines or [("Abon Lele Pedas", 25000, 2)], events=(), **values
         )
-        db.session.add(order)
-        db.session.flush()
-        return order
 
     return _make
 

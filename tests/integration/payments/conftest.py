@@ -3,17 +3,15 @@ pointed at it, and card orders as `place_orders` leaves them."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 import pytest
 
 from shop.db import utcnow
-from shop.extensions import db
 from shop.groups.models import DeliveryMethod, PaymentMethod
 from shop.orders import services as orders
-from shop.orders.models import Checkout, Order, OrderLine, OrderStatus
-from tests.factories import VariantFactory
+from shop.orders.models import Order, OrderStatus
+from tests.factories import OrderFactory, VariantFactory
 from tests.fakes.stripe_api import FakeStripe, serve
 
 
@@ -54,46 +52,26 @@ def card_order():
         email: str | None = "sari@example.test",
     ) -> Order:
         variant = VariantFactory(price=price, stock=None if stock is None else stock - quantity)
-        group = variant.product.group
         delivery = {0: DeliveryMethod.PICKUP, None: DeliveryMethod.COURIER}.get(
             shipping_fee, DeliveryMethod.LOCAL
         )
         now = utcnow()
-        order = Order(
-            checkout=Checkout(token=secrets.token_urlsafe(16), key=secrets.token_urlsafe(16)),
+        confirmed = status is not OrderStatus.PLACED
+        return OrderFactory(
             number=orders.new_order_number(),
             tracking_token=orders.new_tracking_token(),
-            group=group,
+            group=variant.product.group,
             buyer_name="Bu Sari",
             buyer_phone="+6281234500001",
             buyer_email=email,
-            address="Jl. Kenanga 5",
-            locale="id",
             delivery_method=delivery,
             payment_method=payment,
             status=status,
-            subtotal=price * quantity,
             shipping_fee=shipping_fee,
-            unique_code=0,
             expires_at=now + timedelta(days=3),
+            confirmed_at=now if confirmed else None,
+            lines=[(variant, price, quantity)],
+            events=("placed", "confirmed") if confirmed else ("placed",),
         )
-        order.lines.append(
-            OrderLine(
-                variant_id=variant.id,
-                product_id=variant.product_id,
-                product_name=variant.product.name,
-                variant_label=variant.label,
-                unit_price=price,
-                quantity=quantity,
-                stock_taken=stock is not None,
-            )
-        )
-        orders.add_event(order, "placed")
-        if status is not OrderStatus.PLACED:
-            order.confirmed_at = now
-            orders.add_event(order, "confirmed")
-        db.session.add(order)
-        db.session.flush()
-        return order
 
     return make
