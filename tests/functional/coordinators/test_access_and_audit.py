@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from shop.coordinators import audit
-from shop.coordinators.models import AuditAction, AuditEntry, Exhibition
+from shop.coordinators.models import AuditAction, AuditEntry
 from shop.coordinators.scope import Scope
 from shop.extensions import db
 from shop.groups.models import Group, Programme, Verification
-from tests.factories import CoordinatorFactory, GroupFactory, UserFactory
+from tests.factories import CoordinatorFactory, ExhibitionFactory, GroupFactory, UserFactory
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
@@ -92,14 +92,13 @@ def test_audit_log_shows_only_what_the_coordinator_may_see(
     group_in_scope,
     group_out_of_scope,
 ):
-    exhibition = Exhibition(
+    exhibition = ExhibitionFactory(
         slug="pameran-jambi",
         title="Pameran Jambi",
         starts_on=datetime(2026, 12, 1).date(),
         ends_on=datetime(2026, 12, 31).date(),
         created_by_id=jambi_uppka.user_id,
     )
-    db.session.add(exhibition)
     _entry(jambi_uppka, AuditAction.GROUP_VERIFIED, group=group_in_scope, reason="SK lengkap")
     _entry(other_programme, AuditAction.GROUP_SUSPENDED, group=group_out_of_scope, reason="Palsu")
     _entry(jambi_uppka, AuditAction.EXPORT_XLSX, details="UPPKA, 2026")

@@ -21,6 +21,7 @@ from shop.groups.models import GroupStatus, Programme
 from shop.media.models import Image
 from tests.factories import (
     CoordinatorFactory,
+    ExhibitionFactory,
     GroupFactory,
     listed_product,
 )
@@ -79,17 +80,13 @@ def create(client, **data) -> Exhibition | None:
 
 def make_exhibition(coordinator, **kwargs) -> Exhibition:
     values = {
-        "slug": f"pameran-{count(Exhibition) + 1}",
         "title": "Pameran Ramadan",
         "starts_on": date(2026, 5, 1),
         "ends_on": date(2026, 5, 31),
         "created_by_id": coordinator.user_id,
         **kwargs,
     }
-    exhibition = Exhibition(**values)
-    db.session.add(exhibition)
-    db.session.flush()
-    return exhibition
+    return ExhibitionFactory(**values)
 
 
 def test_coordinator_creates_an_exhibition_with_a_banner(

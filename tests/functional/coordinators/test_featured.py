@@ -10,7 +10,7 @@ from sqlalchemy import select
 from shop.coordinators.models import AuditAction, AuditEntry, FeaturedGroup
 from shop.extensions import db
 from shop.groups.models import GroupStatus, Programme
-from tests.factories import GroupFactory, MembershipFactory
+from tests.factories import FeaturedGroupFactory, GroupFactory, MembershipFactory
 
 TODAY = date(2026, 5, 10)
 
@@ -32,10 +32,9 @@ def clock(monkeypatch):
 
 
 def feature(group, starts_on=TODAY, ends_on=None, position=0) -> FeaturedGroup:
-    entry = FeaturedGroup(group=group, starts_on=starts_on, ends_on=ends_on, position=position)
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+    return FeaturedGroupFactory(
+        group=group, starts_on=starts_on, ends_on=ends_on, position=position
+    )
 
 
 def audit(action) -> list[AuditEntry]:

@@ -8,9 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 import cachelib.simple
 import pytest
 
-from shop.coordinators.models import Exhibition, ExhibitionGroup, FeaturedGroup
-from shop.extensions import db
-from tests.factories import GroupFactory, ProductFactory, VariantFactory
+from tests.factories import (
+    ExhibitionFactory,
+    FeaturedGroupFactory,
+    GroupFactory,
+    ProductFactory,
+    VariantFactory,
+)
 
 
 class Clock:
@@ -53,17 +57,15 @@ def test_featured_group_starting_tomorrow_appears_tomorrow_without_a_write(
     app, clock, count_queries
 ):
     group = GroupFactory(name="Kelompok Mulai Besok")
-    db.session.add(FeaturedGroup(group=group, starts_on=date(2026, 5, 11)))
-    exhibition = Exhibition(
+    FeaturedGroupFactory(group=group, starts_on=date(2026, 5, 11))
+    ExhibitionFactory(
         slug="pameran-besok",
         title="Pameran Mulai Besok",
         starts_on=date(2026, 5, 11),
         ends_on=date(2026, 5, 20),
         is_published=True,
+        groups=[group],
     )
-    exhibition.groups = [ExhibitionGroup(group=group)]
-    db.session.add(exhibition)
-    db.session.flush()
     buyer = app.test_client()
     body = buyer.get("/").get_data(as_text=True)
     assert 'id="h-featured"' not in body and 'id="h-exhibitions"' not in body
@@ -114,33 +116,27 @@ def test_home_query_count_does_not_grow_with_curation(app, client, clock, count_
             return q.count
 
         first = GroupFactory()
-        db.session.add(FeaturedGroup(group=first, starts_on=date(2026, 5, 1)))
+        FeaturedGroupFactory(group=first, starts_on=date(2026, 5, 1))
         VariantFactory(product=ProductFactory(group=first))
-        db.session.add(
-            Exhibition(
-                slug="satu",
-                title="Satu",
+        ExhibitionFactory(
+            slug="satu",
+            title="Satu",
+            starts_on=date(2026, 5, 1),
+            ends_on=date(2026, 5, 30),
+            is_published=True,
+        )
+        small = home_queries()
+        for n in range(10):
+            group = GroupFactory()
+            FeaturedGroupFactory(group=group, starts_on=date(2026, 5, 1), position=n)
+            VariantFactory(product=ProductFactory(group=group))
+            ExhibitionFactory(
+                slug=f"pameran-{n}",
+                title=f"Pameran {n}",
                 starts_on=date(2026, 5, 1),
                 ends_on=date(2026, 5, 30),
                 is_published=True,
             )
-        )
-        db.session.flush()
-        small = home_queries()
-        for n in range(10):
-            group = GroupFactory()
-            db.session.add(FeaturedGroup(group=group, starts_on=date(2026, 5, 1), position=n))
-            VariantFactory(product=ProductFactory(group=group))
-            db.session.add(
-                Exhibition(
-                    slug=f"pameran-{n}",
-                    title=f"Pameran {n}",
-                    starts_on=date(2026, 5, 1),
-                    ends_on=date(2026, 5, 30),
-                    is_published=True,
-                )
-            )
-        db.session.flush()
         assert home_queries() == small
     finally:
         app.config["TESTING_NO_PAGE_CACHE"] = False

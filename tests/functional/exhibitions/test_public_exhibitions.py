@@ -12,7 +12,7 @@ from shop.coordinators.models import Exhibition, ExhibitionGroup, ExhibitionProd
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import GroupStatus
-from tests.factories import GroupFactory, listed_product
+from tests.factories import ExhibitionFactory, GroupFactory, listed_product
 from tests.uploads import store_ready
 
 TODAY = date(2026, 5, 10)
@@ -32,9 +32,6 @@ def uncached(app):
     app.config["TESTING_NO_PAGE_CACHE"] = False
 
 
-_slugs = iter(range(1, 10_000))
-
-
 def exhibition(
     title="Pameran Lebaran",
     starts_on=TODAY - timedelta(days=3),
@@ -44,19 +41,15 @@ def exhibition(
     products=(),
     **kwargs,
 ) -> Exhibition:
-    ex = Exhibition(
-        slug=kwargs.pop("slug", f"pameran-{next(_slugs)}"),
+    return ExhibitionFactory(
         title=title,
         starts_on=starts_on,
         ends_on=ends_on,
         is_published=published,
+        groups=groups,
+        products=products,
         **kwargs,
     )
-    ex.groups = [ExhibitionGroup(group=g, position=n) for n, g in enumerate(groups)]
-    ex.products = [ExhibitionProduct(product=p, position=n) for n, p in enumerate(products)]
-    db.session.add(ex)
-    db.session.flush()
-    return ex
 
 
 def english(client):

@@ -12,7 +12,7 @@ import pytest
 
 from shop.catalogue.models import ProductPhoto
 from shop.extensions import db
-from tests.factories import GroupFactory, listed_product
+from tests.factories import ExhibitionFactory, GroupFactory, listed_product
 from tests.uploads import store_ready
 
 BASE = "http://etalase.test"
@@ -128,22 +128,16 @@ def test_product_page_has_absolute_canonical_og_and_twitter_tags(app, client, me
 def test_exhibition_banner_is_its_preview_and_list_pages_get_a_small_card(app, client, media):
     from datetime import date, timedelta
 
-    from shop.coordinators.models import Exhibition
-
     with app.test_request_context():
         banner = store_ready(_jpeg())
-    today = date.today()
-    exhibition = Exhibition(
+    ExhibitionFactory(
         slug="pameran-gambar",
         title="Pameran Gambar",
-        starts_on=today - timedelta(days=1),
-        ends_on=today + timedelta(days=3),
+        ends_on=date.today() + timedelta(days=3),
         is_published=True,
         banner=banner,
         banner_alt="Spanduk pameran",
     )
-    db.session.add(exhibition)
-    db.session.flush()
     page = parse(client.get("/pameran/pameran-gambar"))
     image = one(page, "og:image")
     # The widest stored WebP variant of the banner, with its size.

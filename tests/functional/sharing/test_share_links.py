@@ -8,9 +8,7 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from shop.catalogue.services import refresh_derived
-from shop.coordinators.models import Exhibition
-from shop.extensions import db
-from tests.factories import GroupFactory, ProductFactory, VariantFactory
+from tests.factories import ExhibitionFactory, GroupFactory, ProductFactory, VariantFactory
 
 BASE = "http://etalase.test"
 
@@ -61,16 +59,12 @@ def test_group_page_share_links(client):
 
 
 def test_exhibition_page_share_links(client):
-    today = date.today()
-    exhibition = Exhibition(
+    ExhibitionFactory(
         slug="pameran-bagikan",
         title="Pameran Bagikan",
-        starts_on=today - timedelta(days=1),
-        ends_on=today + timedelta(days=3),
+        ends_on=date.today() + timedelta(days=3),
         is_published=True,
     )
-    db.session.add(exhibition)
-    db.session.flush()
     body = client.get("/pameran/pameran-bagikan").get_data(as_text=True)
     check_share(body, f"{BASE}/pameran/pameran-bagikan", "Pameran Bagikan")
 

@@ -4,16 +4,13 @@ can see, at a constant number of queries; robots.txt points to it."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import date, timedelta
 
 import pytest
 
 from shop.catalogue.models import ProductStatus
-from shop.coordinators.models import Exhibition
 from shop.db import utcnow
-from shop.extensions import db
 from shop.groups.models import GroupStatus
-from tests.factories import GroupFactory, listed_product
+from tests.factories import ExhibitionFactory, GroupFactory, listed_product
 
 BASE = "http://etalase.test"
 NS = {
@@ -23,17 +20,7 @@ NS = {
 
 
 def make_exhibition(slug, published=True):
-    today = date.today()
-    exhibition = Exhibition(
-        slug=slug,
-        title=slug.title(),
-        starts_on=today - timedelta(days=1),
-        ends_on=today + timedelta(days=5),
-        is_published=published,
-    )
-    db.session.add(exhibition)
-    db.session.flush()
-    return exhibition
+    return ExhibitionFactory(slug=slug, title=slug.title(), is_published=published)
 
 
 def get_xml(client, path):
