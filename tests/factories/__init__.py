@@ -9,6 +9,7 @@ from tests.factories.catalogue import (
     ProductFactory,
     ProductPhotoFactory,
     VariantFactory,
+    certified,
     listed_product,
     on_sale,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "ProductPhotoFactory",
     "UserFactory",
     "VariantFactory",
+    "certified",
     "listed_product",
     "make_order",
     "on_sale",

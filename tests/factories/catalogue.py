@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 
 from shop.catalogue.models import (
@@ -13,6 +15,7 @@ from shop.catalogue.models import (
     ProductStatus,
     Variant,
 )
+from shop.core.clock import jakarta_today
 from shop.extensions import db
 from tests.factories.base import Base
 from tests.factories.groups import GroupFactory
@@ -52,15 +55,27 @@ class ProductPhotoFactory(Base):
 
 
 class ProductCertificateFactory(Base):
-    """A coordinator's check of a product's permit number."""
+    """A coordinator's check of a product's permit number (the one the product
+    carries unless given), expiring in `days` (never when None)."""
 
     class Meta:
         model = ProductCertificate
 
+    class Params:
+        days = None
+
     product = factory.SubFactory(ProductFactory)
     kind = CertificateKind.PIRT
-    number = "2150571010001-26"
-    expires_on = None
+    number = factory.LazyAttribute(lambda o: getattr(o.product, o.kind.product_field))
+    expires_on = factory.LazyAttribute(
+        lambda o: None if o.days is None else jakarta_today() + timedelta(days=o.days)
+    )
+
+
+def certified(days, *, kind=CertificateKind.PIRT, number="P-1", **product_fields):
+    """A product carrying permit `number` and a check of it expiring in `days`."""
+    product = ProductFactory(**{kind.product_field: number}, **product_fields)
+    return ProductCertificateFactory(product=product, kind=kind, days=days)
 
 
 def listed_product(name=None, group=None, *, price=25000, stock=10, variants=None, **fields):

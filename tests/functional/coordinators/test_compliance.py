@@ -14,7 +14,7 @@ from shop.core.cache import GENERATION_KEY
 from shop.core.clock import jakarta_today
 from shop.extensions import cache, db
 from shop.groups.models import Verification
-from tests.factories import ProductFactory, VariantFactory
+from tests.factories import ProductCertificateFactory, ProductFactory, VariantFactory
 
 PIRT = "2063309010123-27"
 HALAL = "ID33110000123450824"
@@ -271,16 +271,10 @@ def test_posts_without_csrf_token_change_nothing(client, as_coordinator, jambi_u
 
 
 def _check(product, kind, expires_on, number=None, by=None):
-    check = ProductCertificate(
-        product=product,
-        kind=kind,
-        number=number if number is not None else getattr(product, kind.product_field),
-        expires_on=expires_on,
-        checked_by_id=by,
+    given = {} if number is None else {"number": number}  # else the product's own
+    return ProductCertificateFactory(
+        product=product, kind=kind, expires_on=expires_on, checked_by_id=by, **given
     )
-    db.session.add(check)
-    db.session.flush()
-    return check
 
 
 def test_a_certificate_keeps_its_badge_on_its_last_day_and_loses_it_the_day_after(

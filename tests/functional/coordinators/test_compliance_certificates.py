@@ -3,27 +3,13 @@ coordinator's groups only, soonest first, in a fixed number of queries."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from shop.catalogue.models import CertificateKind, ProductCertificate
-from shop.core.clock import jakarta_today
+from shop.catalogue.models import CertificateKind
 from shop.extensions import db
-from tests.factories import GroupFactory, ProductFactory
+from tests.factories import GroupFactory, certified
 
 
 def certificate(group, name, days, kind=CertificateKind.PIRT, number="P-1", **product_fields):
-    product = ProductFactory(
-        group=group, name=name, **{kind.product_field: number}, **product_fields
-    )
-    check = ProductCertificate(
-        product=product,
-        kind=kind,
-        number=number,
-        expires_on=jakarta_today() + timedelta(days=days) if days is not None else None,
-    )
-    db.session.add(check)
-    db.session.flush()
-    return check
+    return certified(days, kind=kind, number=number, group=group, name=name, **product_fields)
 
 
 def test_lists_expired_and_expiring_in_scope_soonest_first(

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from shop.catalogue.models import CertificateKind, ProductCertificate, ProductStatus
+from shop.catalogue.models import CertificateKind, ProductStatus
 from shop.coordinators.compliance_services import notify_expiring_certificates
 from shop.core.clock import jakarta_today
 from shop.extensions import db
 from shop.notify.models import OutboxMessage
-from tests.factories import GroupFactory, MembershipFactory, ProductFactory, UserFactory
+from tests.factories import GroupFactory, MembershipFactory, UserFactory, certified
 
 
 def group_with_member(email="ketua@example.test"):
@@ -22,14 +22,7 @@ def group_with_member(email="ketua@example.test"):
 
 
 def certificate(group, days, kind=CertificateKind.PIRT, number="2063309010123-27", **fields):
-    product = ProductFactory(group=group, **{kind.product_field: number}, **fields)
-    check = ProductCertificate(
-        product=product,
-        kind=kind,
-        number=number,
-        expires_on=jakarta_today() + timedelta(days=days) if days is not None else None,
-    )
-    db.session.add(check)
+    check = certified(days, kind=kind, number=number, group=group, **fields)
     db.session.commit()
     return check
 
