@@ -42,7 +42,19 @@ class Limiter(flask_limiter.Limiter):
 
     def init_app(self, app, *args, **kwargs) -> None:
         self.__dict__["storage_dead"] = False  # a new app starts with its storage
+        if self not in app.extensions.get("limiter", set()):
+            # Registered before Flask-Limiter's own header hook, so it runs after it
+            # (Flask runs after_request hooks last registered first).
+            app.after_request(self._retry_after_only_when_refused)
         super().init_app(app, *args, **kwargs)
+
+    def _retry_after_only_when_refused(self, response):
+        """Flask-Limiter sets Retry-After on every answer of a limited route
+        (RATELIMIT_HEADERS_ENABLED); only a refusal (429) or an outage (503)
+        should ask the client to come back later. X-RateLimit-* stay."""
+        if response.status_code not in (429, 503) and self.current_limit is not None:
+            response.headers.pop("Retry-After", None)
+        return response
 
     @property
     def _storage_dead(self) -> bool:
