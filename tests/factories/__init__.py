@@ -25,7 +25,7 @@ from tests.factories.groups import (
     GroupFactory,
     MembershipFactory,
 )
-from tests.factories.media import DocumentFactory
+from tests.factories.media import PDF, DocumentFactory, stored_pdf
 from tests.factories.orders import (
     CheckoutFactory,
     OrderFactory,
@@ -36,6 +36,7 @@ from tests.factories.orders import (
 
 __all__ = [
     "PASSWORD",
+    "PDF",
     "BankAccountFactory",
     "CheckoutFactory",
     "CoordinatorFactory",
@@ -57,5 +58,6 @@ __all__ = [
     "make_order",
     "on_sale",
     "order_line",
+    "stored_pdf",
     "transfer_order",
 ]

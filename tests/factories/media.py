@@ -15,3 +15,16 @@ class DocumentFactory(Base):
     key = factory.Sequence(lambda n: f"{n:064x}")
     content_type = "application/pdf"
     size = 10
+
+
+# The smallest file every PDF reader opens.
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def stored_pdf(key: str | None = None) -> Document:
+    """A `PDF` kept in the app's storage (as an upload leaves it) and its row."""
+    from shop.media.storage import get_storage
+
+    document = DocumentFactory(size=len(PDF), **({"key": key} if key else {}))
+    get_storage().save(document.path, PDF, "application/pdf")
+    return document

@@ -13,33 +13,27 @@ from shop.coordinators.models import AuditAction, AuditEntry
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import (
-    DocumentKind,
     GroupDocument,
     GroupStatus,
     Programme,
     Verification,
 )
-from shop.media.models import Document
-from shop.media.storage import get_storage
 from shop.notify.models import OutboxMessage
 from tests.factories import (
+    PDF,
+    GroupDocumentFactory,
     GroupFactory,
     MembershipFactory,
     ProductFactory,
     UserFactory,
+    stored_pdf,
 )
 
 BADGE = '<span aria-hidden="true">✓</span> Verified'
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def add_document(group, key: str, title="SK Pembentukan Kelompok") -> GroupDocument:
-    document = GroupDocument(group_id=group.id, kind=DocumentKind.DECREE, title=title)
-    document.document = Document(key=key, content_type="application/pdf", size=len(PDF))
-    db.session.add(document)
-    db.session.flush()
-    get_storage().save(document.document.path, PDF, "application/pdf")
-    return document
+    return GroupDocumentFactory(group=group, title=title, document=stored_pdf(key))
 
 
 @pytest.fixture

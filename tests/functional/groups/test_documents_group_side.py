@@ -22,7 +22,13 @@ from shop.groups.models import (
 )
 from shop.media.models import Document
 from shop.media.models import Image as ImageRow
-from tests.factories import GroupFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    DocumentFactory,
+    GroupDocumentFactory,
+    GroupFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 DOCS = Path(__file__).parents[2] / "fixtures" / "documents"
 IMAGES = Path(__file__).parents[2] / "fixtures" / "images"
@@ -312,10 +318,7 @@ def test_ketua_deletes_any_document(client, leader):
 
 def test_other_groups_documents_and_pages_are_404(client, login_as, leader):
     stranger_group = GroupFactory()
-    theirs = GroupDocument(group_id=stranger_group.id, kind=DocumentKind.DECREE, title="SK")
-    theirs.document = Document(key="f" * 64, content_type="application/pdf", size=10)
-    db.session.add(theirs)
-    db.session.flush()
+    theirs = GroupDocumentFactory(group=stranger_group, title="SK", document=DocumentFactory())
     mine = leader.group.slug
     # Their document under my group's address: not found.
     assert client.get(f"/kelola/{mine}/verifikasi/dokumen/{theirs.id}").status_code == 404

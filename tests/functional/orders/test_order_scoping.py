@@ -5,22 +5,18 @@ from __future__ import annotations
 import pytest
 
 from shop.extensions import db
-from shop.media.models import Document
-from shop.media.storage import get_storage
 from shop.orders.models import OrderStatus
 from shop.orders.sales import orders_csv
 from shop.payments.models import PaymentProof
+from tests.factories import PDF, stored_pdf
 
 ACTIONS = ("konfirmasi", "lunas", "kemas", "kirim", "siap", "selesai", "batal")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def add_proof(order, key: str) -> PaymentProof:
-    document = Document(key=key, content_type="application/pdf", size=len(PDF))
-    proof = PaymentProof(order_id=order.id, document=document)
+    proof = PaymentProof(order_id=order.id, document=stored_pdf(key))
     db.session.add(proof)
     db.session.flush()
-    get_storage().save(document.path, PDF, "application/pdf")
     return proof
 
 
