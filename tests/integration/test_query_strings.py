@@ -17,15 +17,12 @@ from urllib.parse import quote
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from shop.catalogue.models import ProductStatus
-from shop.catalogue.services import refresh_derived, set_status
 from shop.extensions import db
 from tests.factories import (
     CoordinatorFactory,
     MembershipFactory,
     OutletFactory,
-    ProductFactory,
-    VariantFactory,
+    listed_product,
     transfer_order,
 )
 
@@ -148,10 +145,7 @@ def world(app_ctx, client, login_as):
     membership = MembershipFactory()
     group, user = membership.group, membership.user
     CoordinatorFactory(user=user, is_operator=True)
-    product = ProductFactory(group=group, status=ProductStatus.DRAFT)
-    VariantFactory(product=product, price=25000, stock=5)
-    set_status(product, ProductStatus.PUBLISHED)
-    refresh_derived(product)
+    product = listed_product(group=group)
     order = transfer_order()
     order.group = group
     outlet = OutletFactory(group=group)
@@ -240,11 +234,32 @@ def test_no_query_string_makes_a_server_error(app, client, login_as, world, endp
 
 
 def test_superscript_price_is_ignored_with_a_message(client):
-    answer = client.get("/katalog?harga_min=⁰⁴⁵")
-    assert answer.status_code == 200
+    cheap = listed_product("Dodol Nanas Murah", price=30000)
+    client.get("/bahasa/en")
+    body = client.get("/katalog?harga_min=⁰⁴⁵").get_data(as_text=True)
+    assert cheap.name in body
+    assert "Some filters could not be read and were left out: Minimum price (Rp)." in body
+    # A price as people write it still filters, without a message.
+    body = client.get("/katalog?harga_min=25.000").get_data(as_text=True)
+    assert cheap.name in body and "could not be read" not in body
+    assert cheap.name not in client.get("/katalog?harga_min=40000").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("page", ["-1", "٣", "9" * 20, "", "x", "0"])
-def test_odd_page_numbers_give_the_first_page(client, page):
-    assert client.get(f"/katalog?page={quote(page)}").status_code == 200
-    assert client.get(f"/katalog?page=1&page={quote(page)}").status_code == 200
+def test_unknown_choices_are_left_out_with_a_message(client):
+    listed_product("Dodol Nanas Murah", price=30000)
+    client.get("/bahasa/en")
+    body = client.get("/kelompok?provinsi=99&program=zzz").get_data(as_text=True)
+    assert "left out: Programme, Province." in body
+    body = client.get("/katalog?kategori=zzz&urut=zzz&kabupaten=99.99").get_data(as_text=True)
+    assert "Dodol Nanas Murah" in body
+    assert "left out: Category, Regency/city, Sort by." in body
+
+
+@pytest.mark.parametrize("page", ["-1", "٣", "²", "9" * 20, "", "x", "0"])
+def test_odd_page_numbers_give_a_page(client, page):
+    listed_product("Dodol Nanas Murah", price=30000)
+    for query in (f"page={quote(page)}", f"page=1&page={quote(page)}"):
+        answer = client.get(f"/katalog?{query}")
+        assert answer.status_code == 200
+    first = client.get(f"/katalog?page={quote(page)}").get_data(as_text=True)
+    assert ("Dodol Nanas Murah" in first) == (page != "9" * 20)
