@@ -18,8 +18,9 @@ from playwright.sync_api import Page, expect
 from shop.catalogue.models import ProductStatus
 from shop.catalogue.services import refresh_derived, set_status
 from shop.extensions import db
-from shop.groups.models import BankAccount, Role
+from shop.groups.models import Role
 from tests.conftest import make_live_app, serve
+from tests.factories import BankAccountFactory
 
 RECEIPT = Path(__file__).resolve().parents[1] / "fixtures" / "documents" / "receipt.pdf"
 _runs = itertools.count(1)
@@ -44,14 +45,7 @@ def shop_site(tmp_path_factory):
             accepts_cash=False,
         )
         b = GroupFactory(name="Kelompok Rajut Lapas", accepts_transfer=False)
-        db.session.add(
-            BankAccount(
-                group=a,
-                bank_name="BRI",
-                account_number="1234-01-000123-50-1",
-                account_holder="Siti",
-            )
-        )
+        BankAccountFactory(group=a, account_number="1234-01-000123-50-1", account_holder="Siti")
         ketua = UserFactory(name="Siti", phone="+6281299990001")
         MembershipFactory(group=a, user=ketua, role=Role.LEADER)
         products = {}

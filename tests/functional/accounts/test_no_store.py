@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from shop.catalogue.services import refresh_derived
-from shop.coordinators.models import Coordinator
 from shop.extensions import db
 from tests.factories import (
     PASSWORD,
+    CoordinatorFactory,
     MembershipFactory,
     ProductFactory,
     UserFactory,
@@ -38,7 +38,7 @@ def shop():
 def test_a_members_pages_are_not_stored(app, client, login_as, shop):
     product, _, order = shop
     membership = MembershipFactory(group=order.group, user=UserFactory())
-    db.session.add(Coordinator(user=membership.user, is_operator=True, organisation="LKKNU"))
+    CoordinatorFactory(user=membership.user, is_operator=True, organisation="LKKNU")
     db.session.commit()
     login_as(membership.user)
     slug = order.group.slug

@@ -11,10 +11,9 @@ from sqlalchemy import func, select
 from shop.accounts import sessions
 from shop.accounts.models import LoginSession
 from shop.accounts.services import end_all_sessions
-from shop.coordinators.models import Coordinator
 from shop.db import utcnow
 from shop.extensions import db
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, CoordinatorFactory, MembershipFactory, UserFactory
 
 ANDROID_CHROME = (
     "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 "
@@ -27,7 +26,7 @@ SESSION, REMEMBER = "session", "remember_token"
 def leader():
     """A ketua who is also a coordinator: every kind of private page is hers."""
     membership = MembershipFactory(user=UserFactory(name="Ratna Sari"))
-    db.session.add(Coordinator(user=membership.user, is_operator=True, organisation="LKKNU"))
+    CoordinatorFactory(user=membership.user, is_operator=True, organisation="LKKNU")
     db.session.commit()
     return membership
 

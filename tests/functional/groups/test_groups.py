@@ -8,6 +8,7 @@ from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import BankAccount, Group, Invitation, Membership, Role
 from tests.factories import (
+    BankAccountFactory,
     GroupFactory,
     MembershipFactory,
     ProductFactory,
@@ -154,11 +155,9 @@ def test_bank_accounts_add_and_remove(client, login_as):
 def test_cannot_remove_another_groups_bank_account(client, login_as):
     mine = MembershipFactory()
     theirs = MembershipFactory()
-    account = BankAccount(
+    account = BankAccountFactory(
         group=theirs.group, bank_name="BNI", account_number="123456", account_holder="X"
     )
-    db.session.add(account)
-    db.session.flush()
     login_as(mine.user)
     response = client.post(f"/kelola/{mine.group.slug}/rekening/{account.id}/hapus")
     assert response.status_code == 404

@@ -14,7 +14,8 @@ import json
 from shop.catalogue.models import ProductStatus
 from shop.catalogue.services import refresh_derived, set_status
 from shop.extensions import db
-from shop.groups.models import BankAccount, Role
+from shop.groups.models import Role
+from tests.factories import BankAccountFactory
 
 LEADER_PHONE = "+6285722220001"
 COORDINATOR_PHONE = "+6285722220002"
@@ -32,14 +33,7 @@ def seed() -> dict:
     )
 
     group = GroupFactory(name="Kelompok Abon Dua Mesin", accepts_cash=False)
-    db.session.add(
-        BankAccount(
-            group=group,
-            bank_name="BRI",
-            account_number="1234-01-000777-50-1",
-            account_holder="Siti",
-        )
-    )
+    BankAccountFactory(group=group, account_number="1234-01-000777-50-1", account_holder="Siti")
     MembershipFactory(group=group, user=UserFactory(phone=LEADER_PHONE), role=Role.LEADER)
     CoordinatorFactory(user=UserFactory(phone=COORDINATOR_PHONE), is_operator=True)
     # Photographed and published through the site by the test.
