@@ -51,7 +51,6 @@ class ProductPhotoFactory(Base):
         model = ProductPhoto
 
     product = factory.SubFactory(ProductFactory)
-    alt_text = "foto"
 
 
 class ProductCertificateFactory(Base):

@@ -8,10 +8,16 @@ import subprocess
 
 from PIL import Image as PILImage
 
-from shop.catalogue.models import ProductPhoto, ProductStatus
+from shop.catalogue.models import ProductStatus
 from shop.catalogue.services import refresh_derived
 from shop.extensions import db
-from tests.factories import GroupFactory, MembershipFactory, ProductFactory, VariantFactory
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    ProductFactory,
+    ProductPhotoFactory,
+    VariantFactory,
+)
 from tests.uploads import store_ready
 
 
@@ -36,7 +42,7 @@ def test_two_hundred_products_each_whole_on_one_page(client, login_as, app, tmp_
         VariantFactory(product=product, label="100 g", price=10000 + n)
         if n % 3 == 0:
             VariantFactory(product=product, label="250 g", price=20000 + n, stock=None)
-        db.session.add(ProductPhoto(product=product, image=photos[n % 5], alt_text="foto"))
+        ProductPhotoFactory(product=product, image=photos[n % 5], alt_text="foto")
         refresh_derived(product)
     hidden = ProductFactory(group=group, name="Produk Draf Rahasia", status=ProductStatus.DRAFT)
     VariantFactory(product=hidden)

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import force_locale
 from PIL import Image as PILImage
 
-from shop.catalogue.models import ProductPhoto, ProductStatus
+from shop.catalogue.models import ProductStatus
 from shop.catalogue.services import refresh_derived
 from shop.db import utcnow
 from shop.extensions import db
@@ -19,7 +19,7 @@ from shop.groups.models import GroupStatus
 from shop.media.storage import LocalStorage
 from shop.sharing.images import sweep_stale
 from shop.sharing.views import share_image_url
-from tests.factories import GroupFactory, ProductFactory, VariantFactory
+from tests.factories import GroupFactory, ProductFactory, ProductPhotoFactory, VariantFactory
 from tests.uploads import store_ready
 
 
@@ -35,7 +35,7 @@ def product(app_ctx, media_root):
     product = ProductFactory(group=group, name="Abon Ikan Lele Pedas Manis", slug="abon")
     VariantFactory(product=product, price=25000)
     VariantFactory(product=product, price=45000, label="250 g")
-    db.session.add(ProductPhoto(product=product, image=store_ready(photo()), alt_text="Abon"))
+    ProductPhotoFactory(product=product, image=store_ready(photo()), alt_text="Abon")
     refresh_derived(product)
     db.session.flush()
     return product

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image as PILImage
 from sqlalchemy import select
 
-from shop.catalogue.models import ProductPhoto, ProductStatus
+from shop.catalogue.models import ProductStatus
 from shop.consignment import services as consignment
 from shop.consignment.services import Count, Item
 from shop.coordinators.models import AuditAction, AuditEntry
@@ -27,6 +27,7 @@ from tests.factories import (
     GroupFactory,
     OutletFactory,
     ProductFactory,
+    ProductPhotoFactory,
     UserFactory,
     VariantFactory,
     make_order,
@@ -75,7 +76,7 @@ def big_group(app_ctx):
         product = ProductFactory(group=group, name=f"{LONG} {i}"[:120])
         VariantFactory(product=product, price=10000 + i * 1000, label="100 g")
         VariantFactory(product=product, price=45000 + i * 1000, label="500 g")
-        db.session.add(ProductPhoto(product=product, image=photo, alt_text="foto"))
+        ProductPhotoFactory(product=product, image=photo, alt_text="foto")
     ProductFactory(group=group, name="Draf rahasia", status=ProductStatus.DRAFT)
     ProductFactory(group=group, name="Produk disembunyikan", hidden_at=datetime.now(UTC))
     now = datetime.now(UTC)

@@ -12,13 +12,12 @@ import pytest
 from PIL import Image as PILImage
 from sqlalchemy import select
 
-from shop.catalogue.models import ProductPhoto
 from shop.catalogue.services import refresh_derived
 from shop.exports.models import Export, ExportStatus
 from shop.extensions import db
 from shop.media.pdf import pdf_fetcher
 from shop.media.storage import LocalStorage, StorageUnavailable
-from tests.factories import MembershipFactory, ProductFactory, VariantFactory
+from tests.factories import MembershipFactory, ProductFactory, ProductPhotoFactory, VariantFactory
 from tests.uploads import store_ready
 
 
@@ -37,7 +36,7 @@ def catalogue(app, client, login_as, monkeypatch, tmp_path):
     product = ProductFactory(group=membership.group, name="Abon Berfoto")
     VariantFactory(product=product)
     image = store_ready(jpeg())
-    db.session.add(ProductPhoto(product=product, image=image, alt_text="foto"))
+    ProductPhotoFactory(product=product, image=image, alt_text="foto")
     refresh_derived(product)
     db.session.flush()
     login_as(membership.user)

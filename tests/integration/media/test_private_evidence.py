@@ -9,14 +9,13 @@ from pathlib import Path
 from PIL import Image as PILImage
 from sqlalchemy import select
 
-from shop.catalogue.models import ProductPhoto
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import DocumentKind, GroupDocument
 from shop.media.documents import store_document
 from shop.media.models import Document
 from shop.media.services import sweep_unreferenced
-from tests.factories import GroupFactory, ProductFactory
+from tests.factories import GroupFactory, ProductFactory, ProductPhotoFactory
 from tests.uploads import store_ready
 
 RECEIPT = Path(__file__).resolve().parents[2] / "fixtures" / "documents" / "receipt.pdf"
@@ -37,7 +36,7 @@ def test_a_decree_photo_is_not_served_from_the_public_address(client, media):
     decree = store_ready(photo((10, 20, 30)))
     db.session.add(GroupDocument(group=group, kind=DocumentKind.DECREE, image=decree))
     shown = store_ready(photo((200, 100, 0)))
-    db.session.add(ProductPhoto(product=ProductFactory(group=group), image=shown))
+    ProductPhotoFactory(product=ProductFactory(group=group), image=shown)
     db.session.flush()
 
     assert client.get(url(decree)).status_code == 404
@@ -48,7 +47,7 @@ def test_the_same_picture_shown_in_public_stays_public(client, media):
     group = GroupFactory()
     picture = store_ready(photo((0, 120, 60)))
     db.session.add(GroupDocument(group=group, kind=DocumentKind.FIELD_VISIT, image=picture))
-    db.session.add(ProductPhoto(product=ProductFactory(group=group), image=picture))
+    ProductPhotoFactory(product=ProductFactory(group=group), image=picture)
     db.session.flush()
     assert client.get(url(picture)).status_code == 200
 

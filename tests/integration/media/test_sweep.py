@@ -9,13 +9,12 @@ from datetime import timedelta
 from PIL import Image as PILImage
 from sqlalchemy import select
 
-from shop.catalogue.models import ProductPhoto
 from shop.db import utcnow
 from shop.extensions import db
 from shop.media.models import Image
 from shop.media.services import image_references, sweep_unreferenced
 from shop.media.storage import LocalStorage
-from tests.factories import GroupFactory, ProductFactory
+from tests.factories import GroupFactory, ProductFactory, ProductPhotoFactory
 from tests.uploads import store_ready
 
 DAY = timedelta(hours=24)
@@ -59,7 +58,7 @@ def test_sweep_removes_only_old_unreferenced_images_and_stray_files(media):
     fresh = store_ready(photo((90, 90, 90)))
     GroupFactory(logo=logo)
     product = ProductFactory()
-    db.session.add(ProductPhoto(product=product, image=in_product, alt_text="abon"))
+    ProductPhotoFactory(product=product, image=in_product, alt_text="abon")
     for image in (unused, logo, in_product):
         age(media, image=image)
 
