@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from shop.accounts.models import User
+from shop.accounts.passwords import validate_new_password
 from shop.coordinators import services
 from shop.coordinators.models import Coordinator
 from shop.errors import DomainError
@@ -52,10 +53,13 @@ def add(login, name, password, programmes, regions, organisation, operator) -> N
     """Make a person a coordinator (creating the account if needed), or change
     an existing coordinator's scope to the one given."""
     try:
-        if services.find_user(login) is None and not password:
-            password = click.prompt(
-                "Password for the new account", hide_input=True, confirmation_prompt=True
-            )
+        if services.find_user(login) is None:
+            if not password:
+                password = click.prompt(
+                    "Password for the new account", hide_input=True, confirmation_prompt=True
+                )
+            # The rules of sign-up: not common, not built from the name or number.
+            validate_new_password(password, user_inputs=[name or "", login])
         coordinator, created_user = services.add_coordinator(
             login,
             name=name,

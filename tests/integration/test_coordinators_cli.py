@@ -80,7 +80,7 @@ def test_add_refuses_unknown_region_and_bad_login_without_changing_anything(app)
         "--name",
         "X",
         "--password",
-        "rahasia-123",
+        "bukit-kopi-7-rinjani",
         "--region",
         "99.99",
     )
@@ -103,11 +103,11 @@ def test_add_asks_for_the_password_of_a_new_account(app):
         "rina@example.org",
         "--name",
         "Rina",
-        input="rahasia-456\nrahasia-456\n",
+        input="sawo-matang-di-pekarangan\nsawo-matang-di-pekarangan\n",
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "rina@example.org"))
-    assert user.check_password("rahasia-456")
+    assert user.check_password("sawo-matang-di-pekarangan")
 
 
 def test_list_and_remove(app):
@@ -120,7 +120,7 @@ def test_list_and_remove(app):
         "--name",
         "Pak Budi",
         "--password",
-        "rahasia-123",
+        "bukit-kopi-7-rinjani",
         "--programme",
         "jps-tkm",
     )
