@@ -28,6 +28,7 @@ from shop.accounts.services import end_all_sessions, find_by_login
 from shop.accounts.throttle import clear_login_failures
 from shop.coordinators import audit
 from shop.coordinators.models import AuditAction
+from shop.core.codes import DIGITS, random_code
 from shop.core.templating import absolute_url
 from shop.db import utcnow
 from shop.errors import DomainError
@@ -72,7 +73,7 @@ def _code_digest(user_id: int, purpose: CodePurpose, code: str) -> str:
 
 
 def _new_code() -> str:
-    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    return random_code(DIGITS, CODE_DIGITS)
 
 
 def _issue(

@@ -14,10 +14,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.core.codes import SHORT_CODE_ALPHABET, random_code
 from shop.db import Base, Rupiah, enum_column, utcnow
 from shop.groups.models import Group
-from shop.marketing.codes import new_product_code
 from shop.media.models import Image
+
+# The /s/<code> short link of a product (see shop.marketing.codes).
+PRODUCT_CODE_LENGTH = 6
+
+
+def new_product_code() -> str:
+    return random_code(SHORT_CODE_ALPHABET, PRODUCT_CODE_LENGTH)
 
 
 class Category(enum.StrEnum):

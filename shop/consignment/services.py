@@ -36,6 +36,7 @@ from shop.consignment.models import (
 )
 from shop.core.cache import mark_public_change
 from shop.core.clock import jakarta_today
+from shop.core.codes import new_number
 from shop.core.text import clean_line, clean_multiline
 from shop.db import utcnow
 from shop.errors import DomainError
@@ -43,7 +44,6 @@ from shop.extensions import db
 from shop.groups.models import Group
 from shop.i18n.formatting import rupiah
 from shop.orders import stock
-from shop.orders.services import new_number
 
 MAX_QUANTITY = 10_000
 # Written the Indonesian way in every language, as the forms have always shown it.

@@ -9,24 +9,16 @@ possible codes), 6 for a product (729 million).
 
 from __future__ import annotations
 
-import secrets
+from shop.catalogue.models import PRODUCT_CODE_LENGTH
+from shop.core import codes as core_codes
+from shop.groups.models import GROUP_CODE_LENGTH
 
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-GROUP_CODE_LENGTH = 5
-PRODUCT_CODE_LENGTH = 6
+ALPHABET = core_codes.SHORT_CODE_ALPHABET
 MAX_ATTEMPTS = 20
 
 
 def random_code(length: int) -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(length))
-
-
-def new_group_code() -> str:
-    return random_code(GROUP_CODE_LENGTH)
-
-
-def new_product_code() -> str:
-    return random_code(PRODUCT_CODE_LENGTH)
+    return core_codes.random_code(ALPHABET, length)
 
 
 def unique_code(length: int, taken) -> str:

@@ -53,7 +53,7 @@ def get_tracked_order_or_404(number: str, token: str) -> Order:
 
 # Spaces and every kind of dash a phone keyboard or a chat app may put in.
 _NUMBER_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_.·/]+")
-# Order numbers never use I, L, O or U (see services.new_number): read as typed.
+# Order numbers never use I, L, O or U (see core.codes.new_number): read as typed.
 _LOOKALIKES = str.maketrans("ILO", "110")
 
 

@@ -13,10 +13,11 @@ from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, select, update
 
 from shop.accounts.models import User
 from shop.core.cache import mark_public_change
+from shop.core.codes import new_number
 from shop.core.text import clean_line, clean_multiline
 from shop.db import utcnow
 from shop.errors import DomainError
@@ -25,22 +26,11 @@ from shop.groups.models import DeliveryMethod, PaymentMethod
 from shop.orders import stock
 from shop.orders.models import Order, OrderEvent, OrderStatus, PaymentStatus
 
-# Crockford's base32 without I, L, O, U: easy to read aloud and type on a phone.
-_NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 OPEN_STATES = (OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.PACKED)
 
 
 class InvalidTransition(DomainError):
     pass
-
-
-def new_number(prefix: str, column) -> str:
-    """`prefix` and six random characters no row has in `column` yet: short,
-    unambiguous, not guessable in sequence (orders, consignment notes)."""
-    while True:
-        number = prefix + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
-        if db.session.scalar(select(func.count()).where(column == number)) == 0:
-            return number
 
 
 def new_order_number() -> str:
