@@ -16,50 +16,24 @@ from urllib.parse import quote
 
 import pytest
 from werkzeug.routing import IntegerConverter
+from wtforms.fields.core import UnboundField
 
+from shop.catalogue.forms import CatalogueFilterForm
+from shop.coordinators.filters import (
+    AuditFilterForm,
+    CandidateSearchForm,
+    GroupFilterForm,
+    MonitoringFilterForm,
+)
 from shop.extensions import db
+from shop.groups.forms import DirectoryFilterForm
+from shop.orders.forms import InboxFilterForm
 from tests.factories import (
     CoordinatorFactory,
     MembershipFactory,
     OutletFactory,
     listed_product,
     transfer_order,
-)
-
-# Every parameter a view reads from the query string (grep request.args and the
-# fields of the GET filter forms in shop/).
-PARAMS = (
-    "page",
-    "q",
-    "kategori",
-    "program",
-    "provinsi",
-    "kabupaten",
-    "harga_min",
-    "harga_max",
-    "tersedia",
-    "urut",
-    "status",
-    "verifikasi",
-    "action",
-    "dari",
-    "sampai",
-    "per",
-    "cari",
-    "arsip",
-    "nota",
-    "semua",
-    "tautan",
-    "ukuran",
-    "produk",
-    "unduh",
-    "bahasa",
-    "session_id",
-    "next",
-    "hl",
-    "hub.mode",
-    "hub.verify_token",
-    "hub.challenge",
 )
 
 # Each value is one query-string value, or a list for a repeated parameter.
@@ -82,44 +56,44 @@ HOSTILE = {
 
 ALLOWED = {200, 301, 302, 303, 400, 404}
 
-# Pages whose query string is read by the view itself: each parameter alone.
+
+def _fields(form) -> tuple[str, ...]:
+    """The query-string parameters a GET filter form reads."""
+    return tuple(name for name, value in vars(form).items() if isinstance(value, UnboundField))
+
+
+# The parameters each page reads itself (its filter form, its page number,
+# what a view reads with request.args): each one is also fed alone.
 READ_BY = {
-    "catalogue.index": (
-        "page",
-        "q",
-        "kategori",
-        "program",
-        "provinsi",
-        "kabupaten",
-        "harga_min",
-        "harga_max",
-        "tersedia",
-        "urut",
-    ),
-    "groups.directory": ("page", "program", "provinsi"),
+    "catalogue.index": ("page", *_fields(CatalogueFilterForm)),
+    "groups.directory": ("page", *_fields(DirectoryFilterForm)),
     "groups.shop_page": ("page",),
     "exhibitions.index": ("page",),
-    "orders.manage_inbox": ("page", "status"),
-    "coordinators.groups": (
-        "page",
-        "q",
-        "program",
-        "provinsi",
-        "kabupaten",
-        "verifikasi",
-        "status",
-    ),
+    "orders.manage_inbox": ("page", *_fields(InboxFilterForm)),
+    "orders.manage_export": _fields(InboxFilterForm),
+    "coordinators.groups": ("page", *_fields(GroupFilterForm)),
     "coordinators.queue": ("page",),
     "coordinators.certificates": ("page",),
     "coordinators.moderation": ("page",),
     "coordinators.exhibitions": ("page",),
-    "coordinators.exhibition": ("cari",),
-    "coordinators.audit": ("page", "action", "q", "dari", "sampai"),
-    "coordinators.monitoring": ("per", "dari", "sampai", "program", "provinsi", "kabupaten", "q"),
-    "coordinators.monitoring_export_csv": ("per", "dari", "sampai", "program", "provinsi"),
+    "coordinators.exhibition": _fields(CandidateSearchForm),
+    "coordinators.audit": ("page", *_fields(AuditFilterForm)),
+    "coordinators.monitoring": _fields(MonitoringFilterForm),
+    "coordinators.monitoring_export_csv": _fields(MonitoringFilterForm),
+    "coordinators.monitoring_export_xlsx": _fields(MonitoringFilterForm),
     "consignment.overview": ("arsip", "nota"),
     "marketing.poster": ("ukuran", "produk"),
+    "marketing.poster_pdf": ("ukuran", "produk"),
+    "groups.dashboard": ("semua",),
+    "groups.members": ("tautan",),
+    "consignment.nota": ("bahasa",),
+    "payments.card_return": ("session_id",),
+    "accounts.login": ("next",),
+    "notify.whatsapp_webhook_verify": ("hub.mode", "hub.verify_token", "hub.challenge"),
 }
+# Every parameter read anywhere, fed at once to every page; `hl` is the
+# language any page may be asked in.
+PARAMS = sorted({"hl", *(name for names in READ_BY.values() for name in names)})
 
 SKIPPED = {"static"}
 
