@@ -81,7 +81,6 @@ def generate(n_groups: int, n_products: int, seed: int = 7) -> None:
                 "name": f"Ketua {i}",
                 "phone": f"+62813{i:08d}",
                 "password_hash": password,
-                "session_version": 1,
                 "created_at": now,
             }
             for i in range(n_groups)

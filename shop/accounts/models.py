@@ -21,9 +21,6 @@ class User(UserMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    # No longer read: sessions are LoginSession rows. Kept so that no
-    # migration rebuilds the user table (SQLite) just to drop it.
-    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     # Set when a code sent to the number (or a reset link sent to the address)
