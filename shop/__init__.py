@@ -62,7 +62,7 @@ def register_extensions(app: Flask) -> None:
     import pillow_heif
 
     import shop.models  # noqa: F401  (every table in the metadata)
-    from shop import db_events
+    from shop import db_events, session_hooks
     from shop.extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
     from shop.i18n.locale import select_locale
     from shop.jobs import init_jobs
@@ -73,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     pillow_heif.register_heif_opener()
     db.init_app(app)
     db_events.install()
+    session_hooks.install()
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)

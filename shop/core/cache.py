@@ -199,23 +199,24 @@ def mark_public_change() -> None:
     db.session.info["public_changed"] = True
 
 
-def install(app: Flask) -> None:
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
+def _after_commit(session) -> None:
+    if session.info.pop("public_changed", False):
+        invalidate_public_pages()
 
+
+def _after_rollback(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop("public_changed", None)
+
+
+# Registered on the Session by shop.session_hooks.install (create_app).
+SESSION_HOOKS = (
+    ("after_commit", _after_commit),
+    ("after_soft_rollback", _after_rollback),
+)
+
+
+def install(app: Flask) -> None:
     app.extensions["page_cache"] = PageCache(app)
     app.after_request(mark_storable)
     app.wsgi_app = PageCacheMiddleware(app)
-    if getattr(install, "hooks_done", False):
-        return
-    install.hooks_done = True
-
-    @event.listens_for(Session, "after_commit")
-    def _after_commit(session):
-        if session.info.pop("public_changed", False):
-            invalidate_public_pages()
-
-    @event.listens_for(Session, "after_soft_rollback")
-    def _after_rollback(session, previous_transaction):
-        if previous_transaction.parent is None:
-            session.info.pop("public_changed", None)

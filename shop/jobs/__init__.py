@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, current_app, g, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from shop.db import within
@@ -221,7 +221,6 @@ def _run_detached(app: Flask, jobs: list[Job]) -> None:
         run_in_process_jobs()
 
 
-@event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     # A released savepoint also fires after_commit: only the outermost commit dispatches.
     if session.get_nested_transaction() is not None:
@@ -231,14 +230,12 @@ def _after_commit(session: Session) -> None:
         _dispatch([job for _tx, job in pending])
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
     pending = session.info.get(_PENDING)
     if pending:
         session.info[_PENDING] = [(tx, job) for tx, job in pending if not within(tx, previous)]
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     # The outermost transaction ended without a commit (closed after an error).
     if transaction.parent is None and not transaction.nested:
@@ -247,6 +244,14 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
             session.info[_PENDING] = [
                 (tx, job) for tx, job in pending if not within(tx, transaction)
             ]
+
+
+# Registered on the Session by shop.session_hooks.install (create_app).
+SESSION_HOOKS = (
+    ("after_commit", _after_commit),
+    ("after_soft_rollback", _after_soft_rollback),
+    ("after_transaction_end", _after_transaction_end),
+)
 
 
 def init_jobs(app: Flask) -> None:

@@ -15,7 +15,7 @@ from flask import current_app, g, has_request_context, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import Column, delete, event, exists, false, func, or_, select
+from sqlalchemy import Column, delete, exists, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
@@ -507,7 +507,6 @@ def _delete_quietly(storage: Storage, path: str) -> None:
         log.warning("could not delete media file %s", path, exc_info=True)
 
 
-@event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     ledger = session.info.get(_LEDGER)
     # A released savepoint also fires after_commit; only the outermost commit settles.
@@ -515,14 +514,12 @@ def _after_commit(session: Session) -> None:
         ledger.committed()
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _after_soft_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
     ledger = session.info.get(_LEDGER)
     if ledger is not None:
         ledger.rolled_back(previous_transaction)
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     # The outermost transaction ending with entries left means it never
     # committed: rolled back, or closed (Flask-SQLAlchemy's teardown after an
@@ -530,3 +527,11 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
     ledger = session.info.get(_LEDGER)
     if ledger is not None and transaction.parent is None:
         ledger.rolled_back(transaction)
+
+
+# Registered on the Session by shop.session_hooks.install (create_app).
+SESSION_HOOKS = (
+    ("after_commit", _after_commit),
+    ("after_soft_rollback", _after_soft_rollback),
+    ("after_transaction_end", _after_transaction_end),
+)
