@@ -10,9 +10,11 @@ import os
 import re
 import threading
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import time_machine
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
@@ -176,6 +178,19 @@ def _db_transaction(request, app):
             transaction.rollback()
             connection.close()
             cache.clear()
+
+
+# 12.00 WIB on Sunday 10 May 2026: where `clock` stops time.
+CLOCK_START = datetime(2026, 5, 10, 5, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock():
+    """Time stopped at CLOCK_START for the whole process (the app's `utcnow`,
+    `date.today()`, `time.time()` and so the caches' lifetimes) until the test
+    moves it: `clock.move_to(datetime)`, `clock.shift(timedelta)`."""
+    with time_machine.travel(CLOCK_START, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -26,15 +26,13 @@ def attempt(client, login, password, address="127.0.0.1"):
 
 
 @pytest.fixture
-def later(monkeypatch):
-    """The throttle's clock, stopped now; `later(seconds)` moves it on."""
+def later(clock):
+    """The clock, stopped now; `later(seconds)` moves it on."""
     start = utcnow()
 
     def _later(seconds: float) -> None:
-        moved = start + timedelta(seconds=seconds)
-        monkeypatch.setattr(throttle, "utcnow", lambda: moved)
+        clock.move_to(start + timedelta(seconds=seconds))
 
-    _later(0)
     return _later
 
 

@@ -4,7 +4,7 @@ publish, audit; only the creator or an operator manages one."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -29,11 +29,7 @@ from tests.factories import (
 IMAGES = Path(__file__).resolve().parents[2] / "fixtures" / "images"
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    now = datetime(2026, 5, 10, 5, 0, tzinfo=UTC)  # 12.00 WIB on 10 May 2026
-    monkeypatch.setattr("shop.core.clock.utcnow", lambda: now)
-    monkeypatch.setattr("shop.exhibitions.queries.utcnow", lambda: now)
+pytestmark = pytest.mark.usefixtures("clock")  # 12.00 WIB on 10 May 2026
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,22 +13,6 @@ from shop.groups.models import GroupStatus, Programme
 from tests.factories import FeaturedGroupFactory, GroupFactory, MembershipFactory
 
 TODAY = date(2026, 5, 10)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Jakarta noon on TODAY, for the pages and the services; `clock.set(dt)` moves it."""
-
-    class Clock:
-        now = datetime(2026, 5, 10, 5, 0, tzinfo=UTC)  # 12.00 WIB
-
-        def set(self, value: datetime) -> None:
-            self.now = value
-
-    clock = Clock()
-    monkeypatch.setattr("shop.core.clock.utcnow", lambda: clock.now)
-    monkeypatch.setattr("shop.exhibitions.queries.utcnow", lambda: clock.now)
-    return clock
 
 
 def feature(group, starts_on=TODAY, ends_on=None, position=0) -> FeaturedGroup:

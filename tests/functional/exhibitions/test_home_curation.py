@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import cachelib.simple
 import pytest
 
 from tests.factories import (
@@ -17,29 +16,11 @@ from tests.factories import (
 )
 
 
-class Clock:
-    """One clock for the app (Jakarta days) and the cache (entry lifetimes)."""
-
-    def __init__(self, monkeypatch, start: datetime):
-        self.now = start
-        self.real_start = cachelib.simple.time()
-        self.started = start
-        monkeypatch.setattr("shop.core.clock.utcnow", lambda: self.now)
-        monkeypatch.setattr("shop.exhibitions.queries.utcnow", lambda: self.now)
-        monkeypatch.setattr(
-            cachelib.simple,
-            "time",
-            lambda: self.real_start + (self.now - self.started).total_seconds(),
-        )
-
-    def set(self, value: datetime) -> None:
-        self.now = value
-
-
 @pytest.fixture
-def clock(monkeypatch):
+def clock(clock):
     # 23.58.00 WIB on 10 May 2026.
-    return Clock(monkeypatch, datetime(2026, 5, 10, 16, 58, tzinfo=UTC))
+    clock.move_to(datetime(2026, 5, 10, 16, 58, tzinfo=UTC))
+    return clock
 
 
 def section(body: str, heading_id: str) -> str:
@@ -72,7 +53,7 @@ def test_featured_group_starting_tomorrow_appears_tomorrow_without_a_write(
     with count_queries() as q:
         buyer.get("/")
     assert q.count == 0  # served from the cache
-    clock.set(clock.now + timedelta(minutes=2, seconds=30))  # 00.00.30 WIB, 11 May
+    clock.shift(timedelta(minutes=2, seconds=30))  # 00.00.30 WIB, 11 May
     body = buyer.get("/").get_data(as_text=True)
     assert "Kelompok Mulai Besok" in section(body, "h-featured")
     assert "Pameran Mulai Besok" in section(body, "h-exhibitions")
@@ -80,13 +61,13 @@ def test_featured_group_starting_tomorrow_appears_tomorrow_without_a_write(
 
 def test_a_page_that_could_outlive_the_day_is_not_stored(app, clock, count_queries):
     GroupFactory()
-    clock.set(datetime(2026, 5, 10, 16, 59, 30, tzinfo=UTC))  # 23.59.30 WIB
+    clock.move_to(datetime(2026, 5, 10, 16, 59, 30, tzinfo=UTC))  # 23.59.30 WIB
     buyer = app.test_client()
     buyer.get("/")
     with count_queries() as q:
         buyer.get("/")
     assert q.count > 0
-    clock.set(datetime(2026, 5, 10, 17, 0, 30, tzinfo=UTC))  # 00.00.30 WIB: cached again
+    clock.move_to(datetime(2026, 5, 10, 17, 0, 30, tzinfo=UTC))  # 00.00.30 WIB: cached again
     buyer.get("/")
     with count_queries() as q:
         buyer.get("/")
@@ -95,7 +76,7 @@ def test_a_page_that_could_outlive_the_day_is_not_stored(app, clock, count_queri
 
 def test_without_a_cache_lifetime_day_pages_are_not_stored(app, clock, count_queries, monkeypatch):
     # 0 is "never expires" to the cache: such a page would outlive any day.
-    clock.set(datetime(2026, 5, 10, 5, 0, tzinfo=UTC))
+    clock.move_to(datetime(2026, 5, 10, 5, 0, tzinfo=UTC))
     monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
     buyer = app.test_client()
     for url in ("/", "/pameran"):
@@ -106,7 +87,7 @@ def test_without_a_cache_lifetime_day_pages_are_not_stored(app, clock, count_que
 
 
 def test_home_query_count_does_not_grow_with_curation(app, client, clock, count_queries):
-    clock.set(datetime(2026, 5, 10, 5, 0, tzinfo=UTC))
+    clock.move_to(datetime(2026, 5, 10, 5, 0, tzinfo=UTC))
     app.config["TESTING_NO_PAGE_CACHE"] = True
     try:
 

@@ -3,7 +3,7 @@ what is still public; unpublished ones are 404; fixed query counts."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -18,11 +18,7 @@ from tests.uploads import store_ready
 TODAY = date(2026, 5, 10)
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    now = datetime(2026, 5, 10, 5, 0, tzinfo=UTC)  # 12.00 WIB
-    monkeypatch.setattr("shop.core.clock.utcnow", lambda: now)
-    monkeypatch.setattr("shop.exhibitions.queries.utcnow", lambda: now)
+pytestmark = pytest.mark.usefixtures("clock")  # 12.00 WIB on TODAY
 
 
 @pytest.fixture

@@ -216,10 +216,14 @@ def test_no_sales_draw_no_bars(client, app_ctx, group):
     assert "Nothing sold in the last 12 months yet." in html
 
 
+@pytest.fixture
+def mid_november(clock):
+    clock.move_to(at(2026, 11, 15))
+
+
 def test_sales_page_shows_consignment_apart_and_together(
-    client, group, known_consignment, count_queries, monkeypatch
+    mid_november, client, group, known_consignment, count_queries
 ):
-    monkeypatch.setattr("shop.orders.manage.utcnow", lambda: at(2026, 11, 15))
     url = f"/kelola/{group.slug}/penjualan"
     client.get(url)
     with count_queries() as counter:

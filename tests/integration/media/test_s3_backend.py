@@ -14,7 +14,6 @@ from PIL import Image as PILImage
 from sqlalchemy import select
 
 from shop.catalogue.models import ProductPhoto, ProductStatus
-from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import DocumentKind, GroupDocument
 from shop.media.evidence import store_evidence
@@ -226,16 +225,13 @@ def test_copy_to_bucket_refuses_without_the_s3_backend(app, tmp_path, monkeypatc
     assert "STORAGE_BACKEND is not 's3'" in result.output
 
 
-def test_sweep_deletes_an_unowned_variant_in_the_bucket(
-    app, client, login_as, s3_storage, monkeypatch
-):
+def test_sweep_deletes_an_unowned_variant_in_the_bucket(app, client, login_as, s3_storage, clock):
     _product, image = upload_product_photo(client, login_as)
     kept = {image.path_for(w) for w in image.width_list}
     stray = "ab/" + "ab" * 32 + "-640.webp"
     s3_storage.save(stray, b"RIFF....WEBP", "image/webp")
     # The bucket sets its own times: sweep as if two days had passed.
-    later = utcnow() + timedelta(days=2)
-    monkeypatch.setattr("shop.media.services.utcnow", lambda: later)
+    clock.shift(timedelta(days=2))
 
     result = app.test_cli_runner().invoke(args=["media", "sweep", "--hours", "24"])
 
