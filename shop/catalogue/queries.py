@@ -19,16 +19,6 @@ from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Programme
 
 
-def count_rows(stmt) -> int:
-    """COUNT(*) over the statement's FROM and WHERE, without selecting (and
-    SQLite materialising) every column of every matching row first."""
-    # maintain_column_froms: the FROM of the selected entity stays even when no
-    # WHERE clause names its table (a scope of plain TRUE).
-    return db.session.scalar(
-        stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
-    )
-
-
 def publicly_visible():
     """The WHERE clause of what anyone may see: published products a
     coordinator has not hidden, of groups that are not suspended."""

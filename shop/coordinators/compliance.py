@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -26,7 +26,7 @@ from shop.coordinators.scope import (
 )
 from shop.coordinators.views import bp
 from shop.core.clock import jakarta_today
-from shop.core.pagination import paginate
+from shop.core.pagination import count_rows, paginate
 from shop.errors import DomainError, apply_to_form, commit_or_flash
 from shop.exhibitions.queries import page_day
 from shop.extensions import db
@@ -256,11 +256,7 @@ def moderation():
         PAGE_SIZE,
     )
     hidden = pagination.items
-    waiting = db.session.scalar(
-        stmt.with_only_columns(func.count())
-        .order_by(None)
-        .where(Product.review_requested_at.is_not(None))
-    )
+    waiting = count_rows(stmt.where(Product.review_requested_at.is_not(None)))
     return render_template(
         "coordinators/compliance/moderation.html",
         asking=[p for p in hidden if p.review_requested_at is not None],

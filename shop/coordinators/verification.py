@@ -26,7 +26,7 @@ from shop.coordinators.scope import (
     groups_in_scope,
 )
 from shop.coordinators.views import bp
-from shop.core.pagination import paginate
+from shop.core.pagination import count_rows, paginate
 from shop.core.text import fold
 from shop.errors import DomainError, apply_to_form
 from shop.extensions import db
@@ -114,15 +114,6 @@ def _province_choices(scope: Scope) -> tuple[Region, ...]:
     return tuple(p for p in every if p.code in codes)
 
 
-def _count(stmt) -> int:
-    """COUNT(*) of a groups statement. Keeps FROM "group" even when nothing in
-    the WHERE names it (an operator's scope is plain TRUE), which a bare
-    with_only_columns would drop, counting one row."""
-    return db.session.scalar(
-        stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
-    )
-
-
 @bp.get("/kelompok")
 @coordinator_required
 def groups():
@@ -184,7 +175,7 @@ def queue():
     )
     rows = pagination.items
     ids = [g.id for g in rows]
-    making_changes = _count(
+    making_changes = count_rows(
         groups_in_scope(scope).where(
             Group.verification == Verification.CHANGES_REQUESTED,
             Group.status == GroupStatus.ACTIVE,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
+from sqlalchemy import Select, func
 
 from shop.extensions import db
 
@@ -45,3 +45,14 @@ def paginate(
     if total is not None:
         pagination.total = total
     return pagination
+
+
+def count_rows(stmt: Select) -> int:
+    """COUNT(*) over the statement's FROM and WHERE, for a figure beside a
+    page (not its total, which `paginate` counts), without selecting every
+    column of every matching row first. The FROM of the selected entity stays
+    even when no WHERE clause names its table (a coordinator scope of plain
+    TRUE), which a bare with_only_columns would drop, counting one row."""
+    return db.session.scalar(
+        stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    )
