@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
-from flask import Flask, current_app, g, has_request_context, render_template, request
+from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
@@ -23,6 +25,77 @@ IMAGE_BLUEPRINTS = frozenset({"media", "sharing"})
 # PostgreSQL's SQLSTATEs for "the server is not there": connection exceptions
 # (class 08), shut down or starting up (57P01–57P03), too many connections.
 _UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    """What an error page says (templates/errors/error.html draws them all)."""
+
+    title: str
+    message: str
+
+
+ERROR_TEMPLATE = "errors/error.html"
+ERROR_PAGES = {
+    403: ErrorPage(_l("Not allowed"), _l("Only the ketua of the group can open this page.")),
+    404: ErrorPage(
+        _l("Page not found"),
+        _l("The page you are looking for does not exist or is no longer public."),
+    ),
+    413: ErrorPage(
+        _l("File too large"), _l("The file you sent is too large. Photos may be up to 12 MB.")
+    ),
+    429: ErrorPage(_l("Too many attempts"), _l("Please wait a minute before trying again.")),
+}
+SERVER_ERROR = ErrorPage(
+    _l("Something went wrong"),
+    _l("Sorry, our mistake. Nothing you sent was half-saved; please try again in a moment."),
+)
+OTHER_ERROR = ErrorPage(_l("Something went wrong"), _l("The request could not be completed."))
+FORM_EXPIRED = ErrorPage(
+    _l("The form expired"),
+    _l("For your safety the form could not be sent. Go back, reload the page and try again."),
+)
+DATABASE_AWAY = ErrorPage(
+    _l("Back in a moment"),
+    _l(
+        "The shop cannot reach its records right now. Nothing you sent was half-saved; "
+        "please try again in a minute."
+    ),
+)
+STORAGE_AWAY = ErrorPage(
+    _l("Back in a moment"),
+    _l(
+        "The shop cannot reach its stored files (photos, receipts, downloads) right now. "
+        "Nothing is lost; please try again in a minute."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ErrorAction:
+    label: str
+    url: str
+
+
+def error_page(status: int, page: ErrorPage | None = None):
+    """The error page for `status` (its own words, or `page`'s) and the status."""
+    page = page or ERROR_PAGES.get(status, OTHER_ERROR)
+    return render_template(ERROR_TEMPLATE, page=page, bare=False, action=None), status
+
+
+def _bare_error_page(page: ErrorPage, status: int):
+    """The page drawn without base.html (which asks the database for the
+    signed-in user): its button tries the same address again."""
+    retry = request.full_path.rstrip("?") if request.method == "GET" else url_for("core.home")
+    body = current_app.jinja_env.get_template(ERROR_TEMPLATE).render(
+        current_locale=str(get_locale()),
+        site_name=current_app.config["SITE_NAME"],
+        page=page,
+        bare=True,
+        action=ErrorAction(_l("Try again"), retry),
+    )
+    return current_app.response_class(body, status, mimetype="text/html")
 
 
 class DomainError(Exception):
@@ -107,10 +180,7 @@ def unavailable_page(error: BaseException):
     # Anything that still asks for current_user gets an anonymous one, not a query.
     g._login_user = login_manager.anonymous_user()
     outages.failed("The database", "pages", error)
-    body = current_app.jinja_env.get_template("errors/503.html").render(
-        current_locale=str(get_locale()), site_name=current_app.config["SITE_NAME"]
-    )
-    return _retry_later(current_app.response_class(body, 503, mimetype="text/html"))
+    return _retry_later(_bare_error_page(DATABASE_AWAY, 503))
 
 
 def _retry_later(response):
@@ -128,10 +198,7 @@ def storage_unavailable_answer(error: OSError):
     prefix = current_app.config["MEDIA_URL_PREFIX"].rstrip("/") + "/"
     if request.blueprint in IMAGE_BLUEPRINTS or request.path.startswith(prefix):
         return _retry_later(current_app.response_class(b"", 503))
-    body = current_app.jinja_env.get_template("errors/503.html").render(
-        current_locale=str(get_locale()), site_name=current_app.config["SITE_NAME"], storage=True
-    )
-    return _retry_later(current_app.response_class(body, 503, mimetype="text/html"))
+    return _retry_later(_bare_error_page(STORAGE_AWAY, 503))
 
 
 def _database_answers(dbapi_connection, connection_record) -> None:
@@ -160,20 +227,14 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_template("errors/csrf.html"), 400
+        return error_page(400, FORM_EXPIRED)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if request.path.startswith(app.config["MEDIA_URL_PREFIX"] + "/"):
             return error
         code = error.code or 500
-        template = {
-            404: "errors/404.html",
-            403: "errors/403.html",
-            413: "errors/413.html",
-            429: "errors/429.html",
-        }.get(code, "errors/generic.html")
-        return render_template(template, error=error), code
+        return error_page(code)
 
     @app.errorhandler(500)
     def server_error(error):
@@ -181,7 +242,7 @@ def register(app: Flask) -> None:
         original = getattr(error, "original_exception", None)
         if database_unavailable(original):
             return unavailable_page(original)
-        return render_template("errors/500.html"), 500
+        return error_page(500, SERVER_ERROR)
 
 
 def commit_or_flash(action, success=None) -> bool:

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required
 
-from shop.errors import DomainError, apply_to_form
+from shop.errors import DomainError, apply_to_form, error_page
 from shop.extensions import db, limiter
 from shop.orders import queries
 from shop.payments import card, proofs, transfer
@@ -69,7 +69,7 @@ def _too_many_proofs(limit):
 def _rate_limited(error: RateLimitExceeded):
     if error.response is not None:  # drawn by the limit's on_breach
         return error.response
-    return render_template("errors/429.html", error=error), 429
+    return error_page(429)
 
 
 @bp.post("/lacak/<number>/<token>/bukti")
