@@ -50,10 +50,10 @@ def _reset_database(url: str) -> None:
         engine.dispose()
 
 
-def make_test_app(tmp_path_factory, name: str, **overrides):
-    base = tmp_path_factory.mktemp(name)
+def app_config(base, **overrides) -> dict:
+    """The app's configuration in tests; files go below the folder `base`."""
     url = TEST_DATABASE_URL or f"sqlite:///{base / 'test.db'}"
-    config = {
+    return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,
@@ -76,6 +76,10 @@ def make_test_app(tmp_path_factory, name: str, **overrides):
         "NOTIFY_IN_PROCESS": False,
         **overrides,
     }
+
+
+def make_test_app(tmp_path_factory, name: str, **overrides):
+    config = app_config(tmp_path_factory.mktemp(name), **overrides)
     _reset_database(config["SQLALCHEMY_DATABASE_URI"])
     app = create_app(config)
     app.test_client_class = EtalaseTestClient
@@ -148,15 +152,17 @@ class _ConnectionBoundSession(FlaskSession):
 
 
 @pytest.fixture(autouse=True)
-def _db_transaction(request, app):
+def _db_transaction(request):
     """Every test runs in a transaction that is rolled back afterwards.
 
     Views still call db.session.commit(): with join_transaction_mode
     "create_savepoint" that commits a savepoint inside the outer transaction.
+    Unit tests have no database; live-server tests have their own.
     """
-    if "browser" in request.keywords or "no_db_transaction" in request.keywords:
+    if {"browser", "no_db_transaction", "unit"} & set(request.keywords):
         yield
         return
+    app = request.getfixturevalue("app")
     with app.app_context():
         # Deferred on SQLite: the test's transaction takes the write lock only
         # when it writes, so a second connection in the test may still read.
