@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
@@ -20,10 +19,10 @@ from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import NullPool
-from werkzeug.serving import make_server
 
 from shop import create_app
 from shop.extensions import cache, db
+from tests.fakes.http import serve_wsgi
 
 TEST_DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
@@ -110,15 +109,12 @@ def side_database_url(suffix: str) -> str:
 
 @contextmanager
 def serve(app):
-    """Serve `app` on 127.0.0.1 in a thread (threaded: requests run at once)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """Serve `app` on 127.0.0.1 in a thread (threaded: requests run at once);
+    its database connections are closed when it stops."""
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with serve_wsgi(app) as url:
+            yield url
     finally:
-        server.shutdown()
-        thread.join(5)
         with app.app_context():
             db.engine.dispose()
 
@@ -133,6 +129,19 @@ def make_live_app(tmp_path_factory, suffix: str, **overrides):
     return make_test_app(
         tmp_path_factory, suffix, TESTING=False, PROPAGATE_EXCEPTIONS=False, **overrides
     )
+
+
+@contextmanager
+def live_site(tmp_path_factory, suffix: str, seed, **overrides):
+    """A live app with a database of its own, filled by `seed()` (inside its
+    application context, then committed) and served: yields (app, url, what
+    `seed` returned)."""
+    app = make_live_app(tmp_path_factory, suffix, **overrides)
+    with app.app_context():
+        seeded = seed()
+        db.session.commit()
+    with serve(app) as url:
+        yield app, url, seeded
 
 
 @pytest.fixture(scope="session")

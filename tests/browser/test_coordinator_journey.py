@@ -17,15 +17,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from flask_babel import force_locale, gettext
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from shop.cart.session import CartIdentity
 from shop.catalogue.services import refresh_derived
 from shop.checkout.services import Buyer, GroupChoice, Placement, place_orders
-from shop.extensions import db
 from shop.groups.models import Programme
-from tests.conftest import make_live_app, serve
+from tests.browser.pages import log_in, t
+from tests.conftest import live_site
 
 BANNER = Path(__file__).resolve().parents[1] / "fixtures" / "images" / "exif_gps_rotated.jpg"
 PASSWORD = "koordinator-123"
@@ -35,75 +34,61 @@ PRODUCTS = ("Dodol Nanas Mawar", "Keripik Singkong Balado", "Kopi Liberika Jambi
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    app = make_live_app(tmp_path_factory, "coordjourney")
-    with app.app_context():
-        from tests.factories import (
-            CoordinatorFactory,
-            GroupFactory,
-            MembershipFactory,
-            ProductFactory,
-            UserFactory,
-            VariantFactory,
-        )
-
-        group = GroupFactory(
-            name=GROUP,
-            slug="uppka-mawar-telanaipura",
-            programme=Programme.UPPKA,
-            province_code="15",
-            regency_code="15.71",
-            district_code=None,
-        )
-        MembershipFactory(group=group, user=UserFactory(name="Bu Mawar"))
-        variants = []
-        for name in PRODUCTS:
-            product = ProductFactory(group=group, name=name, slug=name.lower().replace(" ", "-"))
-            variants.append(VariantFactory(product=product, price=30000, stock=40))
-            refresh_derived(product)
-        for n, variant in enumerate(variants[:2]):
-            place_orders(
-                Placement(
-                    cart={str(variant.id): 2},
-                    quoted={str(variant.id): variant.price},
-                    choices={group.id: GroupChoice("pickup", "transfer")},
-                    identity=CartIdentity(f"journey-{n}", 0),
-                    buyer=Buyer("Bu Rina", "+6281311112222", None, "", "15", "15.71", None),
-                )
-            )
-        jambi = CoordinatorFactory(
-            user=UserFactory(name="Yuliana", phone="+6281377770001"),
-            programmes=[Programme.UPPKA],
-            regions=["15"],
-        )
-        other = CoordinatorFactory(
-            user=UserFactory(name="Wayan", phone="+6281377770002"),
-            programmes=[Programme.JPS_TKM],
-        )
-        for coordinator in (jambi, other):
-            coordinator.user.set_password(PASSWORD)
-        db.session.commit()
-    with serve(app) as url:
+    with live_site(tmp_path_factory, "coordjourney", _seed) as (app, url, _):
         yield app, url
 
 
-def t(app, text: str, **variables) -> str:
-    """The Indonesian words the page shows for an English msgid."""
-    with app.test_request_context(), force_locale("id"):
-        return gettext(text, **variables)
+def _seed() -> None:
+    from tests.factories import (
+        CoordinatorFactory,
+        GroupFactory,
+        MembershipFactory,
+        ProductFactory,
+        UserFactory,
+        VariantFactory,
+    )
 
-
-def log_in(page: Page, url: str, phone: str) -> None:
-    page.goto(f"{url}/masuk")
-    page.fill("input[name=login]", phone)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    group = GroupFactory(
+        name=GROUP,
+        slug="uppka-mawar-telanaipura",
+        programme=Programme.UPPKA,
+        province_code="15",
+        regency_code="15.71",
+        district_code=None,
+    )
+    MembershipFactory(group=group, user=UserFactory(name="Bu Mawar"))
+    variants = []
+    for name in PRODUCTS:
+        product = ProductFactory(group=group, name=name, slug=name.lower().replace(" ", "-"))
+        variants.append(VariantFactory(product=product, price=30000, stock=40))
+        refresh_derived(product)
+    for n, variant in enumerate(variants[:2]):
+        place_orders(
+            Placement(
+                cart={str(variant.id): 2},
+                quoted={str(variant.id): variant.price},
+                choices={group.id: GroupChoice("pickup", "transfer")},
+                identity=CartIdentity(f"journey-{n}", 0),
+                buyer=Buyer("Bu Rina", "+6281311112222", None, "", "15", "15.71", None),
+            )
+        )
+    jambi = CoordinatorFactory(
+        user=UserFactory(name="Yuliana", phone="+6281377770001"),
+        programmes=[Programme.UPPKA],
+        regions=["15"],
+    )
+    other = CoordinatorFactory(
+        user=UserFactory(name="Wayan", phone="+6281377770002"),
+        programmes=[Programme.JPS_TKM],
+    )
+    for coordinator in (jambi, other):
+        coordinator.user.set_password(PASSWORD)
 
 
 def test_coordinator_curates_and_reports_and_others_see_nothing(site, browser, tmp_path):
     app, url = site
     page = browser.new_page(viewport={"width": 390, "height": 844}, accept_downloads=True)
-    log_in(page, url, "0813-7777-0001")
+    log_in(page, url, "0813-7777-0001", PASSWORD)
 
     # The new group waits in the verification queue; verify it.
     page.get_by_role("link", name=t(app, "Coordinator"), exact=True).first.click()
@@ -196,7 +181,7 @@ def test_coordinator_curates_and_reports_and_others_see_nothing(site, browser, t
 
     # A coordinator of another programme sees none of it.
     other = browser.new_page(viewport={"width": 390, "height": 844})
-    log_in(other, url, "0813-7777-0002")
+    log_in(other, url, "0813-7777-0002", PASSWORD)
     other.goto(f"{url}/koordinator/kelompok")
     expect(other.locator("main")).not_to_contain_text(GROUP)
     for path in (

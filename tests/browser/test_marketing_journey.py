@@ -25,7 +25,6 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
-from flask_babel import force_locale, gettext
 from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -33,7 +32,8 @@ from sqlalchemy import select
 from shop.catalogue.services import refresh_derived
 from shop.core.clock import jakarta_today
 from shop.extensions import db
-from tests.conftest import make_live_app, serve
+from tests.browser.pages import log_in, t
+from tests.conftest import live_site
 
 PASSWORD = "ketua-rahasia-1"
 GROUP = "KUB Lele Bakar Pematang"
@@ -43,50 +43,36 @@ SLUG = "kub-lele-bakar-pematang"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     # Absolute links from the request host, so they point at this live server.
-    app = make_live_app(tmp_path_factory, "marketingjourney", PUBLIC_URL="")
-    with app.app_context():
-        from tests.factories import (
-            GroupFactory,
-            MembershipFactory,
-            ProductFactory,
-            UserFactory,
-            VariantFactory,
-        )
-
-        group = GroupFactory(
-            name=GROUP, slug=SLUG, province_code="15", regency_code="15.71", district_code=None
-        )
-        leader = UserFactory(name="Bu Ratna", phone="+6281366660001")
-        leader.set_password(PASSWORD)
-        MembershipFactory(group=group, user=leader)
-        abon = ProductFactory(
-            group=group, name="Abon Lele Pedas", slug="abon-lele-pedas", shelf_life_days=60
-        )
-        VariantFactory(product=abon, label="100 g", price=25000, stock=20)
-        VariantFactory(product=abon, label="250 g", price=55000, stock=None, position=1)
-        kerupuk = ProductFactory(
-            group=group, name="Kerupuk Kulit Lele", slug="kerupuk-kulit-lele", shelf_life_days=2
-        )
-        VariantFactory(product=kerupuk, label="200 g", price=15000, stock=10)
-        for product in (abon, kerupuk):
-            refresh_derived(product)
-        db.session.commit()
-    with serve(app) as url:
+    with live_site(tmp_path_factory, "marketingjourney", _seed, PUBLIC_URL="") as (app, url, _):
         yield app, url
 
 
-def t(app, text: str, **variables) -> str:
-    """The Indonesian words the page shows for an English msgid."""
-    with app.test_request_context(), force_locale("id"):
-        return gettext(text, **variables)
+def _seed() -> None:
+    from tests.factories import (
+        GroupFactory,
+        MembershipFactory,
+        ProductFactory,
+        UserFactory,
+        VariantFactory,
+    )
 
-
-def log_in(page: Page, url: str) -> None:
-    page.goto(f"{url}/masuk")
-    page.fill("input[name=login]", "0813-6666-0001")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    group = GroupFactory(
+        name=GROUP, slug=SLUG, province_code="15", regency_code="15.71", district_code=None
+    )
+    leader = UserFactory(name="Bu Ratna", phone="+6281366660001")
+    leader.set_password(PASSWORD)
+    MembershipFactory(group=group, user=leader)
+    abon = ProductFactory(
+        group=group, name="Abon Lele Pedas", slug="abon-lele-pedas", shelf_life_days=60
+    )
+    VariantFactory(product=abon, label="100 g", price=25000, stock=20)
+    VariantFactory(product=abon, label="250 g", price=55000, stock=None, position=1)
+    kerupuk = ProductFactory(
+        group=group, name="Kerupuk Kulit Lele", slug="kerupuk-kulit-lele", shelf_life_days=2
+    )
+    VariantFactory(product=kerupuk, label="200 g", price=15000, stock=10)
+    for product in (abon, kerupuk):
+        refresh_derived(product)
 
 
 def zbar(path: Path) -> str:
@@ -114,7 +100,7 @@ def test_ketua_prints_shares_and_keeps_the_consignment_ledger(site, browser, tmp
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    log_in(page, url)
+    log_in(page, url, "0813-6666-0001", PASSWORD)
 
     # The marketing kit: the poster with two chosen products, shown for printing.
     page.goto(f"{url}/kelola/{SLUG}")

@@ -17,9 +17,8 @@ from playwright.sync_api import Page, expect
 
 from shop.catalogue.models import ProductStatus
 from shop.catalogue.services import refresh_derived, set_status
-from shop.extensions import db
 from shop.groups.models import Role
-from tests.conftest import make_live_app, serve
+from tests.conftest import live_site
 from tests.factories import BankAccountFactory
 
 RECEIPT = Path(__file__).resolve().parents[1] / "fixtures" / "documents" / "receipt.pdf"
@@ -28,38 +27,37 @@ _runs = itertools.count(1)
 
 @pytest.fixture(scope="module")
 def shop_site(tmp_path_factory):
-    app = make_live_app(tmp_path_factory, "orderjourney")
-    with app.app_context():
-        from tests.factories import (
-            GroupFactory,
-            MembershipFactory,
-            ProductFactory,
-            UserFactory,
-            VariantFactory,
-        )
+    with live_site(tmp_path_factory, "orderjourney", _seed) as (_, url, site):
+        yield {**site, "url": url}
 
-        a = GroupFactory(
-            name="Kelompok Abon Lele",
-            offers_local_delivery=True,
-            local_delivery_fee=5000,
-            accepts_cash=False,
-        )
-        b = GroupFactory(name="Kelompok Rajut Lapas", accepts_transfer=False)
-        BankAccountFactory(group=a, account_number="1234-01-000123-50-1", account_holder="Siti")
-        ketua = UserFactory(name="Siti", phone="+6281299990001")
-        MembershipFactory(group=a, user=ketua, role=Role.LEADER)
-        products = {}
-        for group, name, price in ((a, "Abon Lele Pedas", 25000), (b, "Tas Rajut Biru", 150000)):
-            product = ProductFactory(group=group, name=name, status=ProductStatus.DRAFT)
-            VariantFactory(product=product, price=price, stock=50)
-            set_status(product, ProductStatus.PUBLISHED)
-            refresh_derived(product)
-            products[name] = f"/k/{group.slug}/{product.slug}"
-        db.session.commit()
-        site = {"a": a.slug, "b": b.slug, "products": products}
-    with serve(app) as url:
-        site["url"] = url
-        yield site
+
+def _seed() -> dict:
+    from tests.factories import (
+        GroupFactory,
+        MembershipFactory,
+        ProductFactory,
+        UserFactory,
+        VariantFactory,
+    )
+
+    a = GroupFactory(
+        name="Kelompok Abon Lele",
+        offers_local_delivery=True,
+        local_delivery_fee=5000,
+        accepts_cash=False,
+    )
+    b = GroupFactory(name="Kelompok Rajut Lapas", accepts_transfer=False)
+    BankAccountFactory(group=a, account_number="1234-01-000123-50-1", account_holder="Siti")
+    ketua = UserFactory(name="Siti", phone="+6281299990001")
+    MembershipFactory(group=a, user=ketua, role=Role.LEADER)
+    products = {}
+    for group, name, price in ((a, "Abon Lele Pedas", 25000), (b, "Tas Rajut Biru", 150000)):
+        product = ProductFactory(group=group, name=name, status=ProductStatus.DRAFT)
+        VariantFactory(product=product, price=price, stock=50)
+        set_status(product, ProductStatus.PUBLISHED)
+        refresh_derived(product)
+        products[name] = f"/k/{group.slug}/{product.slug}"
+    return {"a": a.slug, "b": b.slug, "products": products}
 
 
 def _add(page: Page, url: str) -> None:

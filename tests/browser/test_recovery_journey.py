@@ -17,12 +17,11 @@ import re
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from flask_babel import force_locale, gettext
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from shop.extensions import db
 from shop.groups.models import Programme, Role
-from tests.conftest import make_live_app, serve
+from tests.browser.pages import log_in, t
+from tests.conftest import live_site
 
 PASSWORD = "lupa-lagi-123"
 NEW_PASSWORD = "kerupuk lele rawapasung 2024"
@@ -34,44 +33,30 @@ PHONE_VIEW = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    app = make_live_app(tmp_path_factory, "recoveryjourney")
-    with app.app_context():
-        from tests.factories import CoordinatorFactory, GroupFactory, MembershipFactory, UserFactory
-
-        group = GroupFactory(
-            name="UPPKA Melati Jambi",
-            slug=SLUG,
-            programme=Programme.UPPKA,
-            province_code="15",
-            regency_code="15.71",
-            district_code=None,
-        )
-        ratna = UserFactory(name="Ibu Ratna", phone="+6285711112222", email=None)
-        ratna.set_password(PASSWORD)
-        MembershipFactory(group=group, user=ratna, role=Role.MEMBER)
-        coordinator = CoordinatorFactory(
-            user=UserFactory(name="Yuliana", phone="+6281377770101"),
-            programmes=[Programme.UPPKA],
-            regions=["15"],
-        )
-        coordinator.user.set_password(PASSWORD)
-        db.session.commit()
-    with serve(app) as url:
+    with live_site(tmp_path_factory, "recoveryjourney", _seed) as (app, url, _):
         yield app, url
 
 
-def t(app, text: str, **variables) -> str:
-    """The Indonesian words the page shows for an English msgid."""
-    with app.test_request_context(), force_locale("id"):
-        return gettext(text, **variables)
+def _seed() -> None:
+    from tests.factories import CoordinatorFactory, GroupFactory, MembershipFactory, UserFactory
 
-
-def log_in(page: Page, url: str, phone: str, password: str) -> None:
-    page.goto(f"{url}/masuk")
-    page.fill("input[name=login]", phone)
-    page.fill("input[name=password]", password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    group = GroupFactory(
+        name="UPPKA Melati Jambi",
+        slug=SLUG,
+        programme=Programme.UPPKA,
+        province_code="15",
+        regency_code="15.71",
+        district_code=None,
+    )
+    ratna = UserFactory(name="Ibu Ratna", phone="+6285711112222", email=None)
+    ratna.set_password(PASSWORD)
+    MembershipFactory(group=group, user=ratna, role=Role.MEMBER)
+    coordinator = CoordinatorFactory(
+        user=UserFactory(name="Yuliana", phone="+6281377770101"),
+        programmes=[Programme.UPPKA],
+        regions=["15"],
+    )
+    coordinator.user.set_password(PASSWORD)
 
 
 def test_member_gets_back_in_with_her_coordinators_link(site, browser):

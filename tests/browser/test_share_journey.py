@@ -9,26 +9,25 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import make_live_app, serve
+from tests.conftest import live_site
 
 
 @pytest.fixture(scope="module")
 def shop_with_product(tmp_path_factory):
     # Absolute links from the request host, so they point at this live server.
-    app = make_live_app(tmp_path_factory, "sharing", PUBLIC_URL="")
-    with app.app_context():
-        from shop.catalogue.services import refresh_derived
-        from shop.extensions import db
-        from tests.factories import GroupFactory, ProductFactory, VariantFactory
-
-        group = GroupFactory(name="Kelompok Bagi Tautan", slug="kelompok-bagi-tautan")
-        product = ProductFactory(group=group, name="Abon Tautan", slug="abon-tautan")
-        VariantFactory(product=product, label="100 g", price=23000, stock=5)
-        VariantFactory(product=product, label="250 g", price=52500, stock=None, position=1)
-        refresh_derived(product)
-        db.session.commit()
-    with serve(app) as url:
+    with live_site(tmp_path_factory, "sharing", _seed, PUBLIC_URL="") as (_, url, _):
         yield url, "/k/kelompok-bagi-tautan/abon-tautan"
+
+
+def _seed() -> None:
+    from shop.catalogue.services import refresh_derived
+    from tests.factories import GroupFactory, ProductFactory, VariantFactory
+
+    group = GroupFactory(name="Kelompok Bagi Tautan", slug="kelompok-bagi-tautan")
+    product = ProductFactory(group=group, name="Abon Tautan", slug="abon-tautan")
+    VariantFactory(product=product, label="100 g", price=23000, stock=5)
+    VariantFactory(product=product, label="250 g", price=52500, stock=None, position=1)
+    refresh_derived(product)
 
 
 def test_product_preview_data_and_copy_link(browser, shop_with_product):

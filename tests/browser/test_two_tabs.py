@@ -12,31 +12,32 @@ from shop.catalogue.models import ProductStatus, Variant
 from shop.catalogue.services import refresh_derived, set_status
 from shop.extensions import db
 from shop.orders.models import Order
-from tests.conftest import make_live_app, serve
+from tests.conftest import live_site
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    app = make_live_app(tmp_path_factory, "twotabs")
-    with app.app_context():
-        from tests.factories import GroupFactory, ProductFactory, VariantFactory
-
-        products, variants = {}, {}
-        for group_name, name in (
-            ("Kelompok Abon Dua Tab", "Abon Lele Pedas"),
-            ("Kelompok Kue Dua Tab", "Kue Nastar"),
-            ("Kelompok Kerupuk Dua Tab", "Kerupuk Lele"),
-        ):
-            group = GroupFactory(name=group_name)
-            product = ProductFactory(group=group, name=name, status=ProductStatus.DRAFT)
-            variant = VariantFactory(product=product, price=25000, stock=10, min_order_qty=1)
-            set_status(product, ProductStatus.PUBLISHED)
-            refresh_derived(product)
-            products[name] = f"/k/{group.slug}/{product.slug}"
-            variants[name] = variant.id
-        db.session.commit()
-    with serve(app) as url:
+    with live_site(tmp_path_factory, "twotabs", _seed) as (app, url, (products, variants)):
         yield {"app": app, "url": url, "products": products, "variants": variants}
+
+
+def _seed() -> tuple[dict, dict]:
+    from tests.factories import GroupFactory, ProductFactory, VariantFactory
+
+    products, variants = {}, {}
+    for group_name, name in (
+        ("Kelompok Abon Dua Tab", "Abon Lele Pedas"),
+        ("Kelompok Kue Dua Tab", "Kue Nastar"),
+        ("Kelompok Kerupuk Dua Tab", "Kerupuk Lele"),
+    ):
+        group = GroupFactory(name=group_name)
+        product = ProductFactory(group=group, name=name, status=ProductStatus.DRAFT)
+        variant = VariantFactory(product=product, price=25000, stock=10, min_order_qty=1)
+        set_status(product, ProductStatus.PUBLISHED)
+        refresh_derived(product)
+        products[name] = f"/k/{group.slug}/{product.slug}"
+        variants[name] = variant.id
+    return products, variants
 
 
 def add(page: Page, url: str) -> None:

@@ -1,4 +1,5 @@
-"""Serving a fake HTTP API (a WSGI app) on 127.0.0.1 for the length of a test."""
+"""Serving a WSGI app (a fake HTTP API, or the shop for a live-server test)
+on 127.0.0.1 for the length of a test: the one server starter."""
 
 from __future__ import annotations
 

@@ -32,8 +32,9 @@ from urllib.parse import parse_qsl
 
 import stripe
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.fakes.http import serve_wsgi
 
 API_VERSION = "2026-10-28.endive"
 _KEY_PART = re.compile(r"\[([^\]]*)\]")
@@ -402,13 +403,6 @@ def _json(data: dict[str, Any], status: int = 200) -> Response:
 @contextmanager
 def serve(fake: FakeStripe) -> Iterator[FakeStripe]:
     """Serve the fake on 127.0.0.1 (a free port) in a thread."""
-    server = make_server("127.0.0.1", 0, fake, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    fake.url = f"http://127.0.0.1:{server.server_port}"
-    try:
+    with serve_wsgi(fake) as url:
+        fake.url = url
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

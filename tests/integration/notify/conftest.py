@@ -3,7 +3,6 @@ and a session whose commits are real (for other threads and connections)."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -20,6 +19,7 @@ from shop.orders.models import Order
 from tests.factories import BankAccountFactory, GroupFactory, OrderFactory
 from tests.fakes.whatsapp_graph import FakeGraph
 from tests.fakes.whatsapp_graph import serve as serve_graph
+from tests.redis_server import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -62,12 +62,6 @@ def make_order():
     return _make
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class RecordingHandler:
     """Keeps what it accepts; answers `reply` to DATA instead when it is set."""
 
@@ -92,7 +86,7 @@ class RecordingHandler:
 @pytest.fixture
 def smtp_server(app, monkeypatch) -> Iterator[RecordingHandler]:
     handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", str(controller.port))
@@ -107,7 +101,7 @@ def smtp_server(app, monkeypatch) -> Iterator[RecordingHandler]:
 @pytest.fixture
 def closed_port() -> int:
     """A port on 127.0.0.1 where nothing listens: connections are refused."""
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture

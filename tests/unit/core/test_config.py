@@ -15,6 +15,7 @@ from shop import UnsafeConfiguration, create_app
 from shop.config import ROOT, BadSetting, _secret_key, usable_database_url
 from shop.extensions import talisman
 from shop.production import configured_processes
+from tests.redis_server import free_port
 
 STRONG_KEY = "k3Jq9-Xw7_Pz" * 4
 
@@ -323,12 +324,6 @@ def test_a_malformed_value_is_one_line_and_exit_status_one(tmp_path):
     assert lines == ["ETALASE_PROXY_COUNT='satu' is not a valid int"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _listening(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(1)
@@ -338,7 +333,7 @@ def _listening(port: int) -> bool:
 def test_flask_run_is_refused_in_production(tmp_path):
     """The development server (and with --debugger, Werkzeug's debugger) never
     serves a production site, whatever the settings."""
-    port = _free_port()
+    port = free_port()
     env = _production_env(tmp_path, ETALASE_SECRET_KEY=STRONG_KEY)
     flask = Path(sys.executable).parent / "flask"
     server = subprocess.Popen(
