@@ -244,39 +244,3 @@ def register(app: Flask) -> None:
             return unavailable_page(original)
         return error_page(500, SERVER_ERROR)
 
-
-def commit_or_flash(action, success=None) -> bool:
-    """Run one service call for a button (a form with no fields to mark):
-    commit and flash `success`, or roll back everything it started and flash
-    its DomainError. Returns whether it went through."""
-    from flask import flash
-
-    from shop.extensions import db
-
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return False
-    db.session.commit()
-    if success:
-        flash(success, "success")
-    return True
-
-
-def commit_or_show(form, action):
-    """Run one service call for a form view: commit and return its result, or
-    roll back everything it started and show its DomainError on the form (None).
-
-    Used where the service returns the object it created or changed."""
-    from shop.extensions import db
-
-    try:
-        result = action()
-    except DomainError as error:
-        db.session.rollback()
-        apply_to_form(form, error)
-        return None
-    db.session.commit()
-    return result

@@ -22,7 +22,7 @@ from shop.consignment.views import (
     get_visit_or_404,
 )
 from shop.core.clock import jakarta_today
-from shop.errors import commit_or_flash, commit_or_show
+from shop.core.transaction import commit_or_flash, commit_or_show
 from shop.extensions import db
 from shop.groups.queries import get_membership_or_404
 from shop.i18n.formatting import rupiah

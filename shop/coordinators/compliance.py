@@ -27,7 +27,8 @@ from shop.coordinators.scope import (
 from shop.coordinators.views import bp
 from shop.core.clock import jakarta_today
 from shop.core.pagination import count_rows, paginate
-from shop.errors import DomainError, apply_to_form, commit_or_flash
+from shop.core.transaction import commit_or_flash
+from shop.errors import DomainError, apply_to_form
 from shop.exhibitions.queries import page_day
 from shop.extensions import db
 from shop.groups.models import Group

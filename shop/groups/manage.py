@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 from shop.catalogue import queries as catalogue_queries
 from shop.consignment import ledger as consignment_ledger
 from shop.core.clock import jakarta_today
+from shop.core.transaction import commit_or_show
 from shop.db import utcnow
-from shop.errors import DomainError, commit_or_show
+from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups import queries, services
 from shop.groups.forms import BankAccountForm, ConfirmForm, GroupForm

@@ -11,7 +11,8 @@ from flask_wtf.file import FileRequired
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from shop.errors import DomainError, commit_or_flash, commit_or_show
+from shop.core.transaction import commit_or_flash, commit_or_show
+from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups import documents
 from shop.groups.forms import ConfirmForm

@@ -6,25 +6,21 @@ group is a 404, exactly like an order that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from shop.core.pagination import page_arg
 from shop.core.templating import absolute_url, wa_link
+from shop.core.transaction import commit_or_flash, commit_or_show
+from shop.core.workflow import Action
 from shop.db import utcnow
-from shop.errors import DomainError, commit_or_show
 from shop.extensions import db
-from shop.groups.models import DeliveryMethod, Group, PaymentMethod
+from shop.groups.models import DeliveryMethod, Group
 from shop.groups.queries import get_membership_or_404
-from shop.i18n.forms import BaseForm
 from shop.media.evidence import send_evidence
 from shop.orders import sales, services
 from shop.orders.forms import (
@@ -38,6 +34,7 @@ from shop.orders.forms import (
 from shop.orders.models import Order, OrderStatus
 from shop.orders.queries import inbox_page, new_order_count
 from shop.orders.views import bp
+from shop.orders.workflow import ORDER_FLOW, awaits_payment
 from shop.payments import refunds
 from shop.payments.forms import RefundForm
 from shop.payments.models import Refund
@@ -105,84 +102,36 @@ def buyer_message(order: Order) -> str:
         )
 
 
-# Actions: what is valid now (to show only those), the form and the one service.
+# Actions: the buttons the state table offers now, each with its form and its one service.
 
 
-@dataclass(frozen=True)
-class Action:
-    form: type[BaseForm]
-    valid: Callable[[Order], bool]
-    done: str
+def _by():
+    return current_user._get_current_object()
 
 
-def _awaits_payment(order: Order) -> bool:
-    return order.payment_method is not PaymentMethod.CASH and not order.is_paid
-
-
-ACTIONS: dict[str, Action] = {
+ACTIONS: dict[str, Action[Order]] = {
     "konfirmasi": Action(
-        ConfirmForm, lambda o: o.status is OrderStatus.PLACED, _l("Order confirmed.")
+        lambda o: ConfirmForm(needs_fee=o.delivery_method is DeliveryMethod.COURIER),
+        lambda o, form, by: services.confirm_order(o, form.shipping_fee.data, by),
     ),
     "lunas": Action(
-        PaidForm,
-        lambda o: (
-            not o.is_paid
-            and o.status not in (OrderStatus.PLACED, OrderStatus.CANCELLED, OrderStatus.EXPIRED)
-        ),
-        _l("Payment marked as received."),
+        lambda o: PaidForm(),
+        lambda o, form, by: services.mark_paid(o, by, form.note.data or "", repeat=False),
     ),
-    "kemas": Action(
-        ActionForm,
-        lambda o: o.status is OrderStatus.CONFIRMED and not _awaits_payment(o),
-        _l("Order marked as packed."),
-    ),
+    "kemas": Action(lambda o: ActionForm(), lambda o, form, by: services.mark_packed(o, by)),
     "kirim": Action(
-        ShipForm,
-        lambda o: o.status is OrderStatus.PACKED and o.delivery_method is not DeliveryMethod.PICKUP,
-        _l("Order marked as shipped."),
+        lambda o: ShipForm(needs_courier=o.delivery_method is DeliveryMethod.COURIER),
+        lambda o, form, by: services.mark_shipped(
+            o, form.courier.data or "", form.tracking_number.data or "", by
+        ),
     ),
-    "siap": Action(
-        ActionForm,
-        lambda o: o.status is OrderStatus.PACKED and o.delivery_method is DeliveryMethod.PICKUP,
-        _l("Order marked as ready for pickup."),
+    "siap": Action(lambda o: ActionForm(), lambda o, form, by: services.mark_ready(o, by)),
+    "selesai": Action(lambda o: ActionForm(), lambda o, form, by: services.complete_order(o, by)),
+    "batal": Action(
+        lambda o: CancelForm(),
+        lambda o, form, by: services.cancel_order(o, form.reason.data or "", by),
     ),
-    "selesai": Action(
-        ActionForm,
-        lambda o: o.status in (OrderStatus.SHIPPED, OrderStatus.READY) and o.is_paid,
-        _l("Order completed."),
-    ),
-    "batal": Action(CancelForm, lambda o: o.status in services.OPEN_STATES, _l("Order cancelled.")),
 }
-
-
-def _make_form(name: str, order: Order):
-    if name == "konfirmasi":
-        return ConfirmForm(needs_fee=order.delivery_method is DeliveryMethod.COURIER)
-    if name == "kirim":
-        return ShipForm(needs_courier=order.delivery_method is DeliveryMethod.COURIER)
-    return ACTIONS[name].form()
-
-
-def _perform(name: str, order: Order, form) -> None:
-    """Call the one service behind an action; it refuses what is not valid now."""
-    by = current_user._get_current_object()
-    if name == "konfirmasi":
-        services.confirm_order(order, form.shipping_fee.data, by)
-    elif name == "lunas":
-        if order.is_paid:
-            # The service accepts a repeat (Stripe may deliver twice); a person is told.
-            raise services.InvalidTransition(_l("This order is already marked paid."))
-        services.mark_paid(order, by, form.note.data or "")
-    elif name == "kemas":
-        services.mark_packed(order, by)
-    elif name == "kirim":
-        services.mark_shipped(order, form.courier.data or "", form.tracking_number.data or "", by)
-    elif name == "siap":
-        services.mark_ready(order, by)
-    elif name == "selesai":
-        services.complete_order(order, by)
-    else:
-        services.cancel_order(order, form.reason.data or "", by)
 
 
 def _refund_form(refund: Refund) -> RefundForm:
@@ -195,9 +144,7 @@ def _render_detail(
     failed: tuple[str, object] | None = None,
     refund_failed: tuple[int, RefundForm] | None = None,
 ):
-    forms = {
-        name: _make_form(name, order) for name, action in ACTIONS.items() if action.valid(order)
-    }
+    forms = {name: ACTIONS[name].form(order) for name in ORDER_FLOW.offered(order)}
     if failed is not None:
         forms[failed[0]] = failed[1]
     refund_forms = {r.id: _refund_form(r) for r in order.refunds if refunds.can_record(r)}
@@ -212,7 +159,7 @@ def _render_detail(
         refund_forms=refund_forms,
         regions=region_names(order),
         wa_url=wa_link(order.buyer_phone, buyer_message(order)),
-        awaits_payment=order.status is OrderStatus.CONFIRMED and _awaits_payment(order),
+        awaits_payment=order.status is OrderStatus.CONFIRMED and awaits_payment(order),
     )
 
 
@@ -262,17 +209,10 @@ def manage_action(slug: str, number: str, action: str):
         abort(404)
     group = get_membership_or_404(slug).group
     order = _detail_order(group, number, lock=True)
-    form = _make_form(action, order)
+    form = ACTIONS[action].form(order)
     if not form.validate_on_submit():
         return _render_detail(group, order, failed=(action, form)), 422
-    try:
-        _perform(action, order, form)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(ACTIONS[action].done, "success")
+    commit_or_flash(lambda: ACTIONS[action].run(order, form, _by()), ORDER_FLOW[action].done)
     return redirect(url_for("orders.manage_order", slug=slug, number=order.number), 303)
 
 
@@ -294,9 +234,8 @@ def manage_refund(slug: str, number: str, refund_id: int):
     form = _refund_form(refund)
     if not form.validate_on_submit():
         return _render_detail(group, order, refund_failed=(refund.id, form)), 422
-    by = current_user._get_current_object()
     done = commit_or_show(
-        form, lambda: refunds.record_refund(refund, form.proof.data, form.note.data or "", by)
+        form, lambda: refunds.record_refund(refund, form.proof.data, form.note.data or "", _by())
     )
     if done is None:
         order = _detail_order(group, number)

@@ -1,8 +1,9 @@
 """Writes for orders after they are placed: the group's actions and expiry.
 
-Every action checks the order's state first and refuses what is not valid
-now (InvalidTransition) instead of ignoring it; each writes a timeline event
-and tells the buyer through the outbox, in the same transaction.
+Every action checks the order's state table first (shop.orders.workflow:
+the same table the group's page reads for its buttons) and refuses what is
+not valid now (InvalidTransition) instead of ignoring it; each writes a
+timeline event and tells the buyer through the outbox, in the same transaction.
 """
 
 from __future__ import annotations
@@ -25,12 +26,11 @@ from shop.extensions import db
 from shop.groups.models import DeliveryMethod, PaymentMethod
 from shop.orders import stock
 from shop.orders.models import Order, OrderEvent, OrderStatus, PaymentStatus
+from shop.orders.workflow import EXPIRABLE, ORDER_FLOW
 
-OPEN_STATES = (OrderStatus.PLACED, OrderStatus.CONFIRMED, OrderStatus.PACKED)
-
-
-class InvalidTransition(DomainError):
-    pass
+# Checkout and payments read these here.
+from shop.orders.workflow import OPEN_STATES as OPEN_STATES
+from shop.orders.workflow import InvalidTransition as InvalidTransition
 
 
 def new_order_number() -> str:
@@ -52,11 +52,6 @@ def _tell_buyer(order: Order, kind: str) -> None:
     notify_buyer(order, kind)
 
 
-def _require(order: Order, allowed: tuple[OrderStatus, ...], message) -> None:
-    if order.status not in allowed:
-        raise InvalidTransition(message)
-
-
 def payment_deadline(start: datetime) -> datetime:
     return start + timedelta(days=current_app.config["ORDER_PAYMENT_DAYS"])
 
@@ -64,7 +59,7 @@ def payment_deadline(start: datetime) -> datetime:
 def confirm_order(order: Order, shipping_fee: int | None, by: User | None) -> Order:
     """The group accepts the order. For courier delivery it must name the fee;
     the buyer then sees the final total before paying."""
-    _require(order, (OrderStatus.PLACED,), _l("Only a new order can be confirmed."))
+    ORDER_FLOW.check(order, "konfirmasi")
     if order.delivery_method is DeliveryMethod.COURIER:
         if shipping_fee is None or shipping_fee < 0:
             raise DomainError(_l("Give the courier fee for this order."), field="shipping_fee")
@@ -79,17 +74,16 @@ def confirm_order(order: Order, shipping_fee: int | None, by: User | None) -> Or
     return order
 
 
-def mark_paid(order: Order, by: User | None = None, note: str = "") -> Order:
+def mark_paid(
+    order: Order, by: User | None = None, note: str = "", *, repeat: bool = True
+) -> Order:
     """Payment received: by the group (transfer seen, cash at handover) or by
-    a verified Stripe webhook (`by` None). Paying twice changes nothing."""
-    if order.is_paid:
+    a verified Stripe webhook (`by` None). Paying twice changes nothing
+    (Stripe may deliver twice); with `repeat` False (a person pressed the
+    button) a repeat is refused and the person told."""
+    if order.is_paid and repeat:
         return order
-    if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
-        raise InvalidTransition(_l("This order is closed."))
-    # A card payment may arrive before the group confirms; the group marks
-    # a transfer or cash payment only on an order it has accepted.
-    if order.status is OrderStatus.PLACED and order.payment_method is not PaymentMethod.CARD:
-        raise InvalidTransition(_l("Confirm the order before marking it paid."))
+    ORDER_FLOW.check(order, "lunas")
     order.payment_status = PaymentStatus.PAID
     order.paid_at = utcnow()
     order.expires_at = None
@@ -100,9 +94,7 @@ def mark_paid(order: Order, by: User | None = None, note: str = "") -> Order:
 
 
 def mark_packed(order: Order, by: User | None) -> Order:
-    _require(order, (OrderStatus.CONFIRMED,), _l("Only a confirmed order can be packed."))
-    if order.payment_method is not PaymentMethod.CASH and not order.is_paid:
-        raise InvalidTransition(_l("Wait for the payment before packing this order."))
+    ORDER_FLOW.check(order, "kemas")
     order.status = OrderStatus.PACKED
     add_event(order, "packed", by=by)
     db.session.flush()
@@ -110,11 +102,7 @@ def mark_packed(order: Order, by: User | None) -> Order:
 
 
 def mark_shipped(order: Order, courier: str, tracking_number: str, by: User | None) -> Order:
-    _require(order, (OrderStatus.PACKED,), _l("Pack the order before shipping it."))
-    if order.delivery_method is DeliveryMethod.PICKUP:
-        raise InvalidTransition(
-            _l("This order is collected by the buyer: mark it ready for pickup.")
-        )
+    ORDER_FLOW.check(order, "kirim")
     order.courier = clean_line(courier, 60)
     order.tracking_number = clean_line(tracking_number, 60)
     if order.delivery_method is DeliveryMethod.COURIER and not order.courier:
@@ -127,9 +115,7 @@ def mark_shipped(order: Order, courier: str, tracking_number: str, by: User | No
 
 
 def mark_ready(order: Order, by: User | None) -> Order:
-    _require(order, (OrderStatus.PACKED,), _l("Pack the order before it is ready for pickup."))
-    if order.delivery_method is not DeliveryMethod.PICKUP:
-        raise InvalidTransition(_l("This order is delivered: mark it shipped."))
+    ORDER_FLOW.check(order, "siap")
     order.status = OrderStatus.READY
     add_event(order, "ready", by=by)
     _tell_buyer(order, "ready")
@@ -138,13 +124,7 @@ def mark_ready(order: Order, by: User | None) -> Order:
 
 
 def complete_order(order: Order, by: User | None) -> Order:
-    _require(
-        order,
-        (OrderStatus.SHIPPED, OrderStatus.READY),
-        _l("Only a shipped order, or one ready for pickup, can be completed."),
-    )
-    if not order.is_paid:
-        raise InvalidTransition(_l("Mark the payment received before completing the order."))
+    ORDER_FLOW.check(order, "selesai")
     order.status = OrderStatus.COMPLETED
     order.closed_at = utcnow()
     add_event(order, "completed", by=by)
@@ -171,7 +151,7 @@ def cancel_order(order: Order, reason: str, by: User | None) -> Order:
     back too: it is never cancelled without a refund record (a card refund
     then goes to Stripe after the commit; the group records any other), and
     the buyer's message says what happens to the money."""
-    _require(order, OPEN_STATES, _l("This order can no longer be cancelled."))
+    ORDER_FLOW.check(order, "batal")
     reason = clean_multiline(reason, 500)
     if not reason:
         raise DomainError(_l("Tell the buyer why the order is cancelled."), field="reason")
@@ -195,11 +175,7 @@ def expire_order(order: Order) -> bool:
     """An unpaid order past its deadline: stock comes back. False if it is
     no longer expirable (paid, proof sent or closed meanwhile), so running
     twice is safe."""
-    # A buyer who sent a transfer proof waits for the group, not for the clock.
-    if order.payment_status is not PaymentStatus.UNPAID:
-        return False
-    expirable = (OrderStatus.PLACED, OrderStatus.CONFIRMED)
-    if order.status not in expirable:
+    if ORDER_FLOW.refusal(order, "kedaluwarsa") is not None:
         return False
     # Claimed with a conditional UPDATE: a second scheduler or worker that
     # loaded the same order meanwhile finds it claimed and returns no stock.
@@ -207,7 +183,7 @@ def expire_order(order: Order) -> bool:
         update(Order)
         .where(
             Order.id == order.id,
-            Order.status.in_(expirable),
+            Order.status.in_(EXPIRABLE),
             Order.payment_status == PaymentStatus.UNPAID,
         )
         .values(status=OrderStatus.EXPIRED)
@@ -233,7 +209,7 @@ def due_for_expiry(now: datetime, limit: int = 200) -> list[Order]:
             Order.expires_at.is_not(None),
             Order.expires_at <= now,
             Order.payment_status == PaymentStatus.UNPAID,
-            Order.status.in_((OrderStatus.PLACED, OrderStatus.CONFIRMED)),
+            Order.status.in_(EXPIRABLE),
         )
         .order_by(Order.id)
         .limit(limit)
