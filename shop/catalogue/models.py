@@ -12,6 +12,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.core.codes import SHORT_CODE_ALPHABET, random_code
@@ -179,11 +180,20 @@ class Product(Base):
     review_requested_at: Mapped[datetime | None]
 
     group: Mapped[Group] = relationship()
+    # Positions follow the order of these lists (ordering_list): an append,
+    # insert, pop or remove renumbers them; after assigning a whole list,
+    # call reorder().
     variants: Mapped[list[Variant]] = relationship(
-        back_populates="product", cascade="all, delete-orphan", order_by="Variant.position"
+        back_populates="product",
+        cascade="all, delete-orphan",
+        order_by="Variant.position",
+        collection_class=ordering_list("position"),
     )
     photos: Mapped[list[ProductPhoto]] = relationship(
-        back_populates="product", cascade="all, delete-orphan", order_by="ProductPhoto.position"
+        back_populates="product",
+        cascade="all, delete-orphan",
+        order_by="ProductPhoto.position",
+        collection_class=ordering_list("position"),
     )
 
     certificates: Mapped[list[ProductCertificate]] = relationship(

@@ -140,9 +140,8 @@ def _apply_variants(product: Product, rows: list[VariantData]) -> None:
     labels = [v.label.lower() for v in keep]
     if len(set(labels)) != len(labels):
         raise DomainError(_l("Two variants have the same name."), field="variants")
-    for position, variant in enumerate(keep):
-        variant.position = position
     product.variants = keep
+    product.variants.reorder()
 
 
 def refresh_derived(product: Product) -> None:
@@ -236,11 +235,7 @@ def add_photo(product: Product, upload: PhotoUpload) -> ProductPhoto:
     if len(product.photos) >= MAX_PHOTOS:
         raise DomainError(_l("A product can have at most 8 photos."), field="photo")
     image = store_image(upload.file, field="photo")
-    photo = ProductPhoto(
-        image=image,
-        alt_text=clean_line(upload.alt_text, 200) or product.name,
-        position=len(product.photos),
-    )
+    photo = ProductPhoto(image=image, alt_text=clean_line(upload.alt_text, 200) or product.name)
     product.photos.append(photo)
     db.session.flush()
     if product.status is ProductStatus.PUBLISHED:
@@ -255,28 +250,26 @@ def _photo_of(product: Product, photo_id: int) -> ProductPhoto:
     raise DomainError(_l("That photo does not belong to this product."))
 
 
-def _renumber(product: Product, ordered: list[ProductPhoto]) -> None:
-    for position, photo in enumerate(ordered):
-        photo.position = position
-    product.photos = ordered
+def _photos_changed(product: Product) -> None:
     db.session.flush()
     if product.status is ProductStatus.PUBLISHED:
         mark_public_change()
 
 
 def move_photo(product: Product, photo_id: int, offset: int) -> None:
-    """Move a photo up (-1) or down (+1); the first photo is the cover."""
-    ordered = list(product.photos)
+    """Move a photo up (-1) or down (+1); the first photo is the cover.
+    The positions follow the list (ordering_list)."""
+    photos = product.photos
     photo = _photo_of(product, photo_id)
-    index = ordered.index(photo)
-    target = min(max(index + offset, 0), len(ordered) - 1)
-    ordered.insert(target, ordered.pop(index))
-    _renumber(product, ordered)
+    index = photos.index(photo)
+    target = min(max(index + offset, 0), len(photos) - 1)
+    photos.insert(target, photos.pop(index))
+    _photos_changed(product)
 
 
 def remove_photo(product: Product, photo_id: int) -> None:
-    photo = _photo_of(product, photo_id)
-    _renumber(product, [p for p in product.photos if p is not photo])
+    product.photos.remove(_photo_of(product, photo_id))
+    _photos_changed(product)
 
 
 def set_photo_alt(product: Product, photo_id: int, alt_text: str) -> None:

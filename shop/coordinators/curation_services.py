@@ -68,20 +68,13 @@ def _check_dates(starts_on: date, ends_on: date | None) -> None:
         raise DomainError(_l("The end date cannot be before the start date."), field="ends_on")
 
 
-def _swap_with_neighbour(items: list, item, direction: str, movable=lambda other: True) -> bool:
-    """Move `item` one place up or down past the nearest `movable` neighbour,
-    then number the whole list 0, 1, 2… Returns whether anything moved."""
-    index = items.index(item)
+def _neighbour(items: list, item, direction: str, movable=lambda other: True) -> int | None:
+    """The index of the nearest `movable` neighbour of `item` up or down, if any."""
     step = -1 if direction == UP else 1
-    other = index + step
+    other = items.index(item) + step
     while 0 <= other < len(items) and not movable(items[other]):
         other += step
-    if not 0 <= other < len(items):
-        return False
-    items[index], items[other] = items[other], items[index]
-    for position, each in enumerate(items):
-        each.position = position
-    return True
+    return other if 0 <= other < len(items) else None
 
 
 # Featured groups
@@ -177,8 +170,14 @@ def move_feature(
     )
     if entry not in entries:
         raise DomainError(_l("This group's time on the home page has ended."))
-    moved = _swap_with_neighbour(entries, entry, direction, lambda e: scope.covers(e.group))
+    other = _neighbour(entries, entry, direction, lambda e: scope.covers(e.group))
+    moved = other is not None
     if moved:
+        index = entries.index(entry)
+        entries[index], entries[other] = entries[other], entries[index]
+        # The entries share no parent collection to keep their positions.
+        for position, each in enumerate(entries):
+            each.position = position
         record(
             AuditAction.FEATURE_CHANGED,
             group=entry.group,
@@ -345,7 +344,7 @@ def add_exhibition_group(exhibition: Exhibition, group: Group, *, by: User) -> N
         )
     _add_item(
         exhibition.groups,
-        ExhibitionGroup(group=group, position=len(exhibition.groups)),
+        ExhibitionGroup(group=group),
         _l("This group is already in the exhibition."),
         "group",
     )
@@ -373,7 +372,7 @@ def add_exhibition_product(exhibition: Exhibition, product: Product, *, by: User
         )
     _add_item(
         exhibition.products,
-        ExhibitionProduct(product=product, position=len(exhibition.products)),
+        ExhibitionProduct(product=product),
         _l("This product is already in the exhibition."),
         "product",
     )
@@ -411,8 +410,6 @@ def remove_exhibition_item(exhibition: Exhibition, kind: str, item_id: int, *, b
         return False
     name = item.group.name if kind == "group" else item.product.name
     items.remove(item)
-    for position, each in enumerate(items):
-        each.position = position
     _items_changed(exhibition, _("removed: %(name)s", name=name), by)
     return True
 
@@ -424,10 +421,10 @@ def move_exhibition_item(
     item = _item(items, attribute, item_id)
     if item is None:
         return False
-    ordered = list(items)
-    if not _swap_with_neighbour(ordered, item, direction):
+    other = _neighbour(items, item, direction)
+    if other is None:
         return False
-    items.sort(key=lambda each: each.position)
+    items.insert(other, items.pop(items.index(item)))
     name = item.group.name if kind == "group" else item.product.name
     _items_changed(
         exhibition,

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from shop.accounts.models import User
@@ -197,11 +198,16 @@ class Exhibition(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     banner: Mapped[Image | None] = relationship()
+    # Positions follow the order of these lists (ordering_list).
     groups: Mapped[list[ExhibitionGroup]] = relationship(
-        cascade="all, delete-orphan", order_by="ExhibitionGroup.position"
+        cascade="all, delete-orphan",
+        order_by="ExhibitionGroup.position",
+        collection_class=ordering_list("position"),
     )
     products: Mapped[list[ExhibitionProduct]] = relationship(
-        cascade="all, delete-orphan", order_by="ExhibitionProduct.position"
+        cascade="all, delete-orphan",
+        order_by="ExhibitionProduct.position",
+        collection_class=ordering_list("position"),
     )
 
     def is_running(self, today: date) -> bool:
