@@ -28,12 +28,15 @@ from shop.coordinators.scope import (
 from shop.coordinators.views import bp
 from shop.core.pagination import count_rows, paginate
 from shop.core.text import fold
+from shop.core.transaction import commit_or_raise
+from shop.core.workflow import Action
 from shop.errors import DomainError, apply_to_form
 from shop.extensions import db
 from shop.groups import documents
 from shop.groups.forms import ConfirmForm
 from shop.groups.models import Group, GroupStatus, Membership, Programme, Verification
 from shop.groups.queries import product_counts
+from shop.groups.workflow import VERIFICATION_FLOW
 from shop.i18n.forms import BaseForm
 from shop.regions.queries import Region, provinces, regencies_of
 
@@ -73,34 +76,28 @@ class NoteForm(BaseForm):
     )
 
 
-# URL word → (service, form class and prefix, message when done).
-ACTIONS = {
-    "verifikasi": (
-        lambda group, form: services.verify_group(group, by=current_user),
-        (ConfirmForm, ""),
-        _l("The group is verified. Its members have been told."),
+# URL word → the form its button posts and the one service it runs; what
+# is offered, and what is said when done, is the state table's.
+ACTIONS: dict[str, Action[Group]] = {
+    "verifikasi": Action(
+        lambda group: ConfirmForm(prefix=""),
+        lambda group, form, by: services.verify_group(group, by=by),
     ),
-    "minta-perbaikan": (
-        lambda group, form: services.request_changes(group, form.reason.data, by=current_user),
-        (ReasonForm, "changes"),
-        _l("Changes requested. The group has been told why."),
+    "minta-perbaikan": Action(
+        lambda group: ReasonForm(prefix="changes"),
+        lambda group, form, by: services.request_changes(group, form.reason.data, by=by),
     ),
-    "tangguhkan": (
-        lambda group, form: services.suspend_group(group, form.reason.data, by=current_user),
-        (ReasonForm, "suspend"),
-        _l("The group is suspended: its shop and products are hidden from buyers."),
+    "tangguhkan": Action(
+        lambda group: ReasonForm(prefix="suspend"),
+        lambda group, form, by: services.suspend_group(group, form.reason.data, by=by),
     ),
-    "aktifkan": (
-        lambda group, form: services.reinstate_group(
-            group, form.reason.data or "", by=current_user
-        ),
-        (ReinstateForm, "reinstate"),
-        _l("The group is reinstated: its shop is public again."),
+    "aktifkan": Action(
+        lambda group: ReinstateForm(prefix="reinstate"),
+        lambda group, form, by: services.reinstate_group(group, form.reason.data or "", by=by),
     ),
-    "catatan": (
-        lambda group, form: services.add_note(group, form.note.data, by=current_user),
-        (NoteForm, "note"),
-        _l("The note has been added."),
+    "catatan": Action(
+        lambda group: NoteForm(prefix="note"),
+        lambda group, form, by: services.add_note(group, form.note.data, by=by),
     ),
 }
 
@@ -193,7 +190,7 @@ def queue():
 
 
 def _render_group(group: Group, failed: tuple[str, BaseForm] | None = None, status: int = 200):
-    forms = {action: cls(prefix=prefix) for action, (_s, (cls, prefix), _d) in ACTIONS.items()}
+    forms = {name: action.form(group) for name, action in ACTIONS.items()}
     if failed is not None:
         forms[failed[0]] = failed[1]
     members = db.session.scalar(
@@ -232,6 +229,7 @@ def _render_group(group: Group, failed: tuple[str, BaseForm] | None = None, stat
             notes=notes,
             recent=recent,
             forms=forms,
+            offered=VERIFICATION_FLOW.offered(group),
             failed=failed[0] if failed else None,
         ),
         status,
@@ -259,24 +257,21 @@ def group(slug: str):
 def group_action(slug: str, action: str):
     if action not in ACTIONS:
         abort(404)
-    service, (form_class, prefix), done = ACTIONS[action]
     # The group row alone, locked (PostgreSQL cannot lock the outer-joined
     # regions): two coordinators deciding at once are taken one after the other.
     group = get_group_in_scope_or_404(slug, lock=True)
-    form = form_class(prefix=prefix)
+    form = ACTIONS[action].form(group)
     if not form.validate_on_submit():
         return _render_group(_load_group(slug), failed=(action, form), status=422)
     try:
-        service(group, form)
+        commit_or_raise(lambda: ACTIONS[action].run(group, form, current_user))
     except DomainError as error:
-        db.session.rollback()
         if error.field and getattr(form, error.field, None) is not None:
             apply_to_form(form, error)
             return _render_group(_load_group(slug), failed=(action, form), status=422)
         flash(error.message, "error")
     else:
-        db.session.commit()
-        flash(done, "success")
+        flash(VERIFICATION_FLOW[action].done, "success")
     return redirect(url_for("coordinators.group", slug=slug), 303)
 
 

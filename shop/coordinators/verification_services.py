@@ -1,7 +1,8 @@
 """A coordinator's decisions about a group: verify, ask for changes, suspend,
 reinstate, or leave a note.
 
-Each decision is one function: it checks the transition is allowed, changes
+Each decision is one function: it checks the transition is allowed (the state
+table in shop.groups.workflow, which the coordinator's page reads too), changes
 the group, writes the audit entry, queues the email to the group's members
 and marks the public pages changed, all in the caller's transaction (the
 view commits). The caller loads the group through the scope, locked.
@@ -21,18 +22,11 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Verification
+from shop.groups.workflow import VERIFICATION_FLOW
 from shop.notify.outbox import notify_group_members
 
 REASON_MAX = 1000
 
-ALREADY_VERIFIED = _l("This group is already verified.")
-VERIFY_SUSPENDED = _l("This group is suspended. Reinstate it before verifying it.")
-ALREADY_CHANGES = _l(
-    "Changes are already requested and the group has not asked for review yet. "
-    "Add a note if you want to tell it more."
-)
-ALREADY_SUSPENDED = _l("This group is already suspended.")
-NOT_SUSPENDED = _l("This group is not suspended.")
 REASON_REQUIRED = _l("Give a reason: the group reads it.")
 NOTE_REQUIRED = _l("Write the note.")
 
@@ -64,10 +58,7 @@ def verify_group(group: Group, *, by: User) -> Group:
     one, which must be reinstated first so a badge never appears on a group
     buyers cannot see. A pending request for changes is settled by it.
     """
-    if group.verification is Verification.VERIFIED:
-        raise DomainError(ALREADY_VERIFIED)
-    if group.status is GroupStatus.SUSPENDED:
-        raise DomainError(VERIFY_SUSPENDED)
+    VERIFICATION_FLOW.check(group, "verifikasi")
     group.verification = Verification.VERIFIED
     group.verified_at = utcnow()
     group.review_requested_at = None
@@ -85,8 +76,7 @@ def request_changes(group: Group, reason: str, *, by: User) -> Group:
     is verified again (a decree that turned out wrong, a misleading profile).
     Refused while an earlier request is still waiting for the group."""
     reason = _reason(reason)
-    if group.verification is Verification.CHANGES_REQUESTED:
-        raise DomainError(ALREADY_CHANGES)
+    VERIFICATION_FLOW.check(group, "minta-perbaikan")
     was_verified = group.verification is Verification.VERIFIED
     group.verification = Verification.CHANGES_REQUESTED
     group.verification_note = reason
@@ -105,8 +95,7 @@ def suspend_group(group: Group, reason: str, *, by: User) -> Group:
     group sees. Its placed orders are untouched: members still open the
     inbox and finish them, and buyers still follow them."""
     reason = _reason(reason)
-    if group.status is GroupStatus.SUSPENDED:
-        raise DomainError(ALREADY_SUSPENDED)
+    VERIFICATION_FLOW.check(group, "tangguhkan")
     group.status = GroupStatus.SUSPENDED
     group.suspended_reason = reason
     group.suspended_at = utcnow()
@@ -120,8 +109,7 @@ def suspend_group(group: Group, reason: str, *, by: User) -> Group:
 def reinstate_group(group: Group, reason: str = "", *, by: User) -> Group:
     """Put a suspended group back on the public site (its verification is
     kept as it was). The reason is optional and recorded."""
-    if group.status is not GroupStatus.SUSPENDED:
-        raise DomainError(NOT_SUSPENDED)
+    VERIFICATION_FLOW.check(group, "aktifkan")
     group.status = GroupStatus.ACTIVE
     group.suspended_reason = ""
     group.suspended_at = None
@@ -137,5 +125,6 @@ def add_note(group: Group, text: str, *, by: User) -> None:
     """A note for the coordinators about the group (a phone call, a visit).
     Kept in the audit log; the group does not see it and is not told."""
     text = _reason(text, NOTE_REQUIRED, field="note")
+    VERIFICATION_FLOW.check(group, "catatan")
     audit.record(AuditAction.GROUP_NOTE, group=group, details=text, actor=by)
     db.session.flush()

@@ -38,8 +38,9 @@ class Move(Generic[T, S]):
 
     sources: frozenset[S]
     """The states the move is allowed from."""
-    target: S | None
-    """The state it leads to; None when it keeps the state (a payment, a note)."""
+    target: Any
+    """The state it leads to (or the part of a compound state that changes);
+    None when it keeps the state (a payment, a note)."""
     who: str
     """Who may make it (said in words: the table is read by people too)."""
     refused: Any

@@ -15,6 +15,7 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import DocumentKind, Group, GroupDocument, Membership, Verification
+from shop.groups.workflow import VERIFICATION_FLOW
 from shop.media.evidence import send_evidence, store_evidence
 
 # Enough for a decree, a few field-visit photos and a permit or two; a cap so
@@ -27,7 +28,6 @@ PHOTO_OR_PDF = _l(
     "Send a photo (JPEG, PNG, WebP or HEIC) or a PDF."
 )
 NOT_YOURS = _l("Only the ketua or the member who uploaded a document can delete it.")
-NO_CHANGES_ASKED = _l("No changes were asked of your group, so there is nothing to review again.")
 
 
 def too_many_documents(limit: int):
@@ -145,8 +145,7 @@ def request_review(group: Group) -> Group:
     coordinator sees what was asked. Only after changes were requested."""
     db.session.flush()
     db.session.refresh(group, with_for_update=True)
-    if group.verification is not Verification.CHANGES_REQUESTED:
-        raise DomainError(NO_CHANGES_ASKED)
+    VERIFICATION_FLOW.check(group, "tinjau-ulang")
     group.verification = Verification.UNVERIFIED
     group.review_requested_at = utcnow()
     db.session.flush()

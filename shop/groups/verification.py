@@ -12,13 +12,12 @@ from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from shop.core.transaction import commit_or_flash, commit_or_show
-from shop.errors import DomainError
-from shop.extensions import db
 from shop.groups import documents
 from shop.groups.forms import ConfirmForm
 from shop.groups.models import DocumentKind
 from shop.groups.queries import get_membership_or_404
 from shop.groups.views import bp
+from shop.groups.workflow import VERIFICATION_FLOW
 from shop.i18n.forms import BaseForm
 from shop.payments.forms import ProofField
 
@@ -56,6 +55,7 @@ def _render(membership, form=None, status=200):
             max_documents=documents.MAX_DOCUMENTS,
             form=form or DocumentForm(),
             confirm=ConfirmForm(),
+            offered=VERIFICATION_FLOW.offered(group),
         ),
         status,
     )
@@ -99,16 +99,12 @@ def delete_document(slug: str, document_id: int):
     membership = get_membership_or_404(slug)
     if ConfirmForm().validate_on_submit():
         try:
-            documents.remove_document(membership.group, document_id, by=membership)
+            commit_or_flash(
+                lambda: documents.remove_document(membership.group, document_id, by=membership),
+                _("The document has been deleted."),
+            )
         except LookupError:
-            db.session.rollback()
             abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The document has been deleted."), "success")
     return redirect(url_for("groups.verification", slug=slug), 303)
 
 
@@ -119,6 +115,6 @@ def request_review(slug: str):
     if ConfirmForm().validate_on_submit():
         commit_or_flash(
             lambda: documents.request_review(membership.group),
-            _("Thank you. A coordinator will check your group again."),
+            VERIFICATION_FLOW["tinjau-ulang"].done,
         )
     return redirect(url_for("groups.verification", slug=slug), 303)
