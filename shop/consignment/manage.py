@@ -21,9 +21,9 @@ from shop.consignment.views import (
     get_outlet_or_404,
     get_visit_or_404,
 )
+from shop.consignment.workflow import NOTE_FLOW, OUTLET_FLOW, VISIT_FLOW, NoteFacts, VisitFacts
 from shop.core.clock import jakarta_today
 from shop.core.transaction import commit_or_flash, commit_or_show
-from shop.extensions import db
 from shop.groups.queries import get_membership_or_404
 from shop.i18n.formatting import rupiah
 from shop.i18n.forms import BaseForm
@@ -78,6 +78,11 @@ def outlet(slug: str, outlet_id: int):
         latest_visit=book.latest_visit,
         new_note=new_note,
         confirm=BaseForm(),
+        outlet_moves=OUTLET_FLOW.offered(outlet),
+        note_moves={c.id: NOTE_FLOW.offered(NoteFacts.of(c)) for c in book.consignments},
+        visit_moves={
+            v.id: VISIT_FLOW.offered(VisitFacts.of(v, book.latest_visit)) for v in book.visits
+        },
     )
 
 
@@ -149,14 +154,18 @@ def restore_outlet(slug: str, outlet_id: int):
 
 def _stale(slug: str, outlet: Outlet, stale: services.StaleForm):
     """The form was sent again after it was saved: nothing more is saved, and
-    the outlet's page shows what was."""
-    db.session.rollback()
+    the outlet's page shows what was (the transaction helper rolled back)."""
     flash(str(stale.message), "info")
     return _outlet_page(slug, outlet)
 
 
-def _archived_redirect(slug: str, outlet: Outlet):
-    flash(_("This outlet is archived. Restore it first."), "error")
+def _refused(slug: str, outlet: Outlet, move: str):
+    """The outlet's page with the refusal, if its state table refuses `move`
+    (an archived outlet); None if the form may be shown."""
+    refusal = OUTLET_FLOW.refusal(outlet, move)
+    if refusal is None:
+        return None
+    flash(refusal.message, "error")
     return _outlet_page(slug, outlet)
 
 
@@ -175,8 +184,8 @@ def _submit(form, rows: dict, save):
 def leave_goods(slug: str, outlet_id: int):
     group = get_membership_or_404(slug).group
     outlet = get_outlet_or_404(group, outlet_id)
-    if outlet.archived_at is not None:
-        return _archived_redirect(slug, outlet)
+    if (refused := _refused(slug, outlet, "titip")) is not None:
+        return refused
     variants = ledger.variants_to_leave(group)
     form = DropOffForm()
     formdata = request.form if form.is_submitted() else None
@@ -251,8 +260,8 @@ def cancel_consignment(slug: str, number: str):
 def record_visit(slug: str, outlet_id: int):
     group = get_membership_or_404(slug).group
     outlet = get_outlet_or_404(group, outlet_id)
-    if outlet.archived_at is not None:
-        return _archived_redirect(slug, outlet)
+    if (refused := _refused(slug, outlet, "kunjungan")) is not None:
+        return refused
     book = ledger.outlet_ledger(outlet)
     form = VisitForm()
     formdata = request.form if form.is_submitted() else None
