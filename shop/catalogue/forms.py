@@ -120,10 +120,6 @@ class VariantForm(Form):
         return ok
 
 
-def _choices(enum_cls, blank):
-    return [SelectChoice("", blank)] + [SelectChoice(m.value, m.label) for m in enum_cls]
-
-
 class ProductForm(BaseForm):
     name = StringField(_l("Product name"), validators=[DataRequired(), Length(min=3, max=120)])
     category = SelectField(_l("Category"), validators=[DataRequired()])
@@ -183,9 +179,9 @@ class ProductForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = _choices(Category, _l("Choose a category"))
-        self.packaging_type.choices = _choices(PackagingType, _l("Not stated"))
-        self.net_unit.choices = _choices(NetUnit, _l("Unit"))
+        self.category.choices = Category.choices(_l("Choose a category"))
+        self.packaging_type.choices = PackagingType.choices(_l("Not stated"))
+        self.net_unit.choices = NetUnit.choices(_l("Unit"))
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)

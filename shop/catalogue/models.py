@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +15,7 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.core.codes import SHORT_CODE_ALPHABET, random_code
+from shop.core.enums import LabelledEnum
 from shop.db import Base, Rupiah, enum_column, utcnow
 from shop.groups.models import Group
 from shop.media.models import Image
@@ -28,100 +28,45 @@ def new_product_code() -> str:
     return random_code(SHORT_CODE_ALPHABET, PRODUCT_CODE_LENGTH)
 
 
-class Category(enum.StrEnum):
-    SNACKS = "makanan-ringan"
-    FOOD = "makanan"
-    DRINKS = "minuman"
-    SPICES = "bumbu-sambal"
-    CAKES = "kue"
-    CRAFTS = "kerajinan"
-    KNITTING = "rajutan"
-    CLOTHING = "pakaian-batik"
-    FARM = "hasil-tani"
-    HOUSEHOLD = "rumah-tangga"
-    SERVICES = "jasa"
-    OTHER = "lainnya"
-
-    @property
-    def label(self):
-        return CATEGORY_LABELS[self]
+class Category(LabelledEnum):
+    SNACKS = "makanan-ringan", _l("Snacks and crackers")
+    FOOD = "makanan", _l("Food and floss")
+    DRINKS = "minuman", _l("Drinks")
+    SPICES = "bumbu-sambal", _l("Spices and sambal")
+    CAKES = "kue", _l("Cakes and cookies")
+    CRAFTS = "kerajinan", _l("Crafts")
+    KNITTING = "rajutan", _l("Knitting and sewing")
+    CLOTHING = "pakaian-batik", _l("Clothing and batik")
+    FARM = "hasil-tani", _l("Farm produce")
+    HOUSEHOLD = "rumah-tangga", _l("Household goods")
+    SERVICES = "jasa", _l("Services")
+    OTHER = "lainnya", _l("Other")
 
 
-CATEGORY_LABELS = {
-    Category.SNACKS: _l("Snacks and crackers"),
-    Category.FOOD: _l("Food and floss"),
-    Category.DRINKS: _l("Drinks"),
-    Category.SPICES: _l("Spices and sambal"),
-    Category.CAKES: _l("Cakes and cookies"),
-    Category.CRAFTS: _l("Crafts"),
-    Category.KNITTING: _l("Knitting and sewing"),
-    Category.CLOTHING: _l("Clothing and batik"),
-    Category.FARM: _l("Farm produce"),
-    Category.HOUSEHOLD: _l("Household goods"),
-    Category.SERVICES: _l("Services"),
-    Category.OTHER: _l("Other"),
-}
+class ProductStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
+    ARCHIVED = "archived", _l("Archived")
 
 
-class ProductStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
-
-    @property
-    def label(self):
-        return {
-            ProductStatus.DRAFT: _l("Draft"),
-            ProductStatus.PUBLISHED: _l("Published"),
-            ProductStatus.ARCHIVED: _l("Archived"),
-        }[self]
+class PackagingType(LabelledEnum):
+    STANDING_POUCH = "standing-pouch", _l("Standing pouch")
+    PLASTIC_BAG = "plastik", _l("Plastic bag")
+    JAR = "toples", _l("Jar")
+    BOTTLE = "botol", _l("Bottle")
+    BOX = "kotak", _l("Box")
+    CAN = "kaleng", _l("Tin")
+    PAPER = "kertas", _l("Paper wrap")
+    WOVEN = "anyaman", _l("Woven basket")
+    NONE = "tanpa-kemasan", _l("Unpackaged")
 
 
-class PackagingType(enum.StrEnum):
-    STANDING_POUCH = "standing-pouch"
-    PLASTIC_BAG = "plastik"
-    JAR = "toples"
-    BOTTLE = "botol"
-    BOX = "kotak"
-    CAN = "kaleng"
-    PAPER = "kertas"
-    WOVEN = "anyaman"
-    NONE = "tanpa-kemasan"
-
-    @property
-    def label(self):
-        return PACKAGING_LABELS[self]
-
-
-PACKAGING_LABELS = {
-    PackagingType.STANDING_POUCH: _l("Standing pouch"),
-    PackagingType.PLASTIC_BAG: _l("Plastic bag"),
-    PackagingType.JAR: _l("Jar"),
-    PackagingType.BOTTLE: _l("Bottle"),
-    PackagingType.BOX: _l("Box"),
-    PackagingType.CAN: _l("Tin"),
-    PackagingType.PAPER: _l("Paper wrap"),
-    PackagingType.WOVEN: _l("Woven basket"),
-    PackagingType.NONE: _l("Unpackaged"),
-}
-
-
-class NetUnit(enum.StrEnum):
-    GRAM = "g"
-    KILOGRAM = "kg"
-    MILLILITRE = "ml"
-    LITRE = "l"
-    PIECE = "pcs"
-
-    @property
-    def label(self):
-        return {
-            NetUnit.GRAM: _l("g"),
-            NetUnit.KILOGRAM: _l("kg"),
-            NetUnit.MILLILITRE: _l("ml"),
-            NetUnit.LITRE: _l("l"),
-            NetUnit.PIECE: _l("pcs"),
-        }[self]
+class NetUnit(LabelledEnum):
+    GRAM = "g", _l("g")
+    KILOGRAM = "kg", _l("kg")
+    MILLILITRE = "ml", _l("ml")
+    LITRE = "l", _l("l")
+    PIECE = "pcs", _l("pcs")
 
 
 class Product(Base):
@@ -271,18 +216,10 @@ class ProductPhoto(Base):
     image: Mapped[Image] = relationship(lazy="joined", innerjoin=True)
 
 
-class CertificateKind(enum.StrEnum):
-    PIRT = "pirt"
-    HALAL = "halal"
-    BPOM = "bpom"
-
-    @property
-    def label(self):
-        return {
-            CertificateKind.PIRT: _l("PIRT"),
-            CertificateKind.HALAL: _l("Halal"),
-            CertificateKind.BPOM: _l("BPOM"),
-        }[self]
+class CertificateKind(LabelledEnum):
+    PIRT = "pirt", _l("PIRT")
+    HALAL = "halal", _l("Halal")
+    BPOM = "bpom", _l("BPOM")
 
     @property
     def product_field(self) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from shop.accounts.models import User
 from shop.catalogue.models import Product
+from shop.core.enums import LabelledEnum
 from shop.db import Base, enum_column, utcnow
 from shop.groups.models import Group, Programme
 from shop.media.models import Image
@@ -75,57 +75,28 @@ class CoordinatorRegion(Base):
     regency: Mapped[Regency | None] = relationship(lazy="joined")
 
 
-class AuditAction(enum.StrEnum):
-    GROUP_VERIFIED = "group.verified"
-    GROUP_CHANGES_REQUESTED = "group.changes"
-    GROUP_SUSPENDED = "group.suspended"
-    GROUP_REINSTATED = "group.reinstated"
-    GROUP_NOTE = "group.note"
-    CERTIFICATE_CHECKED = "certificate.checked"
-    CERTIFICATE_REMOVED = "certificate.removed"
-    PRODUCT_HIDDEN = "product.hidden"
-    PRODUCT_RESTORED = "product.restored"
-    FEATURE_ADDED = "feature.added"
-    FEATURE_CHANGED = "feature.changed"
-    FEATURE_REMOVED = "feature.removed"
-    EXHIBITION_CREATED = "exhibition.created"
-    EXHIBITION_CHANGED = "exhibition.changed"
-    EXHIBITION_ITEMS = "exhibition.items"
-    EXHIBITION_PUBLISHED = "exhibition.published"
-    EXHIBITION_UNPUBLISHED = "exhibition.unpublished"
-    EXPORT_CSV = "export.csv"
-    EXPORT_XLSX = "export.xlsx"
-    EXPORT_REPORT = "export.report"
-    RESET_LINK_CREATED = "account.reset_link"
-
-    @property
-    def label(self):
-        return AUDIT_LABELS[self]
-
-
-AUDIT_LABELS = {
-    AuditAction.GROUP_VERIFIED: _l("Group verified"),
-    AuditAction.GROUP_CHANGES_REQUESTED: _l("Changes requested from group"),
-    AuditAction.GROUP_SUSPENDED: _l("Group suspended"),
-    AuditAction.GROUP_REINSTATED: _l("Group reinstated"),
-    AuditAction.GROUP_NOTE: _l("Note on group"),
-    AuditAction.CERTIFICATE_CHECKED: _l("Certificate checked"),
-    AuditAction.CERTIFICATE_REMOVED: _l("Certificate check removed"),
-    AuditAction.PRODUCT_HIDDEN: _l("Product hidden"),
-    AuditAction.PRODUCT_RESTORED: _l("Product restored"),
-    AuditAction.FEATURE_ADDED: _l("Group featured"),
-    AuditAction.FEATURE_CHANGED: _l("Featured group changed"),
-    AuditAction.FEATURE_REMOVED: _l("Group no longer featured"),
-    AuditAction.EXHIBITION_CREATED: _l("Exhibition created"),
-    AuditAction.EXHIBITION_CHANGED: _l("Exhibition edited"),
-    AuditAction.EXHIBITION_ITEMS: _l("Exhibition groups and products changed"),
-    AuditAction.EXHIBITION_PUBLISHED: _l("Exhibition published"),
-    AuditAction.EXHIBITION_UNPUBLISHED: _l("Exhibition unpublished"),
-    AuditAction.EXPORT_CSV: _l("Monitoring exported as CSV"),
-    AuditAction.EXPORT_XLSX: _l("Monitoring exported as XLSX"),
-    AuditAction.EXPORT_REPORT: _l("Group report downloaded"),
-    AuditAction.RESET_LINK_CREATED: _l("Password reset link made for a member"),
-}
+class AuditAction(LabelledEnum):
+    GROUP_VERIFIED = "group.verified", _l("Group verified")
+    GROUP_CHANGES_REQUESTED = "group.changes", _l("Changes requested from group")
+    GROUP_SUSPENDED = "group.suspended", _l("Group suspended")
+    GROUP_REINSTATED = "group.reinstated", _l("Group reinstated")
+    GROUP_NOTE = "group.note", _l("Note on group")
+    CERTIFICATE_CHECKED = "certificate.checked", _l("Certificate checked")
+    CERTIFICATE_REMOVED = "certificate.removed", _l("Certificate check removed")
+    PRODUCT_HIDDEN = "product.hidden", _l("Product hidden")
+    PRODUCT_RESTORED = "product.restored", _l("Product restored")
+    FEATURE_ADDED = "feature.added", _l("Group featured")
+    FEATURE_CHANGED = "feature.changed", _l("Featured group changed")
+    FEATURE_REMOVED = "feature.removed", _l("Group no longer featured")
+    EXHIBITION_CREATED = "exhibition.created", _l("Exhibition created")
+    EXHIBITION_CHANGED = "exhibition.changed", _l("Exhibition edited")
+    EXHIBITION_ITEMS = "exhibition.items", _l("Exhibition groups and products changed")
+    EXHIBITION_PUBLISHED = "exhibition.published", _l("Exhibition published")
+    EXHIBITION_UNPUBLISHED = "exhibition.unpublished", _l("Exhibition unpublished")
+    EXPORT_CSV = "export.csv", _l("Monitoring exported as CSV")
+    EXPORT_XLSX = "export.xlsx", _l("Monitoring exported as XLSX")
+    EXPORT_REPORT = "export.report", _l("Group report downloaded")
+    RESET_LINK_CREATED = "account.reset_link", _l("Password reset link made for a member")
 
 
 class AuditEntry(Base):

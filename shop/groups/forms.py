@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from shop.core.filters import ChoiceFilter, FilterForm
@@ -17,9 +17,7 @@ from shop.regions.queries import province_codes
 
 
 def programme_choices():
-    return [SelectChoice("", _l("Choose a programme"))] + [
-        SelectChoice(p.value, p.label) for p in Programme
-    ]
+    return Programme.choices(_l("Choose a programme"))
 
 
 class GroupForm(RegionMixin, BaseForm):

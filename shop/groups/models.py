@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -9,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
 from shop.core.codes import SHORT_CODE_ALPHABET, random_code
+from shop.core.enums import LabelledEnum
 from shop.db import Base, Rupiah, enum_column, utcnow
 from shop.media.models import Document, Image
 from shop.regions.models import District, Province, Regency
@@ -22,39 +22,21 @@ def new_group_code() -> str:
     return random_code(SHORT_CODE_ALPHABET, GROUP_CODE_LENGTH)
 
 
-class Programme(enum.StrEnum):
-    JPS_TKM = "jps-tkm"
-    UPPKA = "uppka"
-    UP2K_PKK = "up2k-pkk"
-    KOPERASI = "koperasi"
-    LAPAS = "lapas"
-    OTHER = "lainnya"
-
-    @property
-    def label(self):
-        return PROGRAMME_LABELS[self]
+class Programme(LabelledEnum):
+    JPS_TKM = "jps-tkm", _l("JPS TKM")
+    UPPKA = "uppka", _l("UPPKA")
+    UP2K_PKK = "up2k-pkk", _l("UP2K PKK")
+    KOPERASI = "koperasi", _l("Cooperative")
+    LAPAS = "lapas", _l("Prison training (Lapas)")
+    OTHER = "lainnya", _l("Other programme")
 
 
-PROGRAMME_LABELS = {
-    Programme.JPS_TKM: _l("JPS TKM"),
-    Programme.UPPKA: _l("UPPKA"),
-    Programme.UP2K_PKK: _l("UP2K PKK"),
-    Programme.KOPERASI: _l("Cooperative"),
-    Programme.LAPAS: _l("Prison training (Lapas)"),
-    Programme.OTHER: _l("Other programme"),
-}
+class GroupStatus(LabelledEnum):
+    ACTIVE = "active", _l("Active")
+    SUSPENDED = "suspended", _l("Suspended")
 
 
-class GroupStatus(enum.StrEnum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-
-    @property
-    def label(self):
-        return _l("Active") if self is GroupStatus.ACTIVE else _l("Suspended")
-
-
-class Verification(enum.StrEnum):
+class Verification(LabelledEnum):
     """Where a coordinator's check of the group stands.
 
     A new group is UNVERIFIED ("belum diverifikasi") and public without the
@@ -62,68 +44,32 @@ class Verification(enum.StrEnum):
     for review again once it has made them.
     """
 
-    UNVERIFIED = "unverified"
-    CHANGES_REQUESTED = "changes"
-    VERIFIED = "verified"
-
-    @property
-    def label(self):
-        return {
-            Verification.UNVERIFIED: _l("Not yet verified"),
-            Verification.CHANGES_REQUESTED: _l("Changes requested"),
-            Verification.VERIFIED: _l("Verified"),
-        }[self]
+    UNVERIFIED = "unverified", _l("Not yet verified")
+    CHANGES_REQUESTED = "changes", _l("Changes requested")
+    VERIFIED = "verified", _l("Verified")
 
 
-class DocumentKind(enum.StrEnum):
-    DECREE = "sk"
-    FIELD_VISIT = "kunjungan"
-    OTHER = "lainnya"
-
-    @property
-    def label(self):
-        return {
-            DocumentKind.DECREE: _l("Group decree (SK)"),
-            DocumentKind.FIELD_VISIT: _l("Field visit photo"),
-            DocumentKind.OTHER: _l("Other document"),
-        }[self]
+class DocumentKind(LabelledEnum):
+    DECREE = "sk", _l("Group decree (SK)")
+    FIELD_VISIT = "kunjungan", _l("Field visit photo")
+    OTHER = "lainnya", _l("Other document")
 
 
-class Role(enum.StrEnum):
-    LEADER = "ketua"
-    MEMBER = "anggota"
-
-    @property
-    def label(self):
-        return _l("Leader (ketua)") if self is Role.LEADER else _l("Member (anggota)")
+class Role(LabelledEnum):
+    LEADER = "ketua", _l("Leader (ketua)")
+    MEMBER = "anggota", _l("Member (anggota)")
 
 
-class PaymentMethod(enum.StrEnum):
-    TRANSFER = "transfer"
-    CASH = "cash"
-    CARD = "card"
-
-    @property
-    def label(self):
-        return {
-            PaymentMethod.TRANSFER: _l("Bank transfer"),
-            PaymentMethod.CASH: _l("Cash on delivery / pay at pickup"),
-            PaymentMethod.CARD: _l("Card"),
-        }[self]
+class PaymentMethod(LabelledEnum):
+    TRANSFER = "transfer", _l("Bank transfer")
+    CASH = "cash", _l("Cash on delivery / pay at pickup")
+    CARD = "card", _l("Card")
 
 
-class DeliveryMethod(enum.StrEnum):
-    PICKUP = "pickup"
-    LOCAL = "local"
-    COURIER = "courier"
-
-    @property
-    def label(self):
-        return {
-            DeliveryMethod.PICKUP: _l("Pickup at the group"),
-            DeliveryMethod.LOCAL: _l("Local delivery by the group"),
-            DeliveryMethod.COURIER: _l("Courier"),
-        }[self]
+class DeliveryMethod(LabelledEnum):
+    PICKUP = "pickup", _l("Pickup at the group")
+    LOCAL = "local", _l("Local delivery by the group")
+    COURIER = "courier", _l("Courier")
 
 
 class Group(Base):

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -9,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
+from shop.core.enums import LabelledEnum
 from shop.db import Base, Rupiah, enum_column, utcnow
 from shop.groups.models import DeliveryMethod, Group, PaymentMethod
 
@@ -16,60 +16,34 @@ if TYPE_CHECKING:
     from shop.payments.models import Refund
 
 
-class OrderStatus(enum.StrEnum):
+class OrderStatus(LabelledEnum):
     """Where the goods are. Payment is tracked apart (`PaymentStatus`)."""
 
-    PLACED = "placed"
-    CONFIRMED = "confirmed"
-    PACKED = "packed"
-    SHIPPED = "shipped"
-    READY = "ready"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-
-    @property
-    def label(self):
-        return ORDER_STATUS_LABELS[self]
+    PLACED = "placed", _l("Waiting for the group")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    PACKED = "packed", _l("Packed")
+    SHIPPED = "shipped", _l("Shipped")
+    READY = "ready", _l("Ready for pickup")
+    COMPLETED = "completed", _l("Completed")
+    CANCELLED = "cancelled", _l("Cancelled")
+    EXPIRED = "expired", _l("Expired")
 
     @property
     def is_final(self) -> bool:
         return self in (OrderStatus.COMPLETED, OrderStatus.CANCELLED, OrderStatus.EXPIRED)
 
 
-ORDER_STATUS_LABELS = {
-    OrderStatus.PLACED: _l("Waiting for the group"),
-    OrderStatus.CONFIRMED: _l("Confirmed"),
-    OrderStatus.PACKED: _l("Packed"),
-    OrderStatus.SHIPPED: _l("Shipped"),
-    OrderStatus.READY: _l("Ready for pickup"),
-    OrderStatus.COMPLETED: _l("Completed"),
-    OrderStatus.CANCELLED: _l("Cancelled"),
-    OrderStatus.EXPIRED: _l("Expired"),
-}
-
-
-class PaymentStatus(enum.StrEnum):
+class PaymentStatus(LabelledEnum):
     """Where the money is. REFUND_DUE and REFUNDED are for an order that was
     paid and then closed (cancelled by the group, or paid by card after it
     had expired): the money must go back, then has gone back; the `Refund`
     rows (shop.payments.models) say how and when."""
 
-    UNPAID = "unpaid"
-    PROOF_SENT = "proof-sent"
-    PAID = "paid"
-    REFUND_DUE = "refund-due"
-    REFUNDED = "refunded"
-
-    @property
-    def label(self):
-        return {
-            PaymentStatus.UNPAID: _l("Not paid yet"),
-            PaymentStatus.PROOF_SENT: _l("Transfer proof sent"),
-            PaymentStatus.PAID: _l("Paid"),
-            PaymentStatus.REFUND_DUE: _l("Refund due"),
-            PaymentStatus.REFUNDED: _l("Refunded"),
-        }[self]
+    UNPAID = "unpaid", _l("Not paid yet")
+    PROOF_SENT = "proof-sent", _l("Transfer proof sent")
+    PAID = "paid", _l("Paid")
+    REFUND_DUE = "refund-due", _l("Refund due")
+    REFUNDED = "refunded", _l("Refunded")
 
     @property
     def is_refund(self) -> bool:

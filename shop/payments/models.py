@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
+from shop.core.enums import LabelledEnum
 from shop.db import Base, Rupiah, enum_column, utcnow
 from shop.groups.models import PaymentMethod
 from shop.media.models import Document, Image
@@ -44,23 +45,14 @@ class ProcessedStripeEvent(Base):
     processed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class RefundStatus(enum.StrEnum):
+class RefundStatus(LabelledEnum):
     """due: the money must go back; pending: Stripe took the refund and is
     sending it; refunded: done; failed: Stripe refused it (a person must look)."""
 
-    DUE = "due"
-    PENDING = "pending"
-    REFUNDED = "refunded"
-    FAILED = "failed"
-
-    @property
-    def label(self):
-        return {
-            RefundStatus.DUE: _l("Refund due"),
-            RefundStatus.PENDING: _l("Refund on its way"),
-            RefundStatus.REFUNDED: _l("Refunded"),
-            RefundStatus.FAILED: _l("Refund failed"),
-        }[self]
+    DUE = "due", _l("Refund due")
+    PENDING = "pending", _l("Refund on its way")
+    REFUNDED = "refunded", _l("Refunded")
+    FAILED = "failed", _l("Refund failed")
 
 
 class RefundCause(enum.StrEnum):
