@@ -26,12 +26,13 @@ from shop.coordinators.models import AuditAction
 from shop.coordinators.monitoring_exports import monitoring_csv, monitoring_xlsx, record_download
 from shop.coordinators.scope import Scope, coordinator_required, current_scope
 from shop.coordinators.views import bp
+from shop.core.charts import ChartItem, column_chart, row_chart
 from shop.core.clock import JAKARTA, jakarta_today
 from shop.exports.services import request_export
 from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
 from shop.groups.models import Group, Programme
-from shop.orders.sales import SALES_LEGEND, ChartItem, column_chart, row_chart, sales_bar
+from shop.orders.sales import SALES_LEGEND, sales_bar
 from shop.regions.models import Province, Regency
 
 CHART_ROWS = 15

@@ -22,7 +22,7 @@ from shop.extensions import db
 from shop.groups.models import DeliveryMethod, Group
 from shop.groups.queries import get_membership_or_404
 from shop.media.evidence import send_evidence
-from shop.orders import sales, services
+from shop.orders import export, sales, services
 from shop.orders.forms import (
     ActionForm,
     CancelForm,
@@ -276,7 +276,7 @@ def manage_proof(slug: str, number: str, proof_id: int):
 @login_required
 def manage_export(slug: str):
     group = get_membership_or_404(slug).group
-    body = sales.orders_csv(group, InboxFilterForm().status.data)
+    body = export.orders_csv(group, InboxFilterForm().status.data)
     filename = f"pesanan-{group.slug}-{utcnow().astimezone(sales.JAKARTA):%Y%m%d}.csv"
     return Response(
         body.encode("utf-8"),

@@ -1,4 +1,6 @@
-"""A group's sales figures: orders, revenue and best sellers per month, and the CSV export.
+"""A group's sales figures: orders, revenue and best sellers per month, and the
+bars that draw them (the chart geometry is `shop.core.charts`; the orders' CSV
+export is `shop.orders.export`).
 
 Months are Jakarta months (WIB, UTC+7): an order placed at 20:00 UTC on
 31 October is a 1 November order for the group. Month boundaries are computed
@@ -27,29 +29,24 @@ sold — and say how many of the units went through consignment.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from babel.numbers import format_compact_decimal
-from defusedcsv import csv as safe_csv
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, Select, case, func, literal, select, union_all
-from sqlalchemy.orm import aliased, selectinload
 
 from shop.consignment import channel
 from shop.consignment.models import ConsignmentLine, Visit, VisitLine
+from shop.core.charts import BarChart, ChartItem, column_chart
 from shop.core.clock import JAKARTA, midnight_utc
 from shop.extensions import db
 from shop.groups.models import Group
-from shop.i18n.formatting import phone_display, rupiah
+from shop.i18n.formatting import rupiah
 from shop.orders.models import Order, OrderLine, OrderStatus, PaymentStatus
 from shop.payments.models import Refund
-from shop.regions.models import District, Province, Regency
 
 MONTHS = 12
 BEST_SELLERS_PER_MONTH = 3
@@ -180,9 +177,15 @@ def monthly_sales(group: Group, now: datetime, months: int = MONTHS) -> list[Mon
     starts = month_starts(now, months)
     bounds = [midnight_utc(day) for day in starts]
     result = [MonthSales(start=day) for day in starts[:-1]]
+    _add_orders(result, group, bounds)
+    _add_consignment(result, group, starts)
+    _add_best_sellers(result, group, starts, bounds)
+    return result
 
-    # One scan of all the group's orders in the range: the sales among them
-    # (not cancelled or expired) and the refunds of any of them.
+
+def _add_orders(result: list[MonthSales], group: Group, bounds: list[datetime]) -> None:
+    """One scan of all the group's orders in the range: the sales among them
+    (not cancelled or expired) and the refunds of any of them."""
     refunded = (
         select(Refund.order_id, func.sum(Refund.amount).label("amount"))
         .group_by(Refund.order_id)
@@ -221,6 +224,9 @@ def monthly_sales(group: Group, now: datetime, months: int = MONTHS) -> list[Mon
         else:
             entry.unpaid += int(amount or 0)
 
+
+def _add_consignment(result: list[MonthSales], group: Group, starts: list[date]) -> None:
+    """Consignment sales, units and the money received, by the visit's month."""
     consigned = channel.channel_rows(channel.month_key(starts), *_visits_in(group, starts))
     for month, value, units, received in db.session.execute(
         select(
@@ -234,6 +240,12 @@ def monthly_sales(group: Group, now: datetime, months: int = MONTHS) -> list[Mon
         entry.consigned, entry.consigned_units = int(value or 0), int(units or 0)
         entry.received = int(received or 0)
 
+
+def _add_best_sellers(
+    result: list[MonthSales], group: Group, starts: list[date], bounds: list[datetime]
+) -> None:
+    """The BEST_SELLERS_PER_MONTH products that sold most in each month, both
+    channels together."""
     lines = _product_rows(group, starts, bounds)
     quantity, amount, via = _best(lines)
     for month, name, sold, value, consigned_units in db.session.execute(
@@ -244,7 +256,6 @@ def monthly_sales(group: Group, now: datetime, months: int = MONTHS) -> list[Mon
         best = result[month].best_sellers
         if len(best) < BEST_SELLERS_PER_MONTH:
             best.append(BestSeller(name, int(sold), int(value or 0), int(consigned_units or 0)))
-    return result
 
 
 def best_sellers(group: Group, now: datetime, months: int = MONTHS, limit: int = 5):
@@ -264,119 +275,6 @@ def best_sellers(group: Group, now: datetime, months: int = MONTHS, limit: int =
         BestSeller(name, int(sold), int(value or 0), int(consigned or 0))
         for name, sold, value, consigned in db.session.execute(stmt)
     ]
-
-
-# The charts: the geometry is computed here and `_macros/charts.html` only
-# draws it. Column charts (a bar per month, stacked parts) serve the group's
-# sales page and the monitoring page by month; row charts (a horizontal bar per
-# programme, region or group, with room for long names) serve monitoring.
-
-
-@dataclass(frozen=True)
-class Segment:
-    css_class: str
-    y: float
-    height: float
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    x: float
-    width: float
-    segments: tuple[Segment, ...]
-    # The bar's own accessible name (an SVG <title>): its label and numbers.
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class Tick:
-    y: float
-    label: str
-
-
-@dataclass(frozen=True)
-class BarChart:
-    """Everything `_macros/charts.html` draws, in SVG user units."""
-
-    width: int
-    height: int
-    left: int
-    right: int
-    label_y: float
-    bars: list[Bar]
-    ticks: list[Tick]
-
-
-@dataclass(frozen=True)
-class ChartItem:
-    """One bar to draw: a short axis label, the bar's title (its full name and
-    numbers, read by screen readers and shown on hover) and the stacked parts
-    as (css class, value), drawn in order from the axis outwards."""
-
-    label: str
-    title: str
-    parts: tuple[tuple[str, int], ...]
-
-    @property
-    def total(self) -> int:
-        return sum(value for _, value in self.parts)
-
-
-def nice_step(largest: int, steps: int = 4) -> int:
-    """A round step (1, 2, 2.5 or 5 × 10ⁿ) so that `steps` steps reach `largest`."""
-    if largest <= 0:
-        return 1
-    raw = largest / steps
-    magnitude = 10 ** (len(str(int(raw))) - 1)
-    for factor in (1, 2, 2.5, 5, 10):
-        if factor * magnitude >= raw:
-            return max(1, int(factor * magnitude))
-    return 10 * magnitude
-
-
-def tick_label(value: int, money: bool) -> str:
-    compact = format_compact_decimal(value, locale=get_locale())
-    return "Rp" + compact if money else compact
-
-
-def _scale(items: Sequence[ChartItem], steps: int = 4) -> tuple[int, int]:
-    """The step and the top of the axis: a whole number of round steps."""
-    largest = max((item.total for item in items), default=0)
-    step = nice_step(largest, steps)
-    return step, step * -(-largest // step)
-
-
-def column_chart(
-    items: Sequence[ChartItem], *, money: bool = True, width: int = 360, height: int = 200
-) -> BarChart:
-    """A vertical bar per item under a scale of round steps."""
-    left, right, top, bottom = 64, width - 4, 8, height - 22
-    step, top_value = _scale(items)
-    scale = (bottom - top) / top_value if top_value else 0.0
-    slot = (right - left) / max(1, len(items))
-    bars = []
-    for i, item in enumerate(items):
-        segments, base = [], float(bottom)
-        for css_class, amount in item.parts:
-            if amount > 0:
-                size = amount * scale
-                base -= size
-                segments.append(Segment(css_class, round(base, 2), round(size, 2)))
-        bars.append(
-            Bar(
-                label=item.label,
-                x=round(left + i * slot + slot * 0.15, 2),
-                width=round(slot * 0.7, 2),
-                segments=tuple(segments),
-                title=item.title,
-            )
-        )
-    ticks = [
-        Tick(round(bottom - value * scale, 2), tick_label(value, money))
-        for value in range(0, top_value + 1, step)
-    ]
-    return BarChart(width, height, left, right, height - 6, bars, ticks)
 
 
 def revenue_chart(months: Sequence[MonthSales], width: int = 360, height: int = 200) -> BarChart:
@@ -418,180 +316,3 @@ def sales_bar(label: str, name: str, figures: SalesFigures) -> ChartItem:
             )
         ),
     )
-
-
-@dataclass(frozen=True)
-class RowSegment:
-    css_class: str
-    x: float
-    width: float
-
-
-@dataclass(frozen=True)
-class ChartRow:
-    label: str
-    title: str
-    y: float
-    height: float
-    text_y: float
-    segments: tuple[RowSegment, ...]
-
-
-@dataclass(frozen=True)
-class RowTick:
-    x: float
-    label: str
-
-
-@dataclass(frozen=True)
-class RowChart:
-    """A horizontal bar per item: names at the left, the scale at the bottom."""
-
-    width: int
-    height: int
-    left: int
-    top: int
-    bottom: int
-    label_x: int
-    tick_y: float
-    rows: list[ChartRow]
-    ticks: list[RowTick]
-
-
-def _short(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def row_chart(
-    items: Sequence[ChartItem],
-    *,
-    money: bool = True,
-    width: int = 360,
-    label_width: int = 150,
-    row_height: int = 20,
-) -> RowChart:
-    """Bars from left to right under a scale of round steps; labels are cut
-    to fit (the bar's title keeps the whole name)."""
-    left, right, top = label_width, width - 24, 4
-    bottom = top + row_height * max(1, len(items))
-    # Tick labels like "Rp750 rb" need about 70 units each, or they overlap.
-    step, top_value = _scale(items, steps=max(1, min(4, (right - left) // 70)))
-    scale = (right - left) / top_value if top_value else 0.0
-    rows = []
-    for i, item in enumerate(items):
-        y = top + i * row_height
-        segments, start = [], float(left)
-        for css_class, amount in item.parts:
-            if amount > 0:
-                size = amount * scale
-                segments.append(RowSegment(css_class, round(start, 2), round(size, 2)))
-                start += size
-        rows.append(
-            ChartRow(
-                label=_short(item.label, label_width // 7),
-                title=item.title,
-                y=y + 3,
-                height=row_height - 6,
-                text_y=y + row_height / 2 + 4,
-                segments=tuple(segments),
-            )
-        )
-    ticks = [
-        RowTick(round(left + value * scale, 2), tick_label(value, money))
-        for value in range(0, top_value + 1, step)
-    ]
-    return RowChart(width, bottom + 20, left, top, bottom, left - 4, bottom + 14, rows, ticks)
-
-
-# The export: one row per order (items summed up in one cell), so that a column
-# sum in a spreadsheet is a true total; per-product figures are in the sales view.
-
-
-def _export_query(group: Group, status: OrderStatus | None):
-    province, regency, district = aliased(Province), aliased(Regency), aliased(District)
-    stmt = (
-        select(Order, province.name, regency.name, district.name)
-        .outerjoin(province, province.code == Order.province_code)
-        .outerjoin(regency, regency.code == Order.regency_code)
-        .outerjoin(district, district.code == Order.district_code)
-        .where(Order.group_id == group.id)
-        .options(selectinload(Order.lines))
-        .order_by(Order.created_at, Order.id)
-    )
-    if status is not None:
-        stmt = stmt.where(Order.status == status)
-    return stmt
-
-
-def _local(moment: datetime | None) -> str:
-    return moment.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def orders_csv(group: Group, status: OrderStatus | None = None) -> str:
-    """The group's orders as CSV text, UTF-8 with a BOM (so Excel reads it as
-    UTF-8); money as whole rupiah, times in WIB; text that a spreadsheet would
-    run as a formula ("=…", "+…") is neutralised by defusedcsv."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = safe_csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(
-        [
-            _("Order number"),
-            _("Placed (WIB)"),
-            _("Status"),
-            _("Payment status"),
-            _("Payment method"),
-            _("Delivery"),
-            _("Buyer"),
-            _("Phone"),
-            _("Email"),
-            _("Address"),
-            _("District"),
-            _("Regency/city"),
-            _("Province"),
-            _("Products"),
-            _("Items"),
-            _("Subtotal (Rp)"),
-            _("Shipping fee (Rp)"),
-            _("Unique code (Rp)"),
-            _("Total (Rp)"),
-            _("Paid (WIB)"),
-            _("Courier"),
-            _("Tracking number"),
-            _("Buyer’s note"),
-            _("Cancel reason"),
-        ]
-    )
-    for order, province, regency, district in db.session.execute(_export_query(group, status)):
-        writer.writerow(
-            [
-                order.number,
-                _local(order.created_at),
-                str(order.status.label),
-                str(order.payment_status.label),
-                str(order.payment_method.label),
-                str(order.delivery_method.label),
-                order.buyer_name,
-                phone_display(order.buyer_phone),
-                order.buyer_email or "",
-                order.address,
-                district or "",
-                regency or "",
-                province or "",
-                "; ".join(
-                    f"{line.product_name} ({line.variant_label}) × {line.quantity}"
-                    for line in order.lines
-                ),
-                sum(line.quantity for line in order.lines),
-                order.subtotal,
-                "" if order.shipping_fee is None else order.shipping_fee,
-                order.unique_code,
-                "" if order.total is None else order.total,
-                _local(order.paid_at),
-                order.courier,
-                order.tracking_number,
-                order.note,
-                order.cancel_reason,
-            ]
-        )
-    return out.getvalue()

@@ -12,18 +12,10 @@ import pytest
 from shop.catalogue.models import ProductStatus
 from shop.consignment import services as consignment
 from shop.consignment.services import Count, Item
+from shop.core.charts import ChartItem, nice_step, row_chart
 from shop.extensions import db
 from shop.orders.models import OrderStatus, PaymentStatus
-from shop.orders.sales import (
-    BestSeller,
-    ChartItem,
-    MonthSales,
-    best_sellers,
-    monthly_sales,
-    nice_step,
-    revenue_chart,
-    row_chart,
-)
+from shop.orders.sales import BestSeller, MonthSales, best_sellers, monthly_sales, revenue_chart
 from tests.factories import OutletFactory, ProductFactory, VariantFactory
 
 PAID = PaymentStatus.PAID

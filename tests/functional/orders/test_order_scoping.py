@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from shop.extensions import db
+from shop.orders.export import orders_csv
 from shop.orders.models import OrderStatus
-from shop.orders.sales import orders_csv
 from shop.payments.models import PaymentProof
 from tests.factories import PDF, stored_pdf
 
