@@ -206,5 +206,6 @@ def test_the_account_page_offers_to_confirm_the_number(client, login_as):
     page = client.get("/akun").get_data(as_text=True)
     assert "0813-7777-8888" in page
     assert "not confirmed" in page
-    assert 'href="/akun/verifikasi"' in page
+    # A button that sends the code first (test_confirm_from_account_page).
+    assert 'action="/akun/verifikasi/kirim-ulang"' in page
     assert 'href="/akun/nomor"' in page
