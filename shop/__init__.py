@@ -109,7 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.notify.views import bp as notify
     from shop.orders.views import bp as orders
     from shop.payments.views import bp as payments
-    from shop.regions.views import bp as regions
+    from shop.regions.blueprint import bp as regions
     from shop.sharing.views import bp as sharing
 
     for blueprint in (

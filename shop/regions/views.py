@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, jsonify
+from flask import Response, jsonify
 
 from shop.regions import queries
-
-bp = Blueprint("regions", __name__)
 
 # A province ("15") or a regency ("15.05"): the codes that have children here.
 PARENT_CODE = re.compile(r"\d{2}(\.\d{2})?")
 CACHE_SECONDS = 86400
 
 
-@bp.get("/wilayah/<code>")
 def children(code: str) -> tuple[Response, int] | Response:
     """The regencies of a province or the districts of a regency, by name.
 
