@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from shop.core import cache
 from shop.jobs import SESSION_HOOKS as JOB_HOOKS
-from shop.media.services import SESSION_HOOKS as MEDIA_HOOKS
+from shop.media.ledger import SESSION_HOOKS as MEDIA_HOOKS
 
 # After a commit: jobs are sent first, then the media files of the
 # transaction are settled (kept or deleted), then the page cache is

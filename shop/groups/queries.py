@@ -12,7 +12,7 @@ from shop.core.pagination import Pagination, paginate
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Invitation, Membership, Programme, Role
 from shop.groups.suspension import guard
-from shop.media.services import attribute_uploads_to
+from shop.media.quota import attribute_uploads_to
 
 
 def memberships_of(user) -> list[Membership]:

@@ -100,7 +100,7 @@ def resume_processing() -> int:
 def sweep(hours: int = 24) -> tuple[int, int, int]:
     """Unreferenced images and files, and stale share images (`flask media sweep`)."""
     from shop.exports.jobs import sweep as sweep_exports
-    from shop.media.services import sweep_unreferenced
+    from shop.media.sweep import sweep_unreferenced
     from shop.sharing.images import sweep_stale
 
     rows, files = sweep_unreferenced(timedelta(hours=hours))

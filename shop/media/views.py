@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request, send_file, send_from_directory
 from flask.blueprints import BlueprintSetupState
 
-from shop.media.services import is_private_image, parse_variant_path
+from shop.media.services import parse_variant_path
 from shop.media.storage import LocalStorage, get_storage
+from shop.media.sweep import is_private_image
 
 bp = Blueprint("media", __name__)
 

@@ -14,7 +14,7 @@ from shop.extensions import db
 from shop.groups.models import DocumentKind, GroupDocument
 from shop.media.documents import store_document
 from shop.media.models import Document
-from shop.media.services import sweep_unreferenced
+from shop.media.sweep import sweep_unreferenced
 from tests.factories import GroupFactory, ProductFactory, ProductPhotoFactory
 from tests.uploads import store_ready
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from shop.db import utcnow
 from shop.extensions import db
 from shop.media.models import Image
-from shop.media.services import image_references, sweep_unreferenced
 from shop.media.storage import LocalStorage
+from shop.media.sweep import image_references, sweep_unreferenced
 from tests.factories import GroupFactory, ProductFactory, ProductPhotoFactory
 from tests.uploads import store_ready
 
