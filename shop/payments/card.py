@@ -46,6 +46,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from shop.core.templating import absolute_url
+from shop.core.transaction import Midway, commit_midway
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
@@ -295,7 +296,7 @@ def start_checkout(order: Order) -> str:
         if order.card_attempt_at is not None
         else None
     )
-    db.session.commit()
+    commit_midway(Midway.BEFORE_STRIPE)
 
     client = stripe_client()
     session = None
@@ -325,7 +326,7 @@ def start_checkout(order: Order) -> str:
     session_end = datetime.fromtimestamp(session.expires_at, UTC)
     if locked.expires_at is not None and locked.expires_at < session_end:
         locked.expires_at = session_end + MARGIN
-    db.session.commit()
+    commit_midway(Midway.AFTER_STRIPE)
     assert session.url
     return session.url
 
@@ -349,7 +350,7 @@ def _new_attempt(order_id: int) -> _Attempt:
     locked.card_attempt += 1
     locked.card_attempt_at = utcnow()
     attempt = _Attempt(locked.card_attempt, locked.card_attempt_at)
-    db.session.commit()
+    commit_midway(Midway.BEFORE_STRIPE)
     return attempt
 
 
@@ -413,7 +414,7 @@ def _forget_session(order_id: int, session_id: str) -> None:
     locked = _lock_order(id=order_id)
     if locked is not None and locked.stripe_session_id == session_id:
         locked.stripe_session_id = None
-    db.session.commit()
+    commit_midway(Midway.BEFORE_STRIPE)
 
 
 def _expire_at_stripe(client: stripe.StripeClient, session_id: str) -> None:
@@ -432,7 +433,7 @@ def fulfil_session(session_id: str) -> Order | None:
     """
     if not _SESSION_ID.match(session_id or ""):
         return None
-    db.session.commit()
+    commit_midway(Midway.BEFORE_STRIPE)
     session = stripe_client().v1.checkout.sessions.retrieve(session_id)
     return _fulfil(SessionFacts.of(session))
 

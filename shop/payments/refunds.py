@@ -34,6 +34,7 @@ from werkzeug.datastructures import FileStorage
 
 from shop.accounts.models import User
 from shop.core.text import clean_multiline
+from shop.core.transaction import Midway, commit_midway
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
@@ -235,7 +236,7 @@ def submit_card_refund(refund_id: int) -> None:
         "metadata": {"refund_id": str(refund.id), "order_number": refund.order.number},
     }
     refund.attempts += 1
-    db.session.commit()
+    commit_midway(Midway.BEFORE_STRIPE)
 
     client = stripe_client()
     try:
@@ -257,7 +258,7 @@ def submit_card_refund(refund_id: int) -> None:
     refund = db.session.get(Refund, refund_id, with_for_update=True, populate_existing=True)
     if refund is not None:
         _apply_stripe_refund(refund, answer.to_dict())
-    db.session.commit()
+    commit_midway(Midway.AFTER_STRIPE)
 
 
 def _note_error(refund_id: int, error: stripe.StripeError, status: RefundStatus) -> None:
@@ -266,7 +267,7 @@ def _note_error(refund_id: int, error: stripe.StripeError, status: RefundStatus)
     if refund is not None and refund.status is RefundStatus.DUE:
         refund.status = status
         refund.last_error = str(getattr(error, "user_message", None) or error)[:500]
-    db.session.commit()
+    commit_midway(Midway.AFTER_STRIPE)
 
 
 def _check_pending(refund_id: int) -> None:
@@ -277,7 +278,7 @@ def _check_pending(refund_id: int) -> None:
     if refund is None or refund.status is not RefundStatus.PENDING or not refund.stripe_refund_id:
         return
     stripe_id = refund.stripe_refund_id
-    db.session.commit()
+    commit_midway(Midway.BEFORE_STRIPE)
     try:
         answer = stripe_client().v1.refunds.retrieve(stripe_id)
     except stripe.StripeError as error:
@@ -286,7 +287,7 @@ def _check_pending(refund_id: int) -> None:
     refund = db.session.get(Refund, refund_id, with_for_update=True, populate_existing=True)
     if refund is not None:
         _apply_stripe_refund(refund, answer.to_dict())
-    db.session.commit()
+    commit_midway(Midway.AFTER_STRIPE)
 
 
 def retry_card_refunds() -> int:
@@ -305,7 +306,7 @@ def retry_card_refunds() -> int:
         .order_by(Refund.id)
         .limit(RETRY_BATCH)
     ).all()
-    db.session.commit()
+    commit_midway(Midway.BEFORE_STRIPE)
     for refund_id, status in rows:
         if status is RefundStatus.DUE:
             submit_card_refund(refund_id)
