@@ -95,22 +95,22 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from shop.accounts.recovery_views import bp as recovery
     from shop.accounts.views import bp as accounts
-    from shop.cart.views import bp as cart
+    from shop.cart.blueprint import bp as cart
     from shop.catalogue.views import bp as catalogue
-    from shop.checkout.views import bp as checkout
+    from shop.checkout.blueprint import bp as checkout
     from shop.consignment.views import bp as consignment
     from shop.coordinators.views import bp as coordinators
     from shop.core.views import bp as core
-    from shop.exhibitions.views import bp as exhibitions
-    from shop.exports.views import bp as exports
+    from shop.exhibitions.blueprint import bp as exhibitions
+    from shop.exports.blueprint import bp as exports
     from shop.groups.views import bp as groups
     from shop.marketing.views import bp as marketing
     from shop.media.views import bp as media
-    from shop.notify.views import bp as notify
+    from shop.notify.blueprint import bp as notify
     from shop.orders.views import bp as orders
-    from shop.payments.views import bp as payments
+    from shop.payments.blueprint import bp as payments
     from shop.regions.blueprint import bp as regions
-    from shop.sharing.views import bp as sharing
+    from shop.sharing.blueprint import bp as sharing
 
     for blueprint in (
         core,

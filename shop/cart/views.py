@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 
@@ -22,8 +22,6 @@ from shop.cart.session import current_cart, save_cart
 from shop.catalogue.models import Variant
 from shop.errors import DomainError
 from shop.extensions import csrf, db
-
-bp = Blueprint("cart", __name__)
 
 
 def _from_this_site(url: str | None) -> bool:
@@ -58,7 +56,6 @@ def _check_add_csrf() -> None:
         raise CSRFError("The request did not come from this site.")
 
 
-@bp.post("/keranjang/tambah")
 @csrf.exempt
 def add():
     _check_add_csrf()
@@ -83,7 +80,6 @@ def add():
     return redirect(url_for("cart.show"))
 
 
-@bp.get("/keranjang")
 def show():
     view = queries.load_cart(current_cart())
     if view.missing:
@@ -92,7 +88,6 @@ def show():
     return render_template("cart/show.html", cart=view, form=QuantityForm())
 
 
-@bp.post("/keranjang/ubah")
 def update():
     form = QuantityForm()
     if not form.validate_on_submit() or not (form.variant.data or "").isdigit():
@@ -110,7 +105,6 @@ def update():
     return redirect(url_for("cart.show"))
 
 
-@bp.post("/keranjang/hapus/<int:variant_id>")
 def remove(variant_id: int):
     save_cart(services.remove(current_cart(), variant_id))
     flash(_("Removed from your cart."), "info")

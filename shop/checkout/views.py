@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,8 +18,6 @@ from shop.extensions import db, limiter
 from shop.groups.models import PaymentMethod
 from shop.payments.card import card_enabled
 from shop.regions.fields import region_refresh_requested
-
-bp = Blueprint("checkout", __name__)
 
 
 def _offered_payments(group) -> list[PaymentMethod]:
@@ -72,7 +70,6 @@ def _confirmation(checkout, sent):
     return redirect(url_for("orders.confirmation", key=checkout.key), 303)
 
 
-@bp.route("/checkout", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["CHECKOUT_RATE_LIMIT"], methods=["POST"])
 def start():
     form = CheckoutForm()

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 
 from shop.core.cache import public_page
 from shop.core.pagination import page_arg
 from shop.exhibitions import queries
 
-bp = Blueprint("exhibitions", __name__)
-
 ARCHIVE_PAGE_SIZE = 12
 
 
-@bp.get("/pameran")
 @public_page
 def index():
     today = queries.page_day()
@@ -28,7 +25,6 @@ def index():
     )
 
 
-@bp.get("/pameran/<slug>")
 @public_page
 def show(slug: str):
     today = queries.page_day()

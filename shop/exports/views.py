@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -23,8 +22,6 @@ from shop.exports.services import KINDS
 from shop.extensions import db
 from shop.jobs import queue_of, run_in_process_jobs
 from shop.media.storage import PRIVATE_CACHE_CONTROL, get_storage
-
-bp = Blueprint("exports", __name__)
 
 # Seconds between reloads of the "being prepared" page (no JavaScript needed).
 REFRESH_SECONDS = 3
@@ -85,7 +82,6 @@ def _again_url(export: Export) -> str | None:
     return again if again.startswith("/") and not again.startswith("//") else None
 
 
-@bp.get("/unduhan/<token>")
 @login_required
 def status(token: str):
     export = get_own_export_or_404(token)
@@ -102,7 +98,6 @@ def status(token: str):
     return response
 
 
-@bp.get("/unduhan/<token>/berkas")
 @login_required
 def download(token: str):
     """The file, streamed from the storage; the 503 page with Retry-After while

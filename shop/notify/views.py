@@ -13,12 +13,10 @@ import hashlib
 import hmac
 import json
 
-from flask import Blueprint, abort, current_app, request
+from flask import abort, current_app, request
 
 from shop.extensions import csrf, db, limiter
 from shop.notify.services import record_statuses
-
-bp = Blueprint("notify", __name__)
 
 
 def signature_ok(body: bytes, header: str, secret: str) -> bool:
@@ -26,7 +24,6 @@ def signature_ok(body: bytes, header: str, secret: str) -> bool:
     return hmac.compare_digest(expected.encode(), (header or "").strip().encode())
 
 
-@bp.get("/whatsapp/webhook")
 @limiter.exempt
 def whatsapp_webhook_verify():
     token = str(current_app.config.get("WHATSAPP_VERIFY_TOKEN") or "")
@@ -41,7 +38,6 @@ def whatsapp_webhook_verify():
     return challenge, 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
-@bp.post("/whatsapp/webhook")
 @csrf.exempt
 @limiter.exempt
 def whatsapp_webhook():

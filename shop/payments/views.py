@@ -6,7 +6,7 @@ import hmac
 import logging
 
 import stripe
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -19,8 +19,6 @@ from shop.payments import card
 from shop.payments.models import Refund
 
 log = logging.getLogger(__name__)
-
-bp = Blueprint("payments", __name__)
 
 
 def get_tracked_order_or_404(number: str, token: str) -> Order:
@@ -45,7 +43,6 @@ def _tracking_url(order: Order) -> str:
     return url_for("orders.track", number=order.number, token=order.tracking_token)
 
 
-@bp.post("/bayar/<number>/<token>/kartu")
 @limiter.limit(lambda: current_app.config["CHECKOUT_RATE_LIMIT"])
 def pay_by_card(number: str, token: str):
     order = get_card_order_or_404(number, token)
@@ -74,7 +71,6 @@ def pay_by_card(number: str, token: str):
     return redirect(url, 303)
 
 
-@bp.get("/bayar/<number>/<token>/kartu/selesai")
 def card_return(number: str, token: str):
     """Back from Stripe. Only a session Stripe reports as paid counts; the
     webhook does the same, so whichever comes second changes nothing."""
@@ -98,7 +94,6 @@ def card_return(number: str, token: str):
     return redirect(tracking, 303)
 
 
-@bp.get("/bayar/<number>/<token>/pengembalian/<int:refund_id>/bukti")
 def refund_proof(number: str, token: str, refund_id: int):
     """The group's proof of a refund transfer, for the buyer of that order only."""
     order = get_tracked_order_or_404(number, token)
@@ -110,7 +105,6 @@ def refund_proof(number: str, token: str, refund_id: int):
     return send_evidence(refund.image, refund.document, name=f"bukti-pengembalian-{refund.id}")
 
 
-@bp.post("/stripe/webhook")
 @csrf.exempt
 @limiter.exempt
 def stripe_webhook():

@@ -8,7 +8,7 @@ breaks; the current one is served for a year, immutable, like image variants.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, send_file, url_for
+from flask import Response, abort, redirect, send_file, url_for
 
 from shop.catalogue.models import Product
 from shop.catalogue.queries import get_public_product_or_404
@@ -16,8 +16,6 @@ from shop.groups.models import Group
 from shop.groups.queries import get_public_group_or_404
 from shop.media.storage import get_storage
 from shop.sharing.images import SIZE, Card, group_card, product_card, stored_path
-
-bp = Blueprint("sharing", __name__, url_prefix="/bagikan")
 
 ONE_YEAR = 365 * 24 * 60 * 60
 
@@ -40,19 +38,16 @@ def _serve(card: Card, key: str, current_url: str) -> Response:
     return response
 
 
-@bp.get("/k/<group_slug>/<key>.jpg")
 def group_image(group_slug: str, key: str):
     group = get_public_group_or_404(group_slug)
     return _serve(group_card(group), key, share_image_url(group))
 
 
-@bp.get("/k/<group_slug>/<product_slug>/<key>.jpg")
 def product_image(group_slug: str, product_slug: str, key: str):
     product = get_public_product_or_404(group_slug, product_slug)
     return _serve(product_card(product), key, share_image_url(product))
 
 
-@bp.app_template_global("share_image_url")
 def share_image_url(thing: Product | Group) -> str:
     """The absolute-path URL of the share image for a product or a group."""
     if isinstance(thing, Product):
@@ -68,6 +63,5 @@ def share_image_url(thing: Product | Group) -> str:
     abort(404)
 
 
-@bp.app_template_global("share_image_size")
 def share_image_size() -> tuple[int, int]:
     return SIZE
