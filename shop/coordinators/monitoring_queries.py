@@ -26,13 +26,12 @@ went back to buyers, shop.payments.refunds) are a figure of their own, by the
 date of the order they were paid for, whatever became of it; never a sale.
 
 Every figure is aggregated in SQL with GROUP BY over the groups in scope, so a
-page runs the same few statements whatever the number of groups and orders.
-Months are put in their bucket by a CASE over UTC bounds computed in Python
-(as in `shop.orders.sales`), which gives the same answer on SQLite and
-PostgreSQL. The median is `percentile_cont` on PostgreSQL and the same
-definition (the middle value, or the mean of the two middle ones) computed in
-Python on SQLite, which has no such function, from the confirm times the
-orders query brings along (group_concat).
+page runs the same few statements whatever the number of groups and orders;
+which groups and orders, and the key each falls under, is
+`shop.coordinators.monitoring_filters`. The median is `percentile_cont` on
+PostgreSQL and the same definition (the middle value, or the mean of the two
+middle ones) computed in Python on SQLite, which has no such function, from
+the confirm times the orders query brings along (group_concat).
 """
 
 from __future__ import annotations
@@ -46,73 +45,32 @@ from statistics import median
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import (
-    Integer,
-    String,
-    and_,
-    case,
-    cast,
-    func,
-    literal,
-    select,
-    tuple_,
-    type_coerce,
-)
+from sqlalchemy import Integer, cast, func, select, tuple_
 
 from shop.catalogue.models import Product
 from shop.catalogue.queries import publicly_visible
 from shop.consignment import channel
 from shop.consignment.models import Visit
 from shop.coordinators.filters import GROUPINGS, MonitoringFilterForm
+from shop.coordinators.monitoring_filters import (
+    Filters,
+    default_start,
+    group_clause,
+    group_key,
+    month_starts,
+    order_key,
+    placed_orders,
+)
 from shop.coordinators.scope import Scope
-from shop.core.clock import midnight_utc
 from shop.core.text import fold
 from shop.extensions import db
 from shop.groups.models import Group, Programme
 from shop.orders.models import Order, OrderLine, PaymentStatus
-from shop.orders.sales import NOT_SALES, SalesFigures
+from shop.orders.sales import SalesFigures
 from shop.payments.models import Refund
 from shop.regions.models import Province, Regency
 
-DEFAULT_MONTHS = 12
 MAX_DAYS = 5 * 366
-
-
-# Filters: what the page, the exports and the audit entry share.
-
-
-@dataclass(frozen=True)
-class Filters:
-    start: date
-    end: date
-    by: str = "programme"
-    programme: Programme | None = None
-    province: str = ""
-    regency: str = ""
-    q: str = ""
-
-    def args(self) -> dict[str, str]:
-        """The query string that gives these filters back (page ↔ exports)."""
-        args = {
-            "per": self.by,
-            "dari": self.start.isoformat(),
-            "sampai": self.end.isoformat(),
-            "program": self.programme.value if self.programme else "",
-            "provinsi": self.province,
-            "kabupaten": self.regency,
-            "q": self.q,
-        }
-        return {key: value for key, value in args.items() if value}
-
-    def details(self) -> str:
-        """For the audit entry: exact and the same in every language."""
-        return "; ".join(f"{key}={value}" for key, value in self.args().items())
-
-
-def default_start(today: date, months: int = DEFAULT_MONTHS) -> date:
-    """The first day of the month `months - 1` months before today's."""
-    index = today.year * 12 + today.month - 1 - (months - 1)
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def parse_filters(args: Mapping[str, str], today: date) -> tuple[Filters, list[str]]:
@@ -184,75 +142,12 @@ class Monitoring:
         return str(GROUPINGS[self.filters.by])
 
 
-def group_clause(scope: Scope, filters: Filters):
-    """The groups the figures are about: in scope and matching the filters."""
-    clauses = [scope.groups_clause()]
-    if filters.programme:
-        clauses.append(Group.programme == filters.programme)
-    if filters.regency:
-        clauses.append(Group.regency_code == filters.regency)
-    elif filters.province:
-        clauses.append(Group.province_code == filters.province)
-    if filters.q:
-        clauses.append(func.lower(Group.name).contains(fold(filters.q), autoescape=True))
-    return and_(*clauses)
-
-
-def month_starts(filters: Filters) -> list[date]:
-    """The first day of every month the range touches, and of the next one."""
-    index = filters.start.year * 12 + filters.start.month - 1
-    last = filters.end.year * 12 + filters.end.month - 1
-    return [date(i // 12, i % 12 + 1, 1) for i in range(index, last + 2)]
-
-
-def _month_key(filters: Filters):
-    """The month of `Order.created_at` as its number in the range (0 = first)."""
-    bounds = [midnight_utc(day) for day in month_starts(filters)[1:-1]]
-    if not bounds:
-        return literal(0)
-    return case(
-        *((Order.created_at < bound, i) for i, bound in enumerate(bounds)),
-        else_=len(bounds),
-    )
-
-
-def _group_key(by: str):
-    # The programme as its plain value: converting tens of thousands of rows
-    # back to the enum costs more than the query itself.
-    return {
-        "programme": type_coerce(Group.programme, String()),
-        "province": Group.province_code,
-        "regency": Group.regency_code,
-        "group": Group.id,
-    }[by]
-
-
-def _order_key(filters: Filters):
-    return _month_key(filters) if filters.by == "month" else _group_key(filters.by)
-
-
-def _placed_orders(scope: Scope, filters: Filters, *columns, sales: bool = True):
-    """The counted orders of the groups in question, as `columns` (with
-    `sales=False`, the cancelled and expired ones too)."""
-    stmt = (
-        select(*columns)
-        .select_from(Order)
-        .join(Group, Group.id == Order.group_id)
-        .where(
-            group_clause(scope, filters),
-            Order.created_at >= midnight_utc(filters.start),
-            Order.created_at < midnight_utc(filters.end + timedelta(days=1)),
-        )
-    )
-    return stmt.where(Order.status.not_in(NOT_SALES)) if sales else stmt
-
-
 def _consignment(scope: Scope, filters: Filters):
     """Consignment value, units and money received per key: one statement."""
     if filters.by == "month":
         key = channel.month_key(month_starts(filters))
     else:
-        key = _group_key(filters.by)
+        key = group_key(filters.by)
     rows = channel.channel_rows(
         key,
         group_clause(scope, filters),
@@ -283,10 +178,10 @@ def _postgresql_medians(scope: Scope, filters: Filters) -> dict[object, float]:
     """The median seconds to confirm per key and over everything (key None):
     percentile_cont over grouping sets, one scan."""
     rows = (
-        _placed_orders(
+        placed_orders(
             scope,
             filters,
-            _order_key(filters).label("key"),
+            order_key(filters).label("key"),
             _seconds_to_confirm().label("seconds"),
         )
         .where(Order.confirmed_at.is_not(None))
@@ -345,18 +240,37 @@ def monitoring(scope: Scope, filters: Filters) -> Monitoring:
     rows = _keys_and_labels(scope, filters, months)
     by_key = {row.key: row for row in rows}
     total = Figures(key=None, label=_("Total"))
+    seconds = _add_orders(scope, filters, by_key, total)
+    _add_items_and_refunds(scope, filters, by_key, total)
+    for k, value, units, received in _consignment(scope, filters):
+        for target in (by_key[k], total):
+            target.consigned += int(value or 0)
+            target.consigned_units += int(units or 0)
+            target.received += int(received or 0)
+    medians = _postgresql_medians(scope, filters) if _postgresql() else _medians_of(seconds)
+    for k, value in medians.items():
+        (total if k is None else by_key[k]).median_seconds = value
+    _add_active(scope, filters, rows, total)
+    if filters.by != "month":
+        rows.sort(key=lambda row: (-row.total_sales, -row.orders, fold(row.label)))
+    return Monitoring(filters=filters, rows=rows, total=total, months=months[:-1])
 
-    # Orders and revenue, paid and not, per key. SQLite has no percentile
-    # function: there the confirm times of each group of rows come along as
-    # one comma-separated text (group_concat skips the NULLs of unconfirmed
-    # orders) and the medians are taken in Python, in the same scan.
+
+def _add_orders(
+    scope: Scope, filters: Filters, by_key: dict[object, Figures], total: Figures
+) -> dict[object, list[int]]:
+    """Orders and revenue, paid and not, per key. SQLite has no percentile
+    function: there the confirm times of each group of rows come along as one
+    comma-separated text (group_concat skips the NULLs of unconfirmed orders)
+    and are returned per key, for the medians to be taken in Python, in the
+    same scan."""
     sqlite = not _postgresql()
-    key = _order_key(filters).label("key")
+    key = order_key(filters).label("key")
     paid = (Order.payment_status == PaymentStatus.PAID).label("paid")
     columns = [key, paid, Order.subtotal]
     if sqlite:
         columns.append(_seconds_to_confirm().label("seconds"))
-    orders = _placed_orders(scope, filters, *columns).subquery()
+    orders = placed_orders(scope, filters, *columns).subquery()
     figures = [orders.c.key, orders.c.paid, func.count(), func.sum(orders.c.subtotal)]
     if sqlite:
         figures.append(func.group_concat(orders.c.seconds))
@@ -372,14 +286,19 @@ def monitoring(scope: Scope, filters: Filters) -> Monitoring:
                 target.unpaid += int(amount or 0)
         if times and times[0]:
             seconds[k].extend(map(int, times[0].split(",")))
+    return seconds
 
-    # Items sold (lines of the counted orders) and refunds (of any order).
+
+def _add_items_and_refunds(
+    scope: Scope, filters: Filters, by_key: dict[object, Figures], total: Figures
+) -> None:
+    """Items sold (lines of the counted orders) and refunds (of any order)."""
     for name, column, table, sales in (
         ("items", OrderLine.quantity, OrderLine, True),
         ("refunds", Refund.amount, Refund, False),
     ):
         joined = (
-            _placed_orders(scope, filters, _order_key(filters).label("key"), column, sales=sales)
+            placed_orders(scope, filters, order_key(filters).label("key"), column, sales=sales)
             .join(table, table.order_id == Order.id)
             .subquery()
         )
@@ -388,17 +307,10 @@ def monitoring(scope: Scope, filters: Filters) -> Monitoring:
             for target in (by_key[k], total):
                 setattr(target, name, getattr(target, name) + int(value or 0))
 
-    for k, value, units, received in _consignment(scope, filters):
-        for target in (by_key[k], total):
-            target.consigned += int(value or 0)
-            target.consigned_units += int(units or 0)
-            target.received += int(received or 0)
 
-    medians = _medians_of(seconds) if sqlite else _postgresql_medians(scope, filters)
-    for k, value in medians.items():
-        (total if k is None else by_key[k]).median_seconds = value
-
-    # Active groups and products: today's public catalogue, not the range's.
+def _add_active(scope: Scope, filters: Filters, rows: list[Figures], total: Figures) -> None:
+    """Active groups and products: today's public catalogue, not the range's
+    (so a month's row has none)."""
     active = (
         select(func.count(func.distinct(Group.id)), func.count(Product.id))
         .select_from(Product)
@@ -409,13 +321,10 @@ def monitoring(scope: Scope, filters: Filters) -> Monitoring:
         total.active_groups, total.active_products = db.session.execute(active).one()
         for row in rows:
             row.active_groups = row.active_products = None
-    else:
-        group_key = _group_key(filters.by)
-        for groups, products, k in db.session.execute(
-            active.add_columns(group_key).group_by(group_key)
-        ):
-            by_key[k].active_groups, by_key[k].active_products = groups, products
-            total.active_groups += groups
-            total.active_products += products
-        rows.sort(key=lambda row: (-row.total_sales, -row.orders, fold(row.label)))
-    return Monitoring(filters=filters, rows=rows, total=total, months=months[:-1])
+        return
+    by_key = {row.key: row for row in rows}
+    key = group_key(filters.by)
+    for groups, products, k in db.session.execute(active.add_columns(key).group_by(key)):
+        by_key[k].active_groups, by_key[k].active_products = groups, products
+        total.active_groups += groups
+        total.active_products += products
