@@ -33,12 +33,12 @@ from shop.accounts.recovery_forms import (
 from shop.accounts.views import safe_next
 from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
 from shop.core.templating import absolute_url, wa_link
-from shop.core.transaction import commit_or_show
 from shop.errors import DomainError, apply_to_form
 from shop.extensions import db, limiter
 from shop.groups.models import Membership
 from shop.i18n.formatting import phone_display
 from shop.notify.messaging import whatsapp_enabled
+from shop.transaction import commit_or_show
 
 bp = Blueprint("recovery", __name__)
 

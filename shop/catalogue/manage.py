@@ -10,11 +10,11 @@ from shop.catalogue import queries, services
 from shop.catalogue.forms import PhotoAltForm, PhotoForm, ProductForm, StatusForm
 from shop.catalogue.models import ProductStatus
 from shop.catalogue.views import bp
-from shop.core.transaction import commit_or_flash, commit_or_show
 from shop.errors import DomainError, apply_to_form
 from shop.extensions import db
 from shop.groups.queries import get_membership_or_404
 from shop.i18n.forms import BaseForm
+from shop.transaction import commit_or_flash, commit_or_show
 
 
 @bp.route("/kelola/<slug>/produk/baru", methods=["GET", "POST"])

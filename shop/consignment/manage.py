@@ -23,11 +23,11 @@ from shop.consignment.views import (
 )
 from shop.consignment.workflow import NOTE_FLOW, OUTLET_FLOW, VISIT_FLOW, NoteFacts, VisitFacts
 from shop.core.clock import jakarta_today
-from shop.core.transaction import commit_or_flash, commit_or_show
 from shop.groups.queries import get_membership_or_404
 from shop.i18n.formatting import rupiah
 from shop.i18n.forms import BaseForm
 from shop.regions.fields import region_refresh_requested
+from shop.transaction import commit_or_flash, commit_or_show
 
 
 def _outlet_page(slug: str, outlet: Outlet, **args):

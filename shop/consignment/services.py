@@ -6,7 +6,7 @@ write shares), `notes` (leaving goods, cancelling a note) and `visits`
 (recording and taking back a visit). Each function is one transaction's
 worth of work and raises DomainError (with a message for the person) before
 or instead of changing anything it should not; the calling view commits or
-rolls back (shop.core.transaction). What may happen in which state is
+rolls back (shop.transaction). What may happen in which state is
 declared in `shop.consignment.workflow`, which the pages read too.
 """
 

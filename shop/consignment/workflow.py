@@ -21,8 +21,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from shop.consignment.models import Consignment, ConsignmentLine, Outlet, Visit
-from shop.core.workflow import Move, Rule, Workflow
 from shop.extensions import db
+from shop.workflow import Move, Rule, Workflow
 
 GROUP = "a member of the outlet's group (ketua or anggota)"
 ARCHIVED = _l("This outlet is archived. Restore it first.")

@@ -27,12 +27,12 @@ from shop.coordinators.scope import (
 from shop.coordinators.views import bp
 from shop.core.clock import jakarta_today
 from shop.core.pagination import count_rows, paginate
-from shop.core.transaction import commit_or_flash
 from shop.errors import DomainError, apply_to_form
 from shop.exhibitions.queries import page_day
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.i18n.forms import BaseForm
+from shop.transaction import commit_or_flash
 
 HISTORY_LIMIT = 50
 PAGE_SIZE = 50

@@ -37,12 +37,12 @@ from shop.coordinators.views import bp
 from shop.core.clock import jakarta_today
 from shop.core.pagination import paginate
 from shop.core.text import fold
-from shop.core.transaction import commit_or_flash, commit_or_show
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus
 from shop.i18n.forms import BaseForm
 from shop.media.forms import PhotoField
+from shop.transaction import commit_or_flash, commit_or_show
 
 ENDED_SHOWN = 20
 EXHIBITIONS_PAGE_SIZE = 30

@@ -28,8 +28,6 @@ from shop.coordinators.scope import (
 from shop.coordinators.views import bp
 from shop.core.pagination import count_rows, paginate
 from shop.core.text import fold
-from shop.core.transaction import commit_or_raise
-from shop.core.workflow import Action
 from shop.errors import DomainError, apply_to_form
 from shop.extensions import db
 from shop.groups import documents
@@ -39,6 +37,8 @@ from shop.groups.queries import product_counts
 from shop.groups.workflow import VERIFICATION_FLOW
 from shop.i18n.forms import BaseForm
 from shop.regions.queries import Region, provinces, regencies_of
+from shop.transaction import commit_or_raise
+from shop.workflow import Action
 
 PAGE_SIZE = 30
 QUEUE_PAGE_SIZE = 20

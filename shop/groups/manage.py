@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from shop.catalogue import queries as catalogue_queries
 from shop.consignment import ledger as consignment_ledger
 from shop.core.clock import jakarta_today
-from shop.core.transaction import commit_or_show
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
@@ -19,6 +18,7 @@ from shop.groups.models import GroupStatus, Role
 from shop.groups.suspension import GroupSuspended, suspension_contact
 from shop.groups.views import bp
 from shop.regions.fields import region_refresh_requested
+from shop.transaction import commit_or_show
 
 
 def _fail(error: DomainError):

@@ -11,7 +11,6 @@ from flask_wtf.file import FileRequired
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from shop.core.transaction import commit_or_flash, commit_or_show
 from shop.groups import documents
 from shop.groups.forms import ConfirmForm
 from shop.groups.models import DocumentKind
@@ -20,6 +19,7 @@ from shop.groups.views import bp
 from shop.groups.workflow import VERIFICATION_FLOW
 from shop.i18n.forms import BaseForm
 from shop.payments.forms import ProofField
+from shop.transaction import commit_or_flash, commit_or_show
 
 THUMB_WIDTH = 320
 

@@ -15,8 +15,8 @@ from itertools import product
 
 from flask_babel import lazy_gettext as _l
 
-from shop.core.workflow import Move, Workflow
 from shop.groups.models import Group, GroupStatus, Verification
+from shop.workflow import Move, Workflow
 
 Standing = tuple[Verification, GroupStatus]
 

@@ -15,8 +15,6 @@ from sqlalchemy.orm import selectinload
 
 from shop.core.pagination import page_arg
 from shop.core.templating import absolute_url, wa_link
-from shop.core.transaction import commit_or_flash, commit_or_show
-from shop.core.workflow import Action
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, Group
@@ -40,6 +38,8 @@ from shop.payments.forms import RefundForm
 from shop.payments.models import Refund
 from shop.payments.proofs import get_proof_for_order_or_404, order_proofs, send_proof
 from shop.regions.models import District, Province, Regency
+from shop.transaction import commit_or_flash, commit_or_show
+from shop.workflow import Action
 
 INBOX_PAGE_SIZE = 20
 

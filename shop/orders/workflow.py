@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from shop.core.workflow import Move, Rule, Workflow
 from shop.errors import DomainError
 from shop.groups.models import DeliveryMethod, PaymentMethod
 from shop.orders.models import Order, OrderStatus, PaymentStatus
+from shop.workflow import Move, Rule, Workflow
 
 
 class InvalidTransition(DomainError):

@@ -46,7 +46,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from shop.core.templating import absolute_url
-from shop.core.transaction import Midway, commit_midway
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
@@ -55,6 +54,7 @@ from shop.orders import services as orders
 from shop.orders.models import Order
 from shop.payments import refunds
 from shop.payments.models import ProcessedStripeEvent, RefundCause
+from shop.transaction import Midway, commit_midway
 
 log = logging.getLogger(__name__)
 

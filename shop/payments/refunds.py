@@ -34,7 +34,6 @@ from werkzeug.datastructures import FileStorage
 
 from shop.accounts.models import User
 from shop.core.text import clean_multiline
-from shop.core.transaction import Midway, commit_midway
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
@@ -44,6 +43,7 @@ from shop.media.evidence import store_evidence
 from shop.orders.models import Order, OrderStatus, PaymentStatus
 from shop.orders.services import add_event
 from shop.payments.models import Refund, RefundCause, RefundStatus
+from shop.transaction import Midway, commit_midway
 
 log = logging.getLogger(__name__)
 

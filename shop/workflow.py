@@ -9,7 +9,7 @@ test walks every entry (tests/integration/test_workflows.py).
 
 A page that posts one of several moves to one URL (`…/<action>`) lists them
 as `Action`s: the form the button posts and the one service it runs; the view
-hands that to the transaction helper (shop.core.transaction).
+hands that to the transaction helper (shop.transaction).
 """
 
 from __future__ import annotations
