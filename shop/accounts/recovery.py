@@ -3,24 +3,23 @@ a lost password reset by an email link, a WhatsApp code, or a link that a
 coordinator makes for a member of a group in their scope.
 
 Every code and link is an `AccountCode` row holding only a keyed hash of the
-secret. Only the latest of a person's secrets for one purpose works, once,
-until it expires; a typed code dies after CODE_MAX_TRIES wrong tries. Asking
-for a reset never tells whether an account exists: the same work is done and
-the same page follows whatever was typed.
+secret (`shop.accounts.account_codes`). Only the latest of a person's secrets
+for one purpose works, once, until it expires; a typed code dies after
+CODE_MAX_TRIES wrong tries. Asking for a reset never tells whether an account
+exists: the same work is done and the same page follows whatever was typed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 
+from shop.accounts import account_codes as codes
 from shop.accounts.models import User
 from shop.accounts.passwords import validate_new_password
 from shop.accounts.recovery_models import RESET_PURPOSES, AccountCode, CodePurpose
@@ -28,7 +27,6 @@ from shop.accounts.services import end_all_sessions, find_by_login
 from shop.accounts.throttle import clear_login_failures
 from shop.coordinators import audit
 from shop.coordinators.models import AuditAction
-from shop.core.codes import DIGITS, random_code
 from shop.core.templating import absolute_url
 from shop.db import utcnow
 from shop.errors import DomainError
@@ -41,8 +39,6 @@ from shop.notify.messaging import (
     render_whatsapp,
     whatsapp_enabled,
 )
-
-CODE_DIGITS = 6
 
 CODE_REFUSED = _l("This code is wrong or no longer works. Ask for a new one.")
 LINK_REFUSED = _l("This link no longer works. Ask for a new one.")
@@ -58,83 +54,7 @@ class WrongCode(Exception):
         self.field = field
 
 
-# --- secrets -----------------------------------------------------------------
-
-
-def _digest(secret: str) -> str:
-    """HMAC-SHA256 under the app's secret key: a stolen table of hashes of
-    6-digit codes cannot be reversed by trying the million codes."""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()
-
-
-def _code_digest(user_id: int, purpose: CodePurpose, code: str) -> str:
-    return _digest(f"{purpose.value}:{user_id}:{code}")
-
-
-def _new_code() -> str:
-    return random_code(DIGITS, CODE_DIGITS)
-
-
-def _issue(
-    user: User,
-    purpose: CodePurpose,
-    *,
-    secret_hash: str,
-    target: str,
-    lifetime: timedelta,
-    now: datetime,
-    by: User | None = None,
-) -> AccountCode:
-    """A new secret for `purpose`; the person's earlier ones for it stop working."""
-    _revoke(user, (purpose,), now)
-    row = AccountCode(
-        user_id=user.id,
-        purpose=purpose,
-        secret_hash=secret_hash,
-        target=target,
-        created_at=now,
-        expires_at=now + lifetime,
-        created_by_id=by.id if by is not None else None,
-    )
-    db.session.add(row)
-    db.session.flush()
-    return row
-
-
-def _revoke(user: User, purposes: Iterable[CodePurpose], now: datetime) -> None:
-    db.session.execute(
-        update(AccountCode)
-        .where(
-            AccountCode.user_id == user.id,
-            AccountCode.purpose.in_(list(purposes)),
-            AccountCode.used_at.is_(None),
-            AccountCode.revoked_at.is_(None),
-        )
-        .values(revoked_at=now)
-        .execution_options(synchronize_session="fetch")
-    )
-
-
-def _latest(user: User, purpose: CodePurpose) -> AccountCode | None:
-    return db.session.scalar(
-        select(AccountCode)
-        .where(AccountCode.user_id == user.id, AccountCode.purpose == purpose)
-        .order_by(AccountCode.created_at.desc(), AccountCode.id.desc())
-        .limit(1)
-    )
-
-
-def _made_since(user_id: int, purpose: CodePurpose, since: datetime) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(AccountCode)
-        .where(
-            AccountCode.user_id == user_id,
-            AccountCode.purpose == purpose,
-            AccountCode.created_at > since,
-        )
-    )
+# --- typed codes -----------------------------------------------------------
 
 
 def _check_code(row: AccountCode | None, user_id: int | None, code: str, now: datetime) -> None:
@@ -142,9 +62,10 @@ def _check_code(row: AccountCode | None, user_id: int | None, code: str, now: da
     max_tries = current_app.config["CODE_MAX_TRIES"]
     if row is None or user_id is None or not row.usable(now, max_tries):
         # The same work as a real comparison, so a miss takes the same time.
-        hmac.compare_digest(_digest(code), _digest(""))
+        hmac.compare_digest(codes.digest(code), codes.digest(""))
         raise DomainError(CODE_REFUSED, field="code")
-    if not hmac.compare_digest(row.secret_hash, _code_digest(user_id, row.purpose, code.strip())):
+    expected = codes.code_digest(user_id, row.purpose, code.strip())
+    if not hmac.compare_digest(row.secret_hash, expected):
         row.tries += 1
         db.session.flush()
         raise WrongCode(CODE_REFUSED, field="code")
@@ -173,7 +94,7 @@ def needs_confirmation(user: User) -> bool:
 def resend_wait(user: User, now: datetime | None = None) -> int:
     """Seconds before another confirmation code may be sent (0: now)."""
     now = now or utcnow()
-    latest = _latest(user, CodePurpose.VERIFY_PHONE)
+    latest = codes.latest(user, CodePurpose.VERIFY_PHONE)
     if latest is None:
         return 0
     ready = latest.created_at + timedelta(seconds=current_app.config["VERIFY_RESEND_SECONDS"])
@@ -198,14 +119,14 @@ def send_confirmation_code(
             _l("Please wait %(seconds)d seconds before asking for a new code.", seconds=seconds)
         )
     hourly = current_app.config["VERIFY_CODES_PER_HOUR"]
-    if _made_since(user.id, CodePurpose.VERIFY_PHONE, now - timedelta(hours=1)) >= hourly:
+    if codes.made_since(user.id, CodePurpose.VERIFY_PHONE, now - timedelta(hours=1)) >= hourly:
         raise DomainError(_l("Too many codes were sent in the last hour. Try again later."))
-    code = _new_code()
+    code = codes.new_code()
     lifetime = _minutes("VERIFY_CODE_MINUTES")
-    row = _issue(
+    row = codes.issue(
         user,
         CodePurpose.VERIFY_PHONE,
-        secret_hash=_code_digest(user.id, CodePurpose.VERIFY_PHONE, code),
+        secret_hash=codes.code_digest(user.id, CodePurpose.VERIFY_PHONE, code),
         target=phone,
         lifetime=lifetime,
         now=now,
@@ -238,7 +159,7 @@ def confirm_number(user: User, code: str, *, now: datetime | None = None) -> str
     """
     now = now or utcnow()
     phone = number_to_confirm(user)
-    row = _latest(user, CodePurpose.VERIFY_PHONE)
+    row = codes.latest(user, CodePurpose.VERIFY_PHONE)
     if row is not None and row.target != phone:
         row = None
     _check_code(row, user.id, code, now)
@@ -286,7 +207,7 @@ def change_number(
         user.pending_phone = None if phone == user.phone else phone
     db.session.flush()
     if not needs_confirmation(user):
-        _revoke(user, (CodePurpose.VERIFY_PHONE,), now)
+        codes.revoke(user, (CodePurpose.VERIFY_PHONE,), now)
         return False
     send_confirmation_code(user, locale, now=now, wait=False)
     return True
@@ -313,7 +234,7 @@ def request_reset(login: tuple[str, str], locale: str, *, now: datetime | None =
         way = CodePurpose.RESET_PHONE
         can = user is not None and whatsapp_enabled() and user.phone_verified_at is not None
     hourly = current_app.config["RESET_CODES_PER_HOUR"]
-    recent = _made_since(user.id if user is not None else 0, way, now - timedelta(hours=1))
+    recent = codes.made_since(user.id if user is not None else 0, way, now - timedelta(hours=1))
     if can and recent < hourly:
         if way is CodePurpose.RESET_EMAIL:
             _send_reset_link(user, locale, now)
@@ -338,10 +259,10 @@ def _email_context(user: User | None, token: str, minutes: int) -> dict:
 def _send_reset_link(user: User, locale: str, now: datetime) -> None:
     token = secrets.token_urlsafe(32)
     lifetime = _minutes("RESET_EMAIL_LINK_MINUTES")
-    _issue(
+    codes.issue(
         user,
         CodePurpose.RESET_EMAIL,
-        secret_hash=_digest(token),
+        secret_hash=codes.digest(token),
         target=user.email,
         lifetime=lifetime,
         now=now,
@@ -351,12 +272,12 @@ def _send_reset_link(user: User, locale: str, now: datetime) -> None:
 
 
 def _send_reset_code(user: User, locale: str, now: datetime) -> None:
-    code = _new_code()
+    code = codes.new_code()
     lifetime = _minutes("RESET_CODE_MINUTES")
-    _issue(
+    codes.issue(
         user,
         CodePurpose.RESET_PHONE,
-        secret_hash=_code_digest(user.id, CodePurpose.RESET_PHONE, code),
+        secret_hash=codes.code_digest(user.id, CodePurpose.RESET_PHONE, code),
         target=user.phone,
         lifetime=lifetime,
         now=now,
@@ -372,7 +293,7 @@ def _set_new_password(user: User, password: str, row: AccountCode, now: datetime
     user.set_password(password)
     row.used_at = now
     # One way back in is enough: every other link or code stops working.
-    _revoke(user, RESET_PURPOSES, now)
+    codes.revoke(user, RESET_PURPOSES, now)
     end_all_sessions(user)
     # The owner is back: failed log-ins counted against her logins are forgotten.
     for kind in ("phone", "email"):
@@ -385,7 +306,7 @@ def reset_with_code(phone: str, code: str, password: str, *, now: datetime | Non
     """The code sent by WhatsApp, typed with the number and a new password."""
     now = now or utcnow()
     user = find_by_login("phone", phone)
-    row = _latest(user, CodePurpose.RESET_PHONE) if user is not None else None
+    row = codes.latest(user, CodePurpose.RESET_PHONE) if user is not None else None
     _check_code(row, user.id if user is not None else None, code, now)
     _set_new_password(user, password, row, now)
     if row.target == user.phone and user.phone_verified_at is None:
@@ -401,7 +322,7 @@ def link_for(token: str, *, now: datetime | None = None) -> AccountCode | None:
         return None
     row = db.session.scalar(
         select(AccountCode).where(
-            AccountCode.secret_hash == _digest(token),
+            AccountCode.secret_hash == codes.digest(token),
             AccountCode.purpose.in_([CodePurpose.RESET_EMAIL, CodePurpose.RESET_COORDINATOR]),
         )
     )
@@ -434,10 +355,10 @@ def create_coordinator_link(
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     hours = current_app.config["RESET_COORDINATOR_LINK_HOURS"]
-    _issue(
+    codes.issue(
         member,
         CodePurpose.RESET_COORDINATOR,
-        secret_hash=_digest(token),
+        secret_hash=codes.digest(token),
         target="",
         lifetime=timedelta(hours=hours),
         now=now,

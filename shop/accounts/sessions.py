@@ -17,7 +17,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
+from shop.accounts.account_codes import sweep_codes
 from shop.accounts.models import LoginSession, User
+from shop.accounts.throttle import sweep_failures
 from shop.db import utcnow
 from shop.extensions import db
 
@@ -171,15 +173,15 @@ def active_sessions(user: User) -> list[LoginSession]:
 
 
 def sweep() -> int:
-    """Periodic task: delete ended and expired sessions; returns how many."""
+    """Periodic task: delete ended and expired sessions, log-in failure counts
+    nobody adds to, and one-time codes and links that stopped working
+    (`shop.accounts.account_codes`); returns how many rows went."""
     cutoff = utcnow() - KEEP_ENDED
     result = db.session.execute(
         delete(LoginSession).where(
             or_(LoginSession.ended_at < cutoff, LoginSession.expires_at < cutoff)
         )
     )
-    from shop.accounts.throttle import sweep_failures
-
-    removed = result.rowcount + sweep_failures()
+    removed = result.rowcount + sweep_failures() + sweep_codes()
     db.session.commit()
     return removed

@@ -40,7 +40,8 @@ TASKS = (
     Periodic("retry-card-refunds", "shop.payments.refunds.retry_card_refunds", every=300),
     Periodic("certificate-reminders", "shop.coordinators.jobs.certificates_due", every=86_400),
     Periodic("sweep-media", "shop.media.jobs.sweep", every=86_400),
-    # Ended and expired login sessions, and log-in failure counts nobody adds to.
+    # Ended and expired login sessions, log-in failure counts nobody adds to,
+    # and one-time codes and links dead for a day.
     Periodic("sweep-login-sessions", "shop.accounts.sessions.sweep", every=3600),
 )
 LOCK_PREFIX = "etalase:periodic"

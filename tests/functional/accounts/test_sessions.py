@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from shop.accounts import sessions
 from shop.accounts.models import LoginSession
+from shop.accounts.recovery_models import AccountCode, CodePurpose
 from shop.accounts.services import end_all_sessions
 from shop.db import utcnow
 from shop.extensions import db
@@ -249,6 +250,43 @@ def test_the_sweep_deletes_ended_and_expired_sessions(app, leader):
     left = db.session.scalars(select(LoginSession.id).where(LoginSession.user_id == leader.user_id))
     assert list(left) == [rows[0].id]
     assert expired is not None
+
+
+def test_the_sweep_deletes_codes_and_links_dead_for_a_day(app):
+    """The same periodic task deletes one-time codes and links used, revoked or
+    expired more than a day ago; live ones and those that died lately stay."""
+    user = UserFactory()
+    now = utcnow()
+    long_ago, lately = now - timedelta(days=2), now - timedelta(hours=1)
+
+    def code(purpose=CodePurpose.RESET_EMAIL, **times) -> AccountCode:
+        row = AccountCode(
+            user_id=user.id,
+            purpose=purpose,
+            secret_hash="0" * 64,
+            created_at=times.pop("created_at", long_ago - timedelta(hours=1)),
+            expires_at=times.pop("expires_at", now + timedelta(hours=1)),
+            **times,
+        )
+        db.session.add(row)
+        return row
+
+    kept = [
+        code(created_at=now),
+        code(used_at=lately),
+        code(revoked_at=lately),
+        code(expires_at=lately),
+        code(CodePurpose.RESET_COORDINATOR, expires_at=now + timedelta(days=3)),
+    ]
+    code(used_at=long_ago)
+    code(CodePurpose.VERIFY_PHONE, revoked_at=long_ago)
+    code(CodePurpose.RESET_PHONE, expires_at=long_ago)
+    db.session.commit()
+    kept_ids = [row.id for row in kept]
+
+    assert sessions.sweep() == 3
+    left = db.session.scalars(select(AccountCode.id).order_by(AccountCode.id))
+    assert list(left) == kept_ids
 
 
 @pytest.mark.parametrize(
