@@ -4,18 +4,12 @@ and 0016 is reachable again by downgrading."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from shop import create_app
 from shop.extensions import db
-from tests.conftest import _reset_database, side_database_url
-from tests.integration.marketing.test_migration_backfill import _filled
-
-MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
+from tests.integration.migration_support import MIGRATIONS, empty_database_app, filled_row
 
 
 def _user_columns() -> set[str]:
@@ -28,16 +22,7 @@ def _count(conn, table: str) -> int:
 
 @pytest.mark.no_db_transaction
 def test_0017_drops_session_version_and_keeps_every_row(tmp_path_factory):
-    url = side_database_url("mig17") or f"sqlite:///{tmp_path_factory.mktemp('mig') / 'm.db'}"
-    _reset_database(url)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "t",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "CACHE_TYPE": "SimpleCache",
-        }
-    )
+    app = empty_database_app(tmp_path_factory, "mig17")
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="0016")
         metadata = sa.MetaData()
@@ -47,11 +32,11 @@ def test_0017_drops_session_version_and_keeps_every_row(tmp_path_factory):
         )
         with db.engine.begin() as conn:
             user_id = conn.execute(
-                user.insert().values(_filled(user, name="Bu Sri", phone="+6281211112222"))
+                user.insert().values(filled_row(user, name="Bu Sri", phone="+6281211112222"))
             ).inserted_primary_key[0]
             group_id = conn.execute(
                 group.insert().values(
-                    _filled(
+                    filled_row(
                         group,
                         slug="k",
                         name="Kelompok",
@@ -64,7 +49,7 @@ def test_0017_drops_session_version_and_keeps_every_row(tmp_path_factory):
             ).inserted_primary_key[0]
             conn.execute(
                 membership.insert().values(
-                    _filled(membership, user_id=user_id, group_id=group_id, role="ketua")
+                    filled_row(membership, user_id=user_id, group_id=group_id, role="ketua")
                 )
             )
 

@@ -2,51 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from shop import create_app
 from shop.extensions import db
-from tests.conftest import _reset_database, side_database_url
-
-MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "migrations")
-
-
-def _filled(table: sa.Table, **values) -> dict:
-    """A row with every required column filled (the schema as at 0005)."""
-    now = datetime.now(UTC)
-    row = {}
-    for column in table.columns:
-        if column.primary_key or column.nullable or column.server_default is not None:
-            continue
-        if isinstance(column.type, sa.Boolean):
-            row[column.name] = False
-        elif isinstance(column.type, sa.Integer):
-            row[column.name] = 0
-        elif isinstance(column.type, sa.DateTime):
-            row[column.name] = now
-        else:
-            row[column.name] = ""
-    row.update(values)
-    return row
+from tests.integration.migration_support import MIGRATIONS, empty_database_app, filled_row
 
 
 @pytest.mark.no_db_transaction
 def test_upgrade_from_0005_fills_unique_codes(tmp_path_factory):
-    url = side_database_url("migration") or f"sqlite:///{tmp_path_factory.mktemp('mig') / 'm.db'}"
-    _reset_database(url)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "t",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "CACHE_TYPE": "SimpleCache",
-        }
-    )
+    app = empty_database_app(tmp_path_factory, "migration")
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="0005")
         metadata = sa.MetaData()
@@ -56,7 +22,7 @@ def test_upgrade_from_0005_fills_unique_codes(tmp_path_factory):
             for g in range(12):
                 group_id = conn.execute(
                     group.insert().values(
-                        _filled(
+                        filled_row(
                             group,
                             slug=f"k-{g}",
                             name=f"Kelompok {g}",
@@ -70,7 +36,7 @@ def test_upgrade_from_0005_fills_unique_codes(tmp_path_factory):
                 for p in range(5):
                     conn.execute(
                         product.insert().values(
-                            _filled(
+                            filled_row(
                                 product,
                                 group_id=group_id,
                                 slug=f"p-{p}",
