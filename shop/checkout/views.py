@@ -16,7 +16,7 @@ from shop.checkout.forms import CheckoutForm
 from shop.errors import DomainError, apply_to_form
 from shop.extensions import db, limiter
 from shop.groups.models import PaymentMethod
-from shop.payments.card import card_enabled
+from shop.payments.stripe_api import card_enabled
 from shop.regions.fields import region_refresh_requested
 
 

@@ -43,6 +43,7 @@ from shop.media.evidence import store_evidence
 from shop.orders.models import Order, OrderStatus, PaymentStatus
 from shop.orders.services import add_event
 from shop.payments.models import Refund, RefundCause, RefundStatus
+from shop.payments.stripe_api import SessionFacts, card_enabled, stripe_client, to_stripe_amount
 from shop.transaction import Midway, commit_midway
 
 log = logging.getLogger(__name__)
@@ -220,8 +221,6 @@ def submit_card_refund(refund_id: int) -> None:
     """Ask Stripe to refund a card refund that is due. Safe to run twice: the
     idempotency key `refund-<id>` makes Stripe answer a repeat with the same
     refund. Stripe unreachable: it stays due, for the next retry."""
-    from shop.payments.card import SessionFacts, card_enabled, stripe_client, to_stripe_amount
-
     if not card_enabled():
         log.warning("card refund %s waits: Stripe is not configured", refund_id)
         return
@@ -272,8 +271,6 @@ def _note_error(refund_id: int, error: stripe.StripeError, status: RefundStatus)
 
 def _check_pending(refund_id: int) -> None:
     """A refund Stripe is still sending: ask how it went (a lost webhook)."""
-    from shop.payments.card import stripe_client
-
     refund = db.session.get(Refund, refund_id)
     if refund is None or refund.status is not RefundStatus.PENDING or not refund.stripe_refund_id:
         return
@@ -293,8 +290,6 @@ def _check_pending(refund_id: int) -> None:
 def retry_card_refunds() -> int:
     """The periodic task: card refunds still due are sent (again) to Stripe,
     pending ones are asked about. Returns how many were looked at."""
-    from shop.payments.card import card_enabled
-
     if not card_enabled():
         return 0
     rows = db.session.execute(

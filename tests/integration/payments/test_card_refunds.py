@@ -15,6 +15,7 @@ from shop.orders import services as orders
 from shop.orders.models import Order, OrderStatus, PaymentStatus
 from shop.payments import card, refunds
 from shop.payments.models import Refund, RefundStatus
+from shop.payments.stripe_api import SessionFacts
 
 pytestmark = pytest.mark.usefixtures("stripe_keys")
 
@@ -27,7 +28,7 @@ def paid_by_card(card_order, stripe_keys):
         order = card_order(**options)
         card.start_checkout(order)
         session = stripe_keys.pay(order.stripe_session_id)
-        card._fulfil(card.SessionFacts.of(session))
+        card._fulfil(SessionFacts.of(session))
         db.session.commit()
         assert order.is_paid
         return order

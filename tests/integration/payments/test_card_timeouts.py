@@ -11,7 +11,7 @@ import stripe
 
 from shop.extensions import db
 from shop.orders.models import Order
-from shop.payments import card
+from shop.payments import card, stripe_api
 
 pytestmark = pytest.mark.usefixtures("stripe_keys")
 
@@ -34,7 +34,7 @@ def keys(fake) -> list[str]:
 
 def test_the_client_has_the_configured_timeouts_and_retries(app, monkeypatch):
     monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_x")
-    client = card.stripe_client()
+    client = stripe_api.stripe_client()
     http = client._requestor._client
     assert isinstance(http, stripe.RequestsClient)
     assert http._timeout == (5.0, 15.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from shop.payments.card import SessionFacts, card_enabled, to_stripe_amount
+from shop.payments.stripe_api import SessionFacts, card_enabled, to_stripe_amount
 from tests.fakes.stripe_api import decode_form
 
 
