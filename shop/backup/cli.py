@@ -8,7 +8,8 @@ import click
 from flask.cli import AppGroup
 
 from shop.backup.archive import BackupError
-from shop.backup.services import create_backup, default_output, restore_backup
+from shop.backup.restore import restore_backup
+from shop.backup.services import create_backup, default_output
 
 backup_cli = AppGroup("backup", help="Back up and restore the whole site.")
 
