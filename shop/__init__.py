@@ -93,21 +93,21 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from shop.accounts.recovery_views import bp as recovery
-    from shop.accounts.views import bp as accounts
+    from shop.accounts.blueprint import accounts_bp as accounts
+    from shop.accounts.blueprint import recovery_bp as recovery
     from shop.cart.blueprint import bp as cart
-    from shop.catalogue.views import bp as catalogue
+    from shop.catalogue.blueprint import bp as catalogue
     from shop.checkout.blueprint import bp as checkout
-    from shop.consignment.views import bp as consignment
-    from shop.coordinators.views import bp as coordinators
-    from shop.core.views import bp as core
+    from shop.consignment.blueprint import bp as consignment
+    from shop.coordinators.blueprint import bp as coordinators
+    from shop.core.blueprint import bp as core
     from shop.exhibitions.blueprint import bp as exhibitions
     from shop.exports.blueprint import bp as exports
-    from shop.groups.views import bp as groups
-    from shop.marketing.views import bp as marketing
-    from shop.media.views import bp as media
+    from shop.groups.blueprint import bp as groups
+    from shop.marketing.blueprint import bp as marketing
+    from shop.media.blueprint import bp as media
     from shop.notify.blueprint import bp as notify
-    from shop.orders.views import bp as orders
+    from shop.orders.blueprint import bp as orders
     from shop.payments.blueprint import bp as payments
     from shop.regions.blueprint import bp as regions
     from shop.sharing.blueprint import bp as sharing

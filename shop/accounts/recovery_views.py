@@ -5,7 +5,6 @@ the coordinator's list of a group's members with a one-time reset link."""
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -40,8 +39,6 @@ from shop.i18n.formatting import phone_display
 from shop.notify.messaging import whatsapp_enabled
 from shop.transaction import commit_or_show
 
-bp = Blueprint("recovery", __name__)
-
 # The phone number typed on "Lupa kata sandi?", kept for the code page.
 RESET_PHONE_KEY = "reset_phone"
 
@@ -54,14 +51,12 @@ def _reset_limit() -> str:
 limited = limiter.shared_limit(_reset_limit, scope="account-recovery", methods=["POST"])
 
 
-@bp.after_request
 def _private(response):
     # Reset tokens in the address, codes and numbers on the page.
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-@bp.app_context_processor
 def _helpers():
     return {"whatsapp_enabled": whatsapp_enabled, "number_to_confirm": recovery.number_to_confirm}
 
@@ -96,7 +91,6 @@ def _signed_in_again(user: User):
 # --- confirming a WhatsApp number ---------------------------------------------
 
 
-@bp.route("/akun/verifikasi", methods=["GET", "POST"])
 @login_required
 @limited
 def verify():
@@ -118,7 +112,6 @@ def verify():
     )
 
 
-@bp.post("/akun/verifikasi/kirim-ulang")
 @login_required
 @limited
 def resend():
@@ -136,7 +129,6 @@ def resend():
     return redirect(url_for("recovery.verify"), 303)
 
 
-@bp.route("/akun/nomor", methods=["GET", "POST"])
 @login_required
 @limited
 def change_number():
@@ -159,7 +151,6 @@ def change_number():
 # --- password reset ----------------------------------------------------------
 
 
-@bp.route("/lupa-sandi", methods=["GET", "POST"])
 @limited
 def forgot():
     form = ForgotForm()
@@ -174,14 +165,12 @@ def forgot():
     return render_template("accounts/recovery/forgot.html", form=form)
 
 
-@bp.get("/lupa-sandi/terkirim")
 def sent():
     return render_template(
         "accounts/recovery/sent.html", minutes=current_app.config["RESET_EMAIL_LINK_MINUTES"]
     )
 
 
-@bp.route("/lupa-sandi/kode", methods=["GET", "POST"])
 @limited
 def enter_code():
     form = ResetWithCodeForm()
@@ -202,7 +191,6 @@ def enter_code():
     )
 
 
-@bp.route("/lupa-sandi/tautan/<token>", methods=["GET", "POST"])
 @limited
 def reset_link(token: str):
     if recovery.link_for(token) is None:
@@ -230,7 +218,6 @@ def _members(group) -> list[Membership]:
     )
 
 
-@bp.get("/koordinator/kelompok/<slug>/anggota")
 @coordinator_required
 def members(slug: str):
     group = get_group_in_scope_or_404(slug)
@@ -243,7 +230,6 @@ def members(slug: str):
     )
 
 
-@bp.post("/koordinator/kelompok/<slug>/anggota/<int:user_id>/tautan-reset")
 @coordinator_required
 def member_reset_link(slug: str, user_id: int):
     group = get_group_in_scope_or_404(slug)

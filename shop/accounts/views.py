@@ -3,7 +3,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     g,
@@ -25,8 +24,6 @@ from shop.accounts.models import User
 from shop.db import utcnow
 from shop.errors import DomainError, apply_to_form
 from shop.extensions import db, limiter, login_manager
-
-bp = Blueprint("accounts", __name__)
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Please log in to continue.")
@@ -57,7 +54,6 @@ def _session_for_any_login(app, user, **extra):
     g.commit_login_session = True
 
 
-@bp.after_app_request
 def _after_login_session(response):
     """Clear the cookies of a session that ended, commit a session started by
     a bare `login_user`, and note when a live one was last seen (at most
@@ -97,7 +93,6 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-@bp.route("/daftar", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def signup():
     if current_user.is_authenticated:
@@ -122,7 +117,6 @@ def signup():
     return render_template("accounts/signup.html", form=form)
 
 
-@bp.route("/masuk", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
@@ -144,7 +138,6 @@ def login():
     return render_template("accounts/login.html", form=form)
 
 
-@bp.post("/keluar")
 def logout():
     if current_user.is_authenticated:
         services.log_out(current_user)
@@ -154,7 +147,6 @@ def logout():
     return redirect(url_for("core.home"))
 
 
-@bp.get("/akun")
 @login_required
 def account():
     return render_template(
@@ -165,7 +157,6 @@ def account():
     )
 
 
-@bp.post("/akun/keluar-semua")
 @login_required
 def logout_everywhere():
     form = LogoutEverywhereForm()
@@ -178,7 +169,6 @@ def logout_everywhere():
     return redirect(url_for("accounts.login"))
 
 
-@bp.route("/akun/sandi", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()

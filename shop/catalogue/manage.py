@@ -9,7 +9,6 @@ from flask_login import login_required
 from shop.catalogue import queries, services
 from shop.catalogue.forms import PhotoAltForm, PhotoForm, ProductForm, StatusForm
 from shop.catalogue.models import ProductStatus
-from shop.catalogue.views import bp
 from shop.errors import DomainError, apply_to_form
 from shop.extensions import db
 from shop.groups.queries import get_membership_or_404
@@ -17,7 +16,6 @@ from shop.i18n.forms import BaseForm
 from shop.transaction import commit_or_flash, commit_or_show
 
 
-@bp.route("/kelola/<slug>/produk/baru", methods=["GET", "POST"])
 @login_required
 def create_product(slug: str):
     group = get_membership_or_404(slug).group
@@ -47,7 +45,6 @@ def create_product(slug: str):
     return render_template("catalogue/manage/edit.html", form=form, group=group, product=None)
 
 
-@bp.route("/kelola/<slug>/produk/<int:product_id>", methods=["GET", "POST"])
 @login_required
 def edit_product(slug: str, product_id: int):
     group = get_membership_or_404(slug).group
@@ -81,7 +78,6 @@ def edit_product(slug: str, product_id: int):
     )
 
 
-@bp.post("/kelola/<slug>/produk/<int:product_id>/status")
 @login_required
 def change_status(slug: str, product_id: int):
     group = get_membership_or_404(slug).group
@@ -105,7 +101,6 @@ def change_status(slug: str, product_id: int):
     return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
 
 
-@bp.post("/kelola/<slug>/produk/<int:product_id>/tinjau-ulang")
 @login_required
 def request_review(slug: str, product_id: int):
     group = get_membership_or_404(slug).group
@@ -118,7 +113,6 @@ def request_review(slug: str, product_id: int):
     return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
 
 
-@bp.route("/kelola/<slug>/produk/<int:product_id>/foto", methods=["GET", "POST"])
 @login_required
 def photos(slug: str, product_id: int):
     group = get_membership_or_404(slug).group
@@ -138,7 +132,6 @@ def photos(slug: str, product_id: int):
     )
 
 
-@bp.post("/kelola/<slug>/produk/<int:product_id>/foto/<int:photo_id>/<action>")
 @login_required
 def photo_action(slug: str, product_id: int, photo_id: int, action: str):
     group = get_membership_or_404(slug).group

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import current_app, render_template
 
 from shop.catalogue import queries
 from shop.catalogue.forms import CatalogueFilterForm
@@ -12,10 +12,7 @@ from shop.core.pagination import page_arg
 from shop.groups.models import Programme
 from shop.regions.queries import provinces, regencies_of
 
-bp = Blueprint("catalogue", __name__)
 
-
-@bp.get("/katalog")
 @public_page
 def index():
     filters = CatalogueFilterForm.read().filters()
@@ -34,11 +31,7 @@ def index():
     )
 
 
-@bp.get("/k/<group_slug>/<product_slug>")
 @public_page
 def product(group_slug: str, product_slug: str):
     product = queries.get_public_product_or_404(group_slug, product_slug)
     return render_template("catalogue/product.html", product=product, group=product.group)
-
-
-from shop.catalogue import manage  # noqa: E402,F401  (group's product pages, same blueprint)

@@ -16,7 +16,6 @@ from shop.consignment import ledger, services
 from shop.consignment.forms import CountRow, DropOffForm, ItemRow, OutletForm, VisitForm
 from shop.consignment.models import Outlet
 from shop.consignment.views import (
-    bp,
     get_consignment_or_404,
     get_outlet_or_404,
     get_visit_or_404,
@@ -37,7 +36,6 @@ def _outlet_page(slug: str, outlet: Outlet, **args):
 # The ledger
 
 
-@bp.get("/kelola/<slug>/titip")
 @login_required
 def overview(slug: str):
     group = get_membership_or_404(slug).group
@@ -56,7 +54,6 @@ def overview(slug: str):
     )
 
 
-@bp.get("/kelola/<slug>/titip/warung/<int:outlet_id>")
 @login_required
 def outlet(slug: str, outlet_id: int):
     group = get_membership_or_404(slug).group
@@ -89,7 +86,6 @@ def outlet(slug: str, outlet_id: int):
 # Outlets
 
 
-@bp.route("/kelola/<slug>/titip/warung/baru", methods=["GET", "POST"])
 @login_required
 def create_outlet(slug: str):
     group = get_membership_or_404(slug).group
@@ -108,7 +104,6 @@ def create_outlet(slug: str):
     return render_template("consignment/outlet_form.html", group=group, form=form, outlet=None)
 
 
-@bp.route("/kelola/<slug>/titip/warung/<int:outlet_id>/ubah", methods=["GET", "POST"])
 @login_required
 def edit_outlet(slug: str, outlet_id: int):
     group = get_membership_or_404(slug).group
@@ -122,7 +117,6 @@ def edit_outlet(slug: str, outlet_id: int):
     return render_template("consignment/outlet_form.html", group=group, form=form, outlet=outlet)
 
 
-@bp.post("/kelola/<slug>/titip/warung/<int:outlet_id>/arsip")
 @login_required
 def archive_outlet(slug: str, outlet_id: int):
     group = get_membership_or_404(slug).group
@@ -136,7 +130,6 @@ def archive_outlet(slug: str, outlet_id: int):
     return _outlet_page(slug, outlet)
 
 
-@bp.post("/kelola/<slug>/titip/warung/<int:outlet_id>/pulihkan")
 @login_required
 def restore_outlet(slug: str, outlet_id: int):
     group = get_membership_or_404(slug).group
@@ -179,7 +172,6 @@ def _submit(form, rows: dict, save):
     return None
 
 
-@bp.route("/kelola/<slug>/titip/warung/<int:outlet_id>/titip", methods=["GET", "POST"])
 @login_required
 def leave_goods(slug: str, outlet_id: int):
     group = get_membership_or_404(slug).group
@@ -238,7 +230,6 @@ def leave_goods(slug: str, outlet_id: int):
     )
 
 
-@bp.post("/kelola/<slug>/titip/nota/<number>/batal")
 @login_required
 def cancel_consignment(slug: str, number: str):
     group = get_membership_or_404(slug).group
@@ -255,7 +246,6 @@ def cancel_consignment(slug: str, number: str):
 # Visits
 
 
-@bp.route("/kelola/<slug>/titip/warung/<int:outlet_id>/kunjungan", methods=["GET", "POST"])
 @login_required
 def record_visit(slug: str, outlet_id: int):
     group = get_membership_or_404(slug).group
@@ -311,7 +301,6 @@ def record_visit(slug: str, outlet_id: int):
     )
 
 
-@bp.post("/kelola/<slug>/titip/warung/<int:outlet_id>/kunjungan/<int:visit_id>/batal")
 @login_required
 def undo_visit(slug: str, outlet_id: int, visit_id: int):
     group = get_membership_or_404(slug).group

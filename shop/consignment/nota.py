@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from shop.accounts.models import User
 from shop.consignment.models import Consignment
-from shop.consignment.views import bp, get_consignment_or_404
+from shop.consignment.views import get_consignment_or_404
 from shop.exports.services import request_export
 from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
@@ -94,7 +94,6 @@ def _page(group: Group, consignment: Consignment, language: str, *, for_pdf: boo
     )
 
 
-@bp.get("/kelola/<slug>/titip/nota/<number>")
 @login_required
 def nota(slug: str, number: str):
     group = get_membership_or_404(slug).group
@@ -135,7 +134,6 @@ def prepare_nota(params: dict, requested_by, requested_at):
     return partial(write_pdf, html, (STYLESHEET,))
 
 
-@bp.get("/kelola/<slug>/titip/nota/<number>.pdf")
 @login_required
 def nota_pdf(slug: str, number: str):
     """Asked for by a member of the note's group; a job lays the PDF out,

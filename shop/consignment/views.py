@@ -7,15 +7,13 @@ note through that group, so another group's outlet or note is a 404.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from shop.consignment.models import Consignment, Outlet, Visit, VisitLine
 from shop.extensions import db
 from shop.groups.models import Group
-
-bp = Blueprint("consignment", __name__)
 
 
 def get_outlet_or_404(group: Group, outlet_id: int) -> Outlet:
@@ -47,6 +45,3 @@ def get_visit_or_404(outlet: Outlet, visit_id: int) -> Visit:
     if visit is None:
         abort(404)
     return visit
-
-
-from shop.consignment import manage, nota  # noqa: E402,F401  (same blueprint)

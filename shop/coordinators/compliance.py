@@ -24,7 +24,6 @@ from shop.coordinators.scope import (
     current_scope,
     get_product_in_scope_or_404,
 )
-from shop.coordinators.views import bp
 from shop.core.clock import jakarta_today
 from shop.core.pagination import count_rows, paginate
 from shop.errors import DomainError, apply_to_form
@@ -63,7 +62,6 @@ class HideForm(BaseForm):
     )
 
 
-@bp.app_template_global("certificate_day")
 def _certificate_day(product: Product) -> date:
     """The day a public page judges the product's certificates on.
 
@@ -149,13 +147,11 @@ def _back_to_product(product: Product, anchor: str = ""):
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
-@bp.get("/produk/<int:product_id>")
 @coordinator_required
 def product(product_id: int):
     return _render_product(_load_product(product_id))
 
 
-@bp.post("/produk/<int:product_id>/sertifikat/<kind>")
 @coordinator_required
 def check_certificate(product_id: int, kind: str):
     kind = _kind_or_404(kind)
@@ -174,7 +170,6 @@ def check_certificate(product_id: int, kind: str):
     return _render_product(_load_product(product_id), failed=form)
 
 
-@bp.post("/produk/<int:product_id>/sertifikat/<kind>/hapus")
 @coordinator_required
 def remove_certificate(product_id: int, kind: str):
     kind = _kind_or_404(kind)
@@ -187,7 +182,6 @@ def remove_certificate(product_id: int, kind: str):
     return _back_to_product(product, f"cert-{kind.value}")
 
 
-@bp.post("/produk/<int:product_id>/sembunyikan")
 @coordinator_required
 def hide_product(product_id: int):
     product = _load_product(product_id, lock=True)
@@ -208,7 +202,6 @@ def hide_product(product_id: int):
     return _render_product(_load_product(product_id), failed=form)
 
 
-@bp.post("/produk/<int:product_id>/pulihkan")
 @coordinator_required
 def restore_product(product_id: int):
     product = _load_product(product_id, lock=True)
@@ -222,7 +215,6 @@ def restore_product(product_id: int):
     return _back_to_product(product)
 
 
-@bp.get("/sertifikat")
 @coordinator_required
 def certificates():
     today = jakarta_today()
@@ -237,7 +229,6 @@ def certificates():
     )
 
 
-@bp.get("/moderasi")
 @coordinator_required
 def moderation():
     stmt = (

@@ -33,7 +33,6 @@ from shop.coordinators.scope import (
     get_product_in_scope_or_404,
     groups_in_scope,
 )
-from shop.coordinators.views import bp
 from shop.core.clock import jakarta_today
 from shop.core.pagination import paginate
 from shop.core.text import fold
@@ -150,7 +149,6 @@ def _me():
     return current_user._get_current_object()
 
 
-@bp.route("/unggulan", methods=["GET", "POST"])
 @coordinator_required
 def featured():
     today = jakarta_today()
@@ -196,7 +194,6 @@ def featured():
     )
 
 
-@bp.route("/unggulan/<int:entry_id>/ubah", methods=["GET", "POST"])
 @coordinator_required
 def featured_edit(entry_id: int):
     entry = get_feature_in_scope_or_404(entry_id)
@@ -214,7 +211,6 @@ def featured_edit(entry_id: int):
     return render_template("coordinators/curation/featured_edit.html", form=form, entry=entry)
 
 
-@bp.post("/unggulan/<int:entry_id>/pindah")
 @coordinator_required
 def featured_move(entry_id: int):
     entry = get_feature_in_scope_or_404(entry_id)
@@ -230,7 +226,6 @@ def featured_move(entry_id: int):
     return redirect(url_for("coordinators.featured") + f"#feature-{entry_id}")
 
 
-@bp.post("/unggulan/<int:entry_id>/hapus")
 @coordinator_required
 def featured_remove(entry_id: int):
     entry = get_feature_in_scope_or_404(entry_id)
@@ -272,7 +267,6 @@ def _with_items():
     )
 
 
-@bp.get("/pameran")
 @coordinator_required
 def exhibitions():
     pagination = paginate(
@@ -289,7 +283,6 @@ def exhibitions():
     )
 
 
-@bp.route("/pameran/baru", methods=["GET", "POST"])
 @coordinator_required
 def exhibition_new():
     form = ExhibitionForm()
@@ -308,7 +301,6 @@ def exhibition_new():
     return render_template("coordinators/curation/exhibition_form.html", form=form, exhibition=None)
 
 
-@bp.route("/pameran/<int:exhibition_id>/ubah", methods=["GET", "POST"])
 @coordinator_required
 def exhibition_edit(exhibition_id: int):
     exhibition = get_exhibition_to_manage_or_404(exhibition_id, joinedload(Exhibition.banner))
@@ -363,7 +355,6 @@ def _candidate_products(exhibition: Exhibition, q: str) -> list[Product]:
     return list(db.session.scalars(stmt.order_by(Group.name, Product.name).limit(CANDIDATES_SHOWN)))
 
 
-@bp.get("/pameran/<int:exhibition_id>")
 @coordinator_required
 def exhibition(exhibition_id: int):
     exhibition = get_exhibition_to_manage_or_404(exhibition_id, *_with_items())
@@ -391,7 +382,6 @@ def _back_to(exhibition: Exhibition, anchor: str = ""):
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
-@bp.post("/pameran/<int:exhibition_id>/terbitkan")
 @coordinator_required
 def exhibition_publish(exhibition_id: int):
     exhibition = get_exhibition_to_manage_or_404(exhibition_id, *_with_items())
@@ -408,7 +398,6 @@ def exhibition_publish(exhibition_id: int):
     return _back_to(exhibition)
 
 
-@bp.post("/pameran/<int:exhibition_id>/kelompok")
 @coordinator_required
 def exhibition_add_group(exhibition_id: int):
     exhibition = get_exhibition_to_manage_or_404(exhibition_id, *_with_items())
@@ -427,7 +416,6 @@ def exhibition_add_group(exhibition_id: int):
     return _back_to(exhibition, "ex-groups")
 
 
-@bp.post("/pameran/<int:exhibition_id>/produk")
 @coordinator_required
 def exhibition_add_product(exhibition_id: int):
     exhibition = get_exhibition_to_manage_or_404(exhibition_id, *_with_items())
@@ -443,7 +431,6 @@ def exhibition_add_product(exhibition_id: int):
     return _back_to(exhibition, "add-product")
 
 
-@bp.post("/pameran/<int:exhibition_id>/<kind>/<int:item_id>/pindah")
 @coordinator_required
 def exhibition_move_item(exhibition_id: int, kind: str, item_id: int):
     exhibition = get_exhibition_to_manage_or_404(exhibition_id, *_with_items())
@@ -459,7 +446,6 @@ def exhibition_move_item(exhibition_id: int, kind: str, item_id: int):
     return _back_to(exhibition, f"{ITEM_KINDS[kind]}-{item_id}")
 
 
-@bp.post("/pameran/<int:exhibition_id>/<kind>/<int:item_id>/hapus")
 @coordinator_required
 def exhibition_remove_item(exhibition_id: int, kind: str, item_id: int):
     exhibition = get_exhibition_to_manage_or_404(exhibition_id, *_with_items())

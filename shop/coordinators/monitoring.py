@@ -25,7 +25,6 @@ from shop.coordinators.audit import record
 from shop.coordinators.models import AuditAction
 from shop.coordinators.monitoring_exports import monitoring_csv, monitoring_xlsx, record_download
 from shop.coordinators.scope import Scope, coordinator_required, current_scope
-from shop.coordinators.views import bp
 from shop.core.charts import ChartItem, column_chart, row_chart
 from shop.core.clock import JAKARTA, jakarta_today
 from shop.exports.services import request_export
@@ -133,7 +132,6 @@ def _charts(data: queries.Monitoring):
     return row_chart(revenue), row_chart(orders, money=False)
 
 
-@bp.get("/monev")
 @coordinator_required
 def monitoring():
     scope = current_scope()
@@ -191,7 +189,6 @@ def prepare_monitoring_xlsx(params: dict, requested_by: User, requested_at):
     return partial(monitoring_xlsx, data, title, subtitles)
 
 
-@bp.get("/monev.csv")
 @coordinator_required
 def monitoring_export_csv():
     """Small, so made and streamed by the request itself."""
@@ -209,7 +206,6 @@ def monitoring_export_csv():
     )
 
 
-@bp.get("/monev.xlsx")
 @coordinator_required
 def monitoring_export_xlsx():
     """Asked for here (and audited with the filters); a job writes the workbook."""
@@ -224,7 +220,3 @@ def monitoring_export_xlsx():
     record(AuditAction.EXPORT_XLSX, subject=_("Monitoring"), details=filters.details())
     db.session.commit()
     return answer(export)
-
-
-# The group report attaches to `bp` too.
-from shop.coordinators import report  # noqa: E402, F401

@@ -32,7 +32,6 @@ from shop.catalogue.queries import offered_by
 from shop.coordinators.audit import record
 from shop.coordinators.models import AuditAction
 from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
-from shop.coordinators.views import bp
 from shop.core.clock import JAKARTA
 from shop.db import utcnow
 from shop.exports.services import request_export
@@ -103,7 +102,6 @@ def prepare_group_report(params: dict, requested_by: User, requested_at: datetim
     return partial(write_pdf, html)
 
 
-@bp.get("/kelompok/<slug>/laporan.pdf")
 @coordinator_required
 def group_report(slug: str):
     """Ask for the report (audited now, in the export's own transaction); a

@@ -25,7 +25,6 @@ from shop.coordinators.scope import (
     get_group_in_scope_or_404,
     groups_in_scope,
 )
-from shop.coordinators.views import bp
 from shop.core.pagination import count_rows, paginate
 from shop.core.text import fold
 from shop.errors import DomainError, apply_to_form
@@ -111,7 +110,6 @@ def _province_choices(scope: Scope) -> tuple[Region, ...]:
     return tuple(p for p in every if p.code in codes)
 
 
-@bp.get("/kelompok")
 @coordinator_required
 def groups():
     scope = current_scope()
@@ -154,7 +152,6 @@ def groups():
     )
 
 
-@bp.get("/verifikasi")
 @coordinator_required
 def queue():
     """Groups waiting for a check, the longest waiting first: a group that
@@ -246,13 +243,11 @@ def _load_group(slug: str) -> Group:
     )
 
 
-@bp.get("/kelompok/<slug>")
 @coordinator_required
 def group(slug: str):
     return _render_group(_load_group(slug))
 
 
-@bp.post("/kelompok/<slug>/<action>")
 @coordinator_required
 def group_action(slug: str, action: str):
     if action not in ACTIONS:
@@ -275,7 +270,6 @@ def group_action(slug: str, action: str):
     return redirect(url_for("coordinators.group", slug=slug), 303)
 
 
-@bp.get("/kelompok/<slug>/dokumen/<int:document_id>")
 @coordinator_required
 def group_document(slug: str, document_id: int):
     group = get_group_in_scope_or_404(slug)
@@ -283,7 +277,6 @@ def group_document(slug: str, document_id: int):
     return documents.send_document(documents.get_document_or_404(group, document_id), width=width)
 
 
-@bp.app_template_global("verification_text")
 def _verification_text(group: Group) -> str:
     """The group's standing in two words, suspension first."""
     if group.status is GroupStatus.SUSPENDED:

@@ -1,7 +1,7 @@
-"""Coordinator pages: the blueprint, the overview and the audit log.
+"""Coordinator pages: the overview and the audit log.
 
-The other pages attach to the same blueprint from their own modules
-(verification, compliance, curation, monitoring), imported at the bottom.
+The other pages live in their own modules (verification, compliance,
+curation, monitoring, report); shop/coordinators/blueprint.py lists them all.
 Every view is wrapped in `coordinator_required` and reads through the scope.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -25,8 +25,6 @@ from shop.core.text import fold
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Verification
 
-bp = Blueprint("coordinators", __name__, url_prefix="/koordinator")
-
 # The coordinator menu: (endpoint, label, endpoints that mark it current).
 NAV = (
     ("coordinators.overview", _l("Overview"), ("coordinators.overview",)),
@@ -41,17 +39,14 @@ NAV = (
 )
 
 
-@bp.app_template_global("is_coordinator")
 def _is_coordinator() -> bool:
     return coordinator_of(current_user) is not None
 
 
-@bp.app_context_processor
 def _coordinator_nav():
     return {"coordinator_nav": NAV}
 
 
-@bp.get("/")
 @coordinator_required
 def overview():
     scope = current_scope()
@@ -116,7 +111,6 @@ def overview():
 AUDIT_PAGE_SIZE = 30
 
 
-@bp.get("/audit")
 @coordinator_required
 def audit():
     scope = current_scope()
@@ -154,7 +148,6 @@ def audit():
     )
 
 
-# The pages of the other parts attach to `bp` when imported.
 from shop.coordinators import (  # noqa: E402, F401
     compliance,
     curation,

@@ -22,7 +22,6 @@ from shop.catalogue.queries import publicly_visible
 from shop.coordinators.models import Exhibition
 from shop.core.cache import public_page
 from shop.core.templating import absolute_url
-from shop.core.views import bp
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus
 from shop.i18n.locale import PARAM
@@ -156,7 +155,6 @@ def _xml_response(body: str):
     return response
 
 
-@bp.get("/sitemap.xml")
 @public_page
 def sitemap_index():
     size = chunk_size()
@@ -172,7 +170,6 @@ def sitemap_index():
     return _xml_response("".join(parts))
 
 
-@bp.get("/sitemap-<any(pages, groups, products, exhibitions):kind>-<int:number>.xml")
 @public_page
 def sitemap_chunk(kind: str, number: int):
     if number < 1:

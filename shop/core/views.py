@@ -6,11 +6,11 @@ from functools import cache, wraps
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Response, current_app, redirect, render_template, request
 
 from shop.accounts.views import safe_next
 from shop.catalogue import queries as catalogue_queries
-from shop.core import health, metadata
+from shop.core import health
 from shop.core.cache import public_page
 from shop.core.templating import absolute_url
 from shop.exhibitions import queries as curation_queries
@@ -19,11 +19,7 @@ from shop.groups import queries as group_queries
 from shop.groups.models import Programme
 from shop.i18n.locale import COOKIE, PARAM
 
-bp = Blueprint("core", __name__)
-metadata.register(bp)
 
-
-@bp.get("/")
 @public_page
 def home():
     # Featured groups and running exhibitions change at midnight on their own.
@@ -39,7 +35,6 @@ def home():
     )
 
 
-@bp.get("/bahasa/<code>")
 def set_language(code: str):
     """Remember the chosen language in a cookie (a preference, not a login)."""
     response = redirect(_without_language(safe_next("/")))
@@ -70,7 +65,6 @@ def _favicon(static_folder: str) -> bytes:
     return (Path(static_folder) / "img" / "favicon.ico").read_bytes()
 
 
-@bp.get("/favicon.ico")
 def favicon():
     # From memory: every page asks for it, and a browser that drops the
     # request half-way must not leave an open file behind.
@@ -80,7 +74,6 @@ def favicon():
     return response
 
 
-@bp.get("/robots.txt")
 def robots():
     body = (
         "User-agent: *\nDisallow: /kelola\nDisallow: /akun\nDisallow: /gabung\n"
@@ -102,19 +95,14 @@ def _probe(view):
     return limiter.exempt(talisman(force_https=False)(wrapper))
 
 
-@bp.get("/healthz")
 @_probe
 def healthz():
     """The process is alive; asks nothing of the database or Redis."""
     return {"status": "ok"}
 
 
-@bp.get("/readyz")
 @_probe
 def readyz():
     """Ready to serve: the database, Redis when configured, the file storage."""
     ready, checks = health.readiness()
     return {"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503
-
-
-from shop.core import sitemap  # noqa: E402,F401  (sitemap routes, same blueprint)

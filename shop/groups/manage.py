@@ -16,7 +16,6 @@ from shop.groups import queries, services
 from shop.groups.forms import BankAccountForm, ConfirmForm, GroupForm
 from shop.groups.models import GroupStatus, Role
 from shop.groups.suspension import GroupSuspended, suspension_contact
-from shop.groups.views import bp
 from shop.regions.fields import region_refresh_requested
 from shop.transaction import commit_or_show
 
@@ -26,7 +25,6 @@ def _fail(error: DomainError):
     flash(error.message, "error")
 
 
-@bp.get("/kelola")
 @login_required
 def dashboard():
     memberships = queries.memberships_of(current_user)
@@ -35,7 +33,6 @@ def dashboard():
     return render_template("groups/manage/dashboard.html", memberships=memberships)
 
 
-@bp.route("/kelola/kelompok-baru", methods=["GET", "POST"])
 @login_required
 def create():
     form = GroupForm()
@@ -56,7 +53,6 @@ def create():
     return render_template("groups/manage/create.html", form=form)
 
 
-@bp.get("/kelola/<slug>")
 @login_required
 def manage_home(slug: str):
     membership = queries.get_membership_or_404(slug)
@@ -75,7 +71,6 @@ def manage_home(slug: str):
     )
 
 
-@bp.route("/kelola/<slug>/profil", methods=["GET", "POST"])
 @login_required
 def profile(slug: str):
     membership = queries.get_membership_or_404(slug, leader=True)
@@ -98,7 +93,6 @@ def profile(slug: str):
     return render_template("groups/manage/profile.html", form=form, group=group)
 
 
-@bp.route("/kelola/<slug>/rekening", methods=["GET", "POST"])
 @login_required
 def bank_accounts(slug: str):
     membership = queries.get_membership_or_404(slug, leader=True)
@@ -119,7 +113,6 @@ def bank_accounts(slug: str):
     )
 
 
-@bp.post("/kelola/<slug>/rekening/<int:account_id>/hapus")
 @login_required
 def remove_bank_account(slug: str, account_id: int):
     membership = queries.get_membership_or_404(slug, leader=True)
@@ -134,7 +127,6 @@ def remove_bank_account(slug: str, account_id: int):
     return redirect(url_for("groups.bank_accounts", slug=slug))
 
 
-@bp.get("/kelola/<slug>/anggota")
 @login_required
 def members(slug: str):
     membership = queries.get_membership_or_404(slug, leader=True)
@@ -151,7 +143,6 @@ def members(slug: str):
     )
 
 
-@bp.post("/kelola/<slug>/undangan")
 @login_required
 def create_invitation(slug: str):
     membership = queries.get_membership_or_404(slug, leader=True)
@@ -169,7 +160,6 @@ def create_invitation(slug: str):
     )
 
 
-@bp.post("/kelola/<slug>/undangan/<int:invitation_id>/cabut")
 @login_required
 def revoke_invitation(slug: str, invitation_id: int):
     membership = queries.get_membership_or_404(slug, leader=True)
@@ -184,7 +174,6 @@ def revoke_invitation(slug: str, invitation_id: int):
     return redirect(url_for("groups.members", slug=slug))
 
 
-@bp.post("/kelola/<slug>/anggota/<int:membership_id>/hapus")
 @login_required
 def remove_member(slug: str, membership_id: int):
     membership = queries.get_membership_or_404(slug, leader=True)
@@ -201,7 +190,6 @@ def remove_member(slug: str, membership_id: int):
     return redirect(url_for("groups.members", slug=slug))
 
 
-@bp.post("/kelola/<slug>/anggota/<int:membership_id>/peran")
 @login_required
 def change_role(slug: str, membership_id: int):
     membership = queries.get_membership_or_404(slug, leader=True)
@@ -220,7 +208,6 @@ def change_role(slug: str, membership_id: int):
     return redirect(url_for("groups.members", slug=slug))
 
 
-@bp.route("/gabung/<token>", methods=["GET", "POST"])
 def join(token: str):
     invitation = services.find_invitation(token)
     if invitation is None:
@@ -237,6 +224,3 @@ def join(token: str):
         flash(_("You are now a member of %(group)s.", group=membership.group.name), "success")
         return redirect(url_for("groups.manage_home", slug=membership.group.slug))
     return render_template("groups/join.html", invitation=invitation, form=form)
-
-
-from shop.groups import verification  # noqa: E402,F401  (documents and review requests)

@@ -15,7 +15,6 @@ from shop.groups import documents
 from shop.groups.forms import ConfirmForm
 from shop.groups.models import DocumentKind
 from shop.groups.queries import get_membership_or_404
-from shop.groups.views import bp
 from shop.groups.workflow import VERIFICATION_FLOW
 from shop.i18n.forms import BaseForm
 from shop.payments.forms import ProofField
@@ -61,7 +60,6 @@ def _render(membership, form=None, status=200):
     )
 
 
-@bp.route("/kelola/<slug>/verifikasi", methods=["GET", "POST"])
 @login_required
 def verification(slug: str):
     membership = get_membership_or_404(slug)
@@ -85,7 +83,6 @@ def verification(slug: str):
     return _render(membership, form, 422)
 
 
-@bp.get("/kelola/<slug>/verifikasi/dokumen/<int:document_id>")
 @login_required
 def document_file(slug: str, document_id: int):
     group = get_membership_or_404(slug).group
@@ -93,7 +90,6 @@ def document_file(slug: str, document_id: int):
     return documents.send_document(documents.get_document_or_404(group, document_id), width=width)
 
 
-@bp.post("/kelola/<slug>/verifikasi/dokumen/<int:document_id>/hapus")
 @login_required
 def delete_document(slug: str, document_id: int):
     membership = get_membership_or_404(slug)
@@ -108,7 +104,6 @@ def delete_document(slug: str, document_id: int):
     return redirect(url_for("groups.verification", slug=slug), 303)
 
 
-@bp.post("/kelola/<slug>/verifikasi/tinjau-ulang")
 @login_required
 def request_review(slug: str):
     membership = get_membership_or_404(slug)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 
 from shop.catalogue import queries as catalogue_queries
 from shop.core.cache import public_page
@@ -13,10 +13,7 @@ from shop.groups.models import Programme
 from shop.groups.suspension import GroupSuspended, suspension_contact
 from shop.regions.queries import provinces
 
-bp = Blueprint("groups", __name__)
 
-
-@bp.get("/kelompok")
 @public_page
 def directory():
     form = DirectoryFilterForm.read()
@@ -34,7 +31,6 @@ def directory():
     )
 
 
-@bp.get("/k/<slug>")
 @public_page
 def shop_page(slug: str):
     group = queries.get_public_group_or_404(slug)
@@ -44,7 +40,6 @@ def shop_page(slug: str):
     )
 
 
-@bp.app_errorhandler(GroupSuspended)
 def group_suspended(error: GroupSuspended):
     """The page every refused action of a suspended group gets: why, from
     whom, and what still works. Nothing was changed."""
@@ -58,6 +53,3 @@ def group_suspended(error: GroupSuspended):
         ),
         403,
     )
-
-
-from shop.groups import manage  # noqa: E402,F401  (management routes on the same blueprint)

@@ -24,7 +24,7 @@ from shop.extensions import db
 from shop.groups.models import Group
 from shop.groups.queries import get_membership_or_404
 from shop.marketing import qr
-from shop.marketing.views import bp, qr_title, short_url
+from shop.marketing.views import qr_title, short_url
 from shop.media.pdf import image_data_uri, write_pdf
 
 STYLESHEET = "css/catalogue-print.css"
@@ -73,7 +73,6 @@ def prepare_catalogue(params: dict, requested_by, requested_at):
     return partial(write_pdf, catalogue_html(group), (STYLESHEET,))
 
 
-@bp.get("/kelola/<slug>/promosi/katalog.pdf")
 @login_required
 def catalogue_pdf(slug: str):
     """Asked for by a member; a job lays the PDF out (up to hundreds of products)."""

@@ -8,10 +8,9 @@ from flask_login import login_required
 from shop.groups.queries import get_membership_or_404
 from shop.marketing import codes, qr
 from shop.marketing.queries import kit_products
-from shop.marketing.views import bp, qr_title, short_url
+from shop.marketing.views import qr_title, short_url
 
 
-@bp.get("/kelola/<slug>/promosi")
 @login_required
 def kit(slug: str):
     membership = get_membership_or_404(slug)

@@ -21,7 +21,7 @@ from shop.groups.models import Group
 from shop.groups.queries import get_membership_or_404
 from shop.marketing import qr
 from shop.marketing.queries import kit_products
-from shop.marketing.views import bp, qr_title, short_url
+from shop.marketing.views import qr_title, short_url
 from shop.media.pdf import image_data_uri, write_pdf
 from shop.media.templating import image_url
 
@@ -80,14 +80,12 @@ def prepare_poster(params: dict, requested_by, requested_at):
     return partial(write_pdf, html, (STYLESHEET,))
 
 
-@bp.get("/kelola/<slug>/promosi/poster")
 @login_required
 def poster(slug: str):
     group = get_membership_or_404(slug).group
     return poster_html(group, _size(), request.args.getlist("produk"), for_pdf=False)
 
 
-@bp.get("/kelola/<slug>/promosi/poster.pdf")
 @login_required
 def poster_pdf(slug: str):
     """Asked for by a member; a job lays the PDF out, served to open in the

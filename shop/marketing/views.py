@@ -7,15 +7,13 @@ stable per code) a long one and the anonymous page cache.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, request
+from flask import Response, redirect, request
 from flask_babel import gettext as _
 
 from shop.core.cache import public_page
 from shop.core.templating import absolute_url
 from shop.marketing import qr
 from shop.marketing.queries import get_public_target_or_404
-
-bp = Blueprint("marketing", __name__)
 
 REDIRECT_MAX_AGE = 24 * 3600
 QR_MAX_AGE = 365 * 24 * 3600
@@ -30,7 +28,6 @@ def qr_title(name: str, code: str) -> str:
     return _("QR code for %(name)s: %(url)s", name=name, url=short_url(code))
 
 
-@bp.get("/s/<code>")
 def short_link(code: str):
     target = get_public_target_or_404(code)
     # Permanent: a code never points anywhere else (a page that later goes
@@ -41,7 +38,6 @@ def short_link(code: str):
     return response
 
 
-@bp.get("/s/<code>/qr.<any(svg, png):kind>")
 @public_page
 def qr_code(code: str, kind: str):
     target = get_public_target_or_404(code)
@@ -53,6 +49,3 @@ def qr_code(code: str, kind: str):
     response.cache_control.public = True
     response.cache_control.max_age = QR_MAX_AGE
     return response
-
-
-from shop.marketing import catalogue_pdf, manage, poster  # noqa: E402,F401  (same blueprint)

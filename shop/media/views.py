@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request, send_file, send_from_directory
-from flask.blueprints import BlueprintSetupState
+from flask import Response, abort, request, send_file, send_from_directory
 
 from shop.media.services import parse_variant_path
 from shop.media.storage import LocalStorage, get_storage
 from shop.media.sweep import is_private_image
 
-bp = Blueprint("media", __name__)
-
 ONE_YEAR = 365 * 24 * 60 * 60
-
-
-@bp.record_once
-def _register_route(state: BlueprintSetupState) -> None:
-    # The URL prefix is configuration (MEDIA_URL_PREFIX, "/media"), read when
-    # the blueprint is registered; the error handlers use the same setting.
-    prefix = state.app.config["MEDIA_URL_PREFIX"].rstrip("/")
-    state.add_url_rule(f"{prefix}/<path:path>", "file", serve_file, methods=["GET"])
 
 
 def serve_file(path: str) -> Response:

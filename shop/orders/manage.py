@@ -31,7 +31,6 @@ from shop.orders.forms import (
 )
 from shop.orders.models import Order, OrderStatus
 from shop.orders.queries import inbox_page, new_order_count
-from shop.orders.views import bp
 from shop.orders.workflow import ORDER_FLOW, awaits_payment
 from shop.payments import refunds
 from shop.payments.forms import RefundForm
@@ -44,7 +43,6 @@ from shop.workflow import Action
 INBOX_PAGE_SIZE = 20
 
 
-@bp.app_template_global("new_order_count")
 def _new_order_count(group: Group) -> int:
     """The nav badge: one COUNT per management page."""
     return new_order_count(group)
@@ -178,7 +176,6 @@ def _detail_order(group: Group, number: str, *, lock: bool = False) -> Order:
 # Routes
 
 
-@bp.get("/kelola/<slug>/pesanan")
 @login_required
 def manage_inbox(slug: str):
     group = get_membership_or_404(slug).group
@@ -195,14 +192,12 @@ def manage_inbox(slug: str):
     )
 
 
-@bp.get("/kelola/<slug>/pesanan/<number>")
 @login_required
 def manage_order(slug: str, number: str):
     group = get_membership_or_404(slug).group
     return _render_detail(group, _detail_order(group, number))
 
 
-@bp.post("/kelola/<slug>/pesanan/<number>/<action>")
 @login_required
 def manage_action(slug: str, number: str, action: str):
     if action not in ACTIONS:
@@ -224,7 +219,6 @@ def _refund_of(order: Order, refund_id: int) -> Refund:
     return refund
 
 
-@bp.post("/kelola/<slug>/pesanan/<number>/pengembalian/<int:refund_id>")
 @login_required
 def manage_refund(slug: str, number: str, refund_id: int):
     """The group records the money it sent back, with its proof."""
@@ -244,7 +238,6 @@ def manage_refund(slug: str, number: str, refund_id: int):
     return redirect(url_for("orders.manage_order", slug=slug, number=order.number), 303)
 
 
-@bp.get("/kelola/<slug>/pesanan/<number>/pengembalian/<int:refund_id>/bukti")
 @login_required
 def manage_refund_proof(slug: str, number: str, refund_id: int):
     group = get_membership_or_404(slug).group
@@ -254,7 +247,6 @@ def manage_refund_proof(slug: str, number: str, refund_id: int):
     return send_evidence(refund.image, refund.document, name=f"bukti-pengembalian-{refund.id}")
 
 
-@bp.get("/kelola/<slug>/pesanan/<number>/slip")
 @login_required
 def manage_slip(slug: str, number: str):
     group = get_membership_or_404(slug).group
@@ -264,7 +256,6 @@ def manage_slip(slug: str, number: str):
     )
 
 
-@bp.get("/kelola/<slug>/pesanan/<number>/bukti/<int:proof_id>")
 @login_required
 def manage_proof(slug: str, number: str, proof_id: int):
     group = get_membership_or_404(slug).group
@@ -272,7 +263,6 @@ def manage_proof(slug: str, number: str, proof_id: int):
     return send_proof(get_proof_for_order_or_404(order, proof_id))
 
 
-@bp.get("/kelola/<slug>/pesanan.csv")
 @login_required
 def manage_export(slug: str):
     group = get_membership_or_404(slug).group
@@ -288,7 +278,6 @@ def manage_export(slug: str):
     )
 
 
-@bp.get("/kelola/<slug>/penjualan")
 @login_required
 def manage_sales(slug: str):
     group = get_membership_or_404(slug).group

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     make_response,
@@ -22,15 +21,12 @@ from shop.orders import queries
 from shop.payments import card, proofs, transfer
 from shop.payments.forms import ProofForm
 
-bp = Blueprint("orders", __name__)
-
 # One budget for a buyer's tracking page and the proof images it shows.
 tracking_limit = limiter.shared_limit(
     lambda: current_app.config["TRACKING_RATE_LIMIT"], scope="order-tracking"
 )
 
 
-@bp.get("/pesanan/<key>")
 def confirmation(key: str):
     checkout = queries.get_checkout_or_404(key)
     return render_template("orders/confirmation.html", checkout=checkout)
@@ -46,7 +42,6 @@ def _render_track(order, proof_form=None):
     )
 
 
-@bp.get("/lacak/<number>/<token>")
 @tracking_limit
 def track(number: str, token: str):
     return _render_track(queries.get_tracked_order_or_404(number, token))
@@ -65,14 +60,12 @@ def _too_many_proofs(limit):
     return make_response(_render_track(order, form), 429)
 
 
-@bp.errorhandler(RateLimitExceeded)
 def _rate_limited(error: RateLimitExceeded):
     if error.response is not None:  # drawn by the limit's on_breach
         return error.response
     return error_page(429)
 
 
-@bp.post("/lacak/<number>/<token>/bukti")
 @limiter.limit(lambda: current_app.config["PROOF_UPLOAD_RATE_LIMIT"], on_breach=_too_many_proofs)
 def send_proof(number: str, token: str):
     """The buyer uploads a transfer receipt (photo or PDF) from the tracking page."""
@@ -91,14 +84,12 @@ def send_proof(number: str, token: str):
     return _render_track(order, form), 400
 
 
-@bp.get("/lacak/<number>/<token>/bukti/<int:proof_id>")
 @tracking_limit
 def show_proof(number: str, token: str, proof_id: int):
     order = queries.get_tracked_order_or_404(number, token)
     return proofs.send_proof(proofs.get_proof_for_order_or_404(order, proof_id))
 
 
-@bp.route("/lacak", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], methods=["POST"])
 def lookup():
     error = None
@@ -114,11 +105,6 @@ def lookup():
     return render_template("orders/lookup.html", error=error)
 
 
-@bp.get("/akun/pesanan")
 @login_required
 def history():
     return render_template("orders/history.html", orders=queries.orders_of_buyer(current_user))
-
-
-# The group's order pages and the WhatsApp order link, on the same blueprint.
-from shop.orders import manage, whatsapp  # noqa: E402,F401

@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from shop.core.templating import wa_link
 from shop.i18n.formatting import rupiah
 from shop.orders.models import Order
-from shop.orders.views import bp
 
 
 def order_message(order: Order) -> str:
@@ -44,7 +43,6 @@ def order_message(order: Order) -> str:
         return "\n".join(lines)
 
 
-@bp.app_template_global("order_whatsapp_link")
 def order_whatsapp_link(order: Order) -> str:
     """wa.me with the order filled in, when the group asked for orders on
     WhatsApp and has a number; otherwise empty (no button)."""

@@ -1,0 +1,49 @@
+"""The URL map of the catalogue blueprint: every rule in one place.
+
+The view modules hold the functions with their own decorators (login, rate
+limits, CSRF exemptions, page cache) and import nothing from here.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from shop.catalogue import manage, views
+
+bp = Blueprint("catalogue", __name__)
+
+# views.py: public pages
+bp.add_url_rule("/katalog", "index", views.index, methods=["GET"])
+bp.add_url_rule("/k/<group_slug>/<product_slug>", "product", views.product, methods=["GET"])
+
+# manage.py: the group's product pages
+bp.add_url_rule(
+    "/kelola/<slug>/produk/baru", "create_product", manage.create_product, methods=["GET", "POST"]
+)
+bp.add_url_rule(
+    "/kelola/<slug>/produk/<int:product_id>",
+    "edit_product",
+    manage.edit_product,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/kelola/<slug>/produk/<int:product_id>/status",
+    "change_status",
+    manage.change_status,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/kelola/<slug>/produk/<int:product_id>/tinjau-ulang",
+    "request_review",
+    manage.request_review,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/kelola/<slug>/produk/<int:product_id>/foto", "photos", manage.photos, methods=["GET", "POST"]
+)
+bp.add_url_rule(
+    "/kelola/<slug>/produk/<int:product_id>/foto/<int:photo_id>/<action>",
+    "photo_action",
+    manage.photo_action,
+    methods=["POST"],
+)

@@ -1,0 +1,134 @@
+"""The URL map of the coordinators blueprint (under /koordinator): every rule in one place.
+
+The view modules hold the functions with their own decorators (login, rate
+limits, CSRF exemptions, page cache) and import nothing from here.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from shop.coordinators import compliance, curation, monitoring, report, verification, views
+
+bp = Blueprint("coordinators", __name__, url_prefix="/koordinator")
+
+# views.py: the overview and the audit log
+bp.add_url_rule("/", "overview", views.overview, methods=["GET"])
+bp.add_url_rule("/audit", "audit", views.audit, methods=["GET"])
+
+# compliance.py: compliance: certificates and moderation
+bp.add_url_rule("/produk/<int:product_id>", "product", compliance.product, methods=["GET"])
+bp.add_url_rule(
+    "/produk/<int:product_id>/sertifikat/<kind>",
+    "check_certificate",
+    compliance.check_certificate,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/produk/<int:product_id>/sertifikat/<kind>/hapus",
+    "remove_certificate",
+    compliance.remove_certificate,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/produk/<int:product_id>/sembunyikan",
+    "hide_product",
+    compliance.hide_product,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/produk/<int:product_id>/pulihkan",
+    "restore_product",
+    compliance.restore_product,
+    methods=["POST"],
+)
+bp.add_url_rule("/sertifikat", "certificates", compliance.certificates, methods=["GET"])
+bp.add_url_rule("/moderasi", "moderation", compliance.moderation, methods=["GET"])
+
+# curation.py: curation: featured groups and exhibitions
+bp.add_url_rule("/unggulan", "featured", curation.featured, methods=["GET", "POST"])
+bp.add_url_rule(
+    "/unggulan/<int:entry_id>/ubah",
+    "featured_edit",
+    curation.featured_edit,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/unggulan/<int:entry_id>/pindah", "featured_move", curation.featured_move, methods=["POST"]
+)
+bp.add_url_rule(
+    "/unggulan/<int:entry_id>/hapus", "featured_remove", curation.featured_remove, methods=["POST"]
+)
+bp.add_url_rule("/pameran", "exhibitions", curation.exhibitions, methods=["GET"])
+bp.add_url_rule("/pameran/baru", "exhibition_new", curation.exhibition_new, methods=["GET", "POST"])
+bp.add_url_rule(
+    "/pameran/<int:exhibition_id>/ubah",
+    "exhibition_edit",
+    curation.exhibition_edit,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule("/pameran/<int:exhibition_id>", "exhibition", curation.exhibition, methods=["GET"])
+bp.add_url_rule(
+    "/pameran/<int:exhibition_id>/terbitkan",
+    "exhibition_publish",
+    curation.exhibition_publish,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/pameran/<int:exhibition_id>/kelompok",
+    "exhibition_add_group",
+    curation.exhibition_add_group,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/pameran/<int:exhibition_id>/produk",
+    "exhibition_add_product",
+    curation.exhibition_add_product,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/pameran/<int:exhibition_id>/<kind>/<int:item_id>/pindah",
+    "exhibition_move_item",
+    curation.exhibition_move_item,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/pameran/<int:exhibition_id>/<kind>/<int:item_id>/hapus",
+    "exhibition_remove_item",
+    curation.exhibition_remove_item,
+    methods=["POST"],
+)
+
+# monitoring.py: monitoring (monev)
+bp.add_url_rule("/monev", "monitoring", monitoring.monitoring, methods=["GET"])
+bp.add_url_rule(
+    "/monev.csv", "monitoring_export_csv", monitoring.monitoring_export_csv, methods=["GET"]
+)
+bp.add_url_rule(
+    "/monev.xlsx", "monitoring_export_xlsx", monitoring.monitoring_export_xlsx, methods=["GET"]
+)
+
+# report.py: the funders' report
+bp.add_url_rule(
+    "/kelompok/<slug>/laporan.pdf", "group_report", report.group_report, methods=["GET"]
+)
+
+# verification.py: group verification
+bp.add_url_rule("/kelompok", "groups", verification.groups, methods=["GET"])
+bp.add_url_rule("/verifikasi", "queue", verification.queue, methods=["GET"])
+bp.add_url_rule("/kelompok/<slug>", "group", verification.group, methods=["GET"])
+bp.add_url_rule(
+    "/kelompok/<slug>/<action>", "group_action", verification.group_action, methods=["POST"]
+)
+bp.add_url_rule(
+    "/kelompok/<slug>/dokumen/<int:document_id>",
+    "group_document",
+    verification.group_document,
+    methods=["GET"],
+)
+
+# Hooks and template helpers of the blueprint
+bp.add_app_template_global(views._is_coordinator, "is_coordinator")
+bp.app_context_processor(views._coordinator_nav)
+bp.add_app_template_global(compliance._certificate_day, "certificate_day")
+bp.add_app_template_global(verification._verification_text, "verification_text")

@@ -1,0 +1,33 @@
+"""The URL map of the core blueprint: every rule in one place.
+
+The view modules hold the functions with their own decorators (login, rate
+limits, CSRF exemptions, page cache) and import nothing from here.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from shop.core import metadata, sitemap, views
+
+bp = Blueprint("core", __name__)
+
+# views.py: home, language and the small files
+bp.add_url_rule("/", "home", views.home, methods=["GET"])
+bp.add_url_rule("/bahasa/<code>", "set_language", views.set_language, methods=["GET"])
+bp.add_url_rule("/favicon.ico", "favicon", views.favicon, methods=["GET"])
+bp.add_url_rule("/robots.txt", "robots", views.robots, methods=["GET"])
+bp.add_url_rule("/healthz", "healthz", views.healthz, methods=["GET"])
+bp.add_url_rule("/readyz", "readyz", views.readyz, methods=["GET"])
+
+# sitemap.py: sitemaps
+bp.add_url_rule("/sitemap.xml", "sitemap_index", sitemap.sitemap_index, methods=["GET"])
+bp.add_url_rule(
+    "/sitemap-<any(pages, groups, products, exhibitions):kind>-<int:number>.xml",
+    "sitemap_chunk",
+    sitemap.sitemap_chunk,
+    methods=["GET"],
+)
+
+# Page metadata helpers (links, Open Graph, JSON-LD) for every template.
+metadata.register(bp)
