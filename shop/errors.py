@@ -108,6 +108,12 @@ class DomainError(Exception):
         self.field = field
 
 
+class CountedRefusal(DomainError):
+    """A refusal whose writes are kept: the try it counted (a wrong code) is
+    committed with it, so that guessing cannot undo its own count. The
+    transaction helpers (shop.transaction) commit before passing it on."""
+
+
 def apply_to_form(form, error: DomainError) -> None:
     """Show a DomainError on the form field it names, or on the form itself.
     An error with a `status` (a refused upload) makes the page that shows
@@ -243,4 +249,3 @@ def register(app: Flask) -> None:
         if database_unavailable(original):
             return unavailable_page(original)
         return error_page(500, SERVER_ERROR)
-

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TypeVar
 
-from shop.errors import DomainError, apply_to_form
+from shop.errors import CountedRefusal, DomainError, apply_to_form
 from shop.extensions import db
 
 T = TypeVar("T")
@@ -42,9 +42,13 @@ def _roll_back() -> None:
 
 def commit_or_raise(action: Callable[[], T]) -> T:
     """Run the view's one service call and commit; any exception rolls back
-    everything it started and goes on to the caller."""
+    everything it started and goes on to the caller. A `CountedRefusal` is the
+    one exception committed before it goes on (the try it counted stays)."""
     try:
         result = action()
+    except CountedRefusal:
+        db.session.commit()
+        raise
     except BaseException:
         _roll_back()
         raise

@@ -29,7 +29,7 @@ from shop.coordinators import audit
 from shop.coordinators.models import AuditAction
 from shop.core.templating import absolute_url
 from shop.db import utcnow
-from shop.errors import DomainError
+from shop.errors import CountedRefusal, DomainError
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.notify.messaging import (
@@ -44,14 +44,8 @@ CODE_REFUSED = _l("This code is wrong or no longer works. Ask for a new one.")
 LINK_REFUSED = _l("This link no longer works. Ask for a new one.")
 
 
-class WrongCode(Exception):
-    """A wrong code was typed. Not a DomainError, which rolls back: the
-    counted try is committed with the refusal (the view shows it the same way)."""
-
-    def __init__(self, message, field: str = "code"):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
+class WrongCode(CountedRefusal):
+    """A wrong code was typed: refused, and the try it counted is committed."""
 
 
 # --- typed codes -----------------------------------------------------------

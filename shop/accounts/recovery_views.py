@@ -32,12 +32,11 @@ from shop.accounts.recovery_forms import (
 from shop.accounts.views import safe_next
 from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
 from shop.core.templating import absolute_url, wa_link
-from shop.errors import DomainError, apply_to_form
 from shop.extensions import db, limiter
 from shop.groups.models import Membership
 from shop.i18n.formatting import phone_display
 from shop.notify.messaging import whatsapp_enabled
-from shop.transaction import commit_or_show
+from shop.transaction import commit_or_flash, commit_or_raise, commit_or_show
 
 # The phone number typed on "Lupa kata sandi?", kept for the code page.
 RESET_PHONE_KEY = "reset_phone"
@@ -69,17 +68,6 @@ def _account_page() -> str:
     return url_for("accounts.account")
 
 
-def _run(form, action):
-    """One service call: commit, or show its refusal on the form. A wrong code
-    is committed with its refusal, so the counted try stays counted."""
-    try:
-        return commit_or_show(form, action)
-    except recovery.WrongCode as error:
-        db.session.commit()
-        apply_to_form(form, error)
-        return None
-
-
 def _signed_in_again(user: User):
     """After a reset: every other session has ended; this device starts a new one."""
     session.clear()
@@ -99,7 +87,7 @@ def verify():
         return redirect(_account_page())
     form = CodeForm()
     if form.validate_on_submit():
-        phone = _run(form, lambda: recovery.confirm_number(user, form.code.data))
+        phone = commit_or_show(form, lambda: recovery.confirm_number(user, form.code.data))
         if phone is not None:
             flash(_("Your WhatsApp number is confirmed."), "success")
             return redirect(safe_next(_account_page()), 303)
@@ -118,14 +106,10 @@ def resend():
     user = current_user._get_current_object()
     form = ButtonForm(prefix="resend")
     if form.validate_on_submit() and recovery.needs_confirmation(user):
-        try:
-            recovery.send_confirmation_code(user, _locale())
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("A new code is on its way to your WhatsApp."), "success")
+        commit_or_flash(
+            lambda: recovery.send_confirmation_code(user, _locale()),
+            _("A new code is on its way to your WhatsApp."),
+        )
     return redirect(url_for("recovery.verify"), 303)
 
 
@@ -135,7 +119,7 @@ def change_number():
     user = current_user._get_current_object()
     form = ChangeNumberForm()
     if form.validate_on_submit():
-        sent = _run(
+        sent = commit_or_show(
             form,
             lambda: recovery.change_number(user, form.phone.phone, form.password.data, _locale()),
         )
@@ -156,8 +140,7 @@ def forgot():
     form = ForgotForm()
     if form.validate_on_submit():
         kind, value = form.login.login
-        recovery.request_reset((kind, value), _locale())
-        db.session.commit()
+        commit_or_raise(lambda: recovery.request_reset((kind, value), _locale()))
         if kind == "email":
             return redirect(url_for("recovery.sent"), 303)
         session[RESET_PHONE_KEY] = value
@@ -177,7 +160,7 @@ def enter_code():
     if not form.is_submitted() and session.get(RESET_PHONE_KEY):
         form.phone.data = phone_display(session[RESET_PHONE_KEY])
     if form.validate_on_submit():
-        user = _run(
+        user = commit_or_show(
             form,
             lambda: recovery.reset_with_code(form.phone.phone, form.code.data, form.password.data),
         )
@@ -197,7 +180,7 @@ def reset_link(token: str):
         return render_template("accounts/recovery/link_gone.html"), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
-        user = _run(form, lambda: recovery.reset_with_link(token, form.password.data))
+        user = commit_or_show(form, lambda: recovery.reset_with_link(token, form.password.data))
         if user is not None:
             return _signed_in_again(user)
     return render_template("accounts/recovery/new_password.html", form=form)
