@@ -27,6 +27,7 @@ from sqlalchemy.orm import joinedload
 from shop.accounts.models import User
 from shop.cart.services import check_quantity, variant_name
 from shop.cart.session import CartIdentity
+from shop.catalogue import stock
 from shop.catalogue.models import Product, Variant
 from shop.core.cache import mark_public_change
 from shop.core.text import clean_line, clean_multiline
@@ -35,7 +36,6 @@ from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, Group, PaymentMethod
 from shop.orders import services as orders
-from shop.orders import stock
 from shop.orders.models import Checkout, Order, OrderLine, OrderStatus
 
 

@@ -1,7 +1,7 @@
 """Consignment writes for drop-offs: leaving goods at an outlet (a note, the
 nota titip) and taking a note back that was entered by mistake.
 
-Stock moves through `shop.orders.stock`, the same conditional updates
+Stock moves through `shop.catalogue.stock`, the same conditional updates
 checkout uses: goods left at an outlet leave the online stock, and
 made-to-order goods touch no stock at all.
 """
@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shop.accounts.models import User
+from shop.catalogue import stock
 from shop.catalogue.models import Product, ProductStatus, Variant
 from shop.consignment.models import Consignment, ConsignmentLine, Outlet
 from shop.consignment.outlets import (
@@ -40,7 +41,6 @@ from shop.core.text import clean_multiline
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Group
-from shop.orders import stock
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from shop.accounts.models import User
+from shop.catalogue import stock
 from shop.catalogue.models import Variant
 from shop.consignment.models import Consignment, ConsignmentLine, Outlet, Visit, VisitLine
 from shop.consignment.outlets import (
@@ -39,7 +40,6 @@ from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.i18n.formatting import rupiah
-from shop.orders import stock
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, select, update
 
 from shop.accounts.models import User
+from shop.catalogue import stock
 from shop.core.cache import mark_public_change
 from shop.core.codes import new_number
 from shop.core.text import clean_line, clean_multiline
@@ -24,7 +25,6 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, PaymentMethod
-from shop.orders import stock
 from shop.orders.models import Order, OrderEvent, OrderStatus, PaymentStatus
 from shop.orders.workflow import EXPIRABLE, ORDER_FLOW
 

@@ -136,7 +136,7 @@ def test_stock_race_loser_gets_sold_out(two_groups):
     """The conditional UPDATE refuses when someone took the stock meanwhile."""
     a, b, va, vb = two_groups
     p = placement([(va, 5)], [va], {a.id: GroupChoice("pickup", "cash")})
-    from shop.orders import stock
+    from shop.catalogue import stock
 
     assert stock.take(va.id, 3)  # another buyer got there first
     with pytest.raises(services.SoldOut):
