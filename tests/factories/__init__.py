@@ -1,8 +1,15 @@
-"""One factory per model the tests build, grouped by domain (one module
-each); everything is importable from `tests.factories`. Sessions are bound
-lazily, so a factory writes into the test's rolled-back transaction."""
+"""One factory per mapped model, grouped by domain (one module each);
+everything is importable from `tests.factories`. Sessions are bound lazily,
+so a factory writes into the test's rolled-back transaction.
+tests/integration/test_factories.py fails when a model has no factory here."""
 
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import (
+    AccountCodeFactory,
+    LoginFailureFactory,
+    LoginSessionFactory,
+    UserFactory,
+)
+from tests.factories.audit import AuditEntryFactory
 from tests.factories.base import PASSWORD
 from tests.factories.catalogue import (
     ProductCertificateFactory,
@@ -13,46 +20,93 @@ from tests.factories.catalogue import (
     listed_product,
     on_sale,
 )
-from tests.factories.consignment import OutletFactory
+from tests.factories.consignment import (
+    ConsignmentFactory,
+    ConsignmentLineFactory,
+    OutletFactory,
+    VisitFactory,
+    VisitLineFactory,
+)
 from tests.factories.coordinators import (
     CoordinatorFactory,
+    CoordinatorProgrammeFactory,
+    CoordinatorRegionFactory,
+)
+from tests.factories.curation import (
     ExhibitionFactory,
+    ExhibitionGroupFactory,
+    ExhibitionProductFactory,
     FeaturedGroupFactory,
 )
+from tests.factories.exports import ExportFactory
 from tests.factories.groups import (
     BankAccountFactory,
     GroupDocumentFactory,
     GroupFactory,
+    InvitationFactory,
     MembershipFactory,
 )
-from tests.factories.media import PDF, DocumentFactory, stored_pdf
+from tests.factories.media import PDF, DocumentFactory, ImageFactory, stored_pdf
+from tests.factories.notify import OutboxMessageFactory
 from tests.factories.orders import (
     CheckoutFactory,
+    OrderEventFactory,
     OrderFactory,
+    OrderLineFactory,
     make_order,
     order_line,
     transfer_order,
 )
+from tests.factories.payments import (
+    PaymentProofFactory,
+    ProcessedStripeEventFactory,
+    RefundFactory,
+)
+from tests.factories.regions import DistrictFactory, ProvinceFactory, RegencyFactory
 
 __all__ = [
     "PASSWORD",
     "PDF",
+    "AccountCodeFactory",
+    "AuditEntryFactory",
     "BankAccountFactory",
     "CheckoutFactory",
+    "ConsignmentFactory",
+    "ConsignmentLineFactory",
     "CoordinatorFactory",
+    "CoordinatorProgrammeFactory",
+    "CoordinatorRegionFactory",
+    "DistrictFactory",
     "DocumentFactory",
     "ExhibitionFactory",
+    "ExhibitionGroupFactory",
+    "ExhibitionProductFactory",
+    "ExportFactory",
     "FeaturedGroupFactory",
     "GroupDocumentFactory",
     "GroupFactory",
+    "ImageFactory",
+    "InvitationFactory",
+    "LoginFailureFactory",
+    "LoginSessionFactory",
     "MembershipFactory",
+    "OrderEventFactory",
     "OrderFactory",
+    "OrderLineFactory",
+    "OutboxMessageFactory",
     "OutletFactory",
+    "PaymentProofFactory",
+    "ProcessedStripeEventFactory",
     "ProductCertificateFactory",
     "ProductFactory",
     "ProductPhotoFactory",
+    "ProvinceFactory",
+    "RefundFactory",
+    "RegencyFactory",
     "UserFactory",
     "VariantFactory",
+    "VisitFactory",
+    "VisitLineFactory",
     "certified",
     "listed_product",
     "make_order",

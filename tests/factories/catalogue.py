@@ -19,6 +19,7 @@ from shop.core.clock import jakarta_today
 from shop.extensions import db
 from tests.factories.base import Base
 from tests.factories.groups import GroupFactory
+from tests.factories.media import ImageFactory
 
 
 class ProductFactory(Base):
@@ -45,12 +46,14 @@ class VariantFactory(Base):
 
 
 class ProductPhotoFactory(Base):
-    """A photo of a product: pass the stored `image=`."""
+    """A photo of a product: pass the stored `image=` (an image row with no
+    files behind it unless given)."""
 
     class Meta:
         model = ProductPhoto
 
     product = factory.SubFactory(ProductFactory)
+    image = factory.SubFactory(ImageFactory)
 
 
 class ProductCertificateFactory(Base):

@@ -1,24 +1,14 @@
-"""Coordinators and what they curate: featured groups and exhibitions."""
+"""Coordinators and their scope: the programmes and regions they cover."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import factory
 
-from shop.coordinators.models import (
-    Coordinator,
-    CoordinatorProgramme,
-    CoordinatorRegion,
-    Exhibition,
-    ExhibitionGroup,
-    ExhibitionProduct,
-    FeaturedGroup,
-)
+from shop.coordinators.models import Coordinator, CoordinatorProgramme, CoordinatorRegion
 from shop.extensions import db
+from shop.groups.models import Programme
 from tests.factories.accounts import UserFactory
 from tests.factories.base import Base
-from tests.factories.groups import GroupFactory
 
 
 class CoordinatorFactory(Base):
@@ -45,38 +35,29 @@ class CoordinatorFactory(Base):
         db.session.flush()
 
 
-class FeaturedGroupFactory(Base):
-    """A group on the home page from `starts_on` (today unless given)."""
+class CoordinatorProgrammeFactory(Base):
+    """One programme in a coordinator's scope (`CoordinatorFactory(programmes=…)`
+    makes them in one go)."""
 
     class Meta:
-        model = FeaturedGroup
+        model = CoordinatorProgramme
 
-    group = factory.SubFactory(GroupFactory)
-    starts_on = factory.LazyFunction(date.today)
+    class Params:
+        coordinator = factory.SubFactory(CoordinatorFactory)
+
+    coordinator_id = factory.SelfAttribute("coordinator.id")
+    programme = Programme.UPPKA
 
 
-class ExhibitionFactory(Base):
-    """An exhibition running from yesterday for five days, unpublished unless
-    `is_published=True`; `groups=[…]` and `products=[…]` are shown in that order."""
+class CoordinatorRegionFactory(Base):
+    """One region in a coordinator's scope: the province of Jambi unless
+    `regency_code` (and `province_code=None`) is given."""
 
     class Meta:
-        model = Exhibition
+        model = CoordinatorRegion
 
-    slug = factory.Sequence(lambda n: f"pameran-uji-{n}")
-    title = factory.Sequence(lambda n: f"Pameran Uji {n}")
-    starts_on = factory.LazyFunction(lambda: date.today() - timedelta(days=1))
-    ends_on = factory.LazyFunction(lambda: date.today() + timedelta(days=5))
-    is_published = False
+    class Params:
+        coordinator = factory.SubFactory(CoordinatorFactory)
 
-    @factory.post_generation
-    def groups(obj, create, extracted, **kwargs):
-        if extracted is not None:
-            obj.groups = [ExhibitionGroup(group=g, position=n) for n, g in enumerate(extracted)]
-
-    @factory.post_generation
-    def products(obj, create, extracted, **kwargs):
-        if extracted is not None:
-            obj.products = [
-                ExhibitionProduct(product=p, position=n) for n, p in enumerate(extracted)
-            ]
-        db.session.flush()
+    coordinator_id = factory.SelfAttribute("coordinator.id")
+    province_code = "15"

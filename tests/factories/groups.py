@@ -1,20 +1,26 @@
-"""Groups: a group, its members, bank accounts and legal documents."""
+"""Groups: a group, its members and invitation links, bank accounts and
+legal documents."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 
+from shop.db import utcnow
 from shop.groups.models import (
     BankAccount,
     DocumentKind,
     Group,
     GroupDocument,
+    Invitation,
     Membership,
     Programme,
     Role,
 )
 from tests.factories.accounts import UserFactory
 from tests.factories.base import Base
+from tests.factories.media import DocumentFactory
 
 
 class GroupFactory(Base):
@@ -41,6 +47,18 @@ class MembershipFactory(Base):
     role = Role.LEADER
 
 
+class InvitationFactory(Base):
+    """A group's invitation link, usable for a week (its hash only: no token
+    opens it)."""
+
+    class Meta:
+        model = Invitation
+
+    group = factory.SubFactory(GroupFactory)
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=7))
+
+
 class BankAccountFactory(Base):
     class Meta:
         model = BankAccount
@@ -52,10 +70,15 @@ class BankAccountFactory(Base):
 
 
 class GroupDocumentFactory(Base):
-    """A legal document of a group: pass `document=` (a PDF row) or `image=`."""
+    """A legal document of a group: pass `document=` (a PDF row) or `image=`
+    (a PDF row with no file behind it unless either is given)."""
 
     class Meta:
         model = GroupDocument
 
     group = factory.SubFactory(GroupFactory)
     kind = DocumentKind.DECREE
+    image = None
+    document = factory.Maybe(
+        "image", yes_declaration=None, no_declaration=factory.SubFactory(DocumentFactory)
+    )

@@ -1,11 +1,24 @@
-"""Media: stored PDF documents (rows only; the bytes are the test's business)."""
+"""Media: images and stored PDF documents (rows only; the bytes are the
+test's business, see `stored_pdf` and tests.uploads.store_ready)."""
 
 from __future__ import annotations
 
 import factory
 
-from shop.media.models import Document
+from shop.media.models import Document, Image
 from tests.factories.base import Base
+
+
+class ImageFactory(Base):
+    """An image row, ready at three widths (no files behind it)."""
+
+    class Meta:
+        model = Image
+
+    key = factory.Sequence(lambda n: f"{n:064x}")
+    width = 1280
+    height = 960
+    widths = "320,640,1280"
 
 
 class DocumentFactory(Base):

@@ -85,6 +85,31 @@ class OrderFactory(Base):
         return order
 
 
+class OrderLineFactory(Base):
+    """A line added to an order (a new one, with no other line, unless given);
+    the order's subtotal is left as it was. `order_line` makes an unsaved
+    line from a variant for `OrderFactory(lines=…)`."""
+
+    class Meta:
+        model = OrderLine
+
+    order = factory.SubFactory("tests.factories.orders.OrderFactory", lines=())
+    product_name = "Abon Lele"
+    variant_label = "100 g"
+    unit_price = 25000
+    quantity = 2
+
+
+class OrderEventFactory(Base):
+    """An entry on an order's timeline (`OrderFactory(events=…)` makes several)."""
+
+    class Meta:
+        model = OrderEvent
+
+    order = factory.SubFactory("tests.factories.orders.OrderFactory", events=())
+    kind = "confirmed"
+
+
 def make_order(
     group=None,
     *,
