@@ -24,9 +24,11 @@ from shop.accounts.models import User
 from shop.accounts.passwords import validate_new_password
 from shop.accounts.recovery_models import RESET_PURPOSES, AccountCode, CodePurpose
 from shop.accounts.services import end_all_sessions, find_by_login
+from shop.accounts.services import sign_up as open_account
+from shop.accounts.sessions import start_session
 from shop.accounts.throttle import clear_login_failures
-from shop.coordinators import audit
-from shop.coordinators.models import AuditAction
+from shop.audit import services as audit
+from shop.audit.models import AuditAction
 from shop.core.templating import absolute_url
 from shop.db import utcnow
 from shop.errors import CountedRefusal, DomainError
@@ -134,6 +136,14 @@ def send_confirmation_code(
         context={"minutes": int(lifetime.total_seconds() // 60)},
     )
     return row
+
+
+def sign_up(name: str, login: tuple[str, str], password: str, user_agent: str, locale: str) -> User:
+    """Create the account, log this browser in (services.sign_up) and send
+    the first code to its number when there is one to confirm."""
+    user = open_account(name, login, password, user_agent)
+    start_confirmation(user, locale)
+    return user
 
 
 def start_confirmation(user: User, locale: str) -> bool:
@@ -282,13 +292,17 @@ def _send_reset_code(user: User, locale: str, now: datetime) -> None:
     )
 
 
-def _set_new_password(user: User, password: str, row: AccountCode, now: datetime) -> None:
+def _set_new_password(
+    user: User, password: str, row: AccountCode, now: datetime, user_agent: str
+) -> None:
     validate_new_password(password, user_inputs=[user.name, user.phone or "", user.email or ""])
     user.set_password(password)
     row.used_at = now
     # One way back in is enough: every other link or code stops working.
     codes.revoke(user, RESET_PURPOSES, now)
     end_all_sessions(user)
+    # This browser is logged in again, under a new session (its token on the user).
+    start_session(user, user_agent)
     # The owner is back: failed log-ins counted against her logins are forgotten.
     for kind in ("phone", "email"):
         if getattr(user, kind):
@@ -296,13 +310,16 @@ def _set_new_password(user: User, password: str, row: AccountCode, now: datetime
     db.session.flush()
 
 
-def reset_with_code(phone: str, code: str, password: str, *, now: datetime | None = None) -> User:
-    """The code sent by WhatsApp, typed with the number and a new password."""
+def reset_with_code(
+    phone: str, code: str, password: str, user_agent: str = "", *, now: datetime | None = None
+) -> User:
+    """The code sent by WhatsApp, typed with the number and a new password;
+    this browser is logged in under a new session."""
     now = now or utcnow()
     user = find_by_login("phone", phone)
     row = codes.latest(user, CodePurpose.RESET_PHONE) if user is not None else None
     _check_code(row, user.id if user is not None else None, code, now)
-    _set_new_password(user, password, row, now)
+    _set_new_password(user, password, row, now, user_agent)
     if row.target == user.phone and user.phone_verified_at is None:
         user.phone_verified_at = now
     return user
@@ -325,13 +342,17 @@ def link_for(token: str, *, now: datetime | None = None) -> AccountCode | None:
     return row
 
 
-def reset_with_link(token: str, password: str, *, now: datetime | None = None) -> User:
+def reset_with_link(
+    token: str, password: str, user_agent: str = "", *, now: datetime | None = None
+) -> User:
+    """A new password through a reset link; this browser is logged in under
+    a new session."""
     now = now or utcnow()
     row = link_for(token, now=now)
     if row is None:
         raise DomainError(LINK_REFUSED)
     user = row.user
-    _set_new_password(user, password, row, now)
+    _set_new_password(user, password, row, now, user_agent)
     if row.purpose is CodePurpose.RESET_EMAIL and row.target == user.email:
         user.email_verified_at = user.email_verified_at or now
     return user

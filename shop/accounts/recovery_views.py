@@ -29,7 +29,7 @@ from shop.accounts.recovery_forms import (
     NewPasswordForm,
     ResetWithCodeForm,
 )
-from shop.accounts.views import safe_next
+from shop.accounts.views import safe_next, user_agent
 from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
 from shop.core.templating import absolute_url, wa_link
 from shop.extensions import db, limiter
@@ -69,7 +69,8 @@ def _account_page() -> str:
 
 
 def _signed_in_again(user: User):
-    """After a reset: every other session has ended; this device starts a new one."""
+    """After a reset: every other session has ended; this device goes on under
+    the new one the reset started."""
     session.clear()
     login_user(user)
     flash(_("Your new password is set. You are logged in."), "success")
@@ -162,7 +163,9 @@ def enter_code():
     if form.validate_on_submit():
         user = commit_or_show(
             form,
-            lambda: recovery.reset_with_code(form.phone.phone, form.code.data, form.password.data),
+            lambda: recovery.reset_with_code(
+                form.phone.phone, form.code.data, form.password.data, user_agent()
+            ),
         )
         if user is not None:
             session.pop(RESET_PHONE_KEY, None)
@@ -180,7 +183,9 @@ def reset_link(token: str):
         return render_template("accounts/recovery/link_gone.html"), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
-        user = commit_or_show(form, lambda: recovery.reset_with_link(token, form.password.data))
+        user = commit_or_show(
+            form, lambda: recovery.reset_with_link(token, form.password.data, user_agent())
+        )
         if user is not None:
             return _signed_in_again(user)
     return render_template("accounts/recovery/new_password.html", form=form)
@@ -228,8 +233,8 @@ def member_reset_link(slug: str, user_id: int):
     form = ButtonForm()
     if not form.validate_on_submit():
         abort(400)
-    token = recovery.create_coordinator_link(member, group, current_user._get_current_object())
-    db.session.commit()
+    by = current_user._get_current_object()
+    token = commit_or_raise(lambda: recovery.create_coordinator_link(member, group, by))
     link = absolute_url("recovery.reset_link", token=token)
     message = _(
         "Hello %(name)s, this is the link to set a new password for %(site)s. It works once, "

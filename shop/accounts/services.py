@@ -12,7 +12,7 @@ from shop.accounts import sessions, throttle
 from shop.accounts.models import LoginSession, User
 from shop.accounts.passwords import validate_new_password
 from shop.db import utcnow
-from shop.errors import DomainError
+from shop.errors import CountedRefusal, DomainError
 from shop.extensions import db
 
 PASSWORD_MIN = 8
@@ -67,7 +67,7 @@ def sign_up(name: str, login: tuple[str, str], password: str, user_agent: str = 
     return user
 
 
-class WrongLogin(DomainError):
+class WrongLogin(CountedRefusal):
     """A wrong login or password: the counted failure is committed with the refusal."""
 
 
@@ -114,7 +114,8 @@ def log_in(login: tuple[str, str], password: str, user_agent: str = "") -> User:
     """Check a log-in under the per-account throttle and start a login session.
 
     During a login's delay the password is not looked at (TooManyFailures);
-    a wrong one is counted (WrongLogin: the view commits the count); the
+    a wrong one is counted (WrongLogin, a CountedRefusal: the count is
+    committed with the refusal); the
     right one clears the count and starts a session (its token on the user).
     """
     wait = throttle.wait_seconds(*login)
@@ -135,15 +136,17 @@ def log_out(user: User) -> None:
     sessions.end_session(user.login_session)
 
 
-def change_password(user: User, current: str, new: str, user_agent: str = "") -> None:
+def change_password(user: User, current: str, new: str, user_agent: str = "") -> User:
     """Changing the password ends every session of the person, on every
-    device, and starts a new one for this browser (its token on the user)."""
+    device, and starts a new one for this browser (its token on the user).
+    Returns the person."""
     if not user.check_password(current):
         raise DomainError(_l("The current password is wrong."), field="current")
     validate_new_password(new, user_inputs=personal_words(user))
     user.set_password(new)
     end_all_sessions(user)
     sessions.start_session(user, user_agent)
+    return user
 
 
 def end_all_sessions(user: User) -> None:

@@ -22,8 +22,8 @@ from shop.accounts import recovery, services, sessions
 from shop.accounts.forms import ChangePasswordForm, LoginForm, LogoutEverywhereForm, SignupForm
 from shop.accounts.models import User
 from shop.db import utcnow
-from shop.errors import DomainError, apply_to_form
 from shop.extensions import db, limiter, login_manager
+from shop.transaction import commit_or_raise, commit_or_show
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Please log in to continue.")
@@ -45,21 +45,19 @@ def load_user(user_id: str) -> User | None:
 
 @user_logged_in.connect
 def _session_for_any_login(app, user, **extra):
-    """`login_user(user)` for a person without a started session (after a
-    password reset, say) starts one, committed after the view."""
+    """`login_user(user)` for a person without a started session starts one
+    (a test's request context, say). The shop's own log-ins start theirs in
+    the service, committed with it (sign_up, log_in, change_password and the
+    password resets)."""
     if user.session_token:
         return
-    sessions.start_session(user, _user_agent())
+    sessions.start_session(user, user_agent())
     session["_user_id"] = user.get_id()
-    g.commit_login_session = True
 
 
 def _after_login_session(response):
-    """Clear the cookies of a session that ended, commit a session started by
-    a bare `login_user`, and note when a live one was last seen (at most
-    hourly; a failed write is no reason to fail a page)."""
-    if g.pop("commit_login_session", False) and response.status_code < 400:
-        db.session.commit()
+    """Clear the cookies of a session that ended, and note when a live one
+    was last seen (at most hourly; a failed write is no reason to fail a page)."""
     if g.pop("dead_login", False) and not current_user.is_authenticated:
         for key in ("_user_id", "_fresh", "_id"):
             session.pop(key, None)
@@ -68,14 +66,13 @@ def _after_login_session(response):
     row_id = g.pop("touch_login_session", None)
     if row_id is not None and response.status_code < 400 and not db.session.dirty:
         try:
-            sessions.touch(row_id)
-            db.session.commit()
+            commit_or_raise(lambda: sessions.touch(row_id))
         except SQLAlchemyError:
-            db.session.rollback()
+            pass  # rolled back; the next page tries again
     return response
 
 
-def _user_agent() -> str:
+def user_agent() -> str:
     return request.headers.get("User-Agent", "")[:500]
 
 
@@ -99,19 +96,20 @@ def signup():
         return redirect(url_for("groups.dashboard"))
     form = SignupForm()
     if form.validate_on_submit():
-        try:
-            user = services.sign_up(
-                form.name.data, form.login.login, form.password.data, _user_agent()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            code_sent = recovery.start_confirmation(user, str(get_locale()))
-            db.session.commit()
+        user = commit_or_show(
+            form,
+            lambda: recovery.sign_up(
+                form.name.data,
+                form.login.login,
+                form.password.data,
+                user_agent(),
+                str(get_locale()),
+            ),
+        )
+        if user is not None:
             login_user(user, remember=True)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
-            if code_sent:
+            if recovery.needs_confirmation(user):
                 return redirect(url_for("recovery.verify", next=safe_next("") or None))
             return redirect(safe_next(url_for("groups.dashboard")))
     return render_template("accounts/signup.html", form=form)
@@ -123,16 +121,11 @@ def login():
         return redirect(safe_next(url_for("groups.dashboard")))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = services.log_in(form.login.login, form.password.data, _user_agent())
-        except services.WrongLogin as error:
-            db.session.commit()  # the counted failure stays counted
-            apply_to_form(form, error)
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        # A wrong password is a CountedRefusal: its counted failure is committed.
+        user = commit_or_show(
+            form, lambda: services.log_in(form.login.login, form.password.data, user_agent())
+        )
+        if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(url_for("groups.dashboard")))
     return render_template("accounts/login.html", form=form)
@@ -140,8 +133,7 @@ def login():
 
 def logout():
     if current_user.is_authenticated:
-        services.log_out(current_user)
-        db.session.commit()
+        commit_or_raise(lambda: services.log_out(current_user))
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("core.home"))
@@ -162,8 +154,7 @@ def logout_everywhere():
     form = LogoutEverywhereForm()
     if not form.validate_on_submit():
         return redirect(url_for("accounts.account"))
-    services.end_all_sessions(current_user)
-    db.session.commit()
+    commit_or_raise(lambda: services.end_all_sessions(current_user))
     logout_user()
     flash(_("You have logged out on all devices. Log in again to continue."), "info")
     return redirect(url_for("accounts.login"))
@@ -173,15 +164,13 @@ def logout_everywhere():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user, form.current.data, form.password.data, _user_agent()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        changed = commit_or_show(
+            form,
+            lambda: services.change_password(
+                current_user, form.current.data, form.password.data, user_agent()
+            ),
+        )
+        if changed is not None:
             # Every session ended; this browser goes on under the new one.
             login_user(current_user._get_current_object(), remember=True)
             flash(_("Your password has been changed. Other devices are logged out."), "success")
