@@ -14,7 +14,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
-from shop.core.outages import outages
+from shop.outages import StorageUnavailable, outages
 
 # Seconds a visitor (or a crawler) is asked to wait while the database or
 # the file storage is away.
@@ -224,8 +224,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(sa_exc.DBAPIError, database_error)
     app.register_error_handler(sa_exc.TimeoutError, database_error)
     app.register_error_handler(sa_exc.DisconnectionError, database_error)
-
-    from shop.media.storage import StorageUnavailable
 
     # The bucket (or the media folder) cannot give a file a page asked for.
     app.register_error_handler(StorageUnavailable, storage_unavailable_answer)

@@ -14,8 +14,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
-from shop.core.outages import outages, service_name
 from shop.db import Base
+from shop.outages import outages, service_name
 
 # Flask-Limiter's own notices of its storage going and coming back; Limiter
 # reports both through `outages` instead (one line for a Redis outage).

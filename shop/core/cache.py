@@ -29,8 +29,8 @@ from functools import wraps
 from flask import Flask, current_app, g, request, session
 from werkzeug.http import parse_cookie
 
-from shop.core.outages import outages, service_name
 from shop.extensions import cache
+from shop.outages import outages, service_name
 
 GENERATION_KEY = "page-generation"
 STORE_HEADER = "X-Etalase-Page-Cache"

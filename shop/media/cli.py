@@ -10,8 +10,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from shop.extensions import db
-from shop.media.storage import TEMP_PREFIX, LocalStorage, StorageUnavailable, get_storage
+from shop.media.storage import TEMP_PREFIX, LocalStorage, get_storage
 from shop.media.sweep import sweep_unreferenced
+from shop.outages import StorageUnavailable
 
 media_cli = AppGroup("media", help="Uploaded images.")
 

@@ -16,14 +16,8 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask
 
-from shop.core.outages import outages
-from shop.media.storage import (
-    Storage,
-    StorageUnavailable,
-    StoredFile,
-    cache_control_for,
-    path_parts,
-)
+from shop.media.storage import Storage, StoredFile, cache_control_for, path_parts
+from shop.outages import StorageUnavailable, outages
 
 _S3_CLIENTS = "etalase.s3_clients"
 _S3_LOCK = threading.Lock()
@@ -51,7 +45,7 @@ class Breaker:
     get StorageUnavailable at once, so a 503) until the pause is over. Then one
     call tries the bucket again while the others keep failing fast; its
     answer closes the breaker or starts another pause. The outage and the
-    return are logged once each (`shop.core.outages`).
+    return are logged once each (`shop.outages`).
     """
 
     def __init__(self, service: str, retry_seconds: float = RETRY_SECONDS) -> None:

@@ -24,7 +24,8 @@ from shop.media.images import DAMAGED, ImageRejected, verify_photo
 from shop.media.ledger import file_created
 from shop.media.models import Document, Image, ImageStatus
 from shop.media.quota import check_photo_quota, upload_group_id
-from shop.media.storage import StorageUnavailable, get_storage
+from shop.media.storage import get_storage
+from shop.outages import StorageUnavailable
 
 log = logging.getLogger(__name__)
 

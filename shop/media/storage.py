@@ -16,7 +16,7 @@ from typing import BinaryIO
 from flask import Flask, current_app
 
 from shop.config import PREFIX, UnsafeConfiguration
-from shop.core.outages import outages
+from shop.outages import StorageUnavailable, outages
 
 TEMP_PREFIX = ".tmp-"
 BACKENDS = ("local", "s3")
@@ -29,16 +29,6 @@ PRIVATE_CACHE_CONTROL = "private, no-store"
 # not the request wrong.
 UNAVAILABLE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
 LOCAL_SERVICE = "The media folder"
-
-
-class StorageUnavailable(OSError):
-    """The storage cannot be reached or written (network, credentials,
-    permissions, a full disk): nothing is wrong with the request itself, so
-    callers show one "storage is unavailable" message (a page answers 503).
-    A missing file is FileNotFoundError, never this. `service` names the
-    storage for the log (the outage tracker)."""
-
-    service = "The file storage"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from shop.catalogue.services import refresh_derived
 from shop.exports.models import Export, ExportStatus
 from shop.extensions import db
 from shop.media.pdf import pdf_fetcher
-from shop.media.storage import LocalStorage, StorageUnavailable
+from shop.media.storage import LocalStorage
+from shop.outages import StorageUnavailable
 from tests.factories import MembershipFactory, ProductFactory, ProductPhotoFactory, VariantFactory
 from tests.uploads import store_ready
 

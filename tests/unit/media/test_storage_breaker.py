@@ -11,7 +11,8 @@ import pytest
 
 import shop.media.s3 as storage_module
 from shop.media.s3 import Breaker, S3Storage, make_s3_client
-from shop.media.storage import StorageUnavailable, get_storage
+from shop.media.storage import get_storage
+from shop.outages import StorageUnavailable
 from tests.redis_server import free_port
 from tests.s3 import KEYS, REGION, s3_bucket_fixture, s3_server_fixture  # noqa: F401
 

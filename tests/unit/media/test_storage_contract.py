@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shop.media.s3 import S3Storage, make_s3_client
-from shop.media.storage import LocalStorage, Storage, StorageUnavailable, is_private_path
+from shop.media.storage import LocalStorage, Storage, is_private_path
+from shop.outages import StorageUnavailable
 from tests.redis_server import free_port
 from tests.s3 import KEYS, REGION, s3_bucket_fixture, s3_server_fixture  # noqa: F401
 

@@ -36,6 +36,17 @@ def service_name(url: str) -> str:
     return f"{name} at {host}:{parts.port or 6379}" if name == "Redis" else f"{name} at {host}"
 
 
+class StorageUnavailable(OSError):
+    """The storage cannot be reached or written (network, credentials,
+    permissions, a full disk): nothing is wrong with the request itself, so
+    callers show one "storage is unavailable" message (a page answers 503).
+    A missing file is FileNotFoundError, never this. `service` names the
+    storage for the log (the outage tracker). Raised by the storages
+    (shop.media.storage, shop.media.s3); shop.errors answers it with a 503."""
+
+    service = "The file storage"
+
+
 class Outages:
     def __init__(self) -> None:
         self._lock = threading.Lock()
