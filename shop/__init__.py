@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.orders.blueprint import bp as orders
     from shop.payments.blueprint import bp as payments
     from shop.regions.blueprint import bp as regions
+    from shop.sales.blueprint import bp as sales
     from shop.sharing.blueprint import bp as sharing
 
     for blueprint in (
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
         sharing,
         marketing,
         consignment,
+        sales,
         exports,
         notify,
     ):

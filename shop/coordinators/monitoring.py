@@ -31,8 +31,8 @@ from shop.exports.services import request_export
 from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
 from shop.groups.models import Group, Programme
-from shop.orders.sales import SALES_LEGEND, sales_bar
 from shop.regions.models import Province, Regency
+from shop.sales.figures import SALES_LEGEND, sales_bar
 
 CHART_ROWS = 15
 

@@ -4,7 +4,7 @@ the range of Jakarta days, and the key each order falls under (its group's
 programme, province, regency/city or group, or its month).
 
 Months are put in their bucket by a CASE over UTC bounds computed in Python
-(as in `shop.orders.sales`), which gives the same answer on SQLite and
+(as in `shop.sales.figures`), which gives the same answer on SQLite and
 PostgreSQL.
 """
 
@@ -20,7 +20,7 @@ from shop.core.clock import midnight_utc
 from shop.core.text import fold
 from shop.groups.models import Group, Programme
 from shop.orders.models import Order
-from shop.orders.sales import NOT_SALES
+from shop.sales.figures import NOT_SALES
 
 DEFAULT_MONTHS = 12
 

@@ -4,7 +4,7 @@ Orders, revenue (paid and not yet paid apart), items sold, active groups and
 products and the median time to confirm, grouped by programme, province,
 regency/city, group or month, over a range of Jakarta days.
 
-What counts is what the group's own sales page counts (`shop.orders.sales`):
+What counts is what the group's own sales page counts (`shop.sales.figures`):
 orders placed in the range, cancelled and expired ones left out; revenue is
 the value of the goods (the subtotal), "paid" means the group marked the
 payment received; items sold are the line quantities of those orders; the
@@ -66,9 +66,9 @@ from shop.core.text import fold
 from shop.extensions import db
 from shop.groups.models import Group, Programme
 from shop.orders.models import Order, OrderLine, PaymentStatus
-from shop.orders.sales import SalesFigures
 from shop.payments.models import Refund
 from shop.regions.models import Province, Regency
+from shop.sales.figures import SalesFigures
 
 MAX_DAYS = 5 * 366
 

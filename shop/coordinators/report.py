@@ -39,7 +39,7 @@ from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.media.pdf import image_data_uri, write_pdf
-from shop.orders import sales
+from shop.sales import figures as sales
 
 PRODUCTS_SHOWN = 12
 BEST_SELLERS_SHOWN = 5

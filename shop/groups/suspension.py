@@ -40,7 +40,7 @@ OPEN_WHILE_SUSPENDED: dict[str, frozenset[str]] = {
     "orders.manage_refund": frozenset({"POST"}),
     "orders.manage_refund_proof": GET,
     "orders.manage_export": GET,
-    "orders.manage_sales": GET,
+    "sales.manage_sales": GET,
     # Consignment: goods already at an outlet are still counted and paid
     # for at a visit (and a mistaken visit taken back), so the money the
     # outlets owe is not lost; new outlets and drop-offs are refused.

@@ -23,7 +23,7 @@ bp.add_url_rule(
 bp.add_url_rule("/lacak", "lookup", views.lookup, methods=["GET", "POST"])
 bp.add_url_rule("/akun/pesanan", "history", views.history, methods=["GET"])
 
-# manage.py: the group's order inbox and sales
+# manage.py: the group's order inbox
 bp.add_url_rule("/kelola/<slug>/pesanan", "manage_inbox", manage.manage_inbox, methods=["GET"])
 bp.add_url_rule(
     "/kelola/<slug>/pesanan/<number>", "manage_order", manage.manage_order, methods=["GET"]
@@ -58,7 +58,6 @@ bp.add_url_rule(
 bp.add_url_rule(
     "/kelola/<slug>/pesanan.csv", "manage_export", manage.manage_export, methods=["GET"]
 )
-bp.add_url_rule("/kelola/<slug>/penjualan", "manage_sales", manage.manage_sales, methods=["GET"])
 
 # Hooks and template helpers of the blueprint
 bp.register_error_handler(RateLimitExceeded, views._rate_limited)

@@ -1,6 +1,6 @@
 """The group's orders as a CSV file: one row per order (items summed up in one
 cell), so that a column sum in a spreadsheet is a true total; per-product
-figures are on the sales page (`shop.orders.sales`)."""
+figures are on the sales page (`shop.sales.figures`)."""
 
 from __future__ import annotations
 

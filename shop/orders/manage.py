@@ -1,4 +1,4 @@
-"""The group's order pages: inbox, detail with the valid actions, packing slip, export, sales.
+"""The group's order pages: inbox, detail with the valid actions, packing slip, export.
 
 Any member of the group (ketua or anggota) may use them; an order of another
 group is a 404, exactly like an order that does not exist.
@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from shop.core.clock import JAKARTA
 from shop.core.pagination import page_arg
 from shop.core.templating import absolute_url, wa_link
 from shop.db import utcnow
@@ -20,7 +21,7 @@ from shop.extensions import db
 from shop.groups.models import DeliveryMethod, Group
 from shop.groups.queries import get_membership_or_404
 from shop.media.evidence import send_evidence
-from shop.orders import export, sales, services
+from shop.orders import export, services
 from shop.orders.forms import (
     ActionForm,
     CancelForm,
@@ -267,7 +268,7 @@ def manage_proof(slug: str, number: str, proof_id: int):
 def manage_export(slug: str):
     group = get_membership_or_404(slug).group
     body = export.orders_csv(group, InboxFilterForm().status.data)
-    filename = f"pesanan-{group.slug}-{utcnow().astimezone(sales.JAKARTA):%Y%m%d}.csv"
+    filename = f"pesanan-{group.slug}-{utcnow().astimezone(JAKARTA):%Y%m%d}.csv"
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
@@ -275,20 +276,4 @@ def manage_export(slug: str):
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "private, no-store",
         },
-    )
-
-
-@login_required
-def manage_sales(slug: str):
-    group = get_membership_or_404(slug).group
-    now = utcnow()
-    months = sales.monthly_sales(group, now)
-    return render_template(
-        "orders/manage/sales.html",
-        group=group,
-        months=list(reversed(months)),
-        chart=sales.revenue_chart(months),
-        totals=sales.MonthSales.summed(months),
-        best_overall=sales.best_sellers(group, now),
-        legend=sales.SALES_LEGEND,
     )

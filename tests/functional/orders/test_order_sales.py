@@ -15,7 +15,7 @@ from shop.consignment.services import Count, Item
 from shop.core.charts import ChartItem, nice_step, row_chart
 from shop.extensions import db
 from shop.orders.models import OrderStatus, PaymentStatus
-from shop.orders.sales import BestSeller, MonthSales, best_sellers, monthly_sales, revenue_chart
+from shop.sales.figures import BestSeller, MonthSales, best_sellers, monthly_sales, revenue_chart
 from tests.factories import OutletFactory, ProductFactory, VariantFactory
 
 PAID = PaymentStatus.PAID
