@@ -2,10 +2,10 @@
 
 from shop.accounts.models import User
 from shop.accounts.recovery_models import AccountCode
+from shop.audit.models import AuditEntry
 from shop.catalogue.models import Product, ProductCertificate, ProductPhoto, Variant
 from shop.consignment.models import Consignment, ConsignmentLine, Outlet, Visit, VisitLine
 from shop.coordinators.models import (
-    AuditEntry,
     Coordinator,
     CoordinatorProgramme,
     CoordinatorRegion,

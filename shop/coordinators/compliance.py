@@ -16,9 +16,9 @@ from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from shop.accounts.models import User
+from shop.audit.models import AuditEntry
 from shop.catalogue.models import CertificateKind, Product
 from shop.coordinators import compliance_services as services
-from shop.coordinators.models import AuditEntry
 from shop.coordinators.scope import (
     coordinator_required,
     current_scope,

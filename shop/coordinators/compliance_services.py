@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from shop.audit import services as audit
+from shop.audit.models import AuditAction
 from shop.catalogue.models import CertificateKind, Product, ProductCertificate, ProductStatus
-from shop.coordinators import audit
-from shop.coordinators.models import AuditAction
 from shop.core.cache import mark_public_change
 from shop.core.clock import jakarta_today
 from shop.core.templating import absolute_url
@@ -25,8 +25,8 @@ from shop.core.text import clean_multiline
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
+from shop.groups.alerts import notify_group_members
 from shop.i18n.formatting import day
-from shop.notify.outbox import notify_group_members
 
 # Certificates expiring within this many days are listed for coordinators and
 # their group is told once.

@@ -18,15 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from shop.accounts.models import User
+from shop.audit.models import AuditAction
+from shop.audit.services import record
 from shop.catalogue.models import Product, ProductStatus
-from shop.coordinators.audit import record
-from shop.coordinators.models import (
-    AuditAction,
-    Exhibition,
-    ExhibitionGroup,
-    ExhibitionProduct,
-    FeaturedGroup,
-)
+from shop.coordinators.models import Exhibition, ExhibitionGroup, ExhibitionProduct, FeaturedGroup
 from shop.coordinators.scope import Scope
 from shop.core.cache import mark_public_change
 from shop.core.text import clean_line, clean_multiline, slugify, unique_slug

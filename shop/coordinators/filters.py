@@ -9,7 +9,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
-from shop.coordinators.models import AuditAction
+from shop.audit.models import AuditAction
 from shop.core.filters import ChoiceFilter, DayFilter, FilterForm, TextFilter
 from shop.groups.models import GroupStatus, Programme, Verification
 from shop.regions.queries import regencies_of

@@ -20,9 +20,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from shop.accounts.models import User
+from shop.audit.models import AuditAction
+from shop.audit.services import record
 from shop.coordinators import monitoring_queries as queries
-from shop.coordinators.audit import record
-from shop.coordinators.models import AuditAction
 from shop.coordinators.monitoring_exports import monitoring_csv, monitoring_xlsx, record_download
 from shop.coordinators.scope import Scope, coordinator_required, current_scope
 from shop.core.charts import ChartItem, column_chart, row_chart

@@ -20,8 +20,8 @@ import xlsxwriter
 from defusedcsv import csv as safe_csv
 from flask_babel import gettext as _
 
-from shop.coordinators.audit import record
-from shop.coordinators.models import AuditAction
+from shop.audit.models import AuditAction
+from shop.audit.services import record
 from shop.coordinators.monitoring_queries import Figures, Monitoring
 from shop.db_events import writes_next
 from shop.extensions import db

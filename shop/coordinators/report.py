@@ -27,10 +27,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from shop.accounts.models import User
+from shop.audit.models import AuditAction
+from shop.audit.services import record
 from shop.catalogue.models import Product
 from shop.catalogue.queries import offered_by
-from shop.coordinators.audit import record
-from shop.coordinators.models import AuditAction
 from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
 from shop.core.clock import JAKARTA
 from shop.db import utcnow

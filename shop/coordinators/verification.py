@@ -14,10 +14,10 @@ from sqlalchemy.orm import joinedload
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from shop.audit.models import AuditAction, AuditEntry
 from shop.catalogue.models import Product
 from shop.coordinators import verification_services as services
 from shop.coordinators.filters import GroupFilterForm
-from shop.coordinators.models import AuditAction, AuditEntry
 from shop.coordinators.scope import (
     Scope,
     coordinator_required,

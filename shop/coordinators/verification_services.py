@@ -13,17 +13,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from shop.accounts.models import User
-from shop.coordinators import audit
-from shop.coordinators.models import AuditAction
+from shop.audit import services as audit
+from shop.audit.models import AuditAction
 from shop.core.cache import mark_public_change
 from shop.core.templating import absolute_url
 from shop.core.text import clean_multiline
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
+from shop.groups.alerts import notify_group_members
 from shop.groups.models import Group, GroupStatus, Verification
 from shop.groups.workflow import VERIFICATION_FLOW
-from shop.notify.outbox import notify_group_members
 
 REASON_MAX = 1000
 

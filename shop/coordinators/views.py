@@ -14,10 +14,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from shop.audit.models import AuditAction, AuditEntry
 from shop.catalogue.models import Product, ProductCertificate
 from shop.coordinators.audit import visible_entries
 from shop.coordinators.filters import AuditFilterForm
-from shop.coordinators.models import AuditAction, AuditEntry, Exhibition
+from shop.coordinators.models import Exhibition
 from shop.coordinators.scope import coordinator_of, coordinator_required, current_scope
 from shop.core.clock import jakarta_today, midnight_utc
 from shop.core.pagination import paginate

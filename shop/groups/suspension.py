@@ -91,7 +91,7 @@ class Contact:
 
 def suspension_contact(group: Group) -> Contact | None:
     """The coordinator of the latest suspension, from the audit log."""
-    from shop.coordinators.models import AuditAction, AuditEntry
+    from shop.audit.models import AuditAction, AuditEntry
 
     entry = db.session.scalar(
         select(AuditEntry)

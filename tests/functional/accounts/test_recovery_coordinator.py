@@ -9,7 +9,7 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import select
 
-from shop.coordinators.models import AuditAction, AuditEntry
+from shop.audit.models import AuditAction, AuditEntry
 from shop.extensions import db
 from shop.groups.models import Programme, Role
 from tests.factories import (

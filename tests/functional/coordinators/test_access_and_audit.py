@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from shop.coordinators import audit
-from shop.coordinators.models import AuditAction, AuditEntry
+from shop.audit import services as audit
+from shop.audit.models import AuditAction, AuditEntry
 from shop.coordinators.scope import Scope
 from shop.extensions import db
 from shop.groups.models import Group, Programme, Verification

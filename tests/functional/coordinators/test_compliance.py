@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from shop.audit.models import AuditAction, AuditEntry
 from shop.catalogue.models import CertificateKind, Product, ProductCertificate
-from shop.coordinators.models import AuditAction, AuditEntry
 from shop.core.cache import GENERATION_KEY
 from shop.core.clock import jakarta_today
 from shop.extensions import cache, db

@@ -11,9 +11,10 @@ import pytest
 from PIL import Image as PILImage
 from sqlalchemy import func, select
 
+from shop.audit.models import AuditAction, AuditEntry
 from shop.catalogue.models import ProductStatus
 from shop.coordinators import curation_services
-from shop.coordinators.models import AuditAction, AuditEntry, Exhibition
+from shop.coordinators.models import Exhibition
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db

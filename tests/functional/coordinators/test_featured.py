@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from shop.coordinators.models import AuditAction, AuditEntry, FeaturedGroup
+from shop.audit.models import AuditAction, AuditEntry
+from shop.coordinators.models import FeaturedGroup
 from shop.extensions import db
 from shop.groups.models import GroupStatus, Programme
 from tests.factories import FeaturedGroupFactory, GroupFactory, MembershipFactory

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from shop.audit.models import AuditAction, AuditEntry
 from shop.catalogue.models import Product, ProductStatus
-from shop.coordinators.models import AuditAction, AuditEntry
 from shop.core.cache import GENERATION_KEY
 from shop.extensions import cache, db
 from shop.notify.models import OutboxMessage

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from shop.coordinators.models import AuditAction, AuditEntry
+from shop.audit.models import AuditAction, AuditEntry
 from shop.extensions import db
 from shop.groups.models import Programme
 from shop.orders.models import OrderStatus, PaymentStatus

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from shop.coordinators.models import AuditAction, AuditEntry
+from shop.audit.models import AuditAction, AuditEntry
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import (

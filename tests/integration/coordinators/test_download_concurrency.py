@@ -15,7 +15,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from shop.coordinators.models import AuditEntry
+from shop.audit.models import AuditEntry
 from shop.extensions import db
 from tests.conftest import make_live_app, serve
 

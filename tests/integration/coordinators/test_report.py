@@ -13,10 +13,10 @@ import pytest
 from PIL import Image as PILImage
 from sqlalchemy import select
 
+from shop.audit.models import AuditAction, AuditEntry
 from shop.catalogue.models import ProductStatus
 from shop.consignment import services as consignment
 from shop.consignment.services import Count, Item
-from shop.coordinators.models import AuditAction, AuditEntry
 from shop.core.clock import jakarta_today
 from shop.extensions import db
 from shop.groups.models import Programme, Verification

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from shop.coordinators.models import AuditAction, AuditEntry
+from shop.audit.models import AuditAction, AuditEntry
 from shop.exports.models import Export, ExportStatus
 from shop.extensions import db
 from tests.conftest import make_live_app
