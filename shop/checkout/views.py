@@ -14,10 +14,11 @@ from shop.cart.session import cart_identity, current_cart, parse_identity, save_
 from shop.checkout import services
 from shop.checkout.forms import CheckoutForm
 from shop.errors import DomainError, apply_to_form
-from shop.extensions import db, limiter
+from shop.extensions import limiter
 from shop.groups.models import PaymentMethod
 from shop.payments.stripe_api import card_enabled
 from shop.regions.fields import region_refresh_requested
+from shop.transaction import commit_or_raise
 
 
 def _offered_payments(group) -> list[PaymentMethod]:
@@ -82,12 +83,9 @@ def start():
         if done is not None:
             return _confirmation(done, sent)
     cart = cart_queries.load_cart(current_cart())
-    if not cart.groups:
-        flash(_("Your cart is empty."), "info")
-        return redirect(url_for("cart.show"))
-    if cart.has_problems:
-        flash(_("Something in your cart changed. Check the marked lines, then check out."), "error")
-        return redirect(url_for("cart.show"))
+    back_to_cart = _back_to_cart(cart)
+    if back_to_cart is not None:
+        return back_to_cart
     if request.method == "GET" and current_user.is_authenticated:
         form.name.data = current_user.name
         form.phone.data = current_user.phone
@@ -106,7 +104,23 @@ def start():
             )
         )
         return _render(form, cart, choices)
-    placement = services.Placement(
+    return _place(form, cart, _placement(form, choices, sent))
+
+
+def _back_to_cart(cart):
+    """An empty cart, or one with marked lines, is not checked out: back to it."""
+    if not cart.groups:
+        flash(_("Your cart is empty."), "info")
+        return redirect(url_for("cart.show"))
+    if cart.has_problems:
+        flash(_("Something in your cart changed. Check the marked lines, then check out."), "error")
+        return redirect(url_for("cart.show"))
+    return None
+
+
+def _placement(form, choices, sent) -> services.Placement:
+    """What the valid form asks to order, for the cart version the page showed."""
+    return services.Placement(
         cart=current_cart(),
         quoted=_quoted(form),
         choices=choices,
@@ -125,19 +139,19 @@ def start():
             user=current_user if current_user.is_authenticated else None,
         ),
     )
+
+
+def _place(form, cart, placement: services.Placement):
+    """Place the orders (one service, committed) and answer each refusal its way."""
     try:
-        checkout = services.place_orders(placement)
-        db.session.commit()
+        checkout = commit_or_raise(lambda: services.place_orders(placement))
     except services.SoldOut as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("cart.show"))
     except services.PriceChanged as error:
-        db.session.rollback()
         flash(error.message, "error")
-        return _render(form, cart_queries.load_cart(current_cart()), choices)
+        return _render(form, cart_queries.load_cart(current_cart()), placement.choices)
     except DomainError as error:
-        db.session.rollback()
         apply_to_form(form, error)
-        return _render(form, cart, choices)
-    return _confirmation(checkout, sent)
+        return _render(form, cart, placement.choices)
+    return _confirmation(checkout, placement.identity)
