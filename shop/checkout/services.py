@@ -36,6 +36,7 @@ from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, Group, PaymentMethod
 from shop.orders import services as orders
+from shop.orders.alerts import notify_buyer, notify_new_order
 from shop.orders.models import Checkout, Order, OrderLine, OrderStatus
 
 
@@ -280,8 +281,6 @@ def _place(p: Placement, checkout: Checkout) -> None:
 
 
 def _notify(placed: list[Order]) -> None:
-    from shop.notify.outbox import notify_buyer, notify_new_order
-
     for order in placed:
         notify_new_order(order)
         notify_buyer(order, "placed")

@@ -25,6 +25,7 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, PaymentMethod
+from shop.orders.alerts import notify_buyer
 from shop.orders.models import Order, OrderEvent, OrderStatus, PaymentStatus
 from shop.orders.workflow import EXPIRABLE, ORDER_FLOW
 
@@ -47,8 +48,6 @@ def add_event(order: Order, kind: str, note: str = "", by: User | None = None) -
 
 
 def _tell_buyer(order: Order, kind: str) -> None:
-    from shop.notify.outbox import notify_buyer
-
     notify_buyer(order, kind)
 
 

@@ -40,6 +40,7 @@ from shop.extensions import db
 from shop.groups.models import PaymentMethod
 from shop.jobs import enqueue_after_commit
 from shop.media.evidence import store_evidence
+from shop.orders.alerts import notify_buyer
 from shop.orders.models import Order, OrderStatus, PaymentStatus
 from shop.orders.services import add_event
 from shop.payments.models import Refund, RefundCause, RefundStatus
@@ -147,8 +148,6 @@ def _settle(refund: Refund, by: User | None = None) -> None:
         other.is_open for other in order.refunds if other is not refund
     ):
         order.payment_status = PaymentStatus.REFUNDED
-    from shop.notify.outbox import notify_buyer
-
     notify_buyer(order, "refunded")
     db.session.flush()
 

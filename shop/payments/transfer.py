@@ -16,6 +16,7 @@ from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import PaymentMethod
 from shop.media.evidence import store_evidence
+from shop.orders.alerts import notify_group_proof
 from shop.orders.models import Order, OrderStatus, PaymentStatus
 from shop.orders.services import add_event
 from shop.payments.models import PaymentProof
@@ -92,8 +93,6 @@ def record_proof(
 
     order.payment_status = PaymentStatus.PROOF_SENT
     add_event(order, "proof", by=by)
-    from shop.notify.outbox import notify_group_proof
-
     notify_group_proof(order)
     db.session.flush()
     return proof

@@ -16,8 +16,9 @@ from shop.jobs.periodic import start_in_process_scheduler
 from shop.notify.cli import notify_cli
 from shop.notify.delivery import BACKOFF, MAX_ATTEMPTS, deliver_due
 from shop.notify.models import OutboxMessage, OutboxStatus
-from shop.notify.outbox import notify_buyer, queue_email
+from shop.notify.outbox import queue_email
 from shop.notify.senders import Email
+from shop.orders.alerts import notify_buyer
 from shop.orders.models import Order, OrderStatus
 
 

@@ -11,7 +11,8 @@ from shop.extensions import db
 from shop.groups.models import Role
 from shop.notify.delivery import deliver_due
 from shop.notify.models import OutboxMessage, OutboxStatus
-from shop.notify.outbox import BUYER_KINDS, notify_buyer, notify_new_order, queue_email
+from shop.notify.outbox import queue_email
+from shop.orders.alerts import BUYER_KINDS, notify_buyer, notify_new_order
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -133,7 +134,7 @@ def test_a_group_without_emails_is_logged_not_mailed(make_order, caplog):
     order = make_order()
     MembershipFactory(group=order.group, user=UserFactory(email=None))
     before = outbox_count()
-    with caplog.at_level(logging.INFO, logger="shop.notify.outbox"):
+    with caplog.at_level(logging.INFO, logger="shop.orders.alerts"):
         assert notify_new_order(order) == []
     assert outbox_count() == before
     assert "sees it in its inbox" in caplog.text
