@@ -100,7 +100,6 @@ def register_blueprints(app: Flask) -> None:
     from shop.checkout.blueprint import bp as checkout
     from shop.consignment.blueprint import bp as consignment
     from shop.coordinators.blueprint import bp as coordinators
-    from shop.core.blueprint import bp as core
     from shop.exhibitions.blueprint import bp as exhibitions
     from shop.exports.blueprint import bp as exports
     from shop.groups.blueprint import bp as groups
@@ -112,9 +111,10 @@ def register_blueprints(app: Flask) -> None:
     from shop.regions.blueprint import bp as regions
     from shop.sales.blueprint import bp as sales
     from shop.sharing.blueprint import bp as sharing
+    from shop.site.blueprint import bp as site
 
     for blueprint in (
-        core,
+        site,
         accounts,
         recovery,
         groups,

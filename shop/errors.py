@@ -87,7 +87,7 @@ def error_page(status: int, page: ErrorPage | None = None):
 def _bare_error_page(page: ErrorPage, status: int):
     """The page drawn without base.html (which asks the database for the
     signed-in user): its button tries the same address again."""
-    retry = request.full_path.rstrip("?") if request.method == "GET" else url_for("core.home")
+    retry = request.full_path.rstrip("?") if request.method == "GET" else url_for("site.home")
     body = current_app.jinja_env.get_template(ERROR_TEMPLATE).render(
         current_locale=str(get_locale()),
         site_name=current_app.config["SITE_NAME"],

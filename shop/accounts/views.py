@@ -136,7 +136,7 @@ def logout():
         commit_or_raise(lambda: services.log_out(current_user))
     logout_user()
     flash(_("You have logged out."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("site.home"))
 
 
 @login_required

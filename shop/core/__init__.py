@@ -1,1 +1,2 @@
-"""Site-wide pages and helpers: home, language switch, templating, page cache."""
+"""Site-wide helpers every package may use: page cache, clock, codes, text,
+enums, filters, pagination, charts and the template globals."""

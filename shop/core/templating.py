@@ -1,4 +1,6 @@
-"""Template globals: versioned static URLs, image sources, the person's groups."""
+"""Template globals: versioned static URLs, WhatsApp and absolute links, the
+site's name and language. (The signed-in person's groups, `my_memberships`,
+come from the groups blueprint's context processor.)"""
 
 from __future__ import annotations
 
@@ -7,9 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Flask, current_app, g, has_request_context, url_for
+from flask import Flask, current_app, has_request_context, url_for
 from flask_babel import get_locale
-from flask_login import current_user
 from markupsafe import Markup
 
 
@@ -70,14 +71,3 @@ def register(app: Flask) -> None:
             "site_name": app.config["SITE_NAME"],
             "current_locale": str(get_locale()),
         }
-
-    @app.context_processor
-    def _groups_of_user():
-        # Only for signed-in people; the memberships are loaded once per request.
-        if not current_user.is_authenticated:
-            return {"my_memberships": []}
-        from shop.groups.queries import memberships_of
-
-        if "my_memberships" not in g:
-            g.my_memberships = memberships_of(current_user)
-        return {"my_memberships": g.my_memberships}

@@ -80,3 +80,4 @@ bp.add_url_rule(
 
 # Hooks and template helpers of the blueprint
 bp.app_errorhandler(GroupSuspended)(views.group_suspended)
+bp.app_context_processor(views.my_memberships)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import g, render_template
+from flask_login import current_user
 
 from shop.catalogue import queries as catalogue_queries
 from shop.core.cache import public_page
@@ -53,3 +54,14 @@ def group_suspended(error: GroupSuspended):
         ),
         403,
     )
+
+
+def my_memberships():
+    """Every template's `my_memberships` (the group switcher of the management
+    layout): the signed-in person's memberships, loaded once per request;
+    registered as a context processor by the blueprint."""
+    if not current_user.is_authenticated:
+        return {"my_memberships": []}
+    if "my_memberships" not in g:
+        g.my_memberships = queries.memberships_of(current_user)
+    return {"my_memberships": g.my_memberships}

@@ -10,22 +10,22 @@ from flask import Response, current_app, redirect, render_template, request
 
 from shop.accounts.views import safe_next
 from shop.catalogue import queries as catalogue_queries
-from shop.core import health
-from shop.core.cache import public_page
+from shop.core.cache import page_day, public_page
 from shop.core.templating import absolute_url
-from shop.exhibitions import queries as curation_queries
+from shop.curation import queries as curation_queries
 from shop.extensions import limiter, talisman
 from shop.groups import queries as group_queries
 from shop.groups.models import Programme
 from shop.i18n.locale import COOKIE, PARAM
+from shop.site import health
 
 
 @public_page
 def home():
     # Featured groups and running exhibitions change at midnight on their own.
-    today = curation_queries.page_day()
+    today = page_day()
     return render_template(
-        "core/home.html",
+        "site/home.html",
         featured=curation_queries.featured_groups(today),
         exhibitions=curation_queries.running_exhibitions(today, limit=6),
         products=catalogue_queries.newest_products(limit=8),
@@ -77,7 +77,7 @@ def favicon():
 def robots():
     body = (
         "User-agent: *\nDisallow: /kelola\nDisallow: /akun\nDisallow: /gabung\n"
-        f"\nSitemap: {absolute_url('core.sitemap_index')}\n"
+        f"\nSitemap: {absolute_url('site.sitemap_index')}\n"
     )
     return current_app.response_class(body, mimetype="text/plain")
 

@@ -1,4 +1,4 @@
-"""The URL map of the core blueprint: every rule in one place.
+"""The URL map of the site blueprint: every rule in one place.
 
 The view modules hold the functions with their own decorators (login, rate
 limits, CSRF exemptions, page cache) and import nothing from here.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.core import metadata, sitemap, views
+from shop.site import metadata, sitemap, views
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("site", __name__)
 
 # views.py: home, language and the small files
 bp.add_url_rule("/", "home", views.home, methods=["GET"])

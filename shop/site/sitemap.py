@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from shop.catalogue.models import Product
 from shop.catalogue.queries import publicly_visible
-from shop.coordinators.models import Exhibition
+from shop.curation.models import Exhibition
 from shop.core.cache import public_page
 from shop.core.templating import absolute_url
 from shop.extensions import db
@@ -31,7 +31,7 @@ STREAM_ROWS = 1_000
 KINDS = ("pages", "groups", "products", "exhibitions")
 # The fixed public pages, and which table's latest change dates each.
 PAGES = (
-    ("core.home", "products"),
+    ("site.home", "products"),
     ("catalogue.index", "products"),
     ("groups.directory", "groups"),
     ("exhibitions.index", "exhibitions"),
@@ -161,7 +161,7 @@ def sitemap_index():
     parts = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<sitemapindex xmlns="{SITEMAP_NS}">\n']
     for kind, (total, changed) in _totals_and_changes().items():
         for number in range(1, -(-total // size) + 1):
-            url = absolute_url("core.sitemap_chunk", kind=kind, number=number)
+            url = absolute_url("site.sitemap_chunk", kind=kind, number=number)
             parts.append(f"  <sitemap><loc>{escape(url)}</loc>")
             if changed:
                 parts.append(f"<lastmod>{_w3c(changed)}</lastmod>")

@@ -2,7 +2,7 @@
 its canonical address and language alternates, OpenGraph and Twitter card
 data, schema.org JSON-LD, and plain share links.
 
-Templates read these through globals registered on the core blueprint; the
+Templates read these through globals registered on the site blueprint; the
 tags themselves are written once, in `templates/_macros/meta.html`.
 """
 
@@ -70,7 +70,7 @@ def page_links() -> PageLinks:
     Indonesian lives at the plain address (what a visitor without a cookie
     gets, hence also x-default); English at the same address with `?hl=en`.
     The canonical URL is the address of the language the page is in."""
-    endpoint = request.endpoint or "core.home"
+    endpoint = request.endpoint or "site.home"
     values = {**(request.view_args or {}), **_meaningful_args(endpoint)}
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
