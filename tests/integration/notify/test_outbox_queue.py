@@ -11,7 +11,7 @@ from shop.extensions import db
 from shop.groups.models import Role
 from shop.notify.delivery import deliver_due
 from shop.notify.models import OutboxMessage, OutboxStatus
-from shop.notify.outbox import queue_email
+from shop.notify.outbox import Recipient, queue_email, queue_emails
 from shop.orders.alerts import BUYER_KINDS, notify_buyer, notify_new_order
 from tests.factories import MembershipFactory, UserFactory
 
@@ -53,6 +53,22 @@ def test_an_empty_recipient_queues_nothing(make_order):
     assert notify_buyer(order, "placed") is None
     assert queue_email("x", "  ", "order_placed", {}, "id") is None
     assert outbox_count() == before
+
+
+def test_queue_emails_writes_one_message_per_plain_recipient_in_their_language(app):
+    people = [
+        Recipient("siti@example.test", "id", "Siti"),
+        Recipient("", "en", "No Address"),
+        Recipient("budi@example.test", "en", "Budi"),
+    ]
+    context = {"reset_url": "http://etalase.test/r", "minutes": 30}
+    messages = queue_emails("password_reset", people, "password_reset", context)
+    assert [(m.recipient, m.locale) for m in messages] == [
+        ("siti@example.test", "id"),
+        ("budi@example.test", "en"),
+    ]
+    assert messages[0].subject != messages[1].subject
+    assert all(m.kind == "password_reset" and m.id is not None for m in messages)
 
 
 def test_messages_of_a_rolled_back_transaction_are_gone_and_never_sent(make_order):
