@@ -1,60 +1,27 @@
-"""The consignment ledger's writes and sums, one sequence at a time.
+"""The consignment ledger's writes, one sequence at a time.
 
 What a group sees: leaving goods takes them out of the online stock, a visit
 records what sold and came back, money received lowers what the outlet owes,
 and a mistake can be taken back; anything that does not add up is refused
-with a message and changes nothing.
+with a message and changes nothing. The sums the ledger shows are in
+test_ledger.py; writes on an object another request changed since it was
+loaded are in test_stale_reads.py.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from urllib.parse import parse_qs, urlsplit
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, func, update
 
 from shop.catalogue.models import Product, Variant
-from shop.catalogue.services import refresh_derived
 from shop.consignment import ledger, services
-from shop.consignment.models import Consignment, ConsignmentLine, Outlet
+from shop.consignment.models import Consignment
 from shop.consignment.services import Count, Item
 from shop.errors import DomainError
 from shop.extensions import db
-from tests.factories import GroupFactory, OutletFactory, ProductFactory, VariantFactory
-
-TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture
-def shop(app_ctx):
-    group = GroupFactory()
-    abon = ProductFactory(group=group, name="Abon Lele", shelf_life_days=30)
-    abon_100 = VariantFactory(product=abon, label="100 g", price=25000, stock=10)
-    kerupuk = ProductFactory(group=group, name="Kerupuk Lele")
-    kerupuk_made = VariantFactory(product=kerupuk, label="250 g", price=15000, stock=None)
-    refresh_derived(abon)
-    refresh_derived(kerupuk)
-    outlet = OutletFactory(group=group, name="Warung Bu Sari", visit_every_days=7)
-    db.session.flush()
-    return group, outlet, abon_100, kerupuk_made
-
-
-def stock_of(variant) -> int | None:
-    db.session.expire_all()
-    return db.session.get(Variant, variant.id).stock
-
-
-def attempt(action):
-    """What a view does: the service in a savepoint, rolled back on refusal."""
-    savepoint = db.session.begin_nested()
-    try:
-        result = action()
-    except DomainError:
-        savepoint.rollback()
-        raise
-    savepoint.commit()
-    return result
+from tests.factories import OutletFactory, ProductFactory, VariantFactory
+from tests.integration.consignment.helpers import TODAY, attempt, stock_of
 
 
 def test_leaving_goods_takes_them_out_of_online_stock(shop):
@@ -279,190 +246,6 @@ def test_an_outlet_is_archived_only_when_nothing_is_out_or_owed(shop):
     services.archive_outlet(outlet)
     with pytest.raises(DomainError):
         services.leave_goods(group, outlet, TODAY, [Item(abon.id, 1, 20000)], today=TODAY)
-
-
-def test_group_ledger_flags_old_and_expired_goods_and_due_visits(shop, count_queries):
-    group, outlet, abon, kerupuk = shop
-    quiet = OutletFactory(group=group, name="Toko Pak Budi")
-    services.leave_goods(
-        group, outlet, TODAY - timedelta(days=40), [Item(abon.id, 3, 20000)], today=TODAY
-    )
-    services.leave_goods(
-        group, outlet, TODAY - timedelta(days=2), [Item(kerupuk.id, 4, 12000)], today=TODAY
-    )
-    for _ in range(3):
-        OutletFactory(group=group)
-    db.session.flush()
-    with count_queries() as q:
-        view = ledger.group_ledger(group)
-        [(entry.outlet.place, entry.out) for entry in view.outlets]
-    assert q.count == 1
-    by_name = {entry.outlet.name: entry for entry in view.outlets}
-    sari = by_name["Warung Bu Sari"]
-    assert (sari.out, sari.out_value) == (7, 3 * 20000 + 4 * 12000)
-    assert sari.freshness.days_out(TODAY) == 40
-    assert sari.freshness.expired(TODAY)  # 30 days of shelf life, left 40 days ago
-    assert sari.visit_due_on() == TODAY - timedelta(days=2) + timedelta(days=7)
-    assert not sari.visit_due(TODAY) and sari.visit_due(TODAY + timedelta(days=5))
-    assert by_name[quiet.name].out == 0 and by_name[quiet.name].visit_due_on() is None
-    assert view.out == 7
-
-
-def test_reminder_link_lists_what_is_out_there_in_indonesian(shop, app):
-    group, outlet, abon, _ = shop
-    services.leave_goods(
-        group, outlet, TODAY - timedelta(days=8), [Item(abon.id, 5, 20000)], today=TODAY
-    )
-    view = ledger.outlet_ledger(outlet)
-    link = ledger.reminder_link(group, view, TODAY)
-    parts = urlsplit(link)
-    assert parts.netloc == "wa.me" and parts.path == "/6281298765432"
-    text = parse_qs(parts.query)["text"][0]
-    assert "Bu Sari" in text and group.name in text
-    assert "Abon Lele (100 g): 5" in text
-    outlet.whatsapp = None
-    assert ledger.reminder_link(group, view, TODAY) == ""
-
-
-def test_allocation_settles_oldest_sales_first():
-    assert ledger.allocate(50, [30, 0, 40]) == [30, 0, 20]
-    assert ledger.allocate(0, [10]) == [0]
-    assert ledger.allocate(100, [10, 20]) == [10, 20]
-
-
-def test_outlet_ledger_runs_the_same_statements_whatever_its_history(shop, count_queries):
-    group, outlet, abon, kerupuk = shop
-
-    def statements():
-        db.session.expire_all()
-        fresh = db.session.get(Outlet, outlet.id)
-        with count_queries() as q:
-            view = ledger.outlet_ledger(fresh)
-            [(v.sold_value, [e.line.product_name for e in v.lines]) for v in view.visits]
-            [(c.number, c.total_value) for c in view.consignments]
-        return q.count
-
-    note = services.leave_goods(
-        group, outlet, TODAY - timedelta(days=9), [Item(abon.id, 2, 1000)], today=TODAY
-    )
-    services.record_visit(
-        group, outlet, TODAY - timedelta(days=8), [Count(note.lines[0].id, sold=1)], today=TODAY
-    )
-    small = statements()
-    for days in range(7, 0, -1):
-        n = services.leave_goods(
-            group,
-            outlet,
-            TODAY - timedelta(days=days),
-            [Item(abon.id, 1, 1000), Item(kerupuk.id, 2, 500)],
-            today=TODAY,
-        )
-        services.record_visit(
-            group,
-            outlet,
-            TODAY - timedelta(days=days),
-            [Count(line.id, sold=1) for line in n.lines],
-            today=TODAY,
-        )
-    assert statements() == small
-
-
-def test_cancel_reads_the_note_again_not_the_lines_it_loaded(shop):
-    """Another member's visit counted the note after this request loaded it
-    (the other request's UPDATE is not seen by the loaded lines): the cancel
-    must still be refused, or the sold goods would go back into stock."""
-    group, outlet, abon, _ = shop
-    note = services.leave_goods(group, outlet, TODAY, [Item(abon.id, 5, 20000)], today=TODAY)
-    db.session.flush()
-    line = note.lines[0]
-    assert line.sold == 0  # loaded
-    db.session.execute(
-        update(ConsignmentLine)
-        .where(ConsignmentLine.id == line.id)
-        .values(sold=3)
-        .execution_options(synchronize_session=False)
-    )
-    with pytest.raises(DomainError):
-        attempt(lambda: services.cancel_consignment(note))
-    assert stock_of(abon) == 5
-
-
-def test_a_note_cancelled_by_another_request_is_not_cancelled_again(shop):
-    group, outlet, abon, _ = shop
-    note = services.leave_goods(group, outlet, TODAY, [Item(abon.id, 5, 20000)], today=TODAY)
-    db.session.flush()
-    assert len(note.lines) == 1
-    # The other request's cancel: its goods are back and the note is gone.
-    db.session.execute(update(Variant).where(Variant.id == abon.id).values(stock=Variant.stock + 5))
-    db.session.execute(
-        delete(ConsignmentLine)
-        .where(ConsignmentLine.consignment_id == note.id)
-        .execution_options(synchronize_session=False)
-    )
-    with pytest.raises(DomainError):
-        attempt(lambda: services.cancel_consignment(note))
-    assert stock_of(abon) == 10
-
-
-def _archive_in_another_request(outlet):
-    """Archived in the database, behind the loaded object's back."""
-    db.session.execute(
-        update(Outlet)
-        .where(Outlet.id == outlet.id)
-        .values(archived_at=func.current_timestamp())
-        .execution_options(synchronize_session=False)
-    )
-
-
-def test_an_outlet_archived_by_another_request_takes_no_goods(shop):
-    """The outlet was archived (by another member) after this request loaded
-    it: leaving goods or recording a visit there is refused, not saved
-    where nobody looks any more."""
-    group, outlet, abon, _ = shop
-    note = services.leave_goods(group, outlet, TODAY, [Item(abon.id, 2, 20000)], today=TODAY)
-    db.session.flush()
-    assert outlet.archived_at is None  # loaded
-    _archive_in_another_request(outlet)
-    with pytest.raises(DomainError):
-        attempt(
-            lambda: services.leave_goods(
-                group, outlet, TODAY, [Item(abon.id, 3, 20000)], today=TODAY
-            )
-        )
-    _archive_in_another_request(outlet)
-    with pytest.raises(DomainError):
-        attempt(
-            lambda: services.record_visit(
-                group, outlet, TODAY, [Count(note.lines[0].id, sold=1)], today=TODAY
-            )
-        )
-    assert stock_of(abon) == 8
-    db.session.expire_all()
-    assert db.session.get(Outlet, outlet.id).sold_value == 0
-
-
-def test_archive_reads_what_is_owed_again(shop):
-    """A visit (in another request) sold goods after this request loaded the
-    outlet: archiving sees what is owed now."""
-    group, outlet, abon, _ = shop
-    note = services.leave_goods(group, outlet, TODAY, [Item(abon.id, 2, 20000)], today=TODAY)
-    db.session.flush()
-    line_id = note.lines[0].id
-    assert outlet.owed == 0  # loaded
-    db.session.execute(
-        update(ConsignmentLine)
-        .where(ConsignmentLine.id == line_id)
-        .values(sold=2)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(Outlet)
-        .where(Outlet.id == outlet.id)
-        .values(sold_value=40000)
-        .execution_options(synchronize_session=False)
-    )
-    with pytest.raises(DomainError):
-        attempt(lambda: services.archive_outlet(outlet))
 
 
 def test_a_visit_can_be_taken_back_after_the_variant_became_made_to_order(shop):
