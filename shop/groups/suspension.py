@@ -36,9 +36,9 @@ OPEN_WHILE_SUSPENDED: dict[str, frozenset[str]] = {
     "orders.manage_order": GET,
     "orders.manage_action": frozenset({"POST"}),
     "orders.manage_slip": GET,
-    "orders.manage_proof": GET,
-    "orders.manage_refund": frozenset({"POST"}),
-    "orders.manage_refund_proof": GET,
+    "payments.manage_proof": GET,
+    "payments.manage_refund": frozenset({"POST"}),
+    "payments.manage_refund_proof": GET,
     "orders.manage_export": GET,
     "sales.manage_sales": GET,
     # Consignment: goods already at an outlet are still counted and paid

@@ -51,7 +51,7 @@ _VERIFIED = "_etalase_verified_photos"
 # No form takes more photos at once (a group's logo and cover).
 EARLY_CHECKS = 2
 # Uploads anyone may send without logging in: a buyer's transfer proof.
-GUEST_UPLOADS = frozenset({"orders.send_proof"})
+GUEST_UPLOADS = frozenset({"payments.send_proof"})
 # A model stored once per content key.
 Keyed = TypeVar("Keyed", Image, Document)
 

@@ -16,10 +16,6 @@ bp = Blueprint("orders", __name__)
 # views.py: the buyer's pages
 bp.add_url_rule("/pesanan/<key>", "confirmation", views.confirmation, methods=["GET"])
 bp.add_url_rule("/lacak/<number>/<token>", "track", views.track, methods=["GET"])
-bp.add_url_rule("/lacak/<number>/<token>/bukti", "send_proof", views.send_proof, methods=["POST"])
-bp.add_url_rule(
-    "/lacak/<number>/<token>/bukti/<int:proof_id>", "show_proof", views.show_proof, methods=["GET"]
-)
 bp.add_url_rule("/lacak", "lookup", views.lookup, methods=["GET", "POST"])
 bp.add_url_rule("/akun/pesanan", "history", views.history, methods=["GET"])
 
@@ -35,31 +31,13 @@ bp.add_url_rule(
     methods=["POST"],
 )
 bp.add_url_rule(
-    "/kelola/<slug>/pesanan/<number>/pengembalian/<int:refund_id>",
-    "manage_refund",
-    manage.manage_refund,
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/kelola/<slug>/pesanan/<number>/pengembalian/<int:refund_id>/bukti",
-    "manage_refund_proof",
-    manage.manage_refund_proof,
-    methods=["GET"],
-)
-bp.add_url_rule(
     "/kelola/<slug>/pesanan/<number>/slip", "manage_slip", manage.manage_slip, methods=["GET"]
-)
-bp.add_url_rule(
-    "/kelola/<slug>/pesanan/<number>/bukti/<int:proof_id>",
-    "manage_proof",
-    manage.manage_proof,
-    methods=["GET"],
 )
 bp.add_url_rule(
     "/kelola/<slug>/pesanan.csv", "manage_export", manage.manage_export, methods=["GET"]
 )
 
 # Hooks and template helpers of the blueprint
-bp.register_error_handler(RateLimitExceeded, views._rate_limited)
+bp.register_error_handler(RateLimitExceeded, views.rate_limited)
 bp.add_app_template_global(manage._new_order_count, "new_order_count")
 bp.add_app_template_global(whatsapp.order_whatsapp_link, "order_whatsapp_link")

@@ -6,7 +6,7 @@ group is a 404, exactly like an order that does not exist.
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,8 +20,7 @@ from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, Group
 from shop.groups.queries import get_membership_or_404
-from shop.media.evidence import send_evidence
-from shop.orders import export, services
+from shop.orders import export, hooks, services
 from shop.orders.forms import (
     ActionForm,
     CancelForm,
@@ -33,12 +32,8 @@ from shop.orders.forms import (
 from shop.orders.models import Order, OrderStatus
 from shop.orders.queries import inbox_page, new_order_count
 from shop.orders.workflow import ORDER_FLOW, awaits_payment
-from shop.payments import refunds
-from shop.payments.forms import RefundForm
-from shop.payments.models import Refund
-from shop.payments.proofs import get_proof_for_order_or_404, order_proofs, send_proof
 from shop.regions.models import District, Province, Regency
-from shop.transaction import commit_or_flash, commit_or_show
+from shop.transaction import commit_or_flash
 from shop.workflow import Action
 
 INBOX_PAGE_SIZE = 20
@@ -133,43 +128,34 @@ ACTIONS: dict[str, Action[Order]] = {
 }
 
 
-def _refund_form(refund: Refund) -> RefundForm:
-    return RefundForm(prefix=f"refund-{refund.id}")
-
-
-def _render_detail(
-    group: Group,
-    order: Order,
-    failed: tuple[str, object] | None = None,
-    refund_failed: tuple[int, RefundForm] | None = None,
-):
+def render_detail(group: Group, order: Order, failed: tuple[str, object] | None = None, **own):
+    """The order's page with the buttons the state table offers now (`failed`:
+    an action's form refused, drawn again with its errors). What payments
+    show on it (proofs, refunds and their forms) comes from
+    `hooks.GROUP_ORDER_PAGE`; `own` names win over theirs."""
     forms = {name: ACTIONS[name].form(order) for name in ORDER_FLOW.offered(order)}
     if failed is not None:
         forms[failed[0]] = failed[1]
-    refund_forms = {r.id: _refund_form(r) for r in order.refunds if refunds.can_record(r)}
-    if refund_failed is not None:
-        refund_forms[refund_failed[0]] = refund_failed[1]
     return render_template(
         "orders/manage/detail.html",
         group=group,
         order=order,
         forms=forms,
-        proofs=order_proofs(order),
-        refund_forms=refund_forms,
         regions=region_names(order),
         wa_url=wa_link(order.buyer_phone, buyer_message(order)),
         awaits_payment=order.status is OrderStatus.CONFIRMED and awaits_payment(order),
+        **hooks.page_context(hooks.GROUP_ORDER_PAGE, order, **own),
     )
 
 
-def _detail_order(group: Group, number: str, *, lock: bool = False) -> Order:
-    """The order with what its page shows: lines, timeline, refunds."""
+def detail_order(group: Group, number: str, *options, lock: bool = False) -> Order:
+    """The order with what its page shows: lines, timeline (and `options`)."""
     return get_order_for_group_or_404(
         group,
         number,
         selectinload(Order.lines),
         selectinload(Order.events),
-        selectinload(Order.refunds),
+        *options,
         lock=lock,
     )
 
@@ -196,7 +182,7 @@ def manage_inbox(slug: str):
 @login_required
 def manage_order(slug: str, number: str):
     group = get_membership_or_404(slug).group
-    return _render_detail(group, _detail_order(group, number))
+    return render_detail(group, detail_order(group, number))
 
 
 @login_required
@@ -204,48 +190,12 @@ def manage_action(slug: str, number: str, action: str):
     if action not in ACTIONS:
         abort(404)
     group = get_membership_or_404(slug).group
-    order = _detail_order(group, number, lock=True)
+    order = detail_order(group, number, lock=True)
     form = ACTIONS[action].form(order)
     if not form.validate_on_submit():
-        return _render_detail(group, order, failed=(action, form)), 422
+        return render_detail(group, order, failed=(action, form)), 422
     commit_or_flash(lambda: ACTIONS[action].run(order, form, _by()), ORDER_FLOW[action].done)
     return redirect(url_for("orders.manage_order", slug=slug, number=order.number), 303)
-
-
-def _refund_of(order: Order, refund_id: int) -> Refund:
-    """The order's refund `refund_id`; another order's is a 404."""
-    refund = next((r for r in order.refunds if r.id == refund_id), None)
-    if refund is None:
-        abort(404)
-    return refund
-
-
-@login_required
-def manage_refund(slug: str, number: str, refund_id: int):
-    """The group records the money it sent back, with its proof."""
-    group = get_membership_or_404(slug).group
-    order = _detail_order(group, number, lock=True)
-    refund = _refund_of(order, refund_id)
-    form = _refund_form(refund)
-    if not form.validate_on_submit():
-        return _render_detail(group, order, refund_failed=(refund.id, form)), 422
-    done = commit_or_show(
-        form, lambda: refunds.record_refund(refund, form.proof.data, form.note.data or "", _by())
-    )
-    if done is None:
-        order = _detail_order(group, number)
-        return _render_detail(group, order, refund_failed=(refund_id, form)), 422
-    flash(_("Refund recorded. The buyer sees it on the tracking page."), "success")
-    return redirect(url_for("orders.manage_order", slug=slug, number=order.number), 303)
-
-
-@login_required
-def manage_refund_proof(slug: str, number: str, refund_id: int):
-    group = get_membership_or_404(slug).group
-    refund = _refund_of(get_order_for_group_or_404(group, number), refund_id)
-    if not refund.has_proof:
-        abort(404)
-    return send_evidence(refund.image, refund.document, name=f"bukti-pengembalian-{refund.id}")
 
 
 @login_required
@@ -255,13 +205,6 @@ def manage_slip(slug: str, number: str):
     return render_template(
         "orders/manage/slip.html", group=group, order=order, regions=region_names(order)
     )
-
-
-@login_required
-def manage_proof(slug: str, number: str, proof_id: int):
-    group = get_membership_or_404(slug).group
-    order = get_order_for_group_or_404(group, number)
-    return send_proof(get_proof_for_order_or_404(order, proof_id))
 
 
 @login_required

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -11,9 +10,6 @@ from shop.accounts.models import User
 from shop.core.enums import LabelledEnum
 from shop.db import Base, Rupiah, enum_column, utcnow
 from shop.groups.models import DeliveryMethod, Group, PaymentMethod
-
-if TYPE_CHECKING:
-    from shop.payments.models import Refund
 
 
 class OrderStatus(LabelledEnum):
@@ -148,9 +144,8 @@ class Order(Base):
     events: Mapped[list[OrderEvent]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id"
     )
-    refunds: Mapped[list[Refund]] = relationship(
-        back_populates="order", cascade="all, delete-orphan", order_by="Refund.id"
-    )
+    # `refunds`, the money that goes back, is added by the payments (the
+    # backref of shop.payments.models.Refund.order): payments act on orders.
 
     @property
     def total(self) -> int | None:
@@ -214,8 +209,3 @@ class OrderEvent(Base):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     order: Mapped[Order] = relationship(back_populates="events")
-
-
-# Refund (an order's `refunds`) lives with the payments; importing it here
-# means whoever loads the orders' models has every class their mappers name.
-import shop.payments.models  # noqa: E402, F401

@@ -25,6 +25,7 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, PaymentMethod
+from shop.orders import hooks
 from shop.orders.alerts import notify_buyer
 from shop.orders.models import Order, OrderEvent, OrderStatus, PaymentStatus
 from shop.orders.workflow import EXPIRABLE, ORDER_FLOW
@@ -162,9 +163,7 @@ def cancel_order(order: Order, reason: str, by: User | None) -> Order:
     _release_stock(order)
     add_event(order, "cancelled", note=reason, by=by)
     if was_paid:
-        from shop.payments.refunds import refund_closed_order
-
-        refund_closed_order(order, by)
+        hooks.paid_order_cancelled(order, by)  # payments write its refund
     _tell_buyer(order, "cancelled")
     db.session.flush()
     return order

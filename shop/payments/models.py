@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from shop.accounts.models import User
 from shop.core.enums import LabelledEnum
@@ -95,7 +95,10 @@ class Refund(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     refunded_at: Mapped[datetime | None]
 
-    order: Mapped[Order] = relationship(back_populates="refunds")
+    # Order.refunds, oldest first, goes with its order (payments sit above orders).
+    order: Mapped[Order] = relationship(
+        backref=backref("refunds", cascade="all, delete-orphan", order_by="Refund.id")
+    )
     image: Mapped[Image | None] = relationship()
     document: Mapped[Document | None] = relationship()
     recorded_by: Mapped[User | None] = relationship()

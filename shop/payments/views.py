@@ -1,4 +1,7 @@
-"""Card payment pages: off to Stripe Checkout, back from it, and Stripe's webhook."""
+"""The buyer's payment pages: transfer proofs sent from the tracking page,
+card payments (off to Stripe Checkout and back), the group's refund proof,
+and Stripe's webhook. What the tracking page shows of them comes from
+`track_context` (connected to shop.orders.hooks.TRACK_PAGE)."""
 
 from __future__ import annotations
 
@@ -6,16 +9,19 @@ import hmac
 import logging
 
 import stripe
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from shop.errors import DomainError
+from shop.errors import DomainError, apply_to_form
 from shop.extensions import csrf, db, limiter
 from shop.media.evidence import send_evidence
+from shop.orders import queries
 from shop.orders.models import Order
-from shop.payments import card
+from shop.orders.views import render_track, tracking_limit
+from shop.payments import card, proofs, transfer
+from shop.payments.forms import ProofForm
 from shop.payments.models import Refund
 
 log = logging.getLogger(__name__)
@@ -41,6 +47,53 @@ def get_card_order_or_404(number: str, token: str) -> Order:
 
 def _tracking_url(order: Order) -> str:
     return url_for("orders.track", number=order.number, token=order.tracking_token)
+
+
+def track_context(order: Order) -> dict:
+    """What the tracking page shows of the payment: the proofs sent, the
+    form for another, the card button."""
+    return {
+        "proof_form": ProofForm() if transfer.can_send_proof(order) else None,
+        "proofs": proofs.order_proofs(order),
+        "card_payable": card.card_enabled() and card.card_payable(order),
+    }
+
+
+def _too_many_proofs(limit):
+    """A guest over the proof limit: the tracking page again, saying why."""
+    form = ProofForm()
+    form.form_errors.append(
+        _(
+            "You have sent many proofs from this connection in a short time. "
+            "Please wait a while and try again, or send the proof to the group on WhatsApp."
+        )
+    )
+    order = queries.get_tracked_order_or_404(**request.view_args)
+    return make_response(render_track(order, proof_form=form), 429)
+
+
+@limiter.limit(lambda: current_app.config["PROOF_UPLOAD_RATE_LIMIT"], on_breach=_too_many_proofs)
+def send_proof(number: str, token: str):
+    """The buyer uploads a transfer receipt (photo or PDF) from the tracking page."""
+    order = queries.get_tracked_order_or_404(number, token)
+    form = ProofForm()
+    if form.validate_on_submit():
+        try:
+            transfer.record_proof(order, form.proof.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you! The group will check your transfer."), "success")
+            return redirect(url_for("orders.track", number=order.number, token=token), 303)
+    return render_track(order, proof_form=form), 400
+
+
+@tracking_limit
+def show_proof(number: str, token: str, proof_id: int):
+    order = queries.get_tracked_order_or_404(number, token)
+    return proofs.send_proof(proofs.get_proof_for_order_or_404(order, proof_id))
 
 
 @limiter.limit(lambda: current_app.config["CHECKOUT_RATE_LIMIT"])
