@@ -1,16 +1,15 @@
-"""record_proof on a real database: a receipt is kept once, a bad one leaves nothing behind."""
+"""record_proof on a real database: a receipt is kept once, a bad one leaves
+nothing behind. Serving a proof is in test_proof_serving.py, the upload form
+in test_proof_form.py."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
-from PIL import Image as PILImage
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.exceptions import NotFound
+from werkzeug.datastructures import FileStorage
 
 from shop.errors import DomainError
 from shop.extensions import db
@@ -19,39 +18,16 @@ from shop.media.jobs import make_variants
 from shop.media.models import Document, Image
 from shop.media.storage import LocalStorage
 from shop.orders.models import Order, OrderStatus, PaymentStatus
-from shop.payments.forms import ACCEPT, ProofForm
 from shop.payments.models import PaymentProof
-from shop.payments.proofs import get_proof_for_order_or_404, order_proofs, send_proof
 from shop.payments.transfer import MAX_PROOFS, record_proof
 from tests.factories import transfer_order as make_order
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-DOCUMENTS = FIXTURES / "documents"
-IMAGES = FIXTURES / "images"
-
-
-@pytest.fixture
-def media(app, monkeypatch, tmp_path) -> LocalStorage:
-    """A private, empty MEDIA_ROOT: what a test leaves behind is all in here."""
-    root = tmp_path / "media"
-    monkeypatch.setitem(app.config, "MEDIA_ROOT", str(root))
-    return LocalStorage(root)
-
-
-def document(name: str) -> bytes:
-    return (DOCUMENTS / name).read_bytes()
-
-
-def jpeg(color=(200, 120, 40)) -> bytes:
-    im = PILImage.new("RGB", (480, 640), color)
-    im.paste((20, 20, 20), (0, 0, 120, 160))
-    buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=85)
-    return buf.getvalue()
-
-
-def upload(data: bytes, filename: str) -> FileStorage:
-    return FileStorage(io.BytesIO(data), filename=filename)
+from tests.integration.payments.receipts import (
+    IMAGES,
+    document,
+    jpeg,
+    media_fixture,  # noqa: F401
+    upload,
+)
 
 
 def count(model) -> int:
@@ -307,91 +283,6 @@ def test_the_order_is_read_afresh_before_the_rules_apply(media):
     assert english(refused.value.message) == "This order is already paid."
 
 
-# serving
-
-
-def test_a_pdf_proof_is_served_inline_and_never_cached(app, media):
-    order = make_order()
-    proof = record_proof(order, upload(document("receipt.pdf"), "bukti.pdf"))
-
-    with app.test_request_context():
-        response = send_proof(proof)
-        response.direct_passthrough = False
-        body = response.get_data()
-        response.close()
-
-    assert body == document("receipt.pdf")
-    assert response.mimetype == "application/pdf"
-    assert response.headers["Cache-Control"] == "private, no-store"
-    assert response.headers["Content-Disposition"] == (
-        f"inline; filename=bukti-transfer-{proof.id}.pdf"
-    )
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert "Expires" not in response.headers and "ETag" not in response.headers
-
-
-def test_a_photo_proof_is_served_as_its_largest_webp(app, media):
-    proof = record_proof(make_order(), upload(jpeg(), "foto.jpg"))
-    make_variants(proof.image_id)
-
-    with app.test_request_context():
-        response = send_proof(proof)
-        response.direct_passthrough = False
-        body = response.get_data()
-        response.close()
-
-    assert response.mimetype == "image/webp"
-    assert body == media.read(proof.image.path_for(max(proof.image.width_list)))
-    assert response.headers["Cache-Control"] == "private, no-store"
-    assert response.headers["Content-Disposition"].startswith("inline;")
-
-
-def test_a_proof_whose_file_is_gone_is_a_404(app, media):
-    proof = record_proof(make_order(), upload(document("receipt.pdf"), "bukti.pdf"))
-    media.delete(proof.document.path)
-
-    with app.test_request_context(), pytest.raises(NotFound):
-        send_proof(proof)
-
-
-def test_proofs_are_looked_up_within_their_order(media):
-    order, other = make_order(), make_order()
-    first = record_proof(order, upload(document("receipt.pdf"), "bukti.pdf"))
-    second = record_proof(order, upload(jpeg(), "foto.jpg"))
-    elsewhere = record_proof(other, upload(jpeg(color=(0, 0, 0)), "foto.jpg"))
-
-    assert [p.id for p in order_proofs(order)] == [first.id, second.id]
-    assert get_proof_for_order_or_404(order, second.id) is second
-    with pytest.raises(NotFound):
-        get_proof_for_order_or_404(order, elsewhere.id)
-
-
-# the form
-
-
-def proof_form(filename: str | None) -> ProofForm:
-    data = MultiDict()
-    if filename is not None:
-        data["proof"] = FileStorage(io.BytesIO(b"anything"), filename=filename)
-    return ProofForm(formdata=data, meta={"csrf": False})
-
-
-@pytest.mark.parametrize("filename", ["bukti.pdf", "IMG_0001.HEIC", "foto.jpg", "1000012345"])
-def test_the_form_takes_photos_and_pdfs(app, filename):
-    with app.test_request_context(method="POST"):
-        assert proof_form(filename).validate()
-
-
-def test_the_form_explains_what_it_takes(app):
-    with app.test_request_context(method="POST"), force_locale("en"):
-        wrong, missing = proof_form("bukti.docx"), proof_form(None)
-        assert not wrong.validate() and not missing.validate()
-        assert str(wrong.proof.errors[0]) == "Choose a photo (JPEG, PNG, WebP or HEIC) or a PDF."
-        assert str(missing.proof.errors[0]) == "Choose the photo or PDF of your transfer receipt."
-        assert f'accept="{ACCEPT}"' in str(wrong.proof())
-    assert "application/pdf" in ACCEPT and "image/heic" in ACCEPT
-
-
 def test_the_group_hears_of_a_proof(media):
     from shop.notify.models import OutboxMessage
     from tests.factories import MembershipFactory, UserFactory
@@ -404,19 +295,3 @@ def test_the_group_hears_of_a_proof(media):
     ).all()
     assert [m.recipient for m in messages] == ["ketua@kelompok.test"]
     assert order.number in messages[0].subject
-
-
-def test_a_photo_proof_still_being_prepared_says_so(app, media):
-    proof = record_proof(make_order(), upload(jpeg(), "foto.jpg"))
-
-    with app.test_request_context():
-        waiting = send_proof(proof)
-    make_variants(proof.image_id)
-    with app.test_request_context():
-        ready = send_proof(proof)
-        ready.close()
-
-    assert waiting.status_code == 503 and waiting.headers["Retry-After"] == "5"
-    assert "Foto ini baru saja dikirim dan masih disiapkan." in waiting.get_data(as_text=True)
-    assert waiting.headers["Cache-Control"] == "private, no-store"
-    assert ready.status_code == 200 and ready.mimetype == "image/webp"
