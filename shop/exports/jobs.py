@@ -17,6 +17,7 @@ from shop.exports.services import KINDS, sweep_exports
 from shop.extensions import db
 from shop.jobs import resolve, resume_lost
 from shop.media.storage import get_storage
+from shop.media.sweep import Sweep, register_sweep
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,19 @@ def resume_exports() -> int:
 
 
 def sweep(hours: int = 24) -> int:
-    """Exports asked for more than `hours` ago, rows and files (part of the
-    daily media sweep). Returns how many were removed."""
-    removed = sweep_exports(timedelta(hours=hours))
+    """Exports asked for more than `hours` ago, rows and files. Returns how
+    many were removed."""
+    return sweep_older_than(timedelta(hours=hours))
+
+
+def sweep_older_than(older_than: timedelta) -> int:
+    removed = sweep_exports(older_than)
     db.session.commit()
     return removed
+
+
+def join_media_sweep(state) -> None:
+    """Old exports go with the daily media sweep (not with `flask media
+    sweep`, which reports nothing of them): registered by the exports
+    blueprint (bp.record_once)."""
+    register_sweep(state.app, Sweep("exports", sweep_older_than))

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from shop.extensions import db
 from shop.media.storage import TEMP_PREFIX, LocalStorage, get_storage
-from shop.media.sweep import sweep_unreferenced
+from shop.media.sweep import registered_sweeps, sweep_unreferenced
 from shop.outages import StorageUnavailable
 
 media_cli = AppGroup("media", help="Uploaded images.")
@@ -28,14 +28,18 @@ media_cli = AppGroup("media", help="Uploaded images.")
 )
 def sweep(hours: int) -> None:
     """Delete images no page uses, files no image owns and old share images."""
-    from shop.sharing.images import sweep_stale
-
     rows, files = sweep_unreferenced(timedelta(hours=hours))
     db.session.commit()
-    shares = sweep_stale(timedelta(hours=hours))
+    # The other packages' sweeps that report here (share images); see register_sweep.
+    reports = [
+        other.report.format(other.run(timedelta(hours=hours)))
+        for other in registered_sweeps()
+        if other.report
+    ]
     click.echo(
-        f"Removed {rows} unreferenced images and {files} files, "
-        f"and {shares} share images no page links to."
+        f"Removed {rows} unreferenced images and {files} files"
+        + "".join(f", and {report}" for report in reports)
+        + "."
     )
 
 

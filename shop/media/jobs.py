@@ -15,6 +15,7 @@ from shop.media.images import ImageRejected, process_image
 from shop.media.models import Image, ImageStatus
 from shop.media.services import decoded_budget
 from shop.media.storage import get_storage
+from shop.media.sweep import registered_sweeps, sweep_unreferenced
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +98,12 @@ def resume_processing() -> int:
     )
 
 
-def sweep(hours: int = 24) -> tuple[int, int, int]:
-    """Unreferenced images and files, and stale share images (`flask media sweep`)."""
-    from shop.exports.jobs import sweep as sweep_exports
-    from shop.media.sweep import sweep_unreferenced
-    from shop.sharing.images import sweep_stale
-
-    rows, files = sweep_unreferenced(timedelta(hours=hours))
+def sweep(hours: int = 24) -> tuple[int, int, dict[str, int]]:
+    """The daily sweep: unreferenced images and files, then every registered
+    sweep (stale share images, old exports; see shop.media.sweep.register_sweep).
+    Returns (rows, files, {sweep name: how many went})."""
+    older_than = timedelta(hours=hours)
+    rows, files = sweep_unreferenced(older_than)
     db.session.commit()
-    shares = sweep_stale(timedelta(hours=hours))
-    sweep_exports(hours)
-    return rows, files, shares
+    others = {other.name: other.run(older_than) for other in registered_sweeps()}
+    return rows, files, others

@@ -4,13 +4,20 @@ The columns that reference an image or a document are found from the
 metadata rather than listed by hand, so a table added later (a banner, a
 payment proof) protects its files from the sweep at once, and an image used
 only as evidence is known to be private.
+
+Other packages that keep files in the storage (share images, exports) add
+their own sweeps to the media sweep at app set-up (`register_sweep`): the
+media package does not know them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import Flask, current_app
 from sqlalchemy import Column, delete, exists, false, or_, select
 
 from shop.db import utcnow
@@ -24,6 +31,36 @@ from shop.media.storage import TEMP_PREFIX, get_storage
 ORIGINAL_PATH = re.compile(
     rf"{PRIVATE_FOLDER}/incoming/(?P<prefix>[0-9a-f]{{2}})/(?P<key>[0-9a-f]{{64}})"
 )
+
+_SWEEPS = "etalase.sweeps"
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Another package's part of the media sweep.
+
+    `run(older_than)` deletes that package's stored leftovers older than
+    `older_than`, commits what it changed in the database and returns how
+    many went. `report` is how `flask media sweep` tells the count
+    ("{} share images no page links to"); a sweep without one runs only in
+    the daily sweep (shop.media.jobs.sweep), not from the command.
+    """
+
+    name: str
+    run: Callable[[timedelta], int]
+    report: str | None = None
+
+
+def register_sweep(app: Flask, sweep: Sweep) -> None:
+    """Add `sweep` to `app`'s media sweep, once per name. Registered by the
+    packages that own the files, at app set-up: shop/sharing/blueprint.py
+    (share images) and shop/exports/blueprint.py (exports)."""
+    app.extensions.setdefault(_SWEEPS, {})[sweep.name] = sweep
+
+
+def registered_sweeps() -> list[Sweep]:
+    """The current app's other sweeps, in the order they were registered."""
+    return list(current_app.extensions.get(_SWEEPS, {}).values())
 
 
 def references_to(target: Column) -> list[Column]:

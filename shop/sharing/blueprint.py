@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.sharing import views
+from shop.sharing import images, views
 
 bp = Blueprint("sharing", __name__, url_prefix="/bagikan")
 
@@ -24,3 +24,6 @@ bp.add_url_rule(
 # Hooks and template helpers of the blueprint
 bp.add_app_template_global(views.share_image_url, "share_image_url")
 bp.add_app_template_global(views.share_image_size, "share_image_size")
+
+# Stale share images go with the media sweep.
+bp.record_once(images.join_media_sweep)

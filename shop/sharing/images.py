@@ -33,6 +33,7 @@ from shop.groups.models import Group, GroupStatus
 from shop.i18n.formatting import rupiah
 from shop.media.models import Image
 from shop.media.storage import get_storage
+from shop.media.sweep import Sweep, register_sweep
 
 SIZE = (1200, 630)
 VERSION = "1"  # bump when the drawing changes: every key changes with it
@@ -148,6 +149,14 @@ def sweep_stale(older_than: timedelta) -> int:
         if storage.delete(stored.path):
             removed += 1
     return removed
+
+
+def join_media_sweep(state) -> None:
+    """Stale share images go with the media sweep, daily and by `flask media
+    sweep`: registered by the sharing blueprint (bp.record_once)."""
+    register_sweep(
+        state.app, Sweep("share images", sweep_stale, report="{} share images no page links to")
+    )
 
 
 def draw(card: Card) -> bytes:
