@@ -100,7 +100,8 @@ def register_blueprints(app: Flask) -> None:
     from shop.checkout.blueprint import bp as checkout
     from shop.consignment.blueprint import bp as consignment
     from shop.coordinators.blueprint import bp as coordinators
-    from shop.exhibitions.blueprint import bp as exhibitions
+    from shop.curation.blueprint import bp as exhibitions
+    from shop.curation.blueprint import manage_bp as curation
     from shop.exports.blueprint import bp as exports
     from shop.groups.blueprint import bp as groups
     from shop.marketing.blueprint import bp as marketing
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
         orders,
         payments,
         coordinators,
+        curation,
         exhibitions,
         sharing,
         marketing,

@@ -5,15 +5,8 @@ from shop.accounts.recovery_models import AccountCode
 from shop.audit.models import AuditEntry
 from shop.catalogue.models import Product, ProductCertificate, ProductPhoto, Variant
 from shop.consignment.models import Consignment, ConsignmentLine, Outlet, Visit, VisitLine
-from shop.coordinators.models import (
-    Coordinator,
-    CoordinatorProgramme,
-    CoordinatorRegion,
-    Exhibition,
-    ExhibitionGroup,
-    ExhibitionProduct,
-    FeaturedGroup,
-)
+from shop.coordinators.models import Coordinator, CoordinatorProgramme, CoordinatorRegion
+from shop.curation.models import Exhibition, ExhibitionGroup, ExhibitionProduct, FeaturedGroup
 from shop.exports.models import Export
 from shop.groups.models import BankAccount, Group, GroupDocument, Invitation, Membership
 from shop.media.models import Document, Image

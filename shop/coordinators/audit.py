@@ -6,8 +6,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from shop.audit.models import AuditEntry
-from shop.coordinators.models import Exhibition
 from shop.coordinators.scope import Scope
+from shop.curation.models import Exhibition
 
 
 def visible_entries(scope: Scope):

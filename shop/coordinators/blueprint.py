@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.coordinators import compliance, curation, monitoring, report, verification, views
+from shop.coordinators import compliance, monitoring, report, verification, views
 
 bp = Blueprint("coordinators", __name__, url_prefix="/koordinator")
 
@@ -44,60 +44,6 @@ bp.add_url_rule(
 )
 bp.add_url_rule("/sertifikat", "certificates", compliance.certificates, methods=["GET"])
 bp.add_url_rule("/moderasi", "moderation", compliance.moderation, methods=["GET"])
-
-# curation.py: curation: featured groups and exhibitions
-bp.add_url_rule("/unggulan", "featured", curation.featured, methods=["GET", "POST"])
-bp.add_url_rule(
-    "/unggulan/<int:entry_id>/ubah",
-    "featured_edit",
-    curation.featured_edit,
-    methods=["GET", "POST"],
-)
-bp.add_url_rule(
-    "/unggulan/<int:entry_id>/pindah", "featured_move", curation.featured_move, methods=["POST"]
-)
-bp.add_url_rule(
-    "/unggulan/<int:entry_id>/hapus", "featured_remove", curation.featured_remove, methods=["POST"]
-)
-bp.add_url_rule("/pameran", "exhibitions", curation.exhibitions, methods=["GET"])
-bp.add_url_rule("/pameran/baru", "exhibition_new", curation.exhibition_new, methods=["GET", "POST"])
-bp.add_url_rule(
-    "/pameran/<int:exhibition_id>/ubah",
-    "exhibition_edit",
-    curation.exhibition_edit,
-    methods=["GET", "POST"],
-)
-bp.add_url_rule("/pameran/<int:exhibition_id>", "exhibition", curation.exhibition, methods=["GET"])
-bp.add_url_rule(
-    "/pameran/<int:exhibition_id>/terbitkan",
-    "exhibition_publish",
-    curation.exhibition_publish,
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/pameran/<int:exhibition_id>/kelompok",
-    "exhibition_add_group",
-    curation.exhibition_add_group,
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/pameran/<int:exhibition_id>/produk",
-    "exhibition_add_product",
-    curation.exhibition_add_product,
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/pameran/<int:exhibition_id>/<kind>/<int:item_id>/pindah",
-    "exhibition_move_item",
-    curation.exhibition_move_item,
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/pameran/<int:exhibition_id>/<kind>/<int:item_id>/hapus",
-    "exhibition_remove_item",
-    curation.exhibition_remove_item,
-    methods=["POST"],
-)
 
 # monitoring.py: monitoring (monev)
 bp.add_url_rule("/monev", "monitoring", monitoring.monitoring, methods=["GET"])

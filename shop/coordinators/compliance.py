@@ -24,10 +24,10 @@ from shop.coordinators.scope import (
     current_scope,
     get_product_in_scope_or_404,
 )
+from shop.core.cache import page_day
 from shop.core.clock import jakarta_today
 from shop.core.pagination import count_rows, paginate
 from shop.errors import DomainError, apply_to_form
-from shop.exhibitions.queries import page_day
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.i18n.forms import BaseForm

@@ -60,12 +60,6 @@ class AuditFilterForm(FilterForm):
     sampai = DayFilter(_l("Until"))
 
 
-class CandidateSearchForm(FilterForm):
-    """The search for products to add to an exhibition."""
-
-    cari = TextFilter(_l("Product or group name"), max_length=100)
-
-
 # Monitoring: how the figures can be grouped (`per`), and the filters.
 GROUPINGS = {
     "programme": _l("Programme"),

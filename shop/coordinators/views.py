@@ -18,11 +18,11 @@ from shop.audit.models import AuditAction, AuditEntry
 from shop.catalogue.models import Product, ProductCertificate
 from shop.coordinators.audit import visible_entries
 from shop.coordinators.filters import AuditFilterForm
-from shop.coordinators.models import Exhibition
 from shop.coordinators.scope import coordinator_of, coordinator_required, current_scope
 from shop.core.clock import jakarta_today, midnight_utc
 from shop.core.pagination import paginate
 from shop.core.text import fold
+from shop.curation.models import Exhibition
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Verification
 
@@ -33,8 +33,8 @@ NAV = (
     ("coordinators.queue", _l("Verification"), ("coordinators.queue",)),
     ("coordinators.certificates", _l("Certificates"), ("coordinators.certificates",)),
     ("coordinators.moderation", _l("Moderation"), ("coordinators.moderation",)),
-    ("coordinators.featured", _l("Featured"), ("coordinators.featured",)),
-    ("coordinators.exhibitions", _l("Exhibitions"), ("coordinators.exhibitions",)),
+    ("curation.featured", _l("Featured"), ("curation.featured",)),
+    ("curation.exhibitions", _l("Exhibitions"), ("curation.exhibitions",)),
     ("coordinators.monitoring", _l("Monitoring"), ("coordinators.monitoring",)),
     ("coordinators.audit", _l("Audit log"), ("coordinators.audit",)),
 )
@@ -147,11 +147,3 @@ def audit():
         start=start,
         end=end,
     )
-
-
-from shop.coordinators import (  # noqa: E402, F401
-    compliance,
-    curation,
-    monitoring,
-    verification,
-)

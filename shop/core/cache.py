@@ -24,11 +24,14 @@ and the cache is tried again every few seconds until it answers.
 from __future__ import annotations
 
 import time
+from datetime import date, timedelta
 from functools import wraps
 
 from flask import Flask, current_app, g, request, session
 from werkzeug.http import parse_cookie
 
+from shop.core.clock import jakarta_today, midnight_utc
+from shop.db import utcnow
 from shop.extensions import cache
 from shop.outages import outages, service_name
 
@@ -49,6 +52,22 @@ def public_page(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def page_day() -> date:
+    """Today in Jakarta, for a page whose content depends on the day.
+
+    A cached page lives PAGE_CACHE_SECONDS; one rendered closer than that to
+    midnight (or with no bound at all: 0 means "never expires" to the cache)
+    is served but not stored, so no visitor gets yesterday's home page.
+    """
+    now = utcnow()
+    today = jakarta_today(now)
+    lifetime = current_app.config.get("PAGE_CACHE_SECONDS") or 0
+    until_midnight = (midnight_utc(today + timedelta(days=1)) - now).total_seconds()
+    if lifetime <= 0 or until_midnight <= lifetime:
+        g.public_page = False
+    return today
 
 
 def mark_storable(response):

@@ -16,9 +16,11 @@ from shop.accounts.models import User
 from shop.cart.session import CartIdentity
 from shop.catalogue.models import CertificateKind, Product, ProductStatus
 from shop.checkout.services import Buyer, GroupChoice, Placement, SoldOut, place_orders
-from shop.coordinators import compliance_services, curation_services, verification_services
+from shop.coordinators import compliance_services, verification_services
 from shop.coordinators.services import add_coordinator
 from shop.core.clock import jakarta_today
+from shop.curation import exhibition_services
+from shop.curation import services as curation_services
 from shop.db import utcnow
 from shop.demo import pictures
 from shop.demo.data import DEMO_PASSWORD
@@ -86,7 +88,7 @@ def load_coordination(users: dict[str, User], groups: list[Group]) -> dict[str, 
     compliance_services.hide_product(products[(group_name, product_name)], reason, by=operator)
 
     for demo in EXHIBITIONS:
-        details = curation_services.ExhibitionDetails(
+        details = exhibition_services.ExhibitionDetails(
             title=demo.title,
             description=demo.description,
             starts_on=today + timedelta(days=demo.starts_in_days),
@@ -94,13 +96,13 @@ def load_coordination(users: dict[str, User], groups: list[Group]) -> dict[str, 
             banner_alt=f"Spanduk {demo.title}",
         )
         banner = pictures.group_cover(demo.title, "Pameran virtual · Etalase")
-        exhibition = curation_services.create_exhibition(details, banner, by=operator)
+        exhibition = exhibition_services.create_exhibition(details, banner, by=operator)
         for name in demo.groups:
-            curation_services.add_exhibition_group(exhibition, by_name[name], by=operator)
+            exhibition_services.add_exhibition_group(exhibition, by_name[name], by=operator)
         for key in demo.products:
-            curation_services.add_exhibition_product(exhibition, products[key], by=operator)
+            exhibition_services.add_exhibition_product(exhibition, products[key], by=operator)
         if demo.published:
-            curation_services.publish_exhibition(exhibition, by=operator)
+            exhibition_services.publish_exhibition(exhibition, by=operator)
 
     placed = _orders(groups, users)
     return {"coordinators": len(coordinators), "orders": placed}

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import factory
 
-from shop.coordinators.models import (
+from shop.curation.models import (
     Exhibition,
     ExhibitionGroup,
     ExhibitionProduct,

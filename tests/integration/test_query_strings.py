@@ -21,10 +21,10 @@ from wtforms.fields.core import UnboundField
 from shop.catalogue.forms import CatalogueFilterForm
 from shop.coordinators.filters import (
     AuditFilterForm,
-    CandidateSearchForm,
     GroupFilterForm,
     MonitoringFilterForm,
 )
+from shop.curation.forms import CandidateSearchForm
 from shop.extensions import db
 from shop.groups.forms import DirectoryFilterForm
 from shop.orders.forms import InboxFilterForm
@@ -75,8 +75,8 @@ READ_BY = {
     "coordinators.queue": ("page",),
     "coordinators.certificates": ("page",),
     "coordinators.moderation": ("page",),
-    "coordinators.exhibitions": ("page",),
-    "coordinators.exhibition": _fields(CandidateSearchForm),
+    "curation.exhibitions": ("page",),
+    "curation.exhibition": _fields(CandidateSearchForm),
     "coordinators.audit": ("page", *_fields(AuditFilterForm)),
     "coordinators.monitoring": _fields(MonitoringFilterForm),
     "coordinators.monitoring_export_csv": _fields(MonitoringFilterForm),

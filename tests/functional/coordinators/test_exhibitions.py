@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from shop.audit.models import AuditAction, AuditEntry
 from shop.catalogue.models import ProductStatus
-from shop.coordinators import curation_services
-from shop.coordinators.models import Exhibition
+from shop.curation import exhibition_services
+from shop.curation.models import Exhibition
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
@@ -145,7 +145,7 @@ def test_a_failure_after_the_banner_is_stored_removes_its_files(
     def refuse(*args, **kwargs):
         raise DomainError("refused after storing")
 
-    monkeypatch.setattr(curation_services, "record", refuse)
+    monkeypatch.setattr(exhibition_services, "record", refuse)
     as_coordinator(jambi_uppka)
     response = client.post(
         "/koordinator/pameran/baru",
@@ -344,8 +344,8 @@ def test_adding_a_group_someone_just_added_is_a_message_not_an_error(
 ):
     from sqlalchemy import insert
 
-    from shop.coordinators import curation_services
-    from shop.coordinators.models import ExhibitionGroup
+    from shop.curation import exhibition_services
+    from shop.curation.models import ExhibitionGroup
     from shop.errors import DomainError
 
     exhibition = make_exhibition(jambi_uppka)
@@ -356,5 +356,5 @@ def test_adding_a_group_someone_just_added_is_a_message_not_an_error(
         )
     )
     with pytest.raises(DomainError) as refused:
-        curation_services.add_exhibition_group(exhibition, group_in_scope, by=jambi_uppka.user)
+        exhibition_services.add_exhibition_group(exhibition, group_in_scope, by=jambi_uppka.user)
     assert str(refused.value.message) == "Kelompok ini sudah ada di pameran."

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.audit.models import AuditAction, AuditEntry
-from shop.coordinators.models import FeaturedGroup
+from shop.curation.models import FeaturedGroup
 from shop.extensions import db
 from shop.groups.models import GroupStatus, Programme
 from tests.factories import FeaturedGroupFactory, GroupFactory, MembershipFactory

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from shop.catalogue.models import ProductStatus
-from shop.coordinators.models import Exhibition, ExhibitionGroup, ExhibitionProduct
+from shop.curation.models import Exhibition, ExhibitionGroup, ExhibitionProduct
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import GroupStatus

@@ -1,4 +1,5 @@
-"""Curation writes: featured groups on the home page and virtual exhibitions.
+"""Curation writes: virtual exhibitions, their details and their chosen
+groups and products.
 
 Each function is one coordinator action: it checks the rule, changes the
 models, adds the audit entry and marks the public pages changed, all in the
@@ -13,22 +14,20 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
 
 from shop.accounts.models import User
 from shop.audit.models import AuditAction
 from shop.audit.services import record
 from shop.catalogue.models import Product, ProductStatus
-from shop.coordinators.models import Exhibition, ExhibitionGroup, ExhibitionProduct, FeaturedGroup
-from shop.coordinators.scope import Scope
 from shop.core.cache import mark_public_change
 from shop.core.text import clean_line, clean_multiline, slugify, unique_slug
+from shop.curation.models import Exhibition, ExhibitionGroup, ExhibitionProduct
+from shop.curation.services import DIRECTIONS, neighbour, span
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus
-from shop.i18n.formatting import day
 from shop.media.services import store_image
 
 # An exhibition page shows every item it holds, so it is kept to what a
@@ -36,11 +35,7 @@ from shop.media.services import store_image
 MAX_EXHIBITION_GROUPS = 24
 MAX_EXHIBITION_PRODUCTS = 60
 
-UP, DOWN = "up", "down"
-
-
-# Audit details are written in the coordinator's language at the time, like
-# the other coordinator services' (the log keeps what was said then).
+# Audit details name the fields changed in the coordinator's language at the time.
 FIELD_NAMES = {
     "title": _l("title"),
     "description": _l("description"),
@@ -49,154 +44,6 @@ FIELD_NAMES = {
     "banner_alt": _l("banner description"),
     "banner": _l("banner"),
 }
-DIRECTIONS = {UP: _l("up"), DOWN: _l("down")}
-
-
-def _span(starts_on: date, ends_on: date | None) -> str:
-    if ends_on is None:
-        return _("from %(start)s, no end date", start=day(starts_on))
-    return _("%(start)s to %(end)s", start=day(starts_on), end=day(ends_on))
-
-
-def _check_dates(starts_on: date, ends_on: date | None) -> None:
-    if ends_on is not None and ends_on < starts_on:
-        raise DomainError(_l("The end date cannot be before the start date."), field="ends_on")
-
-
-def _neighbour(items: list, item, direction: str, movable=lambda other: True) -> int | None:
-    """The index of the nearest `movable` neighbour of `item` up or down, if any."""
-    step = -1 if direction == UP else 1
-    other = items.index(item) + step
-    while 0 <= other < len(items) and not movable(items[other]):
-        other += step
-    return other if 0 <= other < len(items) else None
-
-
-# Featured groups
-
-
-def feature_group(
-    group: Group, starts_on: date, ends_on: date | None, *, today: date, by: User
-) -> FeaturedGroup:
-    """Put a group on the home page from `starts_on` to `ends_on` (inclusive,
-    open-ended when None), after the entries already there.
-
-    A suspended group cannot be featured: it is not on the public site. The
-    same group twice on one day would show it twice, so date ranges of one
-    group may not overlap. An entry that has already ended is pointless.
-    """
-    _check_dates(starts_on, ends_on)
-    if ends_on is not None and ends_on < today:
-        raise DomainError(_l("The end date has already passed."), field="ends_on")
-    if group.status is not GroupStatus.ACTIVE:
-        raise DomainError(_l("A suspended group cannot be featured."), field="group")
-    _check_no_overlap(group, starts_on, ends_on)
-    last = db.session.scalar(select(func.max(FeaturedGroup.position)))
-    entry = FeaturedGroup(
-        group=group,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        position=(last if last is not None else -1) + 1,
-        created_by_id=by.id,
-    )
-    db.session.add(entry)
-    record(AuditAction.FEATURE_ADDED, group=group, details=_span(starts_on, ends_on), actor=by)
-    mark_public_change()
-    db.session.flush()
-    return entry
-
-
-def _check_no_overlap(
-    group: Group, starts_on: date, ends_on: date | None, *, besides: int | None = None
-) -> None:
-    stmt = select(FeaturedGroup.id).where(
-        FeaturedGroup.group_id == group.id,
-        (FeaturedGroup.ends_on.is_(None)) | (FeaturedGroup.ends_on >= starts_on),
-    )
-    if ends_on is not None:
-        stmt = stmt.where(FeaturedGroup.starts_on <= ends_on)
-    if besides is not None:
-        stmt = stmt.where(FeaturedGroup.id != besides)
-    if db.session.scalar(stmt.limit(1)) is not None:
-        raise DomainError(
-            _l("This group is already featured on some of these days."), field="starts_on"
-        )
-
-
-def change_feature_dates(
-    entry: FeaturedGroup, starts_on: date, ends_on: date | None, *, by: User
-) -> FeaturedGroup:
-    """New dates for a featured entry; the same rules as when it was added,
-    except that its start may stay in the past (it has been running)."""
-    _check_dates(starts_on, ends_on)
-    _check_no_overlap(entry.group, starts_on, ends_on, besides=entry.id)
-    if (entry.starts_on, entry.ends_on) == (starts_on, ends_on):
-        return entry
-    before = _span(entry.starts_on, entry.ends_on)
-    entry.starts_on, entry.ends_on = starts_on, ends_on
-    record(
-        AuditAction.FEATURE_CHANGED,
-        group=entry.group,
-        details=_("dates %(before)s → %(after)s", before=before, after=_span(starts_on, ends_on)),
-        actor=by,
-    )
-    mark_public_change()
-    db.session.flush()
-    return entry
-
-
-def move_feature(
-    entry: FeaturedGroup, direction: str, scope: Scope, *, today: date, by: User
-) -> bool:
-    """Move a current or upcoming entry one place up or down the home page.
-
-    It swaps places with the nearest entry the coordinator may manage (others'
-    entries keep their order between them), then the positions of every
-    entry still to be shown are renumbered from 0.
-    """
-    entries = list(
-        db.session.scalars(
-            select(FeaturedGroup)
-            .join(FeaturedGroup.group)
-            .where(FeaturedGroup.ends_on.is_(None) | (FeaturedGroup.ends_on >= today))
-            .options(contains_eager(FeaturedGroup.group))
-            .order_by(FeaturedGroup.position, FeaturedGroup.id)
-        )
-    )
-    if entry not in entries:
-        raise DomainError(_l("This group's time on the home page has ended."))
-    other = _neighbour(entries, entry, direction, lambda e: scope.covers(e.group))
-    moved = other is not None
-    if moved:
-        index = entries.index(entry)
-        entries[index], entries[other] = entries[other], entries[index]
-        # The entries share no parent collection to keep their positions.
-        for position, each in enumerate(entries):
-            each.position = position
-        record(
-            AuditAction.FEATURE_CHANGED,
-            group=entry.group,
-            details=_("moved %(direction)s", direction=DIRECTIONS[direction]),
-            actor=by,
-        )
-        mark_public_change()
-        db.session.flush()
-    return moved
-
-
-def unfeature_group(entry: FeaturedGroup, *, by: User) -> None:
-    record(
-        AuditAction.FEATURE_REMOVED,
-        group=entry.group,
-        details=_span(entry.starts_on, entry.ends_on),
-        actor=by,
-    )
-    db.session.delete(entry)
-    mark_public_change()
-    db.session.flush()
-
-
-# Exhibitions
 
 
 @dataclass
@@ -271,7 +118,7 @@ def create_exhibition(details: ExhibitionDetails, banner=None, *, by: User) -> E
 
 
 def _span_of(exhibition: Exhibition) -> str:
-    return _span(exhibition.starts_on, exhibition.ends_on)
+    return span(exhibition.starts_on, exhibition.ends_on)
 
 
 def update_exhibition(
@@ -416,7 +263,7 @@ def move_exhibition_item(
     item = _item(items, attribute, item_id)
     if item is None:
         return False
-    other = _neighbour(items, item, direction)
+    other = neighbour(items, item, direction)
     if other is None:
         return False
     items.insert(other, items.pop(items.index(item)))

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask import render_template
 
-from shop.core.cache import public_page
+from shop.core.cache import page_day, public_page
 from shop.core.pagination import page_arg
-from shop.exhibitions import queries
+from shop.curation import queries
 
 ARCHIVE_PAGE_SIZE = 12
 
 
 @public_page
 def index():
-    today = queries.page_day()
+    today = page_day()
     archive = queries.finished_exhibitions(today, page_arg(), ARCHIVE_PAGE_SIZE)
     return render_template(
         "exhibitions/index.html",
@@ -27,7 +27,7 @@ def index():
 
 @public_page
 def show(slug: str):
-    today = queries.page_day()
+    today = page_day()
     exhibition = queries.get_published_exhibition_or_404(slug)
     return render_template(
         "exhibitions/show.html",

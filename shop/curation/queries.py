@@ -2,44 +2,26 @@
 
 What these pages show changes at midnight in Jakarta without any write, so
 the page cache (invalidated by writes) must not keep them past the day's end:
-`page_day` gives the day and keeps a page that could outlive it out of the
-cache.
+their views take the day from `shop.core.cache.page_day`, which keeps a page
+that could outlive it out of the cache.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from flask import abort, current_app, g
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from shop.catalogue.models import Product
 from shop.catalogue.queries import _card_options as product_card_options
 from shop.catalogue.queries import public_products
-from shop.coordinators.models import Exhibition, ExhibitionGroup, ExhibitionProduct, FeaturedGroup
-from shop.core.clock import jakarta_today, midnight_utc
 from shop.core.pagination import Pagination, paginate
-from shop.db import utcnow
+from shop.curation.models import Exhibition, ExhibitionGroup, ExhibitionProduct, FeaturedGroup
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus
 from shop.groups.queries import _card_options as group_card_options
-
-
-def page_day() -> date:
-    """Today in Jakarta, for a page whose content depends on the day.
-
-    A cached page lives PAGE_CACHE_SECONDS; one rendered closer than that to
-    midnight (or with no bound at all: 0 means "never expires" to the cache)
-    is served but not stored, so no visitor gets yesterday's home page.
-    """
-    now = utcnow()
-    today = jakarta_today(now)
-    lifetime = current_app.config.get("PAGE_CACHE_SECONDS") or 0
-    until_midnight = (midnight_utc(today + timedelta(days=1)) - now).total_seconds()
-    if lifetime <= 0 or until_midnight <= lifetime:
-        g.public_page = False
-    return today
 
 
 def featured_groups(day: date, limit: int = 12) -> list[Group]:
