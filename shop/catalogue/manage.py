@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from shop.catalogue import queries, services
 from shop.catalogue.forms import PhotoAltForm, PhotoForm, ProductForm, StatusForm
-from shop.catalogue.models import ProductStatus
-from shop.errors import DomainError, apply_to_form
-from shop.extensions import db
+from shop.catalogue.models import Product, ProductStatus
+from shop.errors import DomainError
 from shop.groups.queries import get_membership_or_404
 from shop.i18n.forms import BaseForm
-from shop.transaction import commit_or_flash, commit_or_show
+from shop.transaction import commit_or_flash, commit_or_raise, commit_or_show
+from shop.workflow import Action
 
 
 @login_required
@@ -23,17 +23,17 @@ def create_product(slug: str):
     if request.method == "POST" and form.request_extra_variant():
         return render_template("catalogue/manage/edit.html", form=form, group=group, product=None)
     if form.validate_on_submit():
-        try:
-            product = services.create_product(
-                group, form.to_data(), form.to_variants(), form.to_photos()
-            )
-            if request.form.get("publish") == "1":
-                services.set_status(product, ProductStatus.PUBLISHED)
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        product = commit_or_show(
+            form,
+            lambda: services.create_product(
+                group,
+                form.to_data(),
+                form.to_variants(),
+                form.to_photos(),
+                publish=request.form.get("publish") == "1",
+            ),
+        )
+        if product is not None:
             if product.status is ProductStatus.PUBLISHED:
                 flash(
                     _("“%(name)s” is published: buyers can see it now.", name=product.name),
@@ -132,35 +132,52 @@ def photos(slug: str, product_id: int):
     )
 
 
+# The buttons of the photos page: each posts PhotoAltForm to `…/<action>` and
+# runs one service on the product and the photo's id.
+PHOTO_ACTIONS: dict[str, Action[tuple[Product, int]]] = {
+    "naik": Action(
+        lambda target: PhotoAltForm(),
+        lambda target, form, by: services.move_photo(*target, -1),
+    ),
+    "turun": Action(
+        lambda target: PhotoAltForm(),
+        lambda target, form, by: services.move_photo(*target, +1),
+    ),
+    "hapus": Action(
+        lambda target: PhotoAltForm(),
+        lambda target, form, by: services.remove_photo(*target),
+    ),
+    "teks": Action(
+        lambda target: PhotoAltForm(),
+        lambda target, form, by: services.set_photo_alt(*target, form.alt_text.data or ""),
+    ),
+}
+
+
+def _photo_done(action: str) -> str:
+    return {
+        "naik": _("Photo moved up."),
+        "turun": _("Photo moved down."),
+        "hapus": _("Photo removed."),
+        "teks": _("Photo description saved."),
+    }[action]
+
+
 @login_required
 def photo_action(slug: str, product_id: int, photo_id: int, action: str):
     group = get_membership_or_404(slug).group
     product = queries.get_product_for_group_or_404(group, product_id)
-    form = PhotoAltForm()
-    if action not in ("naik", "turun", "hapus", "teks") or not form.validate_on_submit():
-        abort(400 if action in ("naik", "turun", "hapus", "teks") else 404)
-    try:
-        if action == "naik":
-            services.move_photo(product, photo_id, -1)
-        elif action == "turun":
-            services.move_photo(product, photo_id, +1)
-        elif action == "hapus":
-            services.remove_photo(product, photo_id)
-        else:
-            services.set_photo_alt(product, photo_id, form.alt_text.data or "")
-    except DomainError:
-        db.session.rollback()
+    if action not in PHOTO_ACTIONS:
         abort(404)
-    db.session.commit()
-    flash(
-        {
-            "naik": _("Photo moved up."),
-            "turun": _("Photo moved down."),
-            "hapus": _("Photo removed."),
-            "teks": _("Photo description saved."),
-        }[action],
-        "success",
-    )
+    target = (product, photo_id)
+    form = PHOTO_ACTIONS[action].form(target)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        commit_or_raise(lambda: PHOTO_ACTIONS[action].run(target, form, current_user))
+    except DomainError:  # a photo of another product
+        abort(404)
+    flash(_photo_done(action), "success")
     return redirect(
         url_for("catalogue.photos", slug=slug, product_id=product.id) + f"#foto-{photo_id}"
     )

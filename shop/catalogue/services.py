@@ -17,13 +17,13 @@ from shop.catalogue.models import (
     Variant,
 )
 from shop.core.cache import mark_public_change
+from shop.core.short_codes import PRODUCT_CODE_LENGTH, unique_code
 from shop.core.text import clean_line, clean_multiline, slugify, unique_slug
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.jobs import enqueue_after_commit
-from shop.marketing.codes import PRODUCT_CODE_LENGTH, unique_code
 from shop.media.services import store_image
 
 MAX_PHOTOS = 8
@@ -180,9 +180,12 @@ def create_product(
     data: ProductData,
     variants: list[VariantData],
     photos: list[PhotoUpload] = (),
+    *,
+    publish: bool = False,
 ) -> Product:
-    """A new product starts as a draft; nothing is saved if any part is refused
-    (a bad photo included), because the caller rolls back on DomainError."""
+    """A new product starts as a draft, or is published at once (`publish`);
+    nothing is saved if any part is refused (a bad photo, publishing without
+    a variant), because the caller rolls back on DomainError."""
     product = Product(group=group, slug="", status=ProductStatus.DRAFT)
     _apply_data(product, data)
     product.slug = unique_slug(slugify(product.name), _slug_taken(group))
@@ -192,6 +195,8 @@ def create_product(
     for upload in photos:
         add_photo(product, upload)
     refresh_derived(product)
+    if publish:
+        set_status(product, ProductStatus.PUBLISHED)
     return product
 
 

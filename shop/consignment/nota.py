@@ -35,6 +35,7 @@ from shop.marketing import qr
 from shop.marketing.views import qr_title, short_url
 from shop.media.pdf import image_data_uri, write_pdf
 from shop.media.templating import image_url
+from shop.transaction import commit_or_raise
 
 STYLESHEET = "css/nota.css"
 NOTE_LANGUAGE = "id"
@@ -145,6 +146,5 @@ def nota_pdf(slug: str, number: str):
         group_id=group.id, consignment_id=consignment.id, language=note_language()
     )
     start_writing()
-    export = request_export("nota-pdf", params, filename, current_user)
-    db.session.commit()
+    export = commit_or_raise(lambda: request_export("nota-pdf", params, filename, current_user))
     return answer(export)

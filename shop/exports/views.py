@@ -16,12 +16,12 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from shop.db_events import writes_next
 from shop.exports.models import Export
 from shop.exports.services import KINDS
 from shop.extensions import db
 from shop.jobs import queue_of, run_in_process_jobs
 from shop.media.storage import PRIVATE_CACHE_CONTROL, get_storage
+from shop.transaction import Midway, commit_midway
 
 # Seconds between reloads of the "being prepared" page (no JavaScript needed).
 REFRESH_SECONDS = 3
@@ -43,8 +43,7 @@ def start_writing() -> None:
     """Before a download link (a GET) records its export: end the reading
     transaction so the writes begin with SQLite's write lock (see
     `shop.db_events.writes_next`)."""
-    db.session.commit()
-    writes_next()
+    commit_midway(Midway.BEFORE_GET_WRITE)
 
 
 def answer(export: Export) -> Response:

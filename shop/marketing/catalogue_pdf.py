@@ -26,6 +26,7 @@ from shop.groups.queries import get_membership_or_404
 from shop.marketing import qr
 from shop.marketing.views import qr_title, short_url
 from shop.media.pdf import image_data_uri, write_pdf
+from shop.transaction import commit_or_raise
 
 STYLESHEET = "css/catalogue-print.css"
 
@@ -79,8 +80,9 @@ def catalogue_pdf(slug: str):
     group = get_membership_or_404(slug).group
     filename = f"katalog-{group.slug}.pdf"
     start_writing()
-    export = request_export(
-        "catalogue-pdf", export_params(group_id=group.id), filename, current_user
+    export = commit_or_raise(
+        lambda: request_export(
+            "catalogue-pdf", export_params(group_id=group.id), filename, current_user
+        )
     )
-    db.session.commit()
     return answer(export)

@@ -24,6 +24,7 @@ from shop.marketing.queries import kit_products
 from shop.marketing.views import qr_title, short_url
 from shop.media.pdf import image_data_uri, write_pdf
 from shop.media.templating import image_url
+from shop.transaction import commit_or_raise
 
 SIZES = ("a4", "a6")
 PRODUCTS_SHOWN = 3
@@ -97,6 +98,5 @@ def poster_pdf(slug: str):
     filename = f"{'poster' if size == 'a4' else 'kartu-meja'}-{group.slug}.pdf"
     params = export_params(group_id=group.id, size=size, products=products)
     start_writing()
-    export = request_export("poster-pdf", params, filename, current_user)
-    db.session.commit()
+    export = commit_or_raise(lambda: request_export("poster-pdf", params, filename, current_user))
     return answer(export)

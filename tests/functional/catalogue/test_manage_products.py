@@ -8,7 +8,7 @@ from sqlalchemy import select
 from shop.catalogue.models import Product, ProductStatus, Variant
 from shop.extensions import db
 from shop.media.models import Image as StoredImage
-from tests.factories import MembershipFactory, ProductFactory, VariantFactory
+from tests.factories import MembershipFactory, ProductFactory, ProductPhotoFactory, VariantFactory
 
 PRODUCT = {
     "name": "Abon Ikan Lele Pedas",
@@ -216,6 +216,32 @@ def test_photos_reorder_and_remove(client, login_as):
     db.session.refresh(product)
     assert [p.id for p in product.photos] == [third.id, second.id]
     assert [p.position for p in product.photos] == [0, 1]
+
+
+def test_each_photo_button_runs_its_service_and_a_refused_one_changes_nothing(client, login_as):
+    membership = MembershipFactory()
+    product = ProductFactory(group=membership.group)
+    first, second = (ProductPhotoFactory(product=product, alt_text=t) for t in ("a", "b"))
+    other = ProductPhotoFactory(product=ProductFactory(group=membership.group), alt_text="c")
+    login_as(membership.user)
+    base = f"/kelola/{membership.group.slug}/produk/{product.id}/foto"
+
+    response = client.post(f"{base}/{first.id}/turun")
+    assert response.headers["Location"].endswith(f"{base}#foto-{first.id}")
+    db.session.refresh(product)
+    assert [p.id for p in product.photos] == [second.id, first.id]
+    client.post(f"{base}/{first.id}/teks", data={"alt_text": "Abon dalam toples"})
+    db.session.refresh(first)
+    assert first.alt_text == "Abon dalam toples"
+
+    # Another product's photo, or an unknown button: 404, and nothing moved.
+    assert client.post(f"{base}/{other.id}/hapus").status_code == 404
+    assert client.post(f"{base}/{other.id}/teks", data={"alt_text": "x"}).status_code == 404
+    assert client.post(f"{base}/{first.id}/putar").status_code == 404
+    db.session.refresh(product)
+    db.session.refresh(other)
+    assert [p.id for p in product.photos] == [second.id, first.id]
+    assert other.product_id != product.id and other.alt_text == "c"
 
 
 def test_a_variant_row_with_a_name_but_no_price_is_refused(client, login_as):
