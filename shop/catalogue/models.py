@@ -16,15 +16,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.core.codes import SHORT_CODE_ALPHABET, random_code
 from shop.core.enums import LabelledEnum
+from shop.core.short_codes import PRODUCT_CODE_LENGTH
 from shop.db import Base, Rupiah, enum_column, utcnow
 from shop.groups.models import Group
 from shop.media.models import Image
 
-# The /s/<code> short link of a product (see shop.marketing.codes).
-PRODUCT_CODE_LENGTH = 6
-
 
 def new_product_code() -> str:
+    """A random /s/<code> short link for a product (see shop.core.short_codes)."""
     return random_code(SHORT_CODE_ALPHABET, PRODUCT_CODE_LENGTH)
 
 

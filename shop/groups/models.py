@@ -9,16 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from shop.accounts.models import User
 from shop.core.codes import SHORT_CODE_ALPHABET, random_code
 from shop.core.enums import LabelledEnum
+from shop.core.short_codes import GROUP_CODE_LENGTH
 from shop.db import Base, Rupiah, enum_column, utcnow
 from shop.media.models import Document, Image
 from shop.regions.models import District, Province, Regency
 
-# The /s/<code> short link of a group's shop: one character shorter than a
-# product's, so the two never share a code (see shop.marketing.codes).
-GROUP_CODE_LENGTH = 5
-
 
 def new_group_code() -> str:
+    """A random /s/<code> short link for a group's shop (see shop.core.short_codes)."""
     return random_code(SHORT_CODE_ALPHABET, GROUP_CODE_LENGTH)
 
 

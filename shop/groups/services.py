@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from shop.accounts.models import User
 from shop.core.cache import mark_public_change
+from shop.core.short_codes import GROUP_CODE_LENGTH, unique_code
 from shop.core.text import clean_line, clean_multiline, slugify, unique_slug
 from shop.db import utcnow
 from shop.errors import DomainError
@@ -19,7 +20,6 @@ from shop.extensions import db
 from shop.groups.models import BankAccount, Group, Invitation, Membership, Programme, Role
 from shop.i18n.phone import normalise as normalise_phone
 from shop.jobs import enqueue_after_commit
-from shop.marketing.codes import GROUP_CODE_LENGTH, unique_code
 from shop.media.services import store_image
 from shop.regions.models import District, Regency
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import login_required
 
+from shop.core import short_codes as codes
 from shop.groups.queries import get_membership_or_404
-from shop.marketing import codes, qr
+from shop.marketing import qr
 from shop.marketing.queries import kit_products
 from shop.marketing.views import qr_title, short_url
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from shop.catalogue.models import Product
 from shop.catalogue.queries import offered_by, publicly_visible
+from shop.core import short_codes as codes
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus
-from shop.marketing import codes
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from shop.catalogue.models import ProductStatus
+from shop.core.short_codes import ALPHABET
 from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import GroupStatus
-from shop.marketing.codes import ALPHABET
 from tests.factories import GroupFactory, ProductFactory, VariantFactory
 
 BASE = "http://etalase.test"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from shop.catalogue.services import ProductData, VariantData, create_product
+from shop.core import short_codes as codes
 from shop.groups.services import GroupProfile, create_group
-from shop.marketing import codes
 from tests.factories import GroupFactory, ProductFactory, UserFactory
 
 

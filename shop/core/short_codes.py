@@ -9,9 +9,12 @@ possible codes), 6 for a product (729 million).
 
 from __future__ import annotations
 
-from shop.catalogue.models import PRODUCT_CODE_LENGTH
 from shop.core import codes as core_codes
-from shop.groups.models import GROUP_CODE_LENGTH
+
+# A group's code is one character shorter than a product's, so the two never
+# share a code (Group.short_code, Product.short_code).
+GROUP_CODE_LENGTH = 5
+PRODUCT_CODE_LENGTH = 6
 
 ALPHABET = core_codes.SHORT_CODE_ALPHABET
 MAX_ATTEMPTS = 20
