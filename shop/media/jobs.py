@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import CursorResult, update
 
 from shop.core.cache import mark_public_change
@@ -18,6 +18,17 @@ from shop.media.storage import get_storage
 from shop.media.sweep import registered_sweeps, sweep_unreferenced
 
 log = logging.getLogger(__name__)
+
+_PHOTO_READY = "etalase.public_photo_ready"
+
+
+def on_public_photo_ready(app: Flask, job: str) -> None:
+    """Enqueue the job named `job` (called with the image id) each time a
+    public photo's variants are ready. Registered at set-up by the packages
+    that draw from photos: the sharing blueprint (its share images)."""
+    jobs = app.extensions.setdefault(_PHOTO_READY, [])
+    if job not in jobs:
+        jobs.append(job)
 
 
 def make_variants(image_id: int) -> str:
@@ -64,7 +75,8 @@ def make_variants(image_id: int) -> str:
     )
     _delete_original(storage, name)
     if done and not name.private:
-        enqueue_after_commit("shop.sharing.jobs.prerender_image", image_id)
+        for job in current_app.extensions.get(_PHOTO_READY, ()):
+            enqueue_after_commit(job, image_id)
         db.session.commit()
     return "ready" if done else "done elsewhere"
 

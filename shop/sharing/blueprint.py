@@ -25,5 +25,5 @@ bp.add_url_rule(
 bp.add_app_template_global(views.share_image_url, "share_image_url")
 bp.add_app_template_global(views.share_image_size, "share_image_size")
 
-# Stale share images go with the media sweep.
-bp.record_once(images.join_media_sweep)
+# Stale share images go with the media sweep; a ready photo's share images are drawn.
+bp.record_once(images.join_media)

@@ -31,6 +31,7 @@ from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus
 from shop.i18n.formatting import rupiah
+from shop.media.jobs import on_public_photo_ready
 from shop.media.models import Image
 from shop.media.storage import get_storage
 from shop.media.sweep import Sweep, register_sweep
@@ -151,12 +152,15 @@ def sweep_stale(older_than: timedelta) -> int:
     return removed
 
 
-def join_media_sweep(state) -> None:
-    """Stale share images go with the media sweep, daily and by `flask media
-    sweep`: registered by the sharing blueprint (bp.record_once)."""
+def join_media(state) -> None:
+    """What sharing adds to the media package, registered by the sharing
+    blueprint (bp.record_once): stale share images go with the media sweep,
+    daily and by `flask media sweep`; a public photo whose variants are ready
+    has the share images that show it drawn again."""
     register_sweep(
         state.app, Sweep("share images", sweep_stale, report="{} share images no page links to")
     )
+    on_public_photo_ready(state.app, "shop.sharing.jobs.prerender_image")
 
 
 def draw(card: Card) -> bytes:

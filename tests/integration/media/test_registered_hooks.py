@@ -1,16 +1,21 @@
-"""The media sweep runs the sweeps other packages register (share images,
-exports) without knowing them; `flask media sweep` runs those that report."""
+"""What other packages register with media at set-up, without media knowing
+them: the media sweep runs their sweeps (share images, exports; `flask media
+sweep` runs those that report), and a public photo that is ready enqueues
+their jobs (share images)."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
+from PIL import Image as PILImage
 from sqlalchemy import func, select
 
 from shop.exports.models import Export
 from shop.extensions import db
 from shop.media import jobs
+from shop.media.services import store_image
 from shop.media.sweep import Sweep, register_sweep, registered_sweeps
 from tests.factories.exports import ExportFactory
 
@@ -61,3 +66,27 @@ def test_the_command_runs_the_sweeps_that_report_and_leaves_exports(app):
         "Removed 0 unreferenced images and 0 files, and 0 share images no page links to."
     )
     assert _exports() == 1
+
+
+def test_a_ready_public_photo_enqueues_the_share_images_job(app, monkeypatch):
+    buf = io.BytesIO()
+    PILImage.new("RGB", (320, 240), (10, 120, 200)).save(buf, "JPEG", quality=85)
+    enqueued = []
+    monkeypatch.setattr(jobs, "enqueue_after_commit", lambda *args: enqueued.append(args))
+    image = store_image(buf.getvalue())
+
+    assert jobs.make_variants(image.id) == "ready"
+
+    assert enqueued == [("shop.sharing.jobs.prerender_image", image.id)]
+
+
+def test_a_ready_private_photo_enqueues_nothing(app, monkeypatch):
+    buf = io.BytesIO()
+    PILImage.new("RGB", (320, 240), (200, 120, 10)).save(buf, "JPEG", quality=85)
+    enqueued = []
+    monkeypatch.setattr(jobs, "enqueue_after_commit", lambda *args: enqueued.append(args))
+    image = store_image(buf.getvalue(), private=True)
+
+    assert jobs.make_variants(image.id) == "ready"
+
+    assert enqueued == []
