@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from shop.errors import DomainError, apply_to_form
+from shop.errors import DomainError
 from shop.extensions import csrf, db, limiter
 from shop.media.evidence import send_evidence
 from shop.orders import queries
@@ -23,6 +23,7 @@ from shop.orders.views import render_track, tracking_limit
 from shop.payments import card, proofs, transfer
 from shop.payments.forms import ProofForm
 from shop.payments.models import Refund
+from shop.transaction import commit_or_raise, commit_or_show
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +79,7 @@ def send_proof(number: str, token: str):
     order = queries.get_tracked_order_or_404(number, token)
     form = ProofForm()
     if form.validate_on_submit():
-        try:
-            transfer.record_proof(order, form.proof.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        if commit_or_show(form, lambda: transfer.record_proof(order, form.proof.data)) is not None:
             flash(_("Thank you! The group will check your transfer."), "success")
             return redirect(url_for("orders.track", number=order.number, token=token), 303)
     return render_track(order, proof_form=form), 400
@@ -101,15 +96,13 @@ def pay_by_card(number: str, token: str):
     order = get_card_order_or_404(number, token)
     tracking = _tracking_url(order)
     try:
-        url = card.start_checkout(order)
+        url = commit_or_raise(lambda: card.start_checkout(order))
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(tracking, 303)
     except stripe.APIConnectionError:
         # No answer in time (or no connection): the order is as it was, and
         # pressing again asks Stripe for the same session, never a second one.
-        db.session.rollback()
         log.warning("Stripe did not answer for order %s", number, exc_info=True)
         flash(
             _("The card company did not answer in time. Your order has not changed: try again."),
@@ -117,7 +110,6 @@ def pay_by_card(number: str, token: str):
         )
         return redirect(tracking, 303)
     except stripe.StripeError:
-        db.session.rollback()
         log.exception("Stripe refused a Checkout Session for order %s", number)
         flash(_("The card payment page could not be opened. Please try again shortly."), "error")
         return redirect(tracking, 303)
@@ -131,13 +123,11 @@ def card_return(number: str, token: str):
     tracking = _tracking_url(order)
     order_id = order.id
     try:
-        card.fulfil_session(request.args.get("session_id", "")[:255])
-        db.session.commit()
+        commit_or_raise(lambda: card.fulfil_session(request.args.get("session_id", "")[:255]))
     except (stripe.StripeError, OperationalError):
         # Stripe unreachable, or (SQLite) this GET's deferred transaction met
         # another writer's commit. The webhook still counts the payment, so
-        # the buyer is told to wait for it.
-        db.session.rollback()
+        # the buyer is told to wait for it (rolled back by commit_or_raise).
         log.warning("could not confirm the card payment of order %s", number, exc_info=True)
     order = db.session.get(Order, order_id, populate_existing=True)
     if order is not None and order.is_paid:
@@ -173,6 +163,5 @@ def stripe_webhook():
         )
     except (ValueError, stripe.SignatureVerificationError):
         return {"error": "invalid payload or signature"}, 400
-    card.handle_event(event)
-    db.session.commit()
+    commit_or_raise(lambda: card.handle_event(event))
     return {"received": True}, 200
