@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.groups.blueprint import bp as groups
     from shop.marketing.blueprint import bp as marketing
     from shop.media.blueprint import bp as media
+    from shop.monitoring.blueprint import bp as monitoring
     from shop.notify.blueprint import bp as notify
     from shop.orders.blueprint import bp as orders
     from shop.payments.blueprint import bp as payments
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
         payments,
         coordinators,
         curation,
+        monitoring,
         exhibitions,
         sharing,
         marketing,

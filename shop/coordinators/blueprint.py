@@ -8,13 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.coordinators import compliance, monitoring, report, verification, views
+from shop.coordinators import compliance, nav, verification
 
 bp = Blueprint("coordinators", __name__, url_prefix="/koordinator")
-
-# views.py: the overview and the audit log
-bp.add_url_rule("/", "overview", views.overview, methods=["GET"])
-bp.add_url_rule("/audit", "audit", views.audit, methods=["GET"])
 
 # compliance.py: compliance: certificates and moderation
 bp.add_url_rule("/produk/<int:product_id>", "product", compliance.product, methods=["GET"])
@@ -45,20 +41,6 @@ bp.add_url_rule(
 bp.add_url_rule("/sertifikat", "certificates", compliance.certificates, methods=["GET"])
 bp.add_url_rule("/moderasi", "moderation", compliance.moderation, methods=["GET"])
 
-# monitoring.py: monitoring (monev)
-bp.add_url_rule("/monev", "monitoring", monitoring.monitoring, methods=["GET"])
-bp.add_url_rule(
-    "/monev.csv", "monitoring_export_csv", monitoring.monitoring_export_csv, methods=["GET"]
-)
-bp.add_url_rule(
-    "/monev.xlsx", "monitoring_export_xlsx", monitoring.monitoring_export_xlsx, methods=["GET"]
-)
-
-# report.py: the funders' report
-bp.add_url_rule(
-    "/kelompok/<slug>/laporan.pdf", "group_report", report.group_report, methods=["GET"]
-)
-
 # verification.py: group verification
 bp.add_url_rule("/kelompok", "groups", verification.groups, methods=["GET"])
 bp.add_url_rule("/verifikasi", "queue", verification.queue, methods=["GET"])
@@ -74,7 +56,7 @@ bp.add_url_rule(
 )
 
 # Hooks and template helpers of the blueprint
-bp.add_app_template_global(views._is_coordinator, "is_coordinator")
-bp.app_context_processor(views._coordinator_nav)
+bp.add_app_template_global(nav.is_coordinator, "is_coordinator")
+bp.app_context_processor(nav.coordinator_nav)
 bp.add_app_template_global(compliance._certificate_day, "certificate_day")
 bp.add_app_template_global(verification._verification_text, "verification_text")

@@ -41,8 +41,8 @@ class Kind:
 
 
 KINDS = {
-    "monev-xlsx": Kind("shop.coordinators.monitoring.prepare_monitoring_xlsx", XLSX),
-    "group-report-pdf": Kind("shop.coordinators.report.prepare_group_report", PDF),
+    "monev-xlsx": Kind("shop.monitoring.views.prepare_monitoring_xlsx", XLSX),
+    "group-report-pdf": Kind("shop.monitoring.report.prepare_group_report", PDF),
     "catalogue-pdf": Kind("shop.marketing.catalogue_pdf.prepare_catalogue", PDF),
     "poster-pdf": Kind("shop.marketing.poster.prepare_poster", PDF, "inline"),
     "nota-pdf": Kind("shop.consignment.nota.prepare_nota", PDF, "inline"),

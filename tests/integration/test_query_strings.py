@@ -19,14 +19,11 @@ from werkzeug.routing import IntegerConverter
 from wtforms.fields.core import UnboundField
 
 from shop.catalogue.forms import CatalogueFilterForm
-from shop.coordinators.filters import (
-    AuditFilterForm,
-    GroupFilterForm,
-    MonitoringFilterForm,
-)
+from shop.coordinators.filters import GroupFilterForm
 from shop.curation.forms import CandidateSearchForm
 from shop.extensions import db
 from shop.groups.forms import DirectoryFilterForm
+from shop.monitoring.forms import AuditFilterForm, MonitoringFilterForm
 from shop.orders.forms import InboxFilterForm
 from tests.factories import (
     CoordinatorFactory,
@@ -77,10 +74,10 @@ READ_BY = {
     "coordinators.moderation": ("page",),
     "curation.exhibitions": ("page",),
     "curation.exhibition": _fields(CandidateSearchForm),
-    "coordinators.audit": ("page", *_fields(AuditFilterForm)),
-    "coordinators.monitoring": _fields(MonitoringFilterForm),
-    "coordinators.monitoring_export_csv": _fields(MonitoringFilterForm),
-    "coordinators.monitoring_export_xlsx": _fields(MonitoringFilterForm),
+    "monitoring.audit": ("page", *_fields(AuditFilterForm)),
+    "monitoring.index": _fields(MonitoringFilterForm),
+    "monitoring.export_csv": _fields(MonitoringFilterForm),
+    "monitoring.export_xlsx": _fields(MonitoringFilterForm),
     "consignment.overview": ("arsip", "nota"),
     "marketing.poster": ("ukuran", "produk"),
     "marketing.poster_pdf": ("ukuran", "produk"),

@@ -22,8 +22,8 @@ from werkzeug.datastructures import MultiDict
 from shop.catalogue.models import ProductStatus
 from shop.consignment import services as consignment
 from shop.consignment.services import Count, Item
-from shop.coordinators.monitoring_filters import Filters
-from shop.coordinators.monitoring_queries import monitoring, parse_filters
+from shop.monitoring.filters import Filters
+from shop.monitoring.queries import monitoring, parse_filters
 from shop.coordinators.scope import Scope
 from shop.extensions import db
 from shop.groups.models import GroupStatus, Programme

@@ -187,7 +187,7 @@ def test_weasyprint_leaves_the_photo_pipeline_strict(app):
     report module turns it off again, or damaged uploads would be accepted."""
     from PIL import ImageFile
 
-    import shop.coordinators.report  # noqa: F401
+    import shop.monitoring.report  # noqa: F401
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 

@@ -22,8 +22,6 @@ from sqlalchemy import select
 from shop.accounts.models import User
 from shop.audit.models import AuditAction
 from shop.audit.services import record
-from shop.coordinators import monitoring_queries as queries
-from shop.coordinators.monitoring_exports import monitoring_csv, monitoring_xlsx, record_download
 from shop.coordinators.scope import Scope, coordinator_required, current_scope
 from shop.core.charts import ChartItem, column_chart, row_chart
 from shop.core.clock import JAKARTA, jakarta_today
@@ -31,6 +29,8 @@ from shop.exports.services import request_export
 from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
 from shop.groups.models import Group, Programme
+from shop.monitoring import queries
+from shop.monitoring.exports import monitoring_csv, monitoring_xlsx, record_download
 from shop.regions.models import Province, Regency
 from shop.sales.figures import SALES_LEGEND, sales_bar
 

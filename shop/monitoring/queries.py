@@ -28,7 +28,7 @@ date of the order they were paid for, whatever became of it; never a sale.
 Every figure is aggregated in SQL with GROUP BY over the groups in scope, so a
 page runs the same few statements whatever the number of groups and orders;
 which groups and orders, and the key each falls under, is
-`shop.coordinators.monitoring_filters`. The median is `percentile_cont` on
+`shop.monitoring.filters`. The median is `percentile_cont` on
 PostgreSQL and the same definition (the middle value, or the mean of the two
 middle ones) computed in Python on SQLite, which has no such function, from
 the confirm times the orders query brings along (group_concat).
@@ -51,8 +51,11 @@ from shop.catalogue.models import Product
 from shop.catalogue.queries import publicly_visible
 from shop.consignment import channel
 from shop.consignment.models import Visit
-from shop.coordinators.filters import GROUPINGS, MonitoringFilterForm
-from shop.coordinators.monitoring_filters import (
+from shop.coordinators.scope import Scope
+from shop.core.text import fold
+from shop.extensions import db
+from shop.groups.models import Group, Programme
+from shop.monitoring.filters import (
     Filters,
     default_start,
     group_clause,
@@ -61,10 +64,7 @@ from shop.coordinators.monitoring_filters import (
     order_key,
     placed_orders,
 )
-from shop.coordinators.scope import Scope
-from shop.core.text import fold
-from shop.extensions import db
-from shop.groups.models import Group, Programme
+from shop.monitoring.forms import GROUPINGS, MonitoringFilterForm
 from shop.orders.models import Order, OrderLine, PaymentStatus
 from shop.payments.models import Refund
 from shop.regions.models import Province, Regency

@@ -22,9 +22,9 @@ from flask_babel import gettext as _
 
 from shop.audit.models import AuditAction
 from shop.audit.services import record
-from shop.coordinators.monitoring_queries import Figures, Monitoring
 from shop.db_events import writes_next
 from shop.extensions import db
+from shop.monitoring.queries import Figures, Monitoring
 
 
 def _headings(data: Monitoring) -> list[str]:

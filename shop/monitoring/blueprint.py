@@ -1,0 +1,30 @@
+"""The URL map of monitoring (under /koordinator, beside the coordinators
+blueprint's pages): every rule in one place.
+
+The view modules hold the functions with their own decorators (login) and
+import nothing from here.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from shop.monitoring import audit_log, overview, report, views
+
+bp = Blueprint("monitoring", __name__, url_prefix="/koordinator")
+
+# overview.py: the coordinator's overview
+bp.add_url_rule("/", "overview", overview.overview, methods=["GET"])
+
+# audit_log.py: the audit log
+bp.add_url_rule("/audit", "audit", audit_log.audit, methods=["GET"])
+
+# views.py: the monitoring figures (monev) and their exports
+bp.add_url_rule("/monev", "index", views.monitoring, methods=["GET"])
+bp.add_url_rule("/monev.csv", "export_csv", views.monitoring_export_csv, methods=["GET"])
+bp.add_url_rule("/monev.xlsx", "export_xlsx", views.monitoring_export_xlsx, methods=["GET"])
+
+# report.py: the funders' report of a group
+bp.add_url_rule(
+    "/kelompok/<slug>/laporan.pdf", "group_report", report.group_report, methods=["GET"]
+)
