@@ -17,7 +17,7 @@ from shop.groups.models import DocumentKind
 from shop.groups.queries import get_membership_or_404
 from shop.groups.workflow import VERIFICATION_FLOW
 from shop.i18n.forms import BaseForm
-from shop.payments.forms import ProofField
+from shop.media.forms import PhotoOrPdfField
 from shop.transaction import commit_or_flash, commit_or_show
 
 THUMB_WIDTH = 320
@@ -36,7 +36,7 @@ class DocumentForm(BaseForm):
         description=_l("e.g. “SK Kepala Desa 2024” or “Visit of the PLKB, March”."),
     )
     # Photo or PDF: the same field (and limits) as a transfer receipt.
-    file = ProofField(
+    file = PhotoOrPdfField(
         _l("File"),
         validators=[FileRequired(_l("Choose the photo or PDF to upload."))],
         description=_l("A photo (JPEG, PNG, WebP or HEIC) or a PDF, at most 12 MB."),

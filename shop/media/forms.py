@@ -1,4 +1,6 @@
-"""The photo upload field for every form that takes a picture."""
+"""The upload fields: a photo for every form that takes a picture, and a photo
+or a PDF for a receipt or a document (transfer proofs, refunds, a group's
+verification documents)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,12 @@ PHOTO_EXTENSIONS = frozenset({"jpg", "jpeg", "jfif", "png", "webp", "heic", "hei
 ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
 
 NOT_A_PHOTO_NAME = _l("Choose a photo: JPEG, PNG, WebP or HEIC.")
+
+PHOTO_OR_PDF_EXTENSIONS = PHOTO_EXTENSIONS | {"pdf"}
+# The phone offers its gallery and its files (where a bank app saves a PDF receipt).
+PHOTO_OR_PDF_ACCEPT = f"{ACCEPT},application/pdf,.pdf"
+
+NOT_A_PHOTO_OR_PDF_NAME = _l("Choose a photo (JPEG, PNG, WebP or HEIC) or a PDF.")
 
 
 class PhotoExtension:
@@ -54,3 +62,33 @@ class PhotoField(FileField):
         """Only an upload is ever the field's data: a form built with
         `obj=` (whose attribute is the stored Image) starts empty."""
         self.data = None
+
+
+class PhotoOrPdfExtension:
+    """Refuse a file whose name ends in neither a photo nor a PDF extension.
+
+    Only a courtesy, as for photos: the service storing the file decides by
+    the content, and a name with no extension at all is let through to it.
+    """
+
+    def __init__(self, message=None):
+        self.message = message or NOT_A_PHOTO_OR_PDF_NAME
+
+    def __call__(self, form: Form, field: Field) -> None:
+        upload = field.data
+        if not isinstance(upload, FileStorage) or not upload.filename:
+            return
+        name = upload.filename.rsplit("/", 1)[-1]
+        if "." in name and name.rsplit(".", 1)[-1].lower() not in PHOTO_OR_PDF_EXTENSIONS:
+            raise ValidationError(self.message)
+
+
+class PhotoOrPdfField(FileField):
+    """A file input for a photo or a PDF (a receipt, a document). No size check
+    here: the service storing it reads at most the limit."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"accept": PHOTO_OR_PDF_ACCEPT, **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(
+            label, [*(validators or []), PhotoOrPdfExtension()], render_kw=render_kw, **kwargs
+        )

@@ -9,7 +9,8 @@ import pytest
 from flask_babel import force_locale
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from shop.payments.forms import ACCEPT, ProofForm
+from shop.media.forms import PHOTO_OR_PDF_ACCEPT as ACCEPT
+from shop.payments.forms import ProofForm
 
 
 def proof_form(filename: str | None) -> ProofForm:
