@@ -14,7 +14,13 @@ from shop.accounts.recovery_models import AccountCode, CodePurpose
 from shop.accounts.services import end_all_sessions
 from shop.db import utcnow
 from shop.extensions import db
-from tests.factories import PASSWORD, CoordinatorFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    AccountCodeFactory,
+    CoordinatorFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 ANDROID_CHROME = (
     "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 "
@@ -260,16 +266,14 @@ def test_the_sweep_deletes_codes_and_links_dead_for_a_day(app):
     long_ago, lately = now - timedelta(days=2), now - timedelta(hours=1)
 
     def code(purpose=CodePurpose.RESET_EMAIL, **times) -> AccountCode:
-        row = AccountCode(
-            user_id=user.id,
+        return AccountCodeFactory(
+            user=user,
             purpose=purpose,
             secret_hash="0" * 64,
             created_at=times.pop("created_at", long_ago - timedelta(hours=1)),
             expires_at=times.pop("expires_at", now + timedelta(hours=1)),
             **times,
         )
-        db.session.add(row)
-        return row
 
     kept = [
         code(created_at=now),

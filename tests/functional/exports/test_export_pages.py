@@ -16,7 +16,7 @@ from shop.exports.jobs import render_export, sweep
 from shop.exports.models import Export, ExportStatus
 from shop.extensions import db
 from shop.media.storage import get_storage
-from tests.factories import CoordinatorFactory, GroupFactory, UserFactory
+from tests.factories import CoordinatorFactory, ExportFactory, GroupFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -42,17 +42,12 @@ def export_files() -> list[str]:
 
 
 def pending_export(user, **values) -> Export:
-    export = Export(
-        kind="monev-xlsx",
+    """The monitoring spreadsheet `user` asked for, not made yet."""
+    return ExportFactory(
+        requested_by=user,
         params='{"filters": {"per": "month"}, "again": "/koordinator/monev.xlsx?per=month"}',
-        requested_by_id=user.id,
-        filename="monev-month.xlsx",
-        content_type="application/octet-stream",
         **values,
     )
-    db.session.add(export)
-    db.session.flush()
-    return export
 
 
 def test_one_click_redirects_to_the_file(client, coordinator):
@@ -115,7 +110,7 @@ def test_a_failing_render_marks_the_export_failed(client, coordinator, monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError("WeasyPrint ran out of paper")
 
-    monkeypatch.setattr("shop.coordinators.report.write_pdf", broken)
+    monkeypatch.setattr("shop.monitoring.report.write_pdf", broken)
     group = GroupFactory()
     client.get("/bahasa/en")
 

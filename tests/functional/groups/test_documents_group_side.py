@@ -26,6 +26,7 @@ from tests.factories import (
     DocumentFactory,
     GroupDocumentFactory,
     GroupFactory,
+    ImageFactory,
     MembershipFactory,
     UserFactory,
 )
@@ -305,12 +306,13 @@ def test_member_uploads_and_deletes_own_document_but_not_the_ketuas(client, logi
 
 def test_ketua_deletes_any_document(client, leader):
     other = MembershipFactory(group=leader.group, role=Role.MEMBER)
-    document = GroupDocument(
-        group_id=leader.group.id, kind=DocumentKind.OTHER, title="x", uploaded_by_id=other.user_id
+    document = GroupDocumentFactory(
+        group=leader.group,
+        kind=DocumentKind.OTHER,
+        title="x",
+        uploaded_by_id=other.user_id,
+        image=ImageFactory(key="e" * 64, width=10, height=10, widths="320"),
     )
-    document.image = ImageRow(key="e" * 64, width=10, height=10, widths="320")
-    db.session.add(document)
-    db.session.flush()
     document_id = document.id
     assert client.post(_url(leader, f"/dokumen/{document_id}/hapus")).status_code == 303
     assert db.session.get(GroupDocument, document_id) is None

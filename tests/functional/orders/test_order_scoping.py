@@ -7,17 +7,9 @@ import pytest
 from shop.extensions import db
 from shop.orders.export import orders_csv
 from shop.orders.models import OrderStatus
-from shop.payments.models import PaymentProof
-from tests.factories import PDF, stored_pdf
+from tests.factories import PDF, PaymentProofFactory, stored_pdf
 
 ACTIONS = ("konfirmasi", "lunas", "kemas", "kirim", "siap", "selesai", "batal")
-
-
-def add_proof(order, key: str) -> PaymentProof:
-    proof = PaymentProof(order_id=order.id, document=stored_pdf(key))
-    db.session.add(proof)
-    db.session.flush()
-    return proof
 
 
 @pytest.fixture
@@ -26,7 +18,7 @@ def theirs(other_group, order_factory):
 
 
 def test_detail_slip_and_proof_of_another_group_are_404(client, group, theirs):
-    proof = add_proof(theirs, "b" * 64)
+    proof = PaymentProofFactory(order=theirs, document=stored_pdf("b" * 64))
     # Their number under my group's address, and my membership cannot open theirs.
     for slug in (group.slug, theirs.group.slug):
         base = f"/kelola/{slug}/pesanan/{theirs.number}"
@@ -49,7 +41,7 @@ def test_actions_on_another_groups_order_are_404(client, group, theirs, action):
 
 def test_a_proof_of_another_order_is_404(client, group, order_factory, theirs):
     mine = order_factory(group, status=OrderStatus.CONFIRMED)
-    their_proof = add_proof(theirs, "c" * 64)
+    their_proof = PaymentProofFactory(order=theirs, document=stored_pdf("c" * 64))
     assert (
         client.get(f"/kelola/{group.slug}/pesanan/{mine.number}/bukti/{their_proof.id}").status_code
         == 404
@@ -58,7 +50,7 @@ def test_a_proof_of_another_order_is_404(client, group, order_factory, theirs):
 
 def test_own_proof_is_served_privately(client, group, order_factory):
     order = order_factory(group, status=OrderStatus.CONFIRMED)
-    proof = add_proof(order, "d" * 64)
+    proof = PaymentProofFactory(order=order, document=stored_pdf("d" * 64))
     page = client.get(f"/kelola/{group.slug}/pesanan/{order.number}").get_data(as_text=True)
     link = f"/kelola/{group.slug}/pesanan/{order.number}/bukti/{proof.id}"
     assert f'href="{link}"' in page

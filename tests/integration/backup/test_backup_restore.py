@@ -19,13 +19,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from shop.accounts.models import User
 from shop.catalogue.models import Product, ProductStatus
 from shop.extensions import cache, db
 from shop.groups.models import PaymentMethod
 from shop.orders.models import Order, OrderStatus, PaymentStatus
 from shop.payments.models import PaymentProof
 from tests.conftest import make_live_app, make_test_app
+from tests.factories import UserFactory
 from tests.integration.backup.helpers import revision, stored_files, table_rows, wipe
 
 pytestmark = pytest.mark.no_db_transaction
@@ -142,8 +142,7 @@ def test_backup_wipe_restore(site, tmp_path):
             == rows["product"][0][list(db.metadata.tables["product"].c.keys()).index("search_text")]
         )
         # New rows continue after the restored ids (PostgreSQL's sequences were reset).
-        user = User(name="Pembeli Baru", phone="+6285799999999", password_hash="x")
-        db.session.add(user)
+        user = UserFactory(name="Pembeli Baru", phone="+6285799999999")
         db.session.commit()
         assert user.id > max(row[0] for row in rows["user"])
         db.session.delete(user)

@@ -26,13 +26,12 @@ def jpeg() -> bytes:
 def test_another_writer_does_not_wait_while_share_images_are_drawn(tmp_path_factory, monkeypatch):
     app = make_live_app(tmp_path_factory, "drawlock")
     with app.app_context():
-        from shop.catalogue.models import ProductPhoto
-        from tests.factories import ProductFactory, VariantFactory
+        from tests.factories import ProductFactory, ProductPhotoFactory, VariantFactory
 
         image = store_ready(jpeg())
         product = ProductFactory()
         VariantFactory(product=product)
-        product.photos.append(ProductPhoto(image=image, alt_text="", position=0))
+        ProductPhotoFactory(product=product, image=image, alt_text="")
         db.session.commit()
         product_id = product.id
         url = str(db.engine.url)

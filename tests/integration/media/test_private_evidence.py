@@ -11,11 +11,16 @@ from sqlalchemy import select
 
 from shop.db import utcnow
 from shop.extensions import db
-from shop.groups.models import DocumentKind, GroupDocument
+from shop.groups.models import DocumentKind
 from shop.media.documents import store_document
 from shop.media.models import Document
 from shop.media.sweep import sweep_unreferenced
-from tests.factories import GroupFactory, ProductFactory, ProductPhotoFactory
+from tests.factories import (
+    GroupDocumentFactory,
+    GroupFactory,
+    ProductFactory,
+    ProductPhotoFactory,
+)
 from tests.uploads import store_ready
 
 RECEIPT = Path(__file__).resolve().parents[2] / "fixtures" / "documents" / "receipt.pdf"
@@ -34,7 +39,7 @@ def url(image) -> str:
 def test_a_decree_photo_is_not_served_from_the_public_address(client, media):
     group = GroupFactory()
     decree = store_ready(photo((10, 20, 30)))
-    db.session.add(GroupDocument(group=group, kind=DocumentKind.DECREE, image=decree))
+    GroupDocumentFactory(group=group, kind=DocumentKind.DECREE, image=decree)
     shown = store_ready(photo((200, 100, 0)))
     ProductPhotoFactory(product=ProductFactory(group=group), image=shown)
     db.session.flush()
@@ -46,7 +51,7 @@ def test_a_decree_photo_is_not_served_from_the_public_address(client, media):
 def test_the_same_picture_shown_in_public_stays_public(client, media):
     group = GroupFactory()
     picture = store_ready(photo((0, 120, 60)))
-    db.session.add(GroupDocument(group=group, kind=DocumentKind.FIELD_VISIT, image=picture))
+    GroupDocumentFactory(group=group, kind=DocumentKind.FIELD_VISIT, image=picture)
     ProductPhotoFactory(product=ProductFactory(group=group), image=picture)
     db.session.flush()
     assert client.get(url(picture)).status_code == 200
@@ -55,7 +60,7 @@ def test_the_same_picture_shown_in_public_stays_public(client, media):
 def test_sweep_removes_documents_nobody_references(app_ctx, media):
     kept = store_document(RECEIPT.read_bytes())
     group = GroupFactory()
-    db.session.add(GroupDocument(group=group, kind=DocumentKind.DECREE, document=kept))
+    GroupDocumentFactory(group=group, kind=DocumentKind.DECREE, document=kept)
     old_pdf = RECEIPT.read_bytes().replace(b"%%EOF", b"%%EOF\n% removed decree\n")
     removed = store_document(old_pdf)
     for document in (kept, removed):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from shop.catalogue.models import ProductPhoto, ProductStatus
 from shop.extensions import db
-from shop.groups.models import DocumentKind, GroupDocument
+from shop.groups.models import DocumentKind
 from shop.media.evidence import store_evidence
 from shop.media.jobs import make_variants
 from shop.media.s3 import S3Storage
@@ -23,6 +23,7 @@ from shop.media.storage import LocalStorage, get_storage, is_private_path
 from shop.payments.models import PaymentProof
 from shop.sharing.views import share_image_url
 from tests.factories import (
+    GroupDocumentFactory,
     GroupFactory,
     MembershipFactory,
     ProductFactory,
@@ -158,8 +159,7 @@ def test_a_decree_photo_is_in_the_bucket_but_not_served_publicly(client, s3_stor
     )
     make_variants(image.id)  # the job that follows the commit
     db.session.refresh(image)
-    db.session.add(GroupDocument(group=group, kind=DocumentKind.DECREE, image=image))
-    db.session.flush()
+    GroupDocumentFactory(group=group, kind=DocumentKind.DECREE, image=image)
 
     for width in image.width_list:
         path = image.path_for(width)

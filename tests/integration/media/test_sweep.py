@@ -11,10 +11,16 @@ from sqlalchemy import select
 
 from shop.db import utcnow
 from shop.extensions import db
+from shop.groups.models import DocumentKind
 from shop.media.models import Image
 from shop.media.storage import LocalStorage
 from shop.media.sweep import image_references, sweep_unreferenced
-from tests.factories import GroupFactory, ProductFactory, ProductPhotoFactory
+from tests.factories import (
+    GroupDocumentFactory,
+    GroupFactory,
+    ProductFactory,
+    ProductPhotoFactory,
+)
 from tests.uploads import store_ready
 
 DAY = timedelta(hours=24)
@@ -125,11 +131,8 @@ def test_cli_sweep_refuses_to_touch_uploads_in_progress(app):
 
 
 def test_an_evidence_photos_old_public_copy_is_swept_and_its_private_files_kept(media):
-    from shop.groups.models import DocumentKind, GroupDocument
-
     decree = store_ready(photo((5, 60, 120)), private=True)
-    db.session.add(GroupDocument(group=GroupFactory(), kind=DocumentKind.DECREE, image=decree))
-    db.session.flush()
+    GroupDocumentFactory(kind=DocumentKind.DECREE, image=decree)
     private_paths = {decree.path_for(w) for w in decree.width_list}
     # What an interrupted move left behind: the same variant at its public place.
     old_public = decree.path_for(decree.width_list[0]).removeprefix("private/")
