@@ -38,13 +38,16 @@ def get_checkout_or_404(key: str) -> Checkout:
     return checkout
 
 
-def get_tracked_order_or_404(number: str, token: str) -> Order:
+def get_tracked_order_or_404(number: str, token: str, *, page: bool = True) -> Order:
     """The order behind a private tracking link; the token is compared in
-    constant time so its characters cannot be guessed one by one."""
+    constant time so its characters cannot be guessed one by one. `page`
+    loads with it what the tracking page draws (the card and refund-proof
+    pages, which draw none of it, go without)."""
     order = None
     if len(number) <= 16 and token and len(token) <= 64:
+        options = _order_options() if page else ()
         order = db.session.scalar(
-            select(Order).where(Order.number == number.upper()).options(*_order_options())
+            select(Order).where(Order.number == number.upper()).options(*options)
         )
     if order is None or not hmac.compare_digest(order.tracking_token, token):
         abort(404)

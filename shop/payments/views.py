@@ -5,7 +5,6 @@ and Stripe's webhook. What the tracking page shows of them comes from
 
 from __future__ import annotations
 
-import hmac
 import logging
 
 import stripe
@@ -28,22 +27,11 @@ from shop.transaction import commit_or_raise, commit_or_show
 log = logging.getLogger(__name__)
 
 
-def get_tracked_order_or_404(number: str, token: str) -> Order:
-    """The order behind a private tracking link. The token is compared in
-    constant time so it cannot be guessed piecewise."""
-    order = None
-    if len(number) <= 16 and token and len(token) <= 64:
-        order = db.session.scalar(select(Order).where(Order.number == number.upper()))
-    if order is None or not hmac.compare_digest(order.tracking_token, token):
-        abort(404)
-    return order
-
-
 def get_card_order_or_404(number: str, token: str) -> Order:
     """The order behind a private tracking link, if card payments are on."""
     if not card.card_enabled():
         abort(404)
-    return get_tracked_order_or_404(number, token)
+    return queries.get_tracked_order_or_404(number, token, page=False)
 
 
 def _tracking_url(order: Order) -> str:
@@ -139,7 +127,7 @@ def card_return(number: str, token: str):
 
 def refund_proof(number: str, token: str, refund_id: int):
     """The group's proof of a refund transfer, for the buyer of that order only."""
-    order = get_tracked_order_or_404(number, token)
+    order = queries.get_tracked_order_or_404(number, token, page=False)
     refund = db.session.scalar(
         select(Refund).where(Refund.id == refund_id, Refund.order_id == order.id)
     )
