@@ -14,7 +14,7 @@ from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, PaymentMethod
 from shop.orders.models import Checkout, Order, OrderLine, OrderStatus
-from tests.factories import GroupFactory, ProductFactory, VariantFactory
+from tests.factories import CheckoutFactory, GroupFactory, ProductFactory, VariantFactory
 
 
 def count(model) -> int:
@@ -104,10 +104,9 @@ def test_a_second_checkout_row_of_one_cart_version_is_refused(two_groups):
     two requests that both missed the first row cannot both place orders."""
     from sqlalchemy.exc import IntegrityError
 
-    db.session.add(Checkout(token="t-1", key="k-1", cart_id=CART, cart_version=3))
-    db.session.flush()
+    CheckoutFactory(cart_id=CART, cart_version=3)
     with pytest.raises(IntegrityError), db.session.begin_nested():
-        db.session.add(Checkout(token="t-2", key="k-2", cart_id=CART, cart_version=3))
+        CheckoutFactory(cart_id=CART, cart_version=3)
     assert count(Checkout) == 1
 
 
