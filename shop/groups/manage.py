@@ -11,18 +11,12 @@ from shop.consignment import ledger as consignment_ledger
 from shop.core.clock import jakarta_today
 from shop.db import utcnow
 from shop.errors import DomainError
-from shop.extensions import db
 from shop.groups import queries, services
 from shop.groups.forms import BankAccountForm, ConfirmForm, GroupForm
 from shop.groups.models import GroupStatus, Role
 from shop.groups.suspension import GroupSuspended, suspension_contact
 from shop.regions.fields import region_refresh_requested
-from shop.transaction import commit_or_show
-
-
-def _fail(error: DomainError):
-    db.session.rollback()
-    flash(error.message, "error")
+from shop.transaction import commit_or_flash, commit_or_raise, commit_or_show
 
 
 @login_required
@@ -118,11 +112,9 @@ def remove_bank_account(slug: str, account_id: int):
     membership = queries.get_membership_or_404(slug, leader=True)
     if ConfirmForm().validate_on_submit():
         try:
-            services.remove_bank_account(membership.group, account_id)
-        except DomainError:
-            db.session.rollback()
+            commit_or_raise(lambda: services.remove_bank_account(membership.group, account_id))
+        except DomainError:  # another group's account
             abort(404)
-        db.session.commit()
         flash(_("The bank account has been removed."), "success")
     return redirect(url_for("groups.bank_accounts", slug=slug))
 
@@ -148,8 +140,9 @@ def create_invitation(slug: str):
     membership = queries.get_membership_or_404(slug, leader=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    invitation, token = services.create_invitation(membership.group, current_user)
-    db.session.commit()
+    invitation, token = commit_or_raise(
+        lambda: services.create_invitation(membership.group, current_user)
+    )
     link = url_for("groups.join", token=token, _external=True)
     flash(_("New invitation link made. Share it with your members."), "success")
     return render_template(
@@ -165,11 +158,9 @@ def revoke_invitation(slug: str, invitation_id: int):
     membership = queries.get_membership_or_404(slug, leader=True)
     if ConfirmForm().validate_on_submit():
         try:
-            services.revoke_invitation(membership.group, invitation_id)
-        except DomainError:
-            db.session.rollback()
+            commit_or_raise(lambda: services.revoke_invitation(membership.group, invitation_id))
+        except DomainError:  # another group's invitation
             abort(404)
-        db.session.commit()
         flash(_("The invitation link has been withdrawn."), "success")
     return redirect(url_for("groups.members", slug=slug))
 
@@ -178,15 +169,12 @@ def revoke_invitation(slug: str, invitation_id: int):
 def remove_member(slug: str, membership_id: int):
     membership = queries.get_membership_or_404(slug, leader=True)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.remove_member(membership.group, membership_id)
-        except DomainError as error:
-            _fail(error)
-        else:
-            db.session.commit()
-            flash(_("The member has been removed from the group."), "success")
-            if membership_id == membership.id:
-                return redirect(url_for("groups.dashboard"))
+        removed = commit_or_flash(
+            lambda: services.remove_member(membership.group, membership_id),
+            _("The member has been removed from the group."),
+        )
+        if removed and membership_id == membership.id:
+            return redirect(url_for("groups.dashboard"))
     return redirect(url_for("groups.members", slug=slug))
 
 
@@ -198,13 +186,10 @@ def change_role(slug: str, membership_id: int):
     except ValueError:
         abort(400)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.set_role(membership.group, membership_id, role)
-        except DomainError as error:
-            _fail(error)
-        else:
-            db.session.commit()
-            flash(_("The role has been changed."), "success")
+        commit_or_flash(
+            lambda: services.set_role(membership.group, membership_id, role),
+            _("The role has been changed."),
+        )
     return redirect(url_for("groups.members", slug=slug))
 
 
@@ -219,8 +204,7 @@ def join(token: str):
         return render_template("groups/join.html", invitation=invitation, form=None)
     form = ConfirmForm()
     if form.validate_on_submit():
-        membership = services.accept_invitation(token, current_user)
-        db.session.commit()
+        membership = commit_or_raise(lambda: services.accept_invitation(token, current_user))
         flash(_("You are now a member of %(group)s.", group=membership.group.name), "success")
         return redirect(url_for("groups.manage_home", slug=membership.group.slug))
     return render_template("groups/join.html", invitation=invitation, form=form)
