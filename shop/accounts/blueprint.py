@@ -47,15 +47,6 @@ recovery_bp.add_url_rule(
 recovery_bp.add_url_rule(
     "/lupa-sandi/tautan/<token>", "reset_link", recovery_views.reset_link, methods=["GET", "POST"]
 )
-recovery_bp.add_url_rule(
-    "/koordinator/kelompok/<slug>/anggota", "members", recovery_views.members, methods=["GET"]
-)
-recovery_bp.add_url_rule(
-    "/koordinator/kelompok/<slug>/anggota/<int:user_id>/tautan-reset",
-    "member_reset_link",
-    recovery_views.member_reset_link,
-    methods=["POST"],
-)
 
 # Hooks and template helpers of the blueprint
 recovery_bp.after_request(recovery_views._private)

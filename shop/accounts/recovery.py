@@ -1,6 +1,7 @@
 """Getting back into an account: a WhatsApp number confirmed by a code, and
-a lost password reset by an email link, a WhatsApp code, or a link that a
-coordinator makes for a member of a group in their scope.
+a lost password reset by an email link, a WhatsApp code, or a link made by
+someone else for the person to open (a coordinator for a group's member:
+`shop.coordinators.members`).
 
 Every code and link is an `AccountCode` row holding only a keyed hash of the
 secret (`shop.accounts.account_codes`). Only the latest of a person's secrets
@@ -27,13 +28,10 @@ from shop.accounts.services import end_all_sessions, find_by_login
 from shop.accounts.services import sign_up as open_account
 from shop.accounts.sessions import start_session
 from shop.accounts.throttle import clear_login_failures
-from shop.audit import services as audit
-from shop.audit.models import AuditAction
 from shop.core.templating import absolute_url
 from shop.db import utcnow
 from shop.errors import CountedRefusal, DomainError
 from shop.extensions import db
-from shop.groups.models import Group
 from shop.notify.messaging import (
     queue_email,
     queue_whatsapp,
@@ -358,20 +356,16 @@ def reset_with_link(
     return user
 
 
-def create_coordinator_link(
-    member: User, group: Group, by: User, *, now: datetime | None = None
-) -> str:
-    """A one-time reset link for a member who has neither email nor a
-    confirmed number; the coordinator shares it (the view shows it once).
-
-    The caller has checked that the group is in the coordinator's scope and
-    that the member belongs to it. Written to the audit log.
-    """
+def issue_shared_reset_link(user: User, by: User, *, now: datetime | None = None) -> str:
+    """A one-time reset link's token for someone who has neither email nor a
+    confirmed number, made by `by` to pass on by hand; it works once, for
+    RESET_COORDINATOR_LINK_HOURS. The caller checks who may make one and
+    records it (`shop.coordinators.members.services`)."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     hours = current_app.config["RESET_COORDINATOR_LINK_HOURS"]
     codes.issue(
-        member,
+        user,
         CodePurpose.RESET_COORDINATOR,
         secret_hash=codes.digest(token),
         target="",
@@ -379,11 +373,4 @@ def create_coordinator_link(
         now=now,
         by=by,
     )
-    audit.record(
-        AuditAction.RESET_LINK_CREATED,
-        group=group,
-        subject=member.name,
-        actor=by,
-    )
-    db.session.flush()
     return token

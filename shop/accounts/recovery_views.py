@@ -1,11 +1,9 @@
 """Pages for getting back into an account: confirming a WhatsApp number,
-"Lupa kata sandi?" (email link, WhatsApp code) and the reset link page, and
-the coordinator's list of a group's members with a one-time reset link."""
+"Lupa kata sandi?" (email link, WhatsApp code) and the reset link page."""
 
 from __future__ import annotations
 
 from flask import (
-    abort,
     current_app,
     flash,
     redirect,
@@ -16,8 +14,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from shop.accounts import recovery
 from shop.accounts.models import User
@@ -30,10 +26,7 @@ from shop.accounts.recovery_forms import (
     ResetWithCodeForm,
 )
 from shop.accounts.views import safe_next, user_agent
-from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
-from shop.core.templating import absolute_url, wa_link
-from shop.extensions import db, limiter
-from shop.groups.models import Membership
+from shop.extensions import limiter
 from shop.i18n.formatting import phone_display
 from shop.notify.messaging import whatsapp_enabled
 from shop.transaction import commit_or_flash, commit_or_raise, commit_or_show
@@ -189,66 +182,3 @@ def reset_link(token: str):
         if user is not None:
             return _signed_in_again(user)
     return render_template("accounts/recovery/new_password.html", form=form)
-
-
-# --- coordinators: a reset link for a member ----------------------------------
-
-
-def _members(group) -> list[Membership]:
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .where(Membership.group_id == group.id)
-            .options(joinedload(Membership.user))
-            .join(Membership.user)
-            .order_by(User.name, User.id)
-        )
-    )
-
-
-@coordinator_required
-def members(slug: str):
-    group = get_group_in_scope_or_404(slug)
-    return render_template(
-        "accounts/recovery/members.html",
-        group=group,
-        memberships=_members(group),
-        form=ButtonForm(),
-        hours=current_app.config["RESET_COORDINATOR_LINK_HOURS"],
-    )
-
-
-@coordinator_required
-def member_reset_link(slug: str, user_id: int):
-    group = get_group_in_scope_or_404(slug)
-    member = db.session.scalar(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.group_id == group.id, User.id == user_id)
-    )
-    # Coordinators recover their own accounts by email or WhatsApp, never
-    # through a colleague.
-    if member is None or member.coordinator is not None or member.id == current_user.id:
-        abort(404)
-    form = ButtonForm()
-    if not form.validate_on_submit():
-        abort(400)
-    by = current_user._get_current_object()
-    token = commit_or_raise(lambda: recovery.create_coordinator_link(member, group, by))
-    link = absolute_url("recovery.reset_link", token=token)
-    message = _(
-        "Hello %(name)s, this is the link to set a new password for %(site)s. It works once, "
-        "within %(hours)d hours: %(link)s",
-        name=member.name,
-        site=current_app.config["SITE_NAME"],
-        hours=current_app.config["RESET_COORDINATOR_LINK_HOURS"],
-        link=link,
-    )
-    return render_template(
-        "accounts/recovery/member_link.html",
-        group=group,
-        member=member,
-        link=link,
-        whatsapp=wa_link(member.phone, message) if member.phone else "",
-        hours=current_app.config["RESET_COORDINATOR_LINK_HOURS"],
-    )

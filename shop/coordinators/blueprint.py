@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from shop.coordinators import compliance, nav, verification
+from shop.coordinators.members import views as members
 
 bp = Blueprint("coordinators", __name__, url_prefix="/koordinator")
 
@@ -53,6 +54,15 @@ bp.add_url_rule(
     "group_document",
     verification.group_document,
     methods=["GET"],
+)
+
+# members/views.py: a group's members and a one-time password reset link
+bp.add_url_rule("/kelompok/<slug>/anggota", "members", members.members, methods=["GET"])
+bp.add_url_rule(
+    "/kelompok/<slug>/anggota/<int:user_id>/tautan-reset",
+    "member_reset_link",
+    members.member_reset_link,
+    methods=["POST"],
 )
 
 # Hooks and template helpers of the blueprint
