@@ -15,8 +15,9 @@ import json
 
 from flask import abort, current_app, request
 
-from shop.extensions import csrf, db, limiter
+from shop.extensions import csrf, limiter
 from shop.notify.services import record_statuses
+from shop.transaction import commit_or_raise
 
 
 def signature_ok(body: bytes, header: str, secret: str) -> bool:
@@ -51,6 +52,5 @@ def whatsapp_webhook():
         payload = json.loads(body)
     except ValueError:
         return {"error": "invalid payload"}, 400
-    record_statuses(payload)
-    db.session.commit()
+    commit_or_raise(lambda: record_statuses(payload))
     return {"received": True}, 200
