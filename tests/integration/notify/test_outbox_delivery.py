@@ -20,6 +20,7 @@ from shop.notify.outbox import queue_email
 from shop.notify.senders import Email
 from shop.orders.alerts import notify_buyer
 from shop.orders.models import Order, OrderStatus
+from tests.factories import OutboxMessageFactory
 
 
 def reload(message: OutboxMessage) -> OutboxMessage:
@@ -201,12 +202,8 @@ def test_courier_fee_unknown_then_confirmed_total(make_order):
 
 
 def test_two_workers_never_send_the_same_message(committed, app):
-    db.session.add_all(
-        OutboxMessage(
-            kind="test", recipient=f"buyer{i}@example.test", subject=f"s{i}", body_text="b"
-        )
-        for i in range(24)
-    )
+    for i in range(24):
+        OutboxMessageFactory(recipient=f"buyer{i}@example.test", subject=f"s{i}", body_text="b")
     db.session.commit()
     sent: list[str] = []
     lock = threading.Lock()
@@ -236,9 +233,7 @@ def test_in_process_scheduler_delivers_from_a_thread(committed, app, monkeypatch
     monkeypatch.setitem(app.config, "NOTIFY_IN_PROCESS", "false")
     assert start_in_process_scheduler(app) is None
 
-    db.session.add(
-        OutboxMessage(kind="test", recipient="siti@example.test", subject="Halo", body_text="ya")
-    )
+    OutboxMessageFactory(recipient="siti@example.test", subject="Halo", body_text="ya")
     db.session.commit()
     monkeypatch.setitem(app.config, "NOTIFY_IN_PROCESS", "1")
     thread = start_in_process_scheduler(app, interval=0.05)
