@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.coordinators import compliance, nav, verification
+from shop.coordinators import nav
+from shop.coordinators.compliance import views as compliance
 from shop.coordinators.members import views as members
+from shop.coordinators.verification import views as verification
 
 bp = Blueprint("coordinators", __name__, url_prefix="/koordinator")
 
-# compliance.py: compliance: certificates and moderation
+# compliance/views.py: certificates and moderation
 bp.add_url_rule("/produk/<int:product_id>", "product", compliance.product, methods=["GET"])
 bp.add_url_rule(
     "/produk/<int:product_id>/sertifikat/<kind>",
@@ -42,7 +44,7 @@ bp.add_url_rule(
 bp.add_url_rule("/sertifikat", "certificates", compliance.certificates, methods=["GET"])
 bp.add_url_rule("/moderasi", "moderation", compliance.moderation, methods=["GET"])
 
-# verification.py: group verification
+# verification/views.py: group verification
 bp.add_url_rule("/kelompok", "groups", verification.groups, methods=["GET"])
 bp.add_url_rule("/verifikasi", "queue", verification.queue, methods=["GET"])
 bp.add_url_rule("/kelompok/<slug>", "group", verification.group, methods=["GET"])

@@ -16,8 +16,9 @@ from shop.accounts.models import User
 from shop.cart.session import CartIdentity
 from shop.catalogue.models import CertificateKind, Product, ProductStatus
 from shop.checkout.services import Buyer, GroupChoice, Placement, SoldOut, place_orders
-from shop.coordinators import compliance_services, verification_services
+from shop.coordinators.compliance import services as compliance_services
 from shop.coordinators.services import add_coordinator
+from shop.coordinators.verification import services as verification_services
 from shop.core.clock import jakarta_today
 from shop.curation import exhibition_services
 from shop.curation import services as curation_services

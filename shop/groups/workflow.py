@@ -4,7 +4,7 @@ A group's state here is the pair (verification, status): where a
 coordinator's check stands, and whether the group is public or suspended.
 The coordinator's group page offers the decisions `VERIFICATION_FLOW.offered`
 names and the group's verification page its "ask for review again"; the
-services (shop.coordinators.verification_services, shop.groups.documents)
+services (shop.coordinators.verification.services, shop.groups.documents)
 call `VERIFICATION_FLOW.check` before changing anything. The keys are the
 words of the pages' URLs (/kelompok/<slug>/<key>, …/verifikasi/tinjau-ulang).
 """

@@ -19,7 +19,7 @@ from werkzeug.routing import IntegerConverter
 from wtforms.fields.core import UnboundField
 
 from shop.catalogue.forms import CatalogueFilterForm
-from shop.coordinators.filters import GroupFilterForm
+from shop.coordinators.verification.forms import GroupFilterForm
 from shop.curation.forms import CandidateSearchForm
 from shop.extensions import db
 from shop.groups.forms import DirectoryFilterForm
@@ -63,8 +63,8 @@ def _fields(form) -> tuple[str, ...]:
 # what a view reads with request.args): each one is also fed alone.
 READ_BY = {
     "catalogue.index": ("page", *_fields(CatalogueFilterForm)),
-    "groups.directory": ("page", *_fields(DirectoryFilterForm)),
-    "groups.shop_page": ("page",),
+    "catalogue.directory": ("page", *_fields(DirectoryFilterForm)),
+    "catalogue.shop_page": ("page",),
     "exhibitions.index": ("page",),
     "orders.manage_inbox": ("page", *_fields(InboxFilterForm)),
     "orders.manage_export": _fields(InboxFilterForm),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from shop.coordinators import verification_services as verification
+from shop.coordinators.verification import services as verification
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups import documents

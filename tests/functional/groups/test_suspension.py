@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from shop.catalogue.models import Product
 from shop.consignment.models import Outlet
-from shop.coordinators.verification_services import reinstate_group, suspend_group
+from shop.coordinators.verification.services import reinstate_group, suspend_group
 from shop.extensions import db
 from shop.groups.models import BankAccount, GroupStatus, Invitation, Membership, Role
 from shop.groups.suspension import OPEN_WHILE_SUSPENDED

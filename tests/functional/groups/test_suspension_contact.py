@@ -4,7 +4,7 @@ number written the local way (0813-…), the link going to wa.me."""
 
 from __future__ import annotations
 
-from shop.coordinators.verification_services import suspend_group
+from shop.coordinators.verification.services import suspend_group
 from shop.extensions import db
 from shop.groups.models import Role
 from tests.factories import CoordinatorFactory, MembershipFactory, UserFactory

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from shop.catalogue.models import CertificateKind, ProductStatus
-from shop.coordinators.compliance_services import notify_expiring_certificates
+from shop.coordinators.compliance.services import notify_expiring_certificates
 from shop.core.clock import jakarta_today
 from shop.extensions import db
 from shop.notify.models import OutboxMessage
@@ -94,7 +94,7 @@ def test_every_member_with_an_email_hears_once(app, app_ctx):
 
 
 def test_checking_again_with_a_new_date_arms_the_reminder_again(app, app_ctx, login_as, client):
-    from shop.coordinators.compliance_services import check_certificate
+    from shop.coordinators.compliance.services import check_certificate
     from tests.factories import CoordinatorFactory
 
     group = group_with_member()

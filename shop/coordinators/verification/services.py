@@ -44,7 +44,7 @@ def _tell_group(group: Group, template: str, **context) -> None:
         template,
         {
             "verification_url": absolute_url("groups.verification", slug=group.slug),
-            "shop_url": absolute_url("groups.shop_page", slug=group.slug),
+            "shop_url": absolute_url("catalogue.shop_page", slug=group.slug),
             **context,
         },
     )

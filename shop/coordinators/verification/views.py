@@ -7,23 +7,26 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
 
 from shop.audit.models import AuditAction, AuditEntry
+from shop.catalogue.group_products import product_counts
 from shop.catalogue.models import Product
-from shop.coordinators import verification_services as services
-from shop.coordinators.filters import GroupFilterForm
 from shop.coordinators.scope import (
     Scope,
     coordinator_required,
     current_scope,
     get_group_in_scope_or_404,
     groups_in_scope,
+)
+from shop.coordinators.verification import services
+from shop.coordinators.verification.forms import (
+    GroupFilterForm,
+    NoteForm,
+    ReasonForm,
+    ReinstateForm,
 )
 from shop.core.pagination import count_rows, paginate
 from shop.core.text import fold
@@ -32,7 +35,6 @@ from shop.extensions import db
 from shop.groups import documents
 from shop.groups.forms import ConfirmForm
 from shop.groups.models import Group, GroupStatus, Membership, Programme, Verification
-from shop.groups.queries import product_counts
 from shop.groups.workflow import VERIFICATION_FLOW
 from shop.i18n.forms import BaseForm
 from shop.regions.queries import Region, provinces, regencies_of
@@ -43,36 +45,6 @@ PAGE_SIZE = 30
 QUEUE_PAGE_SIZE = 20
 RECENT_ENTRIES = 10
 THUMB_WIDTH = 320
-
-
-class ReasonForm(BaseForm):
-    """Ask for changes, or suspend: the reason is shown to the group."""
-
-    reason = TextAreaField(
-        _l("Reason for the group"),
-        validators=[
-            DataRequired(message=services.REASON_REQUIRED),
-            Length(max=services.REASON_MAX),
-        ],
-    )
-
-
-class ReinstateForm(BaseForm):
-    reason = TextAreaField(
-        _l("Reason (optional)"),
-        validators=[Optional(), Length(max=services.REASON_MAX)],
-    )
-
-
-class NoteForm(BaseForm):
-    note = TextAreaField(
-        _l("Note"),
-        validators=[
-            DataRequired(message=services.NOTE_REQUIRED),
-            Length(max=services.REASON_MAX),
-        ],
-        description=_l("For coordinators only: the group does not see notes."),
-    )
 
 
 # URL word → the form its button posts and the one service it runs; what

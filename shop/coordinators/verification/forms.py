@@ -1,12 +1,16 @@
-"""The GET filter form of the coordinator's groups list; see shop.core.filters."""
+"""Verification's forms: the groups list's GET filters (see
+shop.core.filters) and the reasons and notes of the decisions on a group."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import ValidationError
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from shop.coordinators.verification import services
 from shop.core.filters import ChoiceFilter, FilterForm, TextFilter
 from shop.groups.models import GroupStatus, Programme, Verification
+from shop.i18n.forms import BaseForm
 from shop.regions.queries import regencies_of
 
 
@@ -44,3 +48,33 @@ class GroupFilterForm(FilterForm):
             "verifikasi": self.verifikasi.data.value if self.verifikasi.data else "",
             "status": self.status.data.value if self.status.data else "",
         }
+
+
+class ReasonForm(BaseForm):
+    """Ask for changes, or suspend: the reason is shown to the group."""
+
+    reason = TextAreaField(
+        _l("Reason for the group"),
+        validators=[
+            DataRequired(message=services.REASON_REQUIRED),
+            Length(max=services.REASON_MAX),
+        ],
+    )
+
+
+class ReinstateForm(BaseForm):
+    reason = TextAreaField(
+        _l("Reason (optional)"),
+        validators=[Optional(), Length(max=services.REASON_MAX)],
+    )
+
+
+class NoteForm(BaseForm):
+    note = TextAreaField(
+        _l("Note"),
+        validators=[
+            DataRequired(message=services.NOTE_REQUIRED),
+            Length(max=services.REASON_MAX),
+        ],
+        description=_l("For coordinators only: the group does not see notes."),
+    )

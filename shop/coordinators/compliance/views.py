@@ -8,17 +8,15 @@ from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import DateField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
 
 from shop.accounts.models import User
 from shop.audit.models import AuditEntry
 from shop.catalogue.models import CertificateKind, Product
-from shop.coordinators import compliance_services as services
+from shop.coordinators.compliance import services
+from shop.coordinators.compliance.forms import CertificateForm, HideForm
 from shop.coordinators.scope import (
     coordinator_required,
     current_scope,
@@ -35,31 +33,6 @@ from shop.transaction import commit_or_flash
 
 HISTORY_LIMIT = 50
 PAGE_SIZE = 50
-
-
-class CertificateForm(BaseForm):
-    """Mark one of the product's numbers as checked; one per kind on the page
-    (the kind is the form's prefix, so the fields' ids differ)."""
-
-    expires_on = DateField(
-        _l("Valid until (optional)"),
-        validators=[Optional()],
-        description=_l("Leave it empty if the certificate has no expiry date."),
-    )
-
-
-class HideForm(BaseForm):
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[
-            DataRequired(message=_l("Give the reason: the group reads it to know what to fix.")),
-            Length(max=services.REASON_MAX),
-        ],
-        description=_l(
-            "The group sees this. Say what is wrong and what to change, "
-            "e.g. “The photo shows another product”."
-        ),
-    )
 
 
 def _certificate_day(product: Product) -> date:

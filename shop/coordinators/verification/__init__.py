@@ -1,0 +1,1 @@
+"""Group verification: the coordinator's review of groups (views, forms, services)."""
