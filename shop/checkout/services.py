@@ -191,13 +191,41 @@ def place_orders(p: Placement) -> Checkout:
 
 
 def _place(p: Placement, checkout: Checkout) -> None:
-    buyer = p.buyer
+    """Check the whole cart, take the stock, then write one order per group."""
     variants = _load_variants(p.cart)
+    _check_prices(p, variants)
+    by_group = _check_quantities(p, variants)
+    # Every choice is checked before anything is written.
+    methods = {
+        group_id: _choice_for(vs[0].product.group, p.choices.get(group_id), p.card_enabled)
+        for group_id, vs in by_group.items()
+    }
+    moved = _take_stock(p, variants)
+    now = utcnow()
+    for group_id, group_variants in by_group.items():
+        delivery, payment = methods[group_id]
+        order = _new_order(p, checkout, group_variants[0].product.group, delivery, payment)
+        _add_lines(order, group_variants, p.cart)
+        if payment is not PaymentMethod.CASH and order.shipping_fee is not None:
+            order.expires_at = orders.payment_deadline(now)
+        orders.add_event(order, "placed")
+        db.session.add(order)
+        p.orders.append(order)
+    db.session.flush()
+    stock.refresh_in_stock(moved)
+    if moved:
+        mark_public_change()
 
+
+def _check_prices(p: Placement, variants: list[Variant]) -> None:
+    """Every price is the one the buyer was shown, or nothing is ordered."""
     changed = [variant_name(v) for v in variants if p.quoted.get(str(v.id)) != v.price]
     if changed:
         raise PriceChanged(changed)
 
+
+def _check_quantities(p: Placement, variants: list[Variant]) -> dict[int, list[Variant]]:
+    """Every quantity may be ordered (else SoldOut); the variants by group id."""
     by_group: dict[int, list[Variant]] = {}
     for variant in variants:
         try:
@@ -205,12 +233,11 @@ def _place(p: Placement, checkout: Checkout) -> None:
         except DomainError as problem:
             raise SoldOut(problem.message) from None
         by_group.setdefault(variant.product.group_id, []).append(variant)
-    # Every choice is checked before anything is written.
-    methods = {
-        group_id: _choice_for(vs[0].product.group, p.choices.get(group_id), p.card_enabled)
-        for group_id, vs in by_group.items()
-    }
+    return by_group
 
+
+def _take_stock(p: Placement, variants: list[Variant]) -> set[int]:
+    """Take the counted stock of each variant; the ids of the products it moved."""
     moved: set[int] = set()
     for variant in variants:  # ascending id: no deadlock between two carts
         if variant.stock is None:
@@ -224,60 +251,62 @@ def _place(p: Placement, checkout: Checkout) -> None:
                 )
             )
         moved.add(variant.product_id)
+    return moved
 
-    now = utcnow()
-    for group_id, group_variants in by_group.items():
-        group = group_variants[0].product.group
-        delivery, payment = methods[group_id]
-        order = Order(
-            checkout=checkout,
-            number=orders.new_order_number(),
-            tracking_token=orders.new_tracking_token(),
-            group=group,
-            buyer_id=checkout.buyer_id,
-            buyer_name=clean_line(buyer.name, 80),
-            buyer_phone=buyer.phone,
-            buyer_email=buyer.email or None,
-            address=clean_multiline(buyer.address, 500),
-            province_code=buyer.province_code,
-            regency_code=buyer.regency_code,
-            district_code=buyer.district_code,
-            note=clean_multiline(buyer.note, 500),
-            locale=buyer.locale,
-            delivery_method=delivery,
-            payment_method=payment,
-            status=OrderStatus.PLACED,
-            subtotal=0,
-            shipping_fee={
-                DeliveryMethod.PICKUP: 0,
-                DeliveryMethod.LOCAL: group.local_delivery_fee,
-                DeliveryMethod.COURIER: None,
-            }[delivery],
-            unique_code=_unique_code(group, payment),
-        )
-        for variant in group_variants:
-            quantity = p.cart[str(variant.id)]
-            order.lines.append(
-                OrderLine(
-                    variant_id=variant.id,
-                    product_id=variant.product_id,
-                    product_name=variant.product.name,
-                    variant_label=variant.label,
-                    unit_price=variant.price,
-                    quantity=quantity,
-                    stock_taken=variant.stock is not None,
-                )
+
+def _new_order(
+    p: Placement,
+    checkout: Checkout,
+    group: Group,
+    delivery: DeliveryMethod,
+    payment: PaymentMethod,
+) -> Order:
+    """The group's order with the buyer's details and choices, no lines yet."""
+    buyer = p.buyer
+    return Order(
+        checkout=checkout,
+        number=orders.new_order_number(),
+        tracking_token=orders.new_tracking_token(),
+        group=group,
+        buyer_id=checkout.buyer_id,
+        buyer_name=clean_line(buyer.name, 80),
+        buyer_phone=buyer.phone,
+        buyer_email=buyer.email or None,
+        address=clean_multiline(buyer.address, 500),
+        province_code=buyer.province_code,
+        regency_code=buyer.regency_code,
+        district_code=buyer.district_code,
+        note=clean_multiline(buyer.note, 500),
+        locale=buyer.locale,
+        delivery_method=delivery,
+        payment_method=payment,
+        status=OrderStatus.PLACED,
+        subtotal=0,
+        shipping_fee={
+            DeliveryMethod.PICKUP: 0,
+            DeliveryMethod.LOCAL: group.local_delivery_fee,
+            DeliveryMethod.COURIER: None,
+        }[delivery],
+        unique_code=_unique_code(group, payment),
+    )
+
+
+def _add_lines(order: Order, variants: list[Variant], cart: dict[str, int]) -> None:
+    """One line per variant at its price now; the subtotal follows."""
+    for variant in variants:
+        quantity = cart[str(variant.id)]
+        order.lines.append(
+            OrderLine(
+                variant_id=variant.id,
+                product_id=variant.product_id,
+                product_name=variant.product.name,
+                variant_label=variant.label,
+                unit_price=variant.price,
+                quantity=quantity,
+                stock_taken=variant.stock is not None,
             )
-            order.subtotal += variant.price * quantity
-        if payment is not PaymentMethod.CASH and order.shipping_fee is not None:
-            order.expires_at = orders.payment_deadline(now)
-        orders.add_event(order, "placed")
-        db.session.add(order)
-        p.orders.append(order)
-    db.session.flush()
-    stock.refresh_in_stock(moved)
-    if moved:
-        mark_public_change()
+        )
+        order.subtotal += variant.price * quantity
 
 
 def _notify(placed: list[Order]) -> None:

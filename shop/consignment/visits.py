@@ -163,13 +163,7 @@ def record_visit(
     require_open(outlet, group, "kunjungan")
     check_day(visited_on, today or jakarta_today(), "visited_on")
     _check_figures(money_received, counts)
-    if shown_after is not None and latest_visit_id(outlet) != shown_after:
-        raise StaleForm(
-            _l(
-                "A visit to this outlet was recorded after you opened the form, perhaps this "
-                "same one sent twice. Check the visits below before recording again."
-            )
-        )
+    _check_not_stale(outlet, shown_after)
     wanted = {count.line_id: count for count in counts if count.total}
     lines = _lines_counted(outlet, wanted)
     visit = Visit(
@@ -180,11 +174,41 @@ def record_visit(
         note=clean_multiline(note, NOTE_LENGTH),
         created_by_id=by.id if by else None,
     )
+    sold_value, touched = _count_lines(visit, lines, wanted)
+    _settle(outlet, sold_value, money_received)
+    db.session.add(visit)
+    db.session.flush()
+    # The counters were written by UPDATE: what is loaded must see them.
+    for line in lines.values():
+        db.session.expire(line, ["sold", "restocked", "written_off"])
+    db.session.expire(outlet, ["sold_value", "received"])
+    seen(outlet, visited_on)
+    _stock_changed(touched)
+    return visit
+
+
+def _check_not_stale(outlet: Outlet, shown_after: int | None) -> None:
+    """Refuse a form shown before the outlet's latest visit (StaleForm)."""
+    if shown_after is not None and latest_visit_id(outlet) != shown_after:
+        raise StaleForm(
+            _l(
+                "A visit to this outlet was recorded after you opened the form, perhaps this "
+                "same one sent twice. Check the visits below before recording again."
+            )
+        )
+
+
+def _count_lines(
+    visit: Visit, lines: dict[int, ConsignmentLine], wanted: dict[int, Count]
+) -> tuple[int, set[int]]:
+    """Count each line on the visit (what sold, what came back good into
+    stock, what was written off); returns the value sold and the products
+    whose stock moved."""
     sold_value = 0
     touched: set[int] = set()
     for line_id, line in lines.items():
         count = wanted[line_id]
-        _count_line(line, count, visited_on)
+        _count_line(line, count, visit.visited_on)
         if count.restocked and line.from_stock and line.variant_id is not None:
             stock.give_back(line.variant_id, count.restocked)
             if line.product_id is not None:
@@ -198,16 +222,7 @@ def record_visit(
                 written_off=count.written_off,
             )
         )
-    _settle(outlet, sold_value, money_received)
-    db.session.add(visit)
-    db.session.flush()
-    # The counters were written by UPDATE: what is loaded must see them.
-    for line in lines.values():
-        db.session.expire(line, ["sold", "restocked", "written_off"])
-    db.session.expire(outlet, ["sold_value", "received"])
-    seen(outlet, visited_on)
-    _stock_changed(touched)
-    return visit
+    return sold_value, touched
 
 
 def _stock_changed(products: set[int]) -> None:

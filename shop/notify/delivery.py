@@ -173,56 +173,71 @@ def deliver_due(
         if row is None:
             break
         try:
-            if sender is not None:
-                chosen = sender
-            else:
-                if row.channel not in senders:
-                    senders[row.channel] = _sender_for(row.channel)
-                chosen = senders[row.channel]
-            provider_id = chosen.send(_outgoing(row))
+            provider_id = _chosen(row, sender, senders).send(_outgoing(row))
         except Exception as exc:  # any failure of any sender is recorded and retried
-            error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
-            retry_at = (
-                None if isinstance(exc, PermanentFailure) else next_attempt_at(row.attempts, moment)
-            )
-            if retry_at is None:
+            if _record_failure(row, exc, moment):
                 failed += 1
-                log.error(
-                    "Outbox %s (%s) failed for good after %s attempts: %s",
-                    row.id,
-                    row.channel,
-                    row.attempts,
-                    error,
-                )
-                _record(row.id, status=OutboxStatus.FAILED, last_error=error)
             else:
                 retried += 1
-                log.warning(
-                    "Outbox %s (%s) attempt %s failed, retry at %s: %s",
-                    row.id,
-                    row.channel,
-                    row.attempts,
-                    retry_at,
-                    error,
-                )
-                _record(row.id, next_attempt_at=retry_at, last_error=error)
         else:
             sent += 1
-            values: dict[str, object] = {
-                "status": OutboxStatus.SENT,
-                "sent_at": utcnow(),
-                "last_error": "",
-            }
-            if provider_id:
-                values["provider_message_id"] = provider_id
-            if row.channel == OutboxChannel.WHATSAPP and row.template in SECRET_TEMPLATES:
-                values.update(_without_secrets(row))
-            _record(row.id, **values)
+            _record_sent(row, provider_id)
     for made in senders.values():
         close = getattr(made, "close", None)
         if close is not None:
             close()
     return DeliveryResult(sent, failed, retried)
+
+
+def _chosen(row: Row[Any], sender: Sender | None, senders: dict[str, Sender]) -> Sender:
+    """The given sender, or the row's channel's one (made once per delivery run)."""
+    if sender is not None:
+        return sender
+    if row.channel not in senders:
+        senders[row.channel] = _sender_for(row.channel)
+    return senders[row.channel]
+
+
+def _record_failure(row: Row[Any], exc: Exception, moment: datetime) -> bool:
+    """Record a failed attempt: failed for good after the last attempt (or at
+    once for a PermanentFailure), else its next attempt. Returns whether it
+    failed for good."""
+    error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
+    retry_at = None if isinstance(exc, PermanentFailure) else next_attempt_at(row.attempts, moment)
+    if retry_at is None:
+        log.error(
+            "Outbox %s (%s) failed for good after %s attempts: %s",
+            row.id,
+            row.channel,
+            row.attempts,
+            error,
+        )
+        _record(row.id, status=OutboxStatus.FAILED, last_error=error)
+        return True
+    log.warning(
+        "Outbox %s (%s) attempt %s failed, retry at %s: %s",
+        row.id,
+        row.channel,
+        row.attempts,
+        retry_at,
+        error,
+    )
+    _record(row.id, next_attempt_at=retry_at, last_error=error)
+    return False
+
+
+def _record_sent(row: Row[Any], provider_id: str | None) -> None:
+    """Sent: with the provider's message id, and a sent code masked."""
+    values: dict[str, object] = {
+        "status": OutboxStatus.SENT,
+        "sent_at": utcnow(),
+        "last_error": "",
+    }
+    if provider_id:
+        values["provider_message_id"] = provider_id
+    if row.channel == OutboxChannel.WHATSAPP and row.template in SECRET_TEMPLATES:
+        values.update(_without_secrets(row))
+    _record(row.id, **values)
 
 
 def requeue_failed(ids: list[int] | None = None) -> int:
