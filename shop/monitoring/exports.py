@@ -20,11 +20,13 @@ import xlsxwriter
 from defusedcsv import csv as safe_csv
 from flask_babel import gettext as _
 
+from shop.accounts.models import User
 from shop.audit.models import AuditAction
 from shop.audit.services import record
-from shop.db_events import writes_next
-from shop.extensions import db
+from shop.exports.models import Export
+from shop.exports.services import request_export
 from shop.monitoring.queries import Figures, Monitoring
+from shop.transaction import Midway, commit_midway
 
 
 def _headings(data: Monitoring) -> list[str]:
@@ -148,9 +150,19 @@ def record_download(action: AuditAction, **fields) -> None:
     Downloads are GET requests, whose SQLite transactions begin deferred and
     read; one that then writes would fail at once ("database is locked") if
     another request committed in between. So the reading transaction ends
-    first and the write begins with the write lock (queueing for it).
+    first and the write begins with the write lock (queueing for it); the
+    entry is committed before the file is sent.
     """
-    db.session.commit()
-    writes_next()
+    commit_midway(Midway.BEFORE_GET_WRITE)
     record(action, **fields)
-    db.session.commit()
+    commit_midway(Midway.AUDITED_DOWNLOAD)
+
+
+def request_audited_export(
+    kind: str, params: dict, filename: str, by: User, action: AuditAction, **fields
+) -> Export:
+    """Ask for an export (a job makes the file) and write its audit entry,
+    in the same transaction; the view commits both."""
+    export = request_export(kind, params, filename, by)
+    record(action, **fields)
+    return export

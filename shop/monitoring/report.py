@@ -28,18 +28,18 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from shop.accounts.models import User
 from shop.audit.models import AuditAction
-from shop.audit.services import record
 from shop.catalogue.models import Product
 from shop.catalogue.queries import offered_by
 from shop.coordinators.scope import coordinator_required, get_group_in_scope_or_404
 from shop.core.clock import JAKARTA
 from shop.db import utcnow
-from shop.exports.services import request_export
 from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.media.pdf import image_data_uri, write_pdf
+from shop.monitoring.exports import request_audited_export
 from shop.sales import figures as sales
+from shop.transaction import commit_or_raise
 
 PRODUCTS_SHOWN = 12
 BEST_SELLERS_SHOWN = 5
@@ -109,9 +109,14 @@ def group_report(slug: str):
     group = get_group_in_scope_or_404(slug)
     filename = f"laporan-{group.slug}-{utcnow().astimezone(JAKARTA):%Y%m%d}.pdf"
     start_writing()
-    export = request_export(
-        "group-report-pdf", export_params(group_id=group.id), filename, current_user
+    export = commit_or_raise(
+        lambda: request_audited_export(
+            "group-report-pdf",
+            export_params(group_id=group.id),
+            filename,
+            current_user,
+            AuditAction.EXPORT_REPORT,
+            group=group,
+        )
     )
-    record(AuditAction.EXPORT_REPORT, group=group)
-    db.session.commit()
     return answer(export)

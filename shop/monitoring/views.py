@@ -21,18 +21,22 @@ from sqlalchemy import select
 
 from shop.accounts.models import User
 from shop.audit.models import AuditAction
-from shop.audit.services import record
 from shop.coordinators.scope import Scope, coordinator_required, current_scope
 from shop.core.charts import ChartItem, column_chart, row_chart
 from shop.core.clock import JAKARTA, jakarta_today
-from shop.exports.services import request_export
 from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
 from shop.groups.models import Group, Programme
 from shop.monitoring import queries
-from shop.monitoring.exports import monitoring_csv, monitoring_xlsx, record_download
+from shop.monitoring.exports import (
+    monitoring_csv,
+    monitoring_xlsx,
+    record_download,
+    request_audited_export,
+)
 from shop.regions.models import Province, Regency
 from shop.sales.figures import SALES_LEGEND, sales_bar
+from shop.transaction import commit_or_raise
 
 CHART_ROWS = 15
 
@@ -211,12 +215,15 @@ def monitoring_export_xlsx():
     """Asked for here (and audited with the filters); a job writes the workbook."""
     filters, _messages = queries.parse_filters(request.args, jakarta_today())
     start_writing()
-    export = request_export(
-        "monev-xlsx",
-        export_params(filters=filters.args()),
-        export_name(filters, "xlsx"),
-        current_user,
+    export = commit_or_raise(
+        lambda: request_audited_export(
+            "monev-xlsx",
+            export_params(filters=filters.args()),
+            export_name(filters, "xlsx"),
+            current_user,
+            AuditAction.EXPORT_XLSX,
+            subject=_("Monitoring"),
+            details=filters.details(),
+        )
     )
-    record(AuditAction.EXPORT_XLSX, subject=_("Monitoring"), details=filters.details())
-    db.session.commit()
     return answer(export)
