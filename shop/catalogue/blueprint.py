@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.catalogue import manage, views
+from shop.catalogue import group_products, manage, storefronts, views
+from shop.groups import hooks as group_hooks
 
 bp = Blueprint("catalogue", __name__)
 
 # views.py: public pages
 bp.add_url_rule("/katalog", "index", views.index, methods=["GET"])
 bp.add_url_rule("/k/<group_slug>/<product_slug>", "product", views.product, methods=["GET"])
+
+# storefronts.py: the groups' public pages
+bp.add_url_rule("/kelompok", "directory", storefronts.directory, methods=["GET"])
+bp.add_url_rule("/k/<slug>", "shop_page", storefronts.shop_page, methods=["GET"])
 
 # manage.py: the group's product pages
 bp.add_url_rule(
@@ -47,3 +52,7 @@ bp.add_url_rule(
     manage.photo_action,
     methods=["POST"],
 )
+
+# What catalogue adds to the groups' pages and services (shop.groups.hooks)
+group_hooks.HOME_PANELS["products"] = group_products.home_products
+group_hooks.ON_RENAME.append(group_products.reindex_renamed_group)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.consignment import manage, nota
+from shop.consignment import ledger, manage, nota
+from shop.groups import hooks as group_hooks
 
 bp = Blueprint("consignment", __name__)
 
@@ -71,3 +72,6 @@ bp.add_url_rule("/kelola/<slug>/titip/nota/<number>", "nota", nota.nota, methods
 bp.add_url_rule(
     "/kelola/<slug>/titip/nota/<number>.pdf", "nota_pdf", nota.nota_pdf, methods=["GET"]
 )
+
+# What consignment adds to the group's home page (shop.groups.hooks)
+group_hooks.HOME_PANELS["outlets_to_visit"] = ledger.outlets_to_visit

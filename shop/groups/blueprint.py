@@ -13,10 +13,6 @@ from shop.groups.suspension import GroupSuspended
 
 bp = Blueprint("groups", __name__)
 
-# views.py: public pages
-bp.add_url_rule("/kelompok", "directory", views.directory, methods=["GET"])
-bp.add_url_rule("/k/<slug>", "shop_page", views.shop_page, methods=["GET"])
-
 # manage.py: the group's management pages
 bp.add_url_rule("/kelola", "dashboard", manage.dashboard, methods=["GET"])
 bp.add_url_rule("/kelola/kelompok-baru", "create", manage.create, methods=["GET", "POST"])

@@ -6,12 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from shop.catalogue import queries as catalogue_queries
-from shop.consignment import ledger as consignment_ledger
 from shop.core.clock import jakarta_today
 from shop.db import utcnow
 from shop.errors import DomainError
-from shop.groups import queries, services
+from shop.groups import hooks, queries, services
 from shop.groups.forms import BankAccountForm, ConfirmForm, GroupForm
 from shop.groups.models import GroupStatus, Role
 from shop.groups.suspension import GroupSuspended, suspension_contact
@@ -51,7 +49,6 @@ def create():
 def manage_home(slug: str):
     membership = queries.get_membership_or_404(slug)
     group = membership.group
-    products = catalogue_queries.products_for_manager(group)
     today = jakarta_today()
     suspended = group.status is GroupStatus.SUSPENDED
     return render_template(
@@ -59,9 +56,8 @@ def manage_home(slug: str):
         membership=membership,
         group=group,
         suspension_contact=suspension_contact(group) if suspended else None,
-        products=products,
         today=today,
-        outlets_to_visit=consignment_ledger.outlets_to_visit(membership.group, today),
+        **hooks.home_panels(group, today),
     )
 
 

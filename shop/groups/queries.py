@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from shop.catalogue.models import Product, ProductStatus
 from shop.core.pagination import Pagination, paginate
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Invitation, Membership, Programme, Role
@@ -60,21 +59,6 @@ def public_group_page(
         per_page,
         page,
     )
-
-
-def product_counts(group_ids: list[int]) -> dict[int, int]:
-    if not group_ids:
-        return {}
-    rows = db.session.execute(
-        select(Product.group_id, func.count())
-        .where(
-            Product.group_id.in_(group_ids),
-            Product.status == ProductStatus.PUBLISHED,
-            Product.hidden_at.is_(None),
-        )
-        .group_by(Product.group_id)
-    )
-    return dict(rows.all())
 
 
 def get_public_group_or_404(slug: str) -> Group:

@@ -17,6 +17,7 @@ from shop.core.text import clean_line, clean_multiline, slugify, unique_slug
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
+from shop.groups import hooks
 from shop.groups.models import BankAccount, Group, Invitation, Membership, Programme, Role
 from shop.i18n.phone import normalise as normalise_phone
 from shop.jobs import enqueue_after_commit
@@ -128,18 +129,14 @@ def create_group(creator: User, profile: GroupProfile, logo=None, cover=None) ->
 
 def update_profile(group: Group, profile: GroupProfile, logo=None, cover=None) -> Group:
     """The slug (and so every link already shared) stays when the name changes;
-    a new name is searchable at once (it is part of each product's index)."""
+    a new name is searchable at once (it is part of each product's index:
+    catalogue reindexes them through `hooks.ON_RENAME`)."""
     old_name = group.name
     _apply_profile(group, profile)
     _set_images(group, logo, cover)
     db.session.flush()
     if group.name != old_name:
-        from shop.catalogue import search
-        from shop.catalogue.models import Product
-
-        search.index_products(
-            db.session.scalars(select(Product).where(Product.group_id == group.id))
-        )
+        hooks.group_renamed(group)
     mark_public_change()
     # Its share image (name, place, logo) is drawn again by a job after the commit.
     enqueue_after_commit("shop.sharing.jobs.prerender_group", group.id)

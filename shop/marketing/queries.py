@@ -38,7 +38,7 @@ def get_public_target_or_404(text: str) -> Target:
         ).first()
         if row is None:
             abort(404)
-        return Target(code, row.name, url_for("groups.shop_page", slug=row.slug))
+        return Target(code, row.name, url_for("catalogue.shop_page", slug=row.slug))
     row = db.session.execute(
         select(Product.name, Product.slug, Group.slug.label("group_slug"))
         .join(Product.group)

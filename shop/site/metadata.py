@@ -36,8 +36,8 @@ CANONICAL_ARGS: dict[str, tuple[str, ...]] = {
         "urut",
         "page",
     ),
-    "groups.directory": ("program", "provinsi", "page"),
-    "groups.shop_page": ("page",),
+    "catalogue.directory": ("program", "provinsi", "page"),
+    "catalogue.shop_page": ("page",),
     "exhibitions.index": ("page",),
 }
 
@@ -145,7 +145,7 @@ def _availability(product, variant) -> str:
 
 
 def public_group_url(group) -> str:
-    return absolute_url("groups.shop_page", slug=group.slug)
+    return absolute_url("catalogue.shop_page", slug=group.slug)
 
 
 def public_product_url(product) -> str:

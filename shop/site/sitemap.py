@@ -33,7 +33,7 @@ KINDS = ("pages", "groups", "products", "exhibitions")
 PAGES = (
     ("site.home", "products"),
     ("catalogue.index", "products"),
-    ("groups.directory", "groups"),
+    ("catalogue.directory", "groups"),
     ("exhibitions.index", "exhibitions"),
 )
 
@@ -105,7 +105,7 @@ def _group_rows(offset: int, limit: int) -> Iterable[Row]:
         .limit(limit)
     )
     for slug, changed in _stream(stmt):
-        yield "groups.shop_page", {"slug": slug}, changed
+        yield "catalogue.shop_page", {"slug": slug}, changed
 
 
 def _product_rows(offset: int, limit: int) -> Iterable[Row]:
