@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import Forbidden
 
+from shop.audit.models import AuditAction, AuditEntry
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Membership
 
@@ -91,8 +92,6 @@ class Contact:
 
 def suspension_contact(group: Group) -> Contact | None:
     """The coordinator of the latest suspension, from the audit log."""
-    from shop.audit.models import AuditAction, AuditEntry
-
     entry = db.session.scalar(
         select(AuditEntry)
         .where(AuditEntry.group_id == group.id, AuditEntry.action == AuditAction.GROUP_SUSPENDED)
