@@ -27,17 +27,11 @@ from shop.curation.forms import (
     FeatureForm,
 )
 from shop.curation.models import FeaturedGroup
-from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus
-from shop.transaction import commit_or_show
+from shop.transaction import commit_or_flash, commit_or_raise, commit_or_show
 
 ENDED_SHOWN = 20
-
-
-def _fail(error: DomainError) -> None:
-    db.session.rollback()
-    flash(error.message, "error")
 
 
 def active_group_choices(exclude=()) -> list[tuple[int, str]]:
@@ -146,14 +140,11 @@ def featured_move(entry_id: int):
     direction = request.form.get("direction")
     if direction not in (services.UP, services.DOWN):
         abort(400)
-    try:
-        services.move_feature(
+    commit_or_flash(
+        lambda: services.move_feature(
             entry, direction, current_scope(), today=jakarta_today(), by=acting_user()
         )
-    except DomainError as error:
-        _fail(error)
-    else:
-        db.session.commit()
+    )
     return redirect(url_for("curation.featured") + f"#feature-{entry_id}")
 
 
@@ -161,7 +152,6 @@ def featured_move(entry_id: int):
 def featured_remove(entry_id: int):
     entry = get_feature_in_scope_or_404(entry_id)
     name = entry.group.name
-    services.unfeature_group(entry, by=acting_user())
-    db.session.commit()
+    commit_or_raise(lambda: services.unfeature_group(entry, by=acting_user()))
     flash(_("%(group)s is no longer featured.", group=name), "success")
     return redirect(url_for("curation.featured"))

@@ -29,7 +29,7 @@ from shop.curation.manage import acting_user, active_group_choices, group_in_sco
 from shop.curation.models import Exhibition, ExhibitionGroup, ExhibitionProduct
 from shop.extensions import db
 from shop.groups.models import Group
-from shop.transaction import commit_or_flash, commit_or_show
+from shop.transaction import commit_or_flash, commit_or_raise, commit_or_show
 
 EXHIBITIONS_PAGE_SIZE = 30
 CANDIDATES_SHOWN = 30
@@ -251,10 +251,12 @@ def exhibition_remove_item(exhibition_id: int, kind: str, item_id: int):
     exhibition = get_exhibition_to_manage_or_404(exhibition_id, *_with_items())
     if kind not in ITEM_KINDS:
         abort(404)
-    if not exhibition_services.remove_exhibition_item(
-        exhibition, ITEM_KINDS[kind], item_id, by=acting_user()
-    ):
+    removed = commit_or_raise(
+        lambda: exhibition_services.remove_exhibition_item(
+            exhibition, ITEM_KINDS[kind], item_id, by=acting_user()
+        )
+    )
+    if not removed:  # not in this exhibition: nothing was written
         abort(404)
-    db.session.commit()
     flash(_("Removed from the exhibition."), "success")
     return _back_to(exhibition, f"ex-{ITEM_KINDS[kind]}s")

@@ -25,11 +25,10 @@ from shop.coordinators.scope import (
 from shop.core.cache import page_day
 from shop.core.clock import jakarta_today
 from shop.core.pagination import count_rows, paginate
-from shop.errors import DomainError, apply_to_form
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.i18n.forms import BaseForm
-from shop.transaction import commit_or_flash
+from shop.transaction import commit_or_flash, commit_or_show
 
 HISTORY_LIMIT = 50
 PAGE_SIZE = 50
@@ -131,13 +130,13 @@ def check_certificate(product_id: int, kind: str):
     product = _load_product(product_id, lock=True)
     form = CertificateForm(prefix=kind.value)
     if form.validate_on_submit():
-        try:
-            services.check_certificate(product, kind, form.expires_on.data, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        checked = commit_or_show(
+            form,
+            lambda: services.check_certificate(
+                product, kind, form.expires_on.data, by=current_user
+            ),
+        )
+        if checked is not None:
             flash(_("%(kind)s number marked as checked.", kind=kind.label), "success")
             return _back_to_product(product, f"cert-{kind.value}")
     return _render_product(_load_product(product_id), failed=form)
@@ -160,13 +159,10 @@ def hide_product(product_id: int):
     product = _load_product(product_id, lock=True)
     form = HideForm()
     if form.validate_on_submit():
-        try:
-            services.hide_product(product, form.reason.data, by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
+        hidden = commit_or_show(
+            form, lambda: services.hide_product(product, form.reason.data, by=current_user)
+        )
+        if hidden is not None:
             flash(
                 _("“%(name)s” is hidden; the group has been told why.", name=product.name),
                 "success",
