@@ -325,6 +325,23 @@ def test_a_reset_ends_every_other_session(app, client, login_as):
     assert client.get("/akun/sandi").headers["Location"].startswith("/masuk")
 
 
+def test_a_reset_logs_this_browser_in_under_one_new_session(app, client):
+    from shop.accounts.sessions import active_sessions
+
+    user = UserFactory(phone=None, email="siti@example.com")
+    db.session.commit()
+    client.post("/lupa-sandi", data={"login": "siti@example.com"})
+    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Safari/604.1"
+    client.post(
+        last_link("siti@example.com"),
+        data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        headers={"User-Agent": iphone},
+    )
+    assert _logged_in(client)
+    # Started with the reset, in its transaction: the browser's own device.
+    assert [row.device for row in active_sessions(user)] == ["Safari · iPhone"]
+
+
 def test_a_reset_clears_the_log_in_delay(app, client):
     from shop.accounts.throttle import record_failure
 
