@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from shop.catalogue.models import Product
 from shop.catalogue.queries import publicly_visible
-from shop.curation.models import Exhibition
 from shop.core.cache import public_page
 from shop.core.templating import absolute_url
+from shop.curation.models import Exhibition
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus
 from shop.i18n.locale import PARAM
