@@ -109,7 +109,7 @@ def featured():
         )
     )
     return render_template(
-        "coordinators/curation/featured.html",
+        "curation/manage/featured.html",
         form=form,
         today=today,
         shown=shown,
@@ -131,7 +131,7 @@ def featured_edit(entry_id: int):
         if saved is not None:
             flash(_("The dates have been saved."), "success")
             return redirect(url_for("curation.featured"))
-    return render_template("coordinators/curation/featured_edit.html", form=form, entry=entry)
+    return render_template("curation/manage/featured_edit.html", form=form, entry=entry)
 
 
 @coordinator_required

@@ -73,7 +73,7 @@ def exhibitions():
         EXHIBITIONS_PAGE_SIZE,
     )
     return render_template(
-        "coordinators/curation/exhibitions.html",
+        "curation/manage/exhibitions.html",
         exhibitions=pagination.items,
         today=jakarta_today(),
         pagination=pagination,
@@ -98,7 +98,7 @@ def exhibition_new():
                 "success",
             )
             return redirect(url_for("curation.exhibition", exhibition_id=exhibition.id))
-    return render_template("coordinators/curation/exhibition_form.html", form=form, exhibition=None)
+    return render_template("curation/manage/exhibition_form.html", form=form, exhibition=None)
 
 
 @coordinator_required
@@ -116,7 +116,7 @@ def exhibition_edit(exhibition_id: int):
             flash(_("The exhibition has been saved."), "success")
             return redirect(url_for("curation.exhibition", exhibition_id=exhibition.id))
     return render_template(
-        "coordinators/curation/exhibition_form.html", form=form, exhibition=exhibition
+        "curation/manage/exhibition_form.html", form=form, exhibition=exhibition
     )
 
 
@@ -164,7 +164,7 @@ def exhibition(exhibition_id: int):
         exclude={item.group_id for item in exhibition.groups}
     )
     return render_template(
-        "coordinators/curation/exhibition.html",
+        "curation/manage/exhibition.html",
         exhibition=exhibition,
         today=jakarta_today(),
         group_form=group_form,

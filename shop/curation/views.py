@@ -16,7 +16,7 @@ def index():
     today = page_day()
     archive = queries.finished_exhibitions(today, page_arg(), ARCHIVE_PAGE_SIZE)
     return render_template(
-        "exhibitions/index.html",
+        "curation/exhibitions/index.html",
         today=today,
         running=queries.running_exhibitions(today),
         upcoming=queries.upcoming_exhibitions(today),
@@ -30,7 +30,7 @@ def show(slug: str):
     today = page_day()
     exhibition = queries.get_published_exhibition_or_404(slug)
     return render_template(
-        "exhibitions/show.html",
+        "curation/exhibitions/show.html",
         today=today,
         exhibition=exhibition,
         groups=queries.exhibition_groups(exhibition),

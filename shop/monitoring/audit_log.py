@@ -71,7 +71,7 @@ def audit():
         stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), AUDIT_PAGE_SIZE
     )
     return render_template(
-        "coordinators/audit.html",
+        "monitoring/audit.html",
         entries=pagination.items,
         pagination=pagination,
         actions=list(AuditAction),

@@ -70,7 +70,7 @@ def overview():
         )
     )
     return render_template(
-        "coordinators/overview.html",
+        "monitoring/overview.html",
         scope=scope,
         group_counts=group_counts,
         awaiting_verification=group_counts.get(Verification.UNVERIFIED, 0),

@@ -3,7 +3,7 @@
 Its profile and verification, the products on sale with their price range, the
 sales of the last twelve Jakarta months (a small chart and a table) and the
 best sellers, with who generated it and when. WeasyPrint lays out a Jinja
-template (`coordinators/monitoring/report.html`, its own print CSS inside).
+template (`monitoring/report.html`, its own print CSS inside).
 
 The group's texts are user input, so the renderer may fetch nothing from the
 network: images come in as data URIs read from the media storage, and the URL
@@ -71,7 +71,7 @@ def report_html(group: Group, now: datetime, by_name: str) -> str:
     ]
     local = now.astimezone(JAKARTA)
     return render_template(
-        "coordinators/monitoring/report.html",
+        "monitoring/report.html",
         group=group,
         logo=image_data_uri(group.logo, 160),
         months=months,

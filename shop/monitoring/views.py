@@ -144,7 +144,7 @@ def monitoring():
     data = queries.monitoring(scope, filters)
     revenue_chart, orders_chart = _charts(data)
     return render_template(
-        "coordinators/monitoring/index.html",
+        "monitoring/index.html",
         scope=scope,
         data=data,
         filters=filters,
