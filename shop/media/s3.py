@@ -16,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask
 
-from shop.media.storage import Storage, StoredFile, cache_control_for, path_parts
+from shop.media.files import Storage, StoredFile, cache_control_for, path_parts
 from shop.outages import StorageUnavailable, outages
 
 _S3_CLIENTS = "etalase.s3_clients"
