@@ -45,6 +45,7 @@ test: $(STAMP) $(MO) browser-deps
 lint: $(STAMP)
 	$(VENV)/bin/ruff check shop tests bench app.py
 	$(VENV)/bin/ruff format --check shop tests bench app.py
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP) $(MO)
 	bench/run.sh
