@@ -1,8 +1,8 @@
-"""Coordinator pages: monitoring (monev), its CSV and XLSX exports and the
-printable one-page report of a group for funders.
+"""Coordinator pages: monitoring (monev) and its CSV and XLSX exports (the
+printable report of a group for funders is report.py).
 
 The page and the exports read the same filters from the query string and
-show the same table (`monitoring_queries`); every export writes an audit entry
+show the same table (`shop.monitoring.queries`); every export writes an audit entry
 with those filters and commits it before answering. The CSV is small and
 made by the request; the XLSX is an export (`shop.exports`) written by a
 background job.
