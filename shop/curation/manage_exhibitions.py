@@ -115,9 +115,7 @@ def exhibition_edit(exhibition_id: int):
         if changed is not None:
             flash(_("The exhibition has been saved."), "success")
             return redirect(url_for("curation.exhibition", exhibition_id=exhibition.id))
-    return render_template(
-        "curation/manage/exhibition_form.html", form=form, exhibition=exhibition
-    )
+    return render_template("curation/manage/exhibition_form.html", form=form, exhibition=exhibition)
 
 
 def _candidate_products(exhibition: Exhibition, q: str) -> list[Product]:
