@@ -22,11 +22,11 @@ from werkzeug.datastructures import MultiDict
 from shop.catalogue.models import ProductStatus
 from shop.consignment import services as consignment
 from shop.consignment.services import Count, Item
-from shop.monitoring.filters import Filters
-from shop.monitoring.queries import monitoring, parse_filters
 from shop.coordinators.scope import Scope
 from shop.extensions import db
 from shop.groups.models import GroupStatus, Programme
+from shop.monitoring.filters import Filters
+from shop.monitoring.queries import monitoring, parse_filters
 from shop.orders.models import OrderStatus, PaymentStatus
 from tests.factories import (
     CoordinatorFactory,
