@@ -7,10 +7,11 @@ stable per code) a long one and the anonymous page cache.
 
 from __future__ import annotations
 
-from flask import Response, redirect, request
+from flask import redirect, request
 from flask_babel import gettext as _
 
 from shop.core.cache import public_page
+from shop.core.downloads import made_file
 from shop.core.templating import absolute_url
 from shop.marketing import qr
 from shop.marketing.queries import get_public_target_or_404
@@ -43,9 +44,12 @@ def qr_code(code: str, kind: str):
     target = get_public_target_or_404(code)
     url = short_url(target.code)
     body = qr.svg(url, qr_title(target.name, target.code)) if kind == "svg" else qr.png(url)
-    response = Response(body, mimetype=QR_TYPES[kind])
-    disposition = "attachment" if request.args.get("unduh") else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="qr-{target.code}.{kind}"'
+    response = made_file(
+        body,
+        name=f"qr-{target.code}.{kind}",
+        mimetype=QR_TYPES[kind],
+        attachment=bool(request.args.get("unduh")),
+    )
     response.cache_control.public = True
     response.cache_control.max_age = QR_MAX_AGE
     return response

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,6 +24,7 @@ from shop.audit.models import AuditAction
 from shop.coordinators.scope import Scope, coordinator_required, current_scope
 from shop.core.charts import ChartItem, column_chart, row_chart
 from shop.core.clock import JAKARTA, jakarta_today
+from shop.core.downloads import private_download
 from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
 from shop.groups.models import Group, Programme
@@ -200,14 +201,7 @@ def monitoring_export_csv():
     filters, _messages = queries.parse_filters(request.args, jakarta_today())
     body = monitoring_csv(queries.monitoring(scope, filters))
     record_download(AuditAction.EXPORT_CSV, subject=_("Monitoring"), details=filters.details())
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{export_name(filters, "csv")}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return private_download(body, name=export_name(filters, "csv"), mimetype="text/csv")
 
 
 @coordinator_required

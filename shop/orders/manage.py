@@ -6,7 +6,7 @@ group is a 404, exactly like an order that does not exist.
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from shop.core.clock import JAKARTA
+from shop.core.downloads import private_download
 from shop.core.pagination import page_arg
 from shop.core.templating import absolute_url, wa_link
 from shop.db import utcnow
@@ -212,11 +213,4 @@ def manage_export(slug: str):
     group = get_membership_or_404(slug).group
     body = export.orders_csv(group, InboxFilterForm().status.data)
     filename = f"pesanan-{group.slug}-{utcnow().astimezone(JAKARTA):%Y%m%d}.csv"
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return private_download(body, name=filename, mimetype="text/csv")

@@ -37,7 +37,9 @@ def test_csv_export(client, group, order_factory):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.mimetype_params["charset"] == "utf-8"
-    assert "attachment" in response.headers["Content-Disposition"]
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith(f"attachment; filename=pesanan-{group.slug}-")
+    assert disposition.endswith(".csv")
     assert "no-store" in response.headers["Cache-Control"]
     [row] = rows(response)
     assert row["Order number"] == order.number
