@@ -1,6 +1,7 @@
 """What the consignment ledger shows: per outlet and per product, what is
 still out there, what is owed, how long it has been out, and what is past its
-shelf life; and the reminder to send when a visit is due.
+shelf life. The reminder to send when a visit is due is in
+shop.consignment.reminders.
 
 Money is paid by the outlet, not per product: the outlet's payments settle
 its oldest sales first (notes in the order the goods were left), which gives
@@ -14,18 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from shop.catalogue.models import Product, ProductStatus, Variant
 from shop.consignment.models import Consignment, ConsignmentLine, Outlet, Visit, VisitLine
-from shop.core.templating import wa_link
 from shop.extensions import db
 from shop.groups.models import Group
-from shop.i18n.formatting import day as format_day
-from shop.i18n.formatting import rupiah
 
 # Goods this close to their shelf life's end are marked "expires soon".
 EXPIRING_DAYS = 3
@@ -160,7 +156,7 @@ def allocate(received: int, sold_values: Sequence[int]) -> list[int]:
     return paid
 
 
-def _row_order(row: ProductRow):
+def row_order(row: ProductRow):
     # Most still out first, as on the outlet page and in the reminder.
     return (-row.out, row.name, row.variant)
 
@@ -207,7 +203,7 @@ def outlet_ledger(outlet: Outlet) -> OutletLedger:
             row.freshness.note(consignment.left_on, line.expires_on)
             freshness.note(consignment.left_on, line.expires_on)
             open_lines.append(OpenLine(line, consignment.number, consignment.left_on))
-    ordered_rows = sorted(rows.values(), key=_row_order)
+    ordered_rows = sorted(rows.values(), key=row_order)
     consignments.reverse()  # newest first on the page
     return OutletLedger(outlet, ordered_rows, open_lines, consignments, visits, freshness)
 
@@ -322,82 +318,3 @@ def _as_date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
-
-
-def reminder_message(group: Group, ledger: OutletLedger, visit_on: date) -> str:
-    """The WhatsApp message to the outlet's owner: in Indonesian, the language
-    of the warung, whatever language the member uses the site in."""
-    outlet = ledger.outlet
-    with force_locale("id"):
-        greeting = (
-            _("Hello %(name)s,", name=outlet.owner_name)
-            if outlet.owner_name
-            else _("Hello %(name)s,", name=outlet.name)
-        )
-        lines = [
-            greeting,
-            _(
-                "this is %(group)s. We will come by on %(day)s to count our goods left with you:",
-                group=group.name,
-                day=format_day(visit_on),
-            ),
-        ]
-        lines += [f"- {row.name} ({row.variant}): {row.out}" for row in ledger.rows if row.out]
-        if ledger.owed:
-            lines.append(
-                _("Still to be paid from earlier sales: %(amount)s", amount=rupiah(ledger.owed))
-            )
-        lines.append(_("Thank you."))
-        return "\n".join(lines)
-
-
-def reminder_link(group: Group, ledger: OutletLedger, today: date) -> str:
-    """wa.me with the reminder filled in, when the outlet has a WhatsApp number
-    and goods are out there or money is owed; otherwise empty (no button)."""
-    outlet = ledger.outlet
-    if not outlet.whatsapp or not (ledger.out or ledger.owed):
-        return ""
-    due = outlet.visit_due_on() or today
-    return wa_link(outlet.whatsapp, reminder_message(group, ledger, max(due, today)))
-
-
-def reminder_links(group: Group, book: GroupLedger, today: date) -> dict[int, str]:
-    """reminder_link of every outlet in `book` whose visit is due, by outlet
-    id, from one statement for all of them: what of each product is still
-    out there."""
-    due = {
-        entry.outlet.id: entry.outlet
-        for entry in book.outlets
-        if entry.visit_due(today) and entry.outlet.whatsapp
-    }
-    if not due:
-        return {}
-    out = ConsignmentLine.out
-    rows: dict[int, list[ProductRow]] = {outlet_id: [] for outlet_id in due}
-    for outlet_id, variant_id, name, label, units in db.session.execute(
-        select(
-            Consignment.outlet_id,
-            ConsignmentLine.variant_id,
-            ConsignmentLine.product_name,
-            ConsignmentLine.variant_label,
-            func.sum(out),
-        )
-        .join(ConsignmentLine, ConsignmentLine.consignment_id == Consignment.id)
-        .where(Consignment.outlet_id.in_(due), out > 0)
-        .group_by(
-            Consignment.outlet_id,
-            ConsignmentLine.variant_id,
-            ConsignmentLine.product_name,
-            ConsignmentLine.variant_label,
-        )
-        .order_by(ConsignmentLine.product_name, ConsignmentLine.variant_label)
-    ):
-        rows[outlet_id].append(ProductRow(None, variant_id, name, label, left=int(units)))
-    return {
-        outlet_id: reminder_link(
-            group,
-            OutletLedger(outlet, sorted(rows[outlet_id], key=_row_order), [], [], [], Freshness()),
-            today,
-        )
-        for outlet_id, outlet in due.items()
-    }

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from shop.consignment import ledger, services
+from shop.consignment import ledger, reminders, services
 from shop.consignment.forms import CountRow, DropOffForm, ItemRow, OutletForm, VisitForm
 from shop.consignment.models import Outlet
 from shop.consignment.views import (
@@ -48,7 +48,7 @@ def overview(slug: str):
         ledger=book,
         archived=archived,
         archived_count=None if archived else ledger.archived_count(group),
-        reminders={} if archived else ledger.reminder_links(group, book, today),
+        reminders={} if archived else reminders.reminder_links(group, book, today),
         today=today,
         confirm=BaseForm(),
     )
@@ -71,7 +71,7 @@ def outlet(slug: str, outlet_id: int):
         today=today,
         due_on=due_on,
         due=book.visit_due(today),
-        reminder=ledger.reminder_link(group, book, today),
+        reminder=reminders.reminder_link(group, book, today),
         latest_visit=book.latest_visit,
         new_note=new_note,
         confirm=BaseForm(),

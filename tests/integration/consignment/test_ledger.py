@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from shop.consignment import ledger, services
+from shop.consignment import ledger, reminders, services
 from shop.consignment.models import Outlet
 from shop.consignment.services import Count, Item
 from shop.extensions import db
@@ -48,14 +48,14 @@ def test_reminder_link_lists_what_is_out_there_in_indonesian(shop, app):
         group, outlet, TODAY - timedelta(days=8), [Item(abon.id, 5, 20000)], today=TODAY
     )
     view = ledger.outlet_ledger(outlet)
-    link = ledger.reminder_link(group, view, TODAY)
+    link = reminders.reminder_link(group, view, TODAY)
     parts = urlsplit(link)
     assert parts.netloc == "wa.me" and parts.path == "/6281298765432"
     text = parse_qs(parts.query)["text"][0]
     assert "Bu Sari" in text and group.name in text
     assert "Abon Lele (100 g): 5" in text
     outlet.whatsapp = None
-    assert ledger.reminder_link(group, view, TODAY) == ""
+    assert reminders.reminder_link(group, view, TODAY) == ""
 
 
 def test_allocation_settles_oldest_sales_first():
