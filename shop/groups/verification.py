@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.file import FileRequired
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from shop.groups import documents
@@ -26,8 +26,7 @@ THUMB_WIDTH = 320
 class DocumentForm(BaseForm):
     kind = SelectField(
         _l("What is it?"),
-        choices=[SelectChoice("", _l("Choose the kind of document"))]
-        + [SelectChoice(kind.value, kind.label) for kind in DocumentKind],
+        choices=DocumentKind.choices(_l("Choose the kind of document")),
         validators=[DataRequired()],
     )
     title = StringField(
