@@ -77,14 +77,13 @@ def add_coordinators(now) -> None:
 
 
 def generate(n_orders: int, months: int, seed: int = 11) -> None:
-    from sqlalchemy import func, insert, select
+    """The coordinators (once), then orders up to `n_orders` in all."""
+    from sqlalchemy import func, select
 
     from shop import create_app
-    from shop.catalogue.models import Product, Variant
     from shop.db import utcnow
     from shop.extensions import db
-    from shop.groups.models import Group
-    from shop.orders.models import Checkout, Order, OrderLine
+    from shop.orders.models import Order
 
     rnd = random.Random(seed)
     app = create_app()
@@ -96,101 +95,141 @@ def generate(n_orders: int, months: int, seed: int = 11) -> None:
             print(f"database already has {existing} orders; nothing to do")
             return
         started = time.perf_counter()
-        group_ids = db.session.scalars(select(Group.id).order_by(Group.id)).all()
-        if not group_ids:
-            raise SystemExit("no groups: run bench/generate.py first")
-        catalogue: dict[int, list[tuple[int, int, str, str, int]]] = {g: [] for g in group_ids}
-        for product_id, group_id, name, variant_id, label, price in db.session.execute(
-            select(Product.id, Product.group_id, Product.name)
-            .add_columns(Variant.id, Variant.label, Variant.price)
-            .join(Variant, Variant.product_id == Product.id)
-            .where(Variant.position == 0)
-        ):
-            catalogue[group_id].append((product_id, variant_id, name, label, price))
-        statuses = [s for s in STATUSES for _ in range(s[1])]
-        span = months * 30 * 24 * 3600
-        first_order = (db.session.scalar(select(func.max(Order.id))) or 0) + 1
-        first_checkout = (db.session.scalar(select(func.max(Checkout.id))) or 0) + 1
-        first_line = (db.session.scalar(select(func.max(OrderLine.id))) or 0) + 1
-        line_id = first_line
         to_make = n_orders - existing
-        for start in range(0, to_make, BATCH):
-            checkouts, orders, lines = [], [], []
-            for n in range(start, min(start + BATCH, to_make)):
-                order_id, checkout_id = first_order + n, first_checkout + n
-                group_id = rnd.choice(group_ids)
-                created = now - timedelta(seconds=rnd.randrange(span))
-                status, _, confirmed, paid_share = rnd.choice(statuses)
-                paid = rnd.random() < paid_share
-                subtotal = 0
-                offer = catalogue[group_id] or [(None, None, "Produk kelompok", "1 pcs", 25000)]
-                for product_id, variant_id, name, label, price in rnd.sample(
-                    offer, min(len(offer), rnd.randint(1, 3))
-                ):
-                    quantity = rnd.randint(1, 4)
-                    subtotal += price * quantity
-                    lines.append(
-                        {
-                            "id": line_id,
-                            "order_id": order_id,
-                            "variant_id": variant_id,
-                            "product_id": product_id,
-                            "product_name": name,
-                            "variant_label": label,
-                            "unit_price": price,
-                            "quantity": quantity,
-                            "stock_taken": False,
-                        }
-                    )
-                    line_id += 1
-                checkouts.append(
-                    {
-                        "id": checkout_id,
-                        "token": f"bench-{checkout_id}",
-                        "key": f"bench-key-{checkout_id}",
-                        "created_at": created,
-                    }
-                )
-                confirmed_at = (
-                    created + timedelta(seconds=rnd.randint(300, 48 * 3600)) if confirmed else None
-                )
-                orders.append(
-                    {
-                        "id": order_id,
-                        "number": f"BN{order_id:09d}",
-                        "tracking_token": f"bench-track-{order_id}",
-                        "checkout_id": checkout_id,
-                        "group_id": group_id,
-                        "buyer_name": f"Pembeli {order_id % 5000}",
-                        "buyer_phone": f"+62857{order_id % 100000000:08d}",
-                        "address": "Jl. Bench 1",
-                        "note": "",
-                        "locale": "id",
-                        "delivery_method": rnd.choice(("pickup", "pickup", "local")),
-                        "payment_method": rnd.choice(("transfer", "cash")),
-                        "status": status,
-                        "payment_status": "paid" if paid else "unpaid",
-                        "subtotal": subtotal,
-                        "shipping_fee": 0,
-                        "unique_code": 0,
-                        "courier": "",
-                        "tracking_number": "",
-                        "cancel_reason": "Stok habis" if status == "cancelled" else "",
-                        "created_at": created,
-                        "confirmed_at": confirmed_at,
-                        "paid_at": (confirmed_at or created) + timedelta(hours=1) if paid else None,
-                        "closed_at": None,
-                    }
-                )
-            db.session.execute(insert(Checkout), checkouts)
-            db.session.execute(insert(Order), orders)
-            db.session.execute(insert(OrderLine), lines)
-            db.session.commit()
+        made_lines = insert_orders(rnd, to_make, months, now, read_catalogue())
         elapsed = time.perf_counter() - started
         print(
-            f"generated {to_make} orders with {line_id - first_line} lines over {months} months "
+            f"generated {to_make} orders with {made_lines} lines over {months} months "
             f"in {elapsed:.1f}s"
         )
+
+
+def read_catalogue() -> dict[int, list[tuple[int, int, str, str, int]]]:
+    """Every group's id (in id order) → its products' first variants:
+    (product id, variant id, product name, variant label, price)."""
+    from sqlalchemy import select
+
+    from shop.catalogue.models import Product, Variant
+    from shop.extensions import db
+    from shop.groups.models import Group
+
+    group_ids = db.session.scalars(select(Group.id).order_by(Group.id)).all()
+    if not group_ids:
+        raise SystemExit("no groups: run bench/generate.py first")
+    catalogue: dict[int, list[tuple[int, int, str, str, int]]] = {g: [] for g in group_ids}
+    for product_id, group_id, name, variant_id, label, price in db.session.execute(
+        select(Product.id, Product.group_id, Product.name)
+        .add_columns(Variant.id, Variant.label, Variant.price)
+        .join(Variant, Variant.product_id == Product.id)
+        .where(Variant.position == 0)
+    ):
+        catalogue[group_id].append((product_id, variant_id, name, label, price))
+    return catalogue
+
+
+def insert_orders(rnd: random.Random, to_make: int, months: int, now, catalogue) -> int:
+    """`to_make` orders over the last `months` months, each with its checkout
+    and lines, BATCH orders a transaction. Returns the number of lines."""
+    from sqlalchemy import func, insert, select
+
+    from shop.extensions import db
+    from shop.orders.models import Checkout, Order, OrderLine
+
+    group_ids = list(catalogue)
+    statuses = [s for s in STATUSES for _ in range(s[1])]
+    span = months * 30 * 24 * 3600
+    first_order = (db.session.scalar(select(func.max(Order.id))) or 0) + 1
+    first_checkout = (db.session.scalar(select(func.max(Checkout.id))) or 0) + 1
+    first_line = (db.session.scalar(select(func.max(OrderLine.id))) or 0) + 1
+    line_id = first_line
+    for start in range(0, to_make, BATCH):
+        checkouts, orders, lines = [], [], []
+        for n in range(start, min(start + BATCH, to_make)):
+            order_id, checkout_id = first_order + n, first_checkout + n
+            group_id = rnd.choice(group_ids)
+            created = now - timedelta(seconds=rnd.randrange(span))
+            status, _, confirmed, paid_share = rnd.choice(statuses)
+            paid = rnd.random() < paid_share
+            order_lines = line_rows(rnd, order_id, line_id, catalogue[group_id])
+            line_id += len(order_lines)
+            lines.extend(order_lines)
+            checkouts.append(
+                {
+                    "id": checkout_id,
+                    "token": f"bench-{checkout_id}",
+                    "key": f"bench-key-{checkout_id}",
+                    "created_at": created,
+                }
+            )
+            subtotal = sum(line["unit_price"] * line["quantity"] for line in order_lines)
+            orders.append(
+                order_row(
+                    rnd, order_id, checkout_id, group_id, created, subtotal, status, confirmed, paid
+                )
+            )
+        db.session.execute(insert(Checkout), checkouts)
+        db.session.execute(insert(Order), orders)
+        db.session.execute(insert(OrderLine), lines)
+        db.session.commit()
+    return line_id - first_line
+
+
+def line_rows(rnd: random.Random, order_id: int, first_id: int, offer) -> list[dict]:
+    """1–3 lines of the group's products (one made-up line if it has none),
+    with ids from `first_id` on."""
+    offer = offer or [(None, None, "Produk kelompok", "1 pcs", 25000)]
+    lines = []
+    for product_id, variant_id, name, label, price in rnd.sample(
+        offer, min(len(offer), rnd.randint(1, 3))
+    ):
+        lines.append(
+            {
+                "id": first_id + len(lines),
+                "order_id": order_id,
+                "variant_id": variant_id,
+                "product_id": product_id,
+                "product_name": name,
+                "variant_label": label,
+                "unit_price": price,
+                "quantity": rnd.randint(1, 4),
+                "stock_taken": False,
+            }
+        )
+    return lines
+
+
+def order_row(
+    rnd, order_id, checkout_id, group_id, created, subtotal, status, confirmed, paid
+) -> dict:
+    """An order's columns: confirmed minutes to two days after it was placed
+    (if `confirmed`), paid an hour after that (if `paid`)."""
+    confirmed_at = created + timedelta(seconds=rnd.randint(300, 48 * 3600)) if confirmed else None
+    return {
+        "id": order_id,
+        "number": f"BN{order_id:09d}",
+        "tracking_token": f"bench-track-{order_id}",
+        "checkout_id": checkout_id,
+        "group_id": group_id,
+        "buyer_name": f"Pembeli {order_id % 5000}",
+        "buyer_phone": f"+62857{order_id % 100000000:08d}",
+        "address": "Jl. Bench 1",
+        "note": "",
+        "locale": "id",
+        "delivery_method": rnd.choice(("pickup", "pickup", "local")),
+        "payment_method": rnd.choice(("transfer", "cash")),
+        "status": status,
+        "payment_status": "paid" if paid else "unpaid",
+        "subtotal": subtotal,
+        "shipping_fee": 0,
+        "unique_code": 0,
+        "courier": "",
+        "tracking_number": "",
+        "cancel_reason": "Stok habis" if status == "cancelled" else "",
+        "created_at": created,
+        "confirmed_at": confirmed_at,
+        "paid_at": (confirmed_at or created) + timedelta(hours=1) if paid else None,
+        "closed_at": None,
+    }
 
 
 def main() -> None:
