@@ -89,8 +89,23 @@ def test_coordinator_curates_and_reports_and_others_see_nothing(site, browser, t
     app, url = site
     page = browser.new_page(viewport={"width": 390, "height": 844}, accept_downloads=True)
     log_in(page, url, "0813-7777-0001", PASSWORD)
+    verify_the_group(app, url, page)
+    feature_the_group(app, page)
+    manage_exhibition = publish_an_exhibition(app, url, page)
+    # The home page shows the featured group and the running exhibition.
+    page.goto(url + "/")
+    expect(page.locator("main")).to_contain_text(GROUP)
+    expect(page.locator("main")).to_contain_text("Pameran Produk UPPKA Jambi")
+    product_page = hide_the_third_product(app, url, page)
+    download_the_monitoring_table(app, page, tmp_path)
+    download_the_report(app, url, page, tmp_path)
+    every_action_is_in_the_audit_log(app, page)
+    page.close()
+    another_programme_sees_none_of_it(browser, url, product_page, manage_exhibition)
 
-    # The new group waits in the verification queue; verify it.
+
+def verify_the_group(app, url: str, page) -> None:
+    """The new group waits in the verification queue; verify it."""
     page.get_by_role("link", name=t(app, "Coordinator"), exact=True).first.click()
     page.get_by_role("link", name=t(app, "Verification"), exact=True).click()
     page.get_by_role("link", name=GROUP).first.click()
@@ -100,13 +115,18 @@ def test_coordinator_curates_and_reports_and_others_see_nothing(site, browser, t
     expect(page.locator("main")).to_contain_text(t(app, "Verified"))
     page.go_back()
 
-    # Feature it on the home page from today.
+
+def feature_the_group(app, page) -> None:
+    """Feature it on the home page from today."""
     page.get_by_role("link", name=t(app, "Featured"), exact=True).click()
     page.get_by_label(t(app, "Group"), exact=True).select_option(label=GROUP)
     page.get_by_role("button", name=t(app, "Feature this group")).click()
     expect(page.locator("main")).to_contain_text(GROUP)
 
-    # An exhibition with two of its products, published.
+
+def publish_an_exhibition(app, url: str, page) -> str:
+    """An exhibition with two of its products, published. Its management
+    page's path."""
     page.get_by_role("link", name=t(app, "Exhibitions"), exact=True).click()
     page.get_by_role("link", name=t(app, "New exhibition")).click()
     page.get_by_label(t(app, "Title")).fill("Pameran Produk UPPKA Jambi")
@@ -127,13 +147,12 @@ def test_coordinator_curates_and_reports_and_others_see_nothing(site, browser, t
     expect(gallery).to_contain_text(PRODUCTS[0])
     expect(gallery).to_contain_text(PRODUCTS[1])
     expect(gallery).not_to_contain_text(PRODUCTS[2])
+    return manage_exhibition
 
-    # The home page shows the featured group and the running exhibition.
-    page.goto(url + "/")
-    expect(page.locator("main")).to_contain_text(GROUP)
-    expect(page.locator("main")).to_contain_text("Pameran Produk UPPKA Jambi")
 
-    # Hide the third product with a reason; it leaves the public site.
+def hide_the_third_product(app, url: str, page) -> str:
+    """Hide the third product with a reason; it leaves the public site.
+    Its coordinator page's address."""
     page.goto(f"{url}/koordinator/kelompok/uppka-mawar-telanaipura")
     page.get_by_role("link", name=PRODUCTS[2]).click()
     product_page = page.url
@@ -142,8 +161,11 @@ def test_coordinator_curates_and_reports_and_others_see_nothing(site, browser, t
     expect(page.locator("main")).to_contain_text("nomor rekening pribadi")
     response = page.request.get(f"{url}/k/uppka-mawar-telanaipura/kopi-liberika-jambi")
     assert response.status == 404
+    return product_page
 
-    # The monitoring table as XLSX: the group's two orders of Rp60.000 each.
+
+def download_the_monitoring_table(app, page, tmp_path: Path) -> None:
+    """The monitoring table as XLSX: the group's two orders of Rp60.000 each."""
     page.get_by_role("link", name=t(app, "Monitoring"), exact=True).click()
     with page.expect_download() as download:
         page.get_by_role("link", name=t(app, "Download table (XLSX)")).click()
@@ -154,7 +176,9 @@ def test_coordinator_curates_and_reports_and_others_see_nothing(site, browser, t
     cells = [cell for row in workbook.active.iter_rows(values_only=True) for cell in row]
     assert "UPPKA" in cells and 120000 in cells
 
-    # The group's one-page report for funders.
+
+def download_the_report(app, url: str, page, tmp_path: Path) -> None:
+    """The group's one-page report for funders."""
     page.goto(f"{url}/koordinator/kelompok/uppka-mawar-telanaipura")
     with page.expect_download() as download:
         page.get_by_role("link", name=t(app, "Report for funders (PDF)")).click()
@@ -165,7 +189,8 @@ def test_coordinator_curates_and_reports_and_others_see_nothing(site, browser, t
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert GROUP in text
 
-    # Every action is in the audit log.
+
+def every_action_is_in_the_audit_log(app, page) -> None:
     page.get_by_role("link", name=t(app, "Audit log"), exact=True).click()
     log = page.locator("main")
     for action in (
@@ -177,9 +202,10 @@ def test_coordinator_curates_and_reports_and_others_see_nothing(site, browser, t
         "Group report downloaded",
     ):
         expect(log).to_contain_text(t(app, action))
-    page.close()
 
-    # A coordinator of another programme sees none of it.
+
+def another_programme_sees_none_of_it(browser, url: str, product_page, manage_exhibition) -> None:
+    """A coordinator of another programme sees none of it."""
     other = browser.new_page(viewport={"width": 390, "height": 844})
     log_in(other, url, "0813-7777-0002", PASSWORD)
     other.goto(f"{url}/koordinator/kelompok")

@@ -101,8 +101,16 @@ def test_ketua_prints_shares_and_keeps_the_consignment_ledger(site, browser, tmp
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     log_in(page, url, "0813-6666-0001", PASSWORD)
+    print_the_poster(app, url, page, tmp_path)
+    share_a_product(url, page)
+    run_consignment(app, url, page, tmp_path)
+    assert problems == []
+    context.close()
 
-    # The marketing kit: the poster with two chosen products, shown for printing.
+
+def print_the_poster(app, url: str, page: Page, tmp_path: Path) -> None:
+    """The marketing kit: the poster with two chosen products, shown for
+    printing (one A4 sheet whose QR code opens the shop), and as a PDF."""
     page.goto(f"{url}/kelola/{SLUG}")
     page.get_by_role("link", name=t(app, "Marketing kit"), exact=True).first.click()
     page.get_by_label("Abon Lele Pedas").check()
@@ -135,8 +143,10 @@ def test_ketua_prints_shares_and_keeps_the_consignment_ledger(site, browser, tmp
     pages, text = pdf_text(poster)
     assert pages == 1 and GROUP in text and "Kerupuk Kulit Lele" in text
 
-    # Share a product: its short link from the kit opens the product page,
-    # whose preview data is right.
+
+def share_a_product(url: str, page: Page) -> None:
+    """Share a product: its short link from the kit opens the product page,
+    whose preview data is right."""
     page.go_back()
     product_link = page.locator("main li", has_text="Abon Lele Pedas").locator("a.copyable")
     page.goto(product_link.get_attribute("href"))
@@ -162,10 +172,6 @@ def test_ketua_prints_shares_and_keeps_the_consignment_ledger(site, browser, tmp
     whatsapp = page.locator(".share a[href^='https://wa.me/?text=']").get_attribute("href")
     assert "abon-lele-pedas" in whatsapp
 
-    run_consignment(app, url, page, tmp_path)
-    assert problems == []
-    context.close()
-
 
 def stock_of(app, product_name: str, label: str) -> int | None:
     from shop.catalogue.models import Product, Variant
@@ -186,11 +192,18 @@ def row(page: Page, name: str):
 def run_consignment(app, url: str, page: Page, tmp_path: Path) -> None:
     """The consignment half of the journey (see the module docstring)."""
     today = jakarta_today()
+    outlet_page = add_the_warung(app, url, page)
+    number = leave_goods_eight_days_ago(app, page, today)
+    print_the_nota(app, page, tmp_path, number)
+    the_visit_is_due(app, page, outlet_page)
+    record_the_visit_and_see_what_is_owed(app, page, tmp_path)
+
+
+def add_the_warung(app, url: str, page: Page) -> str:
+    """The warung, in the group's own city (the picker starts there): its page's address."""
     page.goto(f"{url}/kelola/{SLUG}")
     page.get_by_role("link", name=t(app, "Consignment"), exact=True).first.click()
     page.get_by_role("link", name=t(app, "Add an outlet")).first.click()
-
-    # The warung, in the group's own city (the picker starts there).
     page.get_by_label(t(app, "Name of the warung or shop")).fill("Warung Bu Siti")
     page.get_by_label(t(app, "Owner's name")).fill("Bu Siti")
     page.get_by_label(t(app, "Owner's WhatsApp number")).fill("0812-9876-5432")
@@ -198,9 +211,12 @@ def run_consignment(app, url: str, page: Page, tmp_path: Path) -> None:
     page.get_by_label(t(app, "Address")).fill("Jl. Pattimura No. 12, dekat masjid")
     page.get_by_role("button", name=t(app, "Add outlet")).click()
     expect(page.locator("h1")).to_have_text("Warung Bu Siti")
-    outlet_page = page.url
+    return page.url
 
-    # Goods left eight days ago: abon at an agreed lower price, kerupuk at its own.
+
+def leave_goods_eight_days_ago(app, page: Page, today) -> str:
+    """Goods left eight days ago: abon at an agreed lower price, kerupuk at
+    its own. The note's number."""
     page.get_by_role("link", name=t(app, "Leave goods")).first.click()
     page.get_by_label(t(app, "Date left")).fill((today - timedelta(days=8)).isoformat())
     abon = row(page, "Abon Lele Pedas").filter(has_text="100 g")
@@ -214,8 +230,11 @@ def run_consignment(app, url: str, page: Page, tmp_path: Path) -> None:
     # Left at the warung: no longer in the online stock.
     assert stock_of(app, "Abon Lele Pedas", "100 g") == 12
     assert stock_of(app, "Kerupuk Kulit Lele", "200 g") == 5
+    return number
 
-    # The nota titip for Bu Siti to sign, and its PDF.
+
+def print_the_nota(app, page: Page, tmp_path: Path, number: str) -> None:
+    """The nota titip for Bu Siti to sign, and its PDF."""
     page.get_by_role("link", name=t(app, "Print nota")).first.click()
     expect(page.get_by_role("button", name=t(app, "Print"), exact=True)).to_be_visible()
     nota = page.locator("body")
@@ -230,8 +249,10 @@ def run_consignment(app, url: str, page: Page, tmp_path: Path) -> None:
     pages, text = pdf_text(tmp_path / "nota.pdf")
     assert pages == 1 and number in text and "Rp251.000" in text and "Bu Siti" in text
 
-    # A week later: the visit is due, the kerupuk is past its shelf life, and
-    # the reminder to Bu Siti is one tap away.
+
+def the_visit_is_due(app, page: Page, outlet_page: str) -> None:
+    """A week later: the visit is due, the kerupuk is past its shelf life, and
+    the reminder to Bu Siti is one tap away."""
     page.goto(outlet_page)
     main = page.locator("main")
     expect(main).to_contain_text(t(app, "Visit due"))
@@ -242,8 +263,11 @@ def run_consignment(app, url: str, page: Page, tmp_path: Path) -> None:
     assert reminder.startswith("https://wa.me/6281298765432?text=")
     assert "Abon Lele Pedas (100 g): 8" in unquote(reminder)
 
-    # The visit: 5 abon sold, 1 came back still good; 2 kerupuk sold and 3
-    # expired ones taken back; Rp100.000 paid of the Rp140.000 sold.
+
+def record_the_visit_and_see_what_is_owed(app, page: Page, tmp_path: Path) -> None:
+    """The visit: 5 abon sold, 1 came back still good; 2 kerupuk sold and 3
+    expired ones taken back; Rp100.000 paid of the Rp140.000 sold. Then what
+    is still out there and what is owed."""
     page.get_by_role("link", name=t(app, "Record a visit")).first.click()
     abon = row(page, "Abon Lele Pedas").filter(has_text="100 g")
     abon.get_by_label(t(app, "Sold"), exact=True).fill("5")
@@ -254,7 +278,6 @@ def run_consignment(app, url: str, page: Page, tmp_path: Path) -> None:
     page.get_by_label(t(app, "Money received (Rp)")).fill("100.000")
     page.get_by_role("button", name=t(app, "Save the visit")).click()
 
-    # What is still out there and what is owed.
     expect(page.locator("h1")).to_have_text("Warung Bu Siti")
     tiles = page.locator(".consignment-totals")
     expect(tiles).to_contain_text("Rp40.000")  # 140.000 sold − 100.000 paid
