@@ -25,15 +25,14 @@ Per round (--rounds, default 3):
 
 Prints one line per figure: `label unit value-of-round-1 value-of-round-2 …`
 (run.sh turns them into min/median/max and ratios); notes go to stderr.
+The photos and the database reads that time them are in bench/upload_photos.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import os
-import random
 import re
 import statistics
 import sys
@@ -47,12 +46,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+# bench/'s own modules, found by the line above.
+from upload_photos import HEIGHT, WIDTH, Photos, Status, drain  # noqa: E402
+
 GROUP_SLUG = "bench-unggah"
 PHONE = "+6281955500001"
 PASSWORD = "bench-password"
 PRODUCTS = 40
 MAX_PHOTOS = 8  # shop.catalogue.services.MAX_PHOTOS: the form refuses a ninth
-WIDTH, HEIGHT = 4000, 3000
 
 
 class UploadFailed(RuntimeError):
@@ -63,55 +64,7 @@ def note(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-# --- the photo -----------------------------------------------------------------
-
-
-def base_photo(seed: int = 12):
-    """A 4000×3000 picture that compresses like a phone photo: smooth light
-    gradients, blurred objects, coarse and fine (sensor-like) noise."""
-    from PIL import Image, ImageChops, ImageDraw, ImageFilter
-
-    rnd = random.Random(seed)
-
-    def gradient(angle: int):
-        return Image.linear_gradient("L").rotate(angle).resize((WIDTH, HEIGHT), Image.BILINEAR)
-
-    radial = Image.radial_gradient("L").resize((WIDTH, HEIGHT), Image.BILINEAR)
-    light = Image.merge("RGB", (gradient(0), gradient(70), ImageChops.invert(radial)))
-    small = light.resize((400, 300))
-    draw = ImageDraw.Draw(small)
-    for _ in range(25):
-        x, y, size = rnd.randrange(400), rnd.randrange(300), rnd.randrange(10, 90)
-        colour = tuple(rnd.randrange(256) for _ in range(3))
-        draw.ellipse((x - size, y - size * 0.7, x + size, y + size * 0.7), fill=colour)
-    picture = small.filter(ImageFilter.GaussianBlur(3)).resize((WIDTH, HEIGHT), Image.BICUBIC)
-    coarse = Image.effect_noise((WIDTH // 8, HEIGHT // 8), 40).resize(
-        (WIDTH, HEIGHT), Image.BICUBIC
-    )
-    fine = Image.effect_noise((WIDTH, HEIGHT), 9)
-    picture = ImageChops.add(picture, Image.merge("RGB", (coarse,) * 3), offset=-128)
-    return ImageChops.add(picture, Image.merge("RGB", (fine,) * 3), offset=-128)
-
-
-class Photos:
-    """Unique JPEGs of one base picture: 16 random pixels changed each time."""
-
-    def __init__(self) -> None:
-        self.picture = base_photo()
-        self.lock = threading.Lock()
-
-    def make(self) -> bytes:
-        with self.lock:
-            picture = self.picture.copy()
-        for _ in range(16):
-            xy = (random.randrange(WIDTH), random.randrange(HEIGHT))
-            picture.putpixel(xy, tuple(os.urandom(3)))
-        buffer = io.BytesIO()
-        picture.save(buffer, "JPEG", quality=88)
-        return buffer.getvalue()
-
-
-# --- the database: a member, a group, products; the photos' status ------------
+# --- the database: a member, a group, products ----------------------------------
 
 
 def prepare() -> list[int]:
@@ -163,43 +116,6 @@ def prepare() -> list[int]:
         db.session.execute(delete(ProductPhoto).where(ProductPhoto.product_id.in_(ids)))
         db.session.commit()
         return list(ids)
-
-
-class Status:
-    """Reads an image's status by its content key, each read its own short
-    transaction (deferred on SQLite: it never takes the write lock)."""
-
-    def __init__(self) -> None:
-        from sqlalchemy import create_engine
-
-        import shop.db_events  # noqa: F401  (the app's SQLite pragmas)
-
-        url = os.environ["DATABASE_URL"]
-        self.engine = create_engine(url.replace("postgres://", "postgresql://", 1))
-
-    def of(self, key: str) -> str | None:
-        from sqlalchemy import text
-
-        with self.engine.connect().execution_options(sqlite_deferred_begin=True) as conn:
-            row = conn.execute(text("SELECT status FROM image WHERE key = :k"), {"k": key}).first()
-            conn.rollback()
-        return row[0] if row else None
-
-    def processing(self) -> int:
-        """Photos of the bench products still processing."""
-        from sqlalchemy import text
-
-        with self.engine.connect().execution_options(sqlite_deferred_begin=True) as conn:
-            count = conn.execute(
-                text(
-                    "SELECT count(*) FROM image i JOIN product_photo pp ON pp.image_id = i.id "
-                    'JOIN product p ON p.id = pp.product_id JOIN "group" g ON g.id = p.group_id '
-                    "WHERE i.status = 'processing' AND g.slug = :slug"
-                ),
-                {"slug": GROUP_SLUG},
-            ).scalar_one()
-            conn.rollback()
-        return count
 
 
 # --- the client ------------------------------------------------------------------
@@ -285,24 +201,6 @@ class Uploader:
             time.sleep(0.02)
 
 
-def drain(status: Status, redis_url: str | None) -> None:
-    """Wait until no photo is processing and the job queue is idle (share
-    images are drawn after the variants), so no work spills into a window."""
-    queue = None
-    if redis_url:
-        from redis import Redis
-        from rq import Queue
-
-        queue = Queue("etalase", connection=Redis.from_url(redis_url))
-    deadline = time.perf_counter() + 120
-    while time.perf_counter() < deadline:
-        idle = queue is None or (queue.count == 0 and queue.started_job_registry.count == 0)
-        if idle and status.processing() == 0:
-            return
-        time.sleep(0.05)
-    sys.exit("the job queue did not drain within 120 s")
-
-
 def checkout_window(base, pairs, seconds, buyers, uploaders, wait_ready):
     """Checkout buyers for `seconds`, with `uploaders` uploading meanwhile.
     Returns (place-order POST latencies, upload answers, failures)."""
@@ -339,7 +237,7 @@ def p99(values: list[float]) -> float:
     return values[max(int(len(values) * 0.99) - 1, 0)]
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -351,48 +249,49 @@ def main() -> None:
     parser.add_argument("--checkout-seconds", type=float, default=0)
     parser.add_argument("--buyers", type=int, default=8)
     parser.add_argument("--uploaders", type=int, default=2)
-    args = parser.parse_args()
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{HERE / 'out' / 'bench.db'}")
+    return parser.parse_args()
 
-    started = time.perf_counter()
-    ids = prepare()
-    slots = [product for product in ids for _ in range(MAX_PHOTOS)]
-    photos = Photos()
-    status = Status()
-    member = Uploader(args.base, slots, photos, status)
-    members = [member] + [
-        Uploader(args.base, slots, photos, status) for _ in range(args.uploaders - 1)
-    ]
-    pairs = None
-    if args.checkout_seconds:
-        from checkout import pick_variants
 
-        pairs = pick_variants()
-    note(f"upload.py {args.mode}: ready in {time.perf_counter() - started:.1f}s")
-    if args.mode == "queue":
-        size = len(photos.make()) / 1_000_000
-        print(f"# photos: {WIDTH}×{HEIGHT} JPEG, {size:.1f} MB, each with 16 random pixels")
+class Run:
+    """One run's members, buyers' variants and figures (label → one value a round)."""
 
-    # Warm-up: one upload (imports, connections) and a second of checkout.
-    member.upload(wait=True)
-    drain(status, args.redis_url)
-    if pairs:
-        checkout_window(args.base, pairs, 1, args.buyers, [], True)
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        ids = prepare()
+        slots = [product for product in ids for _ in range(MAX_PHOTOS)]
+        self.photos = Photos()
+        self.status = Status(GROUP_SLUG)
+        self.member = Uploader(args.base, slots, self.photos, self.status)
+        self.members = [self.member] + [
+            Uploader(args.base, slots, self.photos, self.status) for _ in range(args.uploaders - 1)
+        ]
+        self.pairs = None
+        if args.checkout_seconds:
+            from checkout import pick_variants
 
-    rows: dict[str, list[float]] = {}
+            self.pairs = pick_variants()
+        self.rows: dict[str, list[float]] = {}
 
-    def add(label: str, seconds: float) -> None:
-        rows.setdefault(label, []).append(seconds * 1000)
+    def add(self, label: str, seconds: float) -> None:
+        self.rows.setdefault(label, []).append(seconds * 1000)
 
-    for round_ in range(args.rounds):
+    def warm_up(self) -> None:
+        """One upload (imports, connections) and a second of checkout."""
+        self.member.upload(wait=True)
+        drain(self.status, self.args.redis_url)
+        if self.pairs:
+            checkout_window(self.args.base, self.pairs, 1, self.args.buyers, [], True)
+
+    def time_uploads(self, round_: int) -> None:
+        """--uploads photos one after the other, each waited for until ready."""
         answers, readies = [], []
-        for _ in range(args.uploads):
-            answered, ready = member.upload(wait=True)
+        for _ in range(self.args.uploads):
+            answered, ready = self.member.upload(wait=True)
             answers.append(answered)
             readies.append(ready)
-        drain(status, args.redis_url)
-        add("upload-answer", statistics.median(answers))
-        add("upload-ready", statistics.median(readies))
+        drain(self.status, self.args.redis_url)
+        self.add("upload-answer", statistics.median(answers))
+        self.add("upload-ready", statistics.median(readies))
         note(
             f"round {round_ + 1}: answers "
             + " ".join(f"{a * 1000:.0f}" for a in answers)
@@ -400,24 +299,26 @@ def main() -> None:
             + " ".join(f"{r * 1000:.0f}" for r in readies)
             + " ms"
         )
-        if not pairs:
-            continue
+
+    def time_checkout(self, round_: int) -> None:
+        """A checkout window alone, then one with the members uploading."""
+        args = self.args
         alone, _, failed_alone = checkout_window(
-            args.base, pairs, args.checkout_seconds, args.buyers, [], True
+            args.base, self.pairs, args.checkout_seconds, args.buyers, [], True
         )
-        drain(status, args.redis_url)
+        drain(self.status, args.redis_url)
         loaded, during, failed_loaded = checkout_window(
-            args.base, pairs, args.checkout_seconds, args.buyers, members, True
+            args.base, self.pairs, args.checkout_seconds, args.buyers, self.members, True
         )
-        drain(status, args.redis_url)
+        drain(self.status, args.redis_url)
         if not alone or not loaded or not during:
             sys.exit("a checkout window placed no order or made no upload")
-        add("checkout-p50-alone", statistics.median(alone))
-        add("checkout-p50-uploads", statistics.median(loaded))
-        add("checkout-p99-alone", p99(alone))
-        add("checkout-p99-uploads", p99(loaded))
-        add("upload-answer-checkout", statistics.median(during))
-        rows.setdefault("checkout-p50-slowdown", []).append(
+        self.add("checkout-p50-alone", statistics.median(alone))
+        self.add("checkout-p50-uploads", statistics.median(loaded))
+        self.add("checkout-p99-alone", p99(alone))
+        self.add("checkout-p99-uploads", p99(loaded))
+        self.add("upload-answer-checkout", statistics.median(during))
+        self.rows.setdefault("checkout-p50-slowdown", []).append(
             statistics.median(loaded) / statistics.median(alone)
         )
         note(
@@ -426,10 +327,31 @@ def main() -> None:
             f"with uploads {len(loaded)} POSTs p50 {statistics.median(loaded) * 1000:.0f} ms "
             f"({len(failed_loaded)} failures), {len(during)} uploads"
         )
-    suffix = "" if args.mode == "queue" else "-inprocess"
-    for label, values in rows.items():
-        unit, shown = ("x", "{:.2f}") if label.endswith("slowdown") else ("ms", "{:.1f}")
-        print(f"{label}{suffix} {unit}", *map(shown.format, values), flush=True)
+
+    def print_rows(self) -> None:
+        """One line per figure: label (with -inprocess in that mode), unit, values."""
+        suffix = "" if self.args.mode == "queue" else "-inprocess"
+        for label, values in self.rows.items():
+            unit, shown = ("x", "{:.2f}") if label.endswith("slowdown") else ("ms", "{:.1f}")
+            print(f"{label}{suffix} {unit}", *map(shown.format, values), flush=True)
+
+
+def main() -> None:
+    args = parse_args()
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{HERE / 'out' / 'bench.db'}")
+
+    started = time.perf_counter()
+    run = Run(args)
+    note(f"upload.py {args.mode}: ready in {time.perf_counter() - started:.1f}s")
+    if args.mode == "queue":
+        size = len(run.photos.make()) / 1_000_000
+        print(f"# photos: {WIDTH}×{HEIGHT} JPEG, {size:.1f} MB, each with 16 random pixels")
+    run.warm_up()
+    for round_ in range(args.rounds):
+        run.time_uploads(round_)
+        if run.pairs:
+            run.time_checkout(round_)
+    run.print_rows()
     note(f"upload.py {args.mode}: {time.perf_counter() - started:.0f}s in all")
 
 
