@@ -1,5 +1,9 @@
 """A small fake of Stripe's API: just the Checkout Session and Refund calls Etalase makes.
 
+This module is the server (routes, idempotency, stalls, outages) and what a
+test asks of it; the sessions and refunds themselves are made and checked in
+`tests.fakes.stripe_resources`.
+
 The real `stripe` client is pointed at it (`STRIPE_API_BASE`), so the tests
 exercise the client's own form encoding, headers and response parsing. The
 `localstripe` package has no Checkout Sessions, hence this fake.
@@ -35,6 +39,12 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from tests.fakes.http import serve_wsgi
+from tests.fakes.stripe_resources import (
+    StripeFailure,
+    json_response,
+    new_checkout_session,
+    new_refund,
+)
 
 API_VERSION = "2026-10-28.endive"
 _KEY_PART = re.compile(r"\[([^\]]*)\]")
@@ -68,14 +78,6 @@ class Recorded:
     path: str
     form: dict[str, Any]
     headers: dict[str, str]
-
-
-class StripeFailure(Exception):
-    def __init__(self, status: int, message: str, kind: str = "invalid_request_error"):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.kind = kind
 
 
 @dataclass
@@ -216,7 +218,7 @@ class FakeStripe:
         try:
             response = self._dispatch(request)
         except StripeFailure as failure:
-            response = _json(
+            response = json_response(
                 {"error": {"type": failure.kind, "message": failure.message}}, failure.status
             )
         response.headers["Request-Id"] = "req_" + secrets.token_hex(8)
@@ -267,7 +269,7 @@ class FakeStripe:
                         "parameters they were first used with.",
                         "idempotency_error",
                     )
-                return _json(body, status)
+                return json_response(body, status)
             self._idempotent[key] = None
         try:
             response = self._route(endpoint, args, recorded)
@@ -298,14 +300,14 @@ class FakeStripe:
         if endpoint == "create":
             if self.on_create is not None:
                 self.on_create(recorded)
-            return _json(self._create(recorded.form))
+            return json_response(self._create(recorded.form))
         if endpoint == "refund":
-            return _json(self._refund(recorded.form))
+            return json_response(self._refund(recorded.form))
         if endpoint == "retrieve_refund":
             refund = self.refunds.get(args["rid"])
             if refund is None:
                 raise StripeFailure(404, f"No such refund: '{args['rid']}'")
-            return _json(refund)
+            return json_response(refund)
         session = self.sessions.get(args["sid"])
         if session is None:
             raise StripeFailure(404, f"No such checkout.session: '{args['sid']}'")
@@ -313,54 +315,15 @@ class FakeStripe:
             if session["status"] != "open":
                 raise StripeFailure(400, "Only an open Checkout Session can be expired.")
             session["status"] = "expired"
-        return _json(session)
+        return json_response(session)
 
     def _create(self, form: dict[str, Any]) -> dict[str, Any]:
-        """Checks what real Stripe checks for the parameters we send."""
-        if form.get("mode") != "payment":
-            raise StripeFailure(400, "Missing required param: mode.")
-        items = form.get("line_items")
-        if not isinstance(items, list) or not items:
-            raise StripeFailure(400, "Missing required param: line_items.")
-        now = int(time.time())
-        expires_at = int(form.get("expires_at", now + 86400))
-        if not now + 1800 - 5 <= expires_at <= now + 86400:
-            raise StripeFailure(400, "expires_at must be 30 minutes to 24 hours from now.")
-        currencies = {item["price_data"]["currency"] for item in items}
-        if len(currencies) != 1:
-            raise StripeFailure(400, "All line items must share one currency.")
-        amount = sum(
-            int(item["price_data"]["unit_amount"]) * int(item["quantity"]) for item in items
-        )
-        sid = "cs_test_" + secrets.token_hex(24)
-        session = {
-            "id": sid,
-            "object": "checkout.session",
-            "mode": "payment",
-            "livemode": False,
-            "created": now,
-            "expires_at": expires_at,
-            "url": f"https://checkout.stripe.test/c/pay/{sid}",
-            "status": "open",
-            "payment_status": "unpaid",
-            "amount_subtotal": amount,
-            "amount_total": amount,
-            "currency": currencies.pop(),
-            "client_reference_id": form.get("client_reference_id"),
-            "customer_email": form.get("customer_email"),
-            "metadata": form.get("metadata", {}),
-            "success_url": form.get("success_url"),
-            "cancel_url": form.get("cancel_url"),
-            "locale": form.get("locale"),
-            "payment_intent": None,
-        }
+        session = new_checkout_session(form)
         with self._lock:
-            self.sessions[sid] = session
+            self.sessions[session["id"]] = session
         return session
 
     def _refund(self, form: dict[str, Any]) -> dict[str, Any]:
-        """Checks what real Stripe checks: a paid payment, and no more than
-        is left of it."""
         intent = form.get("payment_intent")
         paid = next(
             (
@@ -370,34 +333,11 @@ class FakeStripe:
             ),
             None,
         )
-        if paid is None:
-            raise StripeFailure(400, f"No such payment_intent: '{intent}'")
-        amount = int(form.get("amount") or paid["amount_total"])
-        if amount <= 0 or amount > paid["amount_total"] - self.refunded(intent):
-            raise StripeFailure(
-                400,
-                "Refund amount is greater than the unrefunded amount on the charge.",
-            )
-        rid = "re_test_" + secrets.token_hex(12)
-        refund = {
-            "id": rid,
-            "object": "refund",
-            "amount": amount,
-            "currency": paid["currency"],
-            "payment_intent": intent,
-            "charge": "ch_test_" + intent.removeprefix("pi_test_"),
-            "created": int(time.time()),
-            "metadata": form.get("metadata", {}),
-            "status": self.refund_status,
-            "reason": form.get("reason"),
-        }
+        refunded = self.refunded(intent) if paid is not None else 0
+        refund = new_refund(form, paid, refunded, self.refund_status)
         with self._lock:
-            self.refunds[rid] = refund
+            self.refunds[refund["id"]] = refund
         return refund
-
-
-def _json(data: dict[str, Any], status: int = 200) -> Response:
-    return Response(json.dumps(data), status=status, mimetype="application/json")
 
 
 @contextmanager
