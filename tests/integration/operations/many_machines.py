@@ -5,18 +5,15 @@ machines (gunicorn), a job worker, Redis, an S3 bucket (moto) and nginx in
 front; `Visitor` is one person's browser through nginx; `served_by` names the
 machine that answered. A test module using `site` imports `site_fixture` and
 the `s3_server` fixture it needs (`from tests.s3 import s3_server_fixture`).
+Each step of starting the site is in site_machines.py.
 """
 
 from __future__ import annotations
 
 import html
-import json
-import os
 import re
-import secrets
 import shutil
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -25,34 +22,33 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import gunicorn.config
 import pytest
 import requests
 from PIL import Image as PILImage
 from requests.adapters import HTTPAdapter
 
-from shop.config import CONVENTIONAL
-from shop.media.s3 import make_s3_client
 from tests.cluster import (
     NGINX,
-    ROOT,
     Process,
-    nginx_site,
-    port_open,
     self_signed_certificate,
-    start_nginx,
     wait_until,
 )
-from tests.conftest import TEST_DATABASE_URL, _reset_database, side_database_url
+from tests.integration.operations.site_machines import (
+    migrate_and_seed,
+    production_settings,
+    site_bucket,
+    site_database,
+    start_app_machine,
+    start_front,
+    start_worker,
+    wait_for_app_machine,
+)
 from tests.redis_server import RedisServer, free_port
-from tests.s3 import KEYS, REGION
 
-BIN = Path(sys.executable).parent
 TOKEN_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 MEDIA_RE = re.compile(r"/media/[0-9a-f]{2}/[0-9a-f]{64}-\d+\.webp")
 PENDING = "photo-pending.svg"
 TOOLS = (NGINX, "redis-server", "openssl", "pdfimages")
-LOGIN_LIMIT = 5
 WRONG_PASSWORD = "salah-sekali-123"
 
 
@@ -216,89 +212,26 @@ def check_exports(site: Site, visitor: Visitor, link: str, folder: Path) -> None
         assert {served_by(pdf) for pdf in files} == site.machines
 
 
-def site_environment(**settings: str) -> dict[str, str]:
-    """This machine's environment without any Etalase or Flask setting of
-    its own (CI sets DATABASE_URL for the test database), plus `settings`."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("ETALASE_", "FLASK_"))
-        and name not in CONVENTIONAL
-        and name != "WEB_CONCURRENCY"
-    }
-    return {**env, **settings}
-
-
-def control_socket(instance: Path) -> list[str]:
-    """A recent gunicorn opens a control socket, by default one per user
-    ($HOME/.gunicorn): each machine gets its own."""
-    if not hasattr(gunicorn.config, "ControlSocket"):
-        return []
-    instance.mkdir(parents=True, exist_ok=True)
-    return ["--control-socket", str(instance / "gunicorn.ctl")]
-
-
-def run(args: list[str], env: dict[str, str], what: str) -> str:
-    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, f"{what} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @pytest.fixture(scope="module", name="site")
 def site_fixture(tmp_path_factory, s3_server) -> Iterator[Site]:
     missing = [tool for tool in TOOLS if not shutil.which(tool)]
     if missing:
         pytest.fail(f"{', '.join(missing)} not found: run `make browser-deps` (apt install)")
     folder = tmp_path_factory.mktemp("many-machines")
-    if TEST_DATABASE_URL.startswith("postgresql"):
-        database_url = side_database_url("many_machines")
-        _reset_database(database_url)
-    else:
-        database_url = f"sqlite:///{folder / 'site.db'}"
-    bucket = f"etalase-site-{uuid.uuid4().hex[:12]}"
-    make_s3_client(endpoint_url=s3_server, region=REGION, **KEYS).create_bucket(Bucket=bucket)
+    database_url = site_database(folder)
+    bucket = site_bucket(s3_server)
 
     http_port, https_port = free_port(), free_port()
     redis_server = RedisServer(folder=folder / "redis")
     app_ports = {"a": free_port(), "b": free_port()}
     url = f"https://127.0.0.1:{https_port}"
-    env = site_environment(
-        ETALASE_ENV="production",
-        ETALASE_SECRET_KEY=secrets.token_urlsafe(48),
-        ETALASE_DATABASE_URL=database_url,
-        ETALASE_REDIS_URL=redis_server.url,
-        ETALASE_PROCESSES="2",
-        ETALASE_PROXY_COUNT="1",
-        ETALASE_PUBLIC_URL=url,
-        ETALASE_STORAGE_BACKEND="s3",
-        ETALASE_S3_BUCKET=bucket,
-        ETALASE_S3_PREFIX="site",
-        ETALASE_S3_ENDPOINT_URL=s3_server,
-        ETALASE_S3_REGION=REGION,
-        ETALASE_S3_ACCESS_KEY_ID=KEYS["access_key_id"],
-        ETALASE_S3_SECRET_ACCESS_KEY=KEYS["secret_access_key"],
-        ETALASE_LOGIN_RATE_LIMIT=f"{LOGIN_LIMIT} per minute",
-        # The per-address limit is what is shared through Redis; the
-        # per-account delay (in the database) is lifted for these rounds.
-        ETALASE_LOGIN_FREE_FAILURES="100000",
-        ETALASE_NOTIFY_IN_PROCESS="0",
-    )
-
-    def machine(name: str) -> dict[str, str]:
-        instance = folder / f"machine-{name}"
-        return {
-            **env,
-            "ETALASE_INSTANCE_PATH": str(instance),
-            "ETALASE_MEDIA_ROOT": str(instance / "media"),
-        }
-
     site = Site(
         url=url,
         cert=self_signed_certificate(folder)[0],
         folder=folder,
         database_url=database_url,
         redis_server=redis_server,
-        env=env,
+        env=production_settings(url, database_url, redis_server.url, bucket, s3_server),
         data={},
         machines={f"127.0.0.1:{port}" for port in app_ports.values()},
     )
@@ -307,62 +240,11 @@ def site_fixture(tmp_path_factory, s3_server) -> Iterator[Site]:
         stack.callback(lambda: [p.stop() for p in reversed(list(site.processes.values()))])
         with site.logs_on_failure():
             redis_server.start()
-            run([str(BIN / "flask"), "--app", "app", "db", "upgrade"], machine("admin"), "migrate")
-            seeded = run(
-                [str(BIN / "python"), "-m", "tests.integration.operations.seed_site"],
-                machine("admin"),
-                "seed",
-            )
-            site.data = json.loads(seeded.strip().splitlines()[-1])
+            migrate_and_seed(site)
             for name, port in app_ports.items():
-                site.processes[f"gunicorn-{name}"] = Process(
-                    f"gunicorn-{name}",
-                    [
-                        str(BIN / "gunicorn"),
-                        "app:app",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        # One process of four threads per machine: CI has two cores.
-                        "-w",
-                        "1",
-                        "-k",
-                        "gthread",
-                        "--threads",
-                        "4",
-                        "--timeout",
-                        "60",
-                        *control_socket(folder / f"machine-{name}"),
-                    ],
-                    folder / f"gunicorn-{name}.log",
-                    cwd=ROOT,
-                    env=machine(name),
-                )
-            site.processes["worker"] = Process(
-                "worker",
-                [str(BIN / "flask"), "--app", "app", "jobs", "worker"],
-                folder / "worker.log",
-                cwd=ROOT,
-                env=machine("worker"),
-            )
+                start_app_machine(site, name, port)
+            start_worker(site)
             for name, port in app_ports.items():
-                process = site.processes[f"gunicorn-{name}"]
-                wait_until(
-                    lambda port=port, process=process: (
-                        not process.running
-                        or requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok
-                    ),
-                    90,
-                    f"app machine {name}",
-                    every=0.5,
-                )
-                assert process.running, f"app machine {name} exited"
-            site_conf = nginx_site(
-                upstreams=sorted(site.machines),
-                http_port=http_port,
-                https_port=https_port,
-                certificate=(site.cert, folder / "key.pem"),
-                cache=folder / "nginx" / "cache",
-            )
-            site.processes["nginx"] = start_nginx(folder / "nginx", site_conf, https_port)
-            assert port_open(http_port)
+                wait_for_app_machine(site, name, port)
+            start_front(site, http_port, https_port)
         yield site
