@@ -107,8 +107,31 @@ def test_self_references_and_cycles_load_in_any_key_order(tmp_path):
     assert deferred == {"node": {"parent_id"}, "shop": {"main_account_id"}}
     assert [t.name for t in tables].index("shop") < [t.name for t in tables].index("account")
 
+    rows = _rows()
+    source = create_engine(f"sqlite:///{tmp_path / 'source.db'}")
+    target = create_engine(f"sqlite:///{tmp_path / 'target.db'}")
+    for engine in (source, target):
+        with engine.begin() as connection:
+            metadata.create_all(connection)
+    _insert_children_first(source, metadata, rows)
+    dumps = _dump(source, tables, rows)
+    _load(target, metadata, tables, dumps, rows)
+
+    with target.connect() as connection:
+        for table in tables:
+            got = [
+                dict(row._mapping) for row in connection.execute(select(table).order_by(table.c.id))
+            ]
+            assert got == rows[table.name]
+    source.dispose()
+    target.dispose()
+
+
+def _rows() -> dict[str, list[dict]]:
+    """A child before its parent in id order, and a shop whose main account
+    is made after it."""
     at = datetime(2026, 12, 4, 1, 2, 3, tzinfo=UTC)
-    rows = {
+    return {
         "node": [
             {
                 "id": 1,
@@ -147,11 +170,9 @@ def test_self_references_and_cycles_load_in_any_key_order(tmp_path):
             {"id": 2, "shop_id": 1, "opened": None},
         ],
     }
-    source = create_engine(f"sqlite:///{tmp_path / 'source.db'}")
-    target = create_engine(f"sqlite:///{tmp_path / 'target.db'}")
-    for engine in (source, target):
-        with engine.begin() as connection:
-            metadata.create_all(connection)
+
+
+def _insert_children_first(source, metadata: MetaData, rows: dict[str, list[dict]]) -> None:
     node, shop, account = (metadata.tables[name] for name in ("node", "shop", "account"))
     with source.begin() as connection:
         # Parents first here; the dump reads them back in id order, children first.
@@ -161,6 +182,9 @@ def test_self_references_and_cycles_load_in_any_key_order(tmp_path):
         connection.execute(account.insert(), rows["account"])
         connection.execute(shop.update().values(main_account_id=2))
 
+
+def _dump(source, tables, rows: dict[str, list[dict]]) -> dict[str, tuple]:
+    """Each table dumped: its columns and its lines."""
     dumps = {}
     with source.connect() as connection:
         for table in tables:
@@ -168,7 +192,10 @@ def test_self_references_and_cycles_load_in_any_key_order(tmp_path):
             columns, count = dump_table(connection, table, table.name, out)
             assert count == len(rows[table.name])
             dumps[table.name] = (columns, out.getvalue().splitlines(keepends=True))
+    return dumps
 
+
+def _load(target, metadata: MetaData, tables, dumps: dict[str, tuple], rows) -> None:
     with target.begin() as connection:
         loader = Loader(connection, metadata)
         loader.clear()
@@ -176,12 +203,3 @@ def test_self_references_and_cycles_load_in_any_key_order(tmp_path):
             columns, lines = dumps[table.name]
             assert loader.load(table.name, columns, lines) == len(rows[table.name])
         loader.finish()
-
-    with target.connect() as connection:
-        for table in tables:
-            got = [
-                dict(row._mapping) for row in connection.execute(select(table).order_by(table.c.id))
-            ]
-            assert got == rows[table.name]
-    source.dispose()
-    target.dispose()
