@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from shop.catalogue.models import Variant
 from shop.catalogue.services import refresh_derived
 from shop.consignment.models import Consignment
 from shop.core.clock import jakarta_today
@@ -64,6 +65,11 @@ def outlet(group):
 @pytest.fixture
 def other_group():
     return GroupFactory(name="Kelompok Lain")
+
+
+def stock_of(variant) -> int | None:
+    db.session.expire_all()
+    return db.session.get(Variant, variant.id).stock
 
 
 def text_of(html: str) -> str:

@@ -8,12 +8,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from shop.catalogue.models import Product, Variant
+from shop.catalogue.models import Product
 from shop.consignment.models import Consignment, Outlet, Visit
 from shop.core.clock import jakarta_today
 from shop.extensions import db
 from tests.factories import ProductFactory, VariantFactory
-from tests.functional.consignment.conftest import leave, text_of
+from tests.functional.consignment.conftest import leave, stock_of, text_of
 
 OUTLET = {
     "name": "Warung Bu Sari",
@@ -25,11 +25,6 @@ OUTLET = {
     "address": "Jl. Pasar No. 3",
     "visit_every_days": "7",
 }
-
-
-def stock_of(variant) -> int | None:
-    db.session.expire_all()
-    return db.session.get(Variant, variant.id).stock
 
 
 def test_add_outlet_with_region_refresh_without_js(client, group):
@@ -97,7 +92,31 @@ def test_outlet_form_refusals(client, group):
 def test_leave_count_and_get_paid(client, group, outlet, abon, kerupuk):
     base = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
     today = jakarta_today()
+    note = leave_abon_and_kerupuk(client, group, outlet, today, abon, kerupuk)
 
+    # The public product page: the last units are at the warung now.
+    product = db.session.get(Product, abon.product_id)
+    public = client.get(f"/k/{group.slug}/{product.slug}").get_data(as_text=True)
+    assert "Sold out" in public and "in stock" not in public
+
+    first_visit_pays_part(client, group, base, today, note, abon, product)
+
+    # A second visit pays the rest.
+    response = client.post(
+        f"{base}/kunjungan",
+        data={"visited_on": today.isoformat(), "money_received": "32000"},
+    )
+    assert response.status_code == 302
+    page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Rp0 sold but not paid yet" in page
+    db.session.expire_all()
+    assert outlet.owed == 0 and outlet.received == 132000
+
+
+def leave_abon_and_kerupuk(client, group, outlet, today, abon, kerupuk) -> Consignment:
+    """The form offers what is in stock at its price; 10 abon and 5 kerupuk
+    are left at agreed prices, and the note says so. The note."""
+    base = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
     form = client.get(f"{base}/titip").get_data(as_text=True)
     assert "10 in stock" in form and "Made to order" in form
     assert f'value="{today.isoformat()}"' in form
@@ -125,13 +144,11 @@ def test_leave_count_and_get_paid(client, group, outlet, abon, kerupuk):
     assert f"/kelola/{group.slug}/titip/nota/{note.number}" in page  # print it
     assert f"/kelola/{group.slug}/titip/nota/{note.number}.pdf" in page
     assert "Rp285,000" in text_of(page)  # value still out
+    return note
 
-    # The public product page: the last units are at the warung now.
-    product = db.session.get(Product, abon.product_id)
-    public = client.get(f"/k/{group.slug}/{product.slug}").get_data(as_text=True)
-    assert "Sold out" in public and "in stock" not in public
 
-    # The visit: 6 sold, 2 back still good, 1 expired; Rp100,000 of Rp132,000 paid.
+def first_visit_pays_part(client, group, base, today, note, abon, product) -> None:
+    """The visit: 6 sold, 2 back still good, 1 expired; Rp100,000 of Rp132,000 paid."""
     visit_form = client.get(f"{base}/kunjungan").get_data(as_text=True)
     lines = {line.product_name: line for line in note.lines}
     abon_line, kerupuk_line = lines["Abon Lele"], lines["Kerupuk Lele"]
@@ -164,17 +181,6 @@ def test_leave_count_and_get_paid(client, group, outlet, abon, kerupuk):
     assert "6 sold, 2 back in stock, 1 written off" in page
     public = client.get(f"/k/{group.slug}/{product.slug}").get_data(as_text=True)
     assert "2 in stock" in public
-
-    # A second visit pays the rest.
-    response = client.post(
-        f"{base}/kunjungan",
-        data={"visited_on": today.isoformat(), "money_received": "32000"},
-    )
-    assert response.status_code == 302
-    page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
-    assert "Rp0 sold but not paid yet" in page
-    db.session.expire_all()
-    assert outlet.owed == 0 and outlet.received == 132000
 
 
 def test_leave_goods_refusals_keep_values_and_save_nothing(client, group, outlet, abon, kerupuk):
@@ -252,104 +258,6 @@ def test_visit_refusals_save_nothing(client, group, outlet, abon):
     db.session.expire_all()
     assert (line.sold, line.restocked, line.written_off) == (0, 0, 0)
     assert stock_of(abon) == 6
-
-
-def test_undo_visit_cancel_note_archive_and_restore(client, group, outlet, abon):
-    base = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
-    today = jakarta_today()
-    first = leave(client, outlet, abon, 3)
-    second = leave(client, outlet, abon, 2)
-    second_number, second_id = second.number, second.id
-    first_line_id = first.lines[0].id
-    assert stock_of(abon) == 5
-    client.post(
-        f"{base}/kunjungan",
-        data={"visited_on": today.isoformat(), f"line-{first.lines[0].id}-sold": "1"},
-    )
-    visit_id = db.session.scalar(select(Visit.id).where(Visit.outlet_id == outlet.id))
-
-    # Archive refused while goods are out: the service's message, nothing changed.
-    page = client.post(f"{base}/arsip", follow_redirects=True).get_data(as_text=True)
-    assert "Goods are still at this outlet." in page
-    db.session.expire_all()
-    assert outlet.archived_at is None
-
-    # The counted note cannot be cancelled (no button, and refused by POST).
-    page = client.get(base).get_data(as_text=True)
-    assert f"/titip/nota/{second.number}/batal" in page
-    assert f"/titip/nota/{first.number}/batal" not in page
-    page = client.post(
-        f"/kelola/{group.slug}/titip/nota/{first.number}/batal", follow_redirects=True
-    ).get_data(as_text=True)
-    assert "it can no longer be cancelled" in page
-    assert db.session.get(Consignment, first.id) is not None
-
-    # The uncounted one can: its goods go back into stock.
-    page = client.post(
-        f"/kelola/{group.slug}/titip/nota/{second_number.lower()}/batal", follow_redirects=True
-    ).get_data(as_text=True)
-    assert f"Note {second_number} is cancelled; its goods are back in stock." in page
-    assert db.session.get(Consignment, second_id) is None
-    assert stock_of(abon) == 7
-
-    # Take back the visit: the sale is undone.
-    page = client.get(base).get_data(as_text=True)
-    assert f"/kunjungan/{visit_id}/batal" in page
-    page = client.post(f"{base}/kunjungan/{visit_id}/batal", follow_redirects=True)
-    assert "The visit is taken back" in page.get_data(as_text=True)
-    assert db.session.get(Visit, visit_id) is None
-    db.session.expire_all()
-    assert outlet.sold_value == 0
-
-    # Clear the outlet, then archive and restore it.
-    client.post(
-        f"{base}/kunjungan",
-        data={"visited_on": today.isoformat(), f"line-{first_line_id}-restocked": "3"},
-    )
-    assert stock_of(abon) == 10
-    response = client.post(f"{base}/arsip")
-    assert response.headers["Location"].endswith(f"/kelola/{group.slug}/titip")
-    db.session.expire_all()
-    assert outlet.archived_at is not None
-    overview = client.get(f"/kelola/{group.slug}/titip").get_data(as_text=True)
-    assert "1 archived outlet" in overview and "outlet-card" not in overview
-    archived = client.get(f"/kelola/{group.slug}/titip?arsip=1").get_data(as_text=True)
-    assert "Warung Bu Sari" in archived
-    # An archived outlet takes no goods and no visits.
-    page = client.get(f"{base}/titip", follow_redirects=True).get_data(as_text=True)
-    assert "This outlet is archived. Restore it first." in page
-    client.post(f"{base}/pulihkan")
-    db.session.expire_all()
-    assert outlet.archived_at is None
-
-
-def test_archive_refused_while_money_is_owed(client, group, outlet, abon):
-    base = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
-    today = jakarta_today().isoformat()
-    line = leave(client, outlet, abon, 1).lines[0]
-    client.post(f"{base}/kunjungan", data={"visited_on": today, f"line-{line.id}-sold": "1"})
-    page = client.post(f"{base}/arsip", follow_redirects=True).get_data(as_text=True)
-    assert "This outlet still owes Rp20,000. Record the payment first." in page
-    db.session.expire_all()
-    assert outlet.archived_at is None
-
-
-def test_only_the_latest_visit_can_be_taken_back(client, group, outlet, abon):
-    base = f"/kelola/{group.slug}/titip/warung/{outlet.id}"
-    today = jakarta_today().isoformat()
-    line_id = leave(client, outlet, abon, 4).lines[0].id
-    for _ in range(2):
-        client.post(f"{base}/kunjungan", data={"visited_on": today, f"line-{line_id}-sold": "1"})
-    first, latest = db.session.scalars(
-        select(Visit.id).where(Visit.outlet_id == outlet.id).order_by(Visit.id)
-    ).all()
-    page = client.get(base).get_data(as_text=True)
-    assert f"/kunjungan/{latest}/batal" in page and f"/kunjungan/{first}/batal" not in page
-    page = client.post(f"{base}/kunjungan/{first}/batal", follow_redirects=True)
-    assert "Only the latest visit to an outlet can be taken back." in page.get_data(as_text=True)
-    assert db.session.get(Visit, first) is not None
-    db.session.expire_all()
-    assert outlet.sold_value == 40000
 
 
 def test_logged_out_posts_change_nothing(client, group, outlet, abon):
