@@ -174,69 +174,78 @@ def check(model, variants, outlets):
 def test_goods_and_money_are_conserved(app_ctx, plan):
     outer = db.session.begin_nested()
     try:
-        group = GroupFactory()
-        variants = [
-            VariantFactory(
-                product=ProductFactory(group=group), stock=START_STOCK[0], price=PRICES[0]
-            ),
-            VariantFactory(
-                product=ProductFactory(group=group), stock=START_STOCK[1], price=PRICES[1]
-            ),
-            VariantFactory(product=ProductFactory(group=group), stock=None, price=PRICES[2]),
-        ]
-        for variant in variants:
-            refresh_derived(variant.product)
-        outlets = [OutletFactory(group=group), OutletFactory(group=group)]
-        db.session.flush()
+        group, variants, outlets = starting_point()
         model = Model(variants, outlets)
         day = TODAY - timedelta(days=len(plan))
-
+        run = {"leave": run_leave, "visit": run_visit, "undo": run_undo, "cancel": run_cancel}
         for step in plan:
             day += timedelta(days=1)
             kind, *args = step
-            if kind == "leave":
-                outlet = outlets[args[0]]
-                items = [Item(variants[v].id, q, p) for v, q, p in args[1]]
-                note = attempt(
-                    lambda o=outlet, i=items, d=day: services.leave_goods(
-                        group, o, d, i, today=TODAY
-                    )
-                )
-                if note is not None:
-                    model.left(note)
-            elif kind == "visit":
-                outlet = outlets[args[0]]
-                known = sorted(model.lines)
-                counts = [Count(known[i % len(known)], s, r, w) for i, s, r, w in args[1] if known]
-                # One count per line (a form has one row per line).
-                counts = list({c.line_id: c for c in counts}.values())
-                visit = attempt(
-                    lambda o=outlet, c=counts, m=args[2], d=day: services.record_visit(
-                        group, o, d, c, m, today=TODAY
-                    )
-                )
-                if visit is not None:
-                    model.visited(outlet.id, visit.id, [c for c in counts if c.total], args[2])
-            elif kind == "undo":
-                outlet = outlets[args[0]]
-                latest = services.latest_visit(outlet)
-                if latest is not None:
-                    restocked = any(entry.restocked for entry in latest.lines)
-                    if attempt(lambda v=latest: services.undo_visit(v) or True):
-                        model.undone(outlet.id)
-                    else:
-                        # Refused only when goods it put back in stock have left it since.
-                        assert restocked
-            else:
-                notes = list(db.session.scalars(select(Consignment).order_by(Consignment.id)))
-                if notes:
-                    note = notes[args[0] % len(notes)]
-                    note_id = note.id
-                    if attempt(lambda n=note: services.cancel_consignment(n) or True):
-                        model.cancelled(note_id)
+            run[kind](model, group, variants, outlets, day, *args)
             check(model, variants, outlets)
     finally:
         outer.rollback()
         # Ids are used again after a rollback (SQLite): nothing of this
         # example may stay in the session for the next one.
         db.session.expunge_all()
+
+
+def starting_point():
+    """A group with two tracked variants and one made to order, and two outlets."""
+    group = GroupFactory()
+    variants = [
+        VariantFactory(product=ProductFactory(group=group), stock=START_STOCK[0], price=PRICES[0]),
+        VariantFactory(product=ProductFactory(group=group), stock=START_STOCK[1], price=PRICES[1]),
+        VariantFactory(product=ProductFactory(group=group), stock=None, price=PRICES[2]),
+    ]
+    for variant in variants:
+        refresh_derived(variant.product)
+    outlets = [OutletFactory(group=group), OutletFactory(group=group)]
+    db.session.flush()
+    return group, variants, outlets
+
+
+def run_leave(model, group, variants, outlets, day, outlet_index, drawn) -> None:
+    outlet = outlets[outlet_index]
+    items = [Item(variants[v].id, q, p) for v, q, p in drawn]
+    note = attempt(
+        lambda o=outlet, i=items, d=day: services.leave_goods(group, o, d, i, today=TODAY)
+    )
+    if note is not None:
+        model.left(note)
+
+
+def run_visit(model, group, variants, outlets, day, outlet_index, drawn, money) -> None:
+    outlet = outlets[outlet_index]
+    known = sorted(model.lines)
+    counts = [Count(known[i % len(known)], s, r, w) for i, s, r, w in drawn if known]
+    # One count per line (a form has one row per line).
+    counts = list({c.line_id: c for c in counts}.values())
+    visit = attempt(
+        lambda o=outlet, c=counts, m=money, d=day: services.record_visit(
+            group, o, d, c, m, today=TODAY
+        )
+    )
+    if visit is not None:
+        model.visited(outlet.id, visit.id, [c for c in counts if c.total], money)
+
+
+def run_undo(model, group, variants, outlets, day, outlet_index) -> None:
+    outlet = outlets[outlet_index]
+    latest = services.latest_visit(outlet)
+    if latest is not None:
+        restocked = any(entry.restocked for entry in latest.lines)
+        if attempt(lambda v=latest: services.undo_visit(v) or True):
+            model.undone(outlet.id)
+        else:
+            # Refused only when goods it put back in stock have left it since.
+            assert restocked
+
+
+def run_cancel(model, group, variants, outlets, day, pick) -> None:
+    notes = list(db.session.scalars(select(Consignment).order_by(Consignment.id)))
+    if notes:
+        note = notes[pick % len(notes)]
+        note_id = note.id
+        if attempt(lambda n=note: services.cancel_consignment(n) or True):
+            model.cancelled(note_id)
