@@ -156,6 +156,33 @@ def test_database_outage_is_a_503_and_service_comes_back(database, site, caplog)
     before = counts(app)
 
     database.cut()
+    pages_are_503_but_cached_pages_and_liveness_answer(base, member, buyer, form)
+    database.restore()
+    service_comes_back(base, member)
+    assert counts(app) == before
+
+    # The database goes away half-way through placing an order: after the
+    # order row is written, before its lines are. Nothing of it is kept.
+    buyer, form = order_cut_midway(database, base, ids)
+    database.restore()
+    time.sleep(0.2)
+    assert counts(app) == before
+    # The same form goes through once the database is back.
+    assert place(buyer, base, form).status_code == 303
+    assert counts(app) == (before[0] + 1, before[1] + 1)
+    assert check_out(base, ids["variant"], ids["group"], 7) == (302, 303)
+
+    # One line when it goes, one when it is back; no tracebacks.
+    outage_lines = [r for r in caplog.records if r.name == "shop.outages"]
+    assert [r.levelname for r in outage_lines] == ["WARNING", "INFO"] * 2
+    assert "The database is unreachable" in outage_lines[0].getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def pages_are_503_but_cached_pages_and_liveness_answer(base, member, buyer, form) -> None:
+    """With the database gone: 503 in the visitor's language, for visitors,
+    a signed-in member and a checkout; the page cache and /healthz still
+    answer, /readyz says the database failed."""
     assert_unavailable(requests.get(f"{base}/katalog", timeout=30), INDONESIAN)
     assert_unavailable(requests.get(f"{base}/katalog?hl=en", timeout=30), ENGLISH)
     english = requests.get(f"{base}/katalog?q=dodol", cookies={"lang": "en"}, timeout=30)
@@ -170,18 +197,21 @@ def test_database_outage_is_a_503_and_service_comes_back(database, site, caplog)
     assert ready.status_code == 503
     assert ready.json()["checks"]["database"].startswith("failed")
 
-    database.restore()
+
+def service_comes_back(base, member) -> None:
+    """Within seconds of the database, for visitors, the member and /readyz."""
     started = time.monotonic()
     while requests.get(f"{base}/katalog", timeout=30).status_code != 200:
         assert time.monotonic() - started < 10, "the site did not come back with its database"
         time.sleep(0.2)
     assert member.get(f"{base}/", timeout=30).status_code == 200
     assert requests.get(f"{base}/readyz", timeout=30).status_code == 200
-    assert counts(app) == before
 
-    # The database goes away half-way through placing an order: after the
-    # order row is written, before its lines are. Nothing of it is kept.
-    with app.app_context():
+
+def order_cut_midway(database, base, ids) -> tuple[requests.Session, dict]:
+    """A checkout placed while the database goes away just before the order's
+    lines are written: a 503. The buyer and the form they sent."""
+    with database.app.app_context():
         engine = db.engine
 
     def cut_midway(conn, cursor, statement, parameters, context, executemany):
@@ -192,16 +222,4 @@ def test_database_outage_is_a_503_and_service_comes_back(database, site, caplog)
     event.listen(engine, "before_cursor_execute", cut_midway)
     buyer, form = open_checkout(base, ids)
     assert_unavailable(place(buyer, base, form), INDONESIAN)
-    database.restore()
-    time.sleep(0.2)
-    assert counts(app) == before
-    # The same form goes through once the database is back.
-    assert place(buyer, base, form).status_code == 303
-    assert counts(app) == (before[0] + 1, before[1] + 1)
-    assert check_out(base, ids["variant"], ids["group"], 7) == (302, 303)
-
-    # One line when it goes, one when it is back; no tracebacks.
-    outage_lines = [r for r in caplog.records if r.name == "shop.outages"]
-    assert [r.levelname for r in outage_lines] == ["WARNING", "INFO"] * 2
-    assert "The database is unreachable" in outage_lines[0].getMessage()
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    return buyer, form
