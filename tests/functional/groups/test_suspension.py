@@ -199,11 +199,9 @@ def _count(model, *where):
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def test_real_edits_are_refused_then_work_after_reinstating(client, suspended, coordinator):
-    product = ProductFactory(group=suspended, name="Abon Lele Asli")
-    variant = VariantFactory(product=product)
-    db.session.commit()
-    slug = suspended.slug
+def _edit_attempts(client, slug: str, product, variant) -> list:
+    """Real edits of a group's things, each a call that POSTs one form:
+    the product, a new product, a photo, a bank account, an invitation, an outlet."""
     new = {
         "name": "Abon Lele Baru",
         "category": product.category.value,
@@ -215,7 +213,7 @@ def test_real_edits_are_refused_then_work_after_reinstating(client, suspended, c
         "variants-0-min_order_qty": "1",
     }
     edit = {**new, "variants-0-id": str(variant.id)}
-    attempts = [
+    return [
         lambda: client.post(f"/kelola/{slug}/produk/{product.id}", data=edit),
         lambda: client.post(f"/kelola/{slug}/produk/baru", data=new),
         lambda: client.post(
@@ -233,17 +231,28 @@ def test_real_edits_are_refused_then_work_after_reinstating(client, suspended, c
             data={"name": "Warung Baru", "province_code": "15", "regency_code": "15.05"},
         ),
     ]
-    counts = lambda: (  # noqa: E731
-        _count(Product, Product.group_id == suspended.id),
+
+
+def _things_of(group) -> tuple[int, ...]:
+    """How many products, images, bank accounts, invitations and outlets."""
+    return (
+        _count(Product, Product.group_id == group.id),
         _count(Image),
-        _count(BankAccount, BankAccount.group_id == suspended.id),
-        _count(Invitation, Invitation.group_id == suspended.id),
-        _count(Outlet, Outlet.group_id == suspended.id),
+        _count(BankAccount, BankAccount.group_id == group.id),
+        _count(Invitation, Invitation.group_id == group.id),
+        _count(Outlet, Outlet.group_id == group.id),
     )
-    before = counts()
+
+
+def test_real_edits_are_refused_then_work_after_reinstating(client, suspended, coordinator):
+    product = ProductFactory(group=suspended, name="Abon Lele Asli")
+    variant = VariantFactory(product=product)
+    db.session.commit()
+    attempts = _edit_attempts(client, suspended.slug, product, variant)
+    before = _things_of(suspended)
     for attempt in attempts:
         assert attempt().status_code == 403
-    assert counts() == before
+    assert _things_of(suspended) == before
     db.session.refresh(product)
     assert product.name == "Abon Lele Asli"
 
@@ -256,7 +265,7 @@ def test_real_edits_are_refused_then_work_after_reinstating(client, suspended, c
         assert REFUSED_HEADING not in response.get_data(as_text=True)
     db.session.refresh(product)
     assert product.name == "Abon Lele Baru"
-    after = counts()
+    after = _things_of(suspended)
     assert after[1] == before[1] + 1  # the photo
     assert after[2] == before[2] + 1  # the bank account
     assert after[3] == before[3] + 1  # the invitation
