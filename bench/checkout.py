@@ -11,6 +11,7 @@ benchmark database (DATABASE_URL) to pick products and give them ample stock.
 from __future__ import annotations
 
 import argparse
+import html as html_text
 import re
 import statistics
 import sys
@@ -53,11 +54,21 @@ def pick_variants(count: int = 20) -> list[tuple[int, int]]:
         return picked[:count]
 
 
-def field(html: str, name: str) -> str:
-    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
-    if not match:
-        raise RuntimeError(f"no {name} on the checkout page")
-    return match.group(1).replace("&#34;", '"')
+INPUT = re.compile(r"<input\b[^>]*>")
+ATTRIBUTE = re.compile(r'(\w[\w-]*)="([^"]*)"')
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """Every hidden input of the checkout form (CSRF token, the cart's id and
+    version, the quoted prices…), as a browser would send them back."""
+    fields = {}
+    for tag in INPUT.findall(html):
+        attributes = dict(ATTRIBUTE.findall(tag))
+        if attributes.get("type") == "hidden" and "name" in attributes:
+            fields[attributes["name"]] = html_text.unescape(attributes.get("value", ""))
+    if "csrf_token" not in fields:
+        raise RuntimeError("no csrf_token on the checkout page")
+    return fields
 
 
 def buyer(base: str, pairs, stop: float, latencies: list[float], errors: list[str], n: int):
@@ -77,9 +88,7 @@ def buyer(base: str, pairs, stop: float, latencies: list[float], errors: list[st
                 )
             page = http.get(f"{base}/checkout", timeout=30).text
             form = {
-                "csrf_token": field(page, "csrf_token"),
-                "token": field(page, "token"),
-                "quoted": field(page, "quoted"),
+                **hidden_fields(page),
                 "name": f"Pembeli {n}",
                 "phone": "0812-3456-7890",
                 "province": "15",

@@ -52,6 +52,7 @@ def generate(n_groups: int, n_products: int, seed: int = 7) -> None:
     from sqlalchemy import func, select
 
     from shop import create_app
+    from shop.backup.database import continue_sequences
     from shop.catalogue.models import Product
     from shop.db import utcnow
     from shop.extensions import db
@@ -70,6 +71,8 @@ def generate(n_groups: int, n_products: int, seed: int = 7) -> None:
         images = store_photos()
         first_id = insert_products(rnd, n_products, group_ids, images, now)
         refresh_products(first_id, n_products)
+        db.session.commit()
+        continue_sequences(db)
         elapsed = time.perf_counter() - started
         print(f"generated {n_groups} groups and {n_products} products in {elapsed:.1f}s")
 

@@ -81,6 +81,7 @@ def generate(n_orders: int, months: int, seed: int = 11) -> None:
     from sqlalchemy import func, select
 
     from shop import create_app
+    from shop.backup.database import continue_sequences
     from shop.db import utcnow
     from shop.extensions import db
     from shop.orders.models import Order
@@ -97,6 +98,8 @@ def generate(n_orders: int, months: int, seed: int = 11) -> None:
         started = time.perf_counter()
         to_make = n_orders - existing
         made_lines = insert_orders(rnd, to_make, months, now, read_catalogue())
+        db.session.commit()
+        continue_sequences(db)
         elapsed = time.perf_counter() - started
         print(
             f"generated {to_make} orders with {made_lines} lines over {months} months "

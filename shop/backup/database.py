@@ -180,20 +180,34 @@ class Loader:
             self._reset_sequences()
 
     def _reset_sequences(self) -> None:
-        quote = self.connection.dialect.identifier_preparer.quote
-        for tbl in self.tables:
-            if tbl.name not in self.present:
-                continue
-            for col in tbl.primary_key.columns:
-                sequence = self.connection.scalar(
-                    text("SELECT pg_get_serial_sequence(:table, :column)"),
-                    {"table": quote(tbl.name), "column": col.name},
+        reset_sequences(self.connection, [t for t in self.tables if t.name in self.present])
+
+
+def reset_sequences(connection, tables) -> None:
+    """Let PostgreSQL's sequences continue after the highest id of each table
+    (rows were written with their ids: a restore, the benchmark's generator)."""
+    quote = connection.dialect.identifier_preparer.quote
+    for tbl in tables:
+        for col in tbl.primary_key.columns:
+            sequence = connection.scalar(
+                text("SELECT pg_get_serial_sequence(:table, :column)"),
+                {"table": quote(tbl.name), "column": col.name},
+            )
+            if sequence:
+                connection.execute(
+                    text(
+                        f"SELECT setval(:sequence, coalesce((SELECT max({quote(col.name)}) "
+                        f"FROM {quote(tbl.name)}), 0) + 1, false)"
+                    ),
+                    {"sequence": sequence},
                 )
-                if sequence:
-                    self.connection.execute(
-                        text(
-                            f"SELECT setval(:sequence, coalesce((SELECT max({quote(col.name)}) "
-                            f"FROM {quote(tbl.name)}), 0) + 1, false)"
-                        ),
-                        {"sequence": sequence},
-                    )
+
+
+def continue_sequences(db) -> None:
+    """On PostgreSQL, every id sequence continues after the ids rows were
+    written with (the benchmark's generators), so the app's own inserts get
+    fresh ids; nothing to do on SQLite."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    reset_sequences(db.session.connection(), db.metadata.sorted_tables)
+    db.session.commit()
