@@ -5,6 +5,7 @@ group's daily photo quota), and leave no row and no file behind."""
 from __future__ import annotations
 
 import io
+import math
 from datetime import timedelta
 from pathlib import Path
 
@@ -117,17 +118,19 @@ def test_the_daily_photo_quota_is_429_with_when_it_resets(app, client, product, 
     monkeypatch.setitem(app.config, "PHOTO_DAILY_QUOTA", 3)
     for shade in range(3):
         assert upload(client, product, photo(color=(40 * shade, 0, 0))).status_code == 302
+    before = utcnow()
     response = refused(
         client, app, product, photo(color=(99, 0, 0)), "foto.jpg", 429, "3 new photos today"
     )
+    after = utcnow()
     html = response.get_data(as_text=True)
     assert "00.00 WIB" in html and "Nothing was saved." in html
-    # Retry-After: the seconds until the next midnight in Jakarta.
-    now = utcnow()
-    midnight = midnight_utc(jakarta_today(now) + timedelta(days=1))
+    # Retry-After: the seconds until the next midnight in Jakarta, from the
+    # moment the request asked (between `before` and `after`), rounded up.
+    midnight = midnight_utc(jakarta_today(before) + timedelta(days=1))
     wait = int(response.headers["Retry-After"])
-    assert 0 < wait <= (midnight - now).total_seconds() + 1
-    assert (midnight - now).total_seconds() - wait < 120
+    assert math.floor((midnight - after).total_seconds()) <= wait
+    assert wait <= math.ceil((midnight - before).total_seconds())
     # The same photo again is not a new photo: not counted, not refused.
     assert upload(client, product, photo(color=(40, 0, 0))).status_code == 302
     # A day later (the rows made yesterday, Jakarta time) the quota starts again.
