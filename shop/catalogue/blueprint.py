@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from shop.catalogue import group_products, manage, storefronts, views
+from shop.core.hooks import connect
 from shop.groups import hooks as group_hooks
 
 bp = Blueprint("catalogue", __name__)
@@ -55,4 +56,4 @@ bp.add_url_rule(
 
 # What catalogue adds to the groups' pages and services (shop.groups.hooks)
 group_hooks.HOME_PANELS["products"] = group_products.home_products
-group_hooks.ON_RENAME.append(group_products.reindex_renamed_group)
+connect(group_hooks.ON_RENAME, group_products.reindex_renamed_group)

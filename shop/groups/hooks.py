@@ -1,8 +1,8 @@
 """Where the domains above groups plug into the group's pages and services,
 so that groups imports none of them.
 
-Both registries are filled once, at import, by the registering package's
-blueprint.py (which the app factory imports):
+Both registries are filled by the registering package's blueprint.py, with
+`connect` for the list (shop.core.hooks):
 - HOME_PANELS: what the group's home page (/kelola/<slug>) shows besides the
   group itself. Each entry maps a template variable to a function of
   (group, today). Registered by catalogue (`products`: every product of the

@@ -29,12 +29,6 @@ TRACK_PAGE: list[PageContext] = []
 GROUP_ORDER_PAGE: list[PageContext] = []
 
 
-def connect(hooks: list, function: Callable) -> None:
-    """Add `function` to `hooks` once (a process may make the app many times)."""
-    if function not in hooks:
-        hooks.append(function)
-
-
 def page_context(hooks: list[PageContext], order: Order, **own: Any) -> dict[str, Any]:
     """The names the hooks give the page, then the page's own (which win: a
     form refused on a POST is drawn again with its errors)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_limiter import RateLimitExceeded
 
+from shop.core.hooks import connect
 from shop.orders import hooks
 from shop.orders import views as order_views
 from shop.payments import manage, refunds, views
@@ -55,6 +56,6 @@ bp.add_url_rule(
 # Hooks of the blueprint: the proof limit draws the tracking page (as the
 # orders blueprint does), and what payments add to the orders they act on.
 bp.register_error_handler(RateLimitExceeded, order_views.rate_limited)
-hooks.connect(hooks.PAID_ORDER_CANCELLED, refunds.refund_closed_order)
-hooks.connect(hooks.TRACK_PAGE, views.track_context)
-hooks.connect(hooks.GROUP_ORDER_PAGE, manage.group_order_context)
+connect(hooks.PAID_ORDER_CANCELLED, refunds.refund_closed_order)
+connect(hooks.TRACK_PAGE, views.track_context)
+connect(hooks.GROUP_ORDER_PAGE, manage.group_order_context)

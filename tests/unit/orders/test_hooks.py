@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from shop.core.hooks import connect
 from shop.orders import hooks
 from shop.payments import refunds
 from shop.payments.manage import group_order_context
@@ -20,8 +21,8 @@ def test_the_app_connects_the_payments_hooks_once(app):
 
 def test_connect_adds_a_function_once():
     found: list = []
-    hooks.connect(found, print)
-    hooks.connect(found, print)
+    connect(found, print)
+    connect(found, print)
     assert found == [print]
 
 
