@@ -23,34 +23,46 @@ and the cache is tried again every few seconds until it answers.
 
 from __future__ import annotations
 
+import gzip
 import time
 from datetime import date, timedelta
 from functools import wraps
 
+import brotli
 from flask import Flask, current_app, g, request, session
+from itsdangerous import BadSignature
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_cookie
 
+from shop.core import personal
 from shop.core.clock import jakarta_today, midnight_utc
+from shop.core.personal import PARTS_KEY, Visitor, fill, visitor_of_cookie
 from shop.db import utcnow
+from shop.db_events import reading
 from shop.extensions import cache
 from shop.outages import outages, service_name
+from shop.security import PRIVATE
 
 GENERATION_KEY = "page-generation"
 STORE_HEADER = "X-Etalase-Page-Cache"
 # Answered by the app itself every time: a load balancer's probes.
 UNCACHED_PATHS = frozenset({"/healthz", "/readyz"})
+# Headers of one stored body, not of a page filled for someone.
+PER_BODY_HEADERS = frozenset({"content-length", "content-encoding", "etag", "cache-control"})
 # After a cache error, how long requests leave the cache alone before trying it again.
 RETRY_SECONDS = 5.0
 
 
 def public_page(view):
-    """Let the page cache keep this view's response for anonymous visitors."""
+    """Let the page cache keep this view's response for anonymous visitors
+    (and fill it for everyone else: shop.core.personal)."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         g.public_page = True
         return view(*args, **kwargs)
 
+    wrapper.public_page = True
     return wrapper
 
 
@@ -137,6 +149,17 @@ class PageCache:
 
 
 class PageCacheMiddleware:
+    """Answers public pages from the cache, outside Flask.
+
+    An anonymous visitor gets the stored response whole. A visitor with a
+    session (a cart, a login, a message) on a public page gets the anonymous
+    page's parts (`shop.core.personal`) with their own parts put in: from
+    their signed session cookie when that says everything, else through
+    Flask, which fills the kept page without rendering it again. What is
+    stored always comes from an anonymous render; nothing of a visitor's own
+    is ever stored.
+    """
+
     def __init__(self, app: Flask):
         self.app = app
         self.wsgi_app = app.wsgi_app
@@ -144,26 +167,27 @@ class PageCacheMiddleware:
         self.timeout = app.config["PAGE_CACHE_SECONDS"]
         self.languages = app.config["LANGUAGES"]
         self.default_language = app.config["BABEL_DEFAULT_LOCALE"]
-        self.private_cookies = {
-            app.config.get("SESSION_COOKIE_NAME", "session"),
-            app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
-        }
+        self.session_cookie = app.config.get("SESSION_COOKIE_NAME", "session")
+        self.remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        self.private_cookies = {self.session_cookie, self.remember_cookie}
 
-    def _key(self, environ, cookies) -> str:
+    def _language(self, environ, cookies) -> str:
         from shop.i18n.locale import COOKIE, choose_language, language_in_query
 
-        query = environ.get("QUERY_STRING", "")
         # The same rule as the locale selector: `?hl=` first, then the cookie.
-        language = choose_language(
-            language_in_query(query),
+        return choose_language(
+            language_in_query(environ.get("QUERY_STRING", "")),
             cookies.get(COOKIE, ""),
             self.languages,
             self.default_language,
         )
+
+    def _key(self, environ, language: str, encoding: str) -> str:
         generation = self.backend.get(GENERATION_KEY) or 0
         host = environ.get("HTTP_HOST", "")
         path = environ.get("PATH_INFO", "")
-        return f"page:{language}:{_encoding(environ)}:{generation}:{host}{path}?{query}"
+        query = environ.get("QUERY_STRING", "")
+        return f"page:{language}:{encoding}:{generation}:{host}{path}?{query}"
 
     def __call__(self, environ, start_response):
         if (
@@ -173,14 +197,18 @@ class PageCacheMiddleware:
             return self.wsgi_app(environ, start_response)
         cookies = parse_cookie(environ)
         if self.private_cookies & set(cookies):
-            return self.wsgi_app(environ, start_response)
-        key = self._key(environ, cookies)
+            return self._personal(environ, start_response, cookies)
+        language = self._language(environ, cookies)
+        key = self._key(environ, language, _encoding(environ))
         hit = self.backend.get(key)
         if hit is not None:
             status, headers, body = hit
             start_response(status, headers)
             return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        return self._render(environ, start_response, language)
 
+    def _render(self, environ, start_response, language: str):
+        """Flask's answer; a storable one is stored whole, and its parts apart."""
         captured: dict = {}
 
         def capture(status, headers, exc_info=None):
@@ -200,8 +228,95 @@ class PageCacheMiddleware:
             if close is not None:
                 close()
         kept = [(k, v) for k, v in headers if k != STORE_HEADER]
-        self.backend.set(key, (captured["status"], kept, body), timeout=self.timeout)
+        self.backend.set(
+            self._key(environ, language, _encoding(environ)),
+            (captured["status"], kept, body),
+            timeout=self.timeout,
+        )
+        parts = environ.get(PARTS_KEY)
+        if parts is not None:
+            own = [(k, v) for k, v in kept if k.lower() not in PER_BODY_HEADERS]
+            self.backend.set(
+                self._key(environ, language, "parts"),
+                (captured["status"], own, parts),
+                timeout=self.timeout,
+            )
         return [body]
+
+    def _is_public(self, environ) -> bool:
+        try:
+            endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
+        except HTTPException:
+            return False
+        return getattr(self.app.view_functions.get(endpoint), "public_page", False)
+
+    def _personal(self, environ, start_response, cookies):
+        """A public page for a visitor with a session: the anonymous page's
+        parts with the visitor's own put in."""
+        if not self._is_public(environ):
+            return self.wsgi_app(environ, start_response)
+        language = self._language(environ, cookies)
+        key = self._key(environ, language, "parts")
+        entry = self.backend.get(key)
+        if entry is None:
+            self._render_anonymous(environ, cookies, language)
+            entry = self.backend.get(key)
+            if entry is None:  # not a page for everyone: Flask answers this visitor
+                return self.wsgi_app(environ, start_response)
+        status, headers, parts = entry
+        # The login lookup only reads: on SQLite it must not queue for the
+        # write lock (no request context here to say it is a GET).
+        with self.app.app_context(), reading():
+            visitor = self._visitor(cookies)
+            if visitor is None:  # only Flask can tell (a message, a login to renew)
+                environ[PARTS_KEY] = parts
+                return self.wsgi_app(environ, start_response)
+            page = fill(parts, visitor, language, environ.get("SCRIPT_NAME", ""))
+        body, encoding = _compress(page.encode(), _encoding(environ))
+        headers = [*headers, ("Cache-Control", PRIVATE), ("Content-Length", str(len(body)))]
+        if encoding != "identity":
+            headers.append(("Content-Encoding", encoding))
+        start_response(status, headers)
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def _render_anonymous(self, environ, cookies, language: str) -> None:
+        """Render the page as a visitor without a session sees it, to store it."""
+        anonymous = dict(environ)
+        kept = [f"{k}={v}" for k, v in cookies.items() if k not in self.private_cookies]
+        anonymous.pop("HTTP_COOKIE", None)
+        if kept:
+            anonymous["HTTP_COOKIE"] = "; ".join(kept)
+        anonymous["REQUEST_METHOD"] = "GET"
+        body = self._render(anonymous, lambda status, headers, exc_info=None: None, language)
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+
+    def _visitor(self, cookies) -> Visitor | None:
+        """The visitor of a valid session cookie, when it says everything."""
+        value = cookies.get(self.session_cookie)
+        if not value:  # a remember-me cookie alone: Flask logs the person in again
+            return None
+        serializer = self.app.session_interface.get_signing_serializer(self.app)
+        lifetime = int(self.app.permanent_session_lifetime.total_seconds())
+        try:
+            data = serializer.loads(value, max_age=lifetime)
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or (
+            self.remember_cookie in cookies and "_user_id" not in data
+        ):
+            return None
+        return visitor_of_cookie(data)
+
+
+def _compress(body: bytes, encoding: str) -> tuple[bytes, str]:
+    """A personalised page, compressed fast (it is made for one request)."""
+    if encoding == "br":
+        return brotli.compress(body, quality=1), "br"
+    if encoding == "gzip":
+        return gzip.compress(body, compresslevel=1), "gzip"
+    return body, "identity"
 
 
 def invalidate_public_pages() -> None:
@@ -238,4 +353,5 @@ SESSION_HOOKS = (
 def install(app: Flask) -> None:
     app.extensions["page_cache"] = PageCache(app)
     app.after_request(mark_storable)
+    personal.install(app)
     app.wsgi_app = PageCacheMiddleware(app)

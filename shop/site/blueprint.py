@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.site import metadata, sitemap, views
+from shop.core import personal
+from shop.core.hooks import connect
+from shop.site import metadata, sitemap, views, visitor
 
 bp = Blueprint("site", __name__)
 
@@ -31,3 +33,7 @@ bp.add_url_rule(
 
 # Page metadata helpers (links, Open Graph, JSON-LD) for every template.
 metadata.register(bp)
+
+# Who the visitor is, for their parts of every page (shop.core.personal).
+connect(personal.VISITOR_OF_REQUEST, visitor.of_request)
+connect(personal.VISITOR_OF_COOKIE, visitor.of_cookie)

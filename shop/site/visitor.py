@@ -1,0 +1,119 @@
+"""Who the visitor is, for the parts of a page that are theirs (shop.core.personal).
+
+Two ways to the same `Visitor`:
+- `of_request`: in Flask, from the session and the logged-in person;
+- `of_cookie`: from a decoded session cookie, for the page cache, which
+  answers without Flask. It reads what the cookie holds (the cart, the
+  login's id, the CSRF secret) and looks the login up with one SELECT, the
+  same conditions as `shop.accounts.sessions.load`. Whenever the cookie does
+  not say everything (a message to take out of the session, a login session
+  due to be marked as seen, one that ended, keys it does not know), it says
+  None and Flask serves the visitor.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, get_flashed_messages, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from shop.accounts import sessions
+from shop.accounts.models import LoginSession, User
+from shop.cart.session import ID_KEY, LINES_KEY, VERSION_KEY
+from shop.coordinators.models import Coordinator
+from shop.coordinators.scope import coordinator_of
+from shop.core.personal import Visitor
+from shop.db import utcnow
+from shop.extensions import db
+
+log = logging.getLogger(__name__)
+
+# What a session may hold for the page cache to fill a page by itself:
+# the cart, Flask-Login's keys and Flask-WTF's CSRF secret.
+COOKIE_KEYS = frozenset(
+    {LINES_KEY, ID_KEY, VERSION_KEY, "csrf_token", "_user_id", "_fresh", "_id", "_permanent"}
+)
+CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's, so the token is one it accepts
+
+
+def _cart_lines(cart) -> int | None:
+    if cart is None:
+        return 0
+    return len(cart) if isinstance(cart, dict) else None
+
+
+def of_request() -> Visitor:
+    lines = _cart_lines(session.get(LINES_KEY)) or 0
+    flashes = tuple(get_flashed_messages(with_categories=True))
+    if not current_user.is_authenticated:
+        return Visitor(cart_lines=lines, flashes=flashes)
+    return Visitor(
+        cart_lines=lines,
+        name=current_user.name,
+        coordinator=coordinator_of(current_user) is not None,
+        csrf_token=generate_csrf(),
+        flashes=flashes,
+    )
+
+
+def of_cookie(data: dict) -> Visitor | None:
+    if not COOKIE_KEYS.issuperset(data):
+        return None
+    lines = _cart_lines(data.get(LINES_KEY))
+    user_id = data.get("_user_id")
+    if lines is None:
+        return None
+    if user_id is None:
+        return Visitor(cart_lines=lines)
+    secret = data.get("csrf_token")
+    if not isinstance(user_id, str) or not isinstance(secret, str):
+        return None
+    login = _live_login(user_id)
+    if login is None:
+        return None
+    name, coordinator = login
+    return Visitor(cart_lines=lines, name=name, coordinator=coordinator, csrf_token=_csrf(secret))
+
+
+# One statement, built once: the same conditions as sessions.load.
+LIVE_LOGIN = (
+    select(User.name, LoginSession.last_seen_at, Coordinator.id)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .outerjoin(Coordinator, Coordinator.user_id == User.id)
+    .where(
+        User.id == bindparam("uid"),
+        LoginSession.token_hash == bindparam("token_hash"),
+        LoginSession.ended_at.is_(None),
+        LoginSession.expires_at > bindparam("now"),
+    )
+)
+
+
+def _live_login(user_id: str) -> tuple[str, bool] | None:
+    """(name, is a coordinator) of a live login session not due to be marked
+    as seen; None otherwise, and when the database does not answer."""
+    parsed = sessions.parse_id(user_id)
+    if parsed is None:
+        return None
+    uid, token = parsed
+    now = utcnow()
+    params = {"uid": uid, "token_hash": sessions.token_hash(token), "now": now}
+    try:
+        row = db.session.connection().execute(LIVE_LOGIN, params).first()
+    except SQLAlchemyError as error:
+        log.warning("page cache: login lookup failed, Flask serves the page: %s", error)
+        return None
+    if row is None or now - row.last_seen_at >= sessions.TOUCH_EVERY:
+        return None
+    return row.name, row.id is not None
+
+
+def _csrf(secret: str) -> str:
+    """The form token Flask-WTF's generate_csrf makes of the session's secret."""
+    key = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    return URLSafeTimedSerializer(key, salt=CSRF_SALT).dumps(secret)
