@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, case, select, update
 
 from shop.catalogue.models import Product, Variant
 from shop.extensions import db
@@ -27,6 +27,33 @@ def take(variant_id: int, quantity: int) -> bool:
         ),
     )
     return result.rowcount == 1
+
+
+def take_all(quantities: dict[int, int]) -> dict[int, int]:
+    """Take each variant's quantity (variant id -> units) in one statement; the
+    stock left of every variant taken. A variant missing from the answer had
+    too little: the others were taken, so the caller must roll back.
+
+    The rows are locked first in ascending id (the subquery's FOR UPDATE on
+    PostgreSQL; SQLite's write lock is the whole database), then each is
+    taken only where enough is left, checked on the row as it is now."""
+    if not quantities:
+        return {}
+    wanted = case(quantities, value=Variant.id)
+    locked = (
+        select(Variant.id)
+        .where(Variant.id.in_(sorted(quantities)), Variant.stock.is_not(None))
+        .order_by(Variant.id)
+        .with_for_update()
+    )
+    taken = db.session.execute(
+        update(Variant)
+        .where(Variant.id.in_(locked), Variant.stock >= wanted)
+        .values(stock=Variant.stock - wanted)
+        .returning(Variant.id, Variant.stock)
+        .execution_options(synchronize_session=False)
+    )
+    return {variant_id: left for variant_id, left in taken}
 
 
 def give_back(variant_id: int, quantity: int) -> None:

@@ -9,9 +9,15 @@ Rules, and why:
 - Prices are read again inside the transaction and compared with what the
   buyer was shown: a changed price stops the checkout (PriceChanged) so the
   buyer sees the new total before confirming.
-- Tracked stock is taken by conditional UPDATEs in ascending variant id; one
-  that finds too little stock stops everything (SoldOut) and the caller rolls
-  back, so no order, line or stock change of this cart survives.
+- Tracked stock is taken by one conditional UPDATE that locks the rows in
+  ascending variant id; a variant it finds with too little stock stops
+  everything (SoldOut) and the caller rolls back, so no order, line or stock
+  change of this cart survives.
+- A whole cart is a fixed number of statements, whatever its size: one read
+  of the variants with their products and groups, one stock UPDATE, one read
+  for the order numbers and transfer codes, one INSERT each for the orders,
+  their lines and their events, one read of the groups' members (then the
+  outbox rows, one per message).
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ import secrets
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.accounts.models import User
 from shop.cart.services import check_quantity, variant_name
@@ -36,8 +43,8 @@ from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, Group, PaymentMethod
 from shop.orders import services as orders
-from shop.orders.alerts import notify_buyer, notify_new_order
-from shop.orders.models import Checkout, Order, OrderLine, OrderStatus
+from shop.orders.alerts import notify_placed
+from shop.orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus
 
 
 class PriceChanged(DomainError):
@@ -53,6 +60,11 @@ class PriceChanged(DomainError):
 
 class SoldOut(DomainError):
     pass
+
+
+class CartProblem(SoldOut):
+    """A line the cart page marks (not for sale, under the minimum, more than
+    the stock): the buyer goes back to the cart to see it."""
 
 
 @dataclass
@@ -95,11 +107,11 @@ def find_checkout(identity: CartIdentity) -> Checkout | None:
     )
 
 
-def _claim(identity: CartIdentity, buyer: Buyer) -> Checkout | None:
-    """The new Checkout row of this cart version, written first; None when
-    another request has it. A concurrent request holding the same key makes
-    the insert wait until that request ends: its commit makes this one fail
-    (and its rollback lets this one through)."""
+def _claim(identity: CartIdentity, buyer: Buyer) -> Checkout:
+    """The new Checkout row of this cart version, written first. The unique
+    index refuses it (IntegrityError) when another request has it; one still
+    running makes the insert wait until it ends: its commit makes this one
+    fail (and its rollback lets this one through)."""
     checkout = Checkout(
         cart_id=identity.id,
         cart_version=identity.version,
@@ -107,21 +119,21 @@ def _claim(identity: CartIdentity, buyer: Buyer) -> Checkout | None:
         key=secrets.token_urlsafe(32),
         buyer_id=buyer.user.id if buyer.user else None,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(checkout)
-    except IntegrityError:
-        return None
+    db.session.add(checkout)
+    db.session.flush()
     return checkout
 
 
 def _load_variants(cart: dict[str, int]) -> list[Variant]:
+    """The cart's variants with their products, groups and the groups' bank
+    accounts (the buyer's email tells how to pay), read now."""
     ids = sorted(int(k) for k in cart)
+    group = joinedload(Variant.product).joinedload(Product.group)
     variants = list(
         db.session.scalars(
             select(Variant)
             .where(Variant.id.in_(ids))
-            .options(joinedload(Variant.product).joinedload(Product.group))
+            .options(group.joinedload(Group.bank_accounts))
             .order_by(Variant.id)
             .execution_options(populate_existing=True)
         ).unique()
@@ -149,20 +161,11 @@ def _choice_for(group: Group, choice: GroupChoice | None, card_enabled: bool):
     return delivery, payment
 
 
-def _unique_code(group: Group, payment: PaymentMethod) -> int:
+def _unique_code(payment: PaymentMethod, taken: set[int]) -> int:
     """1–499 rupiah added to a transfer, different from the group's other open
-    transfers, so the group can tell which buyer paid."""
+    transfers (`taken`), so the group can tell which buyer paid."""
     if payment is not PaymentMethod.TRANSFER:
         return 0
-    taken = set(
-        db.session.scalars(
-            select(Order.unique_code).where(
-                Order.group_id == group.id,
-                Order.payment_method == PaymentMethod.TRANSFER,
-                Order.status.in_(orders.OPEN_STATES),
-            )
-        )
-    )
     free = [code for code in range(1, 500) if code not in taken]
     return secrets.choice(free) if free else secrets.randbelow(499) + 1
 
@@ -170,23 +173,29 @@ def _unique_code(group: Group, payment: PaymentMethod) -> int:
 def place_orders(p: Placement) -> Checkout:
     """One Checkout and one Order per group, or nothing at all; the Checkout
     already placed from this cart version when there is one."""
-    existing = find_checkout(p.identity)
-    if existing is not None:
-        return existing
     if not p.cart:
-        raise DomainError(_l("Your cart is empty."))
-    # A broken rule undoes the claim with everything else, even for a caller
-    # that goes on in the same transaction.
-    with db.session.begin_nested():
-        checkout = _claim(p.identity, p.buyer)
-        if checkout is not None:
-            _place(p, checkout)
-    if checkout is None:
         existing = find_checkout(p.identity)
-        if existing is None:  # the other request let go of it: start again
-            raise DomainError(_l("Something went wrong. Please place your order again."))
+        if existing is not None:
+            return existing
+        raise DomainError(_l("Your cart is empty."))
+    claimed = False
+    try:
+        # A broken rule undoes the claim with everything else, even for a
+        # caller that goes on in the same transaction.
+        with db.session.begin_nested():
+            checkout = _claim(p.identity, p.buyer)
+            claimed = True
+            _place(p, checkout)
+    except IntegrityError:
+        if claimed:
+            raise
+        # Placed already (a replay, another tab), or by a request that let
+        # go of it meanwhile: then start again.
+        existing = find_checkout(p.identity)
+        if existing is None:
+            raise DomainError(_l("Something went wrong. Please place your order again.")) from None
         return existing
-    _notify(p.orders)
+    notify_placed(p.orders)
     return checkout
 
 
@@ -200,20 +209,10 @@ def _place(p: Placement, checkout: Checkout) -> None:
         group_id: _choice_for(vs[0].product.group, p.choices.get(group_id), p.card_enabled)
         for group_id, vs in by_group.items()
     }
-    moved = _take_stock(p, variants)
-    now = utcnow()
-    for group_id, group_variants in by_group.items():
-        delivery, payment = methods[group_id]
-        order = _new_order(p, checkout, group_variants[0].product.group, delivery, payment)
-        _add_lines(order, group_variants, p.cart)
-        if payment is not PaymentMethod.CASH and order.shipping_fee is not None:
-            order.expires_at = orders.payment_deadline(now)
-        orders.add_event(order, "placed")
-        db.session.add(order)
-        p.orders.append(order)
-    db.session.flush()
-    stock.refresh_in_stock(moved)
-    if moved:
+    emptied = _take_stock(p, variants)
+    p.orders.extend(_write_orders(p, checkout, by_group, methods))
+    stock.refresh_in_stock(emptied)
+    if any(v.stock is not None for v in variants):
         mark_public_change()
 
 
@@ -225,24 +224,25 @@ def _check_prices(p: Placement, variants: list[Variant]) -> None:
 
 
 def _check_quantities(p: Placement, variants: list[Variant]) -> dict[int, list[Variant]]:
-    """Every quantity may be ordered (else SoldOut); the variants by group id."""
+    """Every quantity may be ordered (else CartProblem); the variants by group id."""
     by_group: dict[int, list[Variant]] = {}
     for variant in variants:
         try:
             check_quantity(variant, p.cart[str(variant.id)])
         except DomainError as problem:
-            raise SoldOut(problem.message) from None
+            raise CartProblem(problem.message) from None
         by_group.setdefault(variant.product.group_id, []).append(variant)
     return by_group
 
 
 def _take_stock(p: Placement, variants: list[Variant]) -> set[int]:
-    """Take the counted stock of each variant; the ids of the products it moved."""
-    moved: set[int] = set()
-    for variant in variants:  # ascending id: no deadlock between two carts
-        if variant.stock is None:
-            continue
-        if not stock.take(variant.id, p.cart[str(variant.id)]):
+    """Take the counted stock of every variant at once; the ids of the
+    products whose "ready stock" flag may have changed (a variant left with
+    less than its minimum order)."""
+    tracked = {v.id: p.cart[str(v.id)] for v in variants if v.stock is not None}
+    left = stock.take_all(tracked)
+    for variant in variants:  # ascending id: the first one short is named
+        if variant.id in tracked and variant.id not in left:
             raise SoldOut(
                 _l(
                     "Sorry, %(name)s has just sold out. "
@@ -250,66 +250,134 @@ def _take_stock(p: Placement, variants: list[Variant]) -> set[int]:
                     name=variant_name(variant),
                 )
             )
-        moved.add(variant.product_id)
-    return moved
+    emptied = set()
+    for variant in variants:
+        if variant.id in left:
+            if left[variant.id] < variant.min_order_qty <= variant.stock:
+                emptied.add(variant.product_id)
+            set_committed_value(variant, "stock", left[variant.id])
+    return emptied
 
 
-def _new_order(
+def _write_orders(
     p: Placement,
     checkout: Checkout,
-    group: Group,
-    delivery: DeliveryMethod,
-    payment: PaymentMethod,
-) -> Order:
-    """The group's order with the buyer's details and choices, no lines yet."""
-    buyer = p.buyer
-    return Order(
-        checkout=checkout,
-        number=orders.new_order_number(),
-        tracking_token=orders.new_tracking_token(),
-        group=group,
-        buyer_id=checkout.buyer_id,
-        buyer_name=clean_line(buyer.name, 80),
-        buyer_phone=buyer.phone,
-        buyer_email=buyer.email or None,
-        address=clean_multiline(buyer.address, 500),
-        province_code=buyer.province_code,
-        regency_code=buyer.regency_code,
-        district_code=buyer.district_code,
-        note=clean_multiline(buyer.note, 500),
-        locale=buyer.locale,
-        delivery_method=delivery,
-        payment_method=payment,
-        status=OrderStatus.PLACED,
-        subtotal=0,
-        shipping_fee={
-            DeliveryMethod.PICKUP: 0,
-            DeliveryMethod.LOCAL: group.local_delivery_fee,
-            DeliveryMethod.COURIER: None,
-        }[delivery],
-        unique_code=_unique_code(group, payment),
-    )
-
-
-def _add_lines(order: Order, variants: list[Variant], cart: dict[str, int]) -> None:
-    """One line per variant at its price now; the subtotal follows."""
-    for variant in variants:
-        quantity = cart[str(variant.id)]
-        order.lines.append(
-            OrderLine(
-                variant_id=variant.id,
-                product_id=variant.product_id,
-                product_name=variant.product.name,
-                variant_label=variant.label,
-                unit_price=variant.price,
-                quantity=quantity,
-                stock_taken=variant.stock is not None,
+    by_group: dict[int, list[Variant]],
+    methods: dict[int, tuple[DeliveryMethod, PaymentMethod]],
+) -> list[Order]:
+    """One order per group with its lines and its "placed" event: three
+    INSERTs for the whole cart."""
+    transfers = [g for g, (_d, payment) in methods.items() if payment is PaymentMethod.TRANSFER]
+    numbers, taken_codes = orders.new_order_numbers(len(by_group), transfers)
+    now = utcnow()
+    rows = []
+    for number, (group_id, group_variants) in zip(numbers, by_group.items(), strict=True):
+        delivery, payment = methods[group_id]
+        rows.append(
+            _order_row(
+                p,
+                checkout,
+                group_variants,
+                number,
+                delivery,
+                payment,
+                taken_codes.get(group_id, set()),
+                now,
             )
         )
-        order.subtotal += variant.price * quantity
-
-
-def _notify(placed: list[Order]) -> None:
+    # One INSERT for all (the same columns in every row, NULLs written out);
+    # RETURNING in any order: matched back by number.
+    written = {
+        order.number: order
+        for order in db.session.scalars(
+            insert(Order).returning(Order).execution_options(render_nulls=True), rows
+        )
+    }
+    placed = [written[row["number"]] for row in rows]
+    line_rows = [
+        _line_row(order, variant, p.cart[str(variant.id)])
+        for order, group_variants in zip(placed, by_group.values(), strict=True)
+        for variant in group_variants
+    ]
+    lines: dict[int, list[OrderLine]] = {order.id: [] for order in placed}
+    for line in sorted(
+        db.session.scalars(
+            insert(OrderLine).returning(OrderLine).execution_options(render_nulls=True), line_rows
+        ),
+        key=_by_id,
+    ):
+        lines[line.order_id].append(line)
+    db.session.execute(
+        insert(OrderEvent), [{"order_id": order.id, "kind": "placed"} for order in placed]
+    )
+    # The new rows as if loaded with their relations: the messages below read
+    # them without another statement.
     for order in placed:
-        notify_new_order(order)
-        notify_buyer(order, "placed")
+        set_committed_value(order, "lines", lines[order.id])
+        set_committed_value(order, "group", by_group[order.group_id][0].product.group)
+        set_committed_value(order, "checkout", checkout)
+    set_committed_value(checkout, "orders", sorted(placed, key=_by_id))
+    return placed
+
+
+def _by_id(row: Order | OrderLine) -> int:
+    return row.id
+
+
+def _order_row(
+    p: Placement,
+    checkout: Checkout,
+    variants: list[Variant],
+    number: str,
+    delivery: DeliveryMethod,
+    payment: PaymentMethod,
+    taken_codes: set[int],
+    now,
+) -> dict:
+    """The group's order with the buyer's details and choices, its subtotal
+    from the lines' prices now."""
+    buyer = p.buyer
+    group = variants[0].product.group
+    shipping_fee = {
+        DeliveryMethod.PICKUP: 0,
+        DeliveryMethod.LOCAL: group.local_delivery_fee,
+        DeliveryMethod.COURIER: None,
+    }[delivery]
+    pays_later = payment is not PaymentMethod.CASH and shipping_fee is not None
+    return {
+        "checkout_id": checkout.id,
+        "number": number,
+        "tracking_token": orders.new_tracking_token(),
+        "group_id": group.id,
+        "buyer_id": checkout.buyer_id,
+        "buyer_name": clean_line(buyer.name, 80),
+        "buyer_phone": buyer.phone,
+        "buyer_email": buyer.email or None,
+        "address": clean_multiline(buyer.address, 500),
+        "province_code": buyer.province_code,
+        "regency_code": buyer.regency_code,
+        "district_code": buyer.district_code,
+        "note": clean_multiline(buyer.note, 500),
+        "locale": buyer.locale,
+        "delivery_method": delivery,
+        "payment_method": payment,
+        "status": OrderStatus.PLACED,
+        "subtotal": sum(v.price * p.cart[str(v.id)] for v in variants),
+        "shipping_fee": shipping_fee,
+        "unique_code": _unique_code(payment, taken_codes),
+        "expires_at": orders.payment_deadline(now) if pays_later else None,
+    }
+
+
+def _line_row(order: Order, variant: Variant, quantity: int) -> dict:
+    """A line at the variant's price now: a snapshot later edits never change."""
+    return {
+        "order_id": order.id,
+        "variant_id": variant.id,
+        "product_id": variant.product_id,
+        "product_name": variant.product.name,
+        "variant_label": variant.label,
+        "unit_price": variant.price,
+        "quantity": quantity,
+        "stock_taken": variant.stock is not None,
+    }

@@ -53,6 +53,22 @@ def _choices_from_request(cart) -> dict[int, services.GroupChoice]:
     }
 
 
+def _choices_sent() -> dict[int, services.GroupChoice]:
+    """The choices sent per group id, without reading the cart: the service
+    asks for those of the groups the cart holds."""
+    group_ids = {
+        key.partition("-")[2] for key in request.form if key.startswith(("delivery-", "payment-"))
+    }
+    return {
+        int(group_id): services.GroupChoice(
+            delivery=request.form.get(f"delivery-{group_id}", ""),
+            payment=request.form.get(f"payment-{group_id}", ""),
+        )
+        for group_id in group_ids
+        if group_id.isdigit() and len(group_id) <= 18
+    }
+
+
 def _quoted(form) -> dict[str, int]:
     try:
         data = json.loads(form.quoted.data or "{}")
@@ -63,25 +79,44 @@ def _quoted(form) -> dict[str, int]:
     )
 
 
-def _confirmation(checkout, sent):
+def _confirmation(key: str, sent):
     """To the orders of this cart version. The session's cart is emptied when
     it is still that version (a replay whose first answer never arrived)."""
     if cart_identity() == sent:
         save_cart({})
-    return redirect(url_for("orders.confirmation", key=checkout.key), 303)
+    return redirect(url_for("orders.confirmation", key=key), 303)
 
 
 @limiter.limit(lambda: current_app.config["CHECKOUT_RATE_LIMIT"], methods=["POST"])
 def start():
     form = CheckoutForm()
-    sent = None
+    if request.method != "POST":
+        return _page(form, None)
+    sent = parse_identity(form.cart_id.data, form.cart_version.data)
+    if (
+        sent is not None
+        and sent == cart_identity()
+        and current_cart()
+        and not region_refresh_requested(form)
+    ):
+        # The page's own cart version, filled in: the service reads and
+        # checks the cart itself (and finds the orders of a replay).
+        if form.validate_on_submit():
+            return _place(form, _placement(form, _choices_sent(), sent))
+        return _page(form, sent, valid=False)
+    return _page(form, sent)
+
+
+def _page(form, sent, valid: bool | None = None):
+    """Every answer but placing: the confirmation of a cart version already
+    ordered, back to the cart, or the page (drawn again with its errors).
+    `valid` is the form's validation when it was done already."""
     if request.method == "POST":
         # Another tab, click or replay of a cart version already ordered:
         # the same confirmation, whatever the cart holds now.
-        sent = parse_identity(form.cart_id.data, form.cart_version.data)
         done = services.find_checkout(sent) if sent else None
         if done is not None:
-            return _confirmation(done, sent)
+            return _confirmation(done.key, sent)
     cart = cart_queries.load_cart(current_cart())
     back_to_cart = _back_to_cart(cart)
     if back_to_cart is not None:
@@ -93,7 +128,7 @@ def start():
     choices = _choices_from_request(cart) if request.method == "POST" else {}
     if request.method == "POST" and region_refresh_requested(form):
         return _render(form, cart, choices)
-    if not form.validate_on_submit():
+    if not (form.validate_on_submit() if valid is None else valid):
         return _render(form, cart, choices)
     if sent != cart_identity():
         # The cart changed (in another tab) after this page was drawn.
@@ -104,7 +139,7 @@ def start():
             )
         )
         return _render(form, cart, choices)
-    return _place(form, cart, _placement(form, choices, sent))
+    return _place(form, _placement(form, choices, sent))
 
 
 def _back_to_cart(cart):
@@ -141,17 +176,30 @@ def _placement(form, choices, sent) -> services.Placement:
     )
 
 
-def _place(form, cart, placement: services.Placement):
-    """Place the orders (one service, committed) and answer each refusal its way."""
+def _place(form, placement: services.Placement):
+    """Place the orders (one service, committed) and answer each refusal its
+    way; the cart is read for the answer only when the orders were refused."""
     try:
-        checkout = commit_or_raise(lambda: services.place_orders(placement))
+        key = commit_or_raise(lambda: services.place_orders(placement).key)
     except services.SoldOut as error:
+        # A line the cart marks gets the cart's own message; stock taken by
+        # someone else meanwhile gets its own.
+        back_to_cart = None
+        if isinstance(error, services.CartProblem):
+            back_to_cart = _back_to_cart(cart_queries.load_cart(current_cart()))
+        if back_to_cart is not None:
+            return back_to_cart
         flash(error.message, "error")
         return redirect(url_for("cart.show"))
-    except services.PriceChanged as error:
-        flash(error.message, "error")
-        return _render(form, cart_queries.load_cart(current_cart()), placement.choices)
     except DomainError as error:
-        apply_to_form(form, error)
-        return _render(form, cart, placement.choices)
-    return _confirmation(checkout, placement.identity)
+        cart = cart_queries.load_cart(current_cart())
+        back_to_cart = _back_to_cart(cart)
+        if back_to_cart is not None:
+            return back_to_cart
+        choices = _choices_from_request(cart)
+        if isinstance(error, services.PriceChanged):
+            flash(error.message, "error")
+        else:
+            apply_to_form(form, error)
+        return _render(form, cart, choices)
+    return _confirmation(key, placement.identity)

@@ -11,13 +11,25 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from flask import current_app
+from sqlalchemy import select
+
+from shop.accounts.models import User
 from shop.core.templating import absolute_url
+from shop.extensions import db
 from shop.groups.alerts import notify_group_members
+from shop.groups.models import Membership
 from shop.notify.models import OutboxMessage
-from shop.notify.outbox import queue_email
+from shop.notify.outbox import Recipient, queue_email, queue_emails
 from shop.orders.models import Order
 
-__all__ = ["BUYER_KINDS", "notify_buyer", "notify_group_proof", "notify_new_order"]
+__all__ = [
+    "BUYER_KINDS",
+    "notify_buyer",
+    "notify_group_proof",
+    "notify_new_order",
+    "notify_placed",
+]
 
 log = logging.getLogger(__name__)
 
@@ -50,19 +62,66 @@ def notify_new_order(order: Order) -> list[OutboxMessage]:
     return _notify_group(order, "new_order")
 
 
+def notify_placed(placed: list[Order]) -> list[OutboxMessage]:
+    """The orders of one checkout, one by one: the group's members hear of
+    their new order, then the buyer that it is placed (the messages of
+    `notify_new_order` and `notify_buyer(order, "placed")`, in that order),
+    with the members of every group read at once."""
+    members = _members_with_email({order.group_id for order in placed})
+    messages = []
+    for order in placed:
+        messages += _notify_group(order, "new_order", members.get(order.group_id, []))
+        buyer = notify_buyer(order, "placed")
+        if buyer is not None:
+            messages.append(buyer)
+    return messages
+
+
+def _members_with_email(group_ids: set[int]) -> dict[int, list[Recipient]]:
+    """`shop.groups.alerts.member_recipients` of several groups in one read:
+    each group's members who have an email, in the order they joined, in
+    the site's default language."""
+    if not group_ids:
+        return {}
+    rows = db.session.execute(
+        select(Membership.group_id, User.email, User.name)
+        .join(User, Membership.user_id == User.id)
+        .where(
+            Membership.group_id.in_(sorted(group_ids)),
+            User.email.is_not(None),
+            User.email != "",
+        )
+        .order_by(Membership.id)
+    )
+    locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    members: dict[int, list[Recipient]] = {}
+    for group_id, email, name in rows:
+        members.setdefault(group_id, []).append(Recipient(email or "", locale, name))
+    return members
+
+
 def notify_group_proof(order: Order) -> list[OutboxMessage]:
     """The buyer sent a transfer proof: the group should check its account."""
     return _notify_group(order, "proof_received")
 
 
-def _notify_group(order: Order, template: str) -> list[OutboxMessage]:
+def _notify_group(
+    order: Order, template: str, members: list[Recipient] | None = None
+) -> list[OutboxMessage]:
+    """Every member of the order's group who has an email (`members` when
+    they were read already) gets `template`."""
     context = {
         **_order_context(order),
         "manage_url": absolute_url(
             "orders.manage_order", slug=order.group.slug, number=order.number
         ),
     }
-    messages = notify_group_members(order.group, template, context)
+    if members is None:
+        messages = notify_group_members(order.group, template, context)
+    else:  # as notify_group_members does with the members it reads
+        messages = queue_emails(
+            template, members, template, {**context, "group": order.group}, recipient_key="member"
+        )
     if not messages:
         log.info(
             "Order %s: no member of group %s has an email; the group sees it in its inbox",

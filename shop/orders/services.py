@@ -9,17 +9,18 @@ timeline event and tells the buyer through the outbox, in the same transaction.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 
 from shop.accounts.models import User
 from shop.catalogue import stock
 from shop.core.cache import mark_public_change
-from shop.core.codes import new_number
+from shop.core.codes import NUMBER_ALPHABET, NUMBER_LENGTH, new_number, random_code
 from shop.core.text import clean_line, clean_multiline
 from shop.db import utcnow
 from shop.errors import DomainError
@@ -38,6 +39,50 @@ from shop.orders.workflow import InvalidTransition as InvalidTransition
 def new_order_number() -> str:
     """Like ET-7K3M9Q."""
     return new_number("ET-", Order.number)
+
+
+def new_order_numbers(
+    count: int, transfer_groups: Iterable[int] = ()
+) -> tuple[list[str], dict[int, set[int]]]:
+    """`count` new order numbers, and the unique codes the open transfers of
+    each of `transfer_groups` already hold, in one read: the numbers are
+    those of no order yet (a rare clash is drawn again and read again), the
+    codes those a new transfer of that group must not repeat."""
+    codes: dict[int, set[int]] = {group_id: set() for group_id in transfer_groups}
+    numbers = _draw_numbers(count)
+    open_transfers = and_(
+        Order.group_id.in_(sorted(codes)),
+        Order.payment_method == PaymentMethod.TRANSFER,
+        Order.status.in_(OPEN_STATES),
+    )
+    where = or_(Order.number.in_(numbers), open_transfers) if codes else None
+    while True:
+        rows = db.session.execute(
+            select(
+                Order.number, Order.group_id, Order.unique_code, Order.payment_method, Order.status
+            ).where(where if where is not None else Order.number.in_(numbers))
+        )
+        taken = set()
+        for number, group_id, code, payment, status in rows:
+            if number in numbers:
+                taken.add(number)
+            if group_id in codes and payment is PaymentMethod.TRANSFER and status in OPEN_STATES:
+                codes[group_id].add(code)
+        if not taken:
+            return numbers, codes
+        kept = [number for number in numbers if number not in taken]
+        numbers = kept + _draw_numbers(count - len(kept), avoid=set(kept))
+        where = None  # the codes are read: only the new numbers are checked
+
+
+def _draw_numbers(count: int, avoid: set[str] | None = None) -> list[str]:
+    """`count` different numbers like ET-7K3M9Q, none of them in `avoid`."""
+    drawn: list[str] = []
+    while len(drawn) < count:
+        number = random_code(NUMBER_ALPHABET, NUMBER_LENGTH, "ET-")
+        if number not in drawn and number not in (avoid or ()):
+            drawn.append(number)
+    return drawn
 
 
 def new_tracking_token() -> str:
