@@ -58,6 +58,16 @@ class CartView:
         return {str(line.variant.id): line.variant.price for g in self.groups for line in g.lines}
 
 
+def get_variant(variant_id: int) -> Variant | None:
+    """A variant with its product and group (what the cart's rules and
+    messages read), in one statement; None when there is none."""
+    return db.session.scalar(
+        select(Variant)
+        .where(Variant.id == variant_id)
+        .options(joinedload(Variant.product).joinedload(Product.group))
+    )
+
+
 def load_cart(cart: dict[str, int]) -> CartView:
     """Two statements whatever the cart holds: variants with products, groups
     and photos joined, in the order they were added."""

@@ -21,7 +21,7 @@ from shop.cart.forms import AddToCartForm, QuantityForm
 from shop.cart.session import current_cart, save_cart
 from shop.catalogue.models import Variant
 from shop.errors import DomainError
-from shop.extensions import csrf, db
+from shop.extensions import csrf
 
 
 def _from_this_site(url: str | None) -> bool:
@@ -61,7 +61,7 @@ def add():
     _check_add_csrf()
     form = AddToCartForm()
     chosen = form.variant.data  # None unless the form sent a number
-    variant = db.session.get(Variant, chosen) if isinstance(chosen, int) else None
+    variant = queries.get_variant(chosen) if isinstance(chosen, int) else None
     if not form.validate():
         flash(_("Choose a variant and a quantity of at least 1."), "error")
         return redirect(_back(variant))
@@ -93,7 +93,7 @@ def update():
     if not form.validate_on_submit() or not (form.variant.data or "").isdigit():
         flash(_("Give a quantity from 0 to 999."), "error")
         return redirect(url_for("cart.show"))
-    variant = db.session.get(Variant, int(form.variant.data))
+    variant = queries.get_variant(int(form.variant.data))
     cart = current_cart()
     if variant is None:
         save_cart(services.remove(cart, int(form.variant.data)))

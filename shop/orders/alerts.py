@@ -69,11 +69,20 @@ def notify_placed(placed: list[Order]) -> list[OutboxMessage]:
     with the members of every group read at once."""
     members = _members_with_email({order.group_id for order in placed})
     messages = []
+    unheard = []
     for order in placed:
-        messages += _notify_group(order, "new_order", members.get(order.group_id, []))
+        if order.group_id in members:
+            messages += _notify_group(order, "new_order", members[order.group_id])
+        else:
+            unheard.append(f"{order.number} ({order.group.slug})")
         buyer = notify_buyer(order, "placed")
         if buyer is not None:
             messages.append(buyer)
+    if unheard:
+        log.info(
+            "Orders %s: no member of the group has an email; the group sees it in its inbox",
+            ", ".join(unheard),
+        )
     return messages
 
 
@@ -138,6 +147,8 @@ def notify_buyer(order: Order, kind: str) -> OutboxMessage | None:
     """
     if kind not in BUYER_KINDS:
         raise ValueError(f"unknown buyer notification {kind!r}")
+    if not (order.buyer_email or "").strip():
+        return None
     return queue_email(
         f"order_{kind}", order.buyer_email, f"order_{kind}", _order_context(order), order.locale
     )
