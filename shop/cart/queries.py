@@ -68,9 +68,10 @@ def get_variant(variant_id: int) -> Variant | None:
     )
 
 
-def load_cart(cart: dict[str, int]) -> CartView:
+def load_cart(cart: dict[str, int], *, photos: bool = True) -> CartView:
     """Two statements whatever the cart holds: variants with products, groups
-    and photos joined, in the order they were added."""
+    and photos joined, in the order they were added (one without the photos,
+    for pages that show none)."""
     from shop.cart.services import check_quantity
     from shop.errors import DomainError
 
@@ -82,7 +83,7 @@ def load_cart(cart: dict[str, int]) -> CartView:
             .where(Variant.id.in_(ids))
             .options(
                 joinedload(Variant.product).joinedload(Product.group),
-                joinedload(Variant.product).selectinload(Product.photos),
+                *([joinedload(Variant.product).selectinload(Product.photos)] if photos else []),
             )
         ).unique()
         variants = {v.id: v for v in rows}

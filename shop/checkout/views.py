@@ -117,7 +117,7 @@ def _page(form, sent, valid: bool | None = None):
         done = services.find_checkout(sent) if sent else None
         if done is not None:
             return _confirmation(done.key, sent)
-    cart = cart_queries.load_cart(current_cart())
+    cart = _load_cart()
     back_to_cart = _back_to_cart(cart)
     if back_to_cart is not None:
         return back_to_cart
@@ -140,6 +140,11 @@ def _page(form, sent, valid: bool | None = None):
         )
         return _render(form, cart, choices)
     return _place(form, _placement(form, choices, sent))
+
+
+def _load_cart():
+    """The session's cart as the page shows it (no photos)."""
+    return cart_queries.load_cart(current_cart(), photos=False)
 
 
 def _back_to_cart(cart):
@@ -186,13 +191,13 @@ def _place(form, placement: services.Placement):
         # someone else meanwhile gets its own.
         back_to_cart = None
         if isinstance(error, services.CartProblem):
-            back_to_cart = _back_to_cart(cart_queries.load_cart(current_cart()))
+            back_to_cart = _back_to_cart(_load_cart())
         if back_to_cart is not None:
             return back_to_cart
         flash(error.message, "error")
         return redirect(url_for("cart.show"))
     except DomainError as error:
-        cart = cart_queries.load_cart(current_cart())
+        cart = _load_cart()
         back_to_cart = _back_to_cart(cart)
         if back_to_cart is not None:
             return back_to_cart
