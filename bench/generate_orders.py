@@ -19,12 +19,13 @@ import argparse
 import os
 import random
 import sys
-import time
+from array import array
 from datetime import timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))  # generate.py's bulk loading helpers
 
 OPERATOR_PHONE = "+6281900000001"
 SCOPED_PHONE = "+6281900000002"
@@ -77,7 +78,9 @@ def add_coordinators(now) -> None:
 
 
 def generate(n_orders: int, months: int, seed: int = 11) -> None:
-    """The coordinators (once), then orders up to `n_orders` in all."""
+    """The coordinators (once), then `n_orders` orders, unless the database
+    has them already; refuses a database with another number of orders."""
+    from generate import Phases, analyze, bulk_connection
     from sqlalchemy import func, select
 
     from shop import create_app
@@ -91,59 +94,88 @@ def generate(n_orders: int, months: int, seed: int = 11) -> None:
     with app.app_context():
         now = utcnow()
         add_coordinators(now)
+        # Generated orders are numbered BN…; checkout.py's are the app's own.
+        generated = db.session.scalar(select(func.count()).where(Order.number.like("BN%")))
         existing = db.session.scalar(select(func.count()).select_from(Order))
-        if existing >= n_orders:
-            print(f"database already has {existing} orders; nothing to do")
-            return
-        started = time.perf_counter()
-        to_make = n_orders - existing
-        made_lines = insert_orders(rnd, to_make, months, now, read_catalogue())
         db.session.commit()
+        if generated == n_orders:
+            print(f"database already has {generated} generated orders; nothing to do")
+            return
+        if existing:
+            raise SystemExit(
+                f"database has {generated} generated orders, not {n_orders} (another "
+                f"scale, or an interrupted run): generate into a fresh database"
+            )
+        print(f"generating {n_orders} orders over {months} months", flush=True)
+        phases = Phases()
+        with bulk_connection() as conn:
+            catalogue = read_catalogue(conn)
+            phases.done("catalogue read")
+            made_lines = insert_orders(conn, rnd, n_orders, months, now, catalogue)
+            phases.done(f"{n_orders} orders, their checkouts and {made_lines} lines")
+        analyze()
+        phases.done("ANALYZE")
         continue_sequences(db)
-        elapsed = time.perf_counter() - started
         print(
-            f"generated {to_make} orders with {made_lines} lines over {months} months "
-            f"in {elapsed:.1f}s"
+            f"generated {n_orders} orders with {made_lines} lines over {months} months "
+            f"in {phases.total():.1f}s"
         )
 
 
-def read_catalogue() -> dict[int, list[tuple[int, int, str, str, int]]]:
-    """Every group's id (in id order) → its products' first variants:
-    (product id, variant id, product name, variant label, price)."""
+def read_catalogue(conn) -> dict[int, array]:
+    """Every group's id (in id order) → its products' first variants, as a
+    flat array of (product id, variant id, price) triples: three numbers a
+    product, whatever the scale (names are read per batch, `names_of`)."""
     from sqlalchemy import select
 
     from shop.catalogue.models import Product, Variant
-    from shop.extensions import db
     from shop.groups.models import Group
 
-    group_ids = db.session.scalars(select(Group.id).order_by(Group.id)).all()
+    group_ids = conn.scalars(select(Group.id).order_by(Group.id)).all()
     if not group_ids:
         raise SystemExit("no groups: run bench/generate.py first")
-    catalogue: dict[int, list[tuple[int, int, str, str, int]]] = {g: [] for g in group_ids}
-    for product_id, group_id, name, variant_id, label, price in db.session.execute(
-        select(Product.id, Product.group_id, Product.name)
-        .add_columns(Variant.id, Variant.label, Variant.price)
+    catalogue: dict[int, array] = {g: array("q") for g in group_ids}
+    rows = conn.execute(
+        select(Product.group_id, Product.id, Variant.id, Variant.price)
         .join(Variant, Variant.product_id == Product.id)
         .where(Variant.position == 0)
-    ):
-        catalogue[group_id].append((product_id, variant_id, name, label, price))
+        .order_by(Product.id)
+        .execution_options(yield_per=20_000)
+    )
+    for group_id, product_id, variant_id, price in rows:
+        catalogue[group_id].extend((product_id, variant_id, price))
     return catalogue
 
 
-def insert_orders(rnd: random.Random, to_make: int, months: int, now, catalogue) -> int:
+def names_of(conn, product_ids) -> dict[int, tuple[str, str]]:
+    """The name and first variant's label of these products, by id."""
+    from sqlalchemy import select
+
+    from shop.catalogue.models import Product, Variant
+
+    if not product_ids:
+        return {}
+    rows = conn.execute(
+        select(Product.id, Product.name, Variant.label)
+        .join(Variant, Variant.product_id == Product.id)
+        .where(Variant.position == 0, Product.id.in_(sorted(product_ids)))
+    )
+    return {product_id: (name, label) for product_id, name, label in rows}
+
+
+def insert_orders(conn, rnd: random.Random, to_make: int, months: int, now, catalogue) -> int:
     """`to_make` orders over the last `months` months, each with its checkout
     and lines, BATCH orders a transaction. Returns the number of lines."""
     from sqlalchemy import func, insert, select
 
-    from shop.extensions import db
     from shop.orders.models import Checkout, Order, OrderLine
 
     group_ids = list(catalogue)
     statuses = [s for s in STATUSES for _ in range(s[1])]
     span = months * 30 * 24 * 3600
-    first_order = (db.session.scalar(select(func.max(Order.id))) or 0) + 1
-    first_checkout = (db.session.scalar(select(func.max(Checkout.id))) or 0) + 1
-    first_line = (db.session.scalar(select(func.max(OrderLine.id))) or 0) + 1
+    first_order = (conn.scalar(select(func.max(Order.id))) or 0) + 1
+    first_checkout = (conn.scalar(select(func.max(Checkout.id))) or 0) + 1
+    first_line = (conn.scalar(select(func.max(OrderLine.id))) or 0) + 1
     line_id = first_line
     for start in range(0, to_make, BATCH):
         checkouts, orders, lines = [], [], []
@@ -170,35 +202,43 @@ def insert_orders(rnd: random.Random, to_make: int, months: int, now, catalogue)
                     rnd, order_id, checkout_id, group_id, created, subtotal, status, confirmed, paid
                 )
             )
-        db.session.execute(insert(Checkout), checkouts)
-        db.session.execute(insert(Order), orders)
-        db.session.execute(insert(OrderLine), lines)
-        db.session.commit()
+        names = names_of(conn, {line["product_id"] for line in lines if line["product_id"]})
+        for line in lines:
+            if line["product_id"]:
+                line["product_name"], line["variant_label"] = names[line["product_id"]]
+        conn.execute(insert(Checkout.__table__), checkouts)
+        conn.execute(insert(Order.__table__), orders)
+        conn.execute(insert(OrderLine.__table__), lines)
+        conn.commit()
+        print(f"    {start + len(orders)} orders", end="\r", flush=True)
     return line_id - first_line
 
 
-def line_rows(rnd: random.Random, order_id: int, first_id: int, offer) -> list[dict]:
-    """1–3 lines of the group's products (one made-up line if it has none),
-    with ids from `first_id` on."""
-    offer = offer or [(None, None, "Produk kelompok", "1 pcs", 25000)]
-    lines = []
-    for product_id, variant_id, name, label, price in rnd.sample(
-        offer, min(len(offer), rnd.randint(1, 3))
-    ):
-        lines.append(
-            {
-                "id": first_id + len(lines),
-                "order_id": order_id,
-                "variant_id": variant_id,
-                "product_id": product_id,
-                "product_name": name,
-                "variant_label": label,
-                "unit_price": price,
-                "quantity": rnd.randint(1, 4),
-                "stock_taken": False,
-            }
-        )
-    return lines
+def line_rows(rnd: random.Random, order_id: int, first_id: int, offer: array) -> list[dict]:
+    """1–3 lines of the group's products (`offer`: product id, variant id and
+    price triples; one made-up line if it has none), with ids from `first_id`
+    on. Names are filled in by the caller."""
+    picks = rnd.sample(range(len(offer) // 3), min(len(offer) // 3, rnd.randint(1, 3)))
+    if not picks:
+        return [line_row(rnd, order_id, first_id, None, None, 25000, "Produk kelompok", "1 pcs")]
+    return [
+        line_row(rnd, order_id, first_id + k, *offer[3 * i : 3 * i + 3], None, None)
+        for k, i in enumerate(picks)
+    ]
+
+
+def line_row(rnd, order_id, line_id, product_id, variant_id, price, name, label) -> dict:
+    return {
+        "id": line_id,
+        "order_id": order_id,
+        "variant_id": variant_id,
+        "product_id": product_id,
+        "product_name": name,
+        "variant_label": label,
+        "unit_price": price,
+        "quantity": rnd.randint(1, 4),
+        "stock_taken": False,
+    }
 
 
 def order_row(
