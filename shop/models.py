@@ -10,6 +10,7 @@ from shop.curation.models import Exhibition, ExhibitionGroup, ExhibitionProduct,
 from shop.exports.models import Export
 from shop.groups.models import BankAccount, Group, GroupDocument, Invitation, Membership
 from shop.media.models import Document, Image
+from shop.monitoring.models import built_months, dirty_months, month_figures
 from shop.notify.models import OutboxMessage
 from shop.orders.models import Checkout, Order, OrderEvent, OrderLine
 from shop.payments.models import PaymentProof, ProcessedStripeEvent
@@ -53,4 +54,7 @@ __all__ = [
     "Regency",
     "User",
     "Variant",
+    "built_months",
+    "dirty_months",
+    "month_figures",
 ]

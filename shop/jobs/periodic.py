@@ -36,6 +36,7 @@ TASKS = (
     Periodic("resume-photos", "shop.media.jobs.resume_processing", every=120),
     Periodic("resume-exports", "shop.exports.jobs.resume_exports", every=120),
     Periodic("expire-unpaid-orders", "shop.orders.jobs.expire_due", every=300),
+    Periodic("monitoring-rollups", "shop.monitoring.rollups.keep_up", every=300),
     # Card refunds Stripe has not answered yet (and pending ones, in case a webhook is lost).
     Periodic("retry-card-refunds", "shop.payments.refunds.retry_card_refunds", every=300),
     Periodic("certificate-reminders", "shop.coordinators.jobs.certificates_due", every=86_400),

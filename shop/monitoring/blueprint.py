@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.monitoring import audit_log, overview, report, views
+from shop.monitoring import audit_log, cli, overview, report, rollups, views
 
 bp = Blueprint("monitoring", __name__, url_prefix="/koordinator")
+
+# rollups.py: changes to orders of past months mark them for the page, once
+# per process; cli.py: `flask monitoring rebuild|keep-up`.
+bp.record_once(lambda _state: rollups.install())
+bp.cli.add_command(cli.rebuild)
+bp.cli.add_command(cli.keep_up)
 
 # overview.py: the coordinator's overview
 bp.add_url_rule("/", "overview", overview.overview, methods=["GET"])
