@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.catalogue import group_products, manage, storefronts, views
+from shop.catalogue import cards, group_products, listing, manage, storefronts, views
 from shop.core.hooks import connect
 from shop.groups import hooks as group_hooks
 
@@ -57,3 +57,8 @@ bp.add_url_rule(
 # What catalogue adds to the groups' pages and services (shop.groups.hooks)
 group_hooks.HOME_PANELS["products"] = group_products.home_products
 connect(group_hooks.ON_RENAME, group_products.reindex_renamed_group)
+
+# Listings render each product's card once per state it shows (cards.py).
+bp.add_app_template_global(cards.product_card)
+# The listing columns follow every change of a product or its group (listing.py).
+listing.install()

@@ -10,6 +10,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,7 +20,7 @@ from shop.core.codes import SHORT_CODE_ALPHABET, random_code
 from shop.core.enums import LabelledEnum
 from shop.core.short_codes import PRODUCT_CODE_LENGTH
 from shop.db import Base, Rupiah, enum_column, utcnow
-from shop.groups.models import Group
+from shop.groups.models import Group, Programme
 from shop.media.models import Image
 
 
@@ -68,12 +70,39 @@ class NetUnit(LabelledEnum):
     PIECE = "pcs", _l("pcs")
 
 
+def listing_index(name: str, *columns) -> Index:
+    """An index of listed products only (partial): each public list's filter
+    and sort walk one of them, in order, and stop after a page."""
+    return Index(
+        name, *columns, sqlite_where=text("listed = 1"), postgresql_where=text("listed")
+    )
+
+
+# The public lists' orders (shop.catalogue.queries.SORTS), each alone and
+# within a category, and the newest first within a region or a programme.
+LISTING_INDEXES = (
+    listing_index("ix_listing_newest", "published_at", "id"),
+    listing_index("ix_listing_price_asc", "price_min", "id"),
+    listing_index("ix_listing_price_desc", "price_max", "id"),
+    listing_index("ix_listing_name", "name", "id"),
+    listing_index("ix_listing_category_newest", "category", "published_at", "id"),
+    listing_index("ix_listing_category_price_asc", "category", "price_min", "id"),
+    listing_index("ix_listing_category_price_desc", "category", "price_max", "id"),
+    listing_index("ix_listing_category_name", "category", "name", "id"),
+    listing_index("ix_listing_province_newest", "province_code", "published_at", "id"),
+    listing_index("ix_listing_regency_newest", "regency_code", "published_at", "id"),
+    listing_index("ix_listing_programme_newest", "programme", "published_at", "id"),
+    listing_index("ix_listing_group_newest", "group_id", "published_at", "id"),
+)
+
+
 class Product(Base):
     __tablename__ = "product"
     __table_args__ = (
         UniqueConstraint("group_id", "slug", name="uq_product_group_slug"),
         Index("ix_product_public", "status", "published_at"),
         CheckConstraint("shelf_life_days IS NULL OR shelf_life_days >= 0", name="shelf_life"),
+        *LISTING_INDEXES,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,6 +138,13 @@ class Product(Base):
     price_min: Mapped[Rupiah | None] = mapped_column(index=True)
     price_max: Mapped[Rupiah | None]
     in_stock: Mapped[bool] = mapped_column(default=False)
+    # The listing (shop.catalogue.listing keeps it): whether anyone may see
+    # the product (published, not hidden, its group active) and the group's
+    # programme and region, so a public list reads this table alone.
+    listed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    programme: Mapped[Programme | None] = enum_column(Programme)
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    regency_code: Mapped[str | None] = mapped_column(String(5))
     # Normalised (spelling variants folded) name, group, category and
     # description; what full-text search indexes.
     search_text: Mapped[str] = mapped_column(Text, default="")

@@ -2,7 +2,10 @@
 
 Every listing runs a fixed number of statements whatever the page size: the
 products with their group and region (joined), then their photos
-(selectinload), plus one count for the pager (`db.paginate`).
+(selectinload), plus one count for the pager. A public list filters and
+sorts on the product's listing columns alone (shop.catalogue.listing), so it
+walks one partial index in order and stops after the page; its count stops
+at COUNT_CAP ("more than 1,000 products"), so no page counts the catalogue.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from shop.catalogue.models import Category, Product, ProductPhoto, ProductStatus
@@ -51,16 +54,21 @@ def public_products():
     return select(Product).join(Product.group).where(publicly_visible())
 
 
+def listed_products():
+    """The same products, by their listing column alone (no join)."""
+    return select(Product).where(Product.listed)
+
+
 def _card_options():
     return (
-        contains_eager(Product.group).joinedload(Group.regency),
+        joinedload(Product.group).joinedload(Group.regency),
         selectinload(Product.photos),
     )
 
 
 def newest_products(limit: int = 8) -> list[Product]:
     stmt = (
-        public_products()
+        listed_products()
         .options(*_card_options())
         .order_by(Product.published_at.desc(), Product.id.desc())
         .limit(limit)
@@ -69,14 +77,42 @@ def newest_products(limit: int = 8) -> list[Product]:
 
 
 def category_counts() -> list[tuple[Category, int]]:
-    stmt = (
-        select(Product.category, func.count())
-        .join(Product.group)
-        .where(publicly_visible())
-        .group_by(Product.category)
+    """Each category's listed products, counted up to COUNT_CAP + 1 (shown
+    as "more than 1,000"): one statement, each count a walk of at most that
+    many entries of its category's index."""
+    counts = union_all(
+        *(
+            select(literal(category.value).label("category"), _capped_count(
+                select(Product.id).where(Product.listed, Product.category == category)
+            ).label("n"))
+            for category in Category
+        )
     )
-    counts = dict(db.session.execute(stmt).all())
-    return [(category, counts.get(category, 0)) for category in Category]
+    found = {row.category: row.n for row in db.session.execute(select(counts.subquery()))}
+    return [(category, found.get(category.value, 0)) for category in Category]
+
+
+# Counts of a public list stop here: past it a page says "more than 1,000".
+COUNT_CAP = 1000
+
+
+def _capped_count(stmt, cap: int | None = None):
+    """COUNT(*) of the statement's first cap + 1 rows (COUNT_CAP + 1 unless
+    told), as a scalar subquery."""
+    cap = COUNT_CAP if cap is None else cap
+    limited = stmt.with_only_columns(literal(1)).order_by(None).limit(cap + 1).subquery()
+    return select(func.count()).select_from(limited).scalar_subquery()
+
+
+def capped_paginate(stmt, per_page: int, page: int) -> Pagination:
+    """One page and a total counted at most to COUNT_CAP, or to the end of
+    the page after this one when that is further: `pagination.capped` says
+    the total is a lower bound (there are more)."""
+    cap = max(COUNT_CAP, (page + 1) * per_page)
+    total = db.session.scalar(select(_capped_count(stmt, cap)))
+    pagination = paginate(stmt, per_page, page, total=min(total, cap))
+    pagination.capped = total > cap
+    return pagination
 
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "name")
@@ -111,19 +147,25 @@ class CatalogueFilters:
 
 
 def catalogue_page(filters: CatalogueFilters, page: int, per_page: int) -> tuple[Pagination, str]:
-    """One page of the public catalogue (with the total number of matches)
+    """One page of the public catalogue (with the number of matches, capped)
     and the sort applied."""
+    stmt, sort = catalogue_statement(filters)
+    return capped_paginate(stmt, per_page, page), sort
+
+
+def catalogue_statement(filters: CatalogueFilters):
+    """The catalogue's SELECT for these filters, in order, and the sort applied."""
     from shop.catalogue import search
 
-    stmt = public_products()
+    stmt = listed_products()
     if filters.category in Category._value2member_map_:
         stmt = stmt.where(Product.category == Category(filters.category))
     if filters.programme in Programme._value2member_map_:
-        stmt = stmt.where(Group.programme == Programme(filters.programme))
+        stmt = stmt.where(Product.programme == Programme(filters.programme))
     if filters.province:
-        stmt = stmt.where(Group.province_code == filters.province)
+        stmt = stmt.where(Product.province_code == filters.province)
     if filters.regency:
-        stmt = stmt.where(Group.regency_code == filters.regency)
+        stmt = stmt.where(Product.regency_code == filters.regency)
     if filters.price_min is not None:
         stmt = stmt.where(Product.price_max >= filters.price_min)
     if filters.price_max is not None:
@@ -147,13 +189,12 @@ def catalogue_page(filters: CatalogueFilters, page: int, per_page: int) -> tuple
         "price_desc": (Product.price_max.desc(),),
         "name": (Product.name.asc(),),
     }[sort]
-    stmt = stmt.options(*_card_options()).order_by(*order, Product.id.desc())
-    return paginate(stmt, per_page, page), sort
+    return stmt.options(*_card_options()).order_by(*order, Product.id.desc()), sort
 
 
 def group_products(group: Group, page: int = 1, per_page: int = 24) -> Pagination:
     """One page of a group's shop: its public products, newest first."""
-    stmt = public_products().where(Product.group_id == group.id)
+    stmt = listed_products().where(Product.group_id == group.id)
     return paginate(
         stmt.options(*_card_options()).order_by(Product.published_at.desc(), Product.id.desc()),
         per_page,

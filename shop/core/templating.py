@@ -13,6 +13,8 @@ from flask import Flask, current_app, has_request_context, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from shop.core import fragments
+
 
 @lru_cache(maxsize=256)
 def _file_digest(path: str, mtime: float) -> str:
@@ -62,6 +64,7 @@ def register(app: Flask) -> None:
         wa_link=wa_link,
         absolute_url=absolute_url,
     )
+    fragments.install(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -31,6 +31,7 @@ def home():
         products=catalogue_queries.newest_products(limit=8),
         groups=group_queries.newest_groups(limit=6),
         category_counts=catalogue_queries.category_counts(),
+        count_cap=catalogue_queries.COUNT_CAP,
         programmes=list(Programme),
     )
 
