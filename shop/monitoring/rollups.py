@@ -228,10 +228,10 @@ def _unmark(marks) -> None:
         )
 
 
-def build_month(month: date) -> list[tuple[int, date]]:
-    """Count every group's row of `month` again, write them and list the
-    month as built; returns the (group, month) whose stored row differed.
-    Flushes, never commits."""
+def build_month(month: date, write: bool = True) -> list[tuple[int, date]]:
+    """Count every group's row of `month` again and (unless `write` is
+    False) write them and list the month as built; returns the (group,
+    month) whose stored row differed. Flushes, never commits."""
     marks = _marks([month])
     counted = count_month(month)
     stored = stored_month(month)
@@ -240,10 +240,11 @@ def build_month(month: date) -> list[tuple[int, date]]:
         for group_id in sorted(set(counted) | set(stored))
         if counted.get(group_id) != stored.get(group_id)
     ]
-    _write(month, counted)
-    db.session.execute(delete(built_months).where(built_months.c.month == month))
-    db.session.execute(insert(built_months).values(month=month, built_at=utcnow()))
-    _unmark(marks)
+    if write:
+        _write(month, counted)
+        db.session.execute(delete(built_months).where(built_months.c.month == month))
+        db.session.execute(insert(built_months).values(month=month, built_at=utcnow()))
+        _unmark(marks)
     return differed
 
 
@@ -303,11 +304,9 @@ def rebuild(write: bool = True) -> list[tuple[int, date]]:
     Writes and commits each month unless `write` is False."""
     differed = []
     for month in ended_months():
-        differed.extend(build_month(month))
+        differed.extend(build_month(month, write))
         if write:
             db.session.commit()
-        else:
-            db.session.rollback()
     stale = select(built_months.c.month).where(built_months.c.month > last_ended_month())
     if write and db.session.scalars(stale).first():
         db.session.execute(delete(built_months).where(built_months.c.month.in_(stale)))

@@ -1,0 +1,218 @@
+"""The rollups give exactly the full count: orders in every state over many
+groups and months, rolled up, then changed (paid, confirmed, cancelled,
+expired, refunded, a line added, an order placed in a past month, a group
+moved to another programme and region); after every step the figures read
+through the rollups equal the figures counted from the orders alone (and the
+count as it was before the rollups), for several scopes and filters, before
+and after the marked group-months are refreshed."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import astuple
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select, update
+
+from shop.coordinators.scope import Scope
+from shop.core.clock import jakarta_today
+from shop.extensions import db
+from shop.groups.models import Programme
+from shop.monitoring import cli, rollups
+from shop.monitoring.filters import Filters, default_start
+from shop.monitoring.models import built_months, dirty_months, month_figures
+from shop.monitoring.queries import Monitoring, monitoring
+from shop.orders.models import Order, OrderStatus, PaymentStatus
+from shop.payments.models import RefundCause
+from tests.factories import (
+    CoordinatorFactory,
+    GroupFactory,
+    OrderLineFactory,
+    RefundFactory,
+    make_order,
+)
+from tests.integration.monitoring.full_recount import monitoring as full_recount
+
+REGENCIES = ("15.71", "15.05", "32.73", "32.04")
+STATUSES = [*OrderStatus]
+
+
+def table(data: Monitoring) -> list[tuple]:
+    return [astuple(row) for row in [*data.rows, data.total]]
+
+
+def assert_same(scope: Scope, filters: Filters) -> None:
+    rolled = monitoring(scope, filters)
+    assert table(rolled) == table(monitoring(scope, filters, use_rollups=False)), filters
+    assert table(rolled) == table(full_recount(scope, filters)), filters
+
+
+@pytest.fixture
+def orders(app_ctx):
+    """Eight groups, 240 orders over the last 14 months (today's too)."""
+    rnd = random.Random(5)
+    groups = [
+        GroupFactory(
+            name=f"Kelompok {i}",
+            programme=list(Programme)[i % 3],
+            province_code=REGENCIES[i % 4][:2],
+            regency_code=REGENCIES[i % 4],
+            district_code=None,
+        )
+        for i in range(8)
+    ]
+    now = datetime.now(UTC)
+    made = []
+    for n in range(240):
+        created = now - timedelta(seconds=rnd.randrange(420 * 86400)) if n else now
+        status = rnd.choice(STATUSES)
+        confirmed = status not in (OrderStatus.PLACED, OrderStatus.EXPIRED) and rnd.random() < 0.9
+        made.append(
+            make_order(
+                rnd.choice(groups),
+                created_at=created,
+                status=status,
+                payment_status=PaymentStatus.PAID if rnd.random() < 0.6 else PaymentStatus.UNPAID,
+                # Whole hours often, so that equal values and the middle of
+                # two meet the interval bounds.
+                confirmed_at=created
+                + timedelta(seconds=rnd.choice([3600, 7200, rnd.randrange(1, 300_000)]))
+                if confirmed
+                else None,
+                lines=[("Abon", rnd.choice([5000, 12500, 25000]), rnd.randint(1, 4))]
+                * rnd.randint(1, 2),
+            )
+        )
+    for order in rnd.sample(made, 12):
+        RefundFactory(order=order, amount=rnd.randint(1, 9) * 1000, cause=RefundCause.CANCELLED)
+    db.session.flush()
+    return groups, made
+
+
+def scopes() -> list[Scope]:
+    return [
+        Scope.of(CoordinatorFactory(is_operator=True)),
+        Scope.of(CoordinatorFactory(programmes=[Programme.UPPKA], regions=["15"])),
+        Scope.of(CoordinatorFactory(regions=["32.73", "15.05"])),
+    ]
+
+
+def filter_sets() -> list[Filters]:
+    today = jakarta_today()
+    start = default_start(today)
+    half = today - timedelta(days=200)
+    found = [Filters(start, today, by) for by in ("programme", "province", "regency", "group")]
+    found += [
+        Filters(start, today, "month"),
+        Filters(today - timedelta(days=400), today, "month"),
+        Filters(half, today - timedelta(days=20), "group"),
+        Filters(start, today, "regency", programme=Programme.UPPKA),
+        Filters(start, today, "group", province="32"),
+        Filters(start, today, "programme", regency="15.71", q="kelompok"),
+        Filters(today.replace(day=1), today, "programme"),
+    ]
+    return found
+
+
+def check_everything(scopes_: list[Scope]) -> None:
+    for scope in scopes_:
+        for filters in filter_sets():
+            assert_same(scope, filters)
+
+
+def test_rollups_equal_the_full_count_through_changes(orders):
+    groups, made = orders
+    every = scopes()
+    check_everything(every)  # nothing built: all from the orders
+
+    assert rollups.keep_up()  # builds every ended month
+    assert db.session.scalar(select(func.count()).select_from(month_figures)) > 0
+    assert rollups.rebuild() == []
+    check_everything(every)
+
+    this_month = rollups.current_month()
+    past = [o for o in made if rollups.current_month(o.created_at) < this_month]
+    rnd = random.Random(9)
+    for order in rnd.sample(past, 10):
+        order.status = OrderStatus.CANCELLED
+    for order in rnd.sample(past, 10):
+        order.payment_status = PaymentStatus.PAID
+        order.confirmed_at = order.created_at + timedelta(hours=3)
+    for order in rnd.sample(past, 5):
+        order.status = OrderStatus.EXPIRED
+    RefundFactory(order=past[0], amount=7000)
+    OrderLineFactory(order=past[1], quantity=3)
+    make_order(
+        groups[2],
+        created_at=past[2].created_at,
+        confirmed_at=past[2].created_at + timedelta(hours=1),
+        payment_status=PaymentStatus.PAID,
+    )
+    groups[0].programme = Programme.LAPAS
+    groups[0].province_code, groups[0].regency_code = "32", "32.04"
+    db.session.flush()
+
+    marked = db.session.scalar(select(func.count()).select_from(dirty_months))
+    assert marked > 0
+    check_everything(every)  # the marked group-months come from the orders
+
+    assert rollups.refresh_dirty() == marked
+    assert db.session.scalar(select(func.count()).select_from(dirty_months)) == 0
+    assert rollups.rebuild(write=False) == []
+    check_everything(every)
+
+
+def test_placing_an_order_marks_nothing(orders, count_queries):
+    """An order of today (what checkout places) runs no statement of the
+    rollups; one of a past month marks its group-month."""
+    groups, _made = orders
+    rollups.keep_up()
+    with count_queries() as counter:
+        make_order(groups[0], lines=[("Abon", 25000, 1)])
+    assert not [s for s in counter.statements if "monitoring" in s]
+    assert db.session.scalar(select(func.count()).select_from(dirty_months)) == 0
+
+    long_ago = datetime.now(UTC) - timedelta(days=100)
+    make_order(groups[0], created_at=long_ago)
+    assert db.session.execute(select(dirty_months.c.group_id, dirty_months.c.month)).all() == [
+        (groups[0].id, rollups.current_month(long_ago))
+    ]
+
+
+def test_rebuild_finds_what_the_marks_cannot_see(orders):
+    """A change written without the ORM (a bulk UPDATE) is not marked; the
+    rebuild command finds it, says so and writes the count."""
+    rollups.keep_up()
+    months = rollups.ended_months()
+    first, last = rollups.month_bounds(months[-1])
+    db.session.execute(
+        update(Order)
+        .where(Order.created_at >= first, Order.created_at < last)
+        .values(status=OrderStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    scope = Scope.of(CoordinatorFactory(is_operator=True))
+    filters = Filters(months[0], jakarta_today(), "month")
+    assert table(monitoring(scope, filters)) != table(full_recount(scope, filters))
+
+    # The command itself, in this test's app context and transaction.
+    runner = CliRunner()
+    result = runner.invoke(cli.rebuild, ["--check"])
+    assert result.exit_code == 1
+    assert "group-months differ" in result.output
+    result = runner.invoke(cli.rebuild, [])
+    assert result.exit_code == 0, result.output
+    assert "differed and were rewritten" in result.output
+    assert table(monitoring(scope, filters)) == table(full_recount(scope, filters))
+    assert runner.invoke(cli.rebuild, ["--check"]).output.startswith("The rollups match")
+
+
+def test_a_month_is_built_only_once_it_has_ended(orders):
+    now = datetime.now(UTC)
+    rollups.keep_up(now)
+    built = set(db.session.scalars(select(built_months.c.month)))
+    assert rollups.current_month(now) not in built
+    assert rollups.last_ended_month(now) in built
