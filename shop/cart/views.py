@@ -6,6 +6,10 @@ therefore checks the token when the form has one (visitors with a session),
 and otherwise requires the browser's own proof that the form came from this
 site: an `Origin` (or, failing that, `Referer`) header naming this host, which
 a page on another site cannot forge. Every other cart POST carries a token.
+
+The cart lives in the session cookie: these POSTs only read the database, so
+on SQLite they read without the write lock (`reading`) and never queue
+behind checkouts.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from shop.cart import queries, services
 from shop.cart.forms import AddToCartForm, QuantityForm
 from shop.cart.session import current_cart, save_cart
 from shop.catalogue.models import Variant
+from shop.db_events import reading
 from shop.errors import DomainError
 from shop.extensions import csrf
 
@@ -61,7 +66,8 @@ def add():
     _check_add_csrf()
     form = AddToCartForm()
     chosen = form.variant.data  # None unless the form sent a number
-    variant = queries.get_variant(chosen) if isinstance(chosen, int) else None
+    with reading():
+        variant = queries.get_variant(chosen) if isinstance(chosen, int) else None
     if not form.validate():
         flash(_("Choose a variant and a quantity of at least 1."), "error")
         return redirect(_back(variant))
@@ -93,7 +99,8 @@ def update():
     if not form.validate_on_submit() or not (form.variant.data or "").isdigit():
         flash(_("Give a quantity from 0 to 999."), "error")
         return redirect(url_for("cart.show"))
-    variant = queries.get_variant(int(form.variant.data))
+    with reading():
+        variant = queries.get_variant(int(form.variant.data))
     cart = current_cart()
     if variant is None:
         save_cart(services.remove(cart, int(form.variant.data)))
