@@ -21,7 +21,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, Text, and_, case, cast, exists, func, or_, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
 
 from shop.coordinators.scope import Scope
 from shop.core.clock import midnight_utc
@@ -44,15 +59,19 @@ BUCKETS = len(CONFIRM_BUCKETS)
 
 @dataclass(frozen=True)
 class Plan:
-    """The built months the rollups answer for, and the UTC intervals read
-    from the orders."""
+    """The built months the rollups answer for, the group-months of those
+    marked changed (read from the orders instead), and the UTC intervals
+    read from the orders."""
 
     rolled: tuple[date, ...]
     live: tuple[tuple[datetime, datetime], ...]
+    marked: tuple[tuple[int, date], ...] = ()
 
 
 def plan(filters: Filters, use_rollups: bool = True) -> Plan:
-    """One statement (none without whole months in the range)."""
+    """One statement (none without whole months in the range): the built
+    months and their marks are read together, so each group-month is counted
+    once, from the rollup or from the orders, whatever commits meanwhile."""
     start_at = midnight_utc(filters.start)
     end_at = midnight_utc(filters.end + timedelta(days=1))
     whole = [
@@ -61,10 +80,20 @@ def plan(filters: Filters, use_rollups: bool = True) -> Plan:
         if month >= filters.start and next_month(month) - timedelta(days=1) <= filters.end
     ]
     rolled: list[date] = []
+    marks: list[tuple[int, date]] = []
     if use_rollups and whole:
-        rolled = sorted(
-            db.session.scalars(select(built_months.c.month).where(built_months.c.month.in_(whole)))
+        built = select(built_months.c.month, cast(null(), Integer).label("group_id")).where(
+            built_months.c.month.in_(whole)
         )
+        marked = select(dirty_months.c.month, dirty_months.c.group_id).where(
+            dirty_months.c.month.in_(whole)
+        )
+        for month, group_id in db.session.execute(union_all(built, marked)):
+            if group_id is None:
+                rolled.append(month)
+            else:
+                marks.append((group_id, month))
+        rolled.sort()
     live, cursor = [], start_at
     for month in rolled:
         starts, ends = month_bounds(month)
@@ -73,44 +102,30 @@ def plan(filters: Filters, use_rollups: bool = True) -> Plan:
         cursor = ends
     if cursor < end_at:
         live.append((cursor, end_at))
-    return Plan(tuple(rolled), tuple(live))
+    marks = sorted(mark for mark in marks if mark[1] in rolled)
+    return Plan(tuple(rolled), tuple(live), tuple(marks))
 
 
 # The orders' half
 
 
 def live_selects(scope: Scope, filters: Filters, plan: Plan, *columns, sales=True, join=None):
-    """SELECTs of `columns` over the orders the rollups do not answer for:
-    those in the live intervals and those of the marked group-months."""
-
-    def base():
-        stmt = select(*columns).select_from(Order).join(Group, Group.id == Order.group_id)
-        if join is not None:
-            stmt = stmt.join(*join)
-        stmt = stmt.where(group_clause(scope, filters))
-        return stmt.where(Order.status.not_in(NOT_SALES)) if sales else stmt
-
-    selects = []
-    if plan.live:
-        selects.append(
-            base().where(
-                or_(*(and_(Order.created_at >= a, Order.created_at < b) for a, b in plan.live))
-            )
+    """The SELECT of `columns` over the orders the rollups do not answer
+    for: those in the live intervals and those of the marked group-months
+    (a list, empty when there are none)."""
+    within = [and_(Order.created_at >= a, Order.created_at < b) for a, b in plan.live]
+    for group_id, month in plan.marked:
+        starts, ends = month_bounds(month)
+        within.append(
+            and_(Order.group_id == group_id, Order.created_at >= starts, Order.created_at < ends)
         )
-    if plan.rolled:
-        selects.append(
-            base()
-            .join(
-                dirty_months,
-                and_(
-                    dirty_months.c.group_id == Order.group_id,
-                    Order.created_at >= dirty_months.c.starts_at,
-                    Order.created_at < dirty_months.c.ends_at,
-                ),
-            )
-            .where(dirty_months.c.month.in_(plan.rolled))
-        )
-    return selects
+    if not within:
+        return []
+    stmt = select(*columns).select_from(Order).join(Group, Group.id == Order.group_id)
+    if join is not None:
+        stmt = stmt.join(*join)
+    stmt = stmt.where(group_clause(scope, filters), or_(*within))
+    return [stmt.where(Order.status.not_in(NOT_SALES)) if sales else stmt]
 
 
 def union(selects):
@@ -143,10 +158,9 @@ def _rolled(scope: Scope, filters: Filters, plan: Plan, *columns):
         .where(
             group_clause(scope, filters),
             month_figures.c.month.in_(plan.rolled),
-            ~exists().where(
-                dirty_months.c.group_id == month_figures.c.group_id,
-                dirty_months.c.month == month_figures.c.month,
-            ),
+            tuple_(month_figures.c.group_id, month_figures.c.month).not_in(plan.marked)
+            if plan.marked
+            else true(),
         )
     )
 
@@ -248,12 +262,30 @@ def medians(
         collect(k, sorted(seconds))
     needed = set().union(*buckets_of.values()) if buckets_of else set()
     if plan.rolled and needed:
+        # Each row's values of a bucket are the slice of its sorted array
+        # that its histogram gives: only those bytes are read.
         c = month_figures.c
-        stmt = _rolled(scope, filters, plan, _rolled_key(filters), c.confirm_seconds).where(
-            or_(*(c[BUCKET_COLUMNS[bucket]] > 0 for bucket in sorted(needed)))
+        needed_list = sorted(needed)
+        parts = []
+        for bucket in needed_list:
+            offset = sum((c[name] for name in BUCKET_COLUMNS[:bucket]), literal(0))
+            count = c[BUCKET_COLUMNS[bucket]]
+            parts.append(func.substr(c.confirm_seconds, offset * 4 + 1, count * 4))
+        stmt = _rolled(scope, filters, plan, _rolled_key(filters), *parts).where(
+            or_(*(c[BUCKET_COLUMNS[bucket]] > 0 for bucket in needed_list))
         )
-        for k, blob in db.session.execute(stmt):
-            collect(k, unpack(blob))
+        chunks: dict[tuple[object, int], list[bytes]] = defaultdict(list)
+        for k, *row in db.session.execute(stmt):
+            mine = buckets_of.get(k, ())
+            for bucket, part in zip(needed_list, row, strict=True):
+                if not part:
+                    continue
+                if bucket in mine:
+                    chunks[k, bucket].append(part)
+                if bucket in everything:
+                    chunks[None, bucket].append(part)
+        for (k, bucket), found_parts in chunks.items():
+            values[k, bucket].extend(unpack(b"".join(found_parts)))
 
     found = {}
     for k, targets in wanted.items():
