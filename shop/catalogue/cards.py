@@ -10,19 +10,139 @@ key (shop.core.fragments adds the language and where the app is mounted).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 from flask import current_app
 from markupsafe import Markup
+from sqlalchemy import Row, select
 
-from shop.catalogue.models import Product
+from shop.catalogue.models import Product, ProductPhoto
 from shop.core.fragments import keep
+from shop.extensions import db
+from shop.groups.models import Group, Verification
+from shop.media.models import Image
+from shop.regions.models import Regency
 
 TEMPLATE = "_partials/product_card.html"
 
 
-def card_key(product: Product, eager: bool, in_shop: bool) -> tuple:
-    group = product.group
+# The first photo's image of a product (position, then id: ProductPhoto's order).
+_COVER = (
+    select(ProductPhoto.image_id)
+    .where(ProductPhoto.product_id == Product.id)
+    .order_by(ProductPhoto.position, ProductPhoto.id)
+    .limit(1)
+    .correlate(Product)
+    .scalar_subquery()
+)
+CARD_ROWS = (
+    select(
+        Product.id,
+        Product.slug,
+        Product.name,
+        Product.price_min,
+        Product.price_max,
+        Product.catalogue_only,
+        Product.in_stock,
+        Group.slug.label("group_slug"),
+        Group.name.label("group_name"),
+        Group.verification,
+        Regency.name.label("regency_name"),
+        Image.key,
+        Image.private,
+        Image.widths,
+        Image.status,
+        Image.width,
+        Image.height,
+    )
+    .join(Group, Group.id == Product.group_id)
+    .outerjoin(Regency, Regency.code == Group.regency_code)
+    .outerjoin(Image, Image.id == _COVER)
+)
+
+
+@dataclass(frozen=True)
+class _Named:
+    name: str | None
+
+
+@dataclass(frozen=True)
+class _GroupShown:
+    slug: str
+    name: str
+    is_verified: bool
+    regency: _Named
+
+
+@dataclass(frozen=True)
+class _Photo:
+    image: Image
+
+
+class Card:
+    """What a product card shows, read as one row (no ORM objects): the
+    attributes `card_key` and the card template use."""
+
+    def __init__(self, row: Row):
+        self.row = row
+        self.id, self.slug, self.name = row.id, row.slug, row.name
+        self.price_min, self.price_max = row.price_min, row.price_max
+        self.catalogue_only, self.in_stock = row.catalogue_only, row.in_stock
+        self.group = _GroupShown(
+            row.group_slug,
+            row.group_name,
+            row.verification is Verification.VERIFIED,
+            _Named(row.regency_name),
+        )
+
+    @cached_property
+    def cover_photo(self) -> _Photo | None:
+        row = self.row
+        if row.key is None:
+            return None
+        # A detached Image gives the template its URLs and sizes; only on a
+        # card's first render in this process (card_key reads the row).
+        return _Photo(
+            Image(
+                key=row.key,
+                private=row.private,
+                widths=row.widths,
+                status=row.status,
+                width=row.width,
+                height=row.height,
+            )
+        )
+
+
+def cards_of(ids: list[int]) -> list[Card]:
+    """The cards of these products, in this order: one statement."""
+    if not ids:
+        return []
+    rows = {row.id: row for row in db.session.execute(CARD_ROWS.where(Product.id.in_(ids)))}
+    return [Card(rows[i]) for i in ids if i in rows]
+
+
+def _image_key(product) -> tuple | None:
+    if isinstance(product, Card):
+        row = product.row
+        if row.key is None:
+            return None
+        return (row.key, row.private, row.widths, row.status, row.width, row.height)
     photo = product.cover_photo
     image = photo.image if photo is not None else None
+    return image and (
+        image.key,
+        image.private,
+        image.widths,
+        image.status,
+        image.width,
+        image.height,
+    )
+
+
+def card_key(product: Product | Card, eager: bool, in_shop: bool) -> tuple:
+    group = product.group
     return (
         "card",
         product.id,
@@ -34,14 +154,13 @@ def card_key(product: Product, eager: bool, in_shop: bool) -> tuple:
         product.in_stock,
         group.slug,
         None if in_shop else (group.name, group.is_verified, group.regency.name),
-        image
-        and (image.key, image.private, image.widths, image.status, image.width, image.height),
+        _image_key(product),
         eager,
         in_shop,
     )
 
 
-def product_card(product: Product, eager: bool = False, in_shop: bool = False) -> Markup:
+def product_card(product: Product | Card, eager: bool = False, in_shop: bool = False) -> Markup:
     """Jinja global: the card of `product` in a listing (`eager`: in the first row)."""
 
     def render() -> str:

@@ -16,6 +16,7 @@ from flask import abort
 from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from shop.catalogue.cards import Card, cards_of
 from shop.catalogue.models import Category, Product, ProductPhoto, ProductStatus
 from shop.core.pagination import Pagination, paginate
 from shop.extensions import db
@@ -59,21 +60,14 @@ def listed_products():
     return select(Product).where(Product.listed)
 
 
-def _card_options():
-    return (
-        joinedload(Product.group).joinedload(Group.regency),
-        selectinload(Product.photos),
-    )
-
-
-def newest_products(limit: int = 8) -> list[Product]:
-    stmt = (
-        listed_products()
-        .options(*_card_options())
+def newest_products(limit: int = 8) -> list[Card]:
+    ids = db.session.scalars(
+        select(Product.id)
+        .where(Product.listed)
         .order_by(Product.published_at.desc(), Product.id.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(stmt).unique())
+    return cards_of(list(ids))
 
 
 def category_counts() -> list[tuple[Category, int]]:
@@ -82,9 +76,12 @@ def category_counts() -> list[tuple[Category, int]]:
     many entries of its category's index."""
     counts = union_all(
         *(
-            select(literal(category.value).label("category"), _capped_count(
-                select(Product.id).where(Product.listed, Product.category == category)
-            ).label("n"))
+            select(
+                literal(category.value).label("category"),
+                _capped_count(
+                    select(Product.id).where(Product.listed, Product.category == category)
+                ).label("n"),
+            )
             for category in Category
         )
     )
@@ -102,6 +99,16 @@ def _capped_count(stmt, cap: int | None = None):
     cap = COUNT_CAP if cap is None else cap
     limited = stmt.with_only_columns(literal(1)).order_by(None).limit(cap + 1).subquery()
     return select(func.count()).select_from(limited).scalar_subquery()
+
+
+def card_page(stmt, per_page: int, page: int, *, capped: bool = True) -> Pagination:
+    """One page of a list of products as cards (shop.catalogue.cards): its
+    ids walked in order, then their cards in one statement; the total is
+    capped (`capped_paginate`) unless told otherwise. Three statements."""
+    ids = stmt.with_only_columns(Product.id, maintain_column_froms=True)
+    pagination = capped_paginate(ids, per_page, page) if capped else paginate(ids, per_page, page)
+    pagination.items = cards_of(list(pagination.items))
+    return pagination
 
 
 def capped_paginate(stmt, per_page: int, page: int) -> Pagination:
@@ -150,11 +157,12 @@ def catalogue_page(filters: CatalogueFilters, page: int, per_page: int) -> tuple
     """One page of the public catalogue (with the number of matches, capped)
     and the sort applied."""
     stmt, sort = catalogue_statement(filters)
-    return capped_paginate(stmt, per_page, page), sort
+    return card_page(stmt, per_page, page), sort
 
 
 def catalogue_statement(filters: CatalogueFilters):
-    """The catalogue's SELECT for these filters, in order, and the sort applied."""
+    """The catalogue's SELECT of products for these filters, in order, and
+    the sort applied."""
     from shop.catalogue import search
 
     stmt = listed_products()
@@ -189,17 +197,14 @@ def catalogue_statement(filters: CatalogueFilters):
         "price_desc": (Product.price_max.desc(),),
         "name": (Product.name.asc(),),
     }[sort]
-    return stmt.options(*_card_options()).order_by(*order, Product.id.desc()), sort
+    return stmt.order_by(*order, Product.id.desc()), sort
 
 
 def group_products(group: Group, page: int = 1, per_page: int = 24) -> Pagination:
     """One page of a group's shop: its public products, newest first."""
     stmt = listed_products().where(Product.group_id == group.id)
-    return paginate(
-        stmt.options(*_card_options()).order_by(Product.published_at.desc(), Product.id.desc()),
-        per_page,
-        page,
-    )
+    newest = stmt.order_by(Product.published_at.desc(), Product.id.desc())
+    return card_page(newest, per_page, page, capped=False)
 
 
 def get_public_product_or_404(group_slug: str, product_slug: str) -> Product:

@@ -14,9 +14,8 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from shop.catalogue.cards import Card, cards_of
 from shop.catalogue.models import Product
-from shop.catalogue.queries import _card_options as product_card_options
-from shop.catalogue.queries import public_products
 from shop.core.pagination import Pagination, paginate
 from shop.curation.models import Exhibition, ExhibitionGroup, ExhibitionProduct, FeaturedGroup
 from shop.extensions import db
@@ -100,15 +99,13 @@ def exhibition_groups(exhibition: Exhibition) -> list[Group]:
     )
 
 
-def exhibition_products(exhibition: Exhibition) -> list[Product]:
+def exhibition_products(exhibition: Exhibition) -> list[Card]:
     """The chosen products the public can still see (hidden, unpublished
     products and those of suspended groups drop out), in the chosen order."""
-    return list(
-        db.session.scalars(
-            public_products()
-            .join(ExhibitionProduct, ExhibitionProduct.product_id == Product.id)
-            .where(ExhibitionProduct.exhibition_id == exhibition.id)
-            .options(*product_card_options())
-            .order_by(ExhibitionProduct.position, Product.id)
-        ).unique()
+    ids = db.session.scalars(
+        select(Product.id)
+        .join(ExhibitionProduct, ExhibitionProduct.product_id == Product.id)
+        .where(ExhibitionProduct.exhibition_id == exhibition.id, Product.listed)
+        .order_by(ExhibitionProduct.position, Product.id)
     )
+    return cards_of(list(ids))
