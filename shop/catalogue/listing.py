@@ -95,8 +95,7 @@ def relist_all(session: Session) -> None:
             listed=and_(
                 Product.status == ProductStatus.PUBLISHED,
                 Product.hidden_at.is_(None),
-                group.with_only_columns(Group.status).scalar_subquery()
-                == GroupStatus.ACTIVE.value,
+                group.with_only_columns(Group.status).scalar_subquery() == GroupStatus.ACTIVE.value,
             ),
             **{
                 name: group.with_only_columns(getattr(Group, name)).scalar_subquery()

@@ -73,9 +73,7 @@ class NetUnit(LabelledEnum):
 def listing_index(name: str, *columns) -> Index:
     """An index of listed products only (partial): each public list's filter
     and sort walk one of them, in order, and stop after a page."""
-    return Index(
-        name, *columns, sqlite_where=text("listed = 1"), postgresql_where=text("listed")
-    )
+    return Index(name, *columns, sqlite_where=text("listed = 1"), postgresql_where=text("listed"))
 
 
 # The public lists' orders (shop.catalogue.queries.SORTS), each alone and
