@@ -28,10 +28,12 @@ date of the order they were paid for, whatever became of it; never a sale.
 Every figure is aggregated in SQL with GROUP BY over the groups in scope, so a
 page runs the same few statements whatever the number of groups and orders;
 which groups and orders, and the key each falls under, is
-`shop.monitoring.filters`. The median is `percentile_cont` on
-PostgreSQL and the same definition (the middle value, or the mean of the two
-middle ones) computed in Python on SQLite, which has no such function, from
-the confirm times the orders query brings along (group_concat).
+`shop.monitoring.filters`. The online orders' figures of the months that have
+ended come from the rollups (`shop.monitoring.rollups`), the rest from the
+orders (`shop.monitoring.sources`): the same numbers as counting every order,
+at any moment (nothing lags). The median is the middle value, or the mean of
+the two middle ones (percentile_cont's definition), found from the rollups'
+histograms and the few values around the middle.
 """
 
 from __future__ import annotations
@@ -191,7 +193,7 @@ def _keys_and_labels(scope: Scope, filters: Filters, months: list[date]) -> list
 
 def monitoring(scope: Scope, filters: Filters, use_rollups: bool = True) -> Monitoring:
     """The figures of the groups in `scope` matching `filters`, a row per key
-    and the totals; at most nine statements whatever the numbers of groups,
+    and the totals; at most eight statements whatever the numbers of groups,
     orders and visits. The orders' figures come from the rollups and the
     orders they do not cover (`shop.monitoring.sources`); with
     `use_rollups=False`, from the orders alone (the full count the rollups

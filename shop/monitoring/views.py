@@ -25,6 +25,7 @@ from shop.coordinators.scope import Scope, coordinator_required, current_scope
 from shop.core.charts import ChartItem, column_chart, row_chart
 from shop.core.clock import JAKARTA, jakarta_today
 from shop.core.downloads import private_download
+from shop.core.pagination import page_arg
 from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
 from shop.groups.models import Group, Programme
@@ -40,6 +41,49 @@ from shop.sales.figures import SALES_LEGEND, sales_bar
 from shop.transaction import commit_or_raise
 
 CHART_ROWS = 15
+# The table by group shows this many rows a page (the downloads have them all).
+GROUP_ROWS = 50
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    """A page of the table's rows, read by the pager macro like a
+    `Pagination`: the figures of every row are counted anyway (the rows are
+    ordered by them), so a page costs no statement more."""
+
+    rows: list
+    page: int
+    per_page: int
+    capped: bool = False
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def pages(self) -> int:
+        return max(-(-self.total // self.per_page), 1)
+
+    @property
+    def items(self) -> list:
+        start = (self.page - 1) * self.per_page
+        return self.rows[start : start + self.per_page]
+
+    @property
+    def first(self) -> int:
+        return min((self.page - 1) * self.per_page + 1, self.total)
+
+    @property
+    def last(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
 
 
 @dataclass(frozen=True)
@@ -144,6 +188,9 @@ def monitoring():
     options = filter_options(scope, filters)
     data = queries.monitoring(scope, filters)
     revenue_chart, orders_chart = _charts(data)
+    rows_page = None
+    if filters.by == "group":
+        rows_page = RowsPage(data.rows, page_arg(), GROUP_ROWS)
     return render_template(
         "monitoring/index.html",
         scope=scope,
@@ -158,6 +205,7 @@ def monitoring():
         chart_limited=data.filters.by != "month" and len(data.rows) > CHART_ROWS,
         chart_rows=CHART_ROWS,
         range_text=range_text(filters),
+        rows_page=rows_page,
     )
 
 

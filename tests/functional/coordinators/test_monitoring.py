@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from shop.catalogue.models import ProductStatus
 from shop.consignment import services as consignment
@@ -14,6 +15,8 @@ from shop.consignment.services import Count, Item
 from shop.core.clock import jakarta_today
 from shop.extensions import db
 from shop.groups.models import Programme
+from shop.monitoring import rollups
+from shop.monitoring.models import built_months, dirty_months
 from shop.orders.models import OrderStatus, PaymentStatus
 from tests.factories import (
     GroupFactory,
@@ -265,3 +268,53 @@ def test_consignment_alone_draws_the_charts(
     svgs = re.findall(r"<svg.*?</svg>", html, re.S)
     assert len(svgs) == 2 and svgs[0].count('class="chart-consigned"') == 1
     assert "Consignment (titip jual)" in html
+
+
+def test_rollups_and_pages_keep_the_statements_bounded(
+    client, as_coordinator, operator, count_queries
+):
+    """With the past months rolled up, one of them changed since (marked),
+    and the table by group in pages of 50: a fixed number of statements, the
+    same on every page; the CSV has every group."""
+    as_coordinator(operator)
+    groups = []
+    for i in range(55):
+        group = GroupFactory(
+            name=f"Kelompok {i:02d}",
+            programme=list(Programme)[i % 6],
+            province_code="15",
+            regency_code="15.71",
+            district_code=None,
+        )
+        groups.append(group)
+        for day in (5, 40, 100):
+            make_order(
+                group,
+                created_at=recently(day),
+                confirmed_at=recently(day) + timedelta(minutes=i + 1),
+                payment_status=PAID if i % 3 else PaymentStatus.UNPAID,
+                lines=[("Abon", 10000, 1)],
+            )
+    before = {by: _statements(client, count_queries, by) for by in ("group", "month", "programme")}
+    rollups.keep_up()
+    assert db.session.scalar(select(func.count()).select_from(built_months))
+    rolled = {by: _statements(client, count_queries, by) for by in ("group", "month", "programme")}
+    make_order(groups[0], created_at=recently(100), lines=[("Kerupuk", 5000, 1)])
+    assert db.session.scalar(select(func.count()).select_from(dirty_months)) == 1
+    marked = {by: _statements(client, count_queries, by) for by in ("group", "month", "programme")}
+    assert rolled == marked
+    # Two more once months are rolled up: the rollups' sums and the slices
+    # of their confirm times that hold the medians.
+    assert {by: n - 2 for by, n in rolled.items()} == before
+    assert max(marked.values()) <= 15
+
+    first = page(client, per="group")
+    second = page(client, per="group", page=2)
+    assert first.count("laporan.pdf") == 50
+    assert second.count("laporan.pdf") == 5
+    assert "51–55 dari 55 kelompok" in second
+    with count_queries() as counter:
+        page(client, per="group", page=2)
+    assert counter.count == marked["group"]
+    csv = client.get("/koordinator/monev.csv", query_string={"per": "group"})
+    assert len(re.findall(r"Kelompok \d\d", csv.get_data(as_text=True))) == 55
