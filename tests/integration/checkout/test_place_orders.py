@@ -184,3 +184,45 @@ def test_placing_orders_runs_a_bounded_number_of_statements(count_queries):
     extra_updates = len(big) - len(small)  # one conditional UPDATE per tracked variant
     assert many.count <= few.count + extra_updates + 3 * 3, many.statements
     assert few.count <= 40, few.statements
+
+
+def test_stock_is_taken_in_one_statement_only_where_enough_is_left(two_groups):
+    a, b, va, vb = two_groups
+    from shop.catalogue import stock
+
+    assert stock.take_all({va.id: 2, vb.id: 1}) == {va.id: 3}  # vb's stock is not counted
+    assert stock.take_all({va.id: 4}) == {}
+    db.session.refresh(va)
+    assert va.stock == 3
+
+
+def test_stock_taken_meanwhile_stops_everything(two_groups, monkeypatch):
+    """Another buyer takes the stock between the read and the UPDATE: the
+    buyer is told which product sold out and nothing of the cart stays."""
+    a, b, va, vb = two_groups
+    from shop.catalogue import stock
+
+    read = services._load_variants
+
+    def read_then_someone_buys(cart):
+        variants = read(cart)
+        assert stock.take(va.id, 4)
+        return variants
+
+    monkeypatch.setattr(services, "_load_variants", read_then_someone_buys)
+    choices = {a.id: GroupChoice("pickup", "cash"), b.id: GroupChoice("pickup", "cash")}
+    before = (count(Order), count(OrderLine), count(Checkout))
+    with pytest.raises(services.SoldOut, match="Abon Lele") as refused:
+        services.place_orders(placement([(va, 2), (vb, 1)], [va, vb], choices))
+    assert not isinstance(refused.value, services.CartProblem)
+    assert (count(Order), count(OrderLine), count(Checkout)) == before
+    db.session.refresh(va)
+    assert va.stock == 5  # the other buyer's take was in the same savepoint here
+
+
+def test_the_last_units_take_the_product_out_of_ready_stock(two_groups):
+    a, b, va, vb = two_groups
+    assert va.product.in_stock
+    services.place_orders(placement([(va, 5)], [va], {a.id: GroupChoice("pickup", "cash")}))
+    db.session.refresh(va.product)
+    assert va.product.in_stock is False
