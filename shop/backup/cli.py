@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_migrate.cli import db as migrate_cli
 
 from shop.backup.archive import BackupError
+from shop.backup.database import analyze
 from shop.backup.restore import restore_backup
 from shop.backup.services import create_backup, default_output
 
@@ -75,3 +77,13 @@ def restore(archive: Path) -> None:
             f"The database is at revision {report.revision}; run `flask db upgrade` "
             f"to bring it to {report.head}."
         )
+
+
+@migrate_cli.command("analyze")
+def analyze_command() -> None:
+    """Refresh the query planner's statistics (ANALYZE), after a bulk load."""
+    from shop.extensions import db
+
+    with db.engine.begin() as connection:
+        analyze(connection)
+    click.echo("Planner statistics refreshed.")

@@ -178,6 +178,7 @@ class Loader:
             self.connection.execute(update(clause).where(where).values(values))
         if self.connection.dialect.name == "postgresql":
             self._reset_sequences()
+        analyze(self.connection)
 
     def _reset_sequences(self) -> None:
         reset_sequences(self.connection, [t for t in self.tables if t.name in self.present])
@@ -201,6 +202,13 @@ def reset_sequences(connection, tables) -> None:
                     ),
                     {"sequence": sequence},
                 )
+
+
+def analyze(connection) -> None:
+    """Refresh the query planner's statistics of every table (after a bulk
+    load: a restore, the benchmark's generators, `flask db analyze`). Without
+    them SQLite guesses and PostgreSQL may walk the wrong index."""
+    connection.exec_driver_sql("ANALYZE")
 
 
 def continue_sequences(db) -> None:
