@@ -19,7 +19,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from shop.catalogue.cards import Card, cards_of
 from shop.catalogue.models import Category, Product, ProductPhoto, ProductStatus
-from shop.core.pagination import Pagination, paginate
+from shop.core.pagination import KnownPage, Pagination, paginate
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Programme
 
@@ -163,8 +163,28 @@ class CatalogueFilters:
 def catalogue_page(filters: CatalogueFilters, page: int, per_page: int) -> tuple[Pagination, str]:
     """One page of the public catalogue (with the number of matches, capped)
     and the sort applied."""
+    from shop.catalogue import search
+
     stmt, sort = catalogue_statement(filters)
+    if search.has_terms(filters.q):
+        return search_page(stmt, per_page, page), sort
     return card_page(stmt, per_page, page), sort
+
+
+def search_page(stmt, per_page: int, page: int) -> Pagination:
+    """A page of search results and their exact number in one statement: a
+    search ranks every match anyway (shop.catalogue.search), so counting
+    them in the same pass (a window count) costs nothing more, where a
+    separate count would search again. Past the last page, a capped count."""
+    rows = db.session.execute(
+        stmt.with_only_columns(Product.id, func.count().over(), maintain_column_froms=True)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    if not rows and page > 1:
+        return card_page(stmt, per_page, page)
+    total = rows[0][1] if rows else 0
+    return KnownPage(cards_of([row[0] for row in rows]), total, page, per_page)
 
 
 def catalogue_statement(filters: CatalogueFilters):

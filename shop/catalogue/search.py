@@ -294,6 +294,11 @@ def apply_search(
     return stmt, found.c.score.desc()
 
 
+def has_terms(query_text: str | None) -> bool:
+    """Whether `apply_search` would search (the text has a usable word)."""
+    return bool(_query_terms(query_text))
+
+
 def document_lexemes(search_text: str) -> dict[str, list[str]]:
     """The words each part of `search_text` is indexed under, as both backends store them.
 

@@ -47,6 +47,21 @@ def paginate(
     return pagination
 
 
+class KnownPage(Pagination):
+    """A page whose rows and total the caller already read (one statement
+    with a window count, say)."""
+
+    def __init__(self, items: list, total: int, page: int, per_page: int):
+        self._known = (items, total)
+        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False)
+
+    def _query_items(self) -> list:
+        return self._known[0]
+
+    def _query_count(self) -> int:
+        return self._known[1]
+
+
 def count_rows(stmt: Select) -> int:
     """COUNT(*) over the statement's FROM and WHERE, for a figure beside a
     page (not its total, which `paginate` counts), without selecting every

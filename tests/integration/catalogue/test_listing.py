@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from shop.catalogue import listing, queries
+from shop.catalogue import listing, queries, search
 from shop.catalogue.models import Category, Product, ProductStatus
 from shop.catalogue.queries import CatalogueFilters
 from shop.catalogue.services import refresh_derived
@@ -210,3 +210,42 @@ def test_category_counts_stop_at_the_cap(monkeypatch):
     }
     assert counts == {c: min(n, 4) for c, n in exact.items()}
     assert max(exact.values()) > 3  # some category is past the cap
+
+
+def _searched_reference(q: str, sort: str) -> list[int]:
+    """A search as listed before: the joined query, ranked by the search."""
+    stmt = (
+        select(Product)
+        .join(Product.group)
+        .where(
+            Product.status == ProductStatus.PUBLISHED,
+            Product.hidden_at.is_(None),
+            Group.status == GroupStatus.ACTIVE,
+        )
+    )
+    stmt, rank = search.apply_search(stmt, q)
+    order = {
+        "relevance": (rank, Product.published_at.desc()),
+        "price_asc": (Product.price_min.asc(),),
+    }[sort]
+    return [p.id for p in db.session.scalars(stmt.order_by(*order, Product.id.desc()))]
+
+
+def test_a_search_lists_and_counts_what_the_joined_search_did():
+    _varied_catalogue()
+    for q, sort in itertools.product(
+        ("abon", "keripik pisang", "nastar 3"), ("relevance", "price_asc")
+    ):
+        expected = _searched_reference(q, sort)
+        filters = CatalogueFilters(q=q, sort=sort)
+        listed, page = [], 1
+        while True:
+            pagination, _ = queries.catalogue_page(filters, page, per_page=5)
+            listed += [p.id for p in pagination.items]
+            assert pagination.total == len(expected), (q, sort)
+            if not pagination.has_next:
+                break
+            page += 1
+        assert listed == expected and expected, (q, sort)
+        past, _ = queries.catalogue_page(filters, page + 3, per_page=5)
+        assert past.items == [] and past.total == len(expected)
