@@ -20,6 +20,7 @@ from shop.coordinators.scope import Scope
 from shop.core.clock import jakarta_today
 from shop.extensions import db
 from shop.groups.models import Programme
+from shop.jobs import run_in_process_jobs
 from shop.monitoring import cli, rollups
 from shop.monitoring.filters import Filters, default_start
 from shop.monitoring.models import built_months, dirty_months, month_figures
@@ -179,6 +180,12 @@ def test_placing_an_order_marks_nothing(orders, count_queries):
     assert db.session.execute(select(dirty_months.c.group_id, dirty_months.c.month)).all() == [
         (groups[0].id, rollups.current_month(long_ago))
     ]
+
+    # After the commit, the job (in this process: no queue) folds it back in.
+    db.session.commit()
+    run_in_process_jobs()
+    assert db.session.scalar(select(func.count()).select_from(dirty_months)) == 0
+    assert rollups.rebuild(write=False) == []
 
 
 def test_rebuild_finds_what_the_marks_cannot_see(orders):
