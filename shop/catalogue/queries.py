@@ -235,19 +235,25 @@ def group_products(group: Group, page: int = 1, per_page: int = 24) -> Paginatio
 
 
 def get_public_product_or_404(group_slug: str, product_slug: str) -> Product:
-    product = db.session.scalar(
-        public_products()
-        .where(Group.slug == group_slug, Product.slug == product_slug)
-        .options(
-            # Inner joins: a group always has a region. An outer join would
-            # nest regency's own join to its province, which SQLite builds
-            # whole for every product page (514 regencies, 7 ms).
-            contains_eager(Product.group).joinedload(Group.regency, innerjoin=True),
-            joinedload(Product.group, Group.province, innerjoin=True),
-            selectinload(Product.variants),
-            selectinload(Product.photos),
-            selectinload(Product.certificates),
+    """The product page's product with everything the page shows, in one
+    statement (its few variants, photos and certificates joined)."""
+    product = (
+        db.session.scalars(
+            public_products()
+            .where(Group.slug == group_slug, Product.slug == product_slug)
+            .options(
+                # Inner joins: a group always has a region. An outer join would
+                # nest regency's own join to its province, which SQLite builds
+                # whole for every product page (514 regencies, 7 ms).
+                contains_eager(Product.group).joinedload(Group.regency, innerjoin=True),
+                joinedload(Product.group, Group.province, innerjoin=True),
+                joinedload(Product.variants),
+                joinedload(Product.photos),
+                joinedload(Product.certificates),
+            )
         )
+        .unique()
+        .first()
     )
     if product is None:
         abort(404)

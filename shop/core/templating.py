@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Flask, current_app, has_request_context, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -23,7 +23,20 @@ def _file_digest(path: str, mtime: float) -> str:
 
 def static_url(filename: str) -> str:
     """`/static/app.css?v=<hash>`: the URL changes with the content, so static
-    files can be cached for a year (SEND_FILE_MAX_AGE_DEFAULT)."""
+    files can be cached for a year (SEND_FILE_MAX_AGE_DEFAULT). Worked out
+    once per process (a release restarts it); with the debugger on, on every
+    call, so an edited file shows at once."""
+    if current_app.debug:
+        return _static_url(filename)
+    urls = current_app.extensions.setdefault("static_urls", {})
+    key = (filename, request.script_root if has_request_context() else "")
+    found = urls.get(key)
+    if found is None:
+        found = urls[key] = _static_url(filename)
+    return found
+
+
+def _static_url(filename: str) -> str:
     path = Path(current_app.static_folder) / filename
     try:
         version = _file_digest(str(path), path.stat().st_mtime)
