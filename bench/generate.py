@@ -6,10 +6,10 @@ Uses DATABASE_URL (default: bench/out/bench.db, SQLite). Builds 1,000,000
 products in minutes with memory bounded: rows are made and inserted CHUNK
 products at a time (Core executemany, one commit per chunk), each with the
 derived fields the catalogue service would store (prices, in_stock and
-`search_text` by `shop.catalogue.search.index_text` itself), then the search
-index is rebuilt in one pass (`search.reindex_all`) and the planner's
-statistics are gathered (ANALYZE). A sample of products is then checked
-against `refresh_derived`, the service's own code.
+`search_text` by `shop.catalogue.search.index_text` itself, and on SQLite
+their full-text rows). On PostgreSQL the search index is then built in one
+statement. Then the planner's statistics are gathered (ANALYZE), and a sample
+of products is checked against `refresh_derived`, the service's own code.
 
 Short codes (`/s/<code>`) are not the models' random defaults, which collide
 in bulk (a product's 6 characters after ~50,000 products, a group's 5 after a
@@ -24,6 +24,7 @@ fresh database: run.sh keeps one SQLite file per BENCH_SCALE).
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import os
 import random
@@ -31,6 +32,8 @@ import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
+
+from sqlalchemy import column, table
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -46,6 +49,8 @@ CATEGORIES = ("makanan-ringan", "makanan", "minuman", "bumbu-sambal", "kue", "ke
 PROGRAMMES = ("jps-tkm", "uppka", "up2k-pkk", "koperasi", "lapas", "lainnya")
 # Products made and inserted per transaction: bounds memory at any scale.
 CHUNK = 20_000
+# SQLite's page cache for the bulk load, in KiB (negative: a size, not pages).
+SQLITE_CACHE_KIB = -256 * 1024
 # A multiplier coprime with 30 (the alphabet's size), so n -> n * A + B is a
 # permutation of the codes of any length: neighbouring ids get unlike codes.
 _CODE_MULTIPLIER = 7_368_787
@@ -62,16 +67,22 @@ def bench_code(n: int, length: int) -> str:
     as the app's own codes."""
     from shop.core.short_codes import ALPHABET
 
-    base = len(ALPHABET)
-    size = base**length
+    size = len(ALPHABET) ** length
     if not 0 <= n < size:
         raise ValueError(f"no {length}-character code for {n}")
     value = (n * _CODE_MULTIPLIER + _CODE_OFFSET) % size
-    chars = []
-    for _ in range(length):
-        value, digit = divmod(value, base)
-        chars.append(ALPHABET[digit])
-    return "".join(reversed(chars))
+    # Three characters at a time (27,000 pairs of a value and its characters).
+    pieces = []
+    for _ in range(0, length, 3):
+        value, low = divmod(value, 27_000)
+        pieces.append(_triples(ALPHABET)[low])
+    return "".join(reversed(pieces))[-length:]
+
+
+@functools.cache
+def _triples(alphabet: str) -> list[str]:
+    """Every three-character string of `alphabet`, by its value in base 30."""
+    return [a + b + c for a in alphabet for b in alphabet for c in alphabet]
 
 
 def _jpeg(seed: int) -> bytes:
@@ -110,7 +121,6 @@ def generate(n_groups: int, n_products: int, seed: int = 7) -> None:
 
     from shop import create_app
     from shop.backup.database import continue_sequences
-    from shop.catalogue import search
     from shop.db import utcnow
     from shop.extensions import db
 
@@ -131,9 +141,8 @@ def generate(n_groups: int, n_products: int, seed: int = 7) -> None:
             phases.done(f"{n_groups} groups, their leaders and memberships")
             insert_products(conn, rnd, n_products, group_names, image_ids, now)
             phases.done(f"{n_products} products, {2 * n_products} variants, {n_products} photos")
-        search.reindex_all()
-        db.session.commit()
-        phases.done("search index (search.reindex_all)")
+        build_search_index()
+        phases.done("search index (PostgreSQL; on SQLite made with the products)")
         analyze()
         phases.done("ANALYZE")
         continue_sequences(db)
@@ -185,6 +194,11 @@ class bulk_connection:  # noqa: N801 (a context manager, used as a function)
 
         self.conn = db.engine.connect()
         self.replica = False
+        if self.conn.dialect.name == "sqlite":
+            # SQLite's default page cache is 2 MB: a million rows' indexes
+            # (random short codes, names) would be read back from the OS.
+            self.conn.exec_driver_sql(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+            self.conn.commit()
         if self.conn.dialect.name == "postgresql":
             try:
                 self.conn.execute(text("SET session_replication_role = replica"))
@@ -309,6 +323,7 @@ def insert_products(
 
     group_ids = list(groups)
     listing = "listed" in Product.__table__.c
+    sqlite = conn.dialect.name == "sqlite"
     first_id = (conn.scalar(select(func.max(Product.id))) or 0) + 1
     for start in range(0, n_products, CHUNK):
         products, variants, photos = [], [], []
@@ -324,6 +339,8 @@ def insert_products(
         conn.execute(insert(Product.__table__), products)
         conn.execute(insert(Variant.__table__), variants)
         conn.execute(insert(ProductPhoto.__table__), photos)
+        if sqlite:
+            conn.execute(insert(SQLITE_FTS), [fts_row(p["id"], p["search_text"]) for p in products])
         conn.commit()
         print(f"    {start + len(products)} products", end="\r", flush=True)
 
@@ -410,6 +427,34 @@ def derived(product: dict, variants: list[dict], group_name: str) -> dict:
         "in_stock": in_stock,
         "search_text": search.index_text(text_of),
     }
+
+
+# SQLite's full-text index (migration 0003): an FTS5 table of each product's
+# stems and words, by part, under the product's id.
+SQLITE_FTS = table("product_fts", column("rowid"), column("name"), column("meta"), column("body"))
+
+
+def fts_row(product_id: int, search_text: str) -> dict:
+    """A product's row in SQLite's index, as search.reindex_products writes
+    it: the parts' lexemes by search.document_lexemes."""
+    from shop.catalogue import search
+
+    lexemes = search.document_lexemes(search_text)
+    return {"rowid": product_id, **{part: " ".join(words) for part, words in lexemes.items()}}
+
+
+def build_search_index() -> None:
+    """The full-text index of every product. On PostgreSQL one statement,
+    search.reindex_all (its trigger was off during the load). On SQLite the
+    stems are computed in Python, so insert_products wrote them with each
+    chunk: one transaction of a million rows, or a DELETE of each chunk's
+    ids before its INSERT (reindex_products), takes far longer."""
+    from shop.catalogue import search
+    from shop.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        search.reindex_all()
+        db.session.commit()
 
 
 def analyze() -> None:
