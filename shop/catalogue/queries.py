@@ -248,7 +248,10 @@ def get_public_product_or_404(group_slug: str, product_slug: str) -> Product:
                 contains_eager(Product.group).joinedload(Group.regency, innerjoin=True),
                 joinedload(Product.group, Group.province, innerjoin=True),
                 joinedload(Product.variants),
-                joinedload(Product.photos),
+                # Each photo's image is an inner join of its own; nested inside
+                # the outer join to the photos, SQLite would build every
+                # photo's join to its image first (0.4 s at 100k products).
+                joinedload(Product.photos).joinedload(ProductPhoto.image, innerjoin="unnested"),
                 joinedload(Product.certificates),
             )
         )

@@ -22,7 +22,7 @@ class Regency(Base):
     province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
     name: Mapped[str] = mapped_column(String(80))
 
-    province: Mapped[Province] = relationship(lazy="joined", innerjoin=True)
+    province: Mapped[Province] = relationship(lazy="joined", innerjoin="unnested")
 
 
 class District(Base):
