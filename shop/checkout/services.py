@@ -209,10 +209,11 @@ def _place(p: Placement, checkout: Checkout) -> None:
         group_id: _choice_for(vs[0].product.group, p.choices.get(group_id), p.card_enabled)
         for group_id, vs in by_group.items()
     }
+    counted = any(v.stock is not None for v in variants)
     emptied = _take_stock(p, variants)
     p.orders.extend(_write_orders(p, checkout, by_group, methods))
-    stock.refresh_in_stock(emptied)
-    if any(v.stock is not None for v in variants):
+    stock.refresh_in_stock(emptied)  # expires the loaded stock: read it before
+    if counted:
         mark_public_change()
 
 

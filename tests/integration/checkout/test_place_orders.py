@@ -220,9 +220,12 @@ def test_stock_taken_meanwhile_stops_everything(two_groups, monkeypatch):
     assert va.stock == 5  # the other buyer's take was in the same savepoint here
 
 
-def test_the_last_units_take_the_product_out_of_ready_stock(two_groups):
+def test_the_last_units_take_the_product_out_of_ready_stock(two_groups, count_queries):
     a, b, va, vb = two_groups
     assert va.product.in_stock
-    services.place_orders(placement([(va, 5)], [va], {a.id: GroupChoice("pickup", "cash")}))
+    with count_queries() as counted:
+        services.place_orders(placement([(va, 5)], [va], {a.id: GroupChoice("pickup", "cash")}))
+    assert sum(s.lstrip().startswith("UPDATE product") for s in counted.statements) == 1
+    assert not any(s.lstrip().startswith("SELECT variant.stock") for s in counted.statements)
     db.session.refresh(va.product)
     assert va.product.in_stock is False
