@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # make bench: serve the app and a bare Flask app under the same gunicorn settings,
-# load both with wrk, and report requests/s, p99 and the ratio to hello-world.
-#   GUNICORN_ARGS   (default "-w 2 -k gthread --threads 4")
-#   WRK_ARGS        (default "-t2 -c32"), DURATION (default 10s)
-#   BENCH_GROUPS / BENCH_PRODUCTS / BENCH_ORDERS (default 500 / 10000 / 100000)
+# load both with wrk, and report requests/s, p99 and the ratio to hello-world,
+# min/median/max of ROUNDS rounds (each round measures hello, then every page).
+#   BENCH_SCALE     10k (default: 500 groups, 10,000 products, 100,000 orders),
+#                   100k (5,000 / 100,000 / 300,000) or 1m (50,000 / 1,000,000 /
+#                   1,000,000); each scale has its own SQLite file in bench/out,
+#                   generated once and reused. With DATABASE_URL (PostgreSQL),
+#                   use one database per scale: the generators refuse another's.
+#   BENCH_GROUPS / BENCH_PRODUCTS / BENCH_ORDERS  override the scale's numbers
+#   GUNICORN_ARGS   (default "-w 2 -k gthread --threads 4 --keep-alive 75")
+#   WRK_ARGS        (default "-t2 -c32"), DURATION (default 8s), ROUNDS (default 3)
+#   BENCH_PORT      (default 8123)
 #   BENCH_SECTIONS  (default "public checkout monitoring upload": which rows to measure)
 #   MONEV_WRK_ARGS  (default "-t1 -c4 --timeout 10s": wrk for the coordinator rows)
 #   UPLOAD_ROUNDS / UPLOAD_COUNT / UPLOAD_CHECKOUT_SECONDS (default 3 / 5 / 5): the
@@ -15,12 +22,33 @@ ROOT=$PWD
 VENV=$ROOT/.venv
 OUT=$ROOT/bench/out
 mkdir -p "$OUT"
-GUNICORN_ARGS=${GUNICORN_ARGS:--w 2 -k gthread --threads 4}
+# --keep-alive: gunicorn closes a kept-alive connection on which no request
+# came for that many seconds (default 2). wrk sends a connection's next
+# request as soon as it has the answer, but on a machine shared with other
+# work wrk can be held up for a moment; past 2 s gunicorn has closed the idle
+# connections, and wrk counts each as a read error ("Socket errors": up to one
+# per connection, 32, at each hold-up). 75 s, as deploy/systemd/etalase-web.service.
+GUNICORN_ARGS=${GUNICORN_ARGS:--w 2 -k gthread --threads 4 --keep-alive 75}
 WRK_ARGS=${WRK_ARGS:--t2 -c32}
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-8s}
+ROUNDS=${ROUNDS:-3}
 SECTIONS=${BENCH_SECTIONS:-public checkout monitoring upload}
 section() { [[ " $SECTIONS " == *" $1 "* ]]; }
-export DATABASE_URL=${DATABASE_URL:-sqlite:///$OUT/bench.db}
+SCALE=${BENCH_SCALE:-10k}
+case $SCALE in
+  10k) SCALE_NUMBERS="500 10000 100000" ;;
+  100k) SCALE_NUMBERS="5000 100000 300000" ;;
+  1m) SCALE_NUMBERS="50000 1000000 1000000" ;;
+  *) echo "BENCH_SCALE is 10k, 100k or 1m, not $SCALE"; exit 2 ;;
+esac
+read -r N_GROUPS N_PRODUCTS N_ORDERS <<< "$SCALE_NUMBERS"
+N_GROUPS=${BENCH_GROUPS:-$N_GROUPS}
+N_PRODUCTS=${BENCH_PRODUCTS:-$N_PRODUCTS}
+N_ORDERS=${BENCH_ORDERS:-$N_ORDERS}
+DB_NAME=bench-$SCALE
+[ "$N_GROUPS $N_PRODUCTS $N_ORDERS" = "$SCALE_NUMBERS" ] \
+  || DB_NAME=bench-g$N_GROUPS-p$N_PRODUCTS-o$N_ORDERS
+export DATABASE_URL=${DATABASE_URL:-sqlite:///$OUT/$DB_NAME.db}
 export MEDIA_ROOT=$OUT/media
 export ETALASE_ENV=development
 # One load generator on 127.0.0.1 is every buyer at once: lift the per-IP limit.
@@ -30,9 +58,9 @@ if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
 
-"$VENV/bin/python" bench/generate.py --groups "${BENCH_GROUPS:-500}" --products "${BENCH_PRODUCTS:-10000}"
+"$VENV/bin/python" bench/generate.py --groups "$N_GROUPS" --products "$N_PRODUCTS"
 # Orders over 18 months for the monitoring pages, and two coordinators.
-"$VENV/bin/python" bench/generate_orders.py --orders "${BENCH_ORDERS:-100000}" --months 18
+"$VENV/bin/python" bench/generate_orders.py --orders "$N_ORDERS" --months 18
 PRODUCT_PATH=$("$VENV/bin/python" - <<'PY'
 from shop import create_app
 from shop.extensions import db
@@ -47,12 +75,19 @@ PY
 )
 GROUP_PATH=${PRODUCT_PATH%/*}
 
-PORT=8123
+PORT=${BENCH_PORT:-8123}
 serve() {  # serve MODULE:APP DIR
+  if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+    echo "something already answers on port $PORT (BENCH_PORT)"; exit 1
+  fi
   "$VENV/bin/gunicorn" --chdir "$2" -b 127.0.0.1:$PORT --log-level warning $GUNICORN_ARGS "$1" \
     > "$OUT/gunicorn.log" 2>&1 &
   SERVER=$!
-  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && return 0; sleep 0.1; done
+  for _ in $(seq 100); do
+    curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && return 0
+    kill -0 "$SERVER" 2>/dev/null || break
+    sleep 0.1
+  done
   echo "server did not start:"; tail -20 "$OUT/gunicorn.log"; exit 1
 }
 stop() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; }
@@ -63,18 +98,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-measure() {  # measure LABEL PATH [wrk header args] -> prints "label req/s p99"
+# One line per round and row: round, label, req/s, p99 in ms, socket errors
+# (connect + read + write: connections the server refused or closed), wrk's
+# timeouts (requests older than wrk's --timeout, 2 s by default), non-2xx/3xx.
+ROWS=$OUT/rows.txt
+: > "$ROWS"
+measure() {  # measure LABEL PATH [wrk header args]: a line of round $ROUND in $ROWS
   local label=$1 url="http://127.0.0.1:$PORT$2"; shift 2
   local code; code=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url")
   [ "$code" = "${EXPECT:-200}" ] || { echo "$url answered $code"; exit 1; }
-  wrk -t1 -c4 -d2s "$@" "$url" > /dev/null
-  wrk ${WRK:-$WRK_ARGS} -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$label.txt"
-  set -- "$label"
-  local rps p99 errors
-  rps=$(awk '/Requests\/sec/{print $2}' "$OUT/wrk-$1.txt")
-  p99=$(awk '/ 99%/{print $2}' "$OUT/wrk-$1.txt")
-  errors=$(grep -E 'Non-2xx|Socket errors' "$OUT/wrk-$1.txt" | tr -s ' ' || true)
-  echo "$1 $rps $p99 ${errors:+($errors)}"
+  wrk -t1 -c4 -d1s "$@" "$url" > /dev/null
+  local file="$OUT/wrk-$label-$ROUND.txt"
+  wrk ${WRK:-$WRK_ARGS} -d"$DURATION" --latency "$@" "$url" > "$file"
+  awk -v round="$ROUND" -v label="$label" '
+    /Requests\/sec/ { rps = $2 }
+    / 99%/ { v = $2; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0;
+             else if (v ~ /m$/) v = v * 60000; else if (v ~ /s$/) v = v * 1000; p99 = v }
+    /Socket errors/ { gsub(/,/, ""); sock = $4 + $6 + $8; late = $10 }
+    /Non-2xx/ { non = $NF }
+    END { printf "%s %s %s %.3f %d %d %d\n", round, label, rps, p99, sock, late, non }' "$file" >> "$ROWS"
 }
 
 # The median latency of one request on one connection, in ms (the upload
@@ -85,51 +127,63 @@ latency_ms() {  # latency_ms LABEL PATH
        else if (v ~ /s$/) v = v * 1000; printf "%.3f", v}' "$OUT/wrk-$1.txt"
 }
 
-echo "gunicorn $GUNICORN_ARGS; wrk $WRK_ARGS -d$DURATION; $(nproc) cores; database ${DATABASE_URL%%:*}"
-serve hello:app "$ROOT/bench"
-HELLO=$(measure hello /)
-section upload && HELLO_MS=$(latency_ms hello-latency /)
-stop
+echo "gunicorn $GUNICORN_ARGS; wrk $WRK_ARGS -d$DURATION; $ROUNDS rounds; $(nproc) cores;" \
+  "database ${DATABASE_URL%%:*} ($N_GROUPS groups, $N_PRODUCTS products, $N_ORDERS orders)"
+# Each round: hello alone, then the app's rows, so a round's ratio compares
+# numbers taken a minute apart (the machine's speed drifts).
+for ROUND in $(seq "$ROUNDS"); do
+  echo "round $ROUND of $ROUNDS"
+  serve hello:app "$ROOT/bench"
+  measure hello /
+  if section upload; then
+    [ "$ROUND" = 1 ] && HELLO_MS=$(latency_ms hello-latency /)
+    [ "$ROUND" = "$ROUNDS" ] && HELLO2_MS=$(latency_ms hello-latency2 /)
+  fi
+  stop
 
-serve app:app "$ROOT"
-RESULTS=()
+  serve app:app "$ROOT"
+  if section public; then
+    measure home /
+    measure catalogue-filtered '/katalog?kategori=makanan-ringan&urut=price_asc&page=2'
+    measure search '/katalog?q=keripik+pedas'
+    measure group "$GROUP_PATH"
+    measure product "$PRODUCT_PATH"
+    # The same pages rendered by Flask every time: a (meaningless) session cookie
+    # keeps the page cache out of the way, as for a visitor with a cart.
+    NOCACHE=(-H "Cookie: session=bench")
+    measure catalogue-uncached '/katalog?kategori=makanan-ringan&urut=price_asc&page=2' "${NOCACHE[@]}"
+    measure search-uncached '/katalog?q=keripik+pedas' "${NOCACHE[@]}"
+    measure product-uncached "$PRODUCT_PATH" "${NOCACHE[@]}"
+  fi
+  if section monitoring; then
+    # Coordinators logged in through the real form; the page and the XLSX of
+    # the default filters (last 12 months of the scale's orders). A few
+    # coordinators at once, not 32 buyers: MONEV_WRK_ARGS (default -t1 -c4).
+    BASE="http://127.0.0.1:$PORT"
+    export WRK=${MONEV_WRK_ARGS:--t1 -c4 --timeout 10s}
+    OPERATOR=(-H "Cookie: $("$VENV/bin/python" bench/login.py --base "$BASE" --phone +6281900000001)")
+    SCOPED=(-H "Cookie: $("$VENV/bin/python" bench/login.py --base "$BASE" --phone +6281900000002)")
+    measure monev-operator /koordinator/monev "${OPERATOR[@]}"
+    measure monev-operator-groups '/koordinator/monev?per=group' "${OPERATOR[@]}"
+    measure monev-operator-months '/koordinator/monev?per=month' "${OPERATOR[@]}"
+    measure monev-scoped /koordinator/monev "${SCOPED[@]}"
+    # The XLSX is an export: with jobs in-process (no Redis here) each request
+    # records it, renders it and answers 303 to the file, so this row is the
+    # whole cost of making one (wrk counts the 303s as "Non-2xx or 3xx").
+    EXPECT=303 measure monev-xlsx /koordinator/monev.xlsx "${OPERATOR[@]}"
+    unset WRK
+  fi
+  stop
+done
+
+# Checkout places orders: once, after the rounds, so every round read the same data.
 CHECKOUT="(not measured)"
-if section public; then
-RESULTS+=("$(measure home /)")
-RESULTS+=("$(measure catalogue-filtered '/katalog?kategori=makanan-ringan&urut=price_asc&page=2')")
-RESULTS+=("$(measure search '/katalog?q=keripik+pedas')")
-RESULTS+=("$(measure group "$GROUP_PATH")")
-RESULTS+=("$(measure product "$PRODUCT_PATH")")
-# The same pages rendered by Flask every time: a (meaningless) session cookie
-# keeps the page cache out of the way, as for a visitor with a cart.
-NOCACHE=(-H "Cookie: session=bench")
-RESULTS+=("$(measure catalogue-uncached '/katalog?kategori=makanan-ringan&urut=price_asc&page=2' "${NOCACHE[@]}")")
-RESULTS+=("$(measure search-uncached '/katalog?q=keripik+pedas' "${NOCACHE[@]}")")
-RESULTS+=("$(measure product-uncached "$PRODUCT_PATH" "${NOCACHE[@]}")")
-fi
-if section monitoring; then
-  # Coordinators logged in through the real form; the page and the XLSX of
-  # the default filters (last 12 months over 100,000 orders). A few
-  # coordinators at once, not 32 buyers: MONEV_WRK_ARGS (default -t1 -c4).
-  BASE="http://127.0.0.1:$PORT"
-  export WRK=${MONEV_WRK_ARGS:--t1 -c4 --timeout 10s}
-  OPERATOR=(-H "Cookie: $("$VENV/bin/python" bench/login.py --base "$BASE" --phone +6281900000001)")
-  SCOPED=(-H "Cookie: $("$VENV/bin/python" bench/login.py --base "$BASE" --phone +6281900000002)")
-  RESULTS+=("$(measure monev-operator /koordinator/monev "${OPERATOR[@]}")")
-  RESULTS+=("$(measure monev-operator-groups '/koordinator/monev?per=group' "${OPERATOR[@]}")")
-  RESULTS+=("$(measure monev-operator-months '/koordinator/monev?per=month' "${OPERATOR[@]}")")
-  RESULTS+=("$(measure monev-scoped /koordinator/monev "${SCOPED[@]}")")
-  # The XLSX is an export: with jobs in-process (no Redis here) each request
-  # records it, renders it and answers 303 to the file, so this row is the
-  # whole cost of making one (wrk counts the 303s as "Non-2xx or 3xx").
-  RESULTS+=("$(EXPECT=303 measure monev-xlsx /koordinator/monev.xlsx "${OPERATOR[@]}")")
-  unset WRK
-fi
 if section checkout; then
-CHECKOUT=$("$VENV/bin/python" bench/checkout.py --base "http://127.0.0.1:$PORT" \
-  --seconds "${DURATION%s}" --threads 8 2>/dev/null | tail -1)
+  serve app:app "$ROOT"
+  CHECKOUT=$("$VENV/bin/python" bench/checkout.py --base "http://127.0.0.1:$PORT" \
+    --seconds "${DURATION%s}" --threads 8 2>/dev/null | tail -1)
+  stop
 fi
-stop
 
 if section upload; then
   # Photo uploads (bench/upload.py). First with the job queue: a redis-server
@@ -164,27 +218,36 @@ if section upload; then
   stop
 fi
 
-# hello again: the machine's speed drifts; the ratio uses the mean of both runs.
-serve hello:app "$ROOT/bench"
-HELLO2=$(measure hello /)
-section upload && HELLO2_MS=$(latency_ms hello-latency2 /)
-stop
+# Ratio of a round = the row's req/s ÷ hello's req/s of the same round.
+printf '\n%-22s %9s %9s %22s  %s\n' page "req/s" "p99 ms" "ratio min/median/max" \
+  "socket errors per round"
+"$VENV/bin/python" - "$ROWS" <<'PY'
+import statistics
+import sys
 
-hello_rps=$(echo "$HELLO $HELLO2" | awk '{printf "%.2f", ($2 + $5) / 2}')
-printf '\n%-20s %10s %10s %8s\n' page req/s p99 ratio
-printf '%-20s %10s %10s %8s\n' $(echo "$HELLO" | awk '{print $1, $2, $3}') "-"
-printf '%-20s %10s %10s %8s\n' $(echo "$HELLO2" | awk '{print $1, $2, $3}') "-"
-printf '%-20s %10s %10s %8s\n' "hello (mean)" "$hello_rps" "" "1.00"
+rows = [line.split() for line in open(sys.argv[1])]
+hello = {r[0]: float(r[2]) for r in rows if r[1] == "hello"}
+for label in dict.fromkeys(r[1] for r in rows):
+    mine = [r for r in rows if r[1] == label]
+    ratios = sorted(float(r[2]) / hello[r[0]] for r in mine)
+    shown = "/".join(f"{x:.4f}" if x < 0.1 else f"{x:.2f}" for x in
+                     (ratios[0], statistics.median(ratios), ratios[-1]))
+    sockets = "/".join(r[4] for r in mine)
+    late = "/".join(r[5] for r in mine)
+    non2xx = sum(int(r[6]) for r in mine)
+    print(f"{label:<22} {statistics.median(float(r[2]) for r in mine):9.1f} "
+          f"{statistics.median(float(r[3]) for r in mine):9.1f} {shown:>22}  {sockets}"
+          + (f"  (wrk timeouts: {late})" if late.strip("/0") else "")
+          + (f"  (non-2xx/3xx: {non2xx})" if non2xx else ""))
+PY
+echo "(req/s and p99: median of the rounds; wrk-<row>-<round>.txt in bench/out)"
 echo "checkout (orders placed per second, latency of the place-order POST):"
 echo "  $CHECKOUT"
-for row in "${RESULTS[@]}"; do
-  set -- $row
-  printf '%-20s %10s %10s %8s %s\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$hello_rps" 'BEGIN{r = a/b; printf (r < 0.1 ? "%.4f" : "%.2f"), r}')" "${*:4}"
-done
 if section upload; then
   # Ratio = a time of the upload section ÷ the hello app's median request
-  # latency on one connection (mean of both hello runs): how many hello
-  # requests one upload answer is worth, on this machine, in this run.
+  # latency on one connection (mean of the first and last rounds' hello):
+  # how many hello requests one upload answer is worth, on this machine, in
+  # this run.
   hello_ms=$(awk -v a="$HELLO_MS" -v b="$HELLO2_MS" 'BEGIN{printf "%.3f", (a + b) / 2}')
   echo "upload (min/median/max of ${UPLOAD_ROUNDS:-3} rounds; ratio = time ÷ hello latency," \
     "one connection, $HELLO_MS / $HELLO2_MS ms, mean $hello_ms ms):"
