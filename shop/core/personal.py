@@ -31,6 +31,9 @@ from dataclasses import dataclass, field
 from flask import Flask, Response, current_app, g, request
 from flask_babel import force_locale, get_locale
 from markupsafe import Markup, escape
+from sqlalchemy.exc import SQLAlchemyError
+
+from shop.extensions import login_manager
 
 MARK = "<!--personal:{}-->"
 SPLIT = re.compile(r"<!--personal:(\w+)-->")
@@ -188,21 +191,35 @@ def fill_response(response: Response) -> Response:
     parts = split(body)
     if parts is None:
         return response
-    visitor = visitor_of_request()
+    visitor = g.pop("personal_visitor", None) or _visitor_or_anonymous()
     if g.get("public_page") and visitor == ANONYMOUS:
         request.environ[PARTS_KEY] = parts
     response.set_data(fill(parts, visitor, str(get_locale()), request.script_root))
     return response
 
 
+def _visitor_or_anonymous() -> Visitor:
+    """The request's visitor; when the database goes away while a page is
+    answered (an error page for a logged-in person, say), that of a visitor
+    who is not logged in, found without a query."""
+    try:
+        return visitor_of_request()
+    except SQLAlchemyError:
+        g._login_user = login_manager.anonymous_user()
+        return visitor_of_request()
+
+
 def serve_kept_page():
     """before_request: a public page whose anonymous parts the page cache
     handed over (for a visitor only Flask can serve: a message to show, a
-    login to renew) is not rendered again; `fill_response` fills it."""
+    login to renew) is not rendered again; `fill_response` fills it. Who the
+    visitor is, is asked here, so a database that is away gets its own page
+    (the error handlers') as for any view."""
     parts = request.environ.get(PARTS_KEY)
     if parts is None or request.method not in ("GET", "HEAD"):
         return None
     request.environ.pop(PARTS_KEY)
+    g.personal_visitor = visitor_of_request()
     return current_app.response_class(join_marked(parts), mimetype="text/html")
 
 
