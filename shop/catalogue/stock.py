@@ -34,9 +34,11 @@ def take_all(quantities: dict[int, int]) -> dict[int, int]:
     stock left of every variant taken. A variant missing from the answer had
     too little: the others were taken, so the caller must roll back.
 
-    The rows are locked first in ascending id (the subquery's FOR UPDATE on
-    PostgreSQL; SQLite's write lock is the whole database), then each is
-    taken only where enough is left, checked on the row as it is now."""
+    The rows are locked first in ascending id (the subquery's FOR NO KEY
+    UPDATE on PostgreSQL: the lock the UPDATE itself takes, which does not
+    wait for order lines being inserted that name the variant; SQLite's write
+    lock is the whole database), then each is taken only where enough is
+    left, checked on the row as it is now."""
     if not quantities:
         return {}
     wanted = case(quantities, value=Variant.id)
@@ -44,7 +46,7 @@ def take_all(quantities: dict[int, int]) -> dict[int, int]:
         select(Variant.id)
         .where(Variant.id.in_(sorted(quantities)), Variant.stock.is_not(None))
         .order_by(Variant.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
     taken = db.session.execute(
         update(Variant)

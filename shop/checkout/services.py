@@ -10,9 +10,10 @@ Rules, and why:
   buyer was shown: a changed price stops the checkout (PriceChanged) so the
   buyer sees the new total before confirming.
 - Tracked stock is taken by one conditional UPDATE that locks the rows in
-  ascending variant id; a variant it finds with too little stock stops
-  everything (SoldOut) and the caller rolls back, so no order, line or stock
-  change of this cart survives.
+  ascending variant id, last, so other buyers of those products wait for
+  them only until the commit; a variant it finds with too little stock stops
+  everything (SoldOut) and the caller rolls back, so no order, line, message
+  or stock change of this cart survives.
 - A whole cart is a fixed number of statements, whatever its size: one read
   of the variants with their products and groups, one stock UPDATE, one read
   for the order numbers and transfer codes, one INSERT each for the orders,
@@ -195,12 +196,12 @@ def place_orders(p: Placement) -> Checkout:
         if existing is None:
             raise DomainError(_l("Something went wrong. Please place your order again.")) from None
         return existing
-    notify_placed(p.orders)
     return checkout
 
 
 def _place(p: Placement, checkout: Checkout) -> None:
-    """Check the whole cart, take the stock, then write one order per group."""
+    """Check the whole cart, write one order per group and its messages, then
+    take the stock."""
     variants = _load_variants(p.cart)
     _check_prices(p, variants)
     by_group = _check_quantities(p, variants)
@@ -210,8 +211,10 @@ def _place(p: Placement, checkout: Checkout) -> None:
         for group_id, vs in by_group.items()
     }
     counted = any(v.stock is not None for v in variants)
-    emptied = _take_stock(p, variants)
     p.orders.extend(_write_orders(p, checkout, by_group, methods))
+    notify_placed(p.orders)
+    # Last: the rows the stock UPDATE locks stay locked only until the commit.
+    emptied = _take_stock(p, variants)
     stock.refresh_in_stock(emptied)  # expires the loaded stock: read it before
     if counted:
         mark_public_change()

@@ -13,6 +13,7 @@ from shop.checkout.services import Buyer, GroupChoice, Placement
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, PaymentMethod
+from shop.notify.models import OutboxMessage
 from shop.orders.models import Checkout, Order, OrderLine, OrderStatus
 from tests.factories import CheckoutFactory, GroupFactory, ProductFactory, VariantFactory
 
@@ -211,11 +212,13 @@ def test_stock_taken_meanwhile_stops_everything(two_groups, monkeypatch):
 
     monkeypatch.setattr(services, "_load_variants", read_then_someone_buys)
     choices = {a.id: GroupChoice("pickup", "cash"), b.id: GroupChoice("pickup", "cash")}
-    before = (count(Order), count(OrderLine), count(Checkout))
+    p = placement([(va, 2), (vb, 1)], [va, vb], choices)
+    p.buyer.email = "ani@example.id"  # her messages are written before the stock is taken
+    before = (count(Order), count(OrderLine), count(Checkout), count(OutboxMessage))
     with pytest.raises(services.SoldOut, match="Abon Lele") as refused:
-        services.place_orders(placement([(va, 2), (vb, 1)], [va, vb], choices))
+        services.place_orders(p)
     assert not isinstance(refused.value, services.CartProblem)
-    assert (count(Order), count(OrderLine), count(Checkout)) == before
+    assert (count(Order), count(OrderLine), count(Checkout), count(OutboxMessage)) == before
     db.session.refresh(va)
     assert va.stock == 5  # the other buyer's take was in the same savepoint here
 
