@@ -137,9 +137,9 @@ def generate(n_groups: int, n_products: int, seed: int = 7) -> None:
         image_ids = store_photos()
         phases.done("12 shared photos and their variants")
         with bulk_connection() as conn:
-            group_names = insert_groups(conn, rnd, n_groups, now)
+            groups = insert_groups(conn, rnd, n_groups, now)
             phases.done(f"{n_groups} groups, their leaders and memberships")
-            insert_products(conn, rnd, n_products, group_names, image_ids, now)
+            insert_products(conn, rnd, n_products, groups, image_ids, now)
             phases.done(f"{n_products} products, {2 * n_products} variants, {n_products} photos")
         build_search_index()
         phases.done("search index (PostgreSQL; on SQLite made with the products)")
