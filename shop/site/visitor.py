@@ -14,6 +14,7 @@ Two ways to the same `Visitor`:
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import current_app, get_flashed_messages, session
 from flask_login import current_user
@@ -94,6 +95,15 @@ LIVE_LOGIN = (
 )
 
 
+# What a login lookup found, kept in this process (never in the shared
+# cache) for LOOKUP_SECONDS: a buyer browsing asks again at most that often.
+# A login ended on another device shows as logged in on public pages for at
+# most that long; every private page asks the database itself.
+LOOKUP_SECONDS = 10
+MAX_LOOKUPS = 10_000
+_lookups: dict[tuple[int, str], tuple[float, tuple | None]] = {}
+
+
 def _live_login(user_id: str) -> tuple[str, bool] | None:
     """(name, is a coordinator) of a live login session not due to be marked
     as seen; None otherwise, and when the database does not answer."""
@@ -101,16 +111,28 @@ def _live_login(user_id: str) -> tuple[str, bool] | None:
     if parsed is None:
         return None
     uid, token = parsed
+    key = (uid, sessions.token_hash(token))
     now = utcnow()
-    params = {"uid": uid, "token_hash": sessions.token_hash(token), "now": now}
-    try:
-        row = db.session.connection().execute(LIVE_LOGIN, params).first()
-    except SQLAlchemyError as error:
-        log.warning("page cache: login lookup failed, Flask serves the page: %s", error)
+    kept = _lookups.get(key)
+    if kept is not None and kept[0] > time.time():
+        row = kept[1]
+    else:
+        params = {"uid": uid, "token_hash": key[1], "now": now}
+        try:
+            row = db.session.connection().execute(LIVE_LOGIN, params).first()
+        except SQLAlchemyError as error:
+            log.warning("page cache: login lookup failed, Flask serves the page: %s", error)
+            return None
+        if row is None:
+            return None
+        if len(_lookups) >= MAX_LOOKUPS:
+            _lookups.clear()
+        row = tuple(row)
+        _lookups[key] = (time.time() + LOOKUP_SECONDS, row)
+    name, last_seen_at, coordinator_id = row
+    if now - last_seen_at >= sessions.TOUCH_EVERY:
         return None
-    if row is None or now - row.last_seen_at >= sessions.TOUCH_EVERY:
-        return None
-    return row.name, row.id is not None
+    return name, coordinator_id is not None
 
 
 def _csrf(secret: str) -> str:

@@ -3,6 +3,7 @@ page with their own parts put in (shop.core.personal), never anyone else's."""
 
 import pickle
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
@@ -11,6 +12,7 @@ from shop.accounts.models import LoginSession
 from shop.catalogue.services import refresh_derived
 from shop.db import utcnow
 from shop.extensions import cache, db
+from shop.site import visitor
 from tests.factories import (
     CoordinatorFactory,
     GroupFactory,
@@ -151,12 +153,16 @@ def test_a_coordinator_gets_the_coordinator_link_in_english(app, shop_with_produ
         assert ">My orders</a>" in body and 'lang="en"' in body
 
 
-def test_an_ended_login_shows_a_logged_out_page(app, shop_with_products):
+def test_an_ended_login_shows_a_logged_out_page(app, shop_with_products, clock):
+    """Ended on another device: public pages follow within LOOKUP_SECONDS
+    (the login lookup a process keeps), private pages at once."""
     siti = _visitor(app, "Siti Aminah")
     app.test_client().get("/katalog")
     assert "Siti Aminah" in siti.get("/katalog").get_data(as_text=True)
     db.session.execute(update(LoginSession).values(ended_at=utcnow()))
     db.session.flush()
+    assert siti.get("/akun").status_code == 302  # to the log-in page
+    clock.shift(timedelta(seconds=visitor.LOOKUP_SECONDS + 1))
     body = siti.get("/katalog").get_data(as_text=True)
     assert "Siti Aminah" not in body and 'href="/masuk"' in body
 
