@@ -103,13 +103,15 @@ trap cleanup EXIT
 # timeouts (requests older than wrk's --timeout, 2 s by default), non-2xx/3xx.
 ROWS=$OUT/rows.txt
 : > "$ROWS"
+# WRK_SCRIPT: a wrk Lua script for the measured requests (bench/fresh.lua).
 measure() {  # measure LABEL PATH [wrk header args]: a line of round $ROUND in $ROWS
   local label=$1 url="http://127.0.0.1:$PORT$2"; shift 2
   local code; code=$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url")
   [ "$code" = "${EXPECT:-200}" ] || { echo "$url answered $code"; exit 1; }
-  wrk -t1 -c4 -d1s "$@" "$url" > /dev/null
+  local script=(); [ -n "${WRK_SCRIPT:-}" ] && script=(-s "$WRK_SCRIPT")
+  wrk -t1 -c4 -d1s "${script[@]}" "$@" "$url" > /dev/null
   local file="$OUT/wrk-$label-$ROUND.txt"
-  wrk ${WRK:-$WRK_ARGS} -d"$DURATION" --latency "$@" "$url" > "$file"
+  wrk ${WRK:-$WRK_ARGS} -d"$DURATION" --latency "${script[@]}" "$@" "$url" > "$file"
   awk -v round="$ROUND" -v label="$label" '
     /Requests\/sec/ { rps = $2 }
     / 99%/ { v = $2; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0;
@@ -148,12 +150,23 @@ for ROUND in $(seq "$ROUNDS"); do
     measure search '/katalog?q=keripik+pedas'
     measure group "$GROUP_PATH"
     measure product "$PRODUCT_PATH"
-    # The same pages rendered by Flask every time: a (meaningless) session cookie
-    # keeps the page cache out of the way, as for a visitor with a cart.
-    NOCACHE=(-H "Cookie: session=bench")
-    measure catalogue-uncached '/katalog?kategori=makanan-ringan&urut=price_asc&page=2' "${NOCACHE[@]}"
-    measure search-uncached '/katalog?q=keripik+pedas' "${NOCACHE[@]}"
-    measure product-uncached "$PRODUCT_PATH" "${NOCACHE[@]}"
+    # Buyers in the middle of shopping: the cached page with their own parts
+    # (cart count; who is logged in) put in on the way out (shop/core/personal.py).
+    CART=(-H "Cookie: $("$VENV/bin/python" bench/login.py --base "http://127.0.0.1:$PORT" --cart "$PRODUCT_PATH")")
+    LOGIN=(-H "Cookie: $("$VENV/bin/python" bench/login.py --base "http://127.0.0.1:$PORT" --phone +6281300000001 --cart "$PRODUCT_PATH")")
+    measure catalogue-cart '/katalog?kategori=makanan-ringan&urut=price_asc&page=2' "${CART[@]}"
+    measure product-cart "$PRODUCT_PATH" "${CART[@]}"
+    measure catalogue-login '/katalog?kategori=makanan-ringan&urut=price_asc&page=2' "${LOGIN[@]}"
+    measure search-login '/katalog?q=keripik+pedas' "${LOGIN[@]}"
+    measure product-login "$PRODUCT_PATH" "${LOGIN[@]}"
+    # Cache misses: every request a URL never asked before (bench/fresh.lua),
+    # so Flask renders the whole page each time.
+    export WRK_SCRIPT=bench/fresh.lua
+    measure catalogue-render '/katalog?kategori=makanan-ringan&urut=price_asc&page=2'
+    measure search-render '/katalog?q=keripik+pedas'
+    measure group-render "$GROUP_PATH"
+    measure product-render "$PRODUCT_PATH"
+    unset WRK_SCRIPT
   fi
   if section monitoring; then
     # Coordinators logged in through the real form; the page and the XLSX of
