@@ -5,7 +5,7 @@ and stops after the page: no scan of the catalogue, no sort of every match
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from shop.catalogue import queries
 from shop.catalogue.models import Category, Product
@@ -71,9 +71,21 @@ def test_each_list_walks_its_index(filters, sort, index):
     plan = _plan(page)
     dialect = db.session.get_bind().dialect.name
     assert applied == sort
-    assert index in plan, plan
+    if dialect == "sqlite":
+        assert index in plan, plan
+    else:
+        # On an all but empty table PostgreSQL may walk another index that
+        # also gives the order (the province's for a regency, say), depending
+        # on what earlier tests left in its statistics: the list's own index
+        # must exist, and whichever is walked must need no full sort.
+        assert re.search(r"Index (Only )?Scan( Backward)? using ix_", plan), plan
+        assert index in _index_names(), index
     assert _no_full_sort(plan, dialect), plan
     assert _no_table_scan(plan), plan
+
+
+def _index_names() -> set[str]:
+    return {i["name"] for i in inspect(db.session.connection()).get_indexes("product")}
 
 
 def test_a_groups_shop_walks_its_index():
