@@ -25,6 +25,8 @@ from shop.media.models import Image
 from shop.regions.models import Regency
 
 TEMPLATE = "_partials/product_card.html"
+# What a card shows of its cover image (read with the card's row).
+IMAGE_FIELDS = ("key", "private", "widths", "status", "width", "height")
 
 
 # The first photo's image of a product (position, then id: ProductPhoto's order).
@@ -49,12 +51,7 @@ CARD_ROWS = (
         Group.name.label("group_name"),
         Group.verification,
         Regency.name.label("regency_name"),
-        Image.key,
-        Image.private,
-        Image.widths,
-        Image.status,
-        Image.width,
-        Image.height,
+        *(getattr(Image, f) for f in IMAGE_FIELDS),
     )
     .join(Group, Group.id == Product.group_id)
     .outerjoin(Regency, Regency.code == Group.regency_code)
@@ -95,24 +92,15 @@ class Card:
             row.verification is Verification.VERIFIED,
             _Named(row.regency_name),
         )
+        self.image_key = None if row.key is None else tuple(getattr(row, f) for f in IMAGE_FIELDS)
 
     @cached_property
     def cover_photo(self) -> _Photo | None:
-        row = self.row
-        if row.key is None:
+        if self.image_key is None:
             return None
         # A detached Image gives the template its URLs and sizes; only on a
         # card's first render in this process (card_key reads the row).
-        return _Photo(
-            Image(
-                key=row.key,
-                private=row.private,
-                widths=row.widths,
-                status=row.status,
-                width=row.width,
-                height=row.height,
-            )
-        )
+        return _Photo(Image(**dict(zip(IMAGE_FIELDS, self.image_key, strict=True))))
 
 
 def cards_of(ids: list[int]) -> list[Card]:
@@ -123,25 +111,7 @@ def cards_of(ids: list[int]) -> list[Card]:
     return [Card(rows[i]) for i in ids if i in rows]
 
 
-def _image_key(product) -> tuple | None:
-    if isinstance(product, Card):
-        row = product.row
-        if row.key is None:
-            return None
-        return (row.key, row.private, row.widths, row.status, row.width, row.height)
-    photo = product.cover_photo
-    image = photo.image if photo is not None else None
-    return image and (
-        image.key,
-        image.private,
-        image.widths,
-        image.status,
-        image.width,
-        image.height,
-    )
-
-
-def card_key(product: Product | Card, eager: bool, in_shop: bool) -> tuple:
+def card_key(product: Card, eager: bool, in_shop: bool) -> tuple:
     group = product.group
     return (
         "card",
@@ -154,13 +124,13 @@ def card_key(product: Product | Card, eager: bool, in_shop: bool) -> tuple:
         product.in_stock,
         group.slug,
         None if in_shop else (group.name, group.is_verified, group.regency.name),
-        _image_key(product),
+        product.image_key,
         eager,
         in_shop,
     )
 
 
-def product_card(product: Product | Card, eager: bool = False, in_shop: bool = False) -> Markup:
+def product_card(product: Card, eager: bool = False, in_shop: bool = False) -> Markup:
     """Jinja global: the card of `product` in a listing (`eager`: in the first row)."""
 
     def render() -> str:
