@@ -11,6 +11,9 @@
 #   GUNICORN_ARGS   (default "-w 2 -k gthread --threads 4 --keep-alive 75")
 #   WRK_ARGS        (default "-t2 -c32"), DURATION (default 8s), ROUNDS (default 3)
 #   BENCH_PORT      (default 8123)
+#   SEARCH_CHECK_PAGES  pages per query, sort and filter set that bench/search_check.py
+#                   compares with the joined search before measuring (default 3; 1 at
+#                   1m; 0 skips the check)
 #   BENCH_SECTIONS  (default "public checkout monitoring upload": which rows to measure)
 #   MONEV_WRK_ARGS  (default "-t1 -c4 --timeout 10s": wrk for the coordinator rows)
 #   UPLOAD_ROUNDS / UPLOAD_COUNT / UPLOAD_CHECKOUT_SECONDS (default 3 / 5 / 5): the
@@ -61,6 +64,12 @@ fi
 "$VENV/bin/python" bench/generate.py --groups "$N_GROUPS" --products "$N_PRODUCTS"
 # Orders over 18 months for the monitoring pages, and two coordinators.
 "$VENV/bin/python" bench/generate_orders.py --orders "$N_ORDERS" --months 18
+# The search lists what the joined search listed, on this scale's catalogue
+# (bench/search_check.py; SEARCH_CHECK_PAGES=0 skips it).
+SEARCH_CHECK_PAGES=${SEARCH_CHECK_PAGES:-$([ "$SCALE" = 1m ] && echo 1 || echo 3)}
+if [ "$SEARCH_CHECK_PAGES" != 0 ]; then
+  "$VENV/bin/python" bench/search_check.py --pages "$SEARCH_CHECK_PAGES"
+fi
 PRODUCT_PATH=$("$VENV/bin/python" - <<'PY'
 from shop import create_app
 from shop.extensions import db
