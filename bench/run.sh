@@ -9,6 +9,9 @@
 #                   use one database per scale: the generators refuse another's.
 #   BENCH_GROUPS / BENCH_PRODUCTS / BENCH_ORDERS  override the scale's numbers
 #   GUNICORN_ARGS   (default "-w 2 -k gthread --threads 4 --keep-alive 75")
+#   CHECKOUT_GUNICORN_ARGS  gunicorn for the checkout section (default GUNICORN_ARGS
+#                   on SQLite, which has one writer; "-w 4 -k gthread --threads 4
+#                   --keep-alive 75" on PostgreSQL, where more workers place orders at once)
 #   WRK_ARGS        (default "-t2 -c32"), DURATION (default 8s), ROUNDS (default 3)
 #   BENCH_PORT      (default 8123)
 #   SEARCH_CHECK_PAGES  pages per query, sort and filter set that bench/search_check.py
@@ -32,6 +35,11 @@ mkdir -p "$OUT"
 # connections, and wrk counts each as a read error ("Socket errors": up to one
 # per connection, 32, at each hold-up). 75 s, as deploy/systemd/etalase-web.service.
 GUNICORN_ARGS=${GUNICORN_ARGS:--w 2 -k gthread --threads 4 --keep-alive 75}
+if [[ ${DATABASE_URL:-sqlite} == postgresql* ]]; then
+  CHECKOUT_GUNICORN_ARGS=${CHECKOUT_GUNICORN_ARGS:--w 4 -k gthread --threads 4 --keep-alive 75}
+else
+  CHECKOUT_GUNICORN_ARGS=${CHECKOUT_GUNICORN_ARGS:-$GUNICORN_ARGS}
+fi
 WRK_ARGS=${WRK_ARGS:--t2 -c32}
 DURATION=${DURATION:-8s}
 ROUNDS=${ROUNDS:-3}
@@ -201,7 +209,7 @@ done
 # Checkout places orders: once, after the rounds, so every round read the same data.
 CHECKOUT="(not measured)"
 if section checkout; then
-  serve app:app "$ROOT"
+  GUNICORN_ARGS=$CHECKOUT_GUNICORN_ARGS serve app:app "$ROOT"
   CHECKOUT=$("$VENV/bin/python" bench/checkout.py --base "http://127.0.0.1:$PORT" \
     --seconds "${DURATION%s}" --threads 8 2>/dev/null | tail -1)
   stop
@@ -263,7 +271,7 @@ for label in dict.fromkeys(r[1] for r in rows):
           + (f"  (non-2xx/3xx: {non2xx})" if non2xx else ""))
 PY
 echo "(req/s and p99: median of the rounds; wrk-<row>-<round>.txt in bench/out)"
-echo "checkout (orders placed per second, latency of the place-order POST):"
+echo "checkout (orders placed per second, latency of the place-order POST; gunicorn $CHECKOUT_GUNICORN_ARGS):"
 echo "  $CHECKOUT"
 if section upload; then
   # Ratio = a time of the upload section ÷ the hello app's median request
