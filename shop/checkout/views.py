@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import json
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -36,7 +44,35 @@ def _render(form, cart, choices=None):
         cart=cart,
         choices=choices or {},
         offered_payments=_offered_payments,
+        details=_details(form),
     )
+
+
+# The fields of the buyer's details fieldset (templates/checkout/_details.html).
+DETAIL_FIELDS = ("name", "phone", "email", "province", "regency", "district", "address", "note")
+
+
+def _details(form):
+    """The buyer's details fieldset. A blank one (a guest opening the page)
+    is the same HTML every time in a language, and most of the page's
+    rendering (the fields and the province list): it is rendered once per
+    language and kept in the process (worked out each time with the debugger
+    on, so an edited template shows at once)."""
+    blank = not form.region_refresh.data and not any(
+        getattr(form, name).data or getattr(form, name).errors for name in DETAIL_FIELDS
+    )
+    if not blank or current_app.debug:
+        return _render_details(form)
+    kept = current_app.extensions.setdefault("checkout_blank_details", {})
+    key = (str(get_locale()), request.script_root)
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = _render_details(form)
+    return found
+
+
+def _render_details(form):
+    return get_template_attribute("checkout/_details.html", "details")(form)
 
 
 def _choices_from_request(cart) -> dict[int, services.GroupChoice]:
