@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import abort
-from sqlalchemy import and_, func, literal, select, union_all
+from sqlalchemy import and_, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from shop.catalogue.cards import Card, cards_of
@@ -167,22 +167,24 @@ def catalogue_page(filters: CatalogueFilters, page: int, per_page: int) -> tuple
 
     stmt, sort = catalogue_statement(filters)
     if search.has_terms(filters.q):
-        return search_page(stmt, per_page, page), sort
+        return counted_page(stmt, per_page, page), sort
     return card_page(stmt, per_page, page), sort
 
 
-def search_page(stmt, per_page: int, page: int) -> Pagination:
-    """A page of search results and their exact number in one statement: a
-    search ranks every match anyway (shop.catalogue.search), so counting
-    them in the same pass (a window count) costs nothing more, where a
-    separate count would search again. Past the last page, a capped count."""
+def counted_page(stmt, per_page: int, page: int, *, capped: bool = True) -> Pagination:
+    """A page of cards and the exact number of rows in one statement (a
+    window count), then the cards: a search ranks every match anyway
+    (shop.catalogue.search) and a group's shop walks its few products in
+    order anyway, so counting them in the same pass costs nothing more, where
+    a separate count would read them again. Past the last page, a count
+    (capped unless told otherwise)."""
     rows = db.session.execute(
         stmt.with_only_columns(Product.id, func.count().over(), maintain_column_froms=True)
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
     if not rows and page > 1:
-        return card_page(stmt, per_page, page)
+        return card_page(stmt, per_page, page, capped=capped)
     total = rows[0][1] if rows else 0
     return KnownPage(cards_of([row[0] for row in rows]), total, page, per_page)
 
@@ -228,39 +230,43 @@ def catalogue_statement(filters: CatalogueFilters):
 
 
 def group_products(group: Group, page: int = 1, per_page: int = 24) -> Pagination:
-    """One page of a group's shop: its public products, newest first."""
+    """One page of a group's shop: its public products, newest first, and
+    how many there are. Two statements."""
     stmt = listed_products().where(Product.group_id == group.id)
     newest = stmt.order_by(Product.published_at.desc(), Product.id.desc())
-    return card_page(newest, per_page, page, capped=False)
+    return counted_page(newest, per_page, page, capped=False)
 
 
 def get_public_product_or_404(group_slug: str, product_slug: str) -> Product:
     """The product page's product with everything the page shows, in one
     statement (its few variants, photos and certificates joined)."""
-    product = (
-        db.session.scalars(
-            public_products()
-            .where(Group.slug == group_slug, Product.slug == product_slug)
-            .options(
-                # Inner joins: a group always has a region. An outer join would
-                # nest regency's own join to its province, which SQLite builds
-                # whole for every product page (514 regencies, 7 ms).
-                contains_eager(Product.group).joinedload(Group.regency, innerjoin=True),
-                joinedload(Product.group, Group.province, innerjoin=True),
-                joinedload(Product.variants),
-                # Each photo's image is an inner join of its own; nested inside
-                # the outer join to the photos, SQLite would build every
-                # photo's join to its image first (0.4 s at 100k products).
-                joinedload(Product.photos).joinedload(ProductPhoto.image, innerjoin="unnested"),
-                joinedload(Product.certificates),
-            )
-        )
-        .unique()
-        .first()
-    )
+    params = {"group_slug": group_slug, "product_slug": product_slug}
+    product = db.session.scalars(_public_product_statement(), params).unique().first()
     if product is None:
         abort(404)
     return product
+
+
+@lru_cache(maxsize=1)
+def _public_product_statement():
+    """Built once (its joins and options cost more to build than to run)."""
+    return (
+        public_products()
+        .where(Group.slug == bindparam("group_slug"), Product.slug == bindparam("product_slug"))
+        .options(
+            # Inner joins: a group always has a region. An outer join would
+            # nest regency's own join to its province, which SQLite builds
+            # whole for every product page (514 regencies, 7 ms).
+            contains_eager(Product.group).joinedload(Group.regency, innerjoin=True),
+            joinedload(Product.group, Group.province, innerjoin=True),
+            joinedload(Product.variants),
+            # Each photo's image is an inner join of its own; nested inside
+            # the outer join to the photos, SQLite would build every
+            # photo's join to its image first (0.4 s at 100k products).
+            joinedload(Product.photos).joinedload(ProductPhoto.image, innerjoin="unnested"),
+            joinedload(Product.certificates),
+        )
+    )
 
 
 def products_for_manager(group: Group) -> list[Product]:

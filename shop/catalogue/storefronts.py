@@ -7,6 +7,7 @@ from flask import render_template
 
 from shop.catalogue import queries as catalogue_queries
 from shop.catalogue.group_products import product_counts
+from shop.catalogue.page_fragments import group_page_key
 from shop.core.cache import public_page
 from shop.core.pagination import page_arg
 from shop.groups import queries
@@ -37,5 +38,9 @@ def shop_page(slug: str):
     group = queries.get_public_group_or_404(slug)
     pagination = catalogue_queries.group_products(group, page=page_arg())
     return render_template(
-        "catalogue/group_shop.html", group=group, products=pagination.items, pagination=pagination
+        "catalogue/group_shop.html",
+        group=group,
+        products=pagination.items,
+        pagination=pagination,
+        page_key=group_page_key(group),
     )

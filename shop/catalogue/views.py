@@ -7,6 +7,7 @@ from flask import current_app, render_template
 from shop.catalogue import queries
 from shop.catalogue.forms import CatalogueFilterForm
 from shop.catalogue.models import Category
+from shop.catalogue.page_fragments import product_page_key
 from shop.core.cache import public_page
 from shop.core.pagination import page_arg
 from shop.groups.models import Programme
@@ -34,4 +35,9 @@ def index():
 @public_page
 def product(group_slug: str, product_slug: str):
     product = queries.get_public_product_or_404(group_slug, product_slug)
-    return render_template("catalogue/product.html", product=product, group=product.group)
+    return render_template(
+        "catalogue/product.html",
+        product=product,
+        group=product.group,
+        page_key=product_page_key(product),
+    )
