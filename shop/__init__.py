@@ -64,7 +64,7 @@ def register_extensions(app: Flask) -> None:
     import shop.models  # noqa: F401  (every table in the metadata)
     from shop import db_events, session_hooks
     from shop.extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
-    from shop.i18n.locale import select_locale
+    from shop.i18n.locale import install_template_gettext, select_locale
     from shop.jobs import init_jobs
     from shop.media.services import verify_uploads_early
     from shop.media.storage import init_storage
@@ -82,6 +82,7 @@ def register_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "shop" / "i18n" / "translations"),
     )
+    install_template_gettext(app)
     limiter.init_app(app)
     compress.init_app(app)
     cache.init_app(app)

@@ -24,6 +24,7 @@ and the cache is tried again every few seconds until it answers.
 from __future__ import annotations
 
 import gzip
+import secrets
 import time
 from datetime import date, timedelta
 from functools import wraps
@@ -51,6 +52,15 @@ UNCACHED_PATHS = frozenset({"/healthz", "/readyz"})
 PER_BODY_HEADERS = frozenset({"content-length", "content-encoding", "etag", "cache-control"})
 # After a cache error, how long requests leave the cache alone before trying it again.
 RETRY_SECONDS = 5.0
+# What a process keeps of its own, so a visitor with a session costs no
+# unpickling, no signature check and no URL match that it made before: the
+# parts entries last fetched (each until the shared entry's own expiry), the
+# session cookies whose signature it checked (each value is signed data: the
+# same value is the same data) and whether a path is a public page. Each is
+# emptied when it holds this many.
+KEPT_PAGES = 256
+KEPT_SESSIONS = 10_000
+KEPT_PATHS = 4096
 
 
 def public_page(view):
@@ -141,10 +151,20 @@ class PageCache:
     def set(self, key: str, value, timeout: int) -> None:
         self._call("set", key, value, timeout=timeout)
 
+    def generation(self) -> int:
+        """The number in every page key. Where the cache has none (new, or
+        emptied: a Redis restarted or flushed) it starts at a random number,
+        so a key never names a page of an earlier count, which a process may
+        still keep (`PageCacheMiddleware._parts_entry`)."""
+        found = self._call("get", GENERATION_KEY)
+        if found is None:
+            self._call("add", GENERATION_KEY, secrets.randbits(48), timeout=0)
+            found = self._call("get", GENERATION_KEY)
+        return found or 0
+
     def new_generation(self) -> None:
         """Every cached page key changes."""
-        if self._call("get", GENERATION_KEY) is None:
-            self._call("set", GENERATION_KEY, 1, timeout=0)
+        self.generation()
         self._call("inc", GENERATION_KEY)
 
 
@@ -170,6 +190,10 @@ class PageCacheMiddleware:
         self.session_cookie = app.config.get("SESSION_COOKIE_NAME", "session")
         self.remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
         self.private_cookies = {self.session_cookie, self.remember_cookie}
+        self._serializer = None
+        self._kept_pages: dict[str, tuple[float, tuple]] = {}
+        self._kept_sessions: dict[str, tuple[dict, float]] = {}
+        self._public_paths: dict[tuple[str, str], bool] = {}
 
     def _language(self, environ, cookies) -> str:
         from shop.i18n.locale import COOKIE, choose_language, language_in_query
@@ -183,7 +207,7 @@ class PageCacheMiddleware:
         )
 
     def _key(self, environ, language: str, encoding: str) -> str:
-        generation = self.backend.get(GENERATION_KEY) or 0
+        generation = self.backend.generation()
         host = environ.get("HTTP_HOST", "")
         path = environ.get("PATH_INFO", "")
         query = environ.get("QUERY_STRING", "")
@@ -236,19 +260,43 @@ class PageCacheMiddleware:
         parts = environ.get(PARTS_KEY)
         if parts is not None:
             own = [(k, v) for k, v in kept if k.lower() not in PER_BODY_HEADERS]
+            # With its expiry, so a process keeping it (`_parts_entry`) keeps
+            # it no longer than the shared cache does.
+            expires = time.time() + self.timeout if self.timeout > 0 else float("inf")
             self.backend.set(
                 self._key(environ, language, "parts"),
-                (captured["status"], own, parts),
+                (captured["status"], own, parts, expires),
                 timeout=self.timeout,
             )
         return [body]
 
     def _is_public(self, environ) -> bool:
-        try:
-            endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
-        except HTTPException:
-            return False
-        return getattr(self.app.view_functions.get(endpoint), "public_page", False)
+        where = (environ.get("HTTP_HOST", ""), environ.get("PATH_INFO", ""))
+        known = self._public_paths.get(where)
+        if known is None:
+            try:
+                endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
+            except HTTPException:
+                known = False
+            else:
+                known = getattr(self.app.view_functions.get(endpoint), "public_page", False)
+            if len(self._public_paths) >= KEPT_PATHS:
+                self._public_paths.clear()
+            self._public_paths[where] = known
+        return known
+
+    def _parts_entry(self, key: str):
+        """The parts entry of a key, as this process last fetched it until it
+        expires (a key names one generation's page: it never changes)."""
+        kept = self._kept_pages.get(key)
+        if kept is not None and kept[0] > time.time():
+            return kept[1]
+        entry = self.backend.get(key)
+        if entry is not None and len(entry) == 4:
+            if len(self._kept_pages) >= KEPT_PAGES:
+                self._kept_pages.clear()
+            self._kept_pages[key] = (entry[3], entry)
+        return entry
 
     def _personal(self, environ, start_response, cookies):
         """A public page for a visitor with a session: the anonymous page's
@@ -257,21 +305,18 @@ class PageCacheMiddleware:
             return self.wsgi_app(environ, start_response)
         language = self._language(environ, cookies)
         key = self._key(environ, language, "parts")
-        entry = self.backend.get(key)
+        entry = self._parts_entry(key)
         if entry is None:
             self._render_anonymous(environ, cookies, language)
-            entry = self.backend.get(key)
+            entry = self._parts_entry(key)
             if entry is None:  # not a page for everyone: Flask answers this visitor
                 return self.wsgi_app(environ, start_response)
-        status, headers, parts = entry
-        # The login lookup only reads: on SQLite it must not queue for the
-        # write lock (no request context here to say it is a GET).
-        with self.app.app_context(), reading():
-            visitor = self._visitor(cookies)
-            if visitor is None:  # only Flask can tell (a message, a login to renew)
-                environ[PARTS_KEY] = parts
-                return self.wsgi_app(environ, start_response)
-            page = fill(parts, visitor, language, environ.get("SCRIPT_NAME", ""))
+        status, headers, parts = entry[:3]
+        visitor = self._visitor(cookies)
+        if visitor is None:  # only Flask can tell (a message, a login to renew)
+            environ[PARTS_KEY] = parts
+            return self.wsgi_app(environ, start_response)
+        page = fill(parts, visitor, language, environ.get("SCRIPT_NAME", ""), app=self.app)
         body, encoding = _compress(page.encode(), _encoding(environ))
         headers = [*headers, ("Cache-Control", PRIVATE), ("Content-Length", str(len(body)))]
         if encoding != "identity":
@@ -297,17 +342,38 @@ class PageCacheMiddleware:
         value = cookies.get(self.session_cookie)
         if not value:  # a remember-me cookie alone: Flask logs the person in again
             return None
-        serializer = self.app.session_interface.get_signing_serializer(self.app)
-        lifetime = int(self.app.permanent_session_lifetime.total_seconds())
-        try:
-            data = serializer.loads(value, max_age=lifetime)
-        except BadSignature:
-            return None
+        data = self._session_data(value)
         if not isinstance(data, dict) or (
             self.remember_cookie in cookies and "_user_id" not in data
         ):
             return None
-        return visitor_of_cookie(data)
+        if "_user_id" not in data:  # a cart alone: no SQL, no context
+            return visitor_of_cookie(data)
+        # The login lookup only reads: on SQLite it must not queue for the
+        # write lock (no request context here to say it is a GET).
+        with self.app.app_context(), reading():
+            return visitor_of_cookie(data)
+
+    def _session_data(self, value: str):
+        """What a session cookie holds when its signature is good and it has
+        not expired (as Flask's session would read it); None otherwise."""
+        lifetime = self.app.permanent_session_lifetime.total_seconds()
+        kept = self._kept_sessions.get(value)
+        if kept is not None:
+            data, signed_at = kept
+            return data if time.time() - signed_at <= lifetime else None
+        if self._serializer is None:
+            self._serializer = self.app.session_interface.get_signing_serializer(self.app)
+        try:
+            data, signed = self._serializer.loads(
+                value, max_age=int(lifetime), return_timestamp=True
+            )
+        except BadSignature:
+            return None
+        if len(self._kept_sessions) >= KEPT_SESSIONS:
+            self._kept_sessions.clear()
+        self._kept_sessions[value] = (data, signed.timestamp())
+        return data
 
 
 def _compress(body: bytes, encoding: str) -> tuple[bytes, str]:

@@ -155,9 +155,17 @@ class Parts:
             return {slot: str(getattr(module, slot)(stand_in)) for slot in SLOTS}
 
 
-def fill(parts: list[str], visitor: Visitor, language: str, script_root: str = "") -> str:
-    """The page of `split` with the visitor's parts in its slots."""
-    rendered = current_parts(language, script_root, visitor)
+def fill(
+    parts: list[str],
+    visitor: Visitor,
+    language: str,
+    script_root: str = "",
+    app: Flask | None = None,
+) -> str:
+    """The page of `split` with the visitor's parts in its slots (`app`:
+    where there is no application context, the page cache)."""
+    source = _parts_of(app if app is not None else current_app._get_current_object())
+    rendered = source.for_visitor(language, script_root, visitor)
     values = visitor.values()
     out = []
     for i, part in enumerate(parts):
@@ -167,10 +175,6 @@ def fill(parts: list[str], visitor: Visitor, language: str, script_root: str = "
             text = rendered.get(part, "")
             out.append(PLACEHOLDER.sub(lambda m: values.get(m.group(), ""), text))
     return "".join(out)
-
-
-def current_parts(language: str, script_root: str, visitor: Visitor) -> dict[str, str]:
-    return _parts_of(current_app._get_current_object()).for_visitor(language, script_root, visitor)
 
 
 def _parts_of(app: Flask) -> Parts:

@@ -14,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import parse_qs
 
-from flask import current_app, request
+from flask import current_app, g, request
+from flask_babel import get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 COOKIE = "lang"
 PARAM = "hl"
@@ -33,6 +36,8 @@ def choose_language(asked: str, cookie: str, languages: Iterable[str], default: 
 
 def language_in_query(query_string: str) -> str:
     """`hl` from a raw query string, the first one as `request.args` reads it."""
+    if PARAM not in query_string and "%" not in query_string:
+        return ""  # no `hl`, even percent-encoded: nothing to parse
     values = parse_qs(query_string, keep_blank_values=True).get(PARAM)
     return values[0] if values else ""
 
@@ -46,4 +51,61 @@ def select_locale() -> str:
         request.cookies.get(COOKIE, ""),
         config["LANGUAGES"],
         config["BABEL_DEFAULT_LOCALE"],
+    )
+
+
+def install_template_gettext(app) -> None:
+    """Templates' `_()`, `gettext()`, `ngettext()`… as Jinja's i18n extension
+    makes them with `newstyle=True` (the result is a format string, Markup
+    where the template escapes), but cheaper: the request's translations are
+    looked up once per language, not at each call, and `_()` is the function
+    itself, not an alias that calls it through the template context again.
+
+    Flask-Babel's own callables ask for the context, the domain, the locale
+    and its name at every call, and the alias and the newstyle wrapper each
+    go through `Context.call`: about 20 µs a string, 40 strings on a product
+    page. The translations found are kept with the locale they were found
+    for, in Flask-Babel's per-request namespace, so `force_locale` (which sets
+    another locale object) and each new request get their own.
+    """
+
+    def translations():
+        ctx = getattr(g, "_flask_babel", None) if g else None
+        if ctx is not None:
+            kept = getattr(ctx, "etalase_translations", None)
+            if kept is not None and kept[0] is getattr(ctx, "babel_locale", None):
+                return kept[1]
+        found = get_translations()
+        ctx = getattr(g, "_flask_babel", None) if g else None
+        if ctx is not None and getattr(ctx, "babel_locale", None) is not None:
+            ctx.etalase_translations = (ctx.babel_locale, found)
+        return found
+
+    def formatted(eval_ctx, text: str, variables: dict):
+        # Always a format string, as the i18n extension's newstyle gettext.
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables):
+        return formatted(eval_ctx, translations().ugettext(string), variables)
+
+    @pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", num)
+        return formatted(eval_ctx, translations().ungettext(singular, plural, num), variables)
+
+    @pass_eval_context
+    def pgettext(eval_ctx, context: str, string: str, **variables):
+        variables.setdefault("context", context)
+        return formatted(eval_ctx, translations().upgettext(context, string), variables)
+
+    @pass_eval_context
+    def npgettext(eval_ctx, context: str, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("context", context)
+        variables.setdefault("num", num)
+        text = translations().unpgettext(context, singular, plural, num)
+        return formatted(eval_ctx, text, variables)
+
+    app.jinja_env.globals.update(
+        _=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext
     )

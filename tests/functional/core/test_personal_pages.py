@@ -185,3 +185,37 @@ def test_private_pages_are_still_rendered_for_their_visitor(app, shop_with_produ
     guest = _visitor(app, None, cart=[products[2].variants[0]])
     body = guest.get("/keranjang").get_data(as_text=True)
     assert "Keripik Pisang Manis" in body and _cart_count(body) == "1"
+
+
+def test_an_expired_session_cookie_gets_the_page_without_its_cart(app, shop_with_products, clock):
+    """The page cache keeps the session cookies it has checked; one past the
+    session lifetime is still refused, as Flask refuses it."""
+    _, products = shop_with_products
+    guest = _visitor(app, None, cart=[products[0].variants[0]])
+    app.test_client().get("/katalog")
+    assert _cart_count(guest.get("/katalog").get_data(as_text=True)) == "1"
+    clock.shift(app.permanent_session_lifetime + timedelta(minutes=1))
+    body = guest.get("/katalog").get_data(as_text=True)
+    assert _cart_count(body) is None and "Abon Lele Pedas" in body
+
+
+def test_a_page_kept_by_the_process_lasts_no_longer_than_the_shared_one(
+    app, shop_with_products, clock
+):
+    """A change no write announced (the page cache's generation is the same)
+    shows once the stored page's lifetime is over, for a visitor with a cart
+    too: the process keeps the stored parts only until they expire."""
+    _, products = shop_with_products
+    guest = _visitor(app, None, cart=[products[1].variants[0]])
+    app.test_client().get("/katalog")
+    assert "Abon Lele Pedas" in guest.get("/katalog").get_data(as_text=True)
+    db.session.execute(
+        update(type(products[0]))
+        .where(type(products[0]).id == products[0].id)
+        .values(name="Abon Ikan Tongkol")
+    )
+    db.session.commit()
+    assert "Abon Lele Pedas" in guest.get("/katalog").get_data(as_text=True)  # still kept
+    clock.shift(timedelta(seconds=app.config["PAGE_CACHE_SECONDS"] + 1))
+    body = guest.get("/katalog").get_data(as_text=True)
+    assert "Abon Ikan Tongkol" in body and _cart_count(body) == "1"
