@@ -61,7 +61,8 @@ def install_template_gettext(app) -> None:
     looked up once per language, not at each call, and `_()` is the function
     itself, not an alias that calls it through the template context again.
 
-    Flask-Babel's own callables ask for the context, the domain, the locale
+    Arguments are positional-only, as Jinja's own (`num=` and `context=` may
+    be passed as variables). Flask-Babel's own callables ask for the context, the domain, the locale
     and its name at every call, and the alias and the newstyle wrapper each
     go through `Context.call`: about 20 µs a string, 40 strings on a product
     page. The translations found are kept with the locale they were found
@@ -81,29 +82,30 @@ def install_template_gettext(app) -> None:
             ctx.etalase_translations = (ctx.babel_locale, found)
         return found
 
-    def formatted(eval_ctx, text: str, variables: dict):
+    def formatted(eval_ctx, text: str, variables: dict, /):
         # Always a format string, as the i18n extension's newstyle gettext.
         return (Markup(text) if eval_ctx.autoescape else text) % variables
 
     @pass_eval_context
-    def gettext(eval_ctx, string: str, **variables):
+    def gettext(eval_ctx, string: str, /, **variables):
         return formatted(eval_ctx, translations().ugettext(string), variables)
 
     @pass_eval_context
-    def ngettext(eval_ctx, singular: str, plural: str, num: int, **variables):
-        variables.setdefault("num", num)
-        return formatted(eval_ctx, translations().ungettext(singular, plural, num), variables)
+    def ngettext(eval_ctx, singular: str, plural: str, number: int, /, **variables):
+        variables.setdefault("num", number)
+        text = translations().ungettext(singular, plural, number)
+        return formatted(eval_ctx, text, variables)
 
     @pass_eval_context
-    def pgettext(eval_ctx, context: str, string: str, **variables):
+    def pgettext(eval_ctx, context: str, string: str, /, **variables):
         variables.setdefault("context", context)
         return formatted(eval_ctx, translations().upgettext(context, string), variables)
 
     @pass_eval_context
-    def npgettext(eval_ctx, context: str, singular: str, plural: str, num: int, **variables):
+    def npgettext(eval_ctx, context: str, singular: str, plural: str, number: int, /, **variables):
         variables.setdefault("context", context)
-        variables.setdefault("num", num)
-        text = translations().unpgettext(context, singular, plural, num)
+        variables.setdefault("num", number)
+        text = translations().unpgettext(context, singular, plural, number)
         return formatted(eval_ctx, text, variables)
 
     app.jinja_env.globals.update(
