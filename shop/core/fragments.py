@@ -3,9 +3,11 @@
 A fragment is keyed by everything it shows (plus the language and where the
 app is mounted), so it is never stale: a change to any of its inputs is a new
 key. Only what is the same for every visitor is kept (never a visitor's own
-parts: shop.core.personal), per process, at most MAX_FRAGMENTS (the store is
-emptied when full). A new release starts new processes, so new wording and
-new templates are never served from an old render.
+parts: shop.core.personal), per process, at most MAX_FRAGMENTS holding at
+most MAX_FRAGMENT_CHARS in all (the store is emptied when full: a product
+page's body is a few thousand characters, a card a few hundred). A new
+release starts new processes, so new wording and new templates are never
+served from an old render.
 
 In Python, `keep(key, render)`; in a template, a call block whose body is
 rendered only when its key is new:
@@ -22,17 +24,26 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 MAX_FRAGMENTS = 50_000
+MAX_FRAGMENT_CHARS = 32_000_000
+
+
+class _Store(dict):
+    """The fragments and how many characters they hold."""
+
+    chars = 0
 
 
 def keep(key: tuple[Hashable, ...], render: Callable[[], str]) -> Markup:
-    store: dict = current_app.extensions["fragments"]
+    store: _Store = current_app.extensions["fragments"]
     full_key = (str(get_locale()), request.script_root, *key)
     found = store.get(full_key)
     if found is None:
         found = Markup(render())
-        if len(store) >= MAX_FRAGMENTS:
+        if len(store) >= MAX_FRAGMENTS or store.chars + len(found) > MAX_FRAGMENT_CHARS:
             store.clear()
+            store.chars = 0
         store[full_key] = found
+        store.chars += len(found)
     return found
 
 
@@ -42,5 +53,5 @@ def cached_fragment(*key: Hashable, caller: Callable[[], str]) -> Markup:
 
 
 def install(app: Flask) -> None:
-    app.extensions["fragments"] = {}
+    app.extensions["fragments"] = _Store()
     app.jinja_env.globals["cached_fragment"] = cached_fragment
