@@ -39,7 +39,6 @@ from shop.core import personal
 from shop.core.clock import jakarta_today, midnight_utc
 from shop.core.personal import PARTS_KEY, Visitor, fill, visitor_of_cookie
 from shop.db import utcnow
-from shop.db_events import reading
 from shop.extensions import cache
 from shop.outages import outages, service_name
 from shop.security import PRIVATE
@@ -347,12 +346,7 @@ class PageCacheMiddleware:
             self.remember_cookie in cookies and "_user_id" not in data
         ):
             return None
-        if "_user_id" not in data:  # a cart alone: no SQL, no context
-            return visitor_of_cookie(data)
-        # The login lookup only reads: on SQLite it must not queue for the
-        # write lock (no request context here to say it is a GET).
-        with self.app.app_context(), reading():
-            return visitor_of_cookie(data)
+        return visitor_of_cookie(data, self.app)
 
     def _session_data(self, value: str):
         """What a session cookie holds when its signature is good and it has

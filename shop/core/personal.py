@@ -87,15 +87,17 @@ ANONYMOUS = Visitor()
 # Flask's request context, and from a decoded session cookie (None when only
 # Flask can tell: a message to take out of the session, a login to renew).
 VISITOR_OF_REQUEST: list[Callable[[], Visitor]] = []
-VISITOR_OF_COOKIE: list[Callable[[dict], Visitor | None]] = []
+VISITOR_OF_COOKIE: list[Callable[[dict, Flask], Visitor | None]] = []
 
 
 def visitor_of_request() -> Visitor:
     return VISITOR_OF_REQUEST[0]() if VISITOR_OF_REQUEST else ANONYMOUS
 
 
-def visitor_of_cookie(session: dict) -> Visitor | None:
-    return VISITOR_OF_COOKIE[0](session) if VISITOR_OF_COOKIE else None
+def visitor_of_cookie(session: dict, app: Flask) -> Visitor | None:
+    """Outside any application context (the page cache): the hook opens one
+    only when it must ask the database."""
+    return VISITOR_OF_COOKIE[0](session, app) if VISITOR_OF_COOKIE else None
 
 
 def personal_slot(name: str) -> Markup:

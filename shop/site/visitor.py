@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import current_app, get_flashed_messages, session
+from flask import Flask, get_flashed_messages, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
@@ -30,6 +30,7 @@ from shop.coordinators.models import Coordinator
 from shop.coordinators.scope import coordinator_of
 from shop.core.personal import Visitor
 from shop.db import utcnow
+from shop.db_events import reading
 from shop.extensions import db
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def of_request() -> Visitor:
     )
 
 
-def of_cookie(data: dict) -> Visitor | None:
+def of_cookie(data: dict, app: Flask) -> Visitor | None:
     if not COOKIE_KEYS.issuperset(data):
         return None
     lines = _cart_lines(data.get(LINES_KEY))
@@ -74,11 +75,13 @@ def of_cookie(data: dict) -> Visitor | None:
     secret = data.get("csrf_token")
     if not isinstance(user_id, str) or not isinstance(secret, str):
         return None
-    login = _live_login(user_id)
+    login = _live_login(user_id, app)
     if login is None:
         return None
     name, coordinator = login
-    return Visitor(cart_lines=lines, name=name, coordinator=coordinator, csrf_token=_csrf(secret))
+    return Visitor(
+        cart_lines=lines, name=name, coordinator=coordinator, csrf_token=_csrf(secret, app)
+    )
 
 
 # One statement, built once: the same conditions as sessions.load.
@@ -104,7 +107,7 @@ MAX_LOOKUPS = 10_000
 _lookups: dict[tuple[int, str], tuple[float, tuple | None]] = {}
 
 
-def _live_login(user_id: str) -> tuple[str, bool] | None:
+def _live_login(user_id: str, app: Flask) -> tuple[str, bool] | None:
     """(name, is a coordinator) of a live login session not due to be marked
     as seen; None otherwise, and when the database does not answer."""
     parsed = sessions.parse_id(user_id)
@@ -119,7 +122,10 @@ def _live_login(user_id: str) -> tuple[str, bool] | None:
     else:
         params = {"uid": uid, "token_hash": key[1], "now": now}
         try:
-            row = db.session.connection().execute(LIVE_LOGIN, params).first()
+            # Its own application context, only for the lookup. It only
+            # reads: on SQLite it must not queue for the write lock.
+            with app.app_context(), reading():
+                row = db.session.connection().execute(LIVE_LOGIN, params).first()
         except SQLAlchemyError as error:
             log.warning("page cache: login lookup failed, Flask serves the page: %s", error)
             return None
@@ -135,7 +141,22 @@ def _live_login(user_id: str) -> tuple[str, bool] | None:
     return name, coordinator_id is not None
 
 
-def _csrf(secret: str) -> str:
+# A form token made of a session's secret is reused for this long, by secret
+# (a token is signed with its time: one made this much earlier is valid for
+# that much less of WTF_CSRF_TIME_LIMIT, an hour by default).
+TOKEN_REUSE_SECONDS = 60
+_tokens: dict[str, tuple[float, str]] = {}
+
+
+def _csrf(secret: str, app: Flask) -> str:
     """The form token Flask-WTF's generate_csrf makes of the session's secret."""
-    key = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-    return URLSafeTimedSerializer(key, salt=CSRF_SALT).dumps(secret)
+    now = time.time()
+    kept = _tokens.get(secret)
+    if kept is not None and now - kept[0] < TOKEN_REUSE_SECONDS:
+        return kept[1]
+    key = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+    token = URLSafeTimedSerializer(key, salt=CSRF_SALT).dumps(secret)
+    if len(_tokens) >= MAX_LOOKUPS:
+        _tokens.clear()
+    _tokens[secret] = (now, token)
+    return token
