@@ -121,10 +121,18 @@ def card_page(stmt, per_page: int, page: int, *, capped: bool = True) -> Paginat
 def capped_paginate(stmt, per_page: int, page: int) -> Pagination:
     """One page and a total counted at most to COUNT_CAP, or to the end of
     the page after this one when that is further: `pagination.capped` says
-    the total is a lower bound (there are more)."""
+    the total is a lower bound (there are more). One statement: the page's
+    ids with the capped count beside them (a scalar subquery, counted once);
+    a page past the end counts alone."""
     cap = max(COUNT_CAP, (page + 1) * per_page)
-    total = db.session.scalar(select(_capped_count(stmt, cap)))
-    pagination = paginate(stmt, per_page, page, total=min(total, cap))
+    counted = _capped_count(stmt, cap)
+    rows = db.session.execute(
+        stmt.add_columns(counted.label("capped_total"))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    total = rows[0][-1] if rows else db.session.scalar(select(counted))
+    pagination = KnownPage([row[0] for row in rows], min(total, cap), page, per_page)
     pagination.capped = total > cap
     return pagination
 

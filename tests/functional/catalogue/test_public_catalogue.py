@@ -133,3 +133,25 @@ def test_query_counts_do_not_grow_with_page_size(app, client, count_queries):
         assert q.count <= 6, q.statements
     finally:
         app.config["TESTING_NO_PAGE_CACHE"] = False
+
+
+def test_a_catalogue_page_is_two_statements_its_ids_and_count_then_its_cards(
+    app, client, count_queries
+):
+    group = GroupFactory()
+    for n in range(30):
+        listed_product(f"Kue {n}", group=group)
+    app.config["TESTING_NO_PAGE_CACHE"] = True
+    try:
+        client.get("/katalog?kategori=kue")  # the region lists, read once per process
+        for url in ("/katalog", "/katalog?page=2&urut=price_asc", "/katalog?urut=name&page=2"):
+            with count_queries() as q:
+                body = client.get(url).get_data(as_text=True)
+            selects = [s for s in q.statements if s.lstrip().upper().startswith("SELECT")]
+            assert len(selects) == 2, (url, selects)
+            assert "Kue " in body and "30 produk" in body
+        with count_queries() as q:  # past the last page: the count alone tells
+            body = client.get("/katalog?page=9").get_data(as_text=True)
+        assert "30 produk" in body
+    finally:
+        app.config["TESTING_NO_PAGE_CACHE"] = False
