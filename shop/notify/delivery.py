@@ -1,15 +1,22 @@
-"""Delivering the outbox: claim a due message, send it, record the outcome.
+"""Delivering the outbox: claim due messages, send them, record the outcomes.
 
-Each message goes through two short transactions of its own, and no database
-lock is held while the mail server (or the WhatsApp Cloud API) is talked to:
+Messages are delivered in small batches (`CLAIM_BATCH`), each through two
+short transactions, and no database lock is held while the mail server (or
+the WhatsApp Cloud API) is talked to:
 
-1. claim: one UPDATE picks the next due message, counts the attempt and
-   leases it (moves `next_attempt_at` forward), then commits. On PostgreSQL
-   the pick is `FOR UPDATE SKIP LOCKED`, so several workers drain at once;
-   on SQLite the single UPDATE is serialised by the database's write lock.
-2. outcome: sent (with the provider's message id, for WhatsApp), or the
-   error and the next attempt (or `failed` after the last one, or at once
-   when the sender says retrying cannot help), then commit.
+1. claim: one UPDATE picks up to a batch of due messages, counts an attempt
+   on each and leases them (moves `next_attempt_at` forward), then commits.
+   On PostgreSQL the pick is `FOR UPDATE SKIP LOCKED`, so several workers
+   drain at once; on SQLite the single UPDATE is serialised by the
+   database's write lock.
+2. outcomes, once the batch is sent: each message sent (with the provider's
+   message id, for WhatsApp), or its error and next attempt (or `failed`
+   after the last one, or at once when the sender says retrying cannot
+   help), all in one commit.
+
+Two transactions a batch, not two a message: the emails of a checkout
+delivered by the web process that served it (no job queue) take SQLite's
+one write lock twice, not twice per email.
 
 The row's channel picks the sender: email over SMTP or into the log,
 WhatsApp through the Cloud API or into the log (`shop.notify.whatsapp`).
@@ -51,6 +58,9 @@ BACKOFF = (
 MAX_ATTEMPTS = len(BACKOFF) + 1
 # Longer than any SMTP exchange or API call can take (timeouts are seconds).
 LEASE = timedelta(minutes=10)
+# Messages claimed at once: a batch is sent well within its lease even when
+# every message runs into its sender's timeout.
+CLAIM_BATCH = 10
 ERROR_MAX = 2000
 
 
@@ -67,22 +77,22 @@ def next_attempt_at(attempts: int, now: datetime) -> datetime | None:
     return now + BACKOFF[max(attempts, 1) - 1]
 
 
-def _claim(now: datetime) -> Row[Any] | None:
-    """Lease the next due message and return its row (id, attempts so far,
-    channel and contents), committed."""
+def _claim(now: datetime, count: int) -> list[Row[Any]]:
+    """Lease the next `count` due messages (or fewer) and return their rows
+    (id, attempts so far, channel and contents) in id order, committed."""
     due = aliased(OutboxMessage)
     pick = (
         select(due.id)
         .where(due.status == OutboxStatus.PENDING, due.next_attempt_at <= now)
         .order_by(due.next_attempt_at, due.id)
-        .limit(1)
+        .limit(count)
     )
     if db.session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     stmt = (
         update(OutboxMessage)
         .where(
-            OutboxMessage.id == pick.scalar_subquery(),
+            OutboxMessage.id.in_(pick.scalar_subquery()),
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
         )
@@ -101,9 +111,9 @@ def _claim(now: datetime) -> Row[Any] | None:
         )
         .execution_options(synchronize_session=False)
     )
-    row = db.session.execute(stmt).one_or_none()
+    rows = sorted(db.session.execute(stmt).all(), key=lambda row: row.id)
     db.session.commit()
-    return row
+    return rows
 
 
 def _outgoing(row: Row[Any]) -> Email | WhatsAppMessage:
@@ -146,13 +156,13 @@ def _sender_for(channel: str) -> Sender:
 
 
 def _record(message_id: int, **values: object) -> None:
+    """One message's outcome; committed with its batch's."""
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
 
 
 def deliver_due(
@@ -167,21 +177,23 @@ def deliver_due(
     """
     senders: dict[str, Sender] = {}
     sent = failed = retried = 0
-    for _ in range(limit):
+    while (asked := min(CLAIM_BATCH, limit - sent - failed - retried)) > 0:
         moment = now or utcnow()
-        row = _claim(moment)
-        if row is None:
-            break
-        try:
-            provider_id = _chosen(row, sender, senders).send(_outgoing(row))
-        except Exception as exc:  # any failure of any sender is recorded and retried
-            if _record_failure(row, exc, moment):
-                failed += 1
+        rows = _claim(moment, asked)
+        for row in rows:
+            try:
+                provider_id = _chosen(row, sender, senders).send(_outgoing(row))
+            except Exception as exc:  # any failure of any sender is recorded and retried
+                if _record_failure(row, exc, moment):
+                    failed += 1
+                else:
+                    retried += 1
             else:
-                retried += 1
-        else:
-            sent += 1
-            _record_sent(row, provider_id)
+                sent += 1
+                _record_sent(row, provider_id)
+        db.session.commit()  # the batch's outcomes
+        if len(rows) < asked:
+            break
     for made in senders.values():
         close = getattr(made, "close", None)
         if close is not None:
