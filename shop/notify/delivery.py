@@ -87,12 +87,17 @@ def _claim(now: datetime, count: int) -> list[Row[Any]]:
         .order_by(due.next_attempt_at, due.id)
         .limit(count)
     )
+    # The pick is a CTE, run once: PostgreSQL may run a subquery of the
+    # WHERE again for each row, and a locking pick run again skips the rows
+    # this UPDATE has just changed, so it would claim past `count`.
     if db.session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
+        picked = pick.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+    else:
+        picked = pick.cte("picked")
     stmt = (
         update(OutboxMessage)
         .where(
-            OutboxMessage.id.in_(pick.scalar_subquery()),
+            OutboxMessage.id.in_(select(picked.c.id)),
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
         )
