@@ -87,7 +87,8 @@ def generate(n_orders: int, months: int, seed: int = 11) -> None:
     from shop.backup.database import continue_sequences
     from shop.db import utcnow
     from shop.extensions import db
-    from shop.monitoring import rollups
+    from shop.monitoring import active, rollups
+    from shop.monitoring.models import group_products
     from shop.orders.models import Order
 
     rnd = random.Random(seed)
@@ -100,6 +101,8 @@ def generate(n_orders: int, months: int, seed: int = 11) -> None:
         existing = db.session.scalar(select(func.count()).select_from(Order))
         db.session.commit()
         if generated == n_orders:
+            if not db.session.scalar(select(func.count()).select_from(group_products)):
+                active.rebuild()  # a database generated before the table existed
             print(f"database already has {generated} generated orders; nothing to do")
             return
         if existing:
@@ -117,6 +120,9 @@ def generate(n_orders: int, months: int, seed: int = 11) -> None:
         # Bulk rows are not seen by the rollups' marks: count the ended months.
         rollups.rebuild()
         phases.done("monitoring rollups (shop.monitoring.rollups.rebuild)")
+        # generate.py's bulk products neither: count each group's visible ones.
+        active.rebuild()
+        phases.done("active products (shop.monitoring.active.rebuild)")
         analyze()
         phases.done("ANALYZE")
         continue_sequences(db)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.monitoring import audit_log, cli, overview, report, rollups, views
+from shop.monitoring import active, audit_log, cli, overview, report, rollups, views
 
 bp = Blueprint("monitoring", __name__, url_prefix="/koordinator")
 
-# rollups.py: changes to orders of past months mark them for the page, once
-# per process; cli.py: `flask monitoring rebuild|keep-up`.
-bp.record_once(lambda _state: rollups.install())
+# rollups.py: changes to orders of past months mark them for the page, and
+# active.py: changes to products recount their groups, once per process;
+# cli.py: `flask monitoring rebuild|keep-up`.
+bp.record_once(lambda _state: (rollups.install(), active.install()))
 bp.cli.add_command(cli.rebuild)
 bp.cli.add_command(cli.keep_up)
 

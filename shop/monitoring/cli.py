@@ -1,24 +1,32 @@
-"""`flask monitoring rebuild`: count the rollups again from the orders."""
+"""`flask monitoring rebuild`: count the rollups again from the orders and
+the products."""
 
 from __future__ import annotations
 
 import click
 
-from shop.monitoring import rollups
+from shop.monitoring import active, rollups
 
 
 @click.command("rebuild")
 @click.option("--check", is_flag=True, help="Only report the differences; write nothing.")
 def rebuild(check: bool) -> None:
-    """Count every ended month's figures again from the orders, report the
-    group-months whose stored rows differed and write the counts."""
+    """Count every ended month's figures again from the orders and every
+    group's visible products again, report the rows that differed and write
+    the counts."""
     differed = rollups.rebuild(write=not check)
-    if not differed:
-        click.echo("The rollups match the orders.")
-        return
-    more = f" (and {len(differed) - 20} more)" if len(differed) > 20 else ""
+    groups = active.rebuild(write=not check)
     verb = "differ" if check else "differed and were rewritten"
-    click.echo(f"{len(differed)} group-months {verb}: {rollups.describe(differed)}{more}.")
+    if differed:
+        more = f" (and {len(differed) - 20} more)" if len(differed) > 20 else ""
+        click.echo(f"{len(differed)} group-months {verb}: {rollups.describe(differed)}{more}.")
+    if groups:
+        shown = ", ".join(f"group {gid}" for gid in groups[:20])
+        more = f" (and {len(groups) - 20} more)" if len(groups) > 20 else ""
+        click.echo(f"{len(groups)} groups' active products {verb}: {shown}{more}.")
+    if not differed and not groups:
+        click.echo("The rollups match the orders and the products.")
+        return
     if check:
         raise SystemExit(1)
 

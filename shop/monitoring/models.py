@@ -78,3 +78,14 @@ dirty_months = Table(
 )
 
 order_created_index = Index("ix_order_created_at", Order.created_at)
+
+# Each group's products anyone could see if the group is active: published
+# and not hidden by a coordinator (`shop.monitoring.active` keeps it; the
+# group's own status is applied when read). A row per group that has or had
+# products; 0 when none is visible.
+group_products = Table(
+    "monitoring_products",
+    Base.metadata,
+    Column("group_id", Integer, ForeignKey("group.id", ondelete="CASCADE"), primary_key=True),
+    Column("products", Integer, nullable=False),
+)

@@ -47,14 +47,12 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, literal, select
 
-from shop.catalogue.models import Product
-from shop.catalogue.queries import publicly_visible
 from shop.consignment import channel
 from shop.consignment.models import Visit
 from shop.coordinators.scope import Scope
 from shop.core.text import fold
 from shop.extensions import db
-from shop.groups.models import Group, Programme
+from shop.groups.models import Group, GroupStatus, Programme
 from shop.monitoring import sources
 from shop.monitoring.filters import (
     Filters,
@@ -64,6 +62,7 @@ from shop.monitoring.filters import (
     month_starts,
 )
 from shop.monitoring.forms import GROUPINGS, MonitoringFilterForm
+from shop.monitoring.models import group_products
 from shop.monitoring.rollups import seconds_to_confirm
 from shop.orders.models import Order, OrderLine, PaymentStatus
 from shop.payments.models import Refund
@@ -297,21 +296,26 @@ def _add_items_and_refunds(
 
 def _add_active(scope: Scope, filters: Filters, rows: list[Figures], total: Figures) -> None:
     """Active groups and products: today's public catalogue, not the range's
-    (so a month's row has none)."""
-    active = (
-        select(func.count(func.distinct(Group.id)), func.count(Product.id))
-        .select_from(Product)
-        .join(Group, Group.id == Product.group_id)
-        .where(group_clause(scope, filters), publicly_visible())
+    (so a month's row has none), from each group's count of visible products
+    (`shop.monitoring.active`) and the group's status now."""
+    counts = group_products.c
+    active_rows = (
+        select(func.count(), func.sum(counts.products))
+        .select_from(group_products)
+        .join(Group, Group.id == counts.group_id)
+        .where(
+            group_clause(scope, filters), Group.status == GroupStatus.ACTIVE, counts.products > 0
+        )
     )
     if filters.by == "month":
-        total.active_groups, total.active_products = db.session.execute(active).one()
+        groups, products = db.session.execute(active_rows).one()
+        total.active_groups, total.active_products = groups, int(products or 0)
         for row in rows:
             row.active_groups = row.active_products = None
         return
     by_key = {row.key: row for row in rows}
     key = group_key(filters.by)
-    for groups, products, k in db.session.execute(active.add_columns(key).group_by(key)):
-        by_key[k].active_groups, by_key[k].active_products = groups, products
+    for groups, products, k in db.session.execute(active_rows.add_columns(key).group_by(key)):
+        by_key[k].active_groups, by_key[k].active_products = groups, int(products)
         total.active_groups += groups
-        total.active_products += products
+        total.active_products += int(products)

@@ -1,7 +1,9 @@
 """The monitoring figures as they were counted before the rollups: every
 figure from the orders themselves (shop/monitoring/queries.py at commit
 2f4abac, its order functions copied unchanged but for the names they import),
-kept as the reference the rollup-based figures must equal."""
+kept as the reference the rollup-based figures must equal. The active
+groups and products are counted from the products as queries.py did at
+commit b0f038c (before `shop.monitoring.active`)."""
 
 from __future__ import annotations
 
@@ -12,14 +14,23 @@ from statistics import median
 from flask_babel import gettext as _
 from sqlalchemy import Integer, cast, func, select, tuple_
 
+from shop.catalogue.models import Product
+from shop.catalogue.queries import publicly_visible
 from shop.coordinators.scope import Scope
 from shop.core.text import fold
 from shop.extensions import db
-from shop.monitoring.filters import Filters, month_starts, order_key, placed_orders
+from shop.groups.models import Group
+from shop.monitoring.filters import (
+    Filters,
+    group_clause,
+    group_key,
+    month_starts,
+    order_key,
+    placed_orders,
+)
 from shop.monitoring.queries import (
     Figures,
     Monitoring,
-    _add_active,
     _consignment,
     _keys_and_labels,
 )
@@ -142,3 +153,25 @@ def _add_items_and_refunds(
         for k, value in db.session.execute(summed):
             for target in (by_key[k], total):
                 setattr(target, name, getattr(target, name) + int(value or 0))
+
+
+def _add_active(scope: Scope, filters: Filters, rows: list[Figures], total: Figures) -> None:
+    """Active groups and products: today's public catalogue, not the range's
+    (so a month's row has none)."""
+    active = (
+        select(func.count(func.distinct(Group.id)), func.count(Product.id))
+        .select_from(Product)
+        .join(Group, Group.id == Product.group_id)
+        .where(group_clause(scope, filters), publicly_visible())
+    )
+    if filters.by == "month":
+        total.active_groups, total.active_products = db.session.execute(active).one()
+        for row in rows:
+            row.active_groups = row.active_products = None
+        return
+    by_key = {row.key: row for row in rows}
+    key = group_key(filters.by)
+    for groups, products, k in db.session.execute(active.add_columns(key).group_by(key)):
+        by_key[k].active_groups, by_key[k].active_products = groups, products
+        total.active_groups += groups
+        total.active_products += products
