@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from shop.core.pagination import Pagination, paginate
@@ -61,18 +61,23 @@ def public_group_page(
     )
 
 
-def get_public_group_or_404(slug: str) -> Group:
-    group = db.session.scalar(
-        _public_groups()
-        .where(Group.slug == slug)
-        .options(
-            joinedload(Group.regency),
-            joinedload(Group.province),
-            joinedload(Group.district),
-            joinedload(Group.logo),
-            joinedload(Group.cover),
-        )
+# The group page's statement, built once (the slug a bind parameter): building
+# it with its five joined loads cost more than running it.
+PUBLIC_GROUP = (
+    _public_groups()
+    .where(Group.slug == bindparam("slug"))
+    .options(
+        joinedload(Group.regency),
+        joinedload(Group.province),
+        joinedload(Group.district),
+        joinedload(Group.logo),
+        joinedload(Group.cover),
     )
+)
+
+
+def get_public_group_or_404(slug: str) -> Group:
+    group = db.session.scalar(PUBLIC_GROUP, {"slug": slug})
     if group is None:
         abort(404)
     return group
