@@ -111,7 +111,7 @@ def _capped_count(stmt, cap: int | None = None):
 def card_page(stmt, per_page: int, page: int, *, capped: bool = True) -> Pagination:
     """One page of a list of products as cards (shop.catalogue.cards): its
     ids walked in order, then their cards in one statement; the total is
-    capped (`capped_paginate`) unless told otherwise. Three statements."""
+    capped (`capped_paginate`) unless told otherwise. Two statements."""
     ids = stmt.with_only_columns(Product.id, maintain_column_froms=True)
     pagination = capped_paginate(ids, per_page, page) if capped else paginate(ids, per_page, page)
     pagination.items = cards_of(list(pagination.items))
