@@ -15,7 +15,7 @@ from functools import cached_property
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 
 from shop.catalogue.models import Product, ProductPhoto
 from shop.core.fragments import keep
@@ -79,55 +79,63 @@ class _Photo:
 
 class Card:
     """What a product card shows, read as one row (no ORM objects): the
-    attributes `card_key` and the card template use."""
+    attributes the card template uses, each read from the row when asked
+    (a card whose render is kept reads none of them: `card_key` is the row)."""
 
     def __init__(self, row: Row):
         self.row = row
-        self.id, self.slug, self.name = row.id, row.slug, row.name
-        self.price_min, self.price_max = row.price_min, row.price_max
-        self.catalogue_only, self.in_stock = row.catalogue_only, row.in_stock
-        self.group = _GroupShown(
+
+    id = property(lambda self: self.row.id)
+    slug = property(lambda self: self.row.slug)
+    name = property(lambda self: self.row.name)
+    price_min = property(lambda self: self.row.price_min)
+    price_max = property(lambda self: self.row.price_max)
+    catalogue_only = property(lambda self: self.row.catalogue_only)
+    in_stock = property(lambda self: self.row.in_stock)
+
+    @cached_property
+    def group(self) -> _GroupShown:
+        row = self.row
+        return _GroupShown(
             row.group_slug,
             row.group_name,
             row.verification is Verification.VERIFIED,
             _Named(row.regency_name),
         )
-        self.image_key = None if row.key is None else tuple(getattr(row, f) for f in IMAGE_FIELDS)
+
+    @property
+    def image_key(self) -> tuple | None:
+        row = self.row
+        return None if row.key is None else tuple(getattr(row, f) for f in IMAGE_FIELDS)
 
     @cached_property
     def cover_photo(self) -> _Photo | None:
-        if self.image_key is None:
+        image_key = self.image_key
+        if image_key is None:
             return None
         # A detached Image gives the template its URLs and sizes; only on a
         # card's first render in this process (card_key reads the row).
-        return _Photo(Image(**dict(zip(IMAGE_FIELDS, self.image_key, strict=True))))
+        return _Photo(Image(**dict(zip(IMAGE_FIELDS, image_key, strict=True))))
+
+
+# CARD_ROWS for a list of ids, built once: its cache key is worked out once
+# per process, not for each listing (the statement is large).
+_CARDS_OF = CARD_ROWS.where(Product.id.in_(bindparam("ids", expanding=True)))
 
 
 def cards_of(ids: list[int]) -> list[Card]:
     """The cards of these products, in this order: one statement."""
     if not ids:
         return []
-    rows = {row.id: row for row in db.session.execute(CARD_ROWS.where(Product.id.in_(ids)))}
+    rows = {row.id: row for row in db.session.execute(_CARDS_OF, {"ids": ids})}
     return [Card(rows[i]) for i in ids if i in rows]
 
 
 def card_key(product: Card, eager: bool, in_shop: bool) -> tuple:
-    group = product.group
-    return (
-        "card",
-        product.id,
-        product.slug,
-        product.name,
-        product.price_min,
-        product.price_max,
-        product.catalogue_only,
-        product.in_stock,
-        group.slug,
-        None if in_shop else (group.name, group.is_verified, group.regency.name),
-        product.image_key,
-        eager,
-        in_shop,
-    )
+    """Everything the card shows: its row (the product's name, slug, prices
+    and badges, its group's name, slug, verification and town, the cover
+    image's fields) and how it is shown."""
+    return ("card", *product.row, eager, in_shop)
 
 
 def product_card(product: Card, eager: bool = False, in_shop: bool = False) -> Markup:
