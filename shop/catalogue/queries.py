@@ -10,11 +10,12 @@ at COUNT_CAP ("more than 1,000 products"), so no page counts the catalogue.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import abort
-from sqlalchemy import and_, bindparam, func, literal, select, union_all
+from sqlalchemy import Integer, and_, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from shop.catalogue.cards import Card, cards_of
@@ -100,38 +101,62 @@ def _category_counts_statement(cap: int):
 COUNT_CAP = 1000
 
 
-def _capped_count(stmt, cap: int | None = None):
+def _capped_count(stmt, cap: int | None = None, *, limit=None):
     """COUNT(*) of the statement's first cap + 1 rows (COUNT_CAP + 1 unless
-    told), as a scalar subquery."""
-    cap = COUNT_CAP if cap is None else cap
-    limited = stmt.with_only_columns(literal(1)).order_by(None).limit(cap + 1).subquery()
+    told; or `limit` rows, a bound parameter), as a scalar subquery."""
+    if limit is None:
+        limit = (COUNT_CAP if cap is None else cap) + 1
+    limited = stmt.with_only_columns(literal(1)).order_by(None).limit(limit).subquery()
     return select(func.count()).select_from(limited).scalar_subquery()
 
 
-def card_page(stmt, per_page: int, page: int, *, capped: bool = True) -> Pagination:
+def card_page(
+    stmt, per_page: int, page: int, *, capped: bool = True, params: dict | None = None
+) -> Pagination:
     """One page of a list of products as cards (shop.catalogue.cards): its
     ids walked in order, then their cards in one statement; the total is
-    capped (`capped_paginate`) unless told otherwise. Two statements."""
-    ids = stmt.with_only_columns(Product.id, maintain_column_froms=True)
-    pagination = capped_paginate(ids, per_page, page) if capped else paginate(ids, per_page, page)
+    capped (`_capped_run`) unless told otherwise. Two statements."""
+    if capped:
+        pagination = _capped_run(_capped_statements(stmt), per_page, page, params)
+    else:
+        ids = stmt.with_only_columns(Product.id, maintain_column_froms=True)
+        pagination = paginate(ids.params(params or {}), per_page, page)
     pagination.items = cards_of(list(pagination.items))
     return pagination
 
 
-def capped_paginate(stmt, per_page: int, page: int) -> Pagination:
-    """One page and a total counted at most to COUNT_CAP, or to the end of
-    the page after this one when that is further: `pagination.capped` says
-    the total is a lower bound (there are more). One statement: the page's
-    ids with the capped count beside them (a scalar subquery, counted once);
-    a page past the end counts alone."""
+# The limits of a page and of its count, bound parameters, so a list's
+# statement is built (and its cache key worked out) once per process.
+_PAGE_LIMIT = bindparam("page_limit", type_=Integer)
+_PAGE_OFFSET = bindparam("page_offset", type_=Integer)
+_COUNT_LIMIT = bindparam("count_limit", type_=Integer)
+
+
+def _capped_statements(stmt) -> tuple:
+    """A page of the statement's product ids with their total counted at
+    most to COUNT_CAP, or to the end of the page after this one when that is
+    further (`_capped_run`): the count is a scalar subquery beside the ids,
+    counted once. And the count alone, for a page past the end."""
+    stmt = stmt.with_only_columns(Product.id, maintain_column_froms=True)
+    counted = _capped_count(stmt, limit=_COUNT_LIMIT)
+    paged = stmt.add_columns(counted.label("capped_total")).limit(_PAGE_LIMIT).offset(_PAGE_OFFSET)
+    return paged, select(counted)
+
+
+def _capped_run(statements: tuple, per_page: int, page: int, params: dict | None) -> Pagination:
+    """One page and its capped total: `pagination.capped` says the total is
+    a lower bound (there are more). One statement; a page past the end
+    counts alone."""
+    paged, counted = statements
     cap = max(COUNT_CAP, (page + 1) * per_page)
-    counted = _capped_count(stmt, cap)
-    rows = db.session.execute(
-        stmt.add_columns(counted.label("capped_total"))
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    total = rows[0][-1] if rows else db.session.scalar(select(counted))
+    values = {
+        **(params or {}),
+        "page_limit": per_page,
+        "page_offset": (page - 1) * per_page,
+        "count_limit": cap + 1,
+    }
+    rows = db.session.execute(paged, values).all()
+    total = rows[0][-1] if rows else db.session.scalar(counted, values)
     pagination = KnownPage([row[0] for row in rows], min(total, cap), page, per_page)
     pagination.capped = total > cap
     return pagination
@@ -170,79 +195,148 @@ class CatalogueFilters:
 
 def catalogue_page(filters: CatalogueFilters, page: int, per_page: int) -> tuple[Pagination, str]:
     """One page of the public catalogue (with the number of matches, capped)
-    and the sort applied."""
+    and the sort applied. A list without search terms runs a statement built
+    once per process for its filters and sort (their values bound)."""
     from shop.catalogue import search
 
-    stmt, sort = catalogue_statement(filters)
+    values = _filter_values(filters)
     if search.has_terms(filters.q):
-        return counted_page(stmt, per_page, page), sort
-    return card_page(stmt, per_page, page), sort
+        stmt, sort = _catalogue_statement(values, filters)
+        return counted_page(stmt, per_page, page, params=values), sort
+    sort = _sort(filters.sort, ranked=False)
+    key = (*values, sort)
+    statements = _LIST_STATEMENTS.get(key)
+    if statements is None:
+        stmt = _filtered(values).order_by(*_ORDERS[sort], Product.id.desc())
+        statements = _LIST_STATEMENTS[key] = _capped_statements(stmt)
+    pagination = _capped_run(statements, per_page, page, values)
+    pagination.items = cards_of(list(pagination.items))
+    return pagination, sort
 
 
-def counted_page(stmt, per_page: int, page: int, *, capped: bool = True) -> Pagination:
+# A list's statements by the names of its filters and its sort (at most
+# 2**7 * 4), their values bound at each run: see catalogue_page.
+_LIST_STATEMENTS: dict[tuple, tuple] = {}
+
+
+def counted_page(
+    stmt, per_page: int, page: int, *, capped: bool = True, params: dict | None = None
+) -> Pagination:
     """A page of cards and the exact number of rows in one statement (a
     window count), then the cards: a search ranks every match anyway
     (shop.catalogue.search) and a group's shop walks its few products in
     order anyway, so counting them in the same pass costs nothing more, where
     a separate count would read them again. Past the last page, a count
-    (capped unless told otherwise)."""
-    rows = db.session.execute(
+    (capped unless told otherwise). `params`: values of the statement's own
+    bound parameters."""
+    return _counted_run(_counted_statement(stmt), stmt, per_page, page, capped, params)
+
+
+def _counted_statement(stmt):
+    return (
         stmt.with_only_columns(Product.id, func.count().over(), maintain_column_froms=True)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+        .limit(_PAGE_LIMIT)
+        .offset(_PAGE_OFFSET)
+    )
+
+
+def _counted_run(counted, stmt, per_page: int, page: int, capped: bool, params: dict | None):
+    values = {**(params or {}), "page_limit": per_page, "page_offset": (page - 1) * per_page}
+    rows = db.session.execute(counted, values).all()
     if not rows and page > 1:
-        return card_page(stmt, per_page, page, capped=capped)
+        return card_page(stmt, per_page, page, capped=capped, params=params)
     total = rows[0][1] if rows else 0
     return KnownPage(cards_of([row[0] for row in rows]), total, page, per_page)
+
+
+# The filters of a public list, in the order their conditions are written:
+# the listing column each one tests and how (shop.catalogue.listing).
+_TESTS = {
+    "category": (Product.category, operator.eq),
+    "programme": (Product.programme, operator.eq),
+    "province": (Product.province_code, operator.eq),
+    "regency": (Product.regency_code, operator.eq),
+    "price_min": (Product.price_max, operator.ge),
+    "price_max": (Product.price_min, operator.le),
+}
+_ORDERS = {
+    "newest": (Product.published_at.desc(),),
+    "price_asc": (Product.price_min.asc(),),
+    "price_desc": (Product.price_max.desc(),),
+    "name": (Product.name.asc(),),
+}
+
+
+def _filter_values(filters: CatalogueFilters) -> dict:
+    """The filters that apply, by name, with their values (`available`: True)."""
+    values: dict = {}
+    if filters.category in Category._value2member_map_:
+        values["category"] = Category(filters.category)
+    if filters.programme in Programme._value2member_map_:
+        values["programme"] = Programme(filters.programme)
+    if filters.province:
+        values["province"] = filters.province
+    if filters.regency:
+        values["regency"] = filters.regency
+    if filters.price_min is not None:
+        values["price_min"] = filters.price_min
+    if filters.price_max is not None:
+        values["price_max"] = filters.price_max
+    if filters.available:
+        values["available"] = True
+    return values
+
+
+def _filtered(values: dict):
+    """Listed products passing these filters, each value a bound parameter
+    of the filter's name (holding this value unless given another at run)."""
+    stmt = listed_products()
+    for name, value in values.items():
+        if name == "available":
+            stmt = stmt.where(Product.in_stock.is_(True))
+        else:
+            column, test = _TESTS[name]
+            stmt = stmt.where(test(column, bindparam(name, value, type_=column.type)))
+    return stmt
+
+
+def _sort(asked: str, *, ranked: bool) -> str:
+    sort = asked if asked in SORTS else ("relevance" if ranked else "newest")
+    return "newest" if sort == "relevance" and not ranked else sort
 
 
 def catalogue_statement(filters: CatalogueFilters):
     """The catalogue's SELECT of products for these filters, in order, and
     the sort applied."""
+    return _catalogue_statement(_filter_values(filters), filters)
+
+
+def _catalogue_statement(values: dict, filters: CatalogueFilters):
     from shop.catalogue import search
 
-    stmt = listed_products()
-    if filters.category in Category._value2member_map_:
-        stmt = stmt.where(Product.category == Category(filters.category))
-    if filters.programme in Programme._value2member_map_:
-        stmt = stmt.where(Product.programme == Programme(filters.programme))
-    if filters.province:
-        stmt = stmt.where(Product.province_code == filters.province)
-    if filters.regency:
-        stmt = stmt.where(Product.regency_code == filters.regency)
-    if filters.price_min is not None:
-        stmt = stmt.where(Product.price_max >= filters.price_min)
-    if filters.price_max is not None:
-        stmt = stmt.where(Product.price_min <= filters.price_max)
-    if filters.available:
-        stmt = stmt.where(Product.in_stock.is_(True))
-
+    stmt = _filtered(values)
     rank = None
     if filters.q:
         stmt, rank = search.apply_search(stmt, filters.q)
-
-    sort = (
-        filters.sort if filters.sort in SORTS else ("relevance" if rank is not None else "newest")
-    )
-    if sort == "relevance" and rank is None:
-        sort = "newest"
-    order = {
-        "relevance": (rank, Product.published_at.desc()) if rank is not None else (),
-        "newest": (Product.published_at.desc(),),
-        "price_asc": (Product.price_min.asc(),),
-        "price_desc": (Product.price_max.desc(),),
-        "name": (Product.name.asc(),),
-    }[sort]
+    sort = _sort(filters.sort, ranked=rank is not None)
+    order = (rank, Product.published_at.desc()) if sort == "relevance" else _ORDERS[sort]
     return stmt.order_by(*order, Product.id.desc()), sort
 
 
 def group_products(group: Group, page: int = 1, per_page: int = 24) -> Pagination:
     """One page of a group's shop: its public products, newest first, and
     how many there are. Two statements."""
-    stmt = listed_products().where(Product.group_id == group.id)
-    newest = stmt.order_by(Product.published_at.desc(), Product.id.desc())
-    return counted_page(newest, per_page, page, capped=False)
+    params = {"group_id": group.id}
+    return _counted_run(_GROUP_PAGE, _GROUP_NEWEST, per_page, page, False, params)
+
+
+# A group's shop, newest first, built once (the group a bound parameter).
+_GROUP_NEWEST = (
+    select(Product)
+    .where(Product.listed, Product.group_id == bindparam("group_id"))
+    .order_by(Product.published_at.desc(), Product.id.desc())
+)
+_GROUP_PAGE = _counted_statement(_GROUP_NEWEST)
 
 
 def get_public_product_or_404(group_slug: str, product_slug: str) -> Product:
