@@ -60,5 +60,6 @@ connect(group_hooks.ON_RENAME, group_products.reindex_renamed_group)
 
 # Listings render each product's card once per state it shows (cards.py).
 bp.add_app_template_global(cards.product_card)
+bp.add_app_template_global(cards.product_cards)
 # The listing columns follow every change of a product or its group (listing.py).
 listing.install()

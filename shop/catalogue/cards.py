@@ -11,14 +11,14 @@ key (shop.core.fragments adds the language and where the app is mounted).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import Row, bindparam, select
 
 from shop.catalogue.models import Product, ProductPhoto
-from shop.core.fragments import keep
+from shop.core.fragments import keep, key_prefix
 from shop.extensions import db
 from shop.groups.models import Group, Verification
 from shop.media.models import Image
@@ -140,9 +140,21 @@ def card_key(product: Card, eager: bool, in_shop: bool) -> tuple:
 
 def product_card(product: Card, eager: bool = False, in_shop: bool = False) -> Markup:
     """Jinja global: the card of `product` in a listing (`eager`: in the first row)."""
+    return keep(card_key(product, eager, in_shop), partial(_render, product, eager, in_shop))
 
-    def render() -> str:
-        template = current_app.jinja_env.get_template(TEMPLATE)
-        return template.render(product=product, eager=eager, in_shop=in_shop)
 
-    return keep(card_key(product, eager, in_shop), render)
+def product_cards(products: list[Card], eager: int = 0, in_shop: bool = False) -> list[Markup]:
+    """Jinja global: the cards of a listing, in order, the first `eager` of
+    them in its first row: `product_card` of each, in one call."""
+    prefix = key_prefix()
+    return [
+        keep(
+            card_key(p, i < eager, in_shop), partial(_render, p, i < eager, in_shop), prefix=prefix
+        )
+        for i, p in enumerate(products)
+    ]
+
+
+def _render(product: Card, eager: bool, in_shop: bool) -> str:
+    template = current_app.jinja_env.get_template(TEMPLATE)
+    return template.render(product=product, eager=eager, in_shop=in_shop)

@@ -33,9 +33,17 @@ class _Store(dict):
     chars = 0
 
 
-def keep(key: tuple[Hashable, ...], render: Callable[[], str]) -> Markup:
+def key_prefix() -> tuple[str, str]:
+    """What every fragment's key starts with: the language and where the app
+    is mounted (a list of fragments asks once: `keep(..., prefix=)`)."""
+    return (str(get_locale()), request.script_root)
+
+
+def keep(
+    key: tuple[Hashable, ...], render: Callable[[], str], *, prefix: tuple[str, str] | None = None
+) -> Markup:
     store: _Store = current_app.extensions["fragments"]
-    full_key = (str(get_locale()), request.script_root, *key)
+    full_key = (*(key_prefix() if prefix is None else prefix), *key)
     found = store.get(full_key)
     if found is None:
         found = Markup(render())
