@@ -84,7 +84,9 @@ class Group(Base):
         String(12), unique=True, index=True, default=new_group_code
     )
     name: Mapped[str] = mapped_column(String(120))
-    programme: Mapped[Programme] = enum_column(Programme, index=True)
+    # active_history: a move's old programme and province are known at the
+    # flush even when unloaded (the monitoring cells move the group's figures).
+    programme: Mapped[Programme] = enum_column(Programme, index=True, active_history=True)
     status: Mapped[GroupStatus] = enum_column(GroupStatus, default=GroupStatus.ACTIVE, index=True)
     suspended_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     suspended_at: Mapped[datetime | None]
@@ -99,7 +101,9 @@ class Group(Base):
     verified_at: Mapped[datetime | None]
     # Set when the group asks for (another) check after making the changes.
     review_requested_at: Mapped[datetime | None]
-    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    province_code: Mapped[str] = mapped_column(
+        ForeignKey("province.code"), index=True, active_history=True
+    )
     regency_code: Mapped[str] = mapped_column(ForeignKey("regency.code"), index=True)
     district_code: Mapped[str | None] = mapped_column(ForeignKey("district.code"))
     story: Mapped[str] = mapped_column(Text, default="")

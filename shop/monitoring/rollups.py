@@ -1,27 +1,34 @@
 """The monitoring rollups (`shop.monitoring.models`): counted from the orders,
 kept up to date, rebuilt and checked.
 
-A month is rolled up once it has ended (an hour after its last Jakarta
-midnight, so that no transaction still open from the month is left out):
-the periodic task `keep_up` counts every ended month not yet built, for all
-groups, and lists it in `monitoring_built`. The current month is never rolled
-up: the page reads it from the orders.
+Every month is rolled up through an instant (`monitoring_built.through`):
+its rows count the orders created before it. The periodic task `keep_up`
+(every five minutes) builds each month once and brings it forward to
+`SETTLE` before now (the month's end, once it ended that long ago): only the
+orders of the last hour or so are left for the page to read from the orders,
+and none still uncommitted can be missed. Bringing the current month forward
+counts only the orders created since the last time and adds them to their
+groups' rows.
 
-An order of a built month that changes (paid, confirmed, cancelled, expired,
-its lines, a refund, even one placed in the past by hand) marks its
+An order already rolled up that changes (paid, confirmed, cancelled,
+expired, its lines, a refund, even one placed in the past by hand) marks its
 group-month in `monitoring_dirty` in the same transaction, from a Session
 listener (`mark_changed_months`, one INSERT … ON CONFLICT per flush that
-changes such orders). Placing an order never does: a new order belongs to the
-current month, so checkout runs no statement more. The page counts a marked
-group-month from its orders, so **no figure lags**: a change is on the page as
-soon as it commits. A job after that commit (and `keep_up`, every five
-minutes) folds the marked group-months back into the rollup.
+changes such orders): every order placed more than `MARK_AGE` ago is
+marked, and no month is rolled up closer than `SETTLE` to now. Placing an
+order never marks anything, so checkout runs no statement more. The page
+counts a marked group-month from its orders, so **no figure lags**: a change
+is on the page as soon as it commits. A job after that commit (and
+`keep_up`) folds the marked group-months back into the rollup.
+
+Each write of groups' rows recounts their cells (`shop.monitoring.cells`),
+in the same transaction; the writers take turns (`cells.lock`).
 
 What the marks cannot see: rows written without the ORM (bulk INSERTs like
 bench/generate_orders.py, SQL typed by hand into a built month). For those,
-and to check everything, `flask monitoring rebuild` counts every month again
-from the orders, reports the group-months that differed and writes the
-counts (`--check` only reports).
+and to check everything, `flask monitoring rebuild` counts every built
+month again from the orders, reports the group-months and cells that
+differed and writes the counts (`--check` only reports).
 """
 
 from __future__ import annotations
@@ -44,9 +51,11 @@ from shop.core.clock import jakarta_today, midnight_utc
 from shop.db import utcnow
 from shop.extensions import db
 from shop.jobs import enqueue_after_commit
+from shop.monitoring import cells
 from shop.monitoring.models import (
     BUCKET_COLUMNS,
     CONFIRM_BUCKETS,
+    FIGURE_COLUMNS,
     built_months,
     dirty_months,
     month_figures,
@@ -57,8 +66,11 @@ from shop.sales.figures import NOT_SALES
 
 log = logging.getLogger(__name__)
 
-# A month is rolled up this long after it ended.
+# The rollups never count an order placed less than this long ago (a
+# transaction still open may yet change it or place one), and every order
+# placed at least MARK_AGE ago marks its group-month when it changes.
 SETTLE = timedelta(hours=1)
+MARK_AGE = SETTLE / 2
 # The order columns whose change changes a figure.
 ORDER_FIELDS = ("status", "payment_status", "subtotal", "confirmed_at", "created_at", "group_id")
 REFRESH_JOB = "shop.monitoring.rollups.refresh_dirty"
@@ -84,11 +96,12 @@ def current_month(now: datetime | None = None) -> date:
     return month_of(jakarta_today(now))
 
 
-def last_ended_month(now: datetime | None = None) -> date:
-    """The newest month that ended at least SETTLE ago."""
-    now = now or utcnow()
-    month = current_month(now - SETTLE)
-    return month_of(month - timedelta(days=1))
+def target_through(month: date, now: datetime) -> datetime | None:
+    """How far `month` is to be rolled up at `now`: its end, or SETTLE
+    before now (None while that is before the month began)."""
+    starts, ends = month_bounds(month)
+    through = min(ends, now - SETTLE)
+    return through if through > starts else None
 
 
 # Seconds to confirm
@@ -129,10 +142,14 @@ def unpack(blob: bytes) -> array.array:
 # Counting from the orders
 
 
-def count_month(month: date, group_ids=None) -> dict[int, dict]:
-    """Every group's row of `month` counted from its orders (only the groups
-    of `group_ids` when given); groups with nothing to count have none."""
+def count_month(
+    month: date, group_ids=None, until: datetime | None = None, since: datetime | None = None
+) -> dict[int, dict]:
+    """Every group's row of `month` counted from its orders created before
+    `until` (and from `since`), only the groups of `group_ids` when given;
+    groups with nothing to count have none."""
     starts, ends = month_bounds(month)
+    starts, ends = max(starts, since or starts), min(ends, until or ends)
     in_month = [Order.created_at >= starts, Order.created_at < ends]
     if group_ids is not None:
         in_month.append(Order.group_id.in_(sorted(group_ids)))
@@ -207,6 +224,31 @@ def _write(month: date, rows: dict[int, dict], group_ids=None) -> None:
     db.session.execute(clear)
     if rows:
         db.session.execute(insert(month_figures), list(rows.values()))
+    connection = db.session.connection()
+    keys = None if group_ids is None else cells.keys_of(connection, group_ids)
+    cells.recount(connection, month, keys)
+
+
+def _added(stored: dict | None, counted: dict) -> dict:
+    """A group's row with the orders of `counted` (a later window) added."""
+    if stored is None:
+        return counted
+    row = dict(stored)
+    for name in (*FIGURE_COLUMNS, *BUCKET_COLUMNS):
+        row[name] += counted[name]
+    values = chain(unpack(stored["confirm_seconds"]), unpack(counted["confirm_seconds"]))
+    row["confirm_seconds"] = pack(values)
+    return row
+
+
+def _built() -> dict[date, datetime]:
+    rows = db.session.execute(select(built_months.c.month, built_months.c.through))
+    return dict(rows.all())
+
+
+def _set_built(month: date, through: datetime) -> None:
+    db.session.execute(delete(built_months).where(built_months.c.month == month))
+    db.session.execute(insert(built_months).values(month=month, built_at=utcnow(), through=through))
 
 
 def _marks(months=None) -> list[tuple[int, date, int]]:
@@ -228,12 +270,14 @@ def _unmark(marks) -> None:
         )
 
 
-def build_month(month: date, write: bool = True) -> list[tuple[int, date]]:
-    """Count every group's row of `month` again and (unless `write` is
-    False) write them and list the month as built; returns the (group,
-    month) whose stored row differed. Flushes, never commits."""
+def build_month(month: date, through: datetime, write: bool = True) -> list[tuple[int, date]]:
+    """Count every group's row of `month` again, through `through`, and
+    (unless `write` is False) write them and their cells and list the month
+    as built; returns the (group, month) whose stored row differed.
+    Flushes, never commits."""
+    cells.lock(db.session.connection())
     marks = _marks([month])
-    counted = count_month(month)
+    counted = count_month(month, until=through)
     stored = stored_month(month)
     differed = [
         (group_id, month)
@@ -242,10 +286,23 @@ def build_month(month: date, write: bool = True) -> list[tuple[int, date]]:
     ]
     if write:
         _write(month, counted)
-        db.session.execute(delete(built_months).where(built_months.c.month == month))
-        db.session.execute(insert(built_months).values(month=month, built_at=utcnow()))
+        _set_built(month, through)
         _unmark(marks)
     return differed
+
+
+def advance(month: date, through: datetime, to: datetime) -> None:
+    """Bring a built month from `through` forward to `to`: the orders created
+    in between are added to their groups' rows (a group-month marked
+    meanwhile stays marked: the page reads it from the orders until it is
+    refreshed). Flushes, never commits."""
+    cells.lock(db.session.connection())
+    counted = count_month(month, until=to, since=through)
+    if counted:
+        stored = stored_month(month, counted)
+        rows = {gid: _added(stored.get(gid), row) for gid, row in counted.items()}
+        _write(month, rows, counted)
+    _set_built(month, to)
 
 
 def first_month() -> date | None:
@@ -253,9 +310,25 @@ def first_month() -> date | None:
     return current_month(first) if first is not None else None
 
 
+def months_to_build(now: datetime | None = None) -> list[tuple[date, datetime]]:
+    """Every month from the first order's to the current one that can be
+    rolled up, with how far (`target_through`)."""
+    now = now or utcnow()
+    month, last = first_month(), current_month(now)
+    months = []
+    while month is not None and month <= last:
+        through = target_through(month, now)
+        if through is not None:
+            months.append((month, through))
+        month = next_month(month)
+    return months
+
+
 def ended_months(now: datetime | None = None) -> list[date]:
-    """Every month from the first order's to the last ended one."""
-    month, last = first_month(), last_ended_month(now)
+    """Every month from the first order's to the last one ended SETTLE ago."""
+    now = now or utcnow()
+    last = month_of(current_month(now - SETTLE) - timedelta(days=1))
+    month = first_month()
     months = []
     while month is not None and month <= last:
         months.append(month)
@@ -268,46 +341,62 @@ def refresh_dirty() -> int:
     marks (marks of months not built are only cleared: those months are
     counted whole when built). Commits; returns how many were refreshed.
     Safe to run twice or beside another."""
-    marks = _marks()
-    if not marks:
+    if not _marks():
         db.session.rollback()
         return 0
-    built = set(db.session.scalars(select(built_months.c.month)))
+    cells.lock(db.session.connection())
+    marks = _marks()
+    built = _built()
     groups_by_month: dict[date, set[int]] = defaultdict(set)
     for group_id, month, _version in marks:
         if month in built:
             groups_by_month[month].add(group_id)
     for month, group_ids in sorted(groups_by_month.items()):
-        _write(month, count_month(month, group_ids), group_ids)
+        _write(month, count_month(month, group_ids, until=built[month]), group_ids)
     _unmark(marks)
     db.session.commit()
     return sum(len(groups) for groups in groups_by_month.values())
 
 
 def keep_up(now: datetime | None = None) -> list[date]:
-    """The periodic task: build the ended months not built yet, then
-    refresh the marked group-months. Commits after each month."""
-    built = set(db.session.scalars(select(built_months.c.month)))
+    """The periodic task: build the months not built yet, bring the others
+    forward (the current one, one that ended less than SETTLE ago), then
+    refresh the marked group-months. Commits after each month; returns the
+    months built whole."""
+    built = _built()
     made = []
-    for month in ended_months(now):
+    for month, through in months_to_build(now):
         if month not in built:
-            build_month(month)
-            db.session.commit()
+            build_month(month, through)
             made.append(month)
+        elif built[month] < through:
+            advance(month, built[month], through)
+        else:
+            continue
+        db.session.commit()
     refresh_dirty()
     return made
 
 
 def rebuild(write: bool = True) -> list[tuple[int, date]]:
-    """Count every ended month again from the orders; returns the
-    (group, month) whose stored row differed (or was missing or extra).
-    Writes and commits each month unless `write` is False."""
+    """Count every month again from the orders (a built one through its
+    `through`) and its cells from its rows; returns the (group, month)
+    whose stored row differed (or was missing or extra), and (0, month) for
+    a month whose cells differed. Writes and commits each month unless
+    `write` is False."""
+    built = _built()
+    connection = db.session.connection()
     differed = []
-    for month in ended_months():
-        differed.extend(build_month(month, write))
+    for month, through in months_to_build():
+        through = built.get(month, through)
+        differed.extend(build_month(month, through, write))
+        if not write and cells.counted_cells(connection, month) != cells.stored_cells(
+            connection, month
+        ):
+            differed.append((0, month))
         if write:
             db.session.commit()
-    stale = select(built_months.c.month).where(built_months.c.month > last_ended_month())
+    stale = select(built_months.c.month).where(built_months.c.month > current_month())
     if write and db.session.scalars(stale).first():
         db.session.execute(delete(built_months).where(built_months.c.month.in_(stale)))
         db.session.commit()
@@ -335,9 +424,9 @@ def _changed(thing) -> bool:
     return any(state.attrs[name].history.has_changes() for name in fields)
 
 
-def _pairs_of(order: Order) -> set[tuple[int, date]]:
+def _pairs_of(order: Order, rolled_before: datetime) -> set[tuple[int, date]]:
     """The (group, month) the order falls in, and the one it fell in before
-    a change of its group or date."""
+    a change of its group or date, when placed before `rolled_before`."""
     state = inspect(order)
     groups = {order.group_id, *state.attrs.group_id.history.deleted}
     times = {order.created_at, *state.attrs.created_at.history.deleted}
@@ -345,13 +434,14 @@ def _pairs_of(order: Order) -> set[tuple[int, date]]:
         (group_id, current_month(created))
         for group_id in groups
         for created in times
-        if group_id is not None and created is not None
+        if group_id is not None and created is not None and created < rolled_before
     }
 
 
 def changed_months(session: Session) -> set[tuple[int, date]]:
-    """The (group, month) of past months whose figures the flush changes."""
-    this_month = current_month()
+    """The (group, month) whose figures the flush changes, of orders placed
+    at least MARK_AGE ago (those a rollup may hold)."""
+    rolled_before = utcnow() - MARK_AGE
     pairs: set[tuple[int, date]] = set()
     for thing in chain(session.new, session.dirty, session.deleted):
         if not isinstance(thing, Order | OrderLine | Refund):
@@ -360,14 +450,14 @@ def changed_months(session: Session) -> set[tuple[int, date]]:
         if not is_new and not _changed(thing):
             continue
         if isinstance(thing, Order) and thing in session.new:
-            # Placing: created now, in the current month. Nothing to load.
+            # Placing: created now. Nothing to load.
             created = thing.created_at
-            if created is None or current_month(created) >= this_month:
+            if created is None or created >= rolled_before:
                 continue
         order = _order_of(session, thing)
         if order is not None:
-            pairs |= _pairs_of(order)
-    return {(group_id, month) for group_id, month in pairs if month < this_month}
+            pairs |= _pairs_of(order, rolled_before)
+    return pairs
 
 
 def mark_changed_months(session: Session, _flush_context) -> None:
@@ -404,7 +494,11 @@ def install() -> None:
     """Listen on every Session; calling it again adds nothing."""
     if not event.contains(Session, "after_flush", mark_changed_months):
         event.listen(Session, "after_flush", mark_changed_months)
+    cells.install()
 
 
 def describe(differed: list[tuple[int, date]]) -> str:
-    return ", ".join(f"group {group_id} {month:%Y-%m}" for group_id, month in differed[:20])
+    return ", ".join(
+        f"group {group_id} {month:%Y-%m}" if group_id else f"the sums of {month:%Y-%m}"
+        for group_id, month in differed[:20]
+    )
