@@ -15,7 +15,7 @@ from functools import cached_property, partial
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 
 from shop.catalogue.models import Product, ProductPhoto
 from shop.core.fragments import keep, key_prefix
@@ -57,6 +57,9 @@ CARD_ROWS = (
     .outerjoin(Regency, Regency.code == Group.regency_code)
     .outerjoin(Image, Image.id == _COVER)
 )
+
+# A card's row may go on with more columns (a page's total): the card shows these.
+_SHOWN = len(CARD_ROWS.selected_columns)
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,19 @@ class Card:
 _CARDS_OF = CARD_ROWS.where(Product.id.in_(bindparam("ids", expanding=True)))
 
 
+def page_statement(page, order) -> Select:
+    """The cards of a page of a list, in the list's `order`, in one
+    statement: `page` is a subquery of the page's product ids (`id`) and the
+    list's `total`, which ends each row (see `cards_and_total`)."""
+    return CARD_ROWS.add_columns(page.c.total).join(page, page.c.id == Product.id).order_by(*order)
+
+
+def cards_and_total(stmt: Select, params: dict) -> tuple[list[Card], int | None]:
+    """A `page_statement`'s cards and the list's total (None: an empty page)."""
+    rows = db.session.execute(stmt, params).all()
+    return [Card(row) for row in rows], rows[0].total if rows else None
+
+
 def cards_of(ids: list[int]) -> list[Card]:
     """The cards of these products, in this order: one statement."""
     if not ids:
@@ -135,7 +151,7 @@ def card_key(product: Card, eager: bool, in_shop: bool) -> tuple:
     """Everything the card shows: its row (the product's name, slug, prices
     and badges, its group's name, slug, verification and town, the cover
     image's fields) and how it is shown."""
-    return ("card", *product.row, eager, in_shop)
+    return ("card", *product.row[:_SHOWN], eager, in_shop)
 
 
 def product_card(product: Card, eager: bool = False, in_shop: bool = False) -> Markup:

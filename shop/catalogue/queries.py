@@ -18,9 +18,9 @@ from flask import abort
 from sqlalchemy import Integer, and_, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from shop.catalogue.cards import Card, cards_of
+from shop.catalogue.cards import Card, cards_and_total, cards_of, page_statement
 from shop.catalogue.models import Category, Product, ProductPhoto, ProductStatus
-from shop.core.pagination import KnownPage, Pagination, paginate
+from shop.core.pagination import KnownPage, Pagination
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Programme
 
@@ -110,21 +110,6 @@ def _capped_count(stmt, cap: int | None = None, *, limit=None):
     return select(func.count()).select_from(limited).scalar_subquery()
 
 
-def card_page(
-    stmt, per_page: int, page: int, *, capped: bool = True, params: dict | None = None
-) -> Pagination:
-    """One page of a list of products as cards (shop.catalogue.cards): its
-    ids walked in order, then their cards in one statement; the total is
-    capped (`_capped_run`) unless told otherwise. Two statements."""
-    if capped:
-        pagination = _capped_run(_capped_statements(stmt), per_page, page, params)
-    else:
-        ids = stmt.with_only_columns(Product.id, maintain_column_froms=True)
-        pagination = paginate(ids.params(params or {}), per_page, page)
-    pagination.items = cards_of(list(pagination.items))
-    return pagination
-
-
 # The limits of a page and of its count, bound parameters, so a list's
 # statement is built (and its cache key worked out) once per process.
 _PAGE_LIMIT = bindparam("page_limit", type_=Integer)
@@ -132,32 +117,33 @@ _PAGE_OFFSET = bindparam("page_offset", type_=Integer)
 _COUNT_LIMIT = bindparam("count_limit", type_=Integer)
 
 
-def _capped_statements(stmt) -> tuple:
-    """A page of the statement's product ids with their total counted at
-    most to COUNT_CAP, or to the end of the page after this one when that is
-    further (`_capped_run`): the count is a scalar subquery beside the ids,
-    counted once. And the count alone, for a page past the end."""
-    stmt = stmt.with_only_columns(Product.id, maintain_column_froms=True)
-    counted = _capped_count(stmt, limit=_COUNT_LIMIT)
-    paged = stmt.add_columns(counted.label("capped_total")).limit(_PAGE_LIMIT).offset(_PAGE_OFFSET)
-    return paged, select(counted)
+def _page_values(params: dict | None, per_page: int, page: int) -> dict:
+    return {**(params or {}), "page_limit": per_page, "page_offset": (page - 1) * per_page}
+
+
+def _capped_statements(stmt, order) -> tuple:
+    """A page of the statement's products as cards, in `order` (the
+    statement's), with their total counted at most to COUNT_CAP, or to the
+    end of the page after this one when that is further (`_capped_run`): the
+    count is a scalar subquery beside the page's ids, counted once; one
+    statement. And the count alone, for a page past the end."""
+    ids = stmt.with_only_columns(Product.id, maintain_column_froms=True)
+    counted = _capped_count(ids, limit=_COUNT_LIMIT)
+    page = ids.add_columns(counted.label("total")).limit(_PAGE_LIMIT).offset(_PAGE_OFFSET)
+    return page_statement(page.subquery("page"), order), select(counted)
 
 
 def _capped_run(statements: tuple, per_page: int, page: int, params: dict | None) -> Pagination:
-    """One page and its capped total: `pagination.capped` says the total is
-    a lower bound (there are more). One statement; a page past the end
-    counts alone."""
-    paged, counted = statements
+    """One page of cards and its capped total: `pagination.capped` says the
+    total is a lower bound (there are more). One statement; a page past the
+    end counts alone."""
+    cards, counted = statements
     cap = max(COUNT_CAP, (page + 1) * per_page)
-    values = {
-        **(params or {}),
-        "page_limit": per_page,
-        "page_offset": (page - 1) * per_page,
-        "count_limit": cap + 1,
-    }
-    rows = db.session.execute(paged, values).all()
-    total = rows[0][-1] if rows else db.session.scalar(counted, values)
-    pagination = KnownPage([row[0] for row in rows], min(total, cap), page, per_page)
+    values = {**_page_values(params, per_page, page), "count_limit": cap + 1}
+    items, total = cards_and_total(cards, values)
+    if total is None:
+        total = db.session.scalar(counted, values)
+    pagination = KnownPage(items, min(total, cap), page, per_page)
     pagination.capped = total > cap
     return pagination
 
@@ -195,8 +181,8 @@ class CatalogueFilters:
 
 def catalogue_page(filters: CatalogueFilters, page: int, per_page: int) -> tuple[Pagination, str]:
     """One page of the public catalogue (with the number of matches, capped)
-    and the sort applied. A list without search terms runs a statement built
-    once per process for its filters and sort (their values bound)."""
+    and the sort applied. A list without search terms is one statement,
+    built once per process for its filters and sort (their values bound)."""
     from shop.catalogue import search
 
     values = _filter_values(filters)
@@ -207,11 +193,10 @@ def catalogue_page(filters: CatalogueFilters, page: int, per_page: int) -> tuple
     key = (*values, sort)
     statements = _LIST_STATEMENTS.get(key)
     if statements is None:
-        stmt = _filtered(values).order_by(*_ORDERS[sort], Product.id.desc())
-        statements = _LIST_STATEMENTS[key] = _capped_statements(stmt)
-    pagination = _capped_run(statements, per_page, page, values)
-    pagination.items = cards_of(list(pagination.items))
-    return pagination, sort
+        order = (*_ORDERS[sort], Product.id.desc())
+        statements = _capped_statements(_filtered(values).order_by(*order), order)
+        _LIST_STATEMENTS[key] = statements
+    return _capped_run(statements, per_page, page, values), sort
 
 
 # A list's statements by the names of its filters and its sort (at most
@@ -224,29 +209,38 @@ def counted_page(
 ) -> Pagination:
     """A page of cards and the exact number of rows in one statement (a
     window count), then the cards: a search ranks every match anyway
-    (shop.catalogue.search) and a group's shop walks its few products in
-    order anyway, so counting them in the same pass costs nothing more, where
-    a separate count would read them again. Past the last page, a count
-    (capped unless told otherwise). `params`: values of the statement's own
-    bound parameters."""
-    return _counted_run(_counted_statement(stmt), stmt, per_page, page, capped, params)
-
-
-def _counted_statement(stmt):
-    return (
+    (shop.catalogue.search), so counting them in the same pass costs
+    nothing more, where a separate count would read them again. Past the
+    last page, a count (capped unless told otherwise). `params`: values of
+    the statement's own bound parameters."""
+    values = _page_values(params, per_page, page)
+    rows = db.session.execute(
         stmt.with_only_columns(Product.id, func.count().over(), maintain_column_froms=True)
         .limit(_PAGE_LIMIT)
-        .offset(_PAGE_OFFSET)
-    )
-
-
-def _counted_run(counted, stmt, per_page: int, page: int, capped: bool, params: dict | None):
-    values = {**(params or {}), "page_limit": per_page, "page_offset": (page - 1) * per_page}
-    rows = db.session.execute(counted, values).all()
+        .offset(_PAGE_OFFSET),
+        values,
+    ).all()
     if not rows and page > 1:
-        return card_page(stmt, per_page, page, capped=capped, params=params)
+        return _past_the_end(stmt, per_page, page, capped, values)
     total = rows[0][1] if rows else 0
     return KnownPage(cards_of([row[0] for row in rows]), total, page, per_page)
+
+
+def _past_the_end(stmt, per_page: int, page: int, capped: bool, values: dict) -> Pagination:
+    """An empty page after the last: how many there are (capped or not)."""
+    ids = stmt.with_only_columns(Product.id, maintain_column_froms=True)
+    if not capped:
+        total = db.session.scalar(
+            select(func.count()).select_from(ids.order_by(None).subquery()), values
+        )
+        return KnownPage([], total, page, per_page)
+    cap = max(COUNT_CAP, (page + 1) * per_page)
+    total = db.session.scalar(
+        select(_capped_count(ids, limit=_COUNT_LIMIT)), {**values, "count_limit": cap + 1}
+    )
+    pagination = KnownPage([], min(total, cap), page, per_page)
+    pagination.capped = total > cap
+    return pagination
 
 
 # The filters of a public list, in the order their conditions are written:
@@ -325,18 +319,29 @@ def _catalogue_statement(values: dict, filters: CatalogueFilters):
 
 def group_products(group: Group, page: int = 1, per_page: int = 24) -> Pagination:
     """One page of a group's shop: its public products, newest first, and
-    how many there are. Two statements."""
-    params = {"group_id": group.id}
-    return _counted_run(_GROUP_PAGE, _GROUP_NEWEST, per_page, page, False, params)
+    how many there are (a window count: its few products are walked in
+    order anyway), in one statement; past the last page, a count."""
+    values = _page_values({"group_id": group.id}, per_page, page)
+    items, total = cards_and_total(_GROUP_PAGE, values)
+    if total is None and page > 1:
+        return _past_the_end(_GROUP_NEWEST, per_page, page, False, values)
+    return KnownPage(items, total or 0, page, per_page)
 
 
 # A group's shop, newest first, built once (the group a bound parameter).
+_NEWEST = (Product.published_at.desc(), Product.id.desc())
 _GROUP_NEWEST = (
     select(Product)
     .where(Product.listed, Product.group_id == bindparam("group_id"))
-    .order_by(Product.published_at.desc(), Product.id.desc())
+    .order_by(*_NEWEST)
 )
-_GROUP_PAGE = _counted_statement(_GROUP_NEWEST)
+_GROUP_PAGE = page_statement(
+    _GROUP_NEWEST.with_only_columns(Product.id, func.count().over().label("total"))
+    .limit(_PAGE_LIMIT)
+    .offset(_PAGE_OFFSET)
+    .subquery("page"),
+    _NEWEST,
+)
 
 
 def get_public_product_or_404(group_slug: str, product_slug: str) -> Product:
