@@ -55,8 +55,12 @@ class PageLinks:
 
 def _meaningful_args(endpoint: str) -> dict[str, str]:
     kept: dict[str, str] = {}
+    args = request.args
     for name in CANONICAL_ARGS.get(endpoint, ()):
-        value = request.args.get(name, "").strip()
+        # `in` first: a missing key costs MultiDict.get a raised KeyError.
+        if name not in args:
+            continue
+        value = args[name].strip()
         if name == "page" and value == "1":
             continue
         if value:
