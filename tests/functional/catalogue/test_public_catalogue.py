@@ -135,9 +135,7 @@ def test_query_counts_do_not_grow_with_page_size(app, client, count_queries):
         app.config["TESTING_NO_PAGE_CACHE"] = False
 
 
-def test_a_catalogue_page_is_one_statement_its_cards_with_their_count(
-    app, client, count_queries
-):
+def test_a_catalogue_page_is_one_statement_its_cards_with_their_count(app, client, count_queries):
     group = GroupFactory()
     for n in range(30):
         listed_product(f"Kue {n}", group=group)
