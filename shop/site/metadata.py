@@ -166,14 +166,16 @@ def product_json_ld(product) -> dict:
     """schema.org Product with one Offer per variant, priced in whole rupiah."""
     url = public_product_url(product)
     images = [og_image(photo.image) for photo in product.photos]
+    # One reference, written three times and more: its URL is built once.
+    group = _organization_ref(product.group)
     data: dict = {
         "@context": "https://schema.org",
         "@type": "Product",
         "name": product.name,
         "url": url,
         "category": str(product.category.label),
-        "brand": _organization_ref(product.group),
-        "manufacturer": _organization_ref(product.group),
+        "brand": group,
+        "manufacturer": group,
         "offers": [
             {
                 "@type": "Offer",
@@ -183,7 +185,7 @@ def product_json_ld(product) -> dict:
                 "priceCurrency": "IDR",
                 "availability": _availability(product, variant),
                 "url": url,
-                "seller": _organization_ref(product.group),
+                "seller": group,
             }
             for variant in product.variants
         ],
