@@ -27,6 +27,7 @@ from shop.monitoring.models import (
     cell_figures,
     month_figures,
 )
+from shop.monitoring.packed import pack, unpack
 
 # The programme as stored ("uppka"), the key of a cell.
 STORED_PROGRAMME = type_coerce(Group.programme, String())
@@ -59,8 +60,6 @@ def _blank(month: date, key: Key) -> dict:
 def counted_cells(connection: Connection, month: date, keys: set[Key] | None = None) -> dict:
     """The cells of `month` (only those of `keys` when given) summed from
     the groups' rows: {key: row as the table keeps it}."""
-    from shop.monitoring.rollups import pack, unpack
-
     m = month_figures.c
     stmt = (
         select(STORED_PROGRAMME, Group.province_code, *(m[n] for n in FIGURE_COLUMNS))

@@ -33,9 +33,7 @@ differed and writes the counts (`--check` only reports).
 
 from __future__ import annotations
 
-import array
 import logging
-import sys
 from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -60,6 +58,7 @@ from shop.monitoring.models import (
     dirty_months,
     month_figures,
 )
+from shop.monitoring.packed import pack, unpack
 from shop.orders.models import Order, OrderLine, PaymentStatus
 from shop.payments.models import Refund
 from shop.sales.figures import NOT_SALES
@@ -121,22 +120,6 @@ def seconds_to_confirm():
 
 def bucket_of(seconds: int) -> int:
     return max(bisect_right(CONFIRM_BUCKETS, seconds) - 1, 0)
-
-
-def pack(values) -> bytes:
-    """Sorted int32, little-endian."""
-    values = array.array("i", sorted(values))
-    if sys.byteorder == "big":
-        values.byteswap()
-    return values.tobytes()
-
-
-def unpack(blob: bytes) -> array.array:
-    values = array.array("i")
-    values.frombytes(blob)
-    if sys.byteorder == "big":
-        values.byteswap()
-    return values
 
 
 # Counting from the orders

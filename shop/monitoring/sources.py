@@ -57,7 +57,8 @@ from shop.monitoring.models import (
     dirty_months,
     month_figures,
 )
-from shop.monitoring.rollups import bucket_of, month_bounds, postgresql, unpack
+from shop.monitoring.packed import unpack
+from shop.monitoring.rollups import bucket_of, month_bounds, postgresql
 from shop.orders.models import Order
 from shop.sales.figures import NOT_SALES
 
