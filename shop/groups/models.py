@@ -170,6 +170,11 @@ class Group(Base):
         }
         return [method for method, on in flags.items() if on]
 
+    @property
+    def ships_by_courier_only(self) -> bool:
+        """Courier is the only delivery: the shipping fee of any order is to follow."""
+        return self.delivery_methods == [DeliveryMethod.COURIER]
+
 
 class Membership(Base):
     __tablename__ = "membership"

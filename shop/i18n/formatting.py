@@ -7,6 +7,8 @@ from datetime import date, datetime
 import phonenumbers
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
 
 
 def rupiah(amount: int | None) -> str:
@@ -18,6 +20,18 @@ def rupiah(amount: int | None) -> str:
     return format_currency(
         amount, "IDR", format="'Rp'#,##0", currency_digits=False, locale=get_locale()
     )
+
+
+def total(amount: int, shipping_to_follow: bool = False, html: bool = False) -> str:
+    """A total as every page, message and printout writes it: `Rp25.000`, or,
+    for courier delivery whose fee is agreed later, the products' total and
+    `+ ongkos kirim menyusul`, the same words everywhere. `html` puts the
+    amount in `<strong class="nowrap">`."""
+    amount_text = rupiah(amount)
+    shown = Markup('<strong class="nowrap">%s</strong>') % amount_text if html else amount_text
+    if shipping_to_follow:
+        shown = _("%(amount)s + shipping to follow", amount=shown)
+    return Markup(shown) if html else shown
 
 
 def number(value) -> str:
@@ -55,6 +69,7 @@ def phone_display(e164: str | None) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(rupiah)
     app.add_template_filter(number)
+    app.add_template_filter(total)
     app.add_template_filter(day)
     app.add_template_filter(moment)
     app.add_template_filter(phone_display, "phone")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_limiter import RateLimitExceeded
 
-from shop.orders import manage, views, whatsapp
+from shop.orders import manage, totals, views, whatsapp
 
 bp = Blueprint("orders", __name__)
 
@@ -41,3 +41,4 @@ bp.add_url_rule(
 bp.register_error_handler(RateLimitExceeded, views.rate_limited)
 bp.add_app_template_global(manage._new_order_count, "new_order_count")
 bp.add_app_template_global(whatsapp.order_whatsapp_link, "order_whatsapp_link")
+bp.add_app_template_global(totals.order_total, "order_total")

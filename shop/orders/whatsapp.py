@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from shop.core.templating import wa_link
 from shop.i18n.formatting import rupiah
 from shop.orders.models import Order
+from shop.orders.totals import order_total
 
 
 def order_message(order: Order) -> str:
@@ -27,15 +28,8 @@ def order_message(order: Order) -> str:
             f"{rupiah(line.line_total)}"
             for line in order.lines
         ]
-        if order.total is None:
-            total = _(
-                "Total: %(amount)s + the courier fee you confirm",
-                amount=rupiah(order.subtotal),
-            )
-        else:
-            total = _("Total: %(amount)s", amount=rupiah(order.total))
         lines += [
-            total,
+            _("Total: %(amount)s", amount=order_total(order)),
             _("Delivery: %(method)s", method=str(order.delivery_method.label)),
             _("Payment: %(method)s", method=str(order.payment_method.label)),
             _("Name: %(name)s", name=order.buyer_name),
