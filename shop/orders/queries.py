@@ -54,15 +54,19 @@ def get_tracked_order_or_404(number: str, token: str, *, page: bool = True) -> O
     return order
 
 
-# Spaces and every kind of dash a phone keyboard or a chat app may put in.
-_NUMBER_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_.·/]+")
+# Order numbers are letters and digits: spaces, dashes, dots, "#", quotes,
+# invisible characters a chat app adds… are all separators.
+_NUMBER_SEPARATORS = re.compile(r"[^0-9A-Za-z]+")
 # Order numbers never use I, L, O or U (see core.codes.new_number): read as typed.
 _LOOKALIKES = str.maketrans("ILO", "110")
+# What the lookup reads of the typed number (room for separators and spaces).
+TYPED_NUMBER_MAX = 40
 
 
 def normalise_order_number(typed: str) -> str:
     """An order number as a buyer may type it ("et bgd515", " ET–BGD515 ",
-    "bgd515") in the site's format (ET-BGD515); "" when nothing was typed."""
+    "#ET BGD 515", "bgd515") in the site's format (ET-BGD515); "" when
+    nothing was typed."""
     compact = _NUMBER_SEPARATORS.sub("", unicodedata.normalize("NFKC", typed or "")).upper()
     if len(compact) > 6 and compact.startswith("ET"):
         compact = compact[2:]

@@ -49,7 +49,8 @@ def lookup():
     error = None
     if request.method == "POST":
         order = queries.find_by_number_and_phone(
-            request.form.get("number", "")[:20], request.form.get("phone", "")[:32]
+            request.form.get("number", "")[: queries.TYPED_NUMBER_MAX],
+            request.form.get("phone", "")[:32],
         )
         if order is not None:
             return redirect(

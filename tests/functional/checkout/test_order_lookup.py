@@ -22,7 +22,22 @@ def look_up(client, number: str, phone: str = "0813-1111-2222"):
 
 @pytest.mark.parametrize(
     "typed",
-    ["ET-BGD515", "ET BGD515", "et-bgd515", " ET–BGD515 ", "et — bgd 515", "BGD515", "ET-BGD5I5"],
+    [
+        "ET-BGD515",
+        "ET BGD515",
+        "et-bgd515",
+        " ET–BGD515 ",
+        "et — bgd 515",
+        "BGD515",
+        "ET-BGD5I5",
+        "ET BGD 515",
+        "#ET-BGD515",
+        "“ET-BGD515”",
+        "ET.BGD.515",
+        "ET:BGD515",
+        "ET-\u200bBGD515",  # a zero-width space pasted from a chat
+        "  E T  -  B G D  5 1 5  ",  # longer than the number itself
+    ],
 )
 def test_the_number_is_found_however_it_was_typed(client, order, typed):
     found = look_up(client, typed)
@@ -39,3 +54,9 @@ def test_a_wrong_number_or_phone_finds_nothing(client, order, typed, phone):
     missed = look_up(client, typed, phone)
     assert missed.status_code == 200
     assert "No order matches this number and phone" in missed.get_data(as_text=True)
+
+
+def test_the_page_says_how_the_number_may_be_typed(client):
+    page = client.get("/lacak").get_data(as_text=True)
+    assert 'maxlength="40"' in page
+    assert "Spasi, tanda hubung, dan huruf besar/kecil tidak masalah." in page
