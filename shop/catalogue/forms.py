@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from shop.catalogue.models import Category, NetUnit, PackagingType
+from shop.catalogue.models import Category, NetUnit, PackagingType, ShelfLifeUnit
 from shop.catalogue.queries import SORTS, CatalogueFilters
 from shop.catalogue.services import PhotoUpload, ProductData, VariantData
 from shop.core.filters import ChoiceFilter, FilterForm, FlagFilter, NumberFilter, TextFilter
@@ -27,6 +27,7 @@ from shop.media.forms import PhotoField
 from shop.regions.queries import province_codes, regency_codes
 
 MAX_VARIANTS = 10
+MAX_SHELF_LIFE_DAYS = 3650
 UNKNOWN_VARIANT = _l("A variant of another product was sent. Reload the page.")
 
 
@@ -122,6 +123,8 @@ class VariantForm(Form):
 
 class ProductForm(BaseForm):
     name = StringField(_l("Product name"), validators=[DataRequired(), Length(min=3, max=120)])
+    # Shown only when another product of the group has the name (see the view).
+    same_name_ok = BooleanField(_l("Yes, save it as another product with this name"))
     category = SelectField(_l("Category"), validators=[DataRequired()])
     description = TextAreaField(
         _l("Description"),
@@ -148,8 +151,11 @@ class ProductForm(BaseForm):
     height_cm = WholeNumberField(
         _l("Height (cm)"), validators=[Optional(), NumberRange(min=1, max=500)]
     )
-    shelf_life_days = WholeNumberField(
-        _l("Shelf life (days)"), validators=[Optional(), NumberRange(min=1, max=3650)]
+    shelf_life = WholeNumberField(
+        _l("Shelf life"), validators=[Optional(), NumberRange(min=1, max=3650)]
+    )
+    shelf_life_unit = SelectField(
+        _l("Shelf life unit"), choices=ShelfLifeUnit.choices(), default=ShelfLifeUnit.DAY.value
     )
     storage_instructions = TextAreaField(
         _l("Storage instructions"), validators=[Optional(), Length(max=500)]
@@ -182,6 +188,10 @@ class ProductForm(BaseForm):
         self.category.choices = Category.choices(_l("Choose a category"))
         self.packaging_type.choices = PackagingType.choices(_l("Not stated"))
         self.net_unit.choices = NetUnit.choices(_l("Unit"))
+        # None posted, or a product's own (None before units existed): days.
+        unit = self.shelf_life_unit
+        if not unit.raw_data and unit.data not in {u.value for u in ShelfLifeUnit}:
+            unit.data = ShelfLifeUnit.DAY.value
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -193,6 +203,26 @@ class ProductForm(BaseForm):
             ]
             ok = False
         return ok
+
+    def validate_shelf_life(self, field):
+        if self.shelf_life_days() and self.shelf_life_days() > MAX_SHELF_LIFE_DAYS:
+            raise ValidationError(_l("A shelf life can be at most 10 years."))
+
+    def shelf_life_days(self) -> int | None:
+        """The shelf life in days, from the number and its unit."""
+        if not self.shelf_life.data:
+            return None
+        try:
+            unit = ShelfLifeUnit(self.shelf_life_unit.data or ShelfLifeUnit.DAY.value)
+        except ValueError:
+            unit = ShelfLifeUnit.DAY
+        return self.shelf_life.data * unit.days
+
+    def load_shelf_life(self, product) -> None:
+        """The shelf life shown back in the unit the group gave it in."""
+        if product.shelf_life_as_entered is not None:
+            self.shelf_life.data, unit = product.shelf_life_as_entered
+            self.shelf_life_unit.data = unit.value
 
     def validate_variants(self, field):
         if any(row.form.id.errors for row in field):
@@ -224,7 +254,8 @@ class ProductForm(BaseForm):
             length_cm=self.length_cm.data,
             width_cm=self.width_cm.data,
             height_cm=self.height_cm.data,
-            shelf_life_days=self.shelf_life_days.data,
+            shelf_life_days=self.shelf_life_days(),
+            shelf_life_unit=self.shelf_life_unit.data or None,
             storage_instructions=self.storage_instructions.data or "",
             ingredients=self.ingredients.data or "",
             allergens=self.allergens.data or "",

@@ -16,13 +16,31 @@ from shop.transaction import commit_or_flash, commit_or_raise, commit_or_show
 from shop.workflow import Action
 
 
+def _same_name(form: ProductForm, group, product=None):
+    """Another product of the group with the name the form sends, unless the
+    member ticked that a second one is meant (or kept the product's own
+    name); the form is then shown again with a link to it, nothing saved."""
+    if form.same_name_ok.data or (product is not None and form.name.data == product.name):
+        return None
+    found = queries.product_named_like(
+        group, form.name.data or "", other_than=product.id if product else None
+    )
+    if found is not None:
+        form.name.errors = [
+            *form.name.errors,
+            _("Your group already has a product with this name."),
+        ]
+    return found
+
+
 @login_required
 def create_product(slug: str):
     group = get_membership_or_404(slug).group
     form = ProductForm()
     if request.method == "POST" and form.request_extra_variant():
         return render_template("catalogue/manage/edit.html", form=form, group=group, product=None)
-    if form.validate_on_submit():
+    same_name = None
+    if form.validate_on_submit() and (same_name := _same_name(form, group)) is None:
         product = commit_or_show(
             form,
             lambda: services.create_product(
@@ -42,7 +60,9 @@ def create_product(slug: str):
             else:
                 flash(_("“%(name)s” is saved as a draft.", name=product.name), "success")
             return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
-    return render_template("catalogue/manage/edit.html", form=form, group=group, product=None)
+    return render_template(
+        "catalogue/manage/edit.html", form=form, group=group, product=None, same_name=same_name
+    )
 
 
 @login_required
@@ -55,11 +75,13 @@ def edit_product(slug: str, product_id: int):
         form.packaging_type.data = product.packaging_type.value if product.packaging_type else ""
         form.net_unit.data = product.net_unit.value if product.net_unit else ""
         form.load_variants(product)
+        form.load_shelf_life(product)
     elif form.request_extra_variant():
         return render_template(
             "catalogue/manage/edit.html", form=form, group=group, product=product
         )
-    if form.validate_on_submit():
+    same_name = None
+    if form.validate_on_submit() and (same_name := _same_name(form, group, product)) is None:
         saved = commit_or_show(
             form,
             lambda: services.update_product(
@@ -75,6 +97,7 @@ def edit_product(slug: str, product_id: int):
         group=group,
         product=product,
         status_form=StatusForm(),
+        same_name=same_name,
     )
 
 

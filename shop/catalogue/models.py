@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -70,6 +71,21 @@ class NetUnit(LabelledEnum):
     PIECE = "pcs", _l("pcs")
 
 
+class ShelfLifeUnit(LabelledEnum):
+    """The unit a group gave the shelf life in; the days are stored in any
+    case (consignment counts them), the unit says how to show them back."""
+
+    DAY = "hari", _l("days")
+    WEEK = "minggu", _l("weeks")
+    MONTH = "bulan", _l("months")
+
+    @property
+    def days(self) -> int:
+        # A month counts 30 days: the shorter side of a calendar month, so
+        # goods are never shown as keeping longer than the group meant.
+        return {"hari": 1, "minggu": 7, "bulan": 30}[self.value]
+
+
 def listing_index(name: str, *columns) -> Index:
     """An index of listed products only (partial): each public list's filter
     and sort walk one of them, in order, and stop after a page."""
@@ -124,6 +140,8 @@ class Product(Base):
     width_cm: Mapped[int | None]
     height_cm: Mapped[int | None]
     shelf_life_days: Mapped[int | None]
+    # None for days (products saved before units existed).
+    shelf_life_unit: Mapped[ShelfLifeUnit | None] = enum_column(ShelfLifeUnit, length=10)
     storage_instructions: Mapped[str] = mapped_column(Text, default="")
     ingredients: Mapped[str] = mapped_column(Text, default="")
     allergens: Mapped[str] = mapped_column(String(300), default="")
@@ -193,6 +211,29 @@ class Product(Base):
     @property
     def cover_photo(self) -> ProductPhoto | None:
         return self.photos[0] if self.photos else None
+
+    @property
+    def shelf_life_as_entered(self) -> tuple[int, ShelfLifeUnit] | None:
+        """The shelf life in the unit it was given in (14 days entered as
+        2 weeks: (2, WEEK)), in days when the days do not divide into it."""
+        days = self.shelf_life_days
+        if not days:
+            return None
+        unit = self.shelf_life_unit or ShelfLifeUnit.DAY
+        if days % unit.days:
+            unit = ShelfLifeUnit.DAY
+        return days // unit.days, unit
+
+    def shelf_life_text(self) -> str:
+        """The shelf life in words, "2 minggu" / "2 weeks"; empty when not given."""
+        if self.shelf_life_as_entered is None:
+            return ""
+        amount, unit = self.shelf_life_as_entered
+        if unit is ShelfLifeUnit.MONTH:
+            return ngettext("%(num)d month", "%(num)d months", amount)
+        if unit is ShelfLifeUnit.WEEK:
+            return ngettext("%(num)d week", "%(num)d weeks", amount)
+        return ngettext("%(num)d day", "%(num)d days", amount)
 
     @property
     def dimensions(self) -> tuple[int, int, int] | None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from shop.catalogue.cards import Card, cards_and_total, cards_of, page_statement
 from shop.catalogue.models import Category, Product, ProductPhoto, ProductStatus
 from shop.core.pagination import KnownPage, Pagination
+from shop.core.text import clean_line, slugify
 from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Programme
 
@@ -401,3 +402,19 @@ def get_product_for_group_or_404(group: Group, product_id: int) -> Product:
     if product is None:
         abort(404)
     return product
+
+
+def product_named_like(group: Group, name: str, *, other_than: int | None = None) -> Product | None:
+    """Another product of the group with this name (case and punctuation
+    aside: the same name or the same slug), any status; None when the name
+    is free. The product form asks before a second one is made."""
+    cleaned = clean_line(name, 120)
+    if not cleaned:
+        return None
+    stmt = select(Product).where(
+        Product.group_id == group.id,
+        (func.lower(Product.name) == cleaned.lower()) | (Product.slug == slugify(cleaned)),
+    )
+    if other_than is not None:
+        stmt = stmt.where(Product.id != other_than)
+    return db.session.scalars(stmt.order_by(Product.id).limit(1)).first()

@@ -14,6 +14,7 @@ from shop.catalogue.models import (
     Product,
     ProductPhoto,
     ProductStatus,
+    ShelfLifeUnit,
     Variant,
 )
 from shop.core.cache import mark_public_change
@@ -43,6 +44,7 @@ class ProductData:
     width_cm: int | None = None
     height_cm: int | None = None
     shelf_life_days: int | None = None
+    shelf_life_unit: str | None = None  # a ShelfLifeUnit value; None: days
     storage_instructions: str = ""
     ingredients: str = ""
     allergens: str = ""
@@ -97,6 +99,11 @@ def _apply_data(product: Product, data: ProductData) -> None:
         if value is not None and value < 0:
             raise DomainError(_l("The number cannot be negative."), field=name)
         setattr(product, name, value)
+    product.shelf_life_unit = (
+        _enum(ShelfLifeUnit, data.shelf_life_unit, "shelf_life_unit", _l("Choose a unit."))
+        if product.shelf_life_days
+        else None
+    )
     product.storage_instructions = clean_multiline(data.storage_instructions, 500)
     product.ingredients = clean_multiline(data.ingredients, 1000)
     product.allergens = clean_line(data.allergens, 300)

@@ -58,7 +58,8 @@ def _add_product(page: Page, product: str) -> None:
     page.select_option("main [name=packaging_type]", "standing-pouch")
     page.fill("main [name=net_content]", "150")
     page.select_option("main [name=net_unit]", "g")
-    page.fill("main [name=shelf_life_days]", "120")
+    page.fill("main [name=shelf_life]", "4")
+    page.select_option("main [name=shelf_life_unit]", "bulan")
     page.fill("main [name=ingredients]", "Tempe, tepung sagu, bawang putih, garam.")
     page.fill("main [name=pirt_number]", "2061571010456-28")
     page.set_input_files("[name=photo]", str(PHOTO))
@@ -77,6 +78,7 @@ def _buyer_finds_it(page: Page, base: str, product: str) -> None:
     expect(page.locator("h1")).to_have_text(product)
     expect(page.locator(".variants")).to_contain_text("Rp18.000")
     expect(page.locator(".packaging")).to_contain_text("2061571010456-28")
+    expect(page.locator(".packaging")).to_contain_text("4 bulan")
     expect(page.locator(".gallery img").first).to_have_attribute(
         "alt", "Keripik tempe dalam kemasan standing pouch"
     )

@@ -215,7 +215,8 @@ def _edit_attempts(client, slug: str, product, variant) -> list:
     edit = {**new, "variants-0-id": str(variant.id)}
     return [
         lambda: client.post(f"/kelola/{slug}/produk/{product.id}", data=edit),
-        lambda: client.post(f"/kelola/{slug}/produk/baru", data=new),
+        # Another name: a second "Abon Lele Baru" would first be asked about.
+        lambda: client.post(f"/kelola/{slug}/produk/baru", data={**new, "name": "Abon Lele Kedua"}),
         lambda: client.post(
             f"/kelola/{slug}/produk/{product.id}/foto",
             data={"photo": (io.BytesIO(_photo()), "foto.jpg"), "alt_text": "Abon"},
@@ -266,6 +267,7 @@ def test_real_edits_are_refused_then_work_after_reinstating(client, suspended, c
     db.session.refresh(product)
     assert product.name == "Abon Lele Baru"
     after = _things_of(suspended)
+    assert after[0] == before[0] + 1  # the new product
     assert after[1] == before[1] + 1  # the photo
     assert after[2] == before[2] + 1  # the bank account
     assert after[3] == before[3] + 1  # the invitation

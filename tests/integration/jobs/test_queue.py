@@ -36,7 +36,7 @@ PRODUCT = {
     "packaging_type": "standing-pouch",
     "net_content": "100",
     "net_unit": "g",
-    "shelf_life_days": "90",
+    "shelf_life": "90",
     "publish": "1",
 }
 

@@ -31,7 +31,7 @@ PRODUCT = {
     "packaging_type": "standing-pouch",
     "net_content": "250",
     "net_unit": "g",
-    "shelf_life_days": "60",
+    "shelf_life": "60",
 }
 
 
