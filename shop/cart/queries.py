@@ -41,6 +41,10 @@ class CartGroup:
 class CartView:
     groups: list[CartGroup]
     missing: list[str]  # variant ids in the session that no longer exist
+    # The session's cart as checked: missing lines gone, quantities above
+    # the stock left lowered to it (fit_to_stock), each lowering said in notes.
+    cart: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -72,7 +76,7 @@ def load_cart(cart: dict[str, int], *, photos: bool = True) -> CartView:
     """Two statements whatever the cart holds: variants with products, groups
     and photos joined, in the order they were added (one without the photos,
     for pages that show none)."""
-    from shop.cart.services import check_quantity
+    from shop.cart.services import check_quantity, fit_to_stock, fitted_note
     from shop.errors import DomainError
 
     ids = [int(k) for k in cart]
@@ -89,16 +93,22 @@ def load_cart(cart: dict[str, int], *, photos: bool = True) -> CartView:
         variants = {v.id: v for v in rows}
     groups: dict[int, CartGroup] = {}
     missing = []
+    checked: dict[str, int] = {}
+    notes = []
     for key, quantity in cart.items():
         variant = variants.get(int(key))
         if variant is None:
             missing.append(key)
             continue
-        line = CartLine(variant, quantity)
+        fitted = fit_to_stock(variant, quantity) if variant.product.is_public else quantity
+        if fitted != quantity:
+            notes.append(fitted_note(variant))
+        checked[key] = fitted
+        line = CartLine(variant, fitted)
         try:
-            check_quantity(variant, quantity)
+            check_quantity(variant, fitted)
         except DomainError as problem:
             line.problem = str(problem.message)
         group = variant.product.group
         groups.setdefault(group.id, CartGroup(group)).lines.append(line)
-    return CartView(list(groups.values()), missing)
+    return CartView(list(groups.values()), missing, checked, notes)

@@ -3,6 +3,8 @@ kept in the signed session cookie (small: at most MAX_LINES lines)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 
 from shop.catalogue.models import Variant
@@ -44,25 +46,55 @@ def variant_name(variant: Variant) -> str:
     return f"{variant.product.name} ({variant.label})"
 
 
-def add(cart: dict[str, int], variant: Variant, quantity: int) -> dict[str, int]:
-    """Add to what is already in the cart for that variant."""
+def fit_to_stock(variant: Variant, quantity: int) -> int:
+    """`quantity`, or what is left of the tracked stock when that is less
+    but still enough for the minimum order (less than that is sold out,
+    which check_quantity refuses)."""
+    if variant.stock is not None and variant.min_order_qty <= variant.stock < quantity:
+        return variant.stock
+    return quantity
+
+
+def fitted_note(variant: Variant) -> str:
+    """What the buyer is told when fit_to_stock lowered a quantity."""
+    return _l(
+        "%(name)s: only %(n)d left in stock; the quantity was changed to %(n)d.",
+        name=variant_name(variant),
+        n=variant.stock,
+    )
+
+
+@dataclass(frozen=True)
+class CartChange:
+    cart: dict[str, int]
+    note: str | None = None  # a quantity lowered to the stock left, said why
+
+
+def _fitted(cart: dict[str, int], variant: Variant, quantity: int) -> CartChange:
+    fitted = fit_to_stock(variant, quantity)
+    check_quantity(variant, fitted)
+    note = fitted_note(variant) if fitted != quantity else None
+    return CartChange({**cart, str(variant.id): fitted}, note)
+
+
+def add(cart: dict[str, int], variant: Variant, quantity: int) -> CartChange:
+    """Add to what is already in the cart for that variant; more than the
+    stock left becomes the stock left, with a note saying so."""
     key = str(variant.id)
-    total = cart.get(key, 0) + quantity
     if key not in cart and len(cart) >= MAX_LINES:
         raise DomainError(
             _l("Your cart is full. Place your order before adding more products."), field="quantity"
         )
-    check_quantity(variant, total)
-    return {**cart, key: total}
+    return _fitted(cart, variant, cart.get(key, 0) + quantity)
 
 
-def set_quantity(cart: dict[str, int], variant: Variant, quantity: int) -> dict[str, int]:
-    """Quantity 0 removes the line."""
+def set_quantity(cart: dict[str, int], variant: Variant, quantity: int) -> CartChange:
+    """Quantity 0 removes the line; more than the stock left becomes the
+    stock left, with a note saying so."""
     key = str(variant.id)
     if quantity <= 0:
-        return {k: v for k, v in cart.items() if k != key}
-    check_quantity(variant, quantity)
-    return {**cart, key: quantity}
+        return CartChange({k: v for k, v in cart.items() if k != key})
+    return _fitted(cart, variant, quantity)
 
 
 def remove(cart: dict[str, int], variant_id: int) -> dict[str, int]:

@@ -70,3 +70,12 @@ def parse_identity(cart_id: str | None, version: str | None) -> CartIdentity | N
     if not _valid_id(cart_id) or not (version or "").isdigit() or len(version or "") > 9:
         return None
     return CartIdentity(str(cart_id), int(str(version)))
+
+
+def keep_checked(view) -> list[str]:
+    """Keep the cart as load_cart checked it (`view`: lines no longer
+    there removed, quantities lowered to the stock left); the notes that
+    tell the buyer which quantities were lowered."""
+    if view.cart != current_cart():  # unchanged: no session made for it
+        save_cart(view.cart)
+    return view.notes

@@ -22,7 +22,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 
 from shop.cart import queries, services
 from shop.cart.forms import AddToCartForm, QuantityForm
-from shop.cart.session import current_cart, save_cart
+from shop.cart.session import current_cart, keep_checked, save_cart
 from shop.catalogue.models import Variant
 from shop.db_events import reading
 from shop.errors import DomainError
@@ -74,23 +74,27 @@ def add():
     if variant is None:
         abort(404)
     try:
-        cart = services.add(current_cart(), variant, form.quantity.data)
+        change = services.add(current_cart(), variant, form.quantity.data)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(_back(variant))
-    save_cart(cart)
+    save_cart(change.cart)
     flash(
         _("%(name)s is in your cart.", name=services.variant_name(variant)),
         "success",
     )
+    if change.note:
+        flash(change.note, "info")
     return redirect(url_for("cart.show"))
 
 
 def show():
     view = queries.load_cart(current_cart())
+    notes = keep_checked(view)
     if view.missing:
-        save_cart({k: v for k, v in current_cart().items() if k not in view.missing})
         flash(_("A product in your cart is no longer available and was removed."), "info")
+    for note in notes:
+        flash(note, "info")
     return render_template("cart/show.html", cart=view, form=QuantityForm())
 
 
@@ -106,9 +110,13 @@ def update():
         save_cart(services.remove(cart, int(form.variant.data)))
         return redirect(url_for("cart.show"))
     try:
-        save_cart(services.set_quantity(cart, variant, form.quantity.data or 0))
+        change = services.set_quantity(cart, variant, form.quantity.data or 0)
     except DomainError as error:
         flash(error.message, "error")
+    else:
+        save_cart(change.cart)
+        if change.note:
+            flash(change.note, "info")
     return redirect(url_for("cart.show"))
 
 

@@ -18,7 +18,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from shop.cart import queries as cart_queries
-from shop.cart.session import cart_identity, current_cart, parse_identity, save_cart
+from shop.cart.session import (
+    cart_identity,
+    current_cart,
+    keep_checked,
+    parse_identity,
+    save_cart,
+)
 from shop.checkout import services
 from shop.checkout.forms import CheckoutForm
 from shop.errors import DomainError, apply_to_form
@@ -179,8 +185,15 @@ def _page(form, sent, valid: bool | None = None):
 
 
 def _load_cart():
-    """The session's cart as the page shows it (no photos)."""
-    return cart_queries.load_cart(current_cart(), photos=False)
+    """The session's cart as the page shows it (no photos), kept as checked:
+    a quantity above the stock left is lowered to it, and the buyer told."""
+    cart = cart_queries.load_cart(current_cart(), photos=False)
+    notes = keep_checked(cart)
+    if cart.missing:
+        flash(_("A product in your cart is no longer available and was removed."), "info")
+    for note in notes:
+        flash(note, "info")
+    return cart
 
 
 def _back_to_cart(cart):
@@ -223,13 +236,16 @@ def _place(form, placement: services.Placement):
     try:
         key = commit_or_raise(lambda: services.place_orders(placement).key)
     except services.SoldOut as error:
-        # A line the cart marks gets the cart's own message; stock taken by
-        # someone else meanwhile gets its own.
-        back_to_cart = None
+        # A line the cart marks gets the cart's own message; a quantity
+        # lowered to the stock left is shown on this page to confirm again;
+        # stock taken by someone else meanwhile gets its own message.
         if isinstance(error, services.CartProblem):
-            back_to_cart = _back_to_cart(_load_cart())
-        if back_to_cart is not None:
-            return back_to_cart
+            cart = _load_cart()
+            back_to_cart = _back_to_cart(cart)
+            if back_to_cart is not None:
+                return back_to_cart
+            if cart.notes:
+                return _render(form, cart, _choices_from_request(cart))
         flash(error.message, "error")
         return redirect(url_for("cart.show"))
     except DomainError as error:

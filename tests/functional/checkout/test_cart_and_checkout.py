@@ -56,9 +56,11 @@ def test_cart_rules_minimum_and_stock(client, shop):
     _, _, v_abon, v_tas = shop
     refused = client.get(add(client, v_tas, 1, **ORIGIN).headers["Location"])
     assert "Tas Rajut" in refused.get_data(as_text=True)  # the message names it
-    add(client, v_abon, 4, **ORIGIN)
-    body = client.get("/keranjang").get_data(as_text=True)
-    assert 'class="cart-line"' not in body  # neither was added
+    assert 'class="cart-line"' not in client.get("/keranjang").get_data(as_text=True)
+    # More than the 3 in stock: the 3 left are in the cart, and the buyer is told.
+    body = client.get(add(client, v_abon, 4, **ORIGIN).headers["Location"]).get_data(as_text=True)
+    assert "Abon Lele" in body and "tinggal 3; jumlah diubah menjadi 3" in body
+    assert "× 3 =" in body
 
 
 def test_two_groups_two_orders_once(client, shop):
