@@ -28,6 +28,7 @@ bp.add_url_rule(
     methods=["POST"],
 )
 bp.add_url_rule("/kelola/<slug>/anggota", "members", manage.members, methods=["GET"])
+bp.add_url_rule("/kelola/<slug>/undangan", "invitation", manage.invitation, methods=["GET"])
 bp.add_url_rule(
     "/kelola/<slug>/undangan", "create_invitation", manage.create_invitation, methods=["POST"]
 )
@@ -41,7 +42,7 @@ bp.add_url_rule(
     "/kelola/<slug>/anggota/<int:membership_id>/hapus",
     "remove_member",
     manage.remove_member,
-    methods=["POST"],
+    methods=["GET", "POST"],
 )
 bp.add_url_rule(
     "/kelola/<slug>/anggota/<int:membership_id>/peran",

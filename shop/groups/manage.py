@@ -119,15 +119,37 @@ def remove_bank_account(slug: str, account_id: int):
 def members(slug: str):
     membership = queries.get_membership_or_404(slug, leader=True)
     group = membership.group
+    members = queries.members_of(group)
+    invitations = queries.open_invitations(group, utcnow())
     return render_template(
         "groups/manage/members.html",
         group=group,
         me=membership,
-        members=queries.members_of(group),
-        invitations=queries.open_invitations(group, utcnow()),
-        new_link=request.args.get("tautan"),
+        members=members,
+        leaders=sum(1 for m in members if m.is_leader),
+        invitations=invitations,
+        shown=services.shown_invitation(invitations),
         confirm=ConfirmForm(),
         roles=list(Role),
+    )
+
+
+@login_required
+def invitation(slug: str):
+    """The group's newest invitation link that still works, shown again on
+    every visit (a reload makes no new link: that is the POST below)."""
+    membership = queries.get_membership_or_404(slug, leader=True)
+    group = membership.group
+    shown = services.shown_invitation(queries.open_invitations(group, utcnow()))
+    if shown is None:
+        return redirect(url_for("groups.members", slug=slug) + "#undang")
+    invitation, token = shown
+    return render_template(
+        "groups/manage/invitation_created.html",
+        group=group,
+        link=url_for("groups.join", token=token, _external=True),
+        invitation=invitation,
+        confirm=ConfirmForm(),
     )
 
 
@@ -136,17 +158,9 @@ def create_invitation(slug: str):
     membership = queries.get_membership_or_404(slug, leader=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    invitation, token = commit_or_raise(
-        lambda: services.create_invitation(membership.group, current_user)
-    )
-    link = url_for("groups.join", token=token, _external=True)
+    commit_or_raise(lambda: services.create_invitation(membership.group, current_user))
     flash(_("New invitation link made. Share it with your members."), "success")
-    return render_template(
-        "groups/manage/invitation_created.html",
-        group=membership.group,
-        link=link,
-        invitation=invitation,
-    )
+    return redirect(url_for("groups.invitation", slug=slug), 303)
 
 
 @login_required
@@ -163,15 +177,35 @@ def revoke_invitation(slug: str, invitation_id: int):
 
 @login_required
 def remove_member(slug: str, membership_id: int):
+    """A page asking to confirm (no JavaScript needed); its button posts
+    `yakin=1`, which removes. The group's only ketua is not offered removal."""
     membership = queries.get_membership_or_404(slug, leader=True)
-    if ConfirmForm().validate_on_submit():
+    group = membership.group
+    members = queries.members_of(group)
+    target = next((m for m in members if m.id == membership_id), None)
+    if target is None:
+        abort(404)
+    form = ConfirmForm()
+    if request.method == "POST" and request.form.get("yakin") == "1":
+        if not form.validate_on_submit():
+            abort(400)
         removed = commit_or_flash(
-            lambda: services.remove_member(membership.group, membership_id),
-            _("The member has been removed from the group."),
+            lambda: services.remove_member(group, membership_id),
+            _("You have left the group.")
+            if membership_id == membership.id
+            else _("The member has been removed from the group."),
         )
         if removed and membership_id == membership.id:
             return redirect(url_for("groups.dashboard"))
-    return redirect(url_for("groups.members", slug=slug))
+        return redirect(url_for("groups.members", slug=slug))
+    return render_template(
+        "groups/manage/remove_member.html",
+        group=group,
+        me=membership,
+        target=target,
+        last_leader=target.is_leader and sum(1 for m in members if m.is_leader) <= 1,
+        form=form,
+    )
 
 
 @login_required

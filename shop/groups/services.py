@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -176,18 +178,49 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _derived_token(invitation: Invitation) -> str:
+    """The token of an invitation: a MAC of its id and group under the
+    site's secret key, so a ketua can be shown the link again (the invitation
+    page reloaded, another ketua) while only its hash is stored."""
+    key = current_app.secret_key
+    key = key.encode() if isinstance(key, str) else key
+    message = f"invitation:{invitation.id}:{invitation.group_id}".encode()
+    mac = hmac.new(key, message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:24]).decode()
+
+
+def invitation_token(invitation: Invitation) -> str | None:
+    """The token of the invitation's link, or None when it cannot be shown
+    again (made before links were derived, or the secret key changed)."""
+    token = _derived_token(invitation)
+    return token if hmac.compare_digest(_hash_token(token), invitation.token_hash) else None
+
+
 def create_invitation(group: Group, by: User) -> tuple[Invitation, str]:
-    """A fresh link; the token itself is shown once and only its hash kept."""
-    token = secrets.token_urlsafe(24)
+    """A fresh link; only the token's hash is kept (invitation_token derives
+    the token again for the group's ketua)."""
     invitation = Invitation(
         group=group,
-        token_hash=_hash_token(token),
+        # Unique until the id is known and the real hash replaces it.
+        token_hash=f"pending-{secrets.token_hex(16)}",
         created_by_id=by.id,
         expires_at=utcnow() + current_app.config["INVITE_LIFETIME"],
     )
     db.session.add(invitation)
     db.session.flush()
+    token = _derived_token(invitation)
+    invitation.token_hash = _hash_token(token)
+    db.session.flush()
     return invitation, token
+
+
+def shown_invitation(invitations: list[Invitation]) -> tuple[Invitation, str] | None:
+    """The newest of the group's open invitations whose link can be shown again."""
+    for invitation in invitations:
+        token = invitation_token(invitation)
+        if token is not None:
+            return invitation, token
+    return None
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -229,6 +262,9 @@ def accept_invitation(token: str, user: User) -> Membership:
 
 
 def _leader_count(group: Group) -> int:
+    """The group's ketua, counted with the group's row locked (PostgreSQL),
+    so two ketua demoting each other at once cannot leave none."""
+    db.session.execute(select(Group.id).where(Group.id == group.id).with_for_update())
     return db.session.scalar(
         select(func.count())
         .select_from(Membership)

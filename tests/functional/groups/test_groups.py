@@ -165,7 +165,7 @@ def test_cannot_remove_another_groups_bank_account(client, login_as):
 
 
 def _invite_link(client, slug):
-    response = client.post(f"/kelola/{slug}/undangan")
+    response = client.post(f"/kelola/{slug}/undangan", follow_redirects=True)
     body = response.get_data(as_text=True)
     start = body.index("/gabung/")
     return body[start : body.index('"', start)]
@@ -209,9 +209,11 @@ def test_ketua_removes_member_but_not_the_last_ketua(client, login_as):
     login_as(leader.user)
     slug = leader.group.slug
     member_id = member.id
-    client.post(f"/kelola/{slug}/anggota/{member_id}/hapus")
+    client.post(f"/kelola/{slug}/anggota/{member_id}/hapus", data={"yakin": "1"})
     assert db.session.scalar(select(Membership).filter_by(id=member_id)) is None
-    response = client.post(f"/kelola/{slug}/anggota/{leader.id}/hapus", follow_redirects=True)
+    response = client.post(
+        f"/kelola/{slug}/anggota/{leader.id}/hapus", data={"yakin": "1"}, follow_redirects=True
+    )
     assert "setidaknya satu ketua" in response.get_data(as_text=True)
     assert db.session.get(Membership, leader.id) is not None
 

@@ -12,7 +12,9 @@ def test_whatsapp_share_carries_the_readable_invitation_text(client, login_as):
     group = GroupFactory(name="Tani & Ternak “Maju” <Selo>")
     leader = MembershipFactory(group=group)
     login_as(leader.user)
-    body = client.post(f"/kelola/{group.slug}/undangan").get_data(as_text=True)
+    body = client.post(f"/kelola/{group.slug}/undangan", follow_redirects=True).get_data(
+        as_text=True
+    )
     link = unescape(re.search(r'id="invite-link"[^>]*value="([^"]+)"', body).group(1))
     href = unescape(re.search(r'href="(https://wa\.me/[^"]+)"', body).group(1))
     parts = urlsplit(href)
