@@ -24,10 +24,12 @@ extract: $(STAMP)
 	$(VENV)/bin/pybabel extract --ignore-dirs='.*' -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -o shop/i18n/messages.pot .
 	$(VENV)/bin/pybabel update -i shop/i18n/messages.pot -d shop/i18n/translations --no-fuzzy-matching
 
+# `make run PORT=8000` serves on another port.
+PORT ?= 5000
 run: $(STAMP) $(MO)
 	$(FLASK) db upgrade
 	$(FLASK) demo load --once
-	NOTIFY_IN_PROCESS=1 $(FLASK) run --host 127.0.0.1 --port 5000
+	NOTIFY_IN_PROCESS=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Chromium for the browser tests (Debian's package; Playwright never downloads one);
 # nginx and redis-server for the many-machines test (it starts its own of each).
