@@ -20,6 +20,7 @@ bp.add_url_rule(
     views.product_image,
     methods=["GET"],
 )
+bp.add_url_rule("/situs/<page>/<lang>/<key>.jpg", "site_image", views.site_image, methods=["GET"])
 
 # Hooks and template helpers of the blueprint
 bp.add_app_template_global(views.share_image_url, "share_image_url")

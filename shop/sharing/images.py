@@ -92,6 +92,35 @@ def group_card(group: Group) -> Card:
     )
 
 
+# The pages that list things (home, catalogue, group directory, exhibitions)
+# have a card of their own: what the page is, in the page's language.
+SITE_PAGES = ("home", "catalogue", "groups", "exhibitions")
+
+
+def site_card(page: str) -> Card:
+    """The card of a site page in `SITE_PAGES`: its name and what it offers;
+    also what any other public page without a picture of its own shows."""
+    title, line = {
+        "home": (
+            _("Local products, straight from the groups that make them"),
+            _("Snacks, crafts and more from community enterprise groups across Indonesia."),
+        ),
+        "catalogue": (
+            _("Product catalogue"),
+            _("Products of community enterprise groups across Indonesia: order from the group."),
+        ),
+        "groups": (
+            _("Community enterprise groups"),
+            _("Groups across Indonesia and their shops: what they make and where they are."),
+        ),
+        "exhibitions": (
+            _("Virtual exhibitions"),
+            _("Products and groups chosen by programme coordinators, for a limited time."),
+        ),
+    }[page]
+    return Card(title=title, price="", lines=(line,), photo=None)
+
+
 def _shown(image: Image | None) -> Image | None:
     """A photo whose variants exist; until then the card is drawn without it
     (and gets a new key, so a new picture, once the photo is ready)."""
@@ -131,6 +160,7 @@ def current_keys() -> set[str]:
         with force_locale(locale):
             keys.update(group_card(group).key for group in groups)
             keys.update(product_card(product).key for product in products)
+            keys.update(site_card(page).key for page in SITE_PAGES)
     return keys
 
 

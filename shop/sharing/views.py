@@ -1,5 +1,6 @@
-"""Share images at URLs that carry their key: `/bagikan/k/<group>/<key>.jpg` and
-`/bagikan/k/<group>/<product>/<key>.jpg`.
+"""Share images at URLs that carry their key: `/bagikan/k/<group>/<key>.jpg`,
+`/bagikan/k/<group>/<product>/<key>.jpg` and, for the site's list pages,
+`/bagikan/situs/<page>/<language>/<key>.jpg`.
 
 A URL with an old key (the price or photo changed since the link was shared)
 redirects to the current picture, so a preview cached by WhatsApp never
@@ -8,14 +9,23 @@ breaks; the current one is served for a year, immutable, like image variants.
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, send_file, url_for
+from flask import Response, abort, current_app, redirect, send_file, url_for
+from flask_babel import force_locale
 
 from shop.catalogue.models import Product
 from shop.catalogue.queries import get_public_product_or_404
 from shop.groups.models import Group
 from shop.groups.queries import get_public_group_or_404
 from shop.media.storage import get_storage
-from shop.sharing.images import SIZE, Card, group_card, product_card, stored_path
+from shop.sharing.images import (
+    SITE_PAGES,
+    SIZE,
+    Card,
+    group_card,
+    product_card,
+    site_card,
+    stored_path,
+)
 
 ONE_YEAR = 365 * 24 * 60 * 60
 
@@ -46,6 +56,17 @@ def group_image(group_slug: str, key: str):
 def product_image(group_slug: str, product_slug: str, key: str):
     product = get_public_product_or_404(group_slug, product_slug)
     return _serve(product_card(product), key, share_image_url(product))
+
+
+def site_image(page: str, lang: str, key: str):
+    """A site page's card in the language its URL names: a link preview's
+    crawler has no session, and each language has its own picture."""
+    if page not in SITE_PAGES or lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    with force_locale(lang):
+        card = site_card(page)
+        current = url_for("sharing.site_image", page=page, lang=lang, key=card.key)
+    return _serve(card, key, current)
 
 
 def share_image_url(thing: Product | Group) -> str:

@@ -99,6 +99,7 @@ class SharedImage:
     width: int
     height: int
     type: str = "image/webp"
+    alt: str = ""
 
 
 def og_image(image: Image | None) -> SharedImage | None:
@@ -111,12 +112,17 @@ def og_image(image: Image | None) -> SharedImage | None:
 
 
 def share_card(thing) -> SharedImage:
-    """The 1200×630 share image of a product or group (shop.sharing): what a
-    link preview shows, so it is the page's og:image where there is one."""
+    """The 1200×630 share image of a product, a group or a site page (a name
+    in shop.sharing.images.SITE_PAGES): what a link preview shows, so it is
+    the page's og:image where there is one."""
     from shop.catalogue.models import Product
-    from shop.sharing.images import SIZE, group_card, product_card
+    from shop.sharing.images import SIZE, group_card, product_card, site_card
 
-    if isinstance(thing, Product):
+    if isinstance(thing, str):
+        card = site_card(thing)
+        url = absolute_url("sharing.site_image", page=thing, lang=str(get_locale()), key=card.key)
+        return SharedImage(url, *SIZE, type="image/jpeg", alt=card.title)
+    elif isinstance(thing, Product):
         url = absolute_url(
             "sharing.product_image",
             group_slug=thing.group.slug,
