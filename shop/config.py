@@ -201,6 +201,18 @@ class Defaults:
             "language": "id",
             "copy_code_button": True,
         },
+        # Order alerts (templates/whatsapp/<key>.txt lists each one's
+        # parameters): to the group…
+        "group_new_order": {"name": "etalase_group_new_order", "language": "id"},
+        "group_proof_sent": {"name": "etalase_group_proof_sent", "language": "id"},
+        "group_paid": {"name": "etalase_group_paid", "language": "id"},
+        "group_cancelled": {"name": "etalase_group_cancelled", "language": "id"},
+        # … and to the buyer who gave a mobile number.
+        "buyer_confirmed": {"name": "etalase_buyer_confirmed", "language": "id"},
+        "buyer_shipped": {"name": "etalase_buyer_shipped", "language": "id"},
+        "buyer_ready": {"name": "etalase_buyer_ready", "language": "id"},
+        "buyer_paid": {"name": "etalase_buyer_paid", "language": "id"},
+        "buyer_cancelled": {"name": "etalase_buyer_cancelled", "language": "id"},
     }
     WHATSAPP_CONNECT_TIMEOUT = 5.0
     WHATSAPP_READ_TIMEOUT = 15.0

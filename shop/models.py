@@ -8,7 +8,14 @@ from shop.consignment.models import Consignment, ConsignmentLine, Outlet, Visit,
 from shop.coordinators.models import Coordinator, CoordinatorProgramme, CoordinatorRegion
 from shop.curation.models import Exhibition, ExhibitionGroup, ExhibitionProduct, FeaturedGroup
 from shop.exports.models import Export
-from shop.groups.models import BankAccount, Group, GroupDocument, Invitation, Membership
+from shop.groups.models import (
+    BankAccount,
+    Group,
+    GroupDocument,
+    Invitation,
+    MemberAlerts,
+    Membership,
+)
 from shop.media.models import Document, Image
 from shop.monitoring.models import built_months, dirty_months, month_figures
 from shop.notify.models import OutboxMessage
@@ -47,6 +54,7 @@ __all__ = [
     "Group",
     "Image",
     "Invitation",
+    "MemberAlerts",
     "Membership",
     "Product",
     "ProductPhoto",

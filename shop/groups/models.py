@@ -256,3 +256,45 @@ class GroupDocument(Base):
     group: Mapped[Group] = relationship()
     image: Mapped[Image | None] = relationship()
     document: Mapped[Document | None] = relationship()
+
+
+class AlertKind(LabelledEnum):
+    """What a group hears about an order, in the order an order goes."""
+
+    NEW_ORDER = "new_order", _l("New order")
+    PROOF_SENT = "proof_sent", _l("Transfer proof sent")
+    PAID = "paid", _l("Payment recorded")
+    CANCELLED = "cancelled", _l("Order cancelled")
+
+
+class AlertChannel(LabelledEnum):
+    WHATSAPP = "whatsapp", _l("WhatsApp")
+
+
+class MemberAlerts(Base):
+    """Which order alerts one member gets on one channel.
+
+    No row: the role's defaults (`shop.groups.alert_choices.DEFAULTS`); a
+    row is written the first time the member saves their choice, so a
+    later change of the defaults never overrides what a member chose.
+    """
+
+    __tablename__ = "member_alerts"
+    __table_args__ = (
+        UniqueConstraint("membership_id", "channel", name="uq_member_alerts_membership_channel"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"))
+    channel: Mapped[AlertChannel] = enum_column(AlertChannel)
+    new_order: Mapped[bool] = mapped_column(default=False)
+    proof_sent: Mapped[bool] = mapped_column(default=False)
+    paid: Mapped[bool] = mapped_column(default=False)
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    membership: Mapped[Membership] = relationship()
+
+    @property
+    def kinds(self) -> frozenset[AlertKind]:
+        return frozenset(kind for kind in AlertKind if getattr(self, kind.value))

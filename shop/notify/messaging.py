@@ -30,6 +30,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
+from sqlalchemy import insert
 
 from shop.extensions import db
 from shop.jobs import enqueue_after_commit
@@ -57,12 +58,35 @@ def _tidy(text: str) -> str:
 
 
 def _add(message: OutboxMessage) -> OutboxMessage:
-    db.session.add(message)
-    db.session.flush()
+    """The message as written (a new object: `message` stays out of the session)."""
+    return queue_all([message])[0]
+
+
+def queue_all(messages: Sequence[OutboxMessage | None]) -> list[OutboxMessage]:
+    """Write messages made by `email_message` / `whatsapp_message` (not in
+    the session) in one INSERT, flushed, not committed, and deliver them
+    after the commit; the Nones (nobody to write to) are left out."""
+    rows = [_columns(message) for message in messages if message is not None]
+    if not rows:
+        return []
+    # An ORM flush writes them one INSERT each (it must learn each new id in
+    # order); one INSERT … VALUES … RETURNING writes them all, numbering them
+    # in the order given, and answers in any order.
+    added = sorted(
+        db.session.scalars(insert(OutboxMessage).returning(OutboxMessage), rows),
+        key=lambda message: message.id,
+    )
     # Sent as soon as the change it reports commits; the periodic delivery
     # retries what fails.
     enqueue_after_commit("shop.notify.jobs.deliver")
-    return message
+    return added
+
+
+def _columns(message: OutboxMessage) -> dict[str, Any]:
+    """The values given to a new message: every one the same keys (so one
+    INSERT takes them all); the columns' defaults fill the rest."""
+    given = {key: value for key, value in vars(message).items() if not key.startswith("_")}
+    return {"body_html": "", "template": "", "params": "", **given}
 
 
 # --- email -------------------------------------------------------------------
@@ -95,20 +119,27 @@ def queue_email(
     Rendering now freezes the words at the time of the event: a later edit of
     the order or of a translation never changes a message already queued.
     """
+    message = email_message(kind, recipient, template, context, locale)
+    return None if message is None else _add(message)
+
+
+def email_message(
+    kind: str, recipient: str | None, template: str, context: dict[str, Any], locale: str
+) -> OutboxMessage | None:
+    """The rendered email `queue_email` adds, not yet in the session (for
+    `queue_all`); None without an address."""
     recipient = (recipient or "").strip()
     if not recipient:
         return None
     subject, text, html = render_email(template, context, locale)
-    return _add(
-        OutboxMessage(
-            kind=kind,
-            channel=OutboxChannel.EMAIL.value,
-            recipient=recipient,
-            subject=subject,
-            body_text=text,
-            body_html=html,
-            locale=locale,
-        )
+    return OutboxMessage(
+        kind=kind,
+        channel=OutboxChannel.EMAIL.value,
+        recipient=recipient,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        locale=locale,
     )
 
 
@@ -196,6 +227,21 @@ def queue_whatsapp(
     A malformed number or an unknown template key raises ValueError: the
     caller keeps numbers normalised (`shop.i18n.phone.normalise`).
     """
+    message = whatsapp_message(kind, phone, template, params, locale, context=context)
+    return None if message is None else _add(message)
+
+
+def whatsapp_message(
+    kind: str,
+    phone: str | None,
+    template: str,
+    params: Sequence[str],
+    locale: str,
+    *,
+    context: Mapping[str, Any] | None = None,
+) -> OutboxMessage | None:
+    """The template message `queue_whatsapp` adds, not yet in the session
+    (for `queue_all`); None when the channel is off or there is no number."""
     if not whatsapp_enabled():
         return None
     phone = (phone or "").strip()
@@ -206,17 +252,15 @@ def queue_whatsapp(
     whatsapp_template(template)
     params = clean_params(params)
     text = render_whatsapp(template, params, locale, context)
-    return _add(
-        OutboxMessage(
-            kind=kind,
-            channel=OutboxChannel.WHATSAPP.value,
-            recipient=phone,
-            subject=" ".join(text.split())[:SUBJECT_MAX],
-            body_text=text,
-            template=template,
-            params=json.dumps(params, ensure_ascii=False),
-            locale=locale,
-        )
+    return OutboxMessage(
+        kind=kind,
+        channel=OutboxChannel.WHATSAPP.value,
+        recipient=phone,
+        subject=" ".join(text.split())[:SUBJECT_MAX],
+        body_text=text,
+        template=template,
+        params=json.dumps(params, ensure_ascii=False),
+        locale=locale,
     )
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from shop.notify.messaging import queue_email, render_email
+from shop.notify.messaging import email_message, queue_all, queue_email, render_email
 from shop.notify.models import OutboxMessage
 
 __all__ = ["Recipient", "queue_email", "queue_emails", "render_email"]
@@ -48,17 +48,17 @@ def queue_emails(
 
     One message per recipient, so one bad address never holds up the others
     and no one sees another's address. Recipients without an address are
-    skipped.
+    skipped. They are added in one flush.
     """
-    messages = []
-    for recipient in recipients:
-        message = queue_email(
-            kind,
-            recipient.address,
-            template,
-            {**context, recipient_key: recipient},
-            recipient.locale,
-        )
-        if message is not None:
-            messages.append(message)
-    return messages
+    return queue_all(
+        [
+            email_message(
+                kind,
+                recipient.address,
+                template,
+                {**context, recipient_key: recipient},
+                recipient.locale,
+            )
+            for recipient in recipients
+        ]
+    )

@@ -1,5 +1,6 @@
-"""What an order's people hear by email: the buyer at each step, the group of
-a new order and of a transfer proof.
+"""What an order's people hear: by email the buyer at each step and the group
+of a new order and of a transfer proof; on WhatsApp (`shop.orders.whatsapp_alerts`)
+the group of a new order, a proof, a payment and a cancellation.
 
 Who gets it, in which language and with which links is said here; notify
 (`shop.notify.outbox`) renders and queues it. Called by a service inside its
@@ -11,21 +12,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import select
-
 from shop.accounts.models import User
 from shop.core.templating import absolute_url
-from shop.extensions import db
-from shop.groups.alerts import notify_group_members
-from shop.groups.models import Membership
+from shop.groups.alert_choices import MemberContact, group_locale, member_contacts
+from shop.groups.models import AlertKind
+from shop.notify.messaging import email_message, queue_all, whatsapp_enabled
 from shop.notify.models import OutboxMessage
-from shop.notify.outbox import Recipient, queue_email, queue_emails
+from shop.notify.outbox import Recipient
 from shop.orders.models import Order
+from shop.orders.whatsapp_alerts import group_alerts
 
 __all__ = [
     "BUYER_KINDS",
     "notify_buyer",
+    "notify_group",
     "notify_group_proof",
     "notify_new_order",
     "notify_placed",
@@ -58,82 +58,77 @@ def _order_context(order: Order) -> dict[str, Any]:
 
 
 def notify_new_order(order: Order) -> list[OutboxMessage]:
-    """A new order: every member of the group who has an email hears of it."""
-    return _notify_group(order, "new_order")
+    """A new order: every member of the group who has an email hears of it,
+    and its WhatsApp numbers that get new orders."""
+    contacts = member_contacts([order.group_id]).get(order.group_id, [])
+    return queue_all(_group_messages(order, "new_order", AlertKind.NEW_ORDER, contacts))
 
 
 def notify_placed(placed: list[Order]) -> list[OutboxMessage]:
     """The orders of one checkout, one by one: the group's members hear of
-    their new order, then the buyer that it is placed (the messages of
-    `notify_new_order` and `notify_buyer(order, "placed")`, in that order),
-    with the members of every group read at once."""
-    members = _members_with_email({order.group_id for order in placed})
-    messages = []
-    unheard = []
+    their new order (by email, then on WhatsApp), then the buyer that it is
+    placed, with the members of every group read at once and every message
+    written in one INSERT."""
+    contacts = member_contacts({order.group_id for order in placed})
+    messages: list[OutboxMessage | None] = []
     for order in placed:
-        if order.group_id in members:
-            messages += _notify_group(order, "new_order", members[order.group_id])
-        else:
-            unheard.append(f"{order.number} ({order.group.slug})")
-        buyer = notify_buyer(order, "placed")
-        if buyer is not None:
-            messages.append(buyer)
-    if unheard:
-        log.info(
-            "Orders %s: no member of the group has an email; the group sees it in its inbox",
-            ", ".join(unheard),
+        messages += _group_messages(
+            order, "new_order", AlertKind.NEW_ORDER, contacts.get(order.group_id, [])
         )
-    return messages
+        messages.append(buyer_email(order, "placed"))
+    return queue_all(messages)
 
 
-def _members_with_email(group_ids: set[int]) -> dict[int, list[Recipient]]:
-    """`shop.groups.alerts.member_recipients` of several groups in one read:
-    each group's members who have an email, in the order they joined, in
-    the site's default language."""
-    if not group_ids:
-        return {}
-    rows = db.session.execute(
-        select(Membership.group_id, User.email, User.name)
-        .join(User, Membership.user_id == User.id)
-        .where(
-            Membership.group_id.in_(sorted(group_ids)),
-            User.email.is_not(None),
-            User.email != "",
-        )
-        .order_by(Membership.id)
-    )
-    locale = current_app.config["BABEL_DEFAULT_LOCALE"]
-    members: dict[int, list[Recipient]] = {}
-    for group_id, email, name in rows:
-        members.setdefault(group_id, []).append(Recipient(email or "", locale, name))
-    return members
-
-
-def notify_group_proof(order: Order) -> list[OutboxMessage]:
+def notify_group_proof(order: Order, by: User | None = None) -> list[OutboxMessage]:
     """The buyer sent a transfer proof: the group should check its account."""
-    return _notify_group(order, "proof_received")
+    contacts = member_contacts([order.group_id]).get(order.group_id, [])
+    return queue_all(
+        _group_messages(order, "proof_received", AlertKind.PROOF_SENT, contacts, by=by)
+    )
 
 
-def _notify_group(
-    order: Order, template: str, members: list[Recipient] | None = None
-) -> list[OutboxMessage]:
-    """Every member of the order's group who has an email (`members` when
-    they were read already) gets `template`."""
+def notify_group(order: Order, kind: AlertKind, by: User | None = None) -> list[OutboxMessage]:
+    """A payment recorded or a cancellation: the group hears of it on
+    WhatsApp (there is no email of these); `by`, who did it, does not."""
+    if not whatsapp_enabled():
+        return []
+    contacts = member_contacts([order.group_id]).get(order.group_id, [])
+    return queue_all(group_alerts(order, kind, contacts, by=by))
+
+
+def _group_messages(
+    order: Order,
+    template: str,
+    kind: AlertKind,
+    contacts: list[MemberContact],
+    *,
+    by: User | None = None,
+) -> list[OutboxMessage | None]:
+    """The group's emails of `template` (every member who has an address)
+    and its WhatsApp alerts of `kind`, not yet queued."""
     context = {
         **_order_context(order),
         "manage_url": absolute_url(
             "orders.manage_order", slug=order.group.slug, number=order.number
         ),
     }
-    if members is None:
-        messages = notify_group_members(order.group, template, context)
-    else:  # as notify_group_members does with the members it reads
-        messages = queue_emails(
-            template, members, template, {**context, "group": order.group}, recipient_key="member"
+    locale = group_locale()
+    messages: list[OutboxMessage | None] = [
+        email_message(
+            template,
+            member.email,
+            template,
+            {**context, "member": Recipient(member.email, locale, member.name)},
+            locale,
         )
-    if not messages:
+        for member in contacts
+        if member.email
+    ]
+    messages += group_alerts(order, kind, contacts, by=by)
+    if not any(messages):
         log.info(
-            "Order %s: no member of group %s has an email; the group sees it in its inbox",
+            "Order %s: nobody of group %s gets an email or a WhatsApp message;"
+            " the group sees it in its inbox",
             order.number,
             order.group.slug,
         )
@@ -145,10 +140,16 @@ def notify_buyer(order: Order, kind: str) -> OutboxMessage | None:
 
     Without an email address the buyer follows the order on the tracking page.
     """
+    message = buyer_email(order, kind)
+    return None if message is None else queue_all([message])[0]
+
+
+def buyer_email(order: Order, kind: str) -> OutboxMessage | None:
+    """The buyer's email of step `kind`, not yet queued; None without an address."""
     if kind not in BUYER_KINDS:
         raise ValueError(f"unknown buyer notification {kind!r}")
     if not (order.buyer_email or "").strip():
         return None
-    return queue_email(
+    return email_message(
         f"order_{kind}", order.buyer_email, f"order_{kind}", _order_context(order), order.locale
     )

@@ -3,7 +3,8 @@
 Every action checks the order's state table first (shop.orders.workflow:
 the same table the group's page reads for its buttons) and refuses what is
 not valid now (InvalidTransition) instead of ignoring it; each writes a
-timeline event and tells the buyer through the outbox, in the same transaction.
+timeline event and tells the buyer through the outbox (and the group of a
+payment or a cancellation), in the same transaction.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from shop.core.text import clean_line, clean_multiline
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
-from shop.groups.models import DeliveryMethod, PaymentMethod
+from shop.groups.models import AlertKind, DeliveryMethod, PaymentMethod
 from shop.orders import hooks
-from shop.orders.alerts import notify_buyer
+from shop.orders.alerts import notify_buyer, notify_group
 from shop.orders.models import Order, OrderEvent, OrderStatus, PaymentStatus
 from shop.orders.workflow import EXPIRABLE, ORDER_FLOW
 
@@ -134,6 +135,7 @@ def mark_paid(
     order.expires_at = None
     add_event(order, "paid", note=clean_line(note, 200), by=by)
     _tell_buyer(order, "paid")
+    notify_group(order, AlertKind.PAID, by)
     db.session.flush()
     return order
 
@@ -210,6 +212,7 @@ def cancel_order(order: Order, reason: str, by: User | None) -> Order:
     if was_paid:
         hooks.paid_order_cancelled(order, by)  # payments write its refund
     _tell_buyer(order, "cancelled")
+    notify_group(order, AlertKind.CANCELLED, by)
     db.session.flush()
     return order
 

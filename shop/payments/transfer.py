@@ -93,7 +93,7 @@ def record_proof(
 
     order.payment_status = PaymentStatus.PROOF_SENT
     add_event(order, "proof", by=by)
-    notify_group_proof(order)
+    notify_group_proof(order, by)
     db.session.flush()
     return proof
 

@@ -33,6 +33,18 @@ from werkzeug.wrappers import Request, Response
 from tests.fakes.http import serve_wsgi
 
 VERSION = "v21.0"
+# Our order alert keys, each approved with five body parameters.
+ORDER_ALERTS = (
+    "group_new_order",
+    "group_proof_sent",
+    "group_paid",
+    "group_cancelled",
+    "buyer_confirmed",
+    "buyer_shipped",
+    "buyer_ready",
+    "buyer_paid",
+    "buyer_cancelled",
+)
 _PATH = re.compile(r"/(?P<version>v\d+\.\d+)/(?P<phone_id>[^/]+)/messages")
 
 
@@ -92,6 +104,8 @@ class FakeGraph:
                 {
                     "etalase_verify_code": Template({"id", "en"}, 1, copy_code_button=True),
                     "etalase_reset_code": Template({"id", "en"}, 1, copy_code_button=True),
+                    # The order alerts (README, "WhatsApp templates"), in Indonesian.
+                    **{f"etalase_{key}": Template({"id"}, 5) for key in ORDER_ALERTS},
                 }
             )
 

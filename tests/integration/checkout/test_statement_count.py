@@ -5,6 +5,7 @@ not counted)."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from flask import request_finished
@@ -55,6 +56,27 @@ def three_groups():
 
 
 def test_a_three_group_order_takes_at_most_15_statements(app, client, three_groups, count_queries):
+    statements = _place(app, client, three_groups, count_queries)
+    # Every message in one INSERT: the members' emails and the buyer's.
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 6
+    assert sum(s.lstrip().startswith("INSERT INTO outbox_message") for s in statements) == 1
+
+
+def test_whatsapp_alerts_add_no_statement(app, client, three_groups, count_queries, monkeypatch):
+    """With WhatsApp on, each group's number and its ketua (a verified
+    number) hear of the order too, in the same one INSERT."""
+    monkeypatch.setitem(app.config, "WHATSAPP_BACKEND", "log")
+    for group in three_groups[0]:
+        group.memberships[0].user.phone_verified_at = datetime(2026, 11, 1, tzinfo=UTC)
+    db.session.commit()
+    statements = _place(app, client, three_groups, count_queries)
+    channels = db.session.scalars(select(OutboxMessage.channel)).all()
+    assert sorted(channels) == ["email"] * 6 + ["whatsapp"] * 6
+    assert sum(s.lstrip().startswith("INSERT INTO outbox_message") for s in statements) == 1
+
+
+def _place(app, client, three_groups, count_queries) -> list[str]:
+    """Place the order of every group through the page; the POST's statements."""
     groups, variants = three_groups
     group_ids, variant_ids = [g.id for g in groups], [v.id for v in variants]
     for variant in variants:
@@ -105,9 +127,9 @@ def test_a_three_group_order_takes_at_most_15_statements(app, client, three_grou
     assert [o.group_id for o in orders] == group_ids
     assert db.session.scalar(select(func.count()).select_from(OrderLine)) == 4
     assert db.session.scalar(select(func.count()).select_from(OrderEvent)) == 3
-    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 6
     assert [db.session.get(Variant, v).stock for v in variant_ids] == [8, 2, None, 5]
     assert orders[0].subtotal == 2 * 25000 + 2 * 30000 and orders[1].unique_code == 0
     assert all(1 <= orders[i].unique_code < 500 for i in (0, 2))
 
     assert len(statements) <= MAX_STATEMENTS, listing
+    return statements
