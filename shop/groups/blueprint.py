@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.groups import manage, verification, views
+from shop.groups import alert_settings, manage, verification, views
 from shop.groups.suspension import GroupSuspended
 
 bp = Blueprint("groups", __name__)
@@ -51,6 +51,11 @@ bp.add_url_rule(
     methods=["POST"],
 )
 bp.add_url_rule("/gabung/<token>", "join", manage.join, methods=["GET", "POST"])
+
+# alert_settings.py: a member's own order alerts
+bp.add_url_rule(
+    "/kelola/<slug>/pemberitahuan", "alerts", alert_settings.alerts, methods=["GET", "POST"]
+)
 
 # verification.py: the group's verification documents
 bp.add_url_rule(

@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from shop.core.filters import ChoiceFilter, FilterForm
-from shop.groups.models import Programme
+from shop.groups.models import AlertChannel, AlertKind, Programme
 from shop.groups.services import PROFILE_FIELDS, GroupProfile
 from shop.i18n.fields import PhoneField, WholeNumberField
 from shop.i18n.forms import BaseForm
@@ -122,3 +122,20 @@ class DirectoryFilterForm(FilterForm):
 
     program = ChoiceFilter(_l("Programme"), Programme)
     provinsi = ChoiceFilter(_l("Province"), province_codes)
+
+
+class AlertChoicesForm(BaseForm):
+    """Which order alerts a member gets on WhatsApp (one box per kind)."""
+
+    whatsapp_new_order = BooleanField(_l("New order"))
+    whatsapp_proof_sent = BooleanField(_l("Transfer proof sent"))
+    whatsapp_paid = BooleanField(_l("Payment recorded"))
+    whatsapp_cancelled = BooleanField(_l("Order cancelled"))
+    submit = SubmitField(_l("Save my choices"))
+
+    def fill(self, channel: AlertChannel, kinds: frozenset[AlertKind]) -> None:
+        for kind in AlertKind:
+            getattr(self, f"{channel.value}_{kind.value}").data = kind in kinds
+
+    def chosen(self, channel: AlertChannel) -> list[AlertKind]:
+        return [kind for kind in AlertKind if getattr(self, f"{channel.value}_{kind.value}").data]

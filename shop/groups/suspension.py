@@ -31,6 +31,8 @@ OPEN_WHILE_SUSPENDED: dict[str, frozenset[str]] = {
     "groups.bank_accounts": GET,
     "groups.verification": GET,
     "groups.document_file": GET,
+    # The orders being finished still send alerts: a member may choose them.
+    "groups.alerts": GET_POST,
     # Orders already placed are finished, so no buyer is stranded: confirm,
     # pack, ship, mark paid, cancel with a refund, record the refund.
     "orders.manage_inbox": GET,
