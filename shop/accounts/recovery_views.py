@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from shop.accounts import recovery
+from shop.accounts.hooks import home_of
 from shop.accounts.models import User
 from shop.accounts.recovery_forms import (
     ButtonForm,
@@ -67,7 +68,7 @@ def _signed_in_again(user: User):
     session.clear()
     login_user(user)
     flash(_("Your new password is set. You are logged in."), "success")
-    return redirect(url_for("groups.dashboard"), 303)
+    return redirect(home_of(user), 303)
 
 
 # --- confirming a WhatsApp number ---------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from shop.accounts import recovery, services, sessions
 from shop.accounts.forms import ChangePasswordForm, LoginForm, LogoutEverywhereForm, SignupForm
+from shop.accounts.hooks import home_of
 from shop.accounts.models import User
 from shop.db import utcnow
 from shop.extensions import db, limiter, login_manager
@@ -118,7 +119,7 @@ def signup():
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(safe_next(url_for("groups.dashboard")))
+        return redirect(safe_next("") or home_of(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         # A wrong password is a CountedRefusal: its counted failure is committed.
@@ -127,7 +128,7 @@ def login():
         )
         if user is not None:
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(url_for("groups.dashboard")))
+            return redirect(safe_next("") or home_of(user))
     return render_template("accounts/login.html", form=form)
 
 

@@ -26,6 +26,19 @@ def memberships_of(user) -> list[Membership]:
     )
 
 
+def group_slugs_of(user, limit: int) -> list[str]:
+    """The slugs of up to `limit` of the person's groups, by name."""
+    return list(
+        db.session.scalars(
+            select(Group.slug)
+            .join(Membership, Membership.group_id == Group.id)
+            .where(Membership.user_id == user.id)
+            .order_by(Group.name)
+            .limit(limit)
+        )
+    )
+
+
 def _public_groups():
     return select(Group).where(Group.status == GroupStatus.ACTIVE)
 

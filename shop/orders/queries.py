@@ -84,6 +84,10 @@ def find_by_number_and_phone(number: str, phone: str) -> Order | None:
     return order
 
 
+def has_orders(user) -> bool:
+    return db.session.scalar(select(select(Order.id).where(Order.buyer_id == user.id).exists()))
+
+
 def orders_of_buyer(user) -> list[Order]:
     return list(
         db.session.scalars(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from shop.accounts import hooks as account_hooks
 from shop.core import personal
 from shop.core.hooks import connect
-from shop.site import metadata, sitemap, views, visitor
+from shop.site import landing, metadata, sitemap, views, visitor
 
 bp = Blueprint("site", __name__)
 
@@ -37,3 +38,6 @@ metadata.register(bp)
 # Who the visitor is, for their parts of every page (shop.core.personal).
 connect(personal.VISITOR_OF_REQUEST, visitor.of_request)
 connect(personal.VISITOR_OF_COOKIE, visitor.of_cookie)
+
+# Where a person lands after logging in (shop.accounts.hooks).
+connect(account_hooks.HOME, landing.home_of)

@@ -94,6 +94,7 @@ def test_coordinator_makes_a_link_the_member_uses(app, client, login_as, scene):
     assert phone.get(path).status_code == 200
     done = phone.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert done.status_code == 303
+    assert done.headers["Location"] == f"/kelola/{group.slug}"  # her group's page
     assert phone.get("/akun/sandi").status_code == 200
     assert phone.get(path).status_code == 404
     fresh = app.test_client()
