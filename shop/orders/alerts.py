@@ -1,6 +1,7 @@
 """What an order's people hear: by email the buyer at each step and the group
 of a new order and of a transfer proof; on WhatsApp (`shop.orders.whatsapp_alerts`)
-the group of a new order, a proof, a payment and a cancellation.
+the group of a new order, a proof, a payment and a cancellation, and the
+buyer of each step after placing.
 
 Who gets it, in which language and with which links is said here; notify
 (`shop.notify.outbox`) renders and queues it. Called by a service inside its
@@ -20,7 +21,7 @@ from shop.notify.messaging import email_message, queue_all, whatsapp_enabled
 from shop.notify.models import OutboxMessage
 from shop.notify.outbox import Recipient
 from shop.orders.models import Order
-from shop.orders.whatsapp_alerts import group_alerts
+from shop.orders.whatsapp_alerts import buyer_alert, group_alerts
 
 __all__ = [
     "BUYER_KINDS",
@@ -136,12 +137,17 @@ def _group_messages(
 
 
 def notify_buyer(order: Order, kind: str) -> OutboxMessage | None:
-    """Tell the buyer what happened to the order, in the language they ordered in.
+    """Tell the buyer what happened to the order, in the language they ordered in:
+    by email, and on WhatsApp for the steps of
+    `shop.orders.whatsapp_alerts.BUYER_TEMPLATES` when the
+    number they gave is a mobile one. Returns the email's row (None without
+    an address).
 
-    Without an email address the buyer follows the order on the tracking page.
+    Without either the buyer follows the order on the tracking page.
     """
-    message = buyer_email(order, kind)
-    return None if message is None else queue_all([message])[0]
+    email = buyer_email(order, kind)
+    queued = queue_all([email, buyer_alert(order, kind)])
+    return queued[0] if email is not None else None
 
 
 def buyer_email(order: Order, kind: str) -> OutboxMessage | None:

@@ -1,7 +1,8 @@
 """Order alerts on WhatsApp, through the real Cloud API client against the fake
 Graph API: a new order, a transfer proof, a payment and a cancellation reach the
 group's number and the members who chose them, each number once, never a
-member who did not; a refused delivery is retried and the order stays."""
+member who did not; a refused delivery is retried and the order stays. The
+buyer who gave a mobile number hears of each step after placing."""
 
 from __future__ import annotations
 
@@ -48,7 +49,11 @@ def shop_group():
     (every alert by default), a member who opted in to new orders and
     payments, one who did not, one whose number is the group's, opted in,
     and a ketua whose number was never verified."""
-    group = GroupFactory(name="Kelompok Abon Jambi", whatsapp=GROUP_NUMBER)
+    group = GroupFactory(
+        name="Kelompok Abon Jambi",
+        whatsapp=GROUP_NUMBER,
+        pickup_address="Jl. Kapten Pattimura 7\nKota Jambi",
+    )
     product = ProductFactory(group=group, name="Abon Lele")
     variant = VariantFactory(product=product, price=25000, stock=10)
     refresh_derived(product)
@@ -65,7 +70,7 @@ def shop_group():
     return group, variant, people
 
 
-def checkout(client, group, variant, payment: str = "transfer") -> Order:
+def checkout(client, group, variant, payment: str = "transfer", phone="0812-3456-7890") -> Order:
     add(client, variant, 2, **ORIGIN)
     page = client.get("/checkout").get_data(as_text=True)
     placed = client.post(
@@ -75,7 +80,7 @@ def checkout(client, group, variant, payment: str = "transfer") -> Order:
             "cart_version": field(page, "cart_version"),
             "quoted": field(page, "quoted"),
             "name": "Bu Ani",
-            "phone": "0812-3456-7890",
+            "phone": phone,
             "province": "15",
             "regency": "15.71",
             f"delivery-{group.id}": "pickup",
@@ -83,7 +88,9 @@ def checkout(client, group, variant, payment: str = "transfer") -> Order:
         },
     )
     assert placed.status_code == 303
-    return db.session.scalars(select(Order).where(Order.group_id == group.id)).one()
+    return db.session.scalars(
+        select(Order).where(Order.group_id == group.id).order_by(Order.id.desc()).limit(1)
+    ).one()
 
 
 def sent_to(graph_api, template: str) -> list[str]:
@@ -200,3 +207,107 @@ def test_with_whatsapp_off_an_order_queues_only_its_emails(client, app, shop_gro
     checkout(client, group, variant)
     channels = db.session.scalars(select(OutboxMessage.channel)).all()
     assert "whatsapp" not in channels
+
+
+BUYER = "+6281234567890"  # "0812-3456-7890" as the buyer typed it
+
+
+def test_the_buyer_hears_each_step_on_whatsapp(client, graph_api, shop_group):
+    group, variant, people = shop_group
+    ketua = people["ketua"].user
+    order = checkout(client, group, variant)
+    deliver_due()
+    assert sent_to(graph_api, "buyer_confirmed") == []  # placing: the page says it
+
+    orders.confirm_order(order, None, by=ketua)
+    orders.mark_paid(order, by=ketua, repeat=False)
+    orders.mark_packed(order, by=ketua)
+    orders.mark_ready(order, by=ketua)
+    orders.complete_order(order, by=ketua)
+    db.session.commit()
+    deliver_due()
+
+    total = f"Rp{order.total:,}".replace(",", ".")
+    track = f"/lacak/{order.number}/{order.tracking_token}"
+    buyer = [m for m in graph_api.messages if m["to"] == BUYER.lstrip("+")]
+    assert [m["template"]["name"] for m in buyer] == [
+        "etalase_buyer_confirmed",
+        "etalase_buyer_paid",
+        "etalase_buyer_ready",
+    ]
+    [confirmed] = body_params(graph_api, "buyer_confirmed")
+    assert confirmed[:4] == ["Bu Ani", order.number, "Kelompok Abon Jambi", total]
+    assert confirmed[4].endswith(track)
+    [ready] = body_params(graph_api, "buyer_ready")
+    assert ready[3] == "Jl. Kapten Pattimura 7 Kota Jambi"  # one line, as Meta wants
+
+    second = checkout(client, group, variant)
+    orders.cancel_order(second, "Stok habis", by=ketua)
+    db.session.commit()
+    deliver_due()
+    [cancelled] = body_params(graph_api, "buyer_cancelled")
+    assert cancelled[1] == second.number and cancelled[3] == "Stok habis"
+    assert sent_to(graph_api, "buyer_cancelled") == [BUYER]
+
+
+def test_a_shipped_order_names_the_courier_and_the_tracking_number(client, graph_api, shop_group):
+    group, variant, people = shop_group
+    group.offers_courier = True
+    db.session.commit()
+    add(client, variant, 1, **ORIGIN)
+    page = client.get("/checkout").get_data(as_text=True)
+    client.post(
+        "/checkout",
+        data={
+            "cart_id": field(page, "cart_id"),
+            "cart_version": field(page, "cart_version"),
+            "quoted": field(page, "quoted"),
+            "name": "Bu Ani",
+            "phone": "0812-3456-7890",
+            "province": "15",
+            "regency": "15.71",
+            "address": "Jl. Kenanga 5",
+            f"delivery-{group.id}": "courier",
+            f"payment-{group.id}": "cash",
+        },
+    )
+    order = db.session.scalars(select(Order)).one()
+    ketua = people["ketua"].user
+    orders.confirm_order(order, 12000, by=ketua)
+    orders.mark_packed(order, by=ketua)
+    orders.mark_shipped(order, "JNE", "JX1234567", by=ketua)
+    db.session.commit()
+    deliver_due()
+    [shipped] = body_params(graph_api, "buyer_shipped")
+    assert shipped[1] == order.number and shipped[3] == "JNE JX1234567"
+
+
+def test_a_buyer_without_a_mobile_number_gets_no_whatsapp(client, graph_api, shop_group):
+    group, variant, people = shop_group
+    order = checkout(client, group, variant, phone="021-5551234")
+    orders.confirm_order(order, None, by=people["ketua"].user)
+    db.session.commit()
+    deliver_due()
+    assert sent_to(graph_api, "buyer_confirmed") == []
+    assert "+62215551234" not in db.session.scalars(select(OutboxMessage.recipient)).all()
+
+
+def test_an_english_buyer_reads_english_and_meta_gets_the_approved_language(
+    client, graph_api, shop_group, app, monkeypatch
+):
+    group, variant, people = shop_group
+    client.get("/bahasa/en")
+    order = checkout(client, group, variant)
+    assert order.locale == "en"
+    orders.confirm_order(order, None, by=people["ketua"].user)
+    db.session.commit()
+    [row] = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.template == "buyer_confirmed")
+    ).all()
+    assert row.body_text.startswith(
+        f"Hello Bu Ani, Kelompok Abon Jambi has confirmed your order {order.number}."
+    )
+
+    deliver_due()
+    [message] = [m for m in graph_api.messages if m["to"] == BUYER.lstrip("+")]
+    assert message["template"]["language"] == {"code": "id"}  # only Indonesian approved
