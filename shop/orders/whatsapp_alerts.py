@@ -23,7 +23,7 @@ from shop.groups.alert_choices import MemberContact, group_locale, whatsapp_numb
 from shop.groups.models import AlertKind
 from shop.i18n.formatting import rupiah
 from shop.i18n.phone import normalise
-from shop.notify.messaging import whatsapp_enabled, whatsapp_message
+from shop.notify.messaging import E164, whatsapp_enabled, whatsapp_message
 from shop.notify.models import OutboxMessage
 from shop.orders.models import Order
 
@@ -68,7 +68,10 @@ def group_alerts(
     if not whatsapp_enabled():
         return []
     skip = by.phone if by is not None and by.phone_verified_at is not None else None
-    numbers = whatsapp_numbers(order.group.whatsapp, members, kind, skip=skip)
+    # A number kept before numbers were normalised is skipped, not raised:
+    # an alert never stops the order it reports.
+    group_number = order.group.whatsapp if E164.fullmatch(order.group.whatsapp or "") else None
+    numbers = whatsapp_numbers(group_number, members, kind, skip=skip)
     if not numbers:
         return []
     locale = group_locale()

@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from sqlalchemy import func, select
+
 from shop.extensions import db
 from shop.groups.alert_choices import member_contacts
-from shop.groups.models import AlertKind, Role
+from shop.groups.models import AlertKind, MemberAlerts, Role
+from shop.groups.services import remove_member
 from tests.factories import GroupFactory, MembershipFactory, UserFactory
 
 VERIFIED = datetime(2026, 11, 1, tzinfo=UTC)
@@ -113,3 +116,18 @@ def test_another_groups_page_is_not_found(client, login_as):
     login_as(mine.user)
     assert client.get(f"/kelola/{other.slug}/pemberitahuan").status_code == 404
     assert client.post(f"/kelola/{other.slug}/pemberitahuan", data={}).status_code == 404
+
+
+def test_a_removed_members_choices_go_with_them(client, login_as):
+    ketua = membership(Role.LEADER)
+    anggota = membership(Role.MEMBER, group=ketua.group)
+    db.session.commit()
+    login_as(anggota.user)
+    client.post(f"/kelola/{anggota.group.slug}/pemberitahuan", data={"whatsapp_paid": "y"})
+    assert db.session.scalar(select(func.count()).select_from(MemberAlerts)) == 1
+
+    remove_member(ketua.group, anggota.id)
+    db.session.commit()
+
+    assert db.session.scalar(select(func.count()).select_from(MemberAlerts)) == 0
+    assert member_contacts([ketua.group_id])[ketua.group_id][0].user_id == ketua.user_id

@@ -311,3 +311,17 @@ def test_an_english_buyer_reads_english_and_meta_gets_the_approved_language(
     deliver_due()
     [message] = [m for m in graph_api.messages if m["to"] == BUYER.lstrip("+")]
     assert message["template"]["language"] == {"code": "id"}  # only Indonesian approved
+
+
+def test_a_group_number_that_is_not_e164_is_skipped_and_the_order_placed(
+    client, graph_api, shop_group
+):
+    group, variant, _ = shop_group
+    group.whatsapp = "0812 7777 8888"  # kept before numbers were normalised
+    db.session.commit()
+    order = checkout(client, group, variant)
+    deliver_due()
+    assert order.status is OrderStatus.PLACED
+    assert sorted(sent_to(graph_api, "group_new_order")) == sorted(
+        [GROUP_NUMBER, "+6281311110001", "+6281311110002"]
+    )  # the member whose number it is still gets it
