@@ -44,6 +44,7 @@ from tests.factories.groups import (
     GroupDocumentFactory,
     GroupFactory,
     InvitationFactory,
+    MemberAlertsFactory,
     MembershipFactory,
 )
 from tests.factories.media import PDF, DocumentFactory, ImageFactory, stored_pdf
@@ -89,6 +90,7 @@ __all__ = [
     "InvitationFactory",
     "LoginFailureFactory",
     "LoginSessionFactory",
+    "MemberAlertsFactory",
     "MembershipFactory",
     "OrderEventFactory",
     "OrderFactory",

@@ -9,11 +9,13 @@ import factory
 
 from shop.db import utcnow
 from shop.groups.models import (
+    AlertChannel,
     BankAccount,
     DocumentKind,
     Group,
     GroupDocument,
     Invitation,
+    MemberAlerts,
     Membership,
     Programme,
     Role,
@@ -45,6 +47,18 @@ class MembershipFactory(Base):
     group = factory.SubFactory(GroupFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.LEADER
+
+
+class MemberAlertsFactory(Base):
+    """A member's saved choice of WhatsApp order alerts (without a row: the
+    role's defaults)."""
+
+    class Meta:
+        model = MemberAlerts
+
+    membership = factory.SubFactory(MembershipFactory)
+    channel = AlertChannel.WHATSAPP
+    new_order = True
 
 
 class InvitationFactory(Base):
