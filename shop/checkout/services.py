@@ -42,7 +42,7 @@ from shop.core.text import clean_line, clean_multiline
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
-from shop.groups.models import DeliveryMethod, Group, PaymentMethod
+from shop.groups.models import BankAccount, DeliveryMethod, Group, PaymentMethod
 from shop.orders import services as orders
 from shop.orders.alerts import notify_placed
 from shop.orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus
@@ -144,7 +144,42 @@ def _load_variants(cart: dict[str, int]) -> list[Variant]:
     return variants
 
 
+def payable_methods(group: Group, card_enabled: bool, has_bank_account: bool):
+    """The ways a buyer may pay this group: transfer only to a group that has
+    given a bank account (the buyer must be told where to send the money),
+    card only where the operator has enabled it. Empty: the group cannot
+    take an order now."""
+    return [
+        method
+        for method in group.payment_methods
+        if (method is not PaymentMethod.CARD or card_enabled)
+        and (method is not PaymentMethod.TRANSFER or has_bank_account)
+    ]
+
+
+def groups_with_bank_accounts(group_ids) -> set[int]:
+    """Which of these groups have a bank account, in one statement."""
+    ids = sorted(set(group_ids))
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(BankAccount.group_id).where(BankAccount.group_id.in_(ids)).distinct()
+        )
+    )
+
+
 def _choice_for(group: Group, choice: GroupChoice | None, card_enabled: bool):
+    # The accounts were loaded with the cart's variants (_load_variants).
+    allowed = payable_methods(group, card_enabled, bool(group.bank_accounts))
+    if not allowed:
+        raise DomainError(
+            _l(
+                "%(group)s cannot take payment yet. "
+                "Remove its products from your cart to order the rest.",
+                group=group.name,
+            )
+        )
     if choice is None:
         raise DomainError(_l("Choose delivery and payment for %(group)s.", group=group.name))
     try:
@@ -156,7 +191,6 @@ def _choice_for(group: Group, choice: GroupChoice | None, card_enabled: bool):
         ) from None
     if delivery not in group.delivery_methods:
         raise DomainError(_l("%(group)s does not offer this delivery.", group=group.name))
-    allowed = [m for m in group.payment_methods if m is not PaymentMethod.CARD or card_enabled]
     if payment not in allowed:
         raise DomainError(_l("%(group)s does not accept this payment.", group=group.name))
     return delivery, payment

@@ -35,8 +35,15 @@ from shop.regions.fields import region_refresh_requested
 from shop.transaction import commit_or_raise
 
 
-def _offered_payments(group) -> list[PaymentMethod]:
-    return [m for m in group.payment_methods if m is not PaymentMethod.CARD or card_enabled()]
+def _offered_payments(cart) -> dict[int, list[PaymentMethod]]:
+    """How each group of the cart may be paid (the service's own rule)."""
+    groups = [g.group for g in cart.groups]
+    with_accounts = services.groups_with_bank_accounts(group.id for group in groups)
+    card = card_enabled()
+    return {
+        group.id: services.payable_methods(group, card, group.id in with_accounts)
+        for group in groups
+    }
 
 
 def _render(form, cart, choices=None):
@@ -49,7 +56,7 @@ def _render(form, cart, choices=None):
         form=form,
         cart=cart,
         choices=choices or {},
-        offered_payments=_offered_payments,
+        offered_payments=_offered_payments(cart),
         details=_details(form),
     )
 

@@ -38,6 +38,12 @@ class GroupFactory(Base):
     story = "Kelompok ibu-ibu pengolah ikan lele."
     whatsapp = "+6281234567890"
     member_count = 12
+    # It accepts transfers (the model's default), so it has the account buyers
+    # transfer to: without one, checkout offers no transfer.
+    # `GroupFactory(bank_account=None)` makes a group without.
+    bank_account = factory.RelatedFactory(
+        "tests.factories.groups.BankAccountFactory", factory_related_name="group"
+    )
 
 
 class MembershipFactory(Base):
