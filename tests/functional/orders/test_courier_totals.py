@@ -80,6 +80,15 @@ def test_emails_and_the_whatsapp_text_show_it(app, courier_order, group):
     assert f"Total: {TO_FOLLOW}" in order_message(courier_order)
 
 
+def test_a_transfer_unique_code_is_in_the_amount_so_the_lines_add_up(client, group, order_factory):
+    order = order_factory(
+        group, delivery=DeliveryMethod.COURIER, shipping_fee=None, unique_code=227
+    )
+    page = text(client.get(f"/lacak/{order.number}/{order.tracking_token}").get_data(as_text=True))
+    assert "Unique code Rp227" in page
+    assert "Total Rp50,227 + shipping to follow" in page
+
+
 def test_a_known_fee_shows_the_whole_total_only(client, group, member, order_factory):
     order = order_factory(
         group, delivery=DeliveryMethod.COURIER, shipping_fee=20000, buyer=member.user, locale="en"
