@@ -40,6 +40,8 @@ class User(UserMixin, Base):
     # cookie, so both name a server-side row that logout can end.
     session_token = ""
     login_session = None
+    # What the packages above loaded with it (shop.accounts.sessions.LOAD_WITH).
+    loaded_with: dict = {}  # replaced per person, never changed
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

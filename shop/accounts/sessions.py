@@ -12,16 +12,23 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 
 from shop.accounts.account_codes import sweep_codes
 from shop.accounts.models import LoginSession, User
 from shop.accounts.throttle import sweep_failures
 from shop.db import utcnow
 from shop.extensions import db
+
+# What packages above accounts load with the person of a logged-in request,
+# in the same statement: a name and a function giving a column over User
+# (shop.site: whether the person is in a group, for the header). `load` puts
+# the values in `user.loaded_with`.
+LOAD_WITH: dict[str, Callable[[], ColumnElement]] = {}
 
 # last_seen_at is written at most this often, so page views seldom write.
 TOUCH_EVERY = timedelta(hours=1)
@@ -98,14 +105,15 @@ def parse_id(user_id: str) -> tuple[int, str] | None:
 
 def load(user_id: str) -> User | None:
     """The person of a live session named by a cookie, in one SQL statement
-    (the coordinator role is joined by its eager relationship); None for an
-    ended, expired or unknown session."""
+    (the coordinator role is joined by its eager relationship, the LOAD_WITH
+    columns selected with it); None for an ended, expired or unknown session."""
     parsed = parse_id(user_id)
     if parsed is None:
         return None
     uid, token = parsed
+    extra = [column().label(name) for name, column in LOAD_WITH.items()]
     statement = (
-        select(User, LoginSession)
+        select(User, LoginSession, *extra)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
             User.id == uid,
@@ -118,9 +126,10 @@ def load(user_id: str) -> User | None:
     found = db.session.execute(statement).first()
     if found is None:
         return None
-    user, row = found
+    user, row, *values = found
     user.session_token = token
     user.login_session = row
+    user.loaded_with = dict(zip(LOAD_WITH, values, strict=True))
     return user
 
 

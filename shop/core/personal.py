@@ -15,8 +15,9 @@ parts into the slots, so the same rendered page serves everyone:
 
 The parts themselves come from the macros of templates/_partials/personal.html,
 rendered once per process for each *shape* of visitor (language, cart count,
-logged in or not, coordinator or not, the categories of the messages) with
-placeholder characters where the name, the CSRF token and the messages go.
+logged in or not, coordinator or not, in a group or not, the categories of
+the messages) with placeholder characters where the name, the CSRF token and
+the messages go.
 The cache of those renders holds placeholders only: nothing personal is
 kept, and nothing personal ever reaches the shared page cache, whose parts
 are cut from an anonymous visitor's render.
@@ -56,6 +57,7 @@ class Visitor:
     cart_lines: int = 0
     name: str | None = None  # None: not logged in
     coordinator: bool = False
+    member: bool = False  # of a group: the header offers selling to everyone else
     csrf_token: str = ""
     flashes: tuple[tuple[str, str], ...] = field(default=())
 
@@ -70,6 +72,7 @@ class Visitor:
             self.cart_lines,
             self.logged_in,
             self.coordinator,
+            self.member,
             tuple(category for category, _ in self.flashes[:MAX_MESSAGES]),
         )
 
@@ -142,6 +145,7 @@ class Parts:
             cart_lines=visitor.cart_lines,
             name=NAME if visitor.logged_in else None,
             coordinator=visitor.coordinator,
+            member=visitor.member,
             csrf_token=CSRF,
             flashes=tuple(
                 (category, chr(FIRST_MESSAGE + i))

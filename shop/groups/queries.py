@@ -39,6 +39,11 @@ def group_slugs_of(user, limit: int) -> list[str]:
     )
 
 
+def in_a_group(user_id):
+    """An EXISTS over the person's memberships (user_id: a value or a column)."""
+    return select(Membership.id).where(Membership.user_id == user_id).exists()
+
+
 def _public_groups():
     return select(Group).where(Group.status == GroupStatus.ACTIVE)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from shop.accounts import hooks as account_hooks
+from shop.accounts import sessions
 from shop.core import personal
 from shop.core.hooks import connect
 from shop.site import landing, metadata, sitemap, views, visitor
@@ -38,6 +39,7 @@ metadata.register(bp)
 # Who the visitor is, for their parts of every page (shop.core.personal).
 connect(personal.VISITOR_OF_REQUEST, visitor.of_request)
 connect(personal.VISITOR_OF_COOKIE, visitor.of_cookie)
+sessions.LOAD_WITH[visitor.IN_A_GROUP] = visitor.in_a_group_column
 
 # Where a person lands after logging in (shop.accounts.hooks).
 connect(account_hooks.HOME, landing.home_of)

@@ -32,6 +32,7 @@ from shop.core.personal import Visitor
 from shop.db import utcnow
 from shop.db_events import reading
 from shop.extensions import db
+from shop.groups.queries import in_a_group
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,10 @@ COOKIE_KEYS = frozenset(
     {LINES_KEY, ID_KEY, VERSION_KEY, "csrf_token", "_user_id", "_fresh", "_id", "_permanent"}
 )
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's, so the token is one it accepts
+
+# Whether the person is in a group: loaded with the person (blueprint.py adds
+# it to shop.accounts.sessions.LOAD_WITH).
+IN_A_GROUP = "in_a_group"
 
 
 def _cart_lines(cart) -> int | None:
@@ -58,9 +63,22 @@ def of_request() -> Visitor:
         cart_lines=lines,
         name=current_user.name,
         coordinator=coordinator_of(current_user) is not None,
+        member=_in_a_group(current_user),
         csrf_token=generate_csrf(),
         flashes=flashes,
     )
+
+
+def in_a_group_column():
+    return in_a_group(User.id)
+
+
+def _in_a_group(user) -> bool:
+    """Loaded with the person, else asked (a person logged in otherwise)."""
+    known = user.loaded_with.get(IN_A_GROUP)
+    if known is None:
+        known = db.session.scalar(select(in_a_group(user.id)))
+    return bool(known)
 
 
 def of_cookie(data: dict, app: Flask) -> Visitor | None:
@@ -78,15 +96,19 @@ def of_cookie(data: dict, app: Flask) -> Visitor | None:
     login = _live_login(user_id, app)
     if login is None:
         return None
-    name, coordinator = login
+    name, coordinator, member = login
     return Visitor(
-        cart_lines=lines, name=name, coordinator=coordinator, csrf_token=_csrf(secret, app)
+        cart_lines=lines,
+        name=name,
+        coordinator=coordinator,
+        member=member,
+        csrf_token=_csrf(secret, app),
     )
 
 
 # One statement, built once: the same conditions as sessions.load.
 LIVE_LOGIN = (
-    select(User.name, LoginSession.last_seen_at, Coordinator.id)
+    select(User.name, LoginSession.last_seen_at, Coordinator.id, in_a_group(User.id))
     .join(LoginSession, LoginSession.user_id == User.id)
     .outerjoin(Coordinator, Coordinator.user_id == User.id)
     .where(
@@ -107,9 +129,9 @@ MAX_LOOKUPS = 10_000
 _lookups: dict[tuple[int, str], tuple[float, tuple | None]] = {}
 
 
-def _live_login(user_id: str, app: Flask) -> tuple[str, bool] | None:
-    """(name, is a coordinator) of a live login session not due to be marked
-    as seen; None otherwise, and when the database does not answer."""
+def _live_login(user_id: str, app: Flask) -> tuple[str, bool, bool] | None:
+    """(name, is a coordinator, is in a group) of a live login session not due
+    to be marked as seen; None otherwise, and when the database does not answer."""
     parsed = sessions.parse_id(user_id)
     if parsed is None:
         return None
@@ -135,10 +157,10 @@ def _live_login(user_id: str, app: Flask) -> tuple[str, bool] | None:
             _lookups.clear()
         row = tuple(row)
         _lookups[key] = (time.time() + LOOKUP_SECONDS, row)
-    name, last_seen_at, coordinator_id = row
+    name, last_seen_at, coordinator_id, member = row
     if now - last_seen_at >= sessions.TOUCH_EVERY:
         return None
-    return name, coordinator_id is not None
+    return name, coordinator_id is not None, bool(member)
 
 
 # A form token made of a session's secret is reused for this long, by secret
