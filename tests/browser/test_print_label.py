@@ -1,7 +1,8 @@
 """The packing slip is an A6 shipping label: printed (Chromium's PDF, with the
 page's own @page size) it is one A6 sheet even for an order of 30 lines, a
 500-character address and a long note; its Print button shows only with
-JavaScript on and never on the printed sheet."""
+JavaScript on and never on the printed sheet. The coordinator's monitoring
+report prints landscape with its whole table and without its filters."""
 
 from __future__ import annotations
 
@@ -39,7 +40,16 @@ def site(tmp_path_factory):
 
 def _seed() -> None:
     from shop.groups.models import DeliveryMethod
-    from tests.factories import GroupFactory, MembershipFactory, UserFactory, make_order
+    from tests.factories import (
+        CoordinatorFactory,
+        GroupFactory,
+        MembershipFactory,
+        UserFactory,
+        make_order,
+    )
+
+    operator = CoordinatorFactory(is_operator=True, user__phone="+6281366660010")
+    operator.user.set_password(PASSWORD)
 
     group = GroupFactory(name="KUB Label Panjang", slug=SLUG, offers_courier=True)
     leader = UserFactory(name="Bu Ratna", phone="+6281366660009")
@@ -115,4 +125,27 @@ def test_without_javascript_there_is_no_print_button(site, browser):
     page.goto(f"{url}/kelola/{SLUG}/pesanan/{NUMBER}/slip")
     expect(page.locator(".slip")).to_be_visible()
     expect(page.get_by_role("button", name=t(app, "Print"), exact=True)).to_be_hidden()
+    context.close()
+
+
+def test_the_monitoring_report_prints_landscape_with_its_whole_table(site, browser, tmp_path):
+    app, url = site
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
+    page = context.new_page()
+    log_in(page, url, "0813-6666-0010", PASSWORD)
+    page.goto(f"{url}/koordinator/monev?per=group")
+    button = page.get_by_role("button", name=t(app, "Print this report"), exact=True)
+    expect(button).to_be_visible()
+    printed = tmp_path / "monev.pdf"
+    printed.write_bytes(page.pdf(prefer_css_page_size=True, print_background=True))
+    _pages, size, text = pdf_pages(printed)
+    width, height = (float(n) for n in re.findall(r"[\d.]+", size)[:2])
+    assert (round(width), round(height)) == (842, 595), size
+    assert "KUB Label Panjang" in text
+    assert t(app, "Group by") not in text and t(app, "Print this report") not in text
+    # The whole table fits the sheet's width (297 mm less 2 × 10 mm margins).
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 1047, "height": 700})
+    hidden = page.locator(".table-scroll").evaluate("el => el.scrollWidth - el.clientWidth")
+    assert hidden <= 1
     context.close()
