@@ -15,17 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from shop.accounts.models import User
 from shop.core.templating import absolute_url
 from shop.groups.alert_choices import MemberContact, group_locale, whatsapp_numbers
 from shop.groups.models import AlertKind
-from shop.i18n.formatting import rupiah
 from shop.i18n.phone import normalise
 from shop.notify.messaging import E164, whatsapp_enabled, whatsapp_message
 from shop.notify.models import OutboxMessage
 from shop.orders.models import Order
+from shop.orders.totals import order_total
 
 # Our template keys (WHATSAPP_TEMPLATES) for the group's alerts…
 GROUP_TEMPLATES = {
@@ -49,13 +48,6 @@ def _or_dash(text: str | None) -> str:
     return " ".join((text or "").split()) or "-"
 
 
-def _amount(order: Order) -> str:
-    """The total, or the goods and "+ shipping" while the courier fee is unknown."""
-    if order.total is not None:
-        return rupiah(order.total)
-    return _("%(subtotal)s + shipping", subtotal=rupiah(order.subtotal))
-
-
 def group_alerts(
     order: Order,
     kind: AlertKind,
@@ -76,7 +68,9 @@ def group_alerts(
         return []
     locale = group_locale()
     with force_locale(locale):
-        fourth = _or_dash(order.cancel_reason) if kind is AlertKind.CANCELLED else _amount(order)
+        fourth = (
+            _or_dash(order.cancel_reason) if kind is AlertKind.CANCELLED else order_total(order)
+        )
     params = [
         order.number,
         _or_dash(order.group.name),
@@ -115,7 +109,7 @@ def buyer_alert(order: Order, kind: str) -> OutboxMessage | None:
         elif kind == "cancelled":
             fourth = _or_dash(order.cancel_reason)
         else:
-            fourth = _amount(order)
+            fourth = order_total(order)
     params = [
         _or_dash(order.buyer_name),
         order.number,

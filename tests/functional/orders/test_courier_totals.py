@@ -12,9 +12,10 @@ from html import unescape
 import pytest
 
 from shop.catalogue.services import refresh_derived
-from shop.groups.models import DeliveryMethod
+from shop.groups.models import AlertKind, DeliveryMethod
 from shop.orders.alerts import notify_buyer, notify_new_order
 from shop.orders.whatsapp import order_message
+from shop.orders.whatsapp_alerts import buyer_alert, group_alerts
 from tests.factories import GroupFactory, MembershipFactory, ProductFactory, VariantFactory
 from tests.functional.checkout.test_cart_and_checkout import ORIGIN, add
 
@@ -78,6 +79,15 @@ def test_emails_and_the_whatsapp_text_show_it(app, courier_order, group):
     assert MENYUSUL in group_mail[0].body_text
     assert MENYUSUL in text(group_mail[0].body_html)
     assert f"Total: {TO_FOLLOW}" in order_message(courier_order)
+
+
+def test_whatsapp_alerts_carry_the_same_amount(app, monkeypatch, courier_order):
+    monkeypatch.setitem(app.config, "WHATSAPP_BACKEND", "log")
+    courier_order.buyer_phone = "+6281311112222"
+    # The group's alert is in the group's language, the buyer's in theirs.
+    (to_group,) = group_alerts(courier_order, AlertKind.NEW_ORDER, [])
+    assert MENYUSUL in to_group.body_text
+    assert TO_FOLLOW in buyer_alert(courier_order, "confirmed").body_text
 
 
 def test_a_transfer_unique_code_is_in_the_amount_so_the_lines_add_up(client, group, order_factory):
