@@ -44,6 +44,21 @@ def field(html: str, name: str) -> str:
     return match.group(1).replace("&#34;", '"')
 
 
+def checkout_form(page: str, **choices: str) -> dict[str, str]:
+    """What a buyer posts from the checkout page: the page's cart version,
+    Bu Ani's details in Kota Jambi, and `choices` (delivery-<id>, payment-<id>)."""
+    return {
+        "cart_id": field(page, "cart_id"),
+        "cart_version": field(page, "cart_version"),
+        "quoted": field(page, "quoted"),
+        "name": "Bu Ani",
+        "phone": "0812-3456-7890",
+        "province": "15",
+        "regency": "15.71",
+        **choices,
+    }
+
+
 def test_add_to_cart_needs_a_token_or_this_sites_origin(client, shop):
     _, _, v_abon, _ = shop
     assert add(client, v_abon, 1).status_code == 400

@@ -21,7 +21,7 @@ from tests.factories import (
     ProductFactory,
     VariantFactory,
 )
-from tests.functional.checkout.test_cart_and_checkout import ORIGIN, add, field
+from tests.functional.checkout.test_cart_and_checkout import ORIGIN, add, checkout_form
 
 NOTICE = "Buyers cannot pay you by bank transfer yet."
 CLOSED = "Buyers cannot order from your shop yet."
@@ -36,16 +36,7 @@ def in_cart(client, group):
 
 
 def place(client, page: str, group, payment: str | None):
-    data = {
-        "cart_id": field(page, "cart_id"),
-        "cart_version": field(page, "cart_version"),
-        "quoted": field(page, "quoted"),
-        "name": "Bu Ani",
-        "phone": "0812-3456-7890",
-        "province": "15",
-        "regency": "15.71",
-        f"delivery-{group.id}": "pickup",
-    }
+    data = checkout_form(page, **{f"delivery-{group.id}": "pickup"})
     if payment:
         data[f"payment-{group.id}"] = payment
     return client.post("/checkout", data=data)
