@@ -23,7 +23,7 @@ from shop.core.filters import ChoiceFilter, FilterForm, FlagFilter, NumberFilter
 from shop.groups.models import Programme
 from shop.i18n.fields import WholeNumberField
 from shop.i18n.forms import BaseForm
-from shop.media.forms import PhotoField
+from shop.media.forms import PhotoField, PhotosField, upload_name
 from shop.regions.queries import province_codes, regency_codes
 
 MAX_VARIANTS = 10
@@ -176,9 +176,11 @@ class ProductForm(BaseForm):
     )
     bpom_number = StringField(_l("BPOM number"), validators=[Optional(), Length(max=40)])
 
-    photo = PhotoField(_l("Photo"))
+    # Several photos chosen at once; the first one chosen is described by
+    # photo_alt (the others on the photos page, after saving).
+    photo = PhotosField(_l("Choose photos"))
     photo_alt = StringField(
-        _l("Describe the photo"),
+        _l("Describe the first photo"),
         validators=[Optional(), Length(max=200)],
         description=_l("For people who cannot see it, e.g. “Abon lele in a 100 g standing pouch”."),
     )
@@ -285,9 +287,11 @@ class ProductForm(BaseForm):
         return out
 
     def to_photos(self) -> list[PhotoUpload]:
-        if self.photo.data:
-            return [PhotoUpload(self.photo.data, self.photo_alt.data or "")]
-        return []
+        """The chosen photos in their order; the description goes with the first."""
+        return [
+            PhotoUpload(upload, (self.photo_alt.data or "") if n == 0 else "", upload_name(upload))
+            for n, upload in enumerate(self.photo.data or [])
+        ]
 
     def load_variants(self, product) -> None:
         while len(self.variants):

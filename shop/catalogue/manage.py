@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -33,12 +33,25 @@ def _same_name(form: ProductForm, group, product=None):
     return found
 
 
+def _form_page(form: ProductForm, group, product=None, **context):
+    """The product form, with the room left for photos."""
+    return render_template(
+        "catalogue/manage/edit.html",
+        form=form,
+        group=group,
+        product=product,
+        max_photos=services.MAX_PHOTOS,
+        upload_total_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+        **context,
+    )
+
+
 @login_required
 def create_product(slug: str):
     group = get_membership_or_404(slug).group
     form = ProductForm()
     if request.method == "POST" and form.request_extra_variant():
-        return render_template("catalogue/manage/edit.html", form=form, group=group, product=None)
+        return _form_page(form, group)
     same_name = None
     if form.validate_on_submit() and (same_name := _same_name(form, group)) is None:
         product = commit_or_show(
@@ -60,9 +73,7 @@ def create_product(slug: str):
             else:
                 flash(_("“%(name)s” is saved as a draft.", name=product.name), "success")
             return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
-    return render_template(
-        "catalogue/manage/edit.html", form=form, group=group, product=None, same_name=same_name
-    )
+    return _form_page(form, group, same_name=same_name)
 
 
 @login_required
@@ -77,9 +88,7 @@ def edit_product(slug: str, product_id: int):
         form.load_variants(product)
         form.load_shelf_life(product)
     elif form.request_extra_variant():
-        return render_template(
-            "catalogue/manage/edit.html", form=form, group=group, product=product
-        )
+        return _form_page(form, group, product)
     same_name = None
     if form.validate_on_submit() and (same_name := _same_name(form, group, product)) is None:
         saved = commit_or_show(
@@ -91,14 +100,7 @@ def edit_product(slug: str, product_id: int):
         if saved is not None:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("catalogue.edit_product", slug=slug, product_id=product.id))
-    return render_template(
-        "catalogue/manage/edit.html",
-        form=form,
-        group=group,
-        product=product,
-        status_form=StatusForm(),
-        same_name=same_name,
-    )
+    return _form_page(form, group, product, status_form=StatusForm(), same_name=same_name)
 
 
 @login_required

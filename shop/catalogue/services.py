@@ -25,6 +25,7 @@ from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Group
 from shop.jobs import enqueue_after_commit
+from shop.media.images import refused_file
 from shop.media.services import store_image
 
 MAX_PHOTOS = 8
@@ -68,6 +69,7 @@ class VariantData:
 class PhotoUpload:
     file: object
     alt_text: str = ""
+    name: str = ""  # the file's name as sent, to say which one was refused
 
 
 def _enum(enum_cls, value, field, message):
@@ -199,8 +201,7 @@ def create_product(
     product.short_code = unique_code(PRODUCT_CODE_LENGTH, _product_code_taken)
     db.session.add(product)
     _apply_variants(product, variants)
-    for upload in photos:
-        add_photo(product, upload)
+    add_photos(product, photos)
     refresh_derived(product)
     if publish:
         set_status(product, ProductStatus.PUBLISHED)
@@ -215,8 +216,7 @@ def update_product(
 ) -> Product:
     _apply_data(product, data)
     _apply_variants(product, variants)
-    for upload in photos:
-        add_photo(product, upload)
+    add_photos(product, photos)
     refresh_derived(product)
     if product.status is ProductStatus.PUBLISHED:
         mark_public_change()
@@ -243,9 +243,49 @@ def set_status(product: Product, status: ProductStatus) -> Product:
     return product
 
 
+def _check_room(product: Product, adding: int) -> None:
+    """At most MAX_PHOTOS, the product's own counted: checked before any is stored."""
+    have = len(product.photos)
+    if have + adding <= MAX_PHOTOS:
+        return
+    if have >= MAX_PHOTOS:
+        message = _l(
+            "A product can have at most 8 photos, and this one has 8. "
+            "Remove one on its photos page first."
+        )
+    elif have:
+        message = _l(
+            "A product can have at most 8 photos. It has %(num)d already: "
+            "choose at most %(room)d more.",
+            num=have,
+            room=MAX_PHOTOS - have,
+        )
+    else:
+        message = _l("A product can have at most 8 photos.")
+    raise DomainError(message, field="photo")
+
+
+def add_photos(product: Product, uploads: list[PhotoUpload]) -> list[ProductPhoto]:
+    """Add photos chosen together, in their order (the first of a product
+    without photos is its cover). All or nothing: the room for all of them
+    is checked first, and a refused file (not a photo, too big, over the
+    group's daily quota, storage down) raises with its name, so the caller's
+    rollback drops the others' rows and files (shop.media.ledger)."""
+    uploads = list(uploads)
+    _check_room(product, len(uploads))
+    added = []
+    for upload in uploads:
+        try:
+            added.append(add_photo(product, upload))
+        except DomainError as refused:
+            if upload.name and len(uploads) > 1:
+                refused.message = refused_file(upload.name, refused.message)
+            raise
+    return added
+
+
 def add_photo(product: Product, upload: PhotoUpload) -> ProductPhoto:
-    if len(product.photos) >= MAX_PHOTOS:
-        raise DomainError(_l("A product can have at most 8 photos."), field="photo")
+    _check_room(product, 1)
     image = store_image(upload.file, field="photo")
     photo = ProductPhoto(image=image, alt_text=clean_line(upload.alt_text, 200) or product.name)
     product.photos.append(photo)

@@ -1,17 +1,18 @@
-"""The upload fields: a photo for every form that takes a picture, and a photo
-or a PDF for a receipt or a document (transfer proofs, refunds, a group's
-verification documents)."""
+"""The upload fields: a photo for every form that takes a picture, several
+photos chosen at once (a product's), and a photo or a PDF for a receipt or a
+document (transfer proofs, refunds, a group's verification documents)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from werkzeug.datastructures import FileStorage
 from wtforms import Field, Form
 from wtforms.validators import ValidationError
 
+from shop.core.text import clean_line
 from shop.errors import refuse_with
-from shop.media.images import UNSUPPORTED_STATUS
+from shop.media.images import UNSUPPORTED_STATUS, refused_file
 
 PHOTO_EXTENSIONS = frozenset({"jpg", "jpeg", "jfif", "png", "webp", "heic", "heif"})
 # Lets a phone open its gallery (and offer HEIC on iPhones) instead of any file.
@@ -62,6 +63,38 @@ class PhotoField(FileField):
         """Only an upload is ever the field's data: a form built with
         `obj=` (whose attribute is the stored Image) starts empty."""
         self.data = None
+
+
+def upload_name(upload: FileStorage) -> str:
+    """The file's name as the person's phone sent it, without a folder, one
+    line and short enough to show back in a message."""
+    name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return clean_line(name, 80)
+
+
+class PhotosField(MultipleFileField):
+    """A file input taking several photos at once (`multiple`), in the order
+    the phone sends them. Its data is a list of uploads, empty when none was
+    chosen; each gets the extension courtesy check of PhotoField, and one
+    that fails it is named in the error. How many a form may take, and the
+    real check of each, belong to the service storing them."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"accept": ACCEPT, **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def process_data(self, value):
+        self.data = []
+
+    def process_formdata(self, valuelist):
+        self.data = [u for u in valuelist if isinstance(u, FileStorage) and u.filename]
+
+    def pre_validate(self, form):
+        for upload in self.data or []:
+            name = upload_name(upload)
+            if "." in name and name.rsplit(".", 1)[-1].lower() not in PHOTO_EXTENSIONS:
+                refuse_with(UNSUPPORTED_STATUS)
+                self.errors.append(refused_file(name, NOT_A_PHOTO_NAME))
 
 
 class PhotoOrPdfExtension:

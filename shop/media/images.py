@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, UnidentifiedImageError
 
@@ -46,6 +47,12 @@ UNREADABLE_STATUS = 422
 NOT_A_PHOTO = _l("This file is not a photo we can read. Use JPEG, PNG, WebP or HEIC.")
 EMPTY_FILE = _l("The file is empty. Choose a photo and try again.")
 DAMAGED = _l("This photo is damaged or incomplete. Try sending the original photo again.")
+
+
+def refused_file(name: str, reason) -> str:
+    """A refusal that names the file, so the person knows which of the photos
+    chosen together to leave out."""
+    return _("“%(name)s”: %(reason)s", name=name, reason=reason)
 
 
 def too_large(max_bytes: int):

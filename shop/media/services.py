@@ -48,8 +48,10 @@ VARIANT_PATH = re.compile(
 UPLOAD_KEY_VERSION = b"etalase-upload-v1\n"
 # Photos of this request that passed the quick checks, by sha256 (in `g`).
 _VERIFIED = "_etalase_verified_photos"
-# No form takes more photos at once (a group's logo and cover).
+# Most forms take at most two photos at once (a group's logo and cover);
+# the product form takes a product's photos together (catalogue MAX_PHOTOS).
 EARLY_CHECKS = 2
+EARLY_CHECKS_BY_ENDPOINT = {"catalogue.create_product": 8, "catalogue.edit_product": 8}
 # Uploads anyone may send without logging in: a buyer's transfer proof.
 GUEST_UPLOADS = frozenset({"payments.send_proof"})
 # A model stored once per content key.
@@ -172,8 +174,9 @@ def verify_uploads_early() -> None:
 
     Only for requests a view will take (a known route, its CSRF token already
     checked), from someone logged in or a buyer sending a transfer proof, and
-    at most EARLY_CHECKS distinct photos: an anonymous POST of many photos to
-    any address must not make the server decode them.
+    at most as many distinct photos as the form takes (EARLY_CHECKS, more for
+    the product form): an anonymous POST of many photos to any address must
+    not make the server decode them.
     """
     if request.method != "POST" or not request.files or request.endpoint is None:
         return
@@ -182,8 +185,9 @@ def verify_uploads_early() -> None:
     verified = g.setdefault(_VERIFIED, {})
     limit = current_app.config["UPLOAD_MAX_BYTES"] + 1
     seen: set[str] = set()
+    most = EARLY_CHECKS_BY_ENDPOINT.get(request.endpoint, EARLY_CHECKS)
     for _name, upload in request.files.items(multi=True):
-        if len(seen) >= EARLY_CHECKS:
+        if len(seen) >= most:
             return
         data = read_at_most(upload, limit)
         if not data or data.startswith(b"%PDF-"):

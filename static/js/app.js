@@ -45,6 +45,27 @@
     });
   }
 
+  // Photos chosen together: their names in the order they will be saved, read
+  // out by screen readers (the browser itself shows only "3 files").
+  document.querySelectorAll("input[type=file][data-chosen]").forEach(function (input) {
+    var status = document.getElementById(input.getAttribute("data-chosen"));
+    if (!status) { return; }
+    input.addEventListener("change", function () {
+      status.textContent = "";
+      if (!input.files.length) { return; }
+      var heading = document.createElement("p");
+      heading.textContent = status.getAttribute("data-heading");
+      var list = document.createElement("ol");
+      Array.prototype.forEach.call(input.files, function (file) {
+        var item = document.createElement("li");
+        item.textContent = file.name;
+        list.appendChild(item);
+      });
+      status.appendChild(heading);
+      status.appendChild(list);
+    });
+  });
+
   // Read-only link boxes: one tap selects the whole link for copying.
   document.querySelectorAll("input[readonly]").forEach(function (input) {
     input.addEventListener("focus", function () { input.select(); });
