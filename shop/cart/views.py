@@ -27,6 +27,7 @@ from shop.catalogue.models import Variant
 from shop.db_events import reading
 from shop.errors import DomainError
 from shop.extensions import csrf
+from shop.groups.queries import unpayable_groups
 
 
 def _from_this_site(url: str | None) -> bool:
@@ -95,7 +96,12 @@ def show():
         flash(_("A product in your cart is no longer available and was removed."), "info")
     for note in notes:
         flash(note, "info")
-    return render_template("cart/show.html", cart=view, form=QuantityForm())
+    return render_template(
+        "cart/show.html",
+        cart=view,
+        form=QuantityForm(),
+        unpayable=unpayable_groups(g.group for g in view.groups),
+    )
 
 
 def update():

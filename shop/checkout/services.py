@@ -42,7 +42,7 @@ from shop.core.text import clean_line, clean_multiline
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
-from shop.groups.models import BankAccount, DeliveryMethod, Group, PaymentMethod
+from shop.groups.models import DeliveryMethod, Group, PaymentMethod
 from shop.orders import services as orders
 from shop.orders.alerts import notify_placed
 from shop.orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus
@@ -155,18 +155,6 @@ def payable_methods(group: Group, card_enabled: bool, has_bank_account: bool):
         if (method is not PaymentMethod.CARD or card_enabled)
         and (method is not PaymentMethod.TRANSFER or has_bank_account)
     ]
-
-
-def groups_with_bank_accounts(group_ids) -> set[int]:
-    """Which of these groups have a bank account, in one statement."""
-    ids = sorted(set(group_ids))
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(BankAccount.group_id).where(BankAccount.group_id.in_(ids)).distinct()
-        )
-    )
 
 
 def _choice_for(group: Group, choice: GroupChoice | None, card_enabled: bool):

@@ -63,10 +63,11 @@ def test_no_transfer_without_a_bank_account(client):
 
 
 def test_transfer_is_offered_once_the_group_has_an_account(client):
-    group = GroupFactory(bank_account=None, accepts_transfer=True, accepts_cash=True)
+    group = GroupFactory(bank_account=None, accepts_transfer=True, accepts_cash=False)
     BankAccountFactory(group=group)
     page = in_cart(client, group)
     assert f'name="payment-{group.id}" value="transfer"' in page
+    assert "cannot take payment yet" not in client.get("/keranjang").get_data(as_text=True)
 
 
 def test_a_group_that_takes_only_transfer_and_has_no_account_cannot_be_ordered_from(client):
@@ -78,6 +79,8 @@ def test_a_group_that_takes_only_transfer_and_has_no_account_cannot_be_ordered_f
     )
     assert message in page
     assert f'name="payment-{group.id}"' not in page
+    # The cart says so already.
+    assert message in client.get("/keranjang").get_data(as_text=True)
 
     for payment in (None, "transfer"):
         refused = place(client, page, group, payment)
