@@ -92,11 +92,21 @@ def test_whatsapp_alerts_carry_the_same_amount(app, monkeypatch, courier_order):
 
 def test_a_transfer_unique_code_is_in_the_amount_so_the_lines_add_up(client, group, order_factory):
     order = order_factory(
-        group, delivery=DeliveryMethod.COURIER, shipping_fee=None, unique_code=227
+        group,
+        delivery=DeliveryMethod.COURIER,
+        shipping_fee=None,
+        unique_code=227,
+        buyer_email="siti@example.test",
+        locale="en",
     )
     page = text(client.get(f"/lacak/{order.number}/{order.tracking_token}").get_data(as_text=True))
     assert "Unique code Rp227" in page
     assert "Total Rp50,227 + shipping to follow" in page
+    # The email lists the code too, above the total it is part of.
+    email = notify_buyer(order, "placed")
+    for body in (email.body_text, text(email.body_html)):
+        assert "Unique code: Rp227" in body
+        assert "Total: Rp50,227 + shipping to follow" in body
 
 
 def test_a_known_fee_shows_the_whole_total_only(client, group, member, order_factory):
