@@ -28,6 +28,8 @@ def order_message(order: Order) -> str:
             f"{rupiah(line.line_total)}"
             for line in order.lines
         ]
+        if order.unique_code:
+            lines.append(_("Unique code: %(amount)s", amount=rupiah(order.unique_code)))
         lines += [
             _("Total: %(amount)s", amount=order_total(order)),
             _("Delivery: %(method)s", method=str(order.delivery_method.label)),

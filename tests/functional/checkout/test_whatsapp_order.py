@@ -63,11 +63,14 @@ def test_the_buyer_gets_a_whatsapp_button_only_for_groups_that_asked(client, gro
     to_group = orders
     text = parse_qs(urlsplit(to_group[0]).query)["text"][0]
     number = re.search(r"ET-[0-9A-Z]+", text).group(0)
+    # A transfer: its unique code (1-499 rupiah) is on the total and named.
+    code = int(text.split("Kode unik: Rp")[1].splitlines()[0])
     assert text.splitlines() == [
         "Halo Kelompok Abon, saya baru saja memesan di Etalase.",
         f"Pesanan {number}:",
         "- Abon Lele <Pedas> (100 g) × 2 = Rp50.000",
-        f"Total: Rp{text.split('Total: Rp')[1].splitlines()[0]}",
+        f"Kode unik: Rp{code}",
+        f"Total: Rp{50000 + code:,}".replace(",", "."),
         "Pengiriman: Ambil di tempat kelompok",
         "Pembayaran: Transfer bank",
         "Nama: Bu Ani",

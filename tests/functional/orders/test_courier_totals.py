@@ -107,6 +107,7 @@ def test_a_transfer_unique_code_is_in_the_amount_so_the_lines_add_up(client, gro
     for body in (email.body_text, text(email.body_html)):
         assert "Unique code: Rp227" in body
         assert "Total: Rp50,227 + shipping to follow" in body
+    assert "Unique code: Rp227\nTotal: Rp50,227 + shipping to follow" in order_message(order)
 
 
 def test_a_known_fee_shows_the_whole_total_only(client, group, member, order_factory):
