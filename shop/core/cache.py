@@ -45,6 +45,8 @@ from shop.security import PRIVATE
 
 GENERATION_KEY = "page-generation"
 STORE_HEADER = "X-Etalase-Page-Cache"
+# A public page the service worker may keep for offline reading (static/js/sw.js).
+OFFLINE_HEADER = "X-Etalase-Offline"
 # Answered by the app itself every time: a load balancer's probes.
 UNCACHED_PATHS = frozenset({"/healthz", "/readyz"})
 # Headers of one stored body, not of a page filled for someone.
@@ -107,6 +109,8 @@ def mark_storable(response):
         response.headers[STORE_HEADER] = "store"
     if g.get("public_page"):
         response.vary.add("Cookie")
+        if response.status_code == 200 and response.mimetype == "text/html":
+            response.headers[OFFLINE_HEADER] = "keep"
     return response
 
 

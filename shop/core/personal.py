@@ -38,7 +38,7 @@ from shop.extensions import login_manager
 
 MARK = "<!--personal:{}-->"
 SPLIT = re.compile(r"<!--personal:(\w+)-->")
-SLOTS = ("nav", "flashes", "footer_links", "account_bar")
+SLOTS = ("manifest", "nav", "flashes", "footer_links", "account_bar")
 TEMPLATE = "_partials/personal.html"
 # Private-use characters stand for the name, the CSRF token and message i.
 NAME, CSRF, FIRST_MESSAGE = "\ue000", "\ue001", 0xE100

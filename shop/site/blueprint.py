@@ -12,7 +12,7 @@ from shop.accounts import hooks as account_hooks
 from shop.accounts import sessions
 from shop.core import personal
 from shop.core.hooks import connect
-from shop.site import landing, metadata, sitemap, views, visitor
+from shop.site import app_shell, landing, metadata, sitemap, views, visitor
 
 bp = Blueprint("site", __name__)
 
@@ -23,6 +23,18 @@ bp.add_url_rule("/favicon.ico", "favicon", views.favicon, methods=["GET"])
 bp.add_url_rule("/robots.txt", "robots", views.robots, methods=["GET"])
 bp.add_url_rule("/healthz", "healthz", views.healthz, methods=["GET"])
 bp.add_url_rule("/readyz", "readyz", views.readyz, methods=["GET"])
+
+# app_shell.py: the installable app (manifest, service worker, offline page)
+bp.add_url_rule("/manifest.webmanifest", "manifest", app_shell.manifest, methods=["GET"])
+bp.add_url_rule(
+    "/manifest-<any(member, coordinator):role>.webmanifest",
+    "manifest",
+    app_shell.manifest,
+    methods=["GET"],
+)
+bp.add_url_rule("/sw.js", "service_worker", app_shell.service_worker, methods=["GET"])
+bp.add_url_rule("/luring", "offline", app_shell.offline, methods=["GET"])
+bp.after_app_request(app_shell.say_language)
 
 # sitemap.py: sitemaps
 bp.add_url_rule("/sitemap.xml", "sitemap_index", sitemap.sitemap_index, methods=["GET"])

@@ -66,6 +66,21 @@
     });
   });
 
+  // The installable app: a service worker keeps the public pages opened here
+  // for reading offline (static/js/sw.js). The page that installs it was
+  // loaded before it: it asks for itself to be kept.
+  var worker = document.documentElement.getAttribute("data-sw");
+  if (worker && "serviceWorker" in navigator && window.isSecureContext) {
+    var first = !navigator.serviceWorker.controller;
+    navigator.serviceWorker.register(worker).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      if (first && registration.active) {
+        registration.active.postMessage({ keep: window.location.href, language: document.documentElement.lang });
+      }
+    }).catch(function () { /* without it the site works as before, online */ });
+  }
+
   // Read-only link boxes: one tap selects the whole link for copying.
   document.querySelectorAll("input[readonly]").forEach(function (input) {
     input.addEventListener("focus", function () { input.select(); });
