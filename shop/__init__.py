@@ -146,12 +146,14 @@ def register_templating(app: Flask) -> None:
     from shop.core import cache as page_cache
     from shop.core import templating
     from shop.i18n import formatting
+    from shop.media import data_saver
     from shop.media import templating as media_templating
 
     formatting.register(app)
     templating.register(app)
     media_templating.register(app)
     page_cache.install(app)
+    data_saver.install(app)  # outside the page cache: it rewrites what it serves
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -109,6 +109,7 @@ def mark_storable(response):
         response.headers[STORE_HEADER] = "store"
     if g.get("public_page"):
         response.vary.add("Cookie")
+        response.vary.add("Save-Data")  # shop.media.data_saver rewrites it for some
         if response.status_code == 200 and response.mimetype == "text/html":
             response.headers[OFFLINE_HEADER] = "keep"
     return response

@@ -19,6 +19,12 @@ bp = Blueprint("site", __name__)
 # views.py: home, language and the small files
 bp.add_url_rule("/", "home", views.home, methods=["GET"])
 bp.add_url_rule("/bahasa/<code>", "set_language", views.set_language, methods=["GET"])
+bp.add_url_rule(
+    "/hemat-data/<any(nyala, mati):state>",
+    "set_data_saver",
+    views.set_data_saver,
+    methods=["GET"],
+)
 bp.add_url_rule("/favicon.ico", "favicon", views.favicon, methods=["GET"])
 bp.add_url_rule("/robots.txt", "robots", views.robots, methods=["GET"])
 bp.add_url_rule("/healthz", "healthz", views.healthz, methods=["GET"])

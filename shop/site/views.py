@@ -17,6 +17,7 @@ from shop.extensions import limiter, talisman
 from shop.groups import queries as group_queries
 from shop.groups.models import Programme
 from shop.i18n.locale import COOKIE, PARAM
+from shop.media import data_saver
 from shop.site import health
 
 
@@ -48,6 +49,21 @@ def set_language(code: str):
             secure=request.is_secure,
             httponly=True,
         )
+    return response
+
+
+def set_data_saver(state: str):
+    """Data saver on or off (shop.media.data_saver), a preference kept a
+    year; "off" wins over the browser's Save-Data."""
+    response = redirect(safe_next("/"))
+    response.set_cookie(
+        data_saver.COOKIE,
+        "1" if state == "nyala" else "0",
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure,
+        httponly=True,
+    )
     return response
 
 

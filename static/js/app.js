@@ -81,6 +81,16 @@
     }).catch(function () { /* without it the site works as before, online */ });
   }
 
+  // Data saver (shop.media.data_saver): a photo's placeholder loads the
+  // smallest photo on the first tap, which then does not follow its link.
+  document.addEventListener("click", function (event) {
+    var image = event.target.closest && event.target.closest("img[data-saver-src]");
+    if (!image) { return; }
+    event.preventDefault();
+    image.src = image.getAttribute("data-saver-src");
+    image.removeAttribute("data-saver-src");
+  });
+
   // Read-only link boxes: one tap selects the whole link for copying.
   document.querySelectorAll("input[readonly]").forEach(function (input) {
     input.addEventListener("focus", function () { input.select(); });

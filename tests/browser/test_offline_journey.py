@@ -1,4 +1,4 @@
-"""Offline in a real browser at phone size: a buyer with a cart opens the home
+"""Offline and saving data in a real browser at phone size: a buyer with a cart opens the home
 page, a catalogue page and a product, loses the connection and reloads each:
 every one is readable, with the "Anda sedang offline" banner and without the
 cart count (the worker keeps only the page everyone sees); the cart page says
@@ -24,13 +24,14 @@ def site(tmp_path_factory):
 
 def _seed() -> None:
     from shop.catalogue.services import refresh_derived
-    from tests.factories import GroupFactory, ProductFactory, VariantFactory
+    from tests.factories import GroupFactory, ProductFactory, ProductPhotoFactory, VariantFactory
 
     group = GroupFactory(name="Kelompok Luring", slug="kelompok-luring")
     product = ProductFactory(
         group=group, name="Abon Luring", slug="abon-luring", category="makanan"
     )
     VariantFactory(product=product, label="100 g", price=23000, stock=5)
+    ProductPhotoFactory(product=product)
     refresh_derived(product)
 
 
@@ -97,4 +98,31 @@ def test_pages_seen_are_readable_offline_and_personal_ones_say_they_need_a_conne
     expect(page.locator(".offline-banner")).to_be_hidden()
     expect(page.locator("main")).to_contain_text("Abon Luring")
     assert problems == []
+    context.close()
+
+
+def test_with_save_data_a_photo_loads_on_the_first_tap_and_the_second_opens_it(browser, site):
+    app, url = site
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, extra_http_headers={"Save-Data": "on"}
+    )
+    page = context.new_page()
+    page.goto(url + CATALOGUE)
+    expect(page.locator(".saver-notice")).to_contain_text(
+        t(app, "Data saver is on: tap a photo to load it.")
+    )
+    photo = page.locator("main .card img").first
+    smallest = photo.get_attribute("data-saver-src")
+    assert smallest and smallest.endswith("-320.webp")
+    assert "photo-saver.svg" in photo.get_attribute("src")
+    photo.click()
+    expect(photo).to_have_attribute("src", smallest)
+    assert page.url == url + CATALOGUE  # the tap loaded the photo, did not open the product
+    photo.click()
+    page.wait_for_url(url + PRODUCT)
+
+    page.get_by_role("link", name=t(app, "Show all photos")).click()
+    page.wait_for_url(url + PRODUCT)
+    expect(page.locator(".saver-notice")).to_be_hidden()
+    expect(page.locator("main img[srcset]").first).to_be_attached()
     context.close()
