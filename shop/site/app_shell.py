@@ -8,7 +8,7 @@ connection. A public page says it may be kept with `OFFLINE_HEADER`
 (`shop.core.cache.mark_storable`); nothing else is ever kept.
 
 The manifest is the same app for everyone (its `id`); only where it opens
-differs: a member's installed app opens on their groups, a coordinator's on
+differs: a member's installed app opens on their own group's page, a coordinator's on
 the monitoring page (base.html links each visitor's own, a personal slot).
 """
 
@@ -31,10 +31,13 @@ ICONS = (
     ("img/icon-512.png", "512x512", "any"),
     ("img/icon-maskable-512.png", "512x512", "maskable"),
 )
-# Where the installed app opens, by who installed it.
+# Where the installed app opens, by who installed it. A member's opens on the
+# log-in page, which sends a logged-in person to their own home (their
+# group's page, or the groups to choose from: shop/site/landing.py) and asks
+# anyone else to log in first.
 START_ENDPOINTS = {
     "": "site.home",
-    "member": "groups.dashboard",
+    "member": "accounts.login",
     "coordinator": "monitoring.overview",
 }
 SHELL_FILES = ("css/app.css", "js/app.js", "img/favicon.svg")

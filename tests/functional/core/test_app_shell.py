@@ -80,7 +80,7 @@ def test_a_member_and_a_coordinator_install_apps_that_open_on_their_own_pages(
     app, client, login_as
 ):
     member = UserFactory(phone="+6281234500001")
-    MembershipFactory(user=member)
+    group = MembershipFactory(user=member).group
     coordinator = CoordinatorFactory()
     db.session.flush()
 
@@ -90,8 +90,11 @@ def test_a_member_and_a_coordinator_install_apps_that_open_on_their_own_pages(
     with app.test_request_context():
         from flask import url_for
 
-        assert manifest["start_url"] == url_for("groups.dashboard")
+        own_group = url_for("groups.manage_home", slug=group.slug)
         monitoring = url_for("monitoring.overview")
+    # The member's app opens on their group's page.
+    opened = client.get(manifest["start_url"])
+    assert opened.status_code == 302 and opened.location.endswith(own_group)
     assert manifest["id"] == "/"  # the same app, opened elsewhere
 
     other = app.test_client()
