@@ -220,6 +220,13 @@ class Defaults:
     # handshake must bring, and the app secret its reports are signed with.
     WHATSAPP_VERIFY_TOKEN = ""
     WHATSAPP_APP_SECRET = ""
+    # Web push notifications on members' phones: the site's VAPID key pair
+    # (`flask notify vapid-keys`; without both the channel is off and nothing
+    # about it shows) and the address push services may write to (mailto: or
+    # https:; PUBLIC_URL when empty).
+    VAPID_PRIVATE_KEY = ""
+    VAPID_PUBLIC_KEY = ""
+    VAPID_SUBJECT = ""
     # Run the periodic work (outbox delivery, expiring unpaid orders,
     # certificate reminders, the sweeps) from a thread of this process
     # (`make run`); in production run `flask jobs scheduler` instead.

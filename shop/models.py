@@ -18,7 +18,7 @@ from shop.groups.models import (
 )
 from shop.media.models import Document, Image
 from shop.monitoring.models import built_months, dirty_months, month_figures
-from shop.notify.models import OutboxMessage
+from shop.notify.models import OutboxMessage, PushSubscription
 from shop.orders.models import Checkout, Order, OrderEvent, OrderLine
 from shop.payments.models import PaymentProof, ProcessedStripeEvent
 from shop.regions.models import District, Province, Regency
@@ -48,6 +48,7 @@ __all__ = [
     "OrderEvent",
     "OrderLine",
     "OutboxMessage",
+    "PushSubscription",
     "PaymentProof",
     "ProcessedStripeEvent",
     "District",

@@ -10,24 +10,33 @@ Rules, and why:
 - The group's WhatsApp number (the one on its profile, which the ketua
   keeps) gets every alert; a member whose number is the group's gets one
   message, not two.
+- Notifications on phones (web push) go to each browser where the member
+  turned them on; the ketua gets every alert there too until they choose,
+  other members none. One browser is one subscription (its endpoint), so a
+  phone never shows one alert twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import current_app
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
 
 from shop.accounts.models import User
 from shop.extensions import db
 from shop.groups.models import AlertChannel, AlertKind, MemberAlerts, Membership, Role
+from shop.notify.models import PushSubscription
+from shop.notify.push import push_enabled
 
 ALL_KINDS = frozenset(AlertKind)
 DEFAULTS: dict[tuple[Role, AlertChannel], frozenset[AlertKind]] = {
     (Role.LEADER, AlertChannel.WHATSAPP): ALL_KINDS,
     (Role.MEMBER, AlertChannel.WHATSAPP): frozenset(),
+    (Role.LEADER, AlertChannel.PUSH): ALL_KINDS,
+    (Role.MEMBER, AlertChannel.PUSH): frozenset(),
 }
 
 
@@ -38,62 +47,107 @@ def default_kinds(role: Role, channel: AlertChannel) -> frozenset[AlertKind]:
 @dataclass(frozen=True)
 class MemberContact:
     """A member as the order alerts see them: their email (or ""), their
-    verified WhatsApp number (or ""), and the alerts they get on WhatsApp."""
+    verified WhatsApp number (or ""), the alerts they get on WhatsApp, their
+    browsers' push subscriptions (ids) and the alerts they get there."""
 
     user_id: int
     name: str
     email: str
     whatsapp: str
     whatsapp_kinds: frozenset[AlertKind]
+    push_subscriptions: tuple[int, ...] = ()
+    push_kinds: frozenset[AlertKind] = frozenset()
 
 
 def member_contacts(group_ids: Iterable[int]) -> dict[int, list[MemberContact]]:
-    """The members of each group who have an email or a verified number, in
-    the order they joined, with their WhatsApp choices: one read."""
+    """The members of each group who have an email, a verified number or
+    (with push on) a browser that takes notifications, in the order they
+    joined, with their choices: one read."""
     ids = sorted(set(group_ids))
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(
-            Membership.group_id,
-            Membership.role,
-            User.id,
-            User.name,
-            User.email,
-            User.phone,
-            User.phone_verified_at,
-            MemberAlerts,
+    whatsapp = aliased(MemberAlerts)
+    push = aliased(MemberAlerts)
+    reachable = [
+        and_(User.email.is_not(None), User.email != ""),
+        and_(User.phone.is_not(None), User.phone_verified_at.is_not(None)),
+    ]
+    columns = [
+        Membership.id,
+        Membership.group_id,
+        Membership.role,
+        User.id,
+        User.name,
+        User.email,
+        User.phone,
+        User.phone_verified_at,
+        whatsapp,
+    ]
+    stmt = select(*columns).join(User, Membership.user_id == User.id)
+    with_push = push_enabled()
+    if with_push:
+        # One row per browser: the member's subscriptions come with them.
+        stmt = stmt.add_columns(push, PushSubscription.id).outerjoin(
+            PushSubscription, PushSubscription.user_id == User.id
         )
-        .join(User, Membership.user_id == User.id)
-        .outerjoin(
-            MemberAlerts,
+        reachable.append(PushSubscription.id.is_not(None))
+    stmt = (
+        stmt.outerjoin(
+            whatsapp,
             and_(
-                MemberAlerts.membership_id == Membership.id,
-                MemberAlerts.channel == AlertChannel.WHATSAPP,
+                whatsapp.membership_id == Membership.id,
+                whatsapp.channel == AlertChannel.WHATSAPP,
             ),
         )
-        .where(
-            Membership.group_id.in_(ids),
-            or_(
-                and_(User.email.is_not(None), User.email != ""),
-                and_(User.phone.is_not(None), User.phone_verified_at.is_not(None)),
-            ),
-        )
+        .where(Membership.group_id.in_(ids), or_(*reachable))
         .order_by(Membership.id)
     )
-    contacts: dict[int, list[MemberContact]] = {}
-    for group_id, role, user_id, name, email, phone, verified_at, choice in rows:
-        kinds = choice.kinds if choice is not None else default_kinds(role, AlertChannel.WHATSAPP)
-        contacts.setdefault(group_id, []).append(
-            MemberContact(
+    if with_push:
+        stmt = stmt.outerjoin(
+            push, and_(push.membership_id == Membership.id, push.channel == AlertChannel.PUSH)
+        ).order_by(PushSubscription.id)
+    found: dict[int, MemberContact] = {}
+    groups: dict[int, int] = {}
+    for row in db.session.execute(stmt):
+        membership_id, group_id, role, user_id, name, email, phone, verified_at, choice = row[:9]
+        push_choice, subscription_id = row[9:] if with_push else (None, None)
+        contact = found.get(membership_id)
+        if contact is None:
+            contact = MemberContact(
                 user_id=user_id,
                 name=name,
                 email=email or "",
                 whatsapp=phone if phone and verified_at is not None else "",
-                whatsapp_kinds=kinds,
+                whatsapp_kinds=_kinds(choice, role, AlertChannel.WHATSAPP),
+                push_kinds=_kinds(push_choice, role, AlertChannel.PUSH),
             )
-        )
+            groups[membership_id] = group_id
+        if subscription_id is not None:
+            contact = replace(
+                contact, push_subscriptions=(*contact.push_subscriptions, subscription_id)
+            )
+        found[membership_id] = contact
+    contacts: dict[int, list[MemberContact]] = {}
+    for membership_id, contact in found.items():
+        contacts.setdefault(groups[membership_id], []).append(contact)
     return contacts
+
+
+def _kinds(choice: MemberAlerts | None, role: Role, channel: AlertChannel) -> frozenset[AlertKind]:
+    return choice.kinds if choice is not None else default_kinds(role, channel)
+
+
+def push_subscriptions(
+    members: Iterable[MemberContact], kind: AlertKind, *, skip: int | None = None
+) -> list[int]:
+    """The browsers one alert of `kind` goes to: each member's who chose it,
+    each browser once; `skip` (the person who made the change) hears nothing
+    of their own act."""
+    chosen: list[int] = []
+    for member in members:
+        if member.user_id != skip and kind in member.push_kinds:
+            chosen += [s for s in member.push_subscriptions if s not in chosen]
+    return chosen
 
 
 def whatsapp_numbers(

@@ -1,16 +1,18 @@
-"""A member's own page of order alerts: which alerts they get, on which channel."""
+"""A member's own page of order alerts: which alerts they get, on which
+channel, and turning notifications on or off on the phone they hold."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from shop.groups import queries
 from shop.groups.alert_choices import alert_choices, set_alert_choices
-from shop.groups.forms import AlertChoicesForm
+from shop.groups.forms import AlertChoicesForm, NewPushSubscriptionForm, PushSubscriptionForm
 from shop.groups.models import AlertChannel
 from shop.notify.messaging import whatsapp_enabled
+from shop.notify.push import push_enabled, subscribe, subscription_count, unsubscribe
 from shop.transaction import commit_or_raise
 
 
@@ -19,16 +21,20 @@ def alerts(slug: str):
     membership = queries.get_membership_or_404(slug)
     group = membership.group
     form = AlertChoicesForm()
+    channels = [AlertChannel.WHATSAPP] + ([AlertChannel.PUSH] if push_enabled() else [])
     if form.validate_on_submit():
-        commit_or_raise(
-            lambda: set_alert_choices(
-                membership, AlertChannel.WHATSAPP, form.chosen(AlertChannel.WHATSAPP)
-            )
-        )
+
+        def save() -> None:
+            for channel in channels:
+                set_alert_choices(membership, channel, form.chosen(channel))
+
+        commit_or_raise(save)
         flash(_("Your alert choices are saved."), "success")
         return redirect(url_for("groups.alerts", slug=group.slug))
     if not form.is_submitted():
-        form.fill(AlertChannel.WHATSAPP, alert_choices(membership)[AlertChannel.WHATSAPP])
+        choices = alert_choices(membership)
+        for channel in channels:
+            form.fill(channel, choices[channel])
     user = current_user
     return render_template(
         "groups/manage/alerts.html",
@@ -36,5 +42,52 @@ def alerts(slug: str):
         membership=membership,
         form=form,
         whatsapp_on=whatsapp_enabled(),
+        push_on=AlertChannel.PUSH in channels,
+        phones=subscription_count(user.id) if AlertChannel.PUSH in channels else 0,
         my_number=user.phone if user.phone and user.phone_verified_at else None,
     )
+
+
+def _answer(ok: bool, form: PushSubscriptionForm, slug: str, message: str):
+    """app.js asks for JSON; a plain form post goes back to the page."""
+    if request.accept_mimetypes.best == "application/json":
+        if ok:
+            return jsonify(ok=True, message=message)
+        errors = [error for errors in form.errors.values() for error in errors]
+        return jsonify(ok=False, errors=[str(error) for error in errors]), 400
+    flash(
+        message if ok else _("Notifications could not be turned on."), "success" if ok else "error"
+    )
+    return redirect(url_for("groups.alerts", slug=slug), 303)
+
+
+@login_required
+def push_subscribe(slug: str):
+    """Turn notifications on for the browser that posts its subscription."""
+    membership = queries.get_membership_or_404(slug)
+    if not push_enabled():
+        return redirect(url_for("groups.alerts", slug=slug), 303)
+    form = NewPushSubscriptionForm()
+    ok = form.validate_on_submit()
+    if ok:
+        commit_or_raise(
+            lambda: subscribe(
+                current_user.id,
+                form.endpoint.data,
+                form.p256dh.data,
+                form.auth.data,
+                request.user_agent.string or "",
+            )
+        )
+    return _answer(ok, form, membership.group.slug, _("Notifications are on on this phone."))
+
+
+@login_required
+def push_unsubscribe(slug: str):
+    """Turn notifications off for the browser that posts its endpoint."""
+    membership = queries.get_membership_or_404(slug)
+    form = PushSubscriptionForm()
+    ok = form.validate_on_submit()
+    if ok:
+        commit_or_raise(lambda: unsubscribe(current_user.id, form.endpoint.data))
+    return _answer(ok, form, membership.group.slug, _("Notifications are off on this phone."))

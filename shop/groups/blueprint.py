@@ -56,6 +56,18 @@ bp.add_url_rule("/gabung/<token>", "join", manage.join, methods=["GET", "POST"])
 bp.add_url_rule(
     "/kelola/<slug>/pemberitahuan", "alerts", alert_settings.alerts, methods=["GET", "POST"]
 )
+bp.add_url_rule(
+    "/kelola/<slug>/pemberitahuan/ponsel",
+    "push_subscribe",
+    alert_settings.push_subscribe,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/kelola/<slug>/pemberitahuan/ponsel/hapus",
+    "push_unsubscribe",
+    alert_settings.push_unsubscribe,
+    methods=["POST"],
+)
 
 # verification.py: the group's verification documents
 bp.add_url_rule(

@@ -269,6 +269,7 @@ class AlertKind(LabelledEnum):
 
 class AlertChannel(LabelledEnum):
     WHATSAPP = "whatsapp", _l("WhatsApp")
+    PUSH = "push", _l("Notifications on my phones")
 
 
 class MemberAlerts(Base):

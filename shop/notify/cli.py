@@ -15,8 +15,9 @@ from shop.i18n.phone import normalise
 from shop.notify.delivery import deliver_due, drain, requeue_failed
 from shop.notify.messaging import queue_whatsapp, whatsapp_enabled
 from shop.notify.models import OutboxMessage, OutboxStatus
+from shop.notify.push import generate_vapid_keys
 
-notify_cli = AppGroup("notify", help="Messages (email, WhatsApp) waiting in the outbox.")
+notify_cli = AppGroup("notify", help="Messages (email, WhatsApp, push) waiting in the outbox.")
 
 
 @notify_cli.command("deliver")
@@ -140,3 +141,14 @@ def whatsapp_test(phone: str, template: str, params: tuple[str, ...]) -> None:
         click.echo(f"Error: {message.last_error}")
     if message.status is OutboxStatus.FAILED:
         raise SystemExit(1)
+
+
+@notify_cli.command("vapid-keys")
+def vapid_keys() -> None:
+    """Print a new VAPID key pair for web push notifications, as settings.
+
+    Keep the private key secret. Changing the pair later stops every
+    browser's subscription (each member turns notifications on again)."""
+    private, public = generate_vapid_keys()
+    click.echo(f"ETALASE_VAPID_PRIVATE_KEY={private}")
+    click.echo(f"ETALASE_VAPID_PUBLIC_KEY={public}")

@@ -19,7 +19,8 @@ delivered by the web process that served it (no job queue) take SQLite's
 one write lock twice, not twice per email.
 
 The row's channel picks the sender: email over SMTP or into the log,
-WhatsApp through the Cloud API or into the log (`shop.notify.whatsapp`).
+WhatsApp through the Cloud API or into the log (`shop.notify.whatsapp`), a
+web push notification through the browser's push service (`shop.notify.push`).
 
 Only outbox rows are touched, so a delivery problem never changes or rolls
 back an order. A worker that dies between sending and recording leaves the
@@ -42,6 +43,7 @@ from shop.db import utcnow
 from shop.extensions import db
 from shop.notify.messaging import SECRET_TEMPLATES, masked
 from shop.notify.models import OutboxChannel, OutboxMessage, OutboxStatus
+from shop.notify.push import PushNotification, PushSender
 from shop.notify.senders import Email, PermanentFailure, Sender, get_sender
 from shop.notify.whatsapp import WhatsAppMessage, whatsapp_sender
 
@@ -121,9 +123,11 @@ def _claim(now: datetime, count: int) -> list[Row[Any]]:
     return rows
 
 
-def _outgoing(row: Row[Any]) -> Email | WhatsAppMessage:
+def _outgoing(row: Row[Any]) -> Email | WhatsAppMessage | PushNotification:
     """What the channel's sender takes, from a claimed row."""
     reference = f"etalase.outbox.{row.id}"
+    if row.channel == OutboxChannel.PUSH:
+        return PushNotification(recipient=row.recipient, payload=row.body_text, reference=reference)
     if row.channel == OutboxChannel.WHATSAPP:
         return WhatsAppMessage(
             recipient=row.recipient,
@@ -157,6 +161,8 @@ def _sender_for(channel: str) -> Sender:
         return whatsapp_sender(current_app.config)
     if channel == OutboxChannel.EMAIL:
         return get_sender()
+    if channel == OutboxChannel.PUSH:
+        return PushSender(current_app.config)
     raise ValueError(f"no sender for the channel {channel!r}")
 
 

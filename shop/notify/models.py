@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shop.db import Base, enum_column, utcnow
@@ -18,6 +18,7 @@ class OutboxStatus(enum.StrEnum):
 class OutboxChannel(enum.StrEnum):
     EMAIL = "email"
     WHATSAPP = "whatsapp"
+    PUSH = "push"
 
 
 class OutboxMessage(Base):
@@ -31,7 +32,12 @@ class OutboxMessage(Base):
     `body_text` the same words rendered here for people to read (the log
     backend, `flask notify list`); `provider_message_id` is the "wamid…" the
     Cloud API answered with and `provider_status` what its status webhook
-    reported later (delivered, read, failed)."""
+    reported later (delivered, read, failed).
+
+    A web push notification is addressed to one `PushSubscription`
+    (`recipient` is "push:<its id>", so the endpoint and keys are read when it
+    is sent and a subscription removed meanwhile is never written to);
+    `body_text` is the JSON payload, `subject` its title."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
@@ -56,3 +62,22 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class PushSubscription(Base):
+    """One browser (a phone) that agreed to receive notifications for a person:
+    what its `PushManager.subscribe()` answered. The push service gives each
+    browser one endpoint, so an endpoint belongs to whoever turned
+    notifications on last on that phone; a 404 or 410 from the push service
+    (the browser unsubscribed or the subscription expired) deletes the row."""
+
+    __tablename__ = "push_subscription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(1024), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(128))
+    auth: Mapped[str] = mapped_column(String(64))
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_success_at: Mapped[datetime | None]

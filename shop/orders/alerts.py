@@ -1,7 +1,8 @@
 """What an order's people hear: by email the buyer at each step and the group
 of a new order and of a transfer proof; on WhatsApp (`shop.orders.whatsapp_alerts`)
 the group of a new order, a proof, a payment and a cancellation, and the
-buyer of each step after placing.
+buyer of each step after placing; as notifications on their phones
+(`shop.orders.push_alerts`) the members of the same four.
 
 Who gets it, in which language and with which links is said here; notify
 (`shop.notify.outbox`) renders and queues it. Called by a service inside its
@@ -20,7 +21,9 @@ from shop.groups.models import AlertKind
 from shop.notify.messaging import email_message, queue_all, whatsapp_enabled
 from shop.notify.models import OutboxMessage
 from shop.notify.outbox import Recipient
+from shop.notify.push import push_enabled
 from shop.orders.models import Order
+from shop.orders.push_alerts import group_pushes
 from shop.orders.whatsapp_alerts import buyer_alert, group_alerts
 
 __all__ = [
@@ -90,11 +93,14 @@ def notify_group_proof(order: Order, by: User | None = None) -> list[OutboxMessa
 
 def notify_group(order: Order, kind: AlertKind, by: User | None = None) -> list[OutboxMessage]:
     """A payment recorded or a cancellation: the group hears of it on
-    WhatsApp (there is no email of these); `by`, who did it, does not."""
-    if not whatsapp_enabled():
+    WhatsApp and on their phones (there is no email of these); `by`, who did
+    it, does not."""
+    if not whatsapp_enabled() and not push_enabled():
         return []
     contacts = member_contacts([order.group_id]).get(order.group_id, [])
-    return queue_all(group_alerts(order, kind, contacts, by=by))
+    return queue_all(
+        [*group_alerts(order, kind, contacts, by=by), *group_pushes(order, kind, contacts, by=by)]
+    )
 
 
 def _group_messages(
@@ -105,8 +111,9 @@ def _group_messages(
     *,
     by: User | None = None,
 ) -> list[OutboxMessage | None]:
-    """The group's emails of `template` (every member who has an address)
-    and its WhatsApp alerts of `kind`, not yet queued."""
+    """The group's emails of `template` (every member who has an address),
+    its WhatsApp alerts and its members' notifications of `kind`, not yet
+    queued."""
     context = {
         **_order_context(order),
         "manage_url": absolute_url(
@@ -126,6 +133,7 @@ def _group_messages(
         if member.email
     ]
     messages += group_alerts(order, kind, contacts, by=by)
+    messages += group_pushes(order, kind, contacts, by=by)
     if not any(messages):
         log.info(
             "Order %s: nobody of group %s gets an email or a WhatsApp message;"

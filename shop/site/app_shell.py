@@ -98,6 +98,7 @@ def _make_worker_source() -> str:
         "__OFFLINE_PAGES__": json.dumps(offline_pages),
         "__SHELL_FILES__": json.dumps(shell),
         "__DEFAULT_LANGUAGE__": current_app.config["BABEL_DEFAULT_LOCALE"],
+        "__ICON__": static_url(ICONS[0][0]),
     }
     for name, value in values.items():
         source = source.replace(name, value)

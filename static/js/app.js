@@ -81,6 +81,76 @@
     }).catch(function () { /* without it the site works as before, online */ });
   }
 
+  // Order alerts on this phone (templates/groups/manage/alerts.html): where
+  // the browser can take web push, a button turns notifications on (asks
+  // permission, subscribes with the site's key, posts the subscription) or
+  // off (unsubscribes, and the site forgets it). Without it the page says
+  // this browser cannot, and WhatsApp remains.
+  var pushBox = document.querySelector("[data-push]");
+  if (pushBox && "serviceWorker" in navigator && "PushManager" in window &&
+      "Notification" in window && window.isSecureContext && worker) {
+    setUpPush(pushBox);
+  }
+
+  function setUpPush(box) {
+    var on = box.querySelector("[data-push-on]");
+    var off = box.querySelector("[data-push-off]");
+    var status = box.querySelector("[data-push-status]");
+    var token = document.querySelector("input[name=csrf_token]");
+
+    function say(key) { status.textContent = key ? box.getAttribute("data-" + key) : ""; }
+    function show(subscribed) { on.hidden = subscribed; off.hidden = !subscribed; }
+    function key() {
+      var text = box.getAttribute("data-key").replace(/-/g, "+").replace(/_/g, "/");
+      var raw = window.atob(text + "===".slice((text.length + 3) % 4));
+      var bytes = new Uint8Array(raw.length);
+      for (var i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
+      return bytes;
+    }
+    function post(url, subscription) {
+      var json = subscription.toJSON();
+      var body = new FormData();
+      body.append("csrf_token", token ? token.value : "");
+      body.append("endpoint", json.endpoint);
+      if (json.keys) {
+        body.append("p256dh", json.keys.p256dh || "");
+        body.append("auth", json.keys.auth || "");
+      }
+      return fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { if (!response.ok) { throw new Error(response.status); } });
+    }
+
+    navigator.serviceWorker.ready.then(function (registration) {
+      return registration.pushManager.getSubscription().then(function (subscription) {
+        box.querySelector("[data-push-unsupported]").hidden = true;
+        show(Boolean(subscription) && Notification.permission === "granted");
+        on.addEventListener("click", function () {
+          on.disabled = true;
+          Notification.requestPermission().then(function (permission) {
+            if (permission !== "granted") { throw new Error("denied"); }
+            return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key() });
+          }).then(function (made) {
+            return post(box.getAttribute("data-subscribe"), made);
+          }).then(function () {
+            show(true); say("on");
+          }).catch(function (error) {
+            say(Notification.permission === "denied" || error.message === "denied" ? "denied" : "failed");
+          }).then(function () { on.disabled = false; });
+        });
+        off.addEventListener("click", function () {
+          off.disabled = true;
+          registration.pushManager.getSubscription().then(function (current) {
+            if (!current) { return null; }
+            return post(box.getAttribute("data-unsubscribe"), current).catch(function () { return null; })
+              .then(function () { return current.unsubscribe(); });
+          }).then(function () {
+            show(false); say("off");
+          }).catch(function () { say("failed"); }).then(function () { off.disabled = false; });
+        });
+      });
+    }).catch(function () { /* no worker: the page keeps saying WhatsApp remains */ });
+  }
+
   // Data saver (shop.media.data_saver): a photo's placeholder loads the
   // smallest photo on the first tap, which then does not follow its link.
   document.addEventListener("click", function (event) {

@@ -13,6 +13,9 @@
    "Anda sedang offline" banner; every other page (cart, checkout, orders,
    management) is the offline page, which says it needs a connection: nothing
    personal is ever kept, so nothing personal is ever shown stale.
+   It also shows the order alerts a member turned on for this phone (web
+   push: shop/notify/push.py sends {title, body, url, tag}); a tap opens the
+   order (or brings its tab forward when it is open already).
    A new release is a new /sw.js: it takes over at once and its first
    navigation is served by it (updates take effect on the next visit). */
 "use strict";
@@ -21,6 +24,7 @@ var VERSION = "__VERSION__";
 var OFFLINE_PAGES = __OFFLINE_PAGES__; // {"id": "/luring?hl=id", "en": …}
 var SHELL_FILES = __SHELL_FILES__;     // static files of the offline pages
 var DEFAULT_LANGUAGE = "__DEFAULT_LANGUAGE__";
+var ICON = "__ICON__";
 var KEEP_HEADER = "X-Etalase-Offline";
 var BANNER_HIDDEN = '<p class="offline-banner" hidden>';
 var BANNER_SHOWN = '<p class="offline-banner">';
@@ -179,4 +183,43 @@ function put(name, url, response, limit) {
       }));
     });
   });
+}
+
+// An order alert: one notification per order (its tag), so a later alert of
+// the same order replaces the earlier one instead of piling up.
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (error) { data = {}; }
+  var title = typeof data.title === "string" && data.title ? data.title : "Etalase";
+  event.waitUntil(self.registration.showNotification(title, {
+    body: typeof data.body === "string" ? data.body : "",
+    icon: ICON,
+    badge: ICON,
+    tag: typeof data.tag === "string" && data.tag ? data.tag : undefined,
+    renotify: Boolean(data.tag),
+    data: { url: sameSite(data.url) }
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = sameSite(event.notification.data && event.notification.data.url);
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+      for (var i = 0; i < windows.length; i++) {
+        if (windows[i].url === url && "focus" in windows[i]) { return windows[i].focus(); }
+      }
+      return self.clients.openWindow(url);
+    })
+  );
+});
+
+// Only this site's pages are opened from a notification.
+function sameSite(url) {
+  try {
+    var target = new URL(url || "/", self.location.origin);
+    return target.origin === self.location.origin ? target.href : self.location.origin + "/";
+  } catch (error) {
+    return self.location.origin + "/";
+  }
 }

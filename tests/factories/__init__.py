@@ -48,7 +48,7 @@ from tests.factories.groups import (
     MembershipFactory,
 )
 from tests.factories.media import PDF, DocumentFactory, ImageFactory, stored_pdf
-from tests.factories.notify import OutboxMessageFactory
+from tests.factories.notify import OutboxMessageFactory, PushSubscriptionFactory
 from tests.factories.orders import (
     CheckoutFactory,
     OrderEventFactory,
@@ -96,6 +96,7 @@ __all__ = [
     "OrderFactory",
     "OrderLineFactory",
     "OutboxMessageFactory",
+    "PushSubscriptionFactory",
     "OutletFactory",
     "PaymentProofFactory",
     "ProcessedStripeEventFactory",

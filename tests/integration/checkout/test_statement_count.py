@@ -15,12 +15,14 @@ from shop.catalogue.models import Variant
 from shop.catalogue.services import refresh_derived
 from shop.extensions import db
 from shop.notify.models import OutboxMessage
+from shop.notify.push import generate_vapid_keys
 from shop.orders.models import Order, OrderEvent, OrderLine
 from shop.regions.queries import districts_of, regencies_of
 from tests.factories import (
     GroupFactory,
     MembershipFactory,
     ProductFactory,
+    PushSubscriptionFactory,
     UserFactory,
     VariantFactory,
 )
@@ -72,6 +74,26 @@ def test_whatsapp_alerts_add_no_statement(app, client, three_groups, count_queri
     statements = _place(app, client, three_groups, count_queries)
     channels = db.session.scalars(select(OutboxMessage.channel)).all()
     assert sorted(channels) == ["email"] * 6 + ["whatsapp"] * 6
+    assert sum(s.lstrip().startswith("INSERT INTO outbox_message") for s in statements) == 1
+
+
+def test_push_alerts_add_no_statement(app, client, three_groups, count_queries, monkeypatch):
+    """With web push on, each ketua's two browsers hear of the order too:
+    their subscriptions come with the members' read, their notifications
+    ride in the same one INSERT."""
+    private, public = generate_vapid_keys()
+    monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", private)
+    monkeypatch.setitem(app.config, "VAPID_PUBLIC_KEY", public)
+    for group in three_groups[0]:
+        for n in range(2):
+            PushSubscriptionFactory(
+                user=group.memberships[0].user,
+                endpoint=f"https://push.example.test/{group.id}/{n}",
+            )
+    db.session.commit()
+    statements = _place(app, client, three_groups, count_queries)
+    channels = db.session.scalars(select(OutboxMessage.channel)).all()
+    assert sorted(channels) == ["email"] * 6 + ["push"] * 6
     assert sum(s.lstrip().startswith("INSERT INTO outbox_message") for s in statements) == 1
 
 

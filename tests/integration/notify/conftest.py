@@ -15,8 +15,11 @@ from sqlalchemy import delete
 from shop.extensions import db
 from shop.notify import outbox
 from shop.notify.models import OutboxMessage
+from shop.notify.push import generate_vapid_keys
 from shop.orders.models import Order
 from tests.factories import BankAccountFactory, GroupFactory, OrderFactory
+from tests.fakes.web_push import FakePushService
+from tests.fakes.web_push import serve as serve_push
 from tests.fakes.whatsapp_graph import FakeGraph
 from tests.fakes.whatsapp_graph import serve as serve_graph
 from tests.redis_server import free_port
@@ -143,3 +146,22 @@ def graph_api(app, graph_server, monkeypatch) -> FakeGraph:
     monkeypatch.setitem(app.config, "WHATSAPP_CONNECT_TIMEOUT", 2.0)
     monkeypatch.setitem(app.config, "WHATSAPP_READ_TIMEOUT", 0.5)
     return graph_server
+
+
+@pytest.fixture(scope="session")
+def push_server() -> Iterator[FakePushService]:
+    with serve_push(FakePushService()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def push_service(app, push_server, monkeypatch) -> FakePushService:
+    """Web push on, with a VAPID key pair of its own; browsers subscribe at
+    the fake push service (`push_service.browser()`)."""
+    push_server.reset()
+    private, public = generate_vapid_keys()
+    monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", private)
+    monkeypatch.setitem(app.config, "VAPID_PUBLIC_KEY", public)
+    monkeypatch.setitem(app.config, "VAPID_SUBJECT", "mailto:operator@etalase.test")
+    push_server.vapid_public_key = public
+    return push_server

@@ -1,0 +1,303 @@
+"""Web push notifications: the browsers (phones) where a person allowed them,
+the notification written to the outbox, and its delivery with pywebpush.
+
+The channel is on when the site has a VAPID key pair (VAPID_PRIVATE_KEY,
+VAPID_PUBLIC_KEY; `flask notify vapid-keys` makes one). The browser
+subscribes with the public key; each notification is sent to the push
+service of the browser's choice (the subscription's endpoint, e.g. Google's
+for Chrome on Android), encrypted with the subscription's keys (RFC 8291,
+aes128gcm) so the push service cannot read it, and signed with the private
+key (VAPID, RFC 8292) so it can tell who sends.
+
+What is retried and what is given up:
+
+- 404 or 410 from the push service: the browser unsubscribed, was reset or
+  the subscription expired. The subscription is deleted and the message
+  given up (`PermanentFailure`): nobody will read it there;
+- any other failure (no connection, a timeout, 429, 5xx, a refused
+  signature while keys are being changed) is retried with the outbox's
+  backoff, as WhatsApp messages are.
+
+The payload is JSON `{"title", "body", "url"}`, small (`PAYLOAD_MAX`: push
+services take about 4 KB), and says only what the alert needs (the order
+number, the group, the amount): it passes through a push service and sits
+on a lock screen.
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import current_app
+from py_vapid import Vapid
+from pywebpush import WebPushException, webpush
+from sqlalchemy import delete, func, select, update
+
+from shop.db import utcnow
+from shop.extensions import db
+from shop.notify.models import OutboxChannel, OutboxMessage, PushSubscription
+from shop.notify.senders import PermanentFailure, TemporaryFailure
+
+# Push services take 4 KB of encrypted payload; ours stays well below.
+PAYLOAD_MAX = 3000
+TITLE_MAX = 80
+BODY_MAX = 300
+# How long the push service keeps a notification for a phone that is off.
+TTL_SECONDS = 24 * 60 * 60
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 15.0
+RECIPIENT_PREFIX = "push:"
+# Browsers' endpoints are about 150-400 characters; the column takes 1024.
+ENDPOINT_MAX = 1000
+# Names that only mean something inside a network.
+# Browsers one person keeps notifications on; a new one beyond replaces the oldest.
+SUBSCRIPTIONS_PER_USER = 10
+INTERNAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".corp", ".intranet")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def push_enabled(config: Mapping[str, Any] | None = None) -> bool:
+    """True when the site has a VAPID key pair: notifications can be sent."""
+    config = current_app.config if config is None else config
+    return bool(config.get("VAPID_PRIVATE_KEY") and config.get("VAPID_PUBLIC_KEY"))
+
+
+def vapid_public_key() -> str:
+    """The key a browser subscribes with (`applicationServerKey`), or ""."""
+    return current_app.config.get("VAPID_PUBLIC_KEY", "") if push_enabled() else ""
+
+
+def vapid_subject(config: Mapping[str, Any]) -> str:
+    """Who the push services write to about our notifications: VAPID_SUBJECT
+    (a mailto: or https: address), else the site's address."""
+    subject = str(config.get("VAPID_SUBJECT") or "").strip()
+    if subject:
+        return subject
+    public = str(config.get("PUBLIC_URL") or "").strip().rstrip("/")
+    return public if public.startswith("https://") else "mailto:admin@localhost"
+
+
+def generate_vapid_keys() -> tuple[str, str]:
+    """A new pair as the settings take them: (private, public), base64url,
+    the raw 32-byte private number and the 65-byte uncompressed public point."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = key.private_numbers().private_value.to_bytes(32, "big")
+    public = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return _b64(private), _b64(public)
+
+
+# --- subscriptions ------------------------------------------------------------
+
+
+def valid_keys(p256dh: str, auth: str) -> bool:
+    """Whether the browser's keys have the shape RFC 8291 gives them: a P-256
+    public point (65 bytes, uncompressed) and a 16-byte secret."""
+    try:
+        point, secret = _unb64(p256dh), _unb64(auth)
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:
+        return False
+    return len(point) == 65 and len(secret) == 16
+
+
+def endpoint_problem(url: str, *, production: bool) -> str | None:
+    """Why the site would refuse to post to this endpoint, or None.
+
+    "length" (longer than ENDPOINT_MAX), "url" (not a URL with a host), and
+    in production "https" (every push service is HTTPS on the usual port) and
+    "internal" (a name or address of a private network: the endpoint is the
+    browser's to give, and must not make this server call its neighbours).
+    """
+    if len(url) > ENDPOINT_MAX:
+        return "length"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "url"
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme not in ("https", "http") or not host or parts.username or parts.password:
+        return "url"
+    if not production:
+        return None
+    if parts.scheme != "https" or port not in (None, 443):
+        return "https"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if "." not in host or host == "localhost" or host.endswith(INTERNAL_SUFFIXES):
+            return "internal"
+        return None
+    return None if address.is_global else "internal"
+
+
+def subscribe(
+    user_id: int, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
+) -> PushSubscription:
+    """Keep this browser's subscription for the person (flushed, not
+    committed). An endpoint already kept, for them or someone else on the
+    same phone, now belongs to them with its new keys: one browser, one
+    subscription, so no alert reaches a phone twice. At most
+    SUBSCRIPTIONS_PER_USER browsers a person; the oldest goes first."""
+    row = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    if row is None:
+        row = PushSubscription(endpoint=endpoint)
+        db.session.add(row)
+    row.user_id = user_id
+    row.p256dh = p256dh
+    row.auth = auth
+    row.user_agent = user_agent[:255]
+    db.session.flush()
+    kept = db.session.scalars(
+        select(PushSubscription.id)
+        .where(PushSubscription.user_id == user_id)
+        .order_by(PushSubscription.id.desc())
+        .offset(SUBSCRIPTIONS_PER_USER)
+    ).all()
+    if kept:
+        db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(kept)))
+    return row
+
+
+def unsubscribe(user_id: int, endpoint: str) -> bool:
+    """Forget this browser for the person (flushed, not committed); False if
+    it was not theirs."""
+    result = db.session.execute(
+        delete(PushSubscription).where(
+            PushSubscription.user_id == user_id, PushSubscription.endpoint == endpoint
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def subscription_count(user_id: int) -> int:
+    """On how many browsers the person gets notifications."""
+    return db.session.scalar(select(func.count()).where(PushSubscription.user_id == user_id)) or 0
+
+
+def subscriptions_by_user(user_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The subscription ids of each person: one read."""
+    ids = sorted(set(user_ids))
+    found: dict[int, list[int]] = {}
+    if not ids:
+        return found
+    rows = db.session.execute(
+        select(PushSubscription.user_id, PushSubscription.id)
+        .where(PushSubscription.user_id.in_(ids))
+        .order_by(PushSubscription.id)
+    )
+    for user_id, subscription_id in rows:
+        found.setdefault(user_id, []).append(subscription_id)
+    return found
+
+
+# --- the notification ---------------------------------------------------------
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def payload(title: str, body: str, url: str, tag: str = "") -> str:
+    """The JSON the service worker shows; at most PAYLOAD_MAX bytes."""
+    data = {"title": _clip(title, TITLE_MAX), "body": _clip(body, BODY_MAX), "url": url}
+    if tag:
+        data["tag"] = tag
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if len(text.encode()) > PAYLOAD_MAX:
+        raise ValueError("a push payload is larger than PAYLOAD_MAX")
+    return text
+
+
+def push_message(
+    kind: str, subscription_id: int, title: str, body: str, url: str, locale: str, tag: str = ""
+) -> OutboxMessage:
+    """One notification to one browser, not yet in the session (for `queue_all`)."""
+    return OutboxMessage(
+        kind=kind,
+        channel=OutboxChannel.PUSH.value,
+        recipient=f"{RECIPIENT_PREFIX}{subscription_id}",
+        subject=_clip(title, TITLE_MAX),
+        body_text=payload(title, body, url, tag),
+        locale=locale,
+    )
+
+
+# --- delivery -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PushNotification:
+    recipient: str  # "push:<subscription id>"
+    payload: str
+    reference: str = ""
+
+
+class PushSender:
+    """Sends each notification with pywebpush, signed with the site's VAPID key."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        if not push_enabled(config):
+            raise PermanentFailure("web push is off: VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY unset")
+        self.vapid = Vapid.from_string(config["VAPID_PRIVATE_KEY"])
+        self.subject = vapid_subject(config)
+        self.session = requests.Session()
+
+    def send(self, message: PushNotification) -> None:
+        subscription_id = int(message.recipient.removeprefix(RECIPIENT_PREFIX))
+        subscription = db.session.get(PushSubscription, subscription_id)
+        if subscription is None:
+            raise PermanentFailure("the browser's subscription was removed")
+        info = {
+            "endpoint": subscription.endpoint,
+            "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+        }
+        try:
+            webpush(
+                info,
+                message.payload,
+                vapid_private_key=self.vapid,
+                vapid_claims={"sub": self.subject},
+                ttl=TTL_SECONDS,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                requests_session=self.session,
+            )
+        except WebPushException as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            host = urlsplit(subscription.endpoint).hostname
+            if status in (404, 410):
+                db.session.delete(subscription)
+                raise PermanentFailure(
+                    f"HTTP {status} from {host}: the subscription is gone; deleted"
+                ) from None
+            raise TemporaryFailure(f"HTTP {status} from {host}") from None
+        except requests.RequestException as exc:
+            raise TemporaryFailure(f"{type(exc).__name__} talking to the push service") from None
+        db.session.execute(
+            update(PushSubscription)
+            .where(PushSubscription.id == subscription_id)
+            .values(last_success_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+    def close(self) -> None:
+        self.session.close()

@@ -1,0 +1,181 @@
+"""Order alerts as web push notifications, through the real pywebpush client
+against a fake push service that checks the VAPID signature and decrypts
+each notification with the browser's own keys: what a member's phone would
+show. A new order reaches the ketua's phone, a member who did not choose it
+gets nothing, nobody gets an alert twice nor one of their own act, a 410
+forgets the browser, a 500 is retried and the order stays."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from shop.catalogue.services import refresh_derived
+from shop.extensions import db
+from shop.groups.alert_choices import set_alert_choices
+from shop.groups.models import AlertChannel, AlertKind, Role
+from shop.notify.delivery import BACKOFF, deliver_due
+from shop.notify.models import OutboxMessage, OutboxStatus, PushSubscription
+from shop.notify.push import PAYLOAD_MAX, subscribe
+from shop.orders import services as orders
+from shop.orders.models import OrderStatus
+from shop.payments.transfer import record_proof
+from tests.factories import (
+    GroupFactory,
+    MembershipFactory,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
+)
+from tests.integration.notify.test_order_alerts_whatsapp import PNG, checkout
+
+
+def subscribed(push_service, membership):
+    """A new browser of the member's, turned on as the alerts page does."""
+    browser = push_service.browser()
+    subscribe(membership.user_id, browser.endpoint, browser.p256dh, browser.auth_secret, "Test")
+    return browser
+
+
+@pytest.fixture
+def shop_group(push_service):
+    """A group (no WhatsApp) with a ketua, a member who chose new orders and
+    payments on their phone, and a member who chose nothing; each with a
+    browser that takes notifications."""
+    group = GroupFactory(name="Kelompok Abon Jambi", whatsapp=None)
+    product = ProductFactory(group=group, name="Abon Lele")
+    variant = VariantFactory(product=product, price=25000, stock=10)
+    refresh_derived(product)
+    people = {
+        "ketua": MembershipFactory(group=group, user=UserFactory(email=None), role=Role.LEADER),
+        "in": MembershipFactory(group=group, user=UserFactory(email=None), role=Role.MEMBER),
+        "out": MembershipFactory(group=group, user=UserFactory(email=None), role=Role.MEMBER),
+    }
+    set_alert_choices(people["in"], AlertChannel.PUSH, [AlertKind.NEW_ORDER, AlertKind.PAID])
+    phones = {name: subscribed(push_service, m) for name, m in people.items()}
+    db.session.commit()
+    return group, variant, people, phones
+
+
+def test_a_new_order_reaches_the_ketuas_phone_decrypted(client, push_service, shop_group):
+    group, variant, people, phones = shop_group
+    order = checkout(client, group, variant)  # delivered after the commit
+    deliver_due()
+
+    [shown] = push_service.payloads_for(phones["ketua"])
+    total = f"Rp{order.total:,}".replace(",", ".")
+    assert shown == {
+        "title": f"Pesanan baru {order.number}",
+        "body": f"Kelompok Abon Jambi · {total}",
+        "url": f"/kelola/{group.slug}/pesanan/{order.number}",
+        "tag": order.number,
+    }
+    assert "Bu Ani" not in json.dumps(shown)  # no buyer's name on a lock screen
+    assert push_service.payloads_for(phones["in"]) == [shown]
+    assert push_service.payloads_for(phones["out"]) == []  # chose nothing
+    [received] = push_service.received[:1]
+    assert received.claims["sub"] == "mailto:operator@etalase.test"
+    assert int(received.headers["Ttl"]) > 0
+    rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "push")).all()
+    assert {row.status for row in rows} == {OutboxStatus.SENT}
+    assert all(len(row.body_text.encode()) < PAYLOAD_MAX for row in rows)
+    ketua_phone = db.session.scalar(
+        select(PushSubscription).where(PushSubscription.endpoint == phones["ketua"].endpoint)
+    )
+    assert ketua_phone.last_success_at is not None
+
+
+def test_a_ketua_who_opts_out_gets_nothing(client, push_service, shop_group):
+    group, variant, people, phones = shop_group
+    set_alert_choices(people["ketua"], AlertChannel.PUSH, [])
+    db.session.commit()
+    checkout(client, group, variant)
+    deliver_due()
+    assert push_service.payloads_for(phones["ketua"]) == []
+    assert len(push_service.payloads_for(phones["in"])) == 1
+
+
+def test_nobody_gets_an_alert_twice_nor_one_of_their_own_act(client, push_service, shop_group):
+    group, variant, people, phones = shop_group
+    # The member lends their phone to the ketua, who turns notifications on
+    # there too: the phone is the ketua's now, and shows each alert once.
+    subscribe(
+        people["ketua"].user_id,
+        phones["in"].endpoint,
+        phones["in"].p256dh,
+        phones["in"].auth_secret,
+    )
+    second = subscribed(push_service, people["ketua"])  # and a tablet
+    db.session.commit()
+    order = checkout(client, group, variant)
+    deliver_due()
+    assert len(push_service.payloads_for(phones["ketua"])) == 1
+    assert len(push_service.payloads_for(phones["in"])) == 1
+    assert len(push_service.payloads_for(second)) == 1
+    assert len(push_service.received) == 3
+
+    push_service.received.clear()
+    orders.confirm_order(order, None, by=people["ketua"].user)
+    record_proof(order, PNG)
+    db.session.commit()
+    deliver_due()
+    proofs = [r.payload["title"] for r in push_service.received]
+    assert proofs == [f"Bukti transfer untuk {order.number}"] * 3  # the ketua's three browsers
+    push_service.received.clear()
+
+    orders.mark_paid(order, by=people["ketua"].user, repeat=False)
+    db.session.commit()
+    deliver_due()
+    # The ketua marked it paid: none of their browsers hears of it; the
+    # member who chose payments has no browser of their own any more.
+    assert push_service.received == []
+
+    orders.cancel_order(order, "Stok habis terbakar", by=None)
+    db.session.commit()
+    deliver_due()
+    cancelled = [r.payload for r in push_service.received]
+    assert [p["title"] for p in cancelled] == [f"Pesanan {order.number} dibatalkan"] * 3
+    assert all("terbakar" not in p["body"] for p in cancelled)  # the reason stays in the site
+
+
+def test_a_410_forgets_the_browser(client, push_service, shop_group):
+    group, variant, people, phones = shop_group
+    push_service.gone(phones["ketua"])
+    checkout(client, group, variant)
+    deliver_due()
+
+    endpoints = db.session.scalars(select(PushSubscription.endpoint)).all()
+    assert phones["ketua"].endpoint not in endpoints
+    assert phones["in"].endpoint in endpoints
+    [row] = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+    ).all()
+    assert "HTTP 410" in row.last_error and phones["ketua"].token not in row.last_error
+
+
+def test_a_500_is_retried_and_the_order_stays_placed(client, push_service, shop_group, clock):
+    group, variant, people, phones = shop_group
+    push_service.fail(2, status=500)
+    order = checkout(client, group, variant)
+    deliver_due()
+    assert order.status is OrderStatus.PLACED
+    rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "push")).all()
+    assert [row.status for row in rows] == [OutboxStatus.PENDING] * 2
+    assert all("HTTP 500" in row.last_error for row in rows)
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 3
+
+    assert deliver_due() == (0, 0, 0)  # not before their time
+    clock.shift(BACKOFF[0])
+    assert deliver_due() == (2, 0, 0)
+    assert len(push_service.payloads_for(phones["ketua"])) == 1
+    db.session.expire_all()
+    assert order.status is OrderStatus.PLACED
+
+
+def test_with_push_off_nothing_is_queued_for_phones(client, app, shop_group, monkeypatch):
+    group, variant, _, _ = shop_group
+    monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", "")
+    checkout(client, group, variant)
+    assert "push" not in db.session.scalars(select(OutboxMessage.channel)).all()
