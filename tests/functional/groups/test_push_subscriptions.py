@@ -64,7 +64,7 @@ def test_the_page_has_a_push_column_and_says_plainly_without_javascript(client, 
     db.session.commit()
     login_as(ketua.user)
     page = client.get(f"/kelola/{ketua.group.slug}/pemberitahuan").get_data(as_text=True)
-    assert "Kabar yang saya terima sebagai notifikasi di ponsel" in page
+    assert "Pemberitahuan yang saya terima sebagai notifikasi ponsel" in page
     # The ketua gets every alert on their phones until they choose.
     assert checked(page) == {
         f"{channel}_{kind.value}" for channel in ("whatsapp", "push") for kind in AlertKind
