@@ -1,15 +1,19 @@
 """What a production site refuses to start with (`ETALASE_ENV=production`):
 a missing, short, example or simple secret key, debug or the development
-server, per-process limits or cache with several processes, and WhatsApp
-through the Cloud API without its phone number id or token."""
+server, per-process limits or cache with several processes, WhatsApp
+through the Cloud API without its phone number id or token, and web push
+with half a VAPID key pair, a pair that does not match or a bad subject."""
 
 from __future__ import annotations
 
+import base64
 import os
 import sys
 from pathlib import Path
 
 import click
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from shop.config import PREFIX, UnsafeConfiguration
 
@@ -112,6 +116,43 @@ def problems_in_production(app, environ=os.environ, argv=sys.argv) -> list[str]:
                 f"(set {PREFIX}REDIS_URL or {PREFIX}CACHE_TYPE=RedisCache)"
             )
     problems.extend(_whatsapp_problems(config))
+    problems.extend(_vapid_problems(config))
+    return problems
+
+
+def _vapid_problems(config) -> list[str]:
+    """Web push needs both halves of one VAPID key pair (a wrong pair would
+    have every push service refuse every notification) and a subject push
+    services can write to."""
+    private = str(config.get("VAPID_PRIVATE_KEY") or "").strip()
+    public = str(config.get("VAPID_PUBLIC_KEY") or "").strip()
+    subject = str(config.get("VAPID_SUBJECT") or "").strip()
+    if not private and not public:
+        return []
+    if not private or not public:
+        return [
+            f"{PREFIX}VAPID_PRIVATE_KEY and {PREFIX}VAPID_PUBLIC_KEY go together "
+            "(flask notify vapid-keys prints a pair)"
+        ]
+    try:
+        raw = base64.urlsafe_b64decode(private + "=" * (-len(private) % 4))
+        key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
+        derived = key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        matches = (
+            len(raw) == 32 and base64.urlsafe_b64encode(derived).rstrip(b"=") == public.encode()
+        )
+    except ValueError:
+        matches = False
+    problems = []
+    if not matches:
+        problems.append(
+            f"{PREFIX}VAPID_PUBLIC_KEY is not the public half of {PREFIX}VAPID_PRIVATE_KEY "
+            "(flask notify vapid-keys prints a pair)"
+        )
+    if subject and not subject.startswith(("mailto:", "https://")):
+        problems.append(f"{PREFIX}VAPID_SUBJECT must be a mailto: or https:// address")
     return problems
 
 

@@ -14,10 +14,13 @@ import pytest
 from shop import UnsafeConfiguration, create_app
 from shop.config import ROOT, BadSetting, _secret_key, usable_database_url
 from shop.extensions import talisman
+from shop.notify.push import generate_vapid_keys
 from shop.production import configured_processes
 from tests.redis_server import free_port
 
 STRONG_KEY = "k3Jq9-Xw7_Pz" * 4
+VAPID_PRIVATE, VAPID_PUBLIC = generate_vapid_keys()
+OTHER_PUBLIC = generate_vapid_keys()[1]
 
 
 @pytest.fixture(autouse=True)
@@ -231,6 +234,35 @@ def test_redis_url_shares_limits_and_cache(monkeypatch, clean_env):
             "needs ETALASE_WHATSAPP_TOKEN",
         ),
         ({"SECRET_KEY": STRONG_KEY, "ETALASE_WHATSAPP_BACKEND": "twilio"}, "is not one of"),
+        (
+            {"SECRET_KEY": STRONG_KEY, "ETALASE_VAPID_PUBLIC_KEY": VAPID_PUBLIC},
+            "VAPID_PRIVATE_KEY and ETALASE_VAPID_PUBLIC_KEY go together",
+        ),
+        (
+            {
+                "SECRET_KEY": STRONG_KEY,
+                "ETALASE_VAPID_PRIVATE_KEY": VAPID_PRIVATE,
+                "ETALASE_VAPID_PUBLIC_KEY": OTHER_PUBLIC,
+            },
+            "VAPID_PUBLIC_KEY is not the public half",
+        ),
+        (
+            {
+                "SECRET_KEY": STRONG_KEY,
+                "ETALASE_VAPID_PRIVATE_KEY": "bukan-kunci",
+                "ETALASE_VAPID_PUBLIC_KEY": VAPID_PUBLIC,
+            },
+            "VAPID_PUBLIC_KEY is not the public half",
+        ),
+        (
+            {
+                "SECRET_KEY": STRONG_KEY,
+                "ETALASE_VAPID_PRIVATE_KEY": VAPID_PRIVATE,
+                "ETALASE_VAPID_PUBLIC_KEY": VAPID_PUBLIC,
+                "ETALASE_VAPID_SUBJECT": "admin@etalase.id",
+            },
+            "VAPID_SUBJECT must be a mailto:",
+        ),
     ],
 )
 def test_production_refuses_unsafe_settings(monkeypatch, clean_env, env, complaint):
@@ -250,6 +282,15 @@ def test_production_with_redis_and_several_processes_starts(monkeypatch, clean_e
     assert app.config["SECRET_KEY"] == STRONG_KEY
     # No key file is made behind the operator's back in production.
     assert not (clean_env / "instance" / "secret_key").exists()
+
+
+def test_production_with_a_vapid_key_pair_starts(monkeypatch, clean_env):
+    monkeypatch.setenv("ETALASE_ENV", "production")
+    monkeypatch.setenv("ETALASE_SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("ETALASE_VAPID_PRIVATE_KEY", VAPID_PRIVATE)
+    monkeypatch.setenv("ETALASE_VAPID_PUBLIC_KEY", VAPID_PUBLIC)
+    monkeypatch.setenv("ETALASE_VAPID_SUBJECT", "mailto:admin@etalase.id")
+    assert _app(clean_env).config["VAPID_PUBLIC_KEY"] == VAPID_PUBLIC
 
 
 def test_production_with_whatsapp_cloud_settings_starts(monkeypatch, clean_env):
