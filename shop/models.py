@@ -19,7 +19,7 @@ from shop.groups.models import (
 from shop.media.models import Document, Image
 from shop.monitoring.models import built_months, dirty_months, month_figures
 from shop.notify.models import OutboxMessage, PushSubscription
-from shop.orders.models import Checkout, Order, OrderEvent, OrderLine
+from shop.orders.models import Checkout, Order, OrderEvent, OrderLine, OrderPushSubscription
 from shop.payments.models import PaymentProof, ProcessedStripeEvent
 from shop.regions.models import District, Province, Regency
 
@@ -46,6 +46,7 @@ __all__ = [
     "Export",
     "Order",
     "OrderEvent",
+    "OrderPushSubscription",
     "OrderLine",
     "OutboxMessage",
     "PushSubscription",

@@ -3,14 +3,15 @@ channel, and turning notifications on or off on the phone they hold."""
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from shop.groups import queries
 from shop.groups.alert_choices import alert_choices, set_alert_choices
-from shop.groups.forms import AlertChoicesForm, NewPushSubscriptionForm, PushSubscriptionForm
+from shop.groups.forms import AlertChoicesForm
 from shop.groups.models import AlertChannel
+from shop.notify.forms import NewPushSubscriptionForm, PushSubscriptionForm, subscription_answer
 from shop.notify.messaging import whatsapp_enabled
 from shop.notify.push import push_enabled, subscribe, subscription_count, unsubscribe
 from shop.transaction import commit_or_raise
@@ -48,19 +49,6 @@ def alerts(slug: str):
     )
 
 
-def _answer(ok: bool, form: PushSubscriptionForm, slug: str, message: str):
-    """app.js asks for JSON; a plain form post goes back to the page."""
-    if request.accept_mimetypes.best == "application/json":
-        if ok:
-            return jsonify(ok=True, message=message)
-        errors = [error for errors in form.errors.values() for error in errors]
-        return jsonify(ok=False, errors=[str(error) for error in errors]), 400
-    flash(
-        message if ok else _("Notifications could not be turned on."), "success" if ok else "error"
-    )
-    return redirect(url_for("groups.alerts", slug=slug), 303)
-
-
 @login_required
 def push_subscribe(slug: str):
     """Turn notifications on for the browser that posts its subscription."""
@@ -79,7 +67,12 @@ def push_subscribe(slug: str):
                 request.user_agent.string or "",
             )
         )
-    return _answer(ok, form, membership.group.slug, _("Notifications are on on this phone."))
+    return subscription_answer(
+        ok,
+        form,
+        url_for("groups.alerts", slug=membership.group.slug),
+        _("Notifications are on on this phone."),
+    )
 
 
 @login_required
@@ -90,4 +83,9 @@ def push_unsubscribe(slug: str):
     ok = form.validate_on_submit()
     if ok:
         commit_or_raise(lambda: unsubscribe(current_user.id, form.endpoint.data))
-    return _answer(ok, form, membership.group.slug, _("Notifications are off on this phone."))
+    return subscription_answer(
+        ok,
+        form,
+        url_for("groups.alerts", slug=membership.group.slug),
+        _("Notifications are off on this phone."),
+    )

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import (
@@ -11,7 +10,6 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
-    ValidationError,
 )
 
 from shop.core.filters import ChoiceFilter, FilterForm
@@ -20,7 +18,6 @@ from shop.groups.services import PROFILE_FIELDS, GroupProfile
 from shop.i18n.fields import PhoneField, WholeNumberField
 from shop.i18n.forms import BaseForm
 from shop.media.forms import PhotoField
-from shop.notify.push import ENDPOINT_MAX, endpoint_problem, valid_keys
 from shop.regions.fields import RegionMixin
 from shop.regions.queries import province_codes
 
@@ -153,40 +150,3 @@ class AlertChoicesForm(BaseForm):
 
     def chosen(self, channel: AlertChannel) -> list[AlertKind]:
         return [kind for kind in AlertKind if getattr(self, f"{channel.value}_{kind.value}").data]
-
-
-ENDPOINT_PROBLEMS = {
-    "length": _l("This address is too long."),
-    "url": _l("This is not a web address."),
-    "https": _l("Notifications are only sent to https addresses."),
-    "internal": _l("Notifications are not sent to this address."),
-}
-
-
-class PushSubscriptionForm(BaseForm):
-    """What a browser's `pushManager.subscribe()` answered, posted by app.js:
-    where its push service takes our notifications, and its keys."""
-
-    endpoint = StringField(validators=[DataRequired(), Length(max=ENDPOINT_MAX)])
-    p256dh = StringField(validators=[Optional(), Length(max=128)])
-    auth = StringField(validators=[Optional(), Length(max=64)])
-
-    def validate_endpoint(self, field) -> None:
-        problem = endpoint_problem(field.data or "", production=_production())
-        if problem is not None:
-            raise ValidationError(ENDPOINT_PROBLEMS[problem])
-
-
-class NewPushSubscriptionForm(PushSubscriptionForm):
-    """Turning notifications on: the keys are required and must be real ones."""
-
-    p256dh = StringField(validators=[DataRequired(), Length(max=128)])
-    auth = StringField(validators=[DataRequired(), Length(max=64)])
-
-    def validate_auth(self, field) -> None:
-        if not valid_keys(self.p256dh.data or "", field.data or ""):
-            raise ValidationError(_l("The browser's keys are not valid."))
-
-
-def _production() -> bool:
-    return current_app.config["ENV_NAME"] == "production"

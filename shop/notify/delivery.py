@@ -127,7 +127,12 @@ def _outgoing(row: Row[Any]) -> Email | WhatsAppMessage | PushNotification:
     """What the channel's sender takes, from a claimed row."""
     reference = f"etalase.outbox.{row.id}"
     if row.channel == OutboxChannel.PUSH:
-        return PushNotification(recipient=row.recipient, payload=row.body_text, reference=reference)
+        return PushNotification(
+            recipient=row.recipient,
+            payload=row.body_text,
+            reference=reference,
+            target=json.loads(row.params) if row.params else None,
+        )
     if row.channel == OutboxChannel.WHATSAPP:
         return WhatsAppMessage(
             recipient=row.recipient,
@@ -260,6 +265,8 @@ def _record_sent(row: Row[Any], provider_id: str | None) -> None:
         values["provider_message_id"] = provider_id
     if row.channel == OutboxChannel.WHATSAPP and row.template in SECRET_TEMPLATES:
         values.update(_without_secrets(row))
+    if row.channel == OutboxChannel.PUSH:
+        values["params"] = ""  # a buyer's browser is not kept once told
     _record(row.id, **values)
 
 

@@ -229,15 +229,35 @@ def payload(title: str, body: str, url: str, tag: str = "") -> str:
 
 
 def push_message(
-    kind: str, subscription_id: int, title: str, body: str, url: str, locale: str, tag: str = ""
+    kind: str,
+    subscription: int | Mapping[str, str],
+    title: str,
+    body: str,
+    url: str,
+    locale: str,
+    tag: str = "",
 ) -> OutboxMessage:
-    """One notification to one browser, not yet in the session (for `queue_all`)."""
+    """One notification to one browser, not yet in the session (for `queue_all`).
+
+    `subscription` is a person's `PushSubscription` id (read when it is
+    sent), or the browser itself, {"endpoint", "p256dh", "auth"}, for a
+    subscription notify does not keep (a buyer's, tied to an order and gone
+    with it): kept in the row's `params` until it is sent."""
+    if isinstance(subscription, int):
+        recipient, target = f"{RECIPIENT_PREFIX}{subscription}", ""
+    else:
+        recipient = f"{RECIPIENT_PREFIX}{urlsplit(subscription['endpoint']).hostname}"
+        target = json.dumps(
+            {key: subscription[key] for key in ("endpoint", "p256dh", "auth")},
+            separators=(",", ":"),
+        )
     return OutboxMessage(
         kind=kind,
         channel=OutboxChannel.PUSH.value,
-        recipient=f"{RECIPIENT_PREFIX}{subscription_id}",
+        recipient=recipient[:254],
         subject=_clip(title, TITLE_MAX),
         body_text=payload(title, body, url, tag),
+        params=target,
         locale=locale,
     )
 
@@ -247,9 +267,10 @@ def push_message(
 
 @dataclass(frozen=True)
 class PushNotification:
-    recipient: str  # "push:<subscription id>"
+    recipient: str  # "push:<subscription id>", or "push:<host>" with `target`
     payload: str
     reference: str = ""
+    target: Mapping[str, str] | None = None  # the browser, when not kept by notify
 
 
 class PushSender:
@@ -263,14 +284,16 @@ class PushSender:
         self.session = requests.Session()
 
     def send(self, message: PushNotification) -> None:
-        subscription_id = int(message.recipient.removeprefix(RECIPIENT_PREFIX))
-        subscription = db.session.get(PushSubscription, subscription_id)
-        if subscription is None:
-            raise PermanentFailure("the browser's subscription was removed")
-        info = {
-            "endpoint": subscription.endpoint,
-            "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
-        }
+        subscription = None
+        if message.target is not None:
+            endpoint, p256dh, auth = (message.target[k] for k in ("endpoint", "p256dh", "auth"))
+        else:
+            subscription_id = int(message.recipient.removeprefix(RECIPIENT_PREFIX))
+            subscription = db.session.get(PushSubscription, subscription_id)
+            if subscription is None:
+                raise PermanentFailure("the browser's subscription was removed")
+            endpoint, p256dh, auth = subscription.endpoint, subscription.p256dh, subscription.auth
+        info = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}
         try:
             webpush(
                 info,
@@ -283,21 +306,24 @@ class PushSender:
             )
         except WebPushException as exc:
             status = exc.response.status_code if exc.response is not None else None
-            host = urlsplit(subscription.endpoint).hostname
+            host = urlsplit(endpoint).hostname
             if status in (404, 410):
-                db.session.delete(subscription)
+                if subscription is not None:
+                    db.session.delete(subscription)
                 raise PermanentFailure(
-                    f"HTTP {status} from {host}: the subscription is gone; deleted"
+                    f"HTTP {status} from {host}: the subscription is gone"
+                    + ("; deleted" if subscription is not None else "")
                 ) from None
             raise TemporaryFailure(f"HTTP {status} from {host}") from None
         except requests.RequestException as exc:
             raise TemporaryFailure(f"{type(exc).__name__} talking to the push service") from None
-        db.session.execute(
-            update(PushSubscription)
-            .where(PushSubscription.id == subscription_id)
-            .values(last_success_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        if subscription is not None:
+            db.session.execute(
+                update(PushSubscription)
+                .where(PushSubscription.id == subscription.id)
+                .values(last_success_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
 
     def close(self) -> None:
         self.session.close()

@@ -23,7 +23,7 @@ from shop.notify.models import OutboxMessage
 from shop.notify.outbox import Recipient
 from shop.notify.push import push_enabled
 from shop.orders.models import Order
-from shop.orders.push_alerts import group_pushes
+from shop.orders.push_alerts import buyer_pushes, forget_watchers, group_pushes
 from shop.orders.whatsapp_alerts import buyer_alert, group_alerts
 
 __all__ = [
@@ -151,10 +151,14 @@ def notify_buyer(order: Order, kind: str) -> OutboxMessage | None:
     number they gave is a mobile one. Returns the email's row (None without
     an address).
 
-    Without either the buyer follows the order on the tracking page.
+    Browsers where the buyer asked for it on the tracking page get a
+    notification of each step; they are forgotten once the order ends.
+    Without any of these the buyer follows the order on the tracking page.
     """
     email = buyer_email(order, kind)
-    queued = queue_all([email, buyer_alert(order, kind)])
+    queued = queue_all([email, buyer_alert(order, kind), *buyer_pushes(order, kind)])
+    if order.status.is_final:
+        forget_watchers(order)
     return queued[0] if email is not None else None
 
 

@@ -16,6 +16,13 @@ bp = Blueprint("orders", __name__)
 # views.py: the buyer's pages
 bp.add_url_rule("/pesanan/<key>", "confirmation", views.confirmation, methods=["GET"])
 bp.add_url_rule("/lacak/<number>/<token>", "track", views.track, methods=["GET"])
+bp.add_url_rule("/lacak/<number>/<token>/ponsel", "track_push", views.track_push, methods=["POST"])
+bp.add_url_rule(
+    "/lacak/<number>/<token>/ponsel/hapus",
+    "track_push_off",
+    views.track_push_off,
+    methods=["POST"],
+)
 bp.add_url_rule("/lacak", "lookup", views.lookup, methods=["GET", "POST"])
 bp.add_url_rule("/akun/pesanan", "history", views.history, methods=["GET"])
 

@@ -209,3 +209,23 @@ class OrderEvent(Base):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     order: Mapped[Order] = relationship(back_populates="events")
+
+
+class OrderPushSubscription(Base):
+    """A browser where the buyer asked, on the tracking page, to hear of this
+    order's steps: what its `PushManager.subscribe()` answered. Tied to the
+    order, not to an account (most buyers have none), and deleted when the
+    order ends (completed, cancelled, expired), after its last notification
+    is written."""
+
+    __tablename__ = "order_push_subscription"
+    __table_args__ = (
+        UniqueConstraint("order_id", "endpoint", name="uq_order_push_subscription_order_endpoint"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"))
+    endpoint: Mapped[str] = mapped_column(String(1024))
+    p256dh: Mapped[str] = mapped_column(String(128))
+    auth: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

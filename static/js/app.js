@@ -81,11 +81,11 @@
     }).catch(function () { /* without it the site works as before, online */ });
   }
 
-  // Order alerts on this phone (templates/groups/manage/alerts.html): where
-  // the browser can take web push, a button turns notifications on (asks
-  // permission, subscribes with the site's key, posts the subscription) or
-  // off (unsubscribes, and the site forgets it). Without it the page says
-  // this browser cannot, and WhatsApp remains.
+  // Notifications on this phone (a member's order alerts page, a buyer's
+  // tracking page): where the browser can take web push, a button turns
+  // them on (asks permission, subscribes with the site's key, posts the
+  // subscription) or off (unsubscribes, and the site forgets it). Without
+  // it the page says this browser cannot.
   var pushBox = document.querySelector("[data-push]");
   if (pushBox && "serviceWorker" in navigator && "PushManager" in window &&
       "Notification" in window && window.isSecureContext && worker) {
@@ -96,7 +96,7 @@
     var on = box.querySelector("[data-push-on]");
     var off = box.querySelector("[data-push-off]");
     var status = box.querySelector("[data-push-status]");
-    var token = document.querySelector("input[name=csrf_token]");
+    var token = box.querySelector("input[name=csrf_token]") || document.querySelector("input[name=csrf_token]");
 
     function say(key) { status.textContent = key ? box.getAttribute("data-" + key) : ""; }
     function show(subscribed) { on.hidden = subscribed; off.hidden = !subscribed; }

@@ -7,11 +7,13 @@ import factory
 
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, PaymentMethod
+from shop.notify.push import generate_vapid_keys
 from shop.orders.models import (
     Checkout,
     Order,
     OrderEvent,
     OrderLine,
+    OrderPushSubscription,
     OrderStatus,
     PaymentStatus,
 )
@@ -108,6 +110,21 @@ class OrderEventFactory(Base):
 
     order = factory.SubFactory("tests.factories.orders.OrderFactory", events=())
     kind = "confirmed"
+
+
+class OrderPushSubscriptionFactory(Base):
+    """A buyer's browser that asked to hear of the order's steps."""
+
+    class Meta:
+        model = OrderPushSubscription
+
+    class Params:
+        order = factory.SubFactory("tests.factories.orders.OrderFactory")
+
+    order_id = factory.SelfAttribute("order.id")
+    endpoint = factory.Sequence(lambda n: f"https://push.example.test/order/{n}")
+    p256dh = factory.LazyFunction(lambda: generate_vapid_keys()[1])
+    auth = "c2VjcmV0LWF1dGgtMTZiIQ"
 
 
 def make_order(

@@ -20,7 +20,8 @@ from shop.notify.delivery import BACKOFF, deliver_due
 from shop.notify.models import OutboxMessage, OutboxStatus, PushSubscription
 from shop.notify.push import PAYLOAD_MAX, subscribe
 from shop.orders import services as orders
-from shop.orders.models import OrderStatus
+from shop.orders.models import OrderPushSubscription, OrderStatus
+from shop.orders.push_alerts import watch_order
 from shop.payments.transfer import record_proof
 from tests.factories import (
     GroupFactory,
@@ -179,3 +180,66 @@ def test_with_push_off_nothing_is_queued_for_phones(client, app, shop_group, mon
     monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", "")
     checkout(client, group, variant)
     assert "push" not in db.session.scalars(select(OutboxMessage.channel)).all()
+
+
+# --- the buyer ------------------------------------------------------------------
+
+
+def test_a_buyer_who_asked_hears_of_each_step_and_is_forgotten_at_the_end(
+    client, push_service, shop_group
+):
+    group, variant, people, _ = shop_group
+    order = checkout(client, group, variant)
+    phone = push_service.browser()
+    watch_order(order, phone.endpoint, phone.p256dh, phone.auth_secret)
+    db.session.commit()
+    ketua = people["ketua"].user
+
+    orders.confirm_order(order, None, by=ketua)
+    orders.mark_paid(order, by=ketua, repeat=False)
+    db.session.commit()
+    deliver_due()
+    total = f"Rp{order.total:,}".replace(",", ".")
+    track = f"/lacak/{order.number}/{order.tracking_token}"
+    assert push_service.payloads_for(phone) == [
+        {
+            "title": f"Pesanan {order.number} dikonfirmasi",
+            "body": f"Kelompok Abon Jambi · {total}",
+            "url": track,
+            "tag": order.number,
+        },
+        {
+            "title": f"Pembayaran {order.number} diterima",
+            "body": f"Kelompok Abon Jambi · {total}",
+            "url": track,
+            "tag": order.number,
+        },
+    ]
+
+    orders.cancel_order(order, "Stok habis", by=ketua)
+    db.session.commit()
+    # Forgotten with the change that ended the order…
+    assert db.session.scalars(select(OrderPushSubscription)).all() == []
+    deliver_due()
+    # … and still told of it: the last notification carried the browser.
+    assert push_service.payloads_for(phone)[-1]["title"] == f"Pesanan {order.number} dibatalkan"
+    rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind.like("order_%"))).all()
+    assert rows and all(row.channel == "email" or row.params == "" for row in rows)
+
+    orders.confirm_order(checkout(client, group, variant), None, by=ketua)
+    db.session.commit()
+    deliver_due()
+    assert len(push_service.payloads_for(phone)) == 3  # another order: not asked
+
+
+def test_an_english_buyer_reads_english(client, push_service, shop_group):
+    group, variant, people, _ = shop_group
+    client.get("/bahasa/en")
+    order = checkout(client, group, variant)
+    phone = push_service.browser()
+    watch_order(order, phone.endpoint, phone.p256dh, phone.auth_secret)
+    orders.confirm_order(order, None, by=people["ketua"].user)
+    db.session.commit()
+    deliver_due()
+    [shown] = push_service.payloads_for(phone)
+    assert shown["title"] == f"Order {order.number} confirmed"
