@@ -64,13 +64,13 @@ class DataSaverMiddleware:
     """Outside the page cache: rewrites the HTML pages of visitors who asked."""
 
     def __init__(self, app: Flask):
-        self.app = app
-        self.wsgi_app = app.wsgi_app
+        self.flask_app = app
+        self.app = app.wsgi_app  # the next layer in, as ProxyFix names it
         self._placeholder: str | None = None
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "GET" or not wanted(environ):
-            return self.wsgi_app(environ, start_response)
+            return self.app(environ, start_response)
         captured: dict = {}
 
         def capture(status, headers, exc_info=None):
@@ -78,7 +78,7 @@ class DataSaverMiddleware:
             return _no_write
 
         # The page uncompressed (the page cache keeps one per encoding).
-        body_iter = self.wsgi_app(dict(environ, HTTP_ACCEPT_ENCODING="identity"), capture)
+        body_iter = self.app(dict(environ, HTTP_ACCEPT_ENCODING="identity"), capture)
         status, headers = captured["status"], captured["headers"]
         if not _is_page(headers):  # files, downloads, redirects: as they came
             start_response(status, headers, captured["exc_info"])
@@ -95,7 +95,7 @@ class DataSaverMiddleware:
 
     def _placeholder_url(self, environ) -> str:
         if self._placeholder is None:
-            with self.app.test_request_context():
+            with self.flask_app.test_request_context():
                 self._placeholder = static_url(PLACEHOLDER)
         return environ.get("SCRIPT_NAME", "") + self._placeholder
 

@@ -77,4 +77,4 @@ def test_indonesian_by_default(client, group, outlet, abon):
     client.get("/bahasa/id")
     page = client.get(f"/kelola/{group.slug}/titip/warung/{outlet.id}/titip")
     assert page.status_code == 200
-    assert '<html lang="id">' in page.get_data(as_text=True)
+    assert '<html lang="id"' in page.get_data(as_text=True)

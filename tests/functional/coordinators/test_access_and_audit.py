@@ -125,24 +125,24 @@ def test_audit_log_filters(client, as_coordinator, operator, group_in_scope):
     old = _entry(operator, AuditAction.GROUP_NOTE, group=group_in_scope, reason="catatan lama")
     old.at = datetime(2026, 1, 10, 3, 0, tzinfo=UTC)
     _entry(operator, AuditAction.GROUP_VERIFIED, group=group_in_scope, reason="lengkap")
-    _entry(operator, AuditAction.EXPORT_CSV, details="semua")
+    _entry(operator, AuditAction.EXPORT_CSV, details="semua kelompok")
     db.session.flush()
     as_coordinator(operator)
 
     def shown(**args):
         page = client.get("/koordinator/audit", query_string=args).get_data(as_text=True)
-        return {text for text in ("catatan lama", "lengkap", "semua") if text in page}
+        return {text for text in ("catatan lama", "lengkap", "semua kelompok") if text in page}
 
     assert shown(action="group.verified") == {"lengkap"}
     assert shown(q="sejahtera") == {"catatan lama", "lengkap"}  # the group's name
     assert shown(q="CATATAN") == {"catatan lama"}
     assert shown(dari="2026-01-10", sampai="2026-01-10") == {"catatan lama"}
-    assert shown(dari="2026-02-01") == {"lengkap", "semua"}
+    assert shown(dari="2026-02-01") == {"lengkap", "semua kelompok"}
     # Nonsense filters are ignored, not errors.
     assert shown(action="drop table", dari="kemarin", page="x") == {
         "catatan lama",
         "lengkap",
-        "semua",
+        "semua kelompok",
     }
 
 
@@ -180,7 +180,7 @@ def test_audit_log_page_query_count_does_not_grow(
     [{"sampai": "9999-12-31"}, {"dari": "0001-01-01"}, {"dari": "2026-13-01"}, {"sampai": "x"}],
 )
 def test_audit_log_ignores_dates_it_cannot_use(client, as_coordinator, operator, args):
-    _entry(operator, AuditAction.EXPORT_CSV, details="semua")
+    _entry(operator, AuditAction.EXPORT_CSV, details="semua kelompok")
     as_coordinator(operator)
     response = client.get("/koordinator/audit", query_string=args)
-    assert response.status_code == 200 and "semua" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "semua kelompok" in response.get_data(as_text=True)
