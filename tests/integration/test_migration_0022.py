@@ -67,3 +67,6 @@ def test_0022_keeps_every_products_shelf_life(tmp_path_factory):
             days = conn.execute(sa.text("SELECT shelf_life_days FROM product WHERE slug = 'abon'"))
             assert "shelf_life_unit" not in columns and days.scalar() == 14
         upgrade(directory=MIGRATIONS)
+        # Its own database's connections closed here, not by the garbage
+        # collector at the end of the run (an unraisable warning, an error).
+        db.engine.dispose()
