@@ -57,7 +57,8 @@ def _check_qris(slug: str):
         "groups/manage/qris_confirm.html",
         group=group,
         merchant=merchant,
-        form=QrisConfirmForm(payload=merchant.payload),
+        # Not bound to this request's form, whose own (empty) text box is also named payload.
+        form=QrisConfirmForm(formdata=None, payload=merchant.payload),
     )
 
 

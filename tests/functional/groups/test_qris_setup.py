@@ -37,8 +37,11 @@ def check_text(client, slug, text):
 
 
 def check_photo(client, slug, data: bytes, name="stiker-qris.jpg"):
+    """As a browser sends the form: the photo, and the text box left empty."""
     return client.post(
-        page(slug), data={"photo": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+        page(slug),
+        data={"photo": (io.BytesIO(data), name), "payload": ""},
+        content_type="multipart/form-data",
     )
 
 
