@@ -36,7 +36,6 @@ from shop.orders.workflow import EXPIRABLE, ORDER_FLOW
 from shop.orders.workflow import OPEN_STATES as OPEN_STATES
 from shop.orders.workflow import InvalidTransition as InvalidTransition
 
-
 SENT_BY_BUYER = [method for method in PaymentMethod if method.sent_by_buyer]
 
 
