@@ -13,12 +13,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from shop.catalogue.models import ProductStatus
 from shop.catalogue.services import refresh_derived, set_status
 from shop.groups.models import Role
 from shop.groups.qris import crc, parse_tlv
+from tests.browser.pages import log_in
 from tests.conftest import live_site
 from tests.qris_samples import STICKER, sticker_photo
 
@@ -60,14 +61,6 @@ def _seed() -> dict:
     return groups
 
 
-def _log_in(page: Page, base: str, login: str) -> None:
-    page.goto(f"{base}/masuk")
-    page.fill("main [name=login]", login)
-    page.fill("main [name=password]", "rahasia-123")
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("h1")).to_have_count(1)
-
-
 def _zbar(png: Path) -> str:
     done = subprocess.run(
         ["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, check=True
@@ -86,7 +79,7 @@ def test_a_buyer_pays_by_qris_and_the_group_confirms(
 
     # The ketua adds the group's QRIS from a photo of its sticker.
     group = browser.new_context(**browser_context_args, java_script_enabled=javascript).new_page()
-    _log_in(group, base, site["login"])
+    log_in(group, base, site["login"], "rahasia-123")
     group.goto(f"{base}/kelola/{slug}")
     group.locator("nav a", has_text="QRIS").first.click()
     expect(group.locator("main")).to_contain_text("Belum ada QRIS.")
