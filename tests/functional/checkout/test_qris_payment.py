@@ -18,6 +18,7 @@ from shop.extensions import db
 from shop.groups.models import PaymentMethod, Role
 from shop.groups.qris import crc, parse_tlv
 from shop.media.pdf import write_pdf
+from shop.orders.alerts import buyer_email
 from shop.orders.models import Order, OrderStatus, PaymentStatus
 from shop.orders.services import new_order_numbers
 from tests.factories import GroupFactory, MembershipFactory, make_order
@@ -179,3 +180,25 @@ def test_the_tracking_page_of_a_qris_order_costs_no_more_statements(
             assert client.get(url).status_code == 200
         counts.append(counter.count)
     assert counts[1] == counts[0]
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en", "Pay exactly {amount} by QRIS: your order page shows the QRIS code"),
+        ("id", "Bayar tepat {amount} dengan QRIS: halaman pesanan Anda menampilkan kode QRIS"),
+    ],
+)
+def test_the_buyers_email_says_how_to_pay_by_qris(app_ctx, qris_group, locale, words):
+    order = make_order(
+        qris_group,
+        payment=PaymentMethod.QRIS,
+        unique_code=21,
+        buyer_email="ani@example.com",
+        locale=locale,
+    )
+    message = buyer_email(order, "placed")
+    amount = f"Rp{order.total:,}".replace(",", "." if locale == "id" else ",")
+    expected = words.format(amount=amount)
+    assert expected in message.body_text
+    assert expected in " ".join(message.body_html.split())
