@@ -40,6 +40,8 @@ class AuditAction(LabelledEnum):
     EXPORT_XLSX = "export.xlsx", _l("Monitoring exported as XLSX")
     EXPORT_REPORT = "export.report", _l("Group report downloaded")
     RESET_LINK_CREATED = "account.reset_link", _l("Password reset link made for a member")
+    QRIS_SAVED = "qris.saved", _l("Group's QRIS saved")
+    QRIS_REMOVED = "qris.removed", _l("Group's QRIS removed")
 
 
 class AuditEntry(Base):

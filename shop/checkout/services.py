@@ -147,13 +147,15 @@ def _load_variants(cart: dict[str, int]) -> list[Variant]:
 def payable_methods(group: Group, card_enabled: bool, has_bank_account: bool):
     """The ways a buyer may pay this group: transfer only to a group that has
     given a bank account (the buyer must be told where to send the money),
-    card only where the operator has enabled it. Empty: the group cannot
-    take an order now."""
+    QRIS only to one that has confirmed its QRIS (the amount QR is made from
+    it), card only where the operator has enabled it. Empty: the group
+    cannot take an order now."""
     return [
         method
         for method in group.payment_methods
         if (method is not PaymentMethod.CARD or card_enabled)
         and (method is not PaymentMethod.TRANSFER or has_bank_account)
+        and (method is not PaymentMethod.QRIS or bool(group.qris_payload))
     ]
 
 
@@ -185,9 +187,9 @@ def _choice_for(group: Group, choice: GroupChoice | None, card_enabled: bool):
 
 
 def _unique_code(payment: PaymentMethod, taken: set[int]) -> int:
-    """1–499 rupiah added to a transfer, different from the group's other open
-    transfers (`taken`), so the group can tell which buyer paid."""
-    if payment is not PaymentMethod.TRANSFER:
+    """1–499 rupiah added to a transfer or a QRIS payment, different from the
+    group's other open ones (`taken`), so the group can tell which buyer paid."""
+    if not payment.sent_by_buyer:
         return 0
     free = [code for code in range(1, 500) if code not in taken]
     return secrets.choice(free) if free else secrets.randbelow(499) + 1
@@ -293,7 +295,7 @@ def _write_orders(
 ) -> list[Order]:
     """One order per group with its lines and its "placed" event: three
     INSERTs for the whole cart."""
-    transfers = [g for g, (_d, payment) in methods.items() if payment is PaymentMethod.TRANSFER]
+    transfers = [g for g, (_d, payment) in methods.items() if payment.sent_by_buyer]
     numbers, taken_codes = orders.new_order_numbers(len(by_group), transfers)
     now = utcnow()
     rows = []

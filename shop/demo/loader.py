@@ -26,7 +26,7 @@ from shop.demo.coordination import load_coordination
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE, DemoGroup, DemoProduct
 from shop.extensions import db
 from shop.groups.models import Group, Membership, Role
-from shop.groups.services import add_bank_account, create_group, create_invitation
+from shop.groups.services import add_bank_account, create_group, create_invitation, save_qris
 from shop.regions.models import Province, Regency
 
 # More threads than cores still helps: much of the drawing holds the GIL, and the
@@ -167,6 +167,8 @@ def load_demo() -> LoadReport:
         group = create_group(leader, demo.profile, drawn.logos[index], drawn.covers[index])
         for bank_name, number in demo.bank_accounts:
             add_bank_account(group, bank_name, number, demo.profile.name)
+        if demo.qris:
+            save_qris(group, demo.qris, leader)
         for key in demo.members:
             db.session.add(Membership(group=group, user=users[key], role=Role.MEMBER))
         if demo.invitation:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.groups import alert_settings, manage, verification, views
+from shop.groups import alert_settings, manage, qris_settings, verification, views
 from shop.groups.suspension import GroupSuspended
 
 bp = Blueprint("groups", __name__)
@@ -51,6 +51,16 @@ bp.add_url_rule(
     methods=["POST"],
 )
 bp.add_url_rule("/gabung/<token>", "join", manage.join, methods=["GET", "POST"])
+
+# qris_settings.py: the group's QRIS (its sticker's code, checked and confirmed)
+bp.add_url_rule("/kelola/<slug>/qris", "qris", qris_settings.qris, methods=["GET"])
+bp.add_url_rule("/kelola/<slug>/qris", "check_qris", qris_settings.check_qris, methods=["POST"])
+bp.add_url_rule(
+    "/kelola/<slug>/qris/simpan", "save_qris", qris_settings.save_qris, methods=["POST"]
+)
+bp.add_url_rule(
+    "/kelola/<slug>/qris/hapus", "remove_qris", qris_settings.remove_qris, methods=["POST"]
+)
 
 # alert_settings.py: a member's own order alerts
 bp.add_url_rule(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     Length,
@@ -50,6 +50,7 @@ class GroupForm(RegionMixin, BaseForm):
     accepts_transfer = BooleanField(_l("Bank transfer"))
     accepts_cash = BooleanField(_l("Cash on delivery / pay at pickup"))
     accepts_card = BooleanField(_l("Card (when the site offers card payments)"))
+    accepts_qris = BooleanField(_l("QRIS"))
     offers_pickup = BooleanField(_l("Pickup at our address"))
     offers_local_delivery = BooleanField(_l("We deliver locally"))
     offers_courier = BooleanField(_l("Courier (we confirm the fee before payment)"))
@@ -81,7 +82,12 @@ class GroupForm(RegionMixin, BaseForm):
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
-        if not (self.accepts_transfer.data or self.accepts_cash.data or self.accepts_card.data):
+        if not (
+            self.accepts_transfer.data
+            or self.accepts_cash.data
+            or self.accepts_card.data
+            or self.accepts_qris.data
+        ):
             self.accepts_transfer.errors = [
                 *self.accepts_transfer.errors,
                 _l("Choose at least one way to be paid."),
@@ -117,6 +123,37 @@ class BankAccountForm(BaseForm):
         _l("Account holder name"), validators=[DataRequired(), Length(max=120)]
     )
     submit = SubmitField(_l("Add account"))
+
+
+class QrisForm(BaseForm):
+    """The group's static QRIS: a photo of its sticker, or the text of its
+    code (what a bank or e-wallet app's "share QRIS" gives)."""
+
+    photo = PhotoField(
+        _l("Photo of your QRIS sticker"),
+        description=_l("Take it straight on, close enough that the code fills a good part of it."),
+    )
+    payload = TextAreaField(
+        _l("Or paste the text of your QRIS"),
+        description=_l("It starts with 000201. Your bank or e-wallet app can copy it for you."),
+    )
+    submit = SubmitField(_l("Check my QRIS"))
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if ok and not self.photo.data and not (self.payload.data or "").strip():
+            self.form_errors.append(
+                _l("Choose a photo of your QRIS sticker, or paste the text of your QRIS.")
+            )
+            return False
+        return ok
+
+
+class QrisConfirmForm(BaseForm):
+    """The checked payload, sent back when the ketua confirms the merchant."""
+
+    payload = HiddenField()
+    submit = SubmitField(_l("Yes, save this QRIS"))
 
 
 class ConfirmForm(BaseForm):

@@ -62,6 +62,13 @@ class PaymentMethod(LabelledEnum):
     TRANSFER = "transfer", _l("Bank transfer")
     CASH = "cash", _l("Cash on delivery / pay at pickup")
     CARD = "card", _l("Card")
+    QRIS = "qris", _l("QRIS")
+
+    @property
+    def sent_by_buyer(self) -> bool:
+        """The buyer sends the money (transfer, QRIS) and a proof the group
+        checks; the amount carries a unique code so the group can tell whose."""
+        return self in (PaymentMethod.TRANSFER, PaymentMethod.QRIS)
 
 
 class DeliveryMethod(LabelledEnum):
@@ -116,6 +123,10 @@ class Group(Base):
     accepts_transfer: Mapped[bool] = mapped_column(default=True)
     accepts_cash: Mapped[bool] = mapped_column(default=True)
     accepts_card: Mapped[bool] = mapped_column(default=False)
+    accepts_qris: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The group's static QRIS as its sticker encodes it, saved once the group
+    # confirmed the merchant it names (shop.groups.qris checks it).
+    qris_payload: Mapped[str | None] = mapped_column(String(512))
     offers_pickup: Mapped[bool] = mapped_column(default=True)
     offers_local_delivery: Mapped[bool] = mapped_column(default=False)
     offers_courier: Mapped[bool] = mapped_column(default=False)
@@ -158,6 +169,8 @@ class Group(Base):
             PaymentMethod.TRANSFER: self.accepts_transfer,
             PaymentMethod.CASH: self.accepts_cash,
             PaymentMethod.CARD: self.accepts_card,
+            # Offered once the group has confirmed its QRIS (its setup page).
+            PaymentMethod.QRIS: self.accepts_qris and bool(self.qris_payload),
         }
         return [method for method, on in flags.items() if on]
 

@@ -175,7 +175,11 @@ def unpayable_groups(groups) -> set[int]:
     """The groups that accept only bank transfer and have given no account:
     no buyer can pay them (checkout refuses them). Asked of the database
     only when such a group is among `groups`, which is rare."""
-    transfer_only = [g.id for g in groups if not (g.accepts_cash or g.accepts_card)]
+    transfer_only = [
+        g.id
+        for g in groups
+        if not (g.accepts_cash or g.accepts_card or (g.accepts_qris and g.qris_payload))
+    ]
     if not transfer_only:
         return set()
     return set(transfer_only) - groups_with_bank_accounts(transfer_only)

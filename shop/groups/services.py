@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from shop.accounts.models import User
+from shop.audit.models import AuditAction
+from shop.audit.services import record
 from shop.core.cache import mark_public_change
 from shop.core.short_codes import GROUP_CODE_LENGTH, unique_code
 from shop.core.text import clean_line, clean_multiline, slugify, unique_slug
@@ -21,6 +23,7 @@ from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups import hooks
 from shop.groups.models import BankAccount, Group, Invitation, Membership, Programme, Role
+from shop.groups.qris import QrisMerchant, read_static
 from shop.i18n.phone import normalise as normalise_phone
 from shop.jobs import enqueue_after_commit
 from shop.media.services import store_image
@@ -42,6 +45,7 @@ class GroupProfile:
     accepts_transfer: bool = True
     accepts_cash: bool = True
     accepts_card: bool = False
+    accepts_qris: bool = False
     offers_pickup: bool = True
     offers_local_delivery: bool = False
     offers_courier: bool = False
@@ -97,6 +101,7 @@ def _apply_profile(group: Group, profile: GroupProfile) -> None:
         "accepts_transfer",
         "accepts_cash",
         "accepts_card",
+        "accepts_qris",
         "offers_pickup",
         "offers_local_delivery",
         "offers_courier",
@@ -172,6 +177,49 @@ def remove_bank_account(group: Group, account_id: int) -> None:
         raise DomainError(_l("That bank account does not exist."))
     db.session.delete(account)
     db.session.flush()
+
+
+def save_qris(group: Group, payload: str, by: User) -> QrisMerchant:
+    """The group's static QRIS, after the ketua confirmed the merchant it
+    names. Checked again here (the confirmation page carries the payload in
+    the form, so what comes back is not trusted); saving turns QRIS on for
+    buyers, and the audit log keeps the merchant before and after."""
+    merchant = read_static(payload)
+    before = read_static(group.qris_payload) if group.qris_payload else None
+    if before is not None and before.payload == merchant.payload:
+        group.accepts_qris = True
+        db.session.flush()
+        mark_public_change()
+        return merchant
+    group.qris_payload = merchant.payload
+    group.accepts_qris = True
+    record(
+        AuditAction.QRIS_SAVED,
+        group=group,
+        actor=by,
+        details=_qris_details(merchant)
+        + (f" (was {_qris_details(before)})" if before is not None else ""),
+    )
+    db.session.flush()
+    mark_public_change()  # the shop page lists the ways to pay
+    return merchant
+
+
+def remove_qris(group: Group, by: User) -> None:
+    """No QRIS any more: buyers are no longer offered it (orders already
+    placed by QRIS are told to ask the group)."""
+    if not group.qris_payload:
+        raise DomainError(_l("Your group has no QRIS to remove."))
+    before = read_static(group.qris_payload)
+    group.qris_payload = None
+    group.accepts_qris = False
+    record(AuditAction.QRIS_REMOVED, group=group, actor=by, details=_qris_details(before))
+    db.session.flush()
+    mark_public_change()
+
+
+def _qris_details(merchant: QrisMerchant) -> str:
+    return f"{merchant.name}, {merchant.city}, NMID {merchant.nmid}"
 
 
 def _hash_token(token: str) -> str:

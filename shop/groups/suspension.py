@@ -29,6 +29,7 @@ OPEN_WHILE_SUSPENDED: dict[str, frozenset[str]] = {
     "groups.manage_home": GET,
     "groups.members": GET,
     "groups.bank_accounts": GET,
+    "groups.qris": GET,
     "groups.verification": GET,
     "groups.document_file": GET,
     # The orders being finished still send alerts: a member may choose them.

@@ -162,6 +162,26 @@ def verify_photo(
     return width, height
 
 
+def open_upright(
+    data: bytes,
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    largest: int,
+    max_decoded_bytes: int | None = None,
+) -> Image.Image:
+    """A photo checked as `process_image` checks it, decoded, shrunk to about
+    `largest` px (never below) and turned upright: for reading what it shows
+    (a QR code), never stored. Raises ImageRejected as the others do."""
+    _check_bytes(data, max_bytes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        picture, orientation = _open_and_decode(
+            data, max_pixels=max_pixels, largest=largest, max_decoded_bytes=max_decoded_bytes
+        )
+    return _upright(picture, orientation)
+
+
 def _check_bytes(data: bytes, max_bytes: int) -> None:
     if not data:
         raise ImageRejected(EMPTY_FILE)

@@ -36,6 +36,8 @@ from shop.orders.workflow import EXPIRABLE, ORDER_FLOW
 from shop.orders.workflow import OPEN_STATES as OPEN_STATES
 from shop.orders.workflow import InvalidTransition as InvalidTransition
 
+SENT_BY_BUYER = [method for method in PaymentMethod if method.sent_by_buyer]
+
 
 def new_order_number() -> str:
     """Like ET-7K3M9Q."""
@@ -45,15 +47,15 @@ def new_order_number() -> str:
 def new_order_numbers(
     count: int, transfer_groups: Iterable[int] = ()
 ) -> tuple[list[str], dict[int, set[int]]]:
-    """`count` new order numbers, and the unique codes the open transfers of
-    each of `transfer_groups` already hold, in one read: the numbers are
-    those of no order yet (a rare clash is drawn again and read again), the
-    codes those a new transfer of that group must not repeat."""
+    """`count` new order numbers, and the unique codes the open transfers and
+    QRIS payments of each of `transfer_groups` already hold, in one read: the
+    numbers are those of no order yet (a rare clash is drawn again and read
+    again), the codes those a new one of that group must not repeat."""
     codes: dict[int, set[int]] = {group_id: set() for group_id in transfer_groups}
     numbers = _draw_numbers(count)
     open_transfers = and_(
         Order.group_id.in_(sorted(codes)),
-        Order.payment_method == PaymentMethod.TRANSFER,
+        Order.payment_method.in_(SENT_BY_BUYER),
         Order.status.in_(OPEN_STATES),
     )
     where = or_(Order.number.in_(numbers), open_transfers) if codes else None
@@ -67,7 +69,7 @@ def new_order_numbers(
         for number, group_id, code, payment, status in rows:
             if number in numbers:
                 taken.add(number)
-            if group_id in codes and payment is PaymentMethod.TRANSFER and status in OPEN_STATES:
+            if group_id in codes and payment.sent_by_buyer and status in OPEN_STATES:
                 codes[group_id].add(code)
         if not taken:
             return numbers, codes

@@ -12,7 +12,7 @@ from flask_limiter import RateLimitExceeded
 from shop.core.hooks import connect
 from shop.orders import hooks
 from shop.orders import views as order_views
-from shop.payments import manage, refunds, views
+from shop.payments import manage, qris, refunds, views
 
 bp = Blueprint("payments", __name__)
 
@@ -59,3 +59,5 @@ bp.register_error_handler(RateLimitExceeded, order_views.rate_limited)
 connect(hooks.PAID_ORDER_CANCELLED, refunds.refund_closed_order)
 connect(hooks.TRACK_PAGE, views.track_context)
 connect(hooks.GROUP_ORDER_PAGE, manage.group_order_context)
+# The amount QR of an order paid by QRIS (orders/_summary.html: confirmation and tracking).
+bp.add_app_template_global(qris.order_qris, "order_qris")

@@ -1,7 +1,8 @@
-"""Bank transfer: the buyer sends a proof of the transfer, the group checks it.
+"""Bank transfer and QRIS: the buyer sends a proof of the payment, the group checks it.
 
 The buyer transfers the order's total (which carries its unique code) to
-one of the group's accounts and uploads the receipt here; the group then
+one of the group's accounts, or pays it with the order's QRIS (the amount
+QR of shop.payments.qris), and uploads the receipt here; the group then
 marks the order paid with shop.orders.services.mark_paid.
 """
 
@@ -14,7 +15,6 @@ from werkzeug.datastructures import FileStorage
 from shop.accounts.models import User
 from shop.errors import DomainError
 from shop.extensions import db
-from shop.groups.models import PaymentMethod
 from shop.media.evidence import store_evidence
 from shop.orders.alerts import notify_group_proof
 from shop.orders.models import Order, OrderStatus, PaymentStatus
@@ -25,7 +25,7 @@ MAX_PROOFS = 5
 # Before the group confirms, or while waiting for the money after it did.
 PROOF_STATES = (OrderStatus.PLACED, OrderStatus.CONFIRMED)
 
-NOT_A_TRANSFER = _l("This order is not paid by bank transfer.")
+NOT_A_TRANSFER = _l("This order is not paid by bank transfer or QRIS.")
 ALREADY_PAID = _l("This order is already paid.")
 CLOSED = _l("This order is closed and takes no more transfer proofs.")
 FEE_UNKNOWN = _l(
@@ -114,7 +114,7 @@ def can_send_proof(order: Order) -> bool:
 
 
 def _check_order(order: Order) -> None:
-    if order.payment_method is not PaymentMethod.TRANSFER:
+    if not order.payment_method.sent_by_buyer:
         raise ProofRefused(NOT_A_TRANSFER)
     if order.is_paid:
         raise ProofRefused(ALREADY_PAID)

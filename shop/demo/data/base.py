@@ -53,5 +53,7 @@ class DemoGroup:
     leader: str
     members: tuple[str, ...] = ()
     bank_accounts: tuple[tuple[str, str], ...] = ()
+    # The text of the group's static QRIS sticker (saved as the group would, confirmed).
+    qris: str = ""
     invitation: bool = False
     products: tuple[DemoProduct, ...] = ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from shop.catalogue.models import ProductStatus
 from shop.catalogue.services import ProductData, VariantData
 from shop.demo.data.base import DemoGroup, DemoProduct, halal, pirt
+from shop.groups.qris import static_payload
 from shop.groups.services import GroupProfile
 
 MINA_SEJAHTERA = DemoGroup(
@@ -37,6 +38,15 @@ MINA_SEJAHTERA = DemoGroup(
     leader="sri",
     members=("joko",),
     bank_accounts=(("BRI", "330901009901530"), ("Bank Jateng", "2090099010")),
+    # The QRIS sticker BRI gave the group: buyers may pay by QRIS with the amount filled in.
+    qris=static_payload(
+        name="KLP MINA SEJAHTERA",
+        city="BOYOLALI",
+        nmid="ID1021107654321",
+        pan="936000020330901530",
+        mcc="5499",
+        postal_code="57374",
+    ),
     invitation=True,
     products=(
         DemoProduct(

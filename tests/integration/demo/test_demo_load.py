@@ -28,7 +28,8 @@ from shop.demo import pictures
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE
 from shop.demo.data.coordinators import COORDINATORS
 from shop.extensions import db
-from shop.groups.models import Group, Membership, Verification
+from shop.groups.models import Group, Membership, PaymentMethod, Verification
+from shop.groups.qris import read_static
 from shop.media.models import Image as StoredImage
 from shop.orders.models import Order, OrderStatus
 
@@ -57,6 +58,11 @@ def _check_groups() -> None:
     assert len({group.province_code for group in groups}) >= 5
     assert all(group.logo is not None and group.cover is not None for group in groups)
     assert all(group.bank_accounts for group in groups)
+    # Mina Sejahtera offers QRIS with its sticker's payload, a valid static QRIS.
+    with_qris = [group for group in groups if group.qris_payload]
+    assert [group.name for group in with_qris] == ["Kelompok Mina Sejahtera"]
+    assert PaymentMethod.QRIS in with_qris[0].payment_methods
+    assert read_static(with_qris[0].qris_payload).city == "BOYOLALI"
     twice = db.session.execute(
         select(Membership.user_id)
         .join(Membership.user)

@@ -230,8 +230,8 @@ def test_a_rollback_after_recording_removes_the_new_file(media):
 @pytest.mark.parametrize(
     ("order_fields", "message"),
     [
-        ({"payment": PaymentMethod.CASH}, "This order is not paid by bank transfer."),
-        ({"payment": PaymentMethod.CARD}, "This order is not paid by bank transfer."),
+        ({"payment": PaymentMethod.CASH}, "This order is not paid by bank transfer or QRIS."),
+        ({"payment": PaymentMethod.CARD}, "This order is not paid by bank transfer or QRIS."),
         (
             {"status": OrderStatus.CONFIRMED, "payment_status": PaymentStatus.PAID},
             "This order is already paid.",
