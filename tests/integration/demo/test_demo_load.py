@@ -57,6 +57,8 @@ def _check_groups() -> None:
     assert len({group.province_code for group in groups}) >= 5
     assert all(group.logo is not None and group.cover is not None for group in groups)
     assert all(group.bank_accounts for group in groups)
+    # Each group's own number is verified: the demo shows the group's order alerts.
+    assert all(group.whatsapp and group.alert_number == group.whatsapp for group in groups)
     twice = db.session.execute(
         select(Membership.user_id)
         .join(Membership.user)
