@@ -12,7 +12,6 @@ exists: the same work is done and the same page follows whatever was typed.
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from datetime import datetime, timedelta
 
@@ -30,7 +29,7 @@ from shop.accounts.sessions import start_session
 from shop.accounts.throttle import clear_login_failures
 from shop.core.templating import absolute_url
 from shop.db import utcnow
-from shop.errors import CountedRefusal, DomainError
+from shop.errors import DomainError
 from shop.extensions import db
 from shop.notify.messaging import (
     queue_email,
@@ -40,29 +39,7 @@ from shop.notify.messaging import (
     whatsapp_enabled,
 )
 
-CODE_REFUSED = _l("This code is wrong or no longer works. Ask for a new one.")
 LINK_REFUSED = _l("This link no longer works. Ask for a new one.")
-
-
-class WrongCode(CountedRefusal):
-    """A wrong code was typed: refused, and the try it counted is committed."""
-
-
-# --- typed codes -----------------------------------------------------------
-
-
-def _check_code(row: AccountCode | None, user_id: int | None, code: str, now: datetime) -> None:
-    """Refuse a code that is not the latest usable one; count a wrong try."""
-    max_tries = current_app.config["CODE_MAX_TRIES"]
-    if row is None or user_id is None or not row.usable(now, max_tries):
-        # The same work as a real comparison, so a miss takes the same time.
-        hmac.compare_digest(codes.digest(code), codes.digest(""))
-        raise DomainError(CODE_REFUSED, field="code")
-    expected = codes.code_digest(user_id, row.purpose, code.strip())
-    if not hmac.compare_digest(row.secret_hash, expected):
-        row.tries += 1
-        db.session.flush()
-        raise WrongCode(CODE_REFUSED, field="code")
 
 
 def _minutes(name: str) -> timedelta:
@@ -87,53 +64,21 @@ def needs_confirmation(user: User) -> bool:
 
 def resend_wait(user: User, now: datetime | None = None) -> int:
     """Seconds before another confirmation code may be sent (0: now)."""
-    now = now or utcnow()
-    latest = codes.latest(user, CodePurpose.VERIFY_PHONE)
-    if latest is None:
-        return 0
-    ready = latest.created_at + timedelta(seconds=current_app.config["VERIFY_RESEND_SECONDS"])
-    return max(0, int((ready - now).total_seconds() + 0.999))
+    return codes.resend_wait(user, CodePurpose.VERIFY_PHONE, now or utcnow())
 
 
 def send_confirmation_code(
     user: User, locale: str, *, now: datetime | None = None, wait: bool = True
 ) -> AccountCode:
-    """Send a code to the number waiting for confirmation.
-
-    At most one every VERIFY_RESEND_SECONDS (`wait=False` for a number just
-    typed) and VERIFY_CODES_PER_HOUR an hour, so nobody can use the site to
-    flood a number with messages.
-    """
-    now = now or utcnow()
+    """Send a code to the number waiting for confirmation, throttled
+    (`shop.accounts.account_codes.send_code`; `wait=False` for a number just
+    typed)."""
     phone = number_to_confirm(user)
     if phone is None or not whatsapp_enabled():
         raise DomainError(_l("There is no number waiting for a code."))
-    if wait and (seconds := resend_wait(user, now)):
-        raise DomainError(
-            _l("Please wait %(seconds)d seconds before asking for a new code.", seconds=seconds)
-        )
-    hourly = current_app.config["VERIFY_CODES_PER_HOUR"]
-    if codes.made_since(user.id, CodePurpose.VERIFY_PHONE, now - timedelta(hours=1)) >= hourly:
-        raise DomainError(_l("Too many codes were sent in the last hour. Try again later."))
-    code = codes.new_code()
-    lifetime = _minutes("VERIFY_CODE_MINUTES")
-    row = codes.issue(
-        user,
-        CodePurpose.VERIFY_PHONE,
-        secret_hash=codes.code_digest(user.id, CodePurpose.VERIFY_PHONE, code),
-        target=phone,
-        lifetime=lifetime,
-        now=now,
+    return codes.send_code(
+        user, CodePurpose.VERIFY_PHONE, phone, locale, now=now or utcnow(), wait=wait
     )
-    queue_whatsapp(
-        "verify_code",
-        phone,
-        "verify_code",
-        [code],
-        locale,
-        context={"minutes": int(lifetime.total_seconds() // 60)},
-    )
-    return row
 
 
 def sign_up(name: str, login: tuple[str, str], password: str, user_agent: str, locale: str) -> User:
@@ -164,7 +109,7 @@ def confirm_number(user: User, code: str, *, now: datetime | None = None) -> str
     row = codes.latest(user, CodePurpose.VERIFY_PHONE)
     if row is not None and row.target != phone:
         row = None
-    _check_code(row, user.id, code, now)
+    codes.check_code(row, user.id, code, now)
     if user.pending_phone:
         if _phone_taken(user.pending_phone, user):
             raise DomainError(_l("This number already has an account."), field="code")
@@ -316,7 +261,7 @@ def reset_with_code(
     now = now or utcnow()
     user = find_by_login("phone", phone)
     row = codes.latest(user, CodePurpose.RESET_PHONE) if user is not None else None
-    _check_code(row, user.id if user is not None else None, code, now)
+    codes.check_code(row, user.id if user is not None else None, code, now)
     _set_new_password(user, password, row, now, user_agent)
     if row.target == user.phone and user.phone_verified_at is None:
         user.phone_verified_at = now

@@ -1,5 +1,5 @@
-"""One-time secrets for accounts: number confirmation codes and password
-reset codes and links."""
+"""One-time secrets for accounts: number confirmation codes (a person's
+own number, or a group's) and password reset codes and links."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ class CodePurpose(enum.StrEnum):
     RESET_EMAIL = "reset_email"
     RESET_PHONE = "reset_phone"
     RESET_COORDINATOR = "reset_coordinator"
+    # A group's own number (`shop.groups.group_number`): the row's `group_id`
+    # is the group, its `user_id` the member who asked for the code.
+    VERIFY_GROUP_PHONE = "verify_group_phone"
 
 
 RESET_PURPOSES = (CodePurpose.RESET_EMAIL, CodePurpose.RESET_PHONE, CodePurpose.RESET_COORDINATOR)
@@ -32,7 +35,10 @@ class AccountCode(Base):
     """
 
     __tablename__ = "account_code"
-    __table_args__ = (Index("ix_account_code_user_id_purpose", "user_id", "purpose"),)
+    __table_args__ = (
+        Index("ix_account_code_user_id_purpose", "user_id", "purpose"),
+        Index("ix_account_code_group_id_purpose", "group_id", "purpose"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
@@ -46,6 +52,8 @@ class AccountCode(Base):
     revoked_at: Mapped[datetime | None]
     tries: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Named, not imported: groups sit above accounts.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 

@@ -24,6 +24,7 @@ class AuditAction(LabelledEnum):
     GROUP_SUSPENDED = "group.suspended", _l("Group suspended")
     GROUP_REINSTATED = "group.reinstated", _l("Group reinstated")
     GROUP_NOTE = "group.note", _l("Note on group")
+    GROUP_WHATSAPP_VERIFIED = "group.whatsapp_verified", _l("Group’s WhatsApp number verified")
     CERTIFICATE_CHECKED = "certificate.checked", _l("Certificate checked")
     CERTIFICATE_REMOVED = "certificate.removed", _l("Certificate check removed")
     PRODUCT_HIDDEN = "product.hidden", _l("Product hidden")

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.groups import alert_settings, manage, qris_settings, verification, views
+from shop.groups import (
+    alert_settings,
+    group_number_views,
+    manage,
+    qris_settings,
+    verification,
+    views,
+)
 from shop.groups.suspension import GroupSuspended
 
 bp = Blueprint("groups", __name__)
@@ -76,6 +83,20 @@ bp.add_url_rule(
     "/kelola/<slug>/pemberitahuan/ponsel/hapus",
     "push_unsubscribe",
     alert_settings.push_unsubscribe,
+    methods=["POST"],
+)
+
+# group_number_views.py: verifying the group's own WhatsApp number
+bp.add_url_rule(
+    "/kelola/<slug>/nomor-whatsapp",
+    "whatsapp_number",
+    group_number_views.whatsapp_number,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/kelola/<slug>/nomor-whatsapp/kirim-kode",
+    "send_whatsapp_code",
+    group_number_views.send_whatsapp_code,
     methods=["POST"],
 )
 

@@ -117,6 +117,9 @@ class Group(Base):
     founded_year: Mapped[int | None]
     member_count: Mapped[int | None]
     whatsapp: Mapped[str | None] = mapped_column(String(20))
+    # When a code sent to `whatsapp` came back (`shop.groups.group_number`);
+    # None for a number not (yet) confirmed. Changing the number clears it.
+    whatsapp_verified_at: Mapped[datetime | None]
     pickup_address: Mapped[str] = mapped_column(Text, default="")
     logo_id: Mapped[int | None] = mapped_column(ForeignKey("image.id", ondelete="SET NULL"))
     cover_id: Mapped[int | None] = mapped_column(ForeignKey("image.id", ondelete="SET NULL"))
@@ -162,6 +165,12 @@ class Group(Base):
     @property
     def is_verified(self) -> bool:
         return self.verification is Verification.VERIFIED
+
+    @property
+    def alert_number(self) -> str | None:
+        """The group's own number, once a code sent to it came back: the
+        only number of the group that gets order alerts."""
+        return self.whatsapp if self.whatsapp and self.whatsapp_verified_at else None
 
     @property
     def payment_methods(self) -> list[PaymentMethod]:

@@ -81,15 +81,17 @@ def _apply_profile(group: Group, profile: GroupProfile) -> None:
     group.story = clean_multiline(profile.story, 3000)
     group.founded_year = profile.founded_year
     group.member_count = profile.member_count
+    whatsapp = None
     if profile.whatsapp:
         whatsapp = normalise_phone(profile.whatsapp, mobile_only=True)
         if whatsapp is None:
             raise DomainError(
                 _l("Enter a valid mobile/WhatsApp number, e.g. 0812-3456-7890."), field="whatsapp"
             )
+    if whatsapp != group.whatsapp:
+        # A new number gets no alert until a code sent to it comes back.
         group.whatsapp = whatsapp
-    else:
-        group.whatsapp = None
+        group.whatsapp_verified_at = None
     if profile.founded_year is not None and not 1900 <= profile.founded_year <= utcnow().year:
         raise DomainError(
             _l("Give a founding year between 1900 and this year."), field="founded_year"

@@ -1,5 +1,5 @@
-"""What an order's people hear on WhatsApp: the group (its number and the
-members who chose it) of a new order, a transfer proof, a payment and a
+"""What an order's people hear on WhatsApp: the group (its verified number
+and the members who chose it) of a new order, a transfer proof, a payment and a
 cancellation; the buyer who gave a mobile number of each step after placing.
 
 Each alert is a template message approved at Meta (README, "WhatsApp
@@ -60,9 +60,11 @@ def group_alerts(
     if not whatsapp_enabled():
         return []
     skip = by.phone if by is not None and by.phone_verified_at is not None else None
-    # A number kept before numbers were normalised is skipped, not raised:
-    # an alert never stops the order it reports.
-    group_number = order.group.whatsapp if E164.fullmatch(order.group.whatsapp or "") else None
+    # Only a verified number hears of the group's orders; one kept before
+    # numbers were normalised is skipped, not raised: an alert never stops
+    # the order it reports.
+    verified = order.group.alert_number
+    group_number = verified if E164.fullmatch(verified or "") else None
     numbers = whatsapp_numbers(group_number, members, kind, skip=skip)
     if not numbers:
         return []

@@ -63,6 +63,8 @@ def _check_groups() -> None:
     assert [group.name for group in with_qris] == ["Kelompok Mina Sejahtera"]
     assert PaymentMethod.QRIS in with_qris[0].payment_methods
     assert read_static(with_qris[0].qris_payload).city == "BOYOLALI"
+    # Each group's own number is verified: the demo shows the group's order alerts.
+    assert all(group.whatsapp and group.alert_number == group.whatsapp for group in groups)
     twice = db.session.execute(
         select(Membership.user_id)
         .join(Membership.user)

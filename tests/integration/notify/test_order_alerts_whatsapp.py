@@ -45,13 +45,14 @@ def member(group, role: Role, phone: str, *, verified: bool = True, email: str |
 
 @pytest.fixture
 def shop_group():
-    """A group with its own WhatsApp number and five members: the ketua
+    """A group with its own verified WhatsApp number and five members: the ketua
     (every alert by default), a member who opted in to new orders and
     payments, one who did not, one whose number is the group's, opted in,
     and a ketua whose number was never verified."""
     group = GroupFactory(
         name="Kelompok Abon Jambi",
         whatsapp=GROUP_NUMBER,
+        whatsapp_verified_at=VERIFIED,
         pickup_address="Jl. Kapten Pattimura 7\nKota Jambi",
     )
     product = ProductFactory(group=group, name="Abon Lele")
