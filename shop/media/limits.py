@@ -17,7 +17,7 @@ from flask import Flask, Request, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from shop.errors import ErrorPage, error_page
+from shop.errors import ErrorAction, ErrorPage, error_page
 
 # The endpoints whose forms take several photos in one request.
 PHOTO_FORM_ENDPOINTS = frozenset(
@@ -57,9 +57,11 @@ class SizedRequest(Request):
         self._max_content_length = value
 
 
-def too_large_page(endpoint: str | None):
-    """413 naming the limit of the form that was sent; nothing was read, so
-    nothing was saved."""
+def too_large_page(path: str | None):
+    """413 naming the limit of the address that was sent to; nothing was
+    read, so nothing was saved. Its button leads back to the form when the
+    address is a page (the product form, the log-in page)."""
+    endpoint = _endpoint(path, "POST")
     megabytes = max_content_length_for(endpoint) // MB
     if endpoint in PHOTO_FORM_ENDPOINTS:
         message = _l(
@@ -74,15 +76,17 @@ def too_large_page(endpoint: str | None):
             "Nothing was saved. Go back and send a smaller file.",
             mb=megabytes,
         )
-    return error_page(413, ErrorPage(_l("Too large to send"), message))
+    back = ErrorAction(_l("Back to the form"), path) if path and _endpoint(path, "GET") else None
+    return error_page(413, ErrorPage(_l("Too large to send"), message), back)
 
 
-def endpoint_of_path(path: str) -> str | None:
-    """The endpoint a POST to `path` reaches, if any (for nginx's refusals,
-    which arrive at /terlalu-besar with the address that was refused)."""
+def _endpoint(path: str | None, method: str) -> str | None:
+    """The endpoint a `method` request to `path` reaches, if any."""
+    if not path:
+        return None
     adapter = current_app.url_map.bind("localhost")
     try:
-        endpoint, _args = adapter.match(path, method="POST")
+        endpoint, _args = adapter.match(path, method=method)
     except HTTPException:  # no such address, another method, a redirect
         return None
     return endpoint
@@ -93,4 +97,4 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def request_too_large(error):
-        return too_large_page(request.endpoint)
+        return too_large_page(request.path)

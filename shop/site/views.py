@@ -129,4 +129,6 @@ def too_large():
     """Where nginx sends a request over its client_max_body_size (error_page
     413, the refused address in `alamat`): the app's page naming the limit
     of that address, in the visitor's language, instead of nginx's own."""
-    return limits.too_large_page(limits.endpoint_of_path(request.args.get("alamat", "")))
+    refused = request.args.get("alamat", "")
+    local = refused.startswith("/") and not refused.startswith("//") and "\\" not in refused
+    return limits.too_large_page(refused if local else None)

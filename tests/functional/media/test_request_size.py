@@ -128,6 +128,7 @@ def test_photos_over_the_photo_forms_limit_get_the_page_naming_it_and_save_nothi
     assert "<html" in html and "</html>" in html
     assert "Foto yang Anda kirim berjumlah lebih dari 3 MB" in html
     assert "Tidak ada yang tersimpan" in html
+    assert f'href="/kelola/{member.group.slug}/produk/baru">Kembali ke formulir</a>' in html
     assert counts() == before and stored_paths() == stored
 
 
@@ -158,16 +159,26 @@ def test_the_group_profile_form_takes_the_photo_forms_limit(app, client, member)
         assert max_content_length_for(None) == 16 * MB
 
 
+PHOTOS_PAGE = "Foto yang Anda kirim berjumlah lebih dari 100 MB"
+OTHER_PAGE = "Yang Anda kirim lebih besar dari 16 MB"
+
+
 @pytest.mark.parametrize(
-    ("address", "says"),
+    ("address", "says", "back"),
     [
-        ("/kelola/kelompok-tani/produk/baru", "Foto yang Anda kirim berjumlah lebih dari 100 MB"),
-        ("/kelola/kelompok-tani/produk/12", "Foto yang Anda kirim berjumlah lebih dari 100 MB"),
-        ("/masuk", "Yang Anda kirim lebih besar dari 16 MB"),
-        ("/tidak/ada", "Yang Anda kirim lebih besar dari 16 MB"),
+        ("/kelola/kelompok-tani/produk/baru", PHOTOS_PAGE, True),
+        ("/kelola/kelompok-tani/produk/12", PHOTOS_PAGE, True),
+        ("/masuk", OTHER_PAGE, True),
+        ("/keranjang/tambah", OTHER_PAGE, False),
+        ("/tidak/ada", OTHER_PAGE, False),
+        ("//contoh.com/kelola/kelompok-tani/produk/baru", OTHER_PAGE, False),
     ],
 )
-def test_nginxs_refusals_get_the_apps_page_for_the_refused_address(client, address, says):
+def test_nginxs_refusals_get_the_apps_page_for_the_refused_address(client, address, says, back):
     response = client.get("/terlalu-besar", query_string={"alamat": address})
     assert response.status_code == 413
-    assert says in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert says in html
+    # Back to the form when the address is a page, else to the home page.
+    assert (f'href="{address}">Kembali ke formulir</a>' in html) is back
+    assert ('href="/">Ke beranda</a>' in html) is not back
