@@ -14,26 +14,19 @@ from contextlib import contextmanager
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.test import EnvironBuilder
 
-from shop.catalogue.models import Product, ProductPhoto
+from shop.catalogue.models import Product
 from shop.extensions import db
-from shop.media.models import Image as StoredImage
-from shop.media.storage import get_storage
 from tests.factories import MembershipFactory
+from tests.functional.catalogue.test_product_photos_together import (
+    PRODUCT,
+    counts,
+    stored_paths,
+)
 
 MB = 1024 * 1024
-PRODUCT = {
-    "name": "Kerupuk Lele Original",
-    "category": "makanan-ringan",
-    "variants-0-label": "250 g",
-    "variants-0-price": "20.000",
-    "variants-0-stock_mode": "stock",
-    "variants-0-stock": "30",
-    "variants-0-min_order_qty": "1",
-    "publish": "1",
-}
 
 
 def phone_photo(width: int = 2700, height: int = 2000) -> bytes:
@@ -43,17 +36,6 @@ def phone_photo(width: int = 2700, height: int = 2000) -> bytes:
     buf = io.BytesIO()
     pixels.save(buf, "JPEG", quality=90)
     return buf.getvalue()
-
-
-def counts() -> tuple[int, int, int]:
-    return tuple(
-        db.session.scalar(select(func.count()).select_from(model))
-        for model in (Product, ProductPhoto, StoredImage)
-    )
-
-
-def stored_paths() -> set[str]:
-    return {f.path for f in get_storage().iter_files()}
 
 
 @pytest.fixture
