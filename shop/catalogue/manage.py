@@ -42,6 +42,9 @@ def _form_page(form: ProductForm, group, product=None, **context):
         product=product,
         max_photos=services.MAX_PHOTOS,
         upload_total_mb=request.max_content_length // (1024 * 1024),
+        # What the photos may weigh together: the limit less room for the
+        # form's other fields.
+        upload_total_bytes=request.max_content_length - 256 * 1024,
         **context,
     )
 
