@@ -66,11 +66,13 @@ def register_extensions(app: Flask) -> None:
     from shop.extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
     from shop.i18n.locale import install_template_gettext, select_locale
     from shop.jobs import init_jobs
+    from shop.media import limits
     from shop.media.services import verify_uploads_early
     from shop.media.storage import init_storage
     from shop.security import init_security
 
     pillow_heif.register_heif_opener()
+    limits.register(app)
     db.init_app(app)
     db_events.install()
     session_hooks.install()

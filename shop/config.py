@@ -52,9 +52,16 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")
 
-    # Uploads: the byte cap is checked by Werkzeug before a view runs; the pixel
-    # cap is far below Pillow's own bomb limit (89 M pixels).
+    # Uploads: the byte cap of a whole request is checked by Werkzeug from its
+    # Content-Length before a view runs (nginx's client_max_body_size says the
+    # same, deploy/nginx/etalase.conf); the pixel cap is far below Pillow's own
+    # bomb limit (89 M pixels).
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # The forms taking several photos at once (a product's 8 photos, a group's
+    # logo and cover; shop.media.limits) may send this much: 8 phone photos of
+    # up to UPLOAD_MAX_BYTES each, and the form's fields. Files are spooled to
+    # disk as they arrive, so this is disk, not memory.
+    PHOTO_FORM_MAX_CONTENT_LENGTH = 100 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     UPLOAD_MAX_BYTES = 12 * 1024 * 1024
     UPLOAD_MAX_PIXELS = 40_000_000

@@ -78,10 +78,11 @@ class ErrorAction:
     url: str
 
 
-def error_page(status: int, page: ErrorPage | None = None):
-    """The error page for `status` (its own words, or `page`'s) and the status."""
+def error_page(status: int, page: ErrorPage | None = None, action: ErrorAction | None = None):
+    """The error page for `status` (its own words, or `page`'s) and the
+    status; its button is `action`, or the way to the home page."""
     page = page or ERROR_PAGES.get(status, OTHER_ERROR)
-    return render_template(ERROR_TEMPLATE, page=page, bare=False, action=None), status
+    return render_template(ERROR_TEMPLATE, page=page, bare=False, action=action), status
 
 
 def _bare_error_page(page: ErrorPage, status: int):

@@ -68,7 +68,9 @@ def get_variant(variant_id: int) -> Variant | None:
     return db.session.scalar(
         select(Variant)
         .where(Variant.id == variant_id)
-        .options(joinedload(Variant.product).joinedload(Product.group))
+        .options(
+            joinedload(Variant.product).joinedload(Product.group).undefer(Group.has_bank_account)
+        )
     )
 
 
@@ -86,7 +88,9 @@ def load_cart(cart: dict[str, int], *, photos: bool = True) -> CartView:
             select(Variant)
             .where(Variant.id.in_(ids))
             .options(
-                joinedload(Variant.product).joinedload(Product.group),
+                joinedload(Variant.product)
+                .joinedload(Product.group)
+                .undefer(Group.has_bank_account),
                 *([joinedload(Variant.product).selectinload(Product.photos)] if photos else []),
             )
         ).unique()

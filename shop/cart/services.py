@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from shop.catalogue.models import Variant
 from shop.errors import DomainError
+from shop.groups.ordering import not_taking_orders, takes_orders
 
 MAX_LINES = 30
 MAX_QUANTITY = 999
@@ -79,7 +80,12 @@ def _fitted(cart: dict[str, int], variant: Variant, quantity: int) -> CartChange
 
 def add(cart: dict[str, int], variant: Variant, quantity: int) -> CartChange:
     """Add to what is already in the cart for that variant; more than the
-    stock left becomes the stock left, with a note saying so."""
+    stock left becomes the stock left, with a note saying so. Nothing of a
+    group that takes no orders now (shop.groups.ordering): the buyer learns
+    it here, not at checkout."""
+    group = variant.product.group
+    if not takes_orders(group):
+        raise DomainError(not_taking_orders(group), field="quantity")
     key = str(variant.id)
     if key not in cart and len(cart) >= MAX_LINES:
         raise DomainError(

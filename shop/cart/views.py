@@ -27,7 +27,7 @@ from shop.catalogue.models import Variant
 from shop.db_events import reading
 from shop.errors import DomainError
 from shop.extensions import csrf
-from shop.groups.queries import unpayable_groups
+from shop.groups.ordering import takes_orders
 
 
 def _from_this_site(url: str | None) -> bool:
@@ -100,7 +100,7 @@ def show():
         "cart/show.html",
         cart=view,
         form=QuantityForm(),
-        unpayable=unpayable_groups(g.group for g in view.groups),
+        unpayable={g.group.id for g in view.groups if not takes_orders(g.group)},
     )
 
 

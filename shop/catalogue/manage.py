@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -41,7 +41,10 @@ def _form_page(form: ProductForm, group, product=None, **context):
         group=group,
         product=product,
         max_photos=services.MAX_PHOTOS,
-        upload_total_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+        upload_total_mb=request.max_content_length // (1024 * 1024),
+        # What the photos may weigh together: the limit less room for the
+        # form's other fields.
+        upload_total_bytes=request.max_content_length - 256 * 1024,
         **context,
     )
 

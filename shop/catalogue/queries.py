@@ -366,6 +366,8 @@ def _public_product_statement():
             # nest regency's own join to its province, which SQLite builds
             # whole for every product page (514 regencies, 7 ms).
             contains_eager(Product.group).joinedload(Group.regency, innerjoin=True),
+            # Whether the group takes orders (shop.groups.ordering), in this statement.
+            contains_eager(Product.group).undefer(Group.has_bank_account),
             joinedload(Product.group, Group.province, innerjoin=True),
             joinedload(Product.variants),
             # Each photo's image is an inner join of its own; nested inside

@@ -13,6 +13,7 @@ from shop.core.pagination import page_arg
 from shop.groups import queries
 from shop.groups.forms import DirectoryFilterForm
 from shop.groups.models import Programme
+from shop.groups.ordering import buyer_payment_methods, takes_orders
 from shop.regions.queries import provinces
 
 
@@ -43,4 +44,6 @@ def shop_page(slug: str):
         products=pagination.items,
         pagination=pagination,
         page_key=group_page_key(group),
+        payments=buyer_payment_methods(group),
+        taking_orders=takes_orders(group),
     )

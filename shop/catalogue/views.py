@@ -11,6 +11,7 @@ from shop.catalogue.page_fragments import product_page_key
 from shop.core.cache import public_page
 from shop.core.pagination import page_arg
 from shop.groups.models import Programme
+from shop.groups.ordering import takes_orders
 from shop.regions.queries import provinces, regencies_of
 
 
@@ -40,4 +41,5 @@ def product(group_slug: str, product_slug: str):
         product=product,
         group=product.group,
         page_key=product_page_key(product),
+        taking_orders=takes_orders(product.group),
     )

@@ -43,6 +43,7 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, Group, PaymentMethod
+from shop.groups.ordering import payable_methods
 from shop.orders import services as orders
 from shop.orders.alerts import notify_placed
 from shop.orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus
@@ -144,24 +145,11 @@ def _load_variants(cart: dict[str, int]) -> list[Variant]:
     return variants
 
 
-def payable_methods(group: Group, card_enabled: bool, has_bank_account: bool):
-    """The ways a buyer may pay this group: transfer only to a group that has
-    given a bank account (the buyer must be told where to send the money),
-    QRIS only to one that has confirmed its QRIS (the amount QR is made from
-    it), card only where the operator has enabled it. Empty: the group
-    cannot take an order now."""
-    return [
-        method
-        for method in group.payment_methods
-        if (method is not PaymentMethod.CARD or card_enabled)
-        and (method is not PaymentMethod.TRANSFER or has_bank_account)
-        and (method is not PaymentMethod.QRIS or bool(group.qris_payload))
-    ]
-
-
 def _choice_for(group: Group, choice: GroupChoice | None, card_enabled: bool):
     # The accounts were loaded with the cart's variants (_load_variants).
-    allowed = payable_methods(group, card_enabled, bool(group.bank_accounts))
+    allowed = payable_methods(
+        group, card_enabled=card_enabled, has_bank_account=bool(group.bank_accounts)
+    )
     if not allowed:
         raise DomainError(
             _l(

@@ -30,21 +30,14 @@ from shop.checkout.forms import CheckoutForm
 from shop.errors import DomainError, apply_to_form
 from shop.extensions import limiter
 from shop.groups.models import PaymentMethod
-from shop.groups.queries import groups_with_bank_accounts
-from shop.payments.stripe_api import card_enabled
+from shop.groups.ordering import buyer_payment_methods, card_enabled
 from shop.regions.fields import region_refresh_requested
 from shop.transaction import commit_or_raise
 
 
 def _offered_payments(cart) -> dict[int, list[PaymentMethod]]:
     """How each group of the cart may be paid (the service's own rule)."""
-    groups = [g.group for g in cart.groups]
-    with_accounts = groups_with_bank_accounts(group.id for group in groups)
-    card = card_enabled()
-    return {
-        group.id: services.payable_methods(group, card, group.id in with_accounts)
-        for group in groups
-    }
+    return {g.group.id: buyer_payment_methods(g.group) for g in cart.groups}
 
 
 def _render(form, cart, choices=None):

@@ -3,8 +3,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    exists,
+    false,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from shop.accounts.models import User
 from shop.core.codes import SHORT_CODE_ALPHABET, random_code
@@ -249,6 +257,15 @@ class BankAccount(Base):
     account_holder: Mapped[str] = mapped_column(String(120))
 
     group: Mapped[Group] = relationship(back_populates="bank_accounts")
+
+
+# Whether the group has given a bank account (buyers may pay it by transfer
+# only then: shop.groups.ordering). Deferred: the pages that show how to pay
+# a group load it in their own statement (`undefer(Group.has_bank_account)`).
+Group.has_bank_account = column_property(
+    exists().where(BankAccount.group_id == Group.id).correlate_except(BankAccount),
+    deferred=True,
+)
 
 
 class GroupDocument(Base):

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from shop.core.pagination import Pagination, paginate
 from shop.extensions import db
 from shop.groups.models import (
-    BankAccount,
     Group,
     GroupStatus,
     Invitation,
@@ -98,6 +97,8 @@ PUBLIC_GROUP = (
         joinedload(Group.district),
         joinedload(Group.logo),
         joinedload(Group.cover),
+        # The page says how a buyer can pay (shop.groups.ordering).
+        undefer(Group.has_bank_account),
     )
 )
 
@@ -157,29 +158,3 @@ def open_invitations(group: Group, now) -> list[Invitation]:
             .order_by(Invitation.created_at.desc())
         )
     )
-
-
-def groups_with_bank_accounts(group_ids) -> set[int]:
-    """Which of these groups have a bank account, in one statement."""
-    ids = sorted(set(group_ids))
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(BankAccount.group_id).where(BankAccount.group_id.in_(ids)).distinct()
-        )
-    )
-
-
-def unpayable_groups(groups) -> set[int]:
-    """The groups that accept only bank transfer and have given no account:
-    no buyer can pay them (checkout refuses them). Asked of the database
-    only when such a group is among `groups`, which is rare."""
-    transfer_only = [
-        g.id
-        for g in groups
-        if not (g.accepts_cash or g.accepts_card or (g.accepts_qris and g.qris_payload))
-    ]
-    if not transfer_only:
-        return set()
-    return set(transfer_only) - groups_with_bank_accounts(transfer_only)

@@ -170,6 +170,8 @@ def add_bank_account(group: Group, bank_name: str, number: str, holder: str) -> 
     )
     db.session.add(account)
     db.session.flush()
+    # Buyers may now pay by transfer: the public pages say so.
+    mark_public_change()
     return account
 
 
@@ -179,6 +181,7 @@ def remove_bank_account(group: Group, account_id: int) -> None:
         raise DomainError(_l("That bank account does not exist."))
     db.session.delete(account)
     db.session.flush()
+    mark_public_change()
 
 
 def save_qris(group: Group, payload: str, by: User) -> QrisMerchant:

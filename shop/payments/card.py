@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import PaymentMethod
+from shop.groups.ordering import card_enabled
 from shop.orders import services as orders
 from shop.orders.models import Order
 from shop.payments import card_sessions, refunds
@@ -43,7 +44,6 @@ from shop.payments.models import ProcessedStripeEvent, RefundCause
 from shop.payments.stripe_api import (
     CURRENCY,
     SessionFacts,
-    card_enabled,
     from_stripe_amount,
     stripe_client,
     to_stripe_amount,

@@ -38,13 +38,14 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import PaymentMethod
+from shop.groups.ordering import card_enabled
 from shop.jobs import enqueue_after_commit
 from shop.media.evidence import store_evidence
 from shop.orders.alerts import notify_buyer
 from shop.orders.models import Order, OrderStatus, PaymentStatus
 from shop.orders.services import add_event
 from shop.payments.models import Refund, RefundCause, RefundStatus
-from shop.payments.stripe_api import SessionFacts, card_enabled, stripe_client, to_stripe_amount
+from shop.payments.stripe_api import SessionFacts, stripe_client, to_stripe_amount
 from shop.transaction import Midway, commit_midway
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ Rules, and why:
 - Every call has a connect and a read timeout and at most
   STRIPE_MAX_NETWORK_RETRIES repeats: a hung API costs the buyer seconds and
   a clear "try again", never a long wait or an error page.
-- Card is offered only when both keys are set (`card_enabled`).
+- Card is offered only when both keys are set (`shop.groups.ordering.card_enabled`).
 """
 
 from __future__ import annotations
@@ -19,13 +19,6 @@ import stripe
 from flask import current_app
 
 CURRENCY = "idr"
-
-
-def card_enabled() -> bool:
-    """Card is offered only when the operator set both keys: without the
-    webhook secret no payment could ever be confirmed."""
-    config = current_app.config
-    return bool(config.get("STRIPE_SECRET_KEY")) and bool(config.get("STRIPE_WEBHOOK_SECRET"))
 
 
 def stripe_client() -> stripe.StripeClient:

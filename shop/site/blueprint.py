@@ -29,6 +29,7 @@ bp.add_url_rule("/favicon.ico", "favicon", views.favicon, methods=["GET"])
 bp.add_url_rule("/robots.txt", "robots", views.robots, methods=["GET"])
 bp.add_url_rule("/healthz", "healthz", views.healthz, methods=["GET"])
 bp.add_url_rule("/readyz", "readyz", views.readyz, methods=["GET"])
+bp.add_url_rule("/terlalu-besar", "too_large", views.too_large, methods=["GET"])
 
 # app_shell.py: the installable app (manifest, service worker, offline page)
 bp.add_url_rule("/manifest.webmanifest", "manifest", app_shell.manifest, methods=["GET"])

@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from shop.core.templating import absolute_url
+from shop.groups.ordering import takes_orders
 from shop.i18n.locale import PARAM
 from shop.media.models import Image
 
@@ -149,6 +150,8 @@ def json_ld(data: dict) -> Markup:
 def _availability(product, variant) -> str:
     if product.catalogue_only:
         return SCHEMA + "InStoreOnly"
+    if not takes_orders(product.group):
+        return SCHEMA + "OutOfStock"
     if variant.made_to_order:
         return SCHEMA + "MadeToOrder"
     return SCHEMA + ("InStock" if variant.available else "OutOfStock")

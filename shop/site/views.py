@@ -17,7 +17,7 @@ from shop.extensions import limiter, talisman
 from shop.groups import queries as group_queries
 from shop.groups.models import Programme
 from shop.i18n.locale import COOKIE, PARAM
-from shop.media import data_saver
+from shop.media import data_saver, limits
 from shop.site import health
 
 
@@ -123,3 +123,12 @@ def readyz():
     """Ready to serve: the database, Redis when configured, the file storage."""
     ready, checks = health.readiness()
     return {"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503
+
+
+def too_large():
+    """Where nginx sends a request over its client_max_body_size (error_page
+    413, the refused address in `alamat`): the app's page naming the limit
+    of that address, in the visitor's language, instead of nginx's own."""
+    refused = request.args.get("alamat", "")
+    local = refused.startswith("/") and not refused.startswith("//") and "\\" not in refused
+    return limits.too_large_page(refused if local else None)

@@ -50,9 +50,35 @@
   document.querySelectorAll("input[type=file][data-chosen]").forEach(function (input) {
     var status = document.getElementById(input.getAttribute("data-chosen"));
     if (!status) { return; }
+    var most = parseInt(input.getAttribute("data-max-total") || "0", 10);
+    var tooLarge = false;
+    // Photos over the limit together are refused here, before a phone spends
+    // minutes sending what the server would refuse (the form is novalidate,
+    // so its submit is stopped by hand; "add a variant" is let through).
+    if (most && input.form) {
+      input.form.addEventListener("submit", function (event) {
+        var button = event.submitter;
+        if (tooLarge && !(button && button.formNoValidate)) {
+          event.preventDefault();
+          input.focus();
+        }
+      });
+    }
     input.addEventListener("change", function () {
       status.textContent = "";
+      tooLarge = false;
       if (!input.files.length) { return; }
+      var total = 0;
+      Array.prototype.forEach.call(input.files, function (file) { total += file.size; });
+      if (most && total > most) {
+        var refusal = document.createElement("p");
+        refusal.className = "notice notice-warn";
+        refusal.textContent = input.getAttribute("data-too-large")
+          .replace("{size}", Math.ceil(total / 1048576));
+        status.appendChild(refusal);
+        tooLarge = true;
+        return;
+      }
       var heading = document.createElement("p");
       heading.textContent = status.getAttribute("data-heading");
       var list = document.createElement("ol");

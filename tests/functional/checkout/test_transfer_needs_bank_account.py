@@ -1,6 +1,8 @@
 """A group that accepts bank transfer but has given no bank account: buyers
 are not offered transfer (they would not know where to send the money), a
-group that can then take no payment at all cannot be ordered from, and the
+group that can then take no payment at all cannot be ordered from (one
+already in a cart is refused at checkout; shop.groups.ordering keeps it out
+of carts, tests/functional/catalogue/test_groups_taking_orders.py), and the
 group's home page and settings say so with the way to fix it. The demo
 groups stay orderable."""
 
@@ -71,8 +73,13 @@ def test_transfer_is_offered_once_the_group_has_an_account(client):
 
 
 def test_a_group_that_takes_only_transfer_and_has_no_account_cannot_be_ordered_from(client):
+    # In the cart while the group had an account; then it removed it.
     group = GroupFactory(bank_account=None, accepts_transfer=True, accepts_cash=False)
-    page = in_cart(client, group)
+    account = BankAccountFactory(group=group)
+    in_cart(client, group)
+    db.session.delete(account)
+    db.session.commit()
+    page = client.get("/checkout").get_data(as_text=True)
     message = (
         f"{group.name} cannot take payment yet. "
         "Remove its products from your cart to order the rest."

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from shop.payments.stripe_api import SessionFacts, card_enabled, to_stripe_amount
+from shop.groups.ordering import card_enabled
+from shop.payments.stripe_api import SessionFacts, to_stripe_amount
 from tests.fakes.stripe_api import decode_form
 
 
