@@ -25,6 +25,7 @@ from shop.orders.push_alerts import watch_order
 from shop.payments.transfer import record_proof
 from tests.factories import (
     GroupFactory,
+    LoginSessionFactory,
     MembershipFactory,
     ProductFactory,
     UserFactory,
@@ -33,10 +34,14 @@ from tests.factories import (
 from tests.integration.notify.test_order_alerts_whatsapp import PNG, checkout
 
 
-def subscribed(push_service, membership):
-    """A new browser of the member's, turned on as the alerts page does."""
+def subscribed(push_service, membership, login=None):
+    """A new browser of the member's, turned on as the alerts page does, in
+    a live login session of theirs (`login`, else a new one)."""
     browser = push_service.browser()
-    subscribe(membership.user_id, browser.endpoint, browser.p256dh, browser.auth_secret, "Test")
+    login = login or LoginSessionFactory(user=membership.user)
+    subscribe(
+        membership.user_id, login.id, browser.endpoint, browser.p256dh, browser.auth_secret, "Test"
+    )
     return browser
 
 
@@ -104,6 +109,7 @@ def test_nobody_gets_an_alert_twice_nor_one_of_their_own_act(client, push_servic
     # there too: the phone is the ketua's now, and shows each alert once.
     subscribe(
         people["ketua"].user_id,
+        LoginSessionFactory(user=people["ketua"].user).id,
         phones["in"].endpoint,
         phones["in"].p256dh,
         phones["in"].auth_secret,
