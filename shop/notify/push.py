@@ -14,6 +14,10 @@ What is retried and what is given up:
 - 404 or 410 from the push service: the browser unsubscribed, was reset or
   the subscription expired. The subscription is deleted and the message
   given up (`PermanentFailure`): nobody will read it there;
+- an endpoint the site will not post to (`checked_endpoint`, again at
+  sending: a name may resolve elsewhere by now): the subscription is
+  deleted and the message given up, but for a name that did not resolve
+  at all, which is retried;
 - any other failure (no connection, a timeout, 429, 5xx, a refused
   signature while keys are being changed) is retried with the outbox's
   backoff, as WhatsApp messages are.
@@ -61,9 +65,9 @@ READ_TIMEOUT = 15.0
 RECIPIENT_PREFIX = "push:"
 # Browsers' endpoints are about 150-400 characters; the column takes 1024.
 ENDPOINT_MAX = 1000
-# Names that only mean something inside a network.
 # Browsers one person keeps notifications on; a new one beyond replaces the oldest.
 SUBSCRIPTIONS_PER_USER = 10
+# Names that only mean something inside a network.
 INTERNAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".corp", ".intranet")
 
 
@@ -436,6 +440,8 @@ class PushSender:
         try:
             endpoint = checked_endpoint(endpoint, **self.rules).url
         except EndpointRefused as refused:
+            if refused.reason == "unreachable":  # DNS may answer again later
+                raise TemporaryFailure("the push service's name did not resolve") from None
             if subscription is not None:
                 db.session.delete(subscription)
             raise PermanentFailure(f"the endpoint is refused ({refused.reason})") from None

@@ -8,11 +8,15 @@ forgets the browser, a 500 is retried and the order stays."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from shop.accounts import sessions
+from shop.accounts.models import LoginSession
 from shop.catalogue.services import refresh_derived
+from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.alert_choices import set_alert_choices
 from shop.groups.models import AlertChannel, AlertKind, Role
@@ -249,3 +253,49 @@ def test_an_english_buyer_reads_english(client, push_service, shop_group):
     deliver_due()
     [shown] = push_service.payloads_for(phone)
     assert shown["title"] == f"Order {order.number} confirmed"
+
+
+def test_an_endpoint_that_became_private_is_not_posted_to(
+    app, client, push_service, shop_group, monkeypatch
+):
+    """Checked again as it is sent: here the fake push service is on this
+    machine, which only the development setting lets in."""
+    group, variant, people, phones = shop_group
+    monkeypatch.setitem(app.config, "PUSH_ALLOW_PRIVATE_ENDPOINTS", False)
+    checkout(client, group, variant)
+    deliver_due()
+
+    assert push_service.received == [] and push_service.refused == []
+    failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "push")).all()
+    assert failed and {row.status for row in failed} == {OutboxStatus.FAILED}
+    assert all("refused (internal)" in row.last_error for row in failed)
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 1  # "out"
+
+
+def test_a_logged_out_or_expired_login_takes_its_phones_alerts_with_it(
+    client, push_service, shop_group
+):
+    group, variant, people, phones = shop_group
+    ketua = people["ketua"].user
+    later = LoginSessionFactory(user=ketua)
+    tablet = subscribed(push_service, people["ketua"], login=later)
+    [phone_row] = db.session.scalars(
+        select(PushSubscription).where(PushSubscription.endpoint == phones["ketua"].endpoint)
+    ).all()
+    phone_login = db.session.get(LoginSession, phone_row.login_session_id)
+    phone_login.expires_at = utcnow() - timedelta(minutes=1)  # not swept yet
+    in_row = db.session.scalars(
+        select(PushSubscription).where(PushSubscription.endpoint == phones["in"].endpoint)
+    ).one()
+    sessions.end_session(db.session.get(LoginSession, in_row.login_session_id))  # logs out
+    db.session.commit()
+
+    checkout(client, group, variant)
+    deliver_due()
+    assert push_service.payloads_for(phones["ketua"]) == []  # its login expired
+    assert push_service.payloads_for(phones["in"]) == []  # logged out there
+    assert len(push_service.payloads_for(tablet)) == 1  # the ketua's live login
+
+    sessions.sweep()
+    left = db.session.scalars(select(PushSubscription.endpoint)).all()
+    assert sorted(left) == sorted([tablet.endpoint, phones["out"].endpoint])
