@@ -85,7 +85,8 @@ class MessageLanguageForm(BaseForm):
     """The language of the person's messages (`User.locale`)."""
 
     locale = SelectField(
-        _l("Language of my messages"),
+        _l("Language"),
+        # No `required`: one of the two is always chosen; anything else is
+        # refused as not a valid choice.
         choices=[SelectChoice(code, name) for code, name in MESSAGE_LANGUAGES.items()],
-        validators=[DataRequired()],
     )
