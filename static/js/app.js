@@ -157,8 +157,10 @@
   // Logging out (here or on every device) ends this phone's notifications:
   // the site forgets them with the login session; the browser's own
   // subscription is ended too before the form goes, so the phone is left as
-  // it was before anyone turned them on. Never holds the log-out up long.
-  if ("serviceWorker" in navigator && "PushManager" in window && worker) {
+  // it was before anyone turned them on. Never holds the log-out up long;
+  // without the permission there is no subscription, and nothing to wait for.
+  if ("serviceWorker" in navigator && "PushManager" in window && "Notification" in window &&
+      worker && Notification.permission === "granted") {
     document.querySelectorAll("form[data-logout]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         if (form.getAttribute("data-logging-out")) { return; }
