@@ -234,6 +234,10 @@ class Defaults:
     VAPID_PRIVATE_KEY = ""
     VAPID_PUBLIC_KEY = ""
     VAPID_SUBJECT = ""
+    # Whether a browser's push endpoint may be on this machine or a private
+    # network (a local fake push service): development and tests only; in
+    # production the site refuses to start with it (shop.production).
+    PUSH_ALLOW_PRIVATE_ENDPOINTS = False
     # Run the periodic work (outbox delivery, expiring unpaid orders,
     # certificate reminders, the sweeps) from a thread of this process
     # (`make run`); in production run `flask jobs scheduler` instead.
@@ -246,6 +250,7 @@ class Defaults:
 
 class Development(Defaults):
     ENV_NAME = "development"
+    PUSH_ALLOW_PRIVATE_ENDPOINTS = True
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     FORCE_HTTPS = False

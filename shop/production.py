@@ -117,6 +117,11 @@ def problems_in_production(app, environ=os.environ, argv=sys.argv) -> list[str]:
             )
     problems.extend(_whatsapp_problems(config))
     problems.extend(_vapid_problems(config))
+    if config.get("PUSH_ALLOW_PRIVATE_ENDPOINTS"):
+        problems.append(
+            f"{PREFIX}PUSH_ALLOW_PRIVATE_ENDPOINTS is on: browsers could make the site "
+            "post to its own network"
+        )
     return problems
 
 

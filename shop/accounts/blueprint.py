@@ -21,6 +21,9 @@ accounts_bp.add_url_rule(
     "/akun/keluar-semua", "logout_everywhere", views.logout_everywhere, methods=["POST"]
 )
 accounts_bp.add_url_rule(
+    "/akun/bahasa-pesan", "message_language", views.message_language, methods=["POST"]
+)
+accounts_bp.add_url_rule(
     "/akun/sandi", "change_password", views.change_password, methods=["GET", "POST"]
 )
 

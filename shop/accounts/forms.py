@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from shop.accounts.services import PASSWORD_MIN
@@ -75,3 +75,18 @@ class ChangePasswordForm(BaseForm):
 
 class LogoutEverywhereForm(BaseForm):
     """Only its CSRF token: the button on the account page."""
+
+
+# Each language is named in itself, whichever language the page is in.
+MESSAGE_LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+class MessageLanguageForm(BaseForm):
+    """The language of the person's messages (`User.locale`)."""
+
+    locale = SelectField(
+        _l("Language"),
+        # No `required`: one of the two is always chosen; anything else is
+        # refused as not a valid choice.
+        choices=[SelectChoice(code, name) for code, name in MESSAGE_LANGUAGES.items()],
+    )

@@ -28,6 +28,9 @@ class User(UserMixin, Base):
     phone_verified_at: Mapped[datetime | None]
     email_verified_at: Mapped[datetime | None]
     pending_phone: Mapped[str | None] = mapped_column(String(20))
+    # The language of the person's messages (WhatsApp, notifications, email):
+    # "id" or "en", "" until they choose (the site's default).
+    locale: Mapped[str] = mapped_column(String(10), default="", server_default="")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

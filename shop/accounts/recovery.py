@@ -83,8 +83,10 @@ def send_confirmation_code(
 
 def sign_up(name: str, login: tuple[str, str], password: str, user_agent: str, locale: str) -> User:
     """Create the account, log this browser in (services.sign_up) and send
-    the first code to its number when there is one to confirm."""
+    the first code to its number when there is one to confirm. The person's
+    messages are in the language they signed up in until they choose."""
     user = open_account(name, login, password, user_agent)
+    user.locale = locale
     start_confirmation(user, locale)
     return user
 

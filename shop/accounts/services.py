@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -131,9 +132,10 @@ def log_in(login: tuple[str, str], password: str, user_agent: str = "") -> User:
     return user
 
 
-def log_out(user: User) -> None:
-    """End this browser's session (its cookies log nobody in any more)."""
-    sessions.end_session(user.login_session)
+def log_out(user: User) -> int:
+    """End this browser's session (its cookies log nobody in any more) and
+    the notifications turned on in it; returns how many of those went."""
+    return sessions.end_session(user.login_session)
 
 
 def change_password(user: User, current: str, new: str, user_agent: str = "") -> User:
@@ -155,6 +157,17 @@ def end_all_sessions(user: User) -> None:
     Password change and reset, and "log out on all devices", call this.
     """
     sessions.end_sessions_of(user)
+
+
+def set_message_language(user: User, locale: str) -> User:
+    """The language the person's WhatsApp messages, phone notifications and
+    emails are written in from now on (what is already queued stays as it was
+    written)."""
+    if locale not in current_app.config["LANGUAGES"]:
+        raise DomainError(_l("Choose Bahasa Indonesia or English."), field="locale")
+    user.locale = locale
+    db.session.flush()
+    return user
 
 
 def active_sessions(user: User) -> list[LoginSession]:

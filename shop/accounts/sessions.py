@@ -23,6 +23,8 @@ from shop.accounts.models import LoginSession, User
 from shop.accounts.throttle import sweep_failures
 from shop.db import utcnow
 from shop.extensions import db
+from shop.notify.models import PushSubscription
+from shop.notify.push import end_session_subscriptions
 
 # What packages above accounts load with the person of a logged-in request,
 # in the same statement: a name and a function giving a column over User
@@ -143,26 +145,31 @@ def touch(row_id: int) -> None:
     )
 
 
-def end_session(row: LoginSession | None) -> None:
-    """End one session (logout)."""
+def end_session(row: LoginSession | None) -> int:
+    """End one session (logout), and the notifications its browser turned on
+    for the person; returns how many of those went."""
     if row is None:
-        return
+        return 0
     db.session.execute(
         update(LoginSession)
         .where(LoginSession.id == row.id, LoginSession.ended_at.is_(None))
         .values(ended_at=utcnow())
     )
+    ended = end_session_subscriptions(login_session_ids=[row.id])
     db.session.flush()
+    return ended
 
 
 def end_sessions_of(user: User) -> None:
-    """End every session of this person, on every device."""
+    """End every session of this person, on every device, and every
+    browser's notifications for them."""
     db.session.execute(
         update(LoginSession)
         .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
         .values(ended_at=utcnow())
         .execution_options(synchronize_session="fetch")
     )
+    end_session_subscriptions(user_id=user.id)
     db.session.flush()
 
 
@@ -185,7 +192,16 @@ def sweep() -> int:
     """Periodic task: delete ended and expired sessions, log-in failure counts
     nobody adds to, and one-time codes and links that stopped working
     (`shop.accounts.account_codes`); returns how many rows went."""
-    cutoff = utcnow() - KEEP_ENDED
+    now = utcnow()
+    # A session that expired took its browsers' notifications with it (the
+    # alerts skip them at once: shop.groups.alert_choices); they go now.
+    dead = (
+        select(PushSubscription.login_session_id)
+        .join(LoginSession, LoginSession.id == PushSubscription.login_session_id)
+        .where(or_(LoginSession.ended_at.is_not(None), LoginSession.expires_at <= now))
+    )
+    end_session_subscriptions(login_session_ids=db.session.scalars(dead).all())
+    cutoff = now - KEEP_ENDED
     result = db.session.execute(
         delete(LoginSession).where(
             or_(LoginSession.ended_at < cutoff, LoginSession.expires_at < cutoff)

@@ -19,7 +19,14 @@ from flask_login import current_user, login_required, login_user, logout_user, u
 from sqlalchemy.exc import SQLAlchemyError
 
 from shop.accounts import recovery, services, sessions
-from shop.accounts.forms import ChangePasswordForm, LoginForm, LogoutEverywhereForm, SignupForm
+from shop.accounts.forms import (
+    MESSAGE_LANGUAGES,
+    ChangePasswordForm,
+    LoginForm,
+    LogoutEverywhereForm,
+    MessageLanguageForm,
+    SignupForm,
+)
 from shop.accounts.hooks import home_of
 from shop.accounts.models import User
 from shop.db import utcnow
@@ -140,14 +147,39 @@ def logout():
     return redirect(url_for("site.home"))
 
 
-@login_required
-def account():
-    return render_template(
+def _message_language_form() -> MessageLanguageForm:
+    chosen = current_user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return MessageLanguageForm(data={"locale": chosen})
+
+
+def _account_page(language_form: MessageLanguageForm, status: int = 200):
+    page = render_template(
         "accounts/account.html",
         login_sessions=services.active_sessions(current_user),
         this_session=current_user.login_session,
         form=LogoutEverywhereForm(),
+        language_form=language_form,
     )
+    return page, status
+
+
+@login_required
+def account():
+    return _account_page(_message_language_form())
+
+
+@login_required
+def message_language():
+    form = MessageLanguageForm()
+    if form.validate_on_submit():
+        done = commit_or_show(
+            form, lambda: services.set_message_language(current_user, form.locale.data)
+        )
+        if done is not None:
+            language = MESSAGE_LANGUAGES[form.locale.data]
+            flash(_("Your messages will be written in %(language)s.", language=language), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(form, 400)
 
 
 @login_required

@@ -11,9 +11,13 @@ Rules, and why:
   keeps) gets every alert; a member whose number is the group's gets one
   message, not two.
 - Notifications on phones (web push) go to each browser where the member
-  turned them on; the ketua gets every alert there too until they choose,
-  other members none. One browser is one subscription (its endpoint), so a
-  phone never shows one alert twice.
+  turned them on, while the login session that turned them on is live (a
+  member who logged out of a shared phone hears nothing more there); the
+  ketua gets every alert there too until they choose, other members none.
+  One browser is one subscription (its endpoint), so a phone never shows one
+  alert twice.
+- Each member reads their alerts in their own language (`User.locale`, set on
+  the account page); the group's own number in the site's default.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
-from shop.accounts.models import User
+from shop.accounts.models import LoginSession, User
+from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.models import AlertChannel, AlertKind, MemberAlerts, Membership, Role
 from shop.notify.models import PushSubscription
@@ -48,7 +53,8 @@ def default_kinds(role: Role, channel: AlertChannel) -> frozenset[AlertKind]:
 class MemberContact:
     """A member as the order alerts see them: their email (or ""), their
     verified WhatsApp number (or ""), the alerts they get on WhatsApp, their
-    browsers' push subscriptions (ids) and the alerts they get there."""
+    browsers' push subscriptions (ids), the alerts they get there, and the
+    language their messages are written in."""
 
     user_id: int
     name: str
@@ -57,6 +63,12 @@ class MemberContact:
     whatsapp_kinds: frozenset[AlertKind]
     push_subscriptions: tuple[int, ...] = ()
     push_kinds: frozenset[AlertKind] = frozenset()
+    locale: str = ""  # "" until they choose
+
+    @property
+    def language(self) -> str:
+        """What their messages are written in: theirs, else the site's default."""
+        return self.locale or group_locale()
 
 
 def member_contacts(group_ids: Iterable[int]) -> dict[int, list[MemberContact]]:
@@ -81,14 +93,21 @@ def member_contacts(group_ids: Iterable[int]) -> dict[int, list[MemberContact]]:
         User.email,
         User.phone,
         User.phone_verified_at,
+        User.locale,
         whatsapp,
     ]
     stmt = select(*columns).join(User, Membership.user_id == User.id)
     with_push = push_enabled()
     if with_push:
-        # One row per browser: the member's subscriptions come with them.
+        # One row per browser: the member's subscriptions come with them,
+        # those of a login session still live only.
+        live = select(LoginSession.id).where(
+            LoginSession.id == PushSubscription.login_session_id,
+            LoginSession.ended_at.is_(None),
+            LoginSession.expires_at > utcnow(),
+        )
         stmt = stmt.add_columns(push, PushSubscription.id).outerjoin(
-            PushSubscription, PushSubscription.user_id == User.id
+            PushSubscription, and_(PushSubscription.user_id == User.id, live.exists())
         )
         reachable.append(PushSubscription.id.is_not(None))
     stmt = (
@@ -109,8 +128,10 @@ def member_contacts(group_ids: Iterable[int]) -> dict[int, list[MemberContact]]:
     found: dict[int, MemberContact] = {}
     groups: dict[int, int] = {}
     for row in db.session.execute(stmt):
-        membership_id, group_id, role, user_id, name, email, phone, verified_at, choice = row[:9]
-        push_choice, subscription_id = row[9:] if with_push else (None, None)
+        membership_id, group_id, role, user_id, name, email, phone, verified_at, locale, choice = (
+            row[:10]
+        )
+        push_choice, subscription_id = row[10:] if with_push else (None, None)
         contact = found.get(membership_id)
         if contact is None:
             contact = MemberContact(
@@ -120,6 +141,7 @@ def member_contacts(group_ids: Iterable[int]) -> dict[int, list[MemberContact]]:
                 whatsapp=phone if phone and verified_at is not None else "",
                 whatsapp_kinds=_kinds(choice, role, AlertChannel.WHATSAPP),
                 push_kinds=_kinds(push_choice, role, AlertChannel.PUSH),
+                locale=person_locale(locale),
             )
             groups[membership_id] = group_id
         if subscription_id is not None:
@@ -139,15 +161,16 @@ def _kinds(choice: MemberAlerts | None, role: Role, channel: AlertChannel) -> fr
 
 def push_subscriptions(
     members: Iterable[MemberContact], kind: AlertKind, *, skip: int | None = None
-) -> list[int]:
-    """The browsers one alert of `kind` goes to: each member's who chose it,
-    each browser once; `skip` (the person who made the change) hears nothing
-    of their own act."""
-    chosen: list[int] = []
+) -> list[tuple[int, str]]:
+    """The browsers one alert of `kind` goes to, each with its member's
+    language: each member's who chose it, each browser once; `skip` (the
+    person who made the change) hears nothing of their own act."""
+    chosen: dict[int, str] = {}
     for member in members:
         if member.user_id != skip and kind in member.push_kinds:
-            chosen += [s for s in member.push_subscriptions if s not in chosen]
-    return chosen
+            for subscription in member.push_subscriptions:
+                chosen.setdefault(subscription, member.language)
+    return list(chosen.items())
 
 
 def whatsapp_numbers(
@@ -156,10 +179,14 @@ def whatsapp_numbers(
     kind: AlertKind,
     *,
     skip: str | None = None,
-) -> list[str]:
-    """Where one alert of `kind` goes on WhatsApp: the group's number, then
-    each member who chose it, each number once; `skip` (the number of the
-    person who made the change) hears nothing of their own act."""
+) -> list[tuple[str, str]]:
+    """Where one alert of `kind` goes on WhatsApp, each number with the
+    language to write in: the group's number, then each member who chose it,
+    each number once; `skip` (the number of the person who made the change)
+    hears nothing of their own act. A member's number is written to in
+    their language, the group's number too when it is a member's."""
+    members = list(members)
+    languages = {m.whatsapp: m.language for m in members if m.whatsapp}
     numbers = [group_number] if group_number else []
     numbers += [m.whatsapp for m in members if m.whatsapp and kind in m.whatsapp_kinds]
     seen = {skip} if skip else set()
@@ -167,13 +194,19 @@ def whatsapp_numbers(
     for number in numbers:
         if number not in seen:
             seen.add(number)
-            unique.append(number)
+            unique.append((number, languages.get(number) or group_locale()))
     return unique
 
 
 def group_locale() -> str:
-    """Members have no language of their own yet: the site's default."""
+    """The language of what goes to the group itself (its own number): the
+    site's default."""
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def person_locale(locale: str | None) -> str:
+    """A person's language if the site has it, else "" (the default)."""
+    return locale if locale in current_app.config["LANGUAGES"] else ""
 
 
 # --- a member's own choices ----------------------------------------------------

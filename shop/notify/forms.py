@@ -3,20 +3,21 @@ a member's phone (the alerts page) and a buyer's (the tracking page)."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, request
+from flask import flash, jsonify, redirect, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from shop.i18n.forms import BaseForm
-from shop.notify.push import endpoint_problem, valid_keys
+from shop.notify.push import EndpointRefused, checked_endpoint, endpoint_rules, valid_keys
 
 ENDPOINT_PROBLEMS = {
     "length": _l("This address is too long."),
     "url": _l("This is not a web address."),
     "https": _l("Notifications are only sent to https addresses."),
     "internal": _l("Notifications are not sent to this address."),
+    "unreachable": _l("This address cannot be reached."),
 }
 
 
@@ -29,10 +30,12 @@ class PushSubscriptionForm(BaseForm):
     auth = StringField(validators=[Optional(), Length(max=64)])
 
     def validate_endpoint(self, field) -> None:
-        # One message for every reason, the length cap (ENDPOINT_MAX) too.
-        problem = endpoint_problem(field.data or "", production=_production())
-        if problem is not None:
-            raise ValidationError(ENDPOINT_PROBLEMS[problem])
+        # One message for every reason, the length cap (ENDPOINT_MAX) too;
+        # the endpoint is kept as it will be posted to, its host normalised.
+        try:
+            field.data = checked_endpoint(field.data or "", **endpoint_rules()).url
+        except EndpointRefused as refused:
+            raise ValidationError(ENDPOINT_PROBLEMS[refused.reason]) from None
 
 
 class NewPushSubscriptionForm(PushSubscriptionForm):
@@ -44,10 +47,6 @@ class NewPushSubscriptionForm(PushSubscriptionForm):
     def validate_auth(self, field) -> None:
         if not valid_keys(self.p256dh.data or "", field.data or ""):
             raise ValidationError(_l("The browser's keys are not valid."))
-
-
-def _production() -> bool:
-    return current_app.config["ENV_NAME"] == "production"
 
 
 def subscription_answer(ok: bool, form: PushSubscriptionForm, back: str, message: str):

@@ -69,12 +69,20 @@ class PushSubscription(Base):
     what its `PushManager.subscribe()` answered. The push service gives each
     browser one endpoint, so an endpoint belongs to whoever turned
     notifications on last on that phone; a 404 or 410 from the push service
-    (the browser unsubscribed or the subscription expired) deletes the row."""
+    (the browser unsubscribed or the subscription expired) deletes the row.
+
+    It belongs to the login session that turned it on: when that session
+    ends (logout, "log out on all devices", a password change or reset) or
+    expires, the phone hears nothing more for that person
+    (`shop.notify.push.end_session_subscriptions`)."""
 
     __tablename__ = "push_subscription"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    login_session_id: Mapped[int] = mapped_column(
+        ForeignKey("login_session.id", ondelete="CASCADE"), index=True
+    )
     endpoint: Mapped[str] = mapped_column(String(1024), unique=True)
     p256dh: Mapped[str] = mapped_column(String(128))
     auth: Mapped[str] = mapped_column(String(64))

@@ -14,6 +14,10 @@ What is retried and what is given up:
 - 404 or 410 from the push service: the browser unsubscribed, was reset or
   the subscription expired. The subscription is deleted and the message
   given up (`PermanentFailure`): nobody will read it there;
+- an endpoint the site will not post to (`checked_endpoint`, again at
+  sending: a name may resolve elsewhere by now): the subscription is
+  deleted and the message given up, but for a name that did not resolve
+  at all, which is retried;
 - any other failure (no connection, a timeout, 429, 5xx, a refused
   signature while keys are being changed) is retried with the outbox's
   backoff, as WhatsApp messages are.
@@ -29,11 +33,14 @@ from __future__ import annotations
 import base64
 import ipaddress
 import json
+import re
+import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import idna
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -58,9 +65,9 @@ READ_TIMEOUT = 15.0
 RECIPIENT_PREFIX = "push:"
 # Browsers' endpoints are about 150-400 characters; the column takes 1024.
 ENDPOINT_MAX = 1000
-# Names that only mean something inside a network.
 # Browsers one person keeps notifications on; a new one beyond replaces the oldest.
 SUBSCRIPTIONS_PER_USER = 10
+# Names that only mean something inside a network.
 INTERNAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home", ".corp", ".intranet")
 
 
@@ -118,50 +125,153 @@ def valid_keys(p256dh: str, auth: str) -> bool:
     return len(point) == 65 and len(secret) == 16
 
 
-def endpoint_problem(url: str, *, production: bool) -> str | None:
-    """Why the site would refuse to post to this endpoint, or None.
+@dataclass(frozen=True)
+class Endpoint:
+    """An endpoint as the site posts to it: scheme, host and port normalised."""
 
-    "length" (longer than ENDPOINT_MAX), "url" (not a URL with a host), and
-    in production "https" (every push service is HTTPS on the usual port) and
-    "internal" (a name or address of a private network: the endpoint is the
-    browser's to give, and must not make this server call its neighbours).
-    """
+    scheme: str
+    host: str  # lower case, no trailing dot, IDNA (xn--…) or an IP address
+    port: int | None
+    url: str  # the URL rebuilt with the normalised host: what is kept and posted to
+
+
+class EndpointRefused(ValueError):
+    """`reason`: "length", "url", "https", "internal" or "unreachable"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_ASCII_HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
+_NUMBER = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)")
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64).
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def parse_endpoint(url: str) -> Endpoint:
+    """The endpoint with its host normalised (case, a trailing dot, IDNA);
+    raises EndpointRefused("url") for what is not an http(s) URL with a
+    plain host: user info, backslashes, spaces or control characters,
+    percent-escapes in the host, and numbers a browser would read as an IPv4
+    address in another spelling (2130706433, 0x7f.1)."""
     if len(url) > ENDPOINT_MAX:
-        return "length"
+        raise EndpointRefused("length")
+    if not url.isprintable() or any(c in url for c in " \\"):
+        raise EndpointRefused("url")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return "url"
-    host = (parts.hostname or "").lower().rstrip(".")
-    if parts.scheme not in ("https", "http") or not host or parts.username or parts.password:
-        return "url"
-    if not production:
-        return None
-    if parts.scheme != "https" or port not in (None, 443):
-        return "https"
+        raise EndpointRefused("url") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http") or "@" in parts.netloc or not parts.hostname:
+        raise EndpointRefused("url")
+    host = parts.hostname.lower()
+    if host.endswith("."):
+        host = host[:-1]
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
+        address = None
+    if address is None:
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            raise EndpointRefused("url") from None
+        if not _ASCII_HOST.fullmatch(host) or _NUMBER.fullmatch(host.rsplit(".", 1)[-1]):
+            raise EndpointRefused("url")
+    shown = f"[{host}]" if address is not None and address.version == 6 else host
+    netloc = shown if port is None else f"{shown}:{port}"
+    rest = url[len(parts.scheme) + 3 + len(parts.netloc) :]
+    return Endpoint(scheme, host, port, f"{scheme}://{netloc}{rest}")
+
+
+def public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether an address is on the public internet; an IPv6 one that carries
+    an IPv4 address (mapped, NAT64, 6to4) is judged by that one."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return public_address(address.ipv4_mapped)
+        if any(address in network for network in _NAT64):
+            return public_address(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if address.sixtofour is not None:
+            return public_address(address.sixtofour)
+        if address.teredo is not None:
+            return False
+    return address.is_global and not address.is_multicast
+
+
+def resolve_host(host: str, port: int | None) -> list[str]:
+    """The addresses a name resolves to (empty when it does not)."""
+    try:
+        found = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    return [info[4][0] for info in found]
+
+
+def checked_endpoint(url: str, *, production: bool, allow_private: bool = False) -> Endpoint:
+    """The endpoint if the site may post to it, else EndpointRefused.
+
+    The endpoint is the browser's to give, so it must not make this server
+    call its own network: in production only https on the usual port (every
+    push service is), and unless `allow_private` (PUSH_ALLOW_PRIVATE_ENDPOINTS,
+    for a local fake push service in development and tests) a host that is a
+    private network's name ("internal"), or that is or resolves to a
+    loopback, private, link-local or otherwise non-public address
+    ("internal"), or to nothing ("unreachable"), is refused. The host is
+    judged after normalisation (`parse_endpoint`), as the HTTP client will
+    connect to it."""
+    endpoint = parse_endpoint(url)
+    if production and (endpoint.scheme != "https" or endpoint.port not in (None, 443)):
+        raise EndpointRefused("https")
+    if allow_private:
+        return endpoint
+    host = endpoint.host
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
         if "." not in host or host == "localhost" or host.endswith(INTERNAL_SUFFIXES):
-            return "internal"
-        return None
-    return None if address.is_global else "internal"
+            raise EndpointRefused("internal") from None
+        found = resolve_host(host, endpoint.port)
+        if not found:
+            raise EndpointRefused("unreachable") from None
+        addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in found]
+    if not all(public_address(address) for address in addresses):
+        raise EndpointRefused("internal")
+    return endpoint
+
+
+def endpoint_rules(config: Mapping[str, Any] | None = None) -> dict[str, bool]:
+    """`checked_endpoint`'s keywords from the settings."""
+    config = current_app.config if config is None else config
+    return {
+        "production": config.get("ENV_NAME") == "production",
+        "allow_private": bool(config.get("PUSH_ALLOW_PRIVATE_ENDPOINTS")),
+    }
 
 
 def subscribe(
-    user_id: int, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
+    user_id: int,
+    login_session_id: int,
+    endpoint: str,
+    p256dh: str,
+    auth: str,
+    user_agent: str = "",
 ) -> PushSubscription:
-    """Keep this browser's subscription for the person (flushed, not
-    committed). An endpoint already kept, for them or someone else on the
-    same phone, now belongs to them with its new keys: one browser, one
-    subscription, so no alert reaches a phone twice. At most
+    """Keep this browser's subscription for the person, in the login session
+    that turned it on (flushed, not committed): it ends with that session
+    (`end_session_subscriptions`). An endpoint already kept, for them or
+    someone else on the same phone, now belongs to them with its new keys:
+    one browser, one subscription, so no alert reaches a phone twice. At most
     SUBSCRIPTIONS_PER_USER browsers a person; the oldest goes first."""
     row = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
     if row is None:
         row = PushSubscription(endpoint=endpoint)
         db.session.add(row)
     row.user_id = user_id
+    row.login_session_id = login_session_id
     row.p256dh = p256dh
     row.auth = auth
     row.user_agent = user_agent[:255]
@@ -188,9 +298,41 @@ def unsubscribe(user_id: int, endpoint: str) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
+def end_session_subscriptions(
+    *, login_session_ids: Iterable[int] = (), user_id: int | None = None
+) -> int:
+    """The browsers turned on in these login sessions (or in any of the
+    person's) hear nothing more (flushed, not committed): a member who logs
+    out of a shared phone stops getting the group's alerts there. Returns how
+    many went."""
+    ids = sorted(set(login_session_ids))
+    if user_id is not None:
+        condition = PushSubscription.user_id == user_id
+    elif ids:
+        condition = PushSubscription.login_session_id.in_(ids)
+    else:
+        return 0
+    result = db.session.execute(
+        delete(PushSubscription).where(condition).execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def subscription_count(user_id: int) -> int:
     """On how many browsers the person gets notifications."""
     return db.session.scalar(select(func.count()).where(PushSubscription.user_id == user_id)) or 0
+
+
+def subscribed_in(login_session_id: int) -> bool:
+    """Whether this login session turned notifications on (this browser)."""
+    return (
+        db.session.scalar(
+            select(PushSubscription.id)
+            .where(PushSubscription.login_session_id == login_session_id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def subscriptions_by_user(user_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -281,6 +423,7 @@ class PushSender:
             raise PermanentFailure("web push is off: VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY unset")
         self.vapid = Vapid.from_string(config["VAPID_PRIVATE_KEY"])
         self.subject = vapid_subject(config)
+        self.rules = endpoint_rules(config)
         self.session = requests.Session()
 
     def send(self, message: PushNotification) -> None:
@@ -293,6 +436,15 @@ class PushSender:
             if subscription is None:
                 raise PermanentFailure("the browser's subscription was removed")
             endpoint, p256dh, auth = subscription.endpoint, subscription.p256dh, subscription.auth
+        # Checked again as it is sent: a name may resolve elsewhere by now.
+        try:
+            endpoint = checked_endpoint(endpoint, **self.rules).url
+        except EndpointRefused as refused:
+            if refused.reason == "unreachable":  # DNS may answer again later
+                raise TemporaryFailure("the push service's name did not resolve") from None
+            if subscription is not None:
+                db.session.delete(subscription)
+            raise PermanentFailure(f"the endpoint is refused ({refused.reason})") from None
         info = {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}
         try:
             webpush(

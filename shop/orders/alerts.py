@@ -16,7 +16,7 @@ from typing import Any
 
 from shop.accounts.models import User
 from shop.core.templating import absolute_url
-from shop.groups.alert_choices import MemberContact, group_locale, member_contacts
+from shop.groups.alert_choices import MemberContact, member_contacts
 from shop.groups.models import AlertKind
 from shop.notify.messaging import email_message, queue_all, whatsapp_enabled
 from shop.notify.models import OutboxMessage
@@ -112,22 +112,21 @@ def _group_messages(
     by: User | None = None,
 ) -> list[OutboxMessage | None]:
     """The group's emails of `template` (every member who has an address),
-    its WhatsApp alerts and its members' notifications of `kind`, not yet
-    queued."""
+    its WhatsApp alerts and its members' notifications of `kind`, each in its
+    reader's language, not yet queued."""
     context = {
         **_order_context(order),
         "manage_url": absolute_url(
             "orders.manage_order", slug=order.group.slug, number=order.number
         ),
     }
-    locale = group_locale()
     messages: list[OutboxMessage | None] = [
         email_message(
             template,
             member.email,
             template,
-            {**context, "member": Recipient(member.email, locale, member.name)},
-            locale,
+            {**context, "member": Recipient(member.email, member.language, member.name)},
+            member.language,
         )
         for member in contacts
         if member.email

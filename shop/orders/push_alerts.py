@@ -71,20 +71,25 @@ def group_pushes(
     *,
     by: User | None = None,
 ) -> list[OutboxMessage]:
-    """One notification of `kind` to each browser that gets it, not yet queued."""
+    """One notification of `kind` to each browser that gets it, in its
+    member's language, not yet queued."""
     if not push_enabled():
         return []
     targets = push_subscriptions(members, kind, skip=by.id if by is not None else None)
     if not targets:
         return []
-    locale = group_locale()
-    with force_locale(locale):
-        title, body = _title(kind, order.number), _body(order, kind)
     url = _path("orders.manage_order", slug=order.group.slug, number=order.number)
-    return [
-        push_message(f"push_{kind.value}", target, title, body, url, locale, tag=order.number)
-        for target in targets
-    ]
+    texts: dict[str, tuple[str, str]] = {}
+    messages = []
+    for target, locale in targets:
+        if locale not in texts:
+            with force_locale(locale):
+                texts[locale] = (_title(kind, order.number), _body(order, kind))
+        title, body = texts[locale]
+        messages.append(
+            push_message(f"push_{kind.value}", target, title, body, url, locale, tag=order.number)
+        )
+    return messages
 
 
 # --- the buyer ------------------------------------------------------------------

@@ -56,7 +56,8 @@ def group_alerts(
     by: User | None = None,
 ) -> list[OutboxMessage]:
     """One message of `kind` to each of the group's numbers that gets it
-    (`shop.groups.alert_choices.whatsapp_numbers`), not yet queued."""
+    (`shop.groups.alert_choices.whatsapp_numbers`), each in its reader's
+    language (the template's language code follows it), not yet queued."""
     if not whatsapp_enabled():
         return []
     skip = by.phone if by is not None and by.phone_verified_at is not None else None
@@ -66,25 +67,30 @@ def group_alerts(
     verified = order.group.alert_number
     group_number = verified if E164.fullmatch(verified or "") else None
     numbers = whatsapp_numbers(group_number, members, kind, skip=skip)
-    if not numbers:
-        return []
-    locale = group_locale()
+    template = GROUP_TEMPLATES[kind]
+    params_in: dict[str, list[str]] = {}
+    messages = []
+    for number, locale in numbers:
+        if locale not in params_in:
+            params_in[locale] = _group_params(order, kind, locale)
+        message = whatsapp_message(template, number, template, params_in[locale], locale)
+        if message is not None:
+            messages.append(message)
+    return messages
+
+
+def _group_params(order: Order, kind: AlertKind, locale: str) -> list[str]:
+    """The group alert's five parameters, the amount written in `locale`."""
     with force_locale(locale):
         fourth = (
             _or_dash(order.cancel_reason) if kind is AlertKind.CANCELLED else order_total(order)
         )
-    params = [
+    return [
         order.number,
         _or_dash(order.group.name),
         _or_dash(order.buyer_name),
         fourth,
         absolute_url("orders.manage_order", slug=order.group.slug, number=order.number),
-    ]
-    template = GROUP_TEMPLATES[kind]
-    return [
-        message
-        for number in numbers
-        if (message := whatsapp_message(template, number, template, params, locale)) is not None
     ]
 
 

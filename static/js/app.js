@@ -149,7 +149,10 @@
     navigator.serviceWorker.ready.then(function (registration) {
       return registration.pushManager.getSubscription().then(function (subscription) {
         box.querySelector("[data-push-unsupported]").hidden = true;
-        show(Boolean(subscription) && Notification.permission === "granted");
+        // A subscription left from an earlier log-in on this phone is not
+        // this person's: the site ended it at that log-out.
+        var here = box.getAttribute("data-here") !== "no";
+        show(Boolean(subscription) && here && Notification.permission === "granted");
         on.addEventListener("click", function () {
           on.disabled = true;
           Notification.requestPermission().then(function (permission) {
@@ -175,6 +178,30 @@
         });
       });
     }).catch(function () { /* no worker: the page keeps saying WhatsApp remains */ });
+  }
+
+  // Logging out (here or on every device) ends this phone's notifications:
+  // the site forgets them with the login session; the browser's own
+  // subscription is ended too before the form goes, so the phone is left as
+  // it was before anyone turned them on. Never holds the log-out up long;
+  // without the permission there is no subscription, and nothing to wait for.
+  if ("serviceWorker" in navigator && "PushManager" in window && "Notification" in window &&
+      worker && Notification.permission === "granted") {
+    document.querySelectorAll("form[data-logout]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.getAttribute("data-logging-out")) { return; }
+        event.preventDefault();
+        form.setAttribute("data-logging-out", "yes");
+        var done = false;
+        function go() { if (!done) { done = true; form.submit(); } }
+        window.setTimeout(go, 1500);
+        navigator.serviceWorker.getRegistration().then(function (registration) {
+          return registration ? registration.pushManager.getSubscription() : null;
+        }).then(function (subscription) {
+          return subscription ? subscription.unsubscribe() : null;
+        }).catch(function () { return null; }).then(go);
+      });
+    });
   }
 
   // Data saver (shop.media.data_saver): a photo's placeholder loads the

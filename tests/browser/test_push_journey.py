@@ -65,7 +65,12 @@ FAKE_SUBSCRIBE = """
   const made = {
     endpoint: subscription.endpoint,
     toJSON: () => ({ endpoint: subscription.endpoint, keys: subscription.keys }),
-    unsubscribe: () => { current = null; return Promise.resolve(true); },
+    unsubscribe: () => {
+      current = null;
+      const count = Number(sessionStorage.getItem("__unsubscribed") || 0) + 1;
+      sessionStorage.setItem("__unsubscribed", String(count));
+      return Promise.resolve(true);
+    },
   };
   PushManager.prototype.subscribe = function (options) {
     window.__subscribedWith = options.applicationServerKey;
@@ -181,6 +186,22 @@ def test_a_ketua_turns_notifications_on_and_a_new_order_shows_on_the_phone(
 
         assert db.session.scalars(select(PushSubscription)).all() == []
         db.session.remove()
+    assert page.evaluate("sessionStorage.getItem('__unsubscribed')") == "1"
+
+    # On again, then the ketua logs out of this phone: the site forgets it
+    # with the log-in, and the page ends the browser's subscription too.
+    turn_on.click()
+    expect(turn_off).to_be_visible()
+    page.locator("form.account-bar[data-logout] button[type=submit]").click()
+    page.wait_for_url(f"{url}/")
+    assert page.evaluate("sessionStorage.getItem('__unsubscribed')") == "2"
+    with app.app_context():
+        from shop.extensions import db
+        from shop.notify.models import PushSubscription
+
+        assert db.session.scalars(select(PushSubscription)).all() == []
+        db.session.remove()
+    assert _a_new_order(app, slug) and len(push_service.payloads_for(phone)) == 1
     assert problems == []
     context.close()
 

@@ -180,6 +180,25 @@ class FakePushService:
         return Response(json.dumps({"reason": reason}), status=status)
 
 
+# What the real push services' names resolve to, for tests that must not
+# ask the network's DNS (`shop.notify.push.resolve_host` replaced).
+PUBLIC_DNS = {
+    "fcm.googleapis.com": ["142.250.4.95", "2404:6800:4003:c00::5f"],
+    "updates.push.services.mozilla.com": ["34.117.65.55"],
+    "web.push.apple.com": ["17.57.146.52"],
+}
+
+
+def fake_resolver(names: dict[str, list[str]] | None = None):
+    """A `resolve_host` answering from `names` (PUBLIC_DNS and these)."""
+    table = {**PUBLIC_DNS, **(names or {})}
+
+    def resolve(host: str, port: int | None) -> list[str]:
+        return list(table.get(host, []))
+
+    return resolve
+
+
 @contextmanager
 def serve(fake: FakePushService) -> Iterator[FakePushService]:
     with serve_wsgi(fake) as url:

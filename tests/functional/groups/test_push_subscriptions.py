@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 from shop.extensions import db
 from shop.groups.alert_choices import member_contacts
 from shop.groups.models import AlertKind, Role
+from shop.notify import push
 from shop.notify.models import PushSubscription
 from shop.notify.push import generate_vapid_keys
 from tests.factories import GroupFactory, PushSubscriptionFactory
-from tests.fakes.web_push import FakeBrowser
+from tests.fakes.web_push import FakeBrowser, fake_resolver
 from tests.functional.groups.test_alert_settings import checked, membership
 
 JSON = {"Accept": "application/json"}
@@ -34,7 +35,10 @@ def keys(app, monkeypatch) -> str:
 
 @pytest.fixture
 def production(app, monkeypatch):
+    """Production's rules, with a DNS that knows the real push services."""
     monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    monkeypatch.setitem(app.config, "PUSH_ALLOW_PRIVATE_ENDPOINTS", False)
+    monkeypatch.setattr(push, "resolve_host", fake_resolver())
 
 
 def browser_form(endpoint: str = GOOGLE) -> dict[str, str]:

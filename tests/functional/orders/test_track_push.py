@@ -89,6 +89,7 @@ def test_an_order_that_ended_offers_nothing_and_keeps_nothing(client, keys):
 
 def test_in_production_an_internal_address_is_refused(client, keys, app, monkeypatch):
     monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    monkeypatch.setitem(app.config, "PUSH_ALLOW_PRIVATE_ENDPOINTS", False)
     order = make_order()
     db.session.commit()
     for endpoint in ("http://127.0.0.1:6379/", "https://192.168.1.1/push"):

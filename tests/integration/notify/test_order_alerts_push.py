@@ -8,11 +8,15 @@ forgets the browser, a 500 is retried and the order stays."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from shop.accounts import sessions
+from shop.accounts.models import LoginSession
 from shop.catalogue.services import refresh_derived
+from shop.db import utcnow
 from shop.extensions import db
 from shop.groups.alert_choices import set_alert_choices
 from shop.groups.models import AlertChannel, AlertKind, Role
@@ -25,6 +29,7 @@ from shop.orders.push_alerts import watch_order
 from shop.payments.transfer import record_proof
 from tests.factories import (
     GroupFactory,
+    LoginSessionFactory,
     MembershipFactory,
     ProductFactory,
     UserFactory,
@@ -33,10 +38,14 @@ from tests.factories import (
 from tests.integration.notify.test_order_alerts_whatsapp import PNG, checkout
 
 
-def subscribed(push_service, membership):
-    """A new browser of the member's, turned on as the alerts page does."""
+def subscribed(push_service, membership, login=None):
+    """A new browser of the member's, turned on as the alerts page does, in
+    a live login session of theirs (`login`, else a new one)."""
     browser = push_service.browser()
-    subscribe(membership.user_id, browser.endpoint, browser.p256dh, browser.auth_secret, "Test")
+    login = login or LoginSessionFactory(user=membership.user)
+    subscribe(
+        membership.user_id, login.id, browser.endpoint, browser.p256dh, browser.auth_secret, "Test"
+    )
     return browser
 
 
@@ -104,6 +113,7 @@ def test_nobody_gets_an_alert_twice_nor_one_of_their_own_act(client, push_servic
     # there too: the phone is the ketua's now, and shows each alert once.
     subscribe(
         people["ketua"].user_id,
+        LoginSessionFactory(user=people["ketua"].user).id,
         phones["in"].endpoint,
         phones["in"].p256dh,
         phones["in"].auth_secret,
@@ -243,3 +253,49 @@ def test_an_english_buyer_reads_english(client, push_service, shop_group):
     deliver_due()
     [shown] = push_service.payloads_for(phone)
     assert shown["title"] == f"Order {order.number} confirmed"
+
+
+def test_an_endpoint_that_became_private_is_not_posted_to(
+    app, client, push_service, shop_group, monkeypatch
+):
+    """Checked again as it is sent: here the fake push service is on this
+    machine, which only the development setting lets in."""
+    group, variant, people, phones = shop_group
+    monkeypatch.setitem(app.config, "PUSH_ALLOW_PRIVATE_ENDPOINTS", False)
+    checkout(client, group, variant)
+    deliver_due()
+
+    assert push_service.received == [] and push_service.refused == []
+    failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "push")).all()
+    assert failed and {row.status for row in failed} == {OutboxStatus.FAILED}
+    assert all("refused (internal)" in row.last_error for row in failed)
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 1  # "out"
+
+
+def test_a_logged_out_or_expired_login_takes_its_phones_alerts_with_it(
+    client, push_service, shop_group
+):
+    group, variant, people, phones = shop_group
+    ketua = people["ketua"].user
+    later = LoginSessionFactory(user=ketua)
+    tablet = subscribed(push_service, people["ketua"], login=later)
+    [phone_row] = db.session.scalars(
+        select(PushSubscription).where(PushSubscription.endpoint == phones["ketua"].endpoint)
+    ).all()
+    phone_login = db.session.get(LoginSession, phone_row.login_session_id)
+    phone_login.expires_at = utcnow() - timedelta(minutes=1)  # not swept yet
+    in_row = db.session.scalars(
+        select(PushSubscription).where(PushSubscription.endpoint == phones["in"].endpoint)
+    ).one()
+    sessions.end_session(db.session.get(LoginSession, in_row.login_session_id))  # logs out
+    db.session.commit()
+
+    checkout(client, group, variant)
+    deliver_due()
+    assert push_service.payloads_for(phones["ketua"]) == []  # its login expired
+    assert push_service.payloads_for(phones["in"]) == []  # logged out there
+    assert len(push_service.payloads_for(tablet)) == 1  # the ketua's live login
+
+    sessions.sweep()
+    left = db.session.scalars(select(PushSubscription.endpoint)).all()
+    assert sorted(left) == sorted([tablet.endpoint, phones["out"].endpoint])
