@@ -1,7 +1,7 @@
 """push_subscription.login_session_id and user.locale
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-06 03:00:00
 
 A browser's push subscription now belongs to the login session that turned
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0025"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
