@@ -40,6 +40,9 @@ class AuditAction(LabelledEnum):
     EXPORT_XLSX = "export.xlsx", _l("Monitoring exported as XLSX")
     EXPORT_REPORT = "export.report", _l("Group report downloaded")
     RESET_LINK_CREATED = "account.reset_link", _l("Password reset link made for a member")
+    VISIT_RECORDED = "visit.recorded", _l("Monitoring visit recorded")
+    VISIT_CHANGED = "visit.changed", _l("Monitoring visit changed")
+    FOLLOW_UP_DONE = "visit.follow_up_done", _l("Recommendation marked done by the group")
 
 
 class AuditEntry(Base):
