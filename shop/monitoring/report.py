@@ -45,9 +45,11 @@ from shop.visits import queries as visits
 
 PRODUCTS_SHOWN = 12
 BEST_SELLERS_SHOWN = 5
-# With a monitoring visit to show, fewer products, so the page stays one.
-PRODUCTS_SHOWN_WITH_VISIT = 8
-FOLLOW_UPS_SHOWN = 4
+# With a monitoring visit to show, fewer products and best sellers, so the
+# page stays one.
+PRODUCTS_SHOWN_WITH_VISIT = 4
+BEST_SELLERS_SHOWN_WITH_VISIT = 3
+FOLLOW_UPS_SHOWN = 3
 
 
 def published_products(group: Group) -> list[Product]:
@@ -87,7 +89,11 @@ def report_html(group: Group, now: datetime, by_name: str) -> str:
         chart=sales.revenue_chart(months, width=360, height=170),
         totals=sales.MonthSales.summed(months),
         legend=sales.SALES_LEGEND,
-        best_sellers=sales.best_sellers(group, now, limit=BEST_SELLERS_SHOWN),
+        best_sellers=sales.best_sellers(
+            group,
+            now,
+            limit=BEST_SELLERS_SHOWN if visit is None else BEST_SELLERS_SHOWN_WITH_VISIT,
+        ),
         products=shown,
         product_count=len(products),
         generated=format_date(local.date(), "d MMMM y") + local.strftime(", %H.%M WIB"),

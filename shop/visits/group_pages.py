@@ -62,7 +62,13 @@ def mark_done(slug: str, follow_up_id: int):
         done = commit_or_show(
             form, lambda: services.mark_done(follow_up, form.note.data or "", by=current_user)
         )
+        back = url_for("visits.group_visits", slug=slug) + f"#fu-{follow_up_id}"
         if done is not None:
             flash(_("Marked done. Your coordinator can see it."), "success")
-            return redirect(url_for("visits.group_visits", slug=slug) + f"#fu-{follow_up_id}", 303)
+            return redirect(back, 303)
+        if form.form_errors:
+            # Refused whole (done already, by another member): no form to show it on.
+            for message in form.form_errors:
+                flash(message, "error")
+            return redirect(back, 303)
     return _render(membership, form, follow_up_id)

@@ -88,9 +88,7 @@ def test_the_form_in_english(client, login_as, coordinator, group):
         assert text in html
 
 
-def test_another_recommendation_row_without_javascript(
-    client, login_as, coordinator, group, today
-):
+def test_another_recommendation_row_without_javascript(client, login_as, coordinator, group, today):
     login_as(coordinator.user)
     response = post_new(client, group, visit_form(today, add_recommendation="1"))
     html = response.get_data(as_text=True)
@@ -208,9 +206,12 @@ def test_edit_a_visit_keeps_what_the_group_has_done(client, login_as, coordinato
         ("Sudah diubah", False),
     ]
     assert db.session.get(FollowUp, other.id).text == "Kunjungan lain"
-    assert db.session.scalar(
-        select(AuditEntry).where(AuditEntry.action == AuditAction.VISIT_CHANGED)
-    ).group_id == group.id
+    assert (
+        db.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == AuditAction.VISIT_CHANGED)
+        ).group_id
+        == group.id
+    )
 
 
 def test_edit_removes_and_adds_photos(client, login_as, coordinator, group, today):
