@@ -93,6 +93,13 @@ def follow_up_row(follow_up: FollowUp, formdata=None) -> RecommendationRow:
     return RecommendationRow(formdata=formdata, prefix=prefix)
 
 
+def _finding(theme: Theme, hint) -> TextAreaField:
+    """The findings on one theme (the form's field `finding_<theme>`)."""
+    return TextAreaField(
+        theme.label, validators=[Optional(), _length(FINDING_LENGTH)], description=hint
+    )
+
+
 class VisitForm(BaseForm):
     visited_on = DateField(
         _l("Date of the visit"), validators=[InputRequired(message=_l("Give the date."))]
@@ -102,30 +109,18 @@ class VisitForm(BaseForm):
         validators=[InputRequired(message=_l("Say who you met.")), _length(MET_LENGTH)],
         description=_l("Names and roles, e.g. “Bu Sari (ketua), Bu Tini (bendahara)”."),
     )
-    finding_production = TextAreaField(
-        Theme.PRODUCTION.label,
-        validators=[Optional(), _length(FINDING_LENGTH)],
-        description=_l("Capacity, raw materials, hygiene, quality."),
+    finding_production = _finding(
+        Theme.PRODUCTION, _l("Capacity, raw materials, hygiene, quality.")
     )
-    finding_packaging = TextAreaField(
-        Theme.PACKAGING.label,
-        validators=[Optional(), _length(FINDING_LENGTH)],
-        description=_l("Labels, permits printed on the pack, shelf life."),
+    finding_packaging = _finding(
+        Theme.PACKAGING, _l("Labels, permits printed on the pack, shelf life.")
     )
-    finding_marketing = TextAreaField(
-        Theme.MARKETING.label,
-        validators=[Optional(), _length(FINDING_LENGTH)],
-        description=_l("Where and how they sell, prices, online shop."),
+    finding_marketing = _finding(
+        Theme.MARKETING, _l("Where and how they sell, prices, online shop.")
     )
-    finding_finance = TextAreaField(
-        Theme.FINANCE.label,
-        validators=[Optional(), _length(FINDING_LENGTH)],
-        description=_l("Bookkeeping, cash, savings, debts."),
-    )
-    finding_equipment = TextAreaField(
-        Theme.EQUIPMENT.label,
-        validators=[Optional(), _length(FINDING_LENGTH)],
-        description=_l("The equipment from the grant: in use, in good repair?"),
+    finding_finance = _finding(Theme.FINANCE, _l("Bookkeeping, cash, savings, debts."))
+    finding_equipment = _finding(
+        Theme.EQUIPMENT, _l("The equipment from the grant: in use, in good repair?")
     )
     recommendations = FieldList(
         FormField(RecommendationRow), min_entries=NEW_ROWS, max_entries=MAX_RECOMMENDATIONS

@@ -1,4 +1,7 @@
-"""A group in a Jambi UPPKA coordinator's scope, a ketua of it, and visits."""
+"""Monitoring visits use the coordinators' fixtures (tests/functional/coordinators/
+conftest.py): `jambi_uppka` is the coordinator, `group_in_scope` the group
+visited, `group_out_of_scope` a group elsewhere; here, shorter names for
+them, a ketua, today and a complete visit form."""
 
 from __future__ import annotations
 
@@ -9,8 +12,6 @@ import pytest
 from PIL import Image
 
 from shop.core.clock import jakarta_today
-from shop.groups.models import Programme
-from tests.factories import CoordinatorFactory, GroupFactory, MembershipFactory
 
 
 @pytest.fixture
@@ -19,32 +20,23 @@ def today():
 
 
 @pytest.fixture
-def coordinator(app_ctx):
-    return CoordinatorFactory(programmes=[Programme.UPPKA], regions=["15"])
+def coordinator(jambi_uppka):
+    return jambi_uppka
 
 
 @pytest.fixture
-def group(app_ctx):
-    return GroupFactory(
-        name="Kelompok UPPKA Sejahtera",
-        programme=Programme.UPPKA,
-        province_code="15",
-        regency_code="15.71",
-        district_code=None,
-    )
+def group(group_in_scope):
+    return group_in_scope
 
 
 @pytest.fixture
-def elsewhere(app_ctx):
-    """A JPS TKM group in Jawa Barat: outside `coordinator`'s scope."""
-    return GroupFactory(
-        programme=Programme.JPS_TKM, province_code="32", regency_code="32.73", district_code=None
-    )
+def elsewhere(group_out_of_scope):
+    return group_out_of_scope
 
 
 @pytest.fixture
-def ketua(group):
-    return MembershipFactory(group=group).user
+def ketua(group, leader_of):
+    return leader_of(group)
 
 
 def jpeg(shade: int) -> bytes:

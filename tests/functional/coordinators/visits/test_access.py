@@ -19,7 +19,7 @@ from tests.factories import (
     MonevVisitPhotoFactory,
     UserFactory,
 )
-from tests.functional.visits.conftest import jpeg
+from tests.functional.coordinators.visits.conftest import jpeg
 from tests.uploads import store_ready
 
 

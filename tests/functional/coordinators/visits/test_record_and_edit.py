@@ -14,7 +14,7 @@ from shop.audit.models import AuditAction, AuditEntry
 from shop.extensions import db
 from shop.visits.models import FollowUp, MonevVisit
 from tests.factories import FollowUpFactory, MonevVisitFactory
-from tests.functional.visits.conftest import jpeg, visit_form
+from tests.functional.coordinators.visits.conftest import jpeg, visit_form
 
 
 def visits_count() -> int:
