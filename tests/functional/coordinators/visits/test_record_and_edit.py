@@ -236,3 +236,26 @@ def test_edit_removes_and_adds_photos(client, login_as, coordinator, group, toda
     db.session.expire_all()
     assert [p.id for p in visit.photos][0] == second and len(visit.photos) == 2
     assert client.get(f"/koordinator/kunjungan/{visit.id}/foto/{first}").status_code == 404
+
+
+def test_every_photo_is_checked_before_the_database_lock(
+    client, login_as, coordinator, group, today, monkeypatch
+):
+    """As for a product's photos: the quick checks run before the request's
+    first query, so a visit's photos never hold SQLite's write lock."""
+    from shop.media import services as media
+
+    real_verify = media.verify_photo
+    in_transaction: list[bool] = []
+
+    def verify(*args, **kwargs):
+        in_transaction.append(db.session().in_transaction())
+        return real_verify(*args, **kwargs)
+
+    monkeypatch.setattr(media, "verify_photo", verify)
+    login_as(coordinator.user)
+    response = post_new(
+        client, group, visit_form(today), photos=[(jpeg(40 + n), f"{n}.jpg") for n in range(3)]
+    )
+    assert response.status_code == 303
+    assert in_transaction == [False, False, False]
