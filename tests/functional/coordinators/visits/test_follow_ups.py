@@ -131,3 +131,47 @@ def test_the_due_list_leaves_out_done_later_and_out_of_scope(
     assert "Jatuh tempo" in html
     for absent in ("Nanti saja", "Bukan wilayah", "Sudah beres"):
         assert absent not in html
+
+
+def _visits_with_photos(group, today, n):
+    from tests.factories import MonevVisitPhotoFactory
+
+    for k in range(n):
+        visit = MonevVisitFactory(group=group, visited_on=today - timedelta(days=k + 1))
+        FollowUpFactory(visit=visit, text=f"Saran kunjungan {k}")
+        FollowUpFactory(visit=visit, due_on=today - timedelta(days=1))
+        MonevVisitPhotoFactory(visit=visit)
+    db.session.flush()
+
+
+def _statements(client, count_queries, url):
+    client.get(url)
+    with count_queries() as counted:
+        response = client.get(url)
+    assert response.status_code == 200
+    return counted.count
+
+
+def test_the_coordinators_list_of_visits_has_a_fixed_statement_count(
+    client, login_as, coordinator, group, today, count_queries
+):
+    _visits_with_photos(group, today, 1)
+    login_as(coordinator.user)
+    coordinator_list = f"/koordinator/kelompok/{group.slug}/kunjungan"
+    one = _statements(client, count_queries, coordinator_list)
+    _visits_with_photos(group, today, 6)
+    assert _statements(client, count_queries, coordinator_list) == one
+
+
+def test_the_groups_visits_page_has_a_fixed_statement_count(
+    client, login_as, group, ketua, today, count_queries
+):
+    """Every visit with its findings, photos and recommendations, and a form
+    under each open one."""
+    _visits_with_photos(group, today, 1)
+    login_as(ketua)
+    url = f"/kelola/{group.slug}/monev"
+    one = _statements(client, count_queries, url)
+    _visits_with_photos(group, today, 6)
+    assert _statements(client, count_queries, url) == one
+    assert client.get(url).get_data(as_text=True).count("Saran kunjungan") == 7
