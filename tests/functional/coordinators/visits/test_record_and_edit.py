@@ -132,6 +132,14 @@ def test_bad_input_is_refused_with_a_message_and_saves_nothing(
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
 
 
+def test_the_summary_names_the_recommendation_row(client, login_as, coordinator, group, today):
+    login_as(coordinator.user)
+    response = post_new(client, group, visit_form(today, **{"recommendations-1-due_on": ""}))
+    html = response.get_data(as_text=True)
+    assert 'href="#recommendations-1-due_on">Saran 2 · Tindak lanjut paling lambat' in html
+    assert "Varian" not in html
+
+
 def test_markup_is_text_and_too_many_rows_are_not_read(client, login_as, coordinator, group, today):
     login_as(coordinator.user)
     rows = {}
