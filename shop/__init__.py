@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.sales.blueprint import bp as sales
     from shop.sharing.blueprint import bp as sharing
     from shop.site.blueprint import bp as site
+    from shop.visits.blueprint import bp as visits
 
     for blueprint in (
         site,
@@ -138,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
         marketing,
         consignment,
         sales,
+        visits,
         exports,
         notify,
     ):

@@ -22,6 +22,7 @@ from shop.notify.models import OutboxMessage, PushSubscription
 from shop.orders.models import Checkout, Order, OrderEvent, OrderLine, OrderPushSubscription
 from shop.payments.models import PaymentProof, ProcessedStripeEvent
 from shop.regions.models import District, Province, Regency
+from shop.visits.models import FollowUp, MonevVisit, MonevVisitPhoto
 
 __all__ = [
     "AccountCode",
@@ -44,6 +45,9 @@ __all__ = [
     "Checkout",
     "Document",
     "Export",
+    "FollowUp",
+    "MonevVisit",
+    "MonevVisitPhoto",
     "Order",
     "OrderEvent",
     "OrderPushSubscription",

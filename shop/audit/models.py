@@ -43,6 +43,9 @@ class AuditAction(LabelledEnum):
     RESET_LINK_CREATED = "account.reset_link", _l("Password reset link made for a member")
     QRIS_SAVED = "qris.saved", _l("Group's QRIS saved")
     QRIS_REMOVED = "qris.removed", _l("Group's QRIS removed")
+    VISIT_RECORDED = "visit.recorded", _l("Monitoring visit recorded")
+    VISIT_CHANGED = "visit.changed", _l("Monitoring visit changed")
+    FOLLOW_UP_DONE = "visit.follow_up_done", _l("Recommendation marked done by the group")
 
 
 class AuditEntry(Base):

@@ -2,7 +2,7 @@
 globals the coordinators blueprint registers for every page.
 
 The menu names endpoints of several blueprints (coordinators, curation,
-monitoring) by string only, so this module imports none of them.
+monitoring, visits) by string only, so this module imports none of them.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ NAV = (
     ("curation.featured", _l("Featured"), ("curation.featured",)),
     ("curation.exhibitions", _l("Exhibitions"), ("curation.exhibitions",)),
     ("monitoring.index", _l("Monitoring"), ("monitoring.index",)),
+    ("visits.due", _l("Follow-ups"), ("visits.due", "visits.visit", "visits.edit")),
     ("monitoring.audit", _l("Audit log"), ("monitoring.audit",)),
 )
 

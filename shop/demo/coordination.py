@@ -32,9 +32,11 @@ from shop.demo.data.coordinators import (
     EXHIBITIONS,
     FEATURED,
     HIDDEN,
+    MONEV_VISIT_BY,
     VERIFIED_GROUPS,
 )
 from shop.demo.data.people import person
+from shop.demo.monev import load_monev_visit
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, Group, PaymentMethod, Programme
 from shop.orders import services as orders
@@ -104,6 +106,8 @@ def load_coordination(users: dict[str, User], groups: list[Group]) -> dict[str, 
             exhibition_services.add_exhibition_product(exhibition, products[key], by=operator)
         if demo.published:
             exhibition_services.publish_exhibition(exhibition, by=operator)
+
+    load_monev_visit(groups, coordinators[MONEV_VISIT_BY].user)
 
     placed = _orders(groups, users)
     return {"coordinators": len(coordinators), "orders": placed}

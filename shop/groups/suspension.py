@@ -57,6 +57,11 @@ OPEN_WHILE_SUSPENDED: dict[str, frozenset[str]] = {
     # The marketing kit can be looked at; its printed material (which points
     # buyers at a hidden shop) is not made.
     "marketing.kit": GET,
+    # Monitoring visits go on: the group reads the recommendations and marks
+    # them done (often what its reinstatement waits for).
+    "visits.group_visits": GET,
+    "visits.group_photo": GET,
+    "visits.mark_done": frozenset({"POST"}),
 }
 
 

@@ -49,9 +49,15 @@ UPLOAD_KEY_VERSION = b"etalase-upload-v1\n"
 # Photos of this request that passed the quick checks, by sha256 (in `g`).
 _VERIFIED = "_etalase_verified_photos"
 # Most forms take at most two photos at once (a group's logo and cover);
-# the product form takes a product's photos together (catalogue MAX_PHOTOS).
+# the product form takes a product's photos together (catalogue MAX_PHOTOS),
+# and a monitoring visit's form its photos (visits MAX_PHOTOS).
 EARLY_CHECKS = 2
-EARLY_CHECKS_BY_ENDPOINT = {"catalogue.create_product": 8, "catalogue.edit_product": 8}
+EARLY_CHECKS_BY_ENDPOINT = {
+    "catalogue.create_product": 8,
+    "catalogue.edit_product": 8,
+    "visits.new": 8,
+    "visits.edit": 8,
+}
 # Uploads anyone may send without logging in: a buyer's transfer proof.
 GUEST_UPLOADS = frozenset({"payments.send_proof"})
 # A model stored once per content key.

@@ -1,8 +1,9 @@
 """The printable one-page report of a group for funders (PDF).
 
 Its profile and verification, the products on sale with their price range, the
-sales of the last twelve Jakarta months (a small chart and a table) and the
-best sellers, with who generated it and when. WeasyPrint lays out a Jinja
+sales of the last twelve Jakarta months (a small chart and a table), the
+best sellers, and the latest monitoring visit with the recommendations still
+open, with who generated it and when. WeasyPrint lays out a Jinja
 template (`monitoring/report.html`, its own print CSS inside).
 
 The group's texts are user input, so the renderer may fetch nothing from the
@@ -40,9 +41,15 @@ from shop.media.pdf import image_data_uri, write_pdf
 from shop.monitoring.exports import request_audited_export
 from shop.sales import figures as sales
 from shop.transaction import commit_or_raise
+from shop.visits import queries as visits
 
 PRODUCTS_SHOWN = 12
 BEST_SELLERS_SHOWN = 5
+# With a monitoring visit to show, fewer products and best sellers, so the
+# page stays one.
+PRODUCTS_SHOWN_WITH_VISIT = 4
+BEST_SELLERS_SHOWN_WITH_VISIT = 3
+FOLLOW_UPS_SHOWN = 3
 
 
 def published_products(group: Group) -> list[Product]:
@@ -58,6 +65,9 @@ def price_range(product: Product) -> tuple[int, int] | None:
 def report_html(group: Group, now: datetime, by_name: str) -> str:
     months = sales.monthly_sales(group, now)
     products = published_products(group)
+    visit = visits.latest_visit(group)
+    follow_ups, open_count = visits.open_follow_ups(group, limit=FOLLOW_UPS_SHOWN)
+    products_shown = PRODUCTS_SHOWN_WITH_VISIT if visit is not None else PRODUCTS_SHOWN
     shown = [
         {
             "name": product.name,
@@ -67,7 +77,7 @@ def report_html(group: Group, now: datetime, by_name: str) -> str:
                 product.cover_photo.image if product.cover_photo else None, 160
             ),
         }
-        for product in products[:PRODUCTS_SHOWN]
+        for product in products[:products_shown]
     ]
     local = now.astimezone(JAKARTA)
     return render_template(
@@ -79,11 +89,19 @@ def report_html(group: Group, now: datetime, by_name: str) -> str:
         chart=sales.revenue_chart(months, width=360, height=170),
         totals=sales.MonthSales.summed(months),
         legend=sales.SALES_LEGEND,
-        best_sellers=sales.best_sellers(group, now, limit=BEST_SELLERS_SHOWN),
+        best_sellers=sales.best_sellers(
+            group,
+            now,
+            limit=BEST_SELLERS_SHOWN if visit is None else BEST_SELLERS_SHOWN_WITH_VISIT,
+        ),
         products=shown,
         product_count=len(products),
         generated=format_date(local.date(), "d MMMM y") + local.strftime(", %H.%M WIB"),
         generated_by=by_name,
+        visit=visit,
+        follow_ups=follow_ups,
+        open_follow_ups=open_count,
+        today=local.date(),
     )
 
 

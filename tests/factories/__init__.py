@@ -65,8 +65,12 @@ from tests.factories.payments import (
     RefundFactory,
 )
 from tests.factories.regions import DistrictFactory, ProvinceFactory, RegencyFactory
+from tests.factories.visits import FollowUpFactory, MonevVisitFactory, MonevVisitPhotoFactory
 
 __all__ = [
+    "FollowUpFactory",
+    "MonevVisitFactory",
+    "MonevVisitPhotoFactory",
     "PASSWORD",
     "PDF",
     "AccountCodeFactory",

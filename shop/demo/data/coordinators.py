@@ -116,3 +116,29 @@ EXHIBITIONS: tuple[DemoExhibition, ...] = (
         ),
     ),
 )
+
+# The monitoring visit the JPS TKM coordinator paid Mina Sejahtera, days
+# before the demo loads: three recommendations, one done by the ketua, one
+# overdue and one still open. (text, due in days from the load day, done).
+MONEV_VISIT_GROUP = "Kelompok Mina Sejahtera"
+MONEV_VISIT_BY = "wayan"
+MONEV_VISIT_DAYS_AGO = 20
+MONEV_VISIT_MET = "Bu Sari (ketua), Bu Tini (bendahara), dua anggota bagian produksi"
+MONEV_FINDINGS = {
+    "production": (
+        "Produksi abon lele sekitar 25 kg per minggu dari 4 kolam sendiri. Dapur bersih, "
+        "tetapi bahan baku disimpan di lantai."
+    ),
+    "packaging": "Standing pouch sudah berlabel; nomor PIRT belum tercetak di kemasan 250 g.",
+    "marketing": "Penjualan ke warung sekitar dan lewat Etalase; belum ada katalog cetak.",
+    "finance": "Buku kas ada dan rapi sampai bulan lalu; keuntungan belum dipisah dari modal.",
+    "equipment": (
+        "Spinner peniris minyak dan sealer dari bantuan JPS TKM dipakai setiap hari, "
+        "keadaan baik. Kompor kedua rusak."
+    ),
+}
+MONEV_FOLLOW_UPS = (
+    ("Pisahkan keuntungan dari modal di buku kas", -10, True),
+    ("Cetak nomor PIRT pada label kemasan 250 g", -5, False),
+    ("Buat rak untuk bahan baku agar tidak di lantai", 10, False),
+)

@@ -19,6 +19,7 @@ from shop.extensions import db
 from shop.media.models import Image as StoredImage
 from shop.media.services import EARLY_CHECKS_BY_ENDPOINT, upload_key
 from shop.media.storage import get_storage
+from shop.visits.services import MAX_PHOTOS as VISIT_MAX_PHOTOS
 from tests.factories import MembershipFactory, ProductFactory, ProductPhotoFactory, VariantFactory
 
 TRUNCATED = (Path(__file__).parents[2] / "fixtures" / "images" / "truncated.jpg").read_bytes()
@@ -257,6 +258,8 @@ def test_every_photo_of_the_form_is_checked_before_the_database_lock(client, mem
     assert EARLY_CHECKS_BY_ENDPOINT == {
         "catalogue.create_product": MAX_PHOTOS,
         "catalogue.edit_product": MAX_PHOTOS,
+        "visits.new": VISIT_MAX_PHOTOS,
+        "visits.edit": VISIT_MAX_PHOTOS,
     }
     real_verify = services.verify_photo
     in_transaction: list[bool] = []

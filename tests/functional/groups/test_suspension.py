@@ -45,6 +45,7 @@ PLACEHOLDERS = {
     "document_id": 999999,
     "proof_id": 999999,
     "refund_id": 999999,
+    "follow_up_id": 999999,
     "number": "ET-NOPE1",
     "action": "hapus",
 }

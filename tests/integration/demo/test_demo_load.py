@@ -32,6 +32,7 @@ from shop.groups.models import Group, Membership, PaymentMethod, Verification
 from shop.groups.qris import read_static
 from shop.media.models import Image as StoredImage
 from shop.orders.models import Order, OrderStatus
+from shop.visits.models import MonevVisit
 
 FOOD = {Category.SNACKS, Category.FOOD, Category.DRINKS, Category.SPICES, Category.CAKES}
 
@@ -133,6 +134,20 @@ def _check_coordination(client) -> None:
     client.post("/keluar")
 
 
+def _check_monev_visit() -> None:
+    """The JPS TKM coordinator's visit to Mina Sejahtera: findings on every
+    theme, two private photos, one recommendation done, one overdue, one open."""
+    today = jakarta_today()
+    visit = db.session.scalar(select(MonevVisit))
+    assert visit.group.name == "Kelompok Mina Sejahtera" and visit.visited_on < today
+    assert visit.recorded_by.coordinator is not None and len(visit.findings) == 5
+    assert len(visit.photos) == 2 and all(p.image.private for p in visit.photos)
+    done = [f for f in visit.follow_ups if f.is_done]
+    assert len(done) == 1 and done[0].done_note
+    assert sum(f.is_overdue(today) for f in visit.follow_ups) == 1
+    assert sum(not f.is_done and f.due_on >= today for f in visit.follow_ups) == 1
+
+
 def _check_consignment(client) -> None:
     """Two groups with outlets: goods out, money owed, a visit due, goods past
     their shelf life, a good return and an expired write-off; and the group's
@@ -200,6 +215,7 @@ def test_demo_load_creates_realistic_data_once(app, client):
     assert _counts() == loaded
 
     _check_coordination(client)
+    _check_monev_visit()
     _check_consignment(client)
     response = client.post("/masuk", data={"login": "0812-0000-0008", "password": DEMO_PASSWORD})
     assert response.status_code == 302
