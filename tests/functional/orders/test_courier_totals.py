@@ -7,6 +7,7 @@ that only ships by courier."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
@@ -84,6 +85,8 @@ def test_emails_and_the_whatsapp_text_show_it(app, courier_order, group):
 def test_whatsapp_alerts_carry_the_same_amount(app, monkeypatch, courier_order):
     monkeypatch.setitem(app.config, "WHATSAPP_BACKEND", "log")
     courier_order.buyer_phone = "+6281311112222"
+    # The group's number has been verified: only then does it get alerts.
+    courier_order.group.whatsapp_verified_at = datetime.now(UTC)
     # The group's alert is in the group's language, the buyer's in theirs.
     (to_group,) = group_alerts(courier_order, AlertKind.NEW_ORDER, [])
     assert MENYUSUL in to_group.body_text
