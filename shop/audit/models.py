@@ -39,6 +39,13 @@ class AuditAction(LabelledEnum):
     EXPORT_CSV = "export.csv", _l("Monitoring exported as CSV")
     EXPORT_XLSX = "export.xlsx", _l("Monitoring exported as XLSX")
     EXPORT_REPORT = "export.report", _l("Group report downloaded")
+    GRANT_ADDED = "grant.added", _l("Grant recorded")
+    GRANT_CHANGED = "grant.changed", _l("Grant edited")
+    GRANT_REMOVED = "grant.removed", _l("Grant removed")
+    GRANT_ITEM_ADDED = "grant.item_added", _l("Equipment bought with a grant recorded")
+    GRANT_ITEM_CHANGED = "grant.item_changed", _l("Equipment bought with a grant edited")
+    GRANT_ITEM_REMOVED = "grant.item_removed", _l("Equipment bought with a grant removed")
+    EXPORT_GRANTS_XLSX = "export.grants_xlsx", _l("Results since the grant exported as XLSX")
     RESET_LINK_CREATED = "account.reset_link", _l("Password reset link made for a member")
 
 

@@ -51,7 +51,13 @@ _VERIFIED = "_etalase_verified_photos"
 # Most forms take at most two photos at once (a group's logo and cover);
 # the product form takes a product's photos together (catalogue MAX_PHOTOS).
 EARLY_CHECKS = 2
-EARLY_CHECKS_BY_ENDPOINT = {"catalogue.create_product": 8, "catalogue.edit_product": 8}
+EARLY_CHECKS_BY_ENDPOINT = {
+    "catalogue.create_product": 8,
+    "catalogue.edit_product": 8,
+    # Equipment bought with a grant (grants MAX_ITEM_PHOTOS).
+    "grants.item_new": 4,
+    "grants.item_edit": 4,
+}
 # Uploads anyone may send without logging in: a buyer's transfer proof.
 GUEST_UPLOADS = frozenset({"payments.send_proof"})
 # A model stored once per content key.

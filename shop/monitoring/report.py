@@ -1,6 +1,7 @@
 """The printable one-page report of a group for funders (PDF).
 
-Its profile and verification, the products on sale with their price range, the
+Its profile and verification, its grants and what it sold since the first
+(`shop.monitoring.since_grant`), the products on sale with their price range, the
 sales of the last twelve Jakarta months (a small chart and a table) and the
 best sellers, with who generated it and when. WeasyPrint lays out a Jinja
 template (`monitoring/report.html`, its own print CSS inside).
@@ -35,14 +36,19 @@ from shop.core.clock import JAKARTA
 from shop.db import utcnow
 from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
+from shop.grants.queries import grants_of
 from shop.groups.models import Group
 from shop.media.pdf import image_data_uri, write_pdf
 from shop.monitoring.exports import request_audited_export
+from shop.monitoring.since_grant import group_since_grant
 from shop.sales import figures as sales
 from shop.transaction import commit_or_raise
 
 PRODUCTS_SHOWN = 12
 BEST_SELLERS_SHOWN = 5
+# With grants to account for, their section takes two rows of products' room.
+GRANTS_SHOWN = 3
+PRODUCTS_SHOWN_WITH_GRANTS = 8
 
 
 def published_products(group: Group) -> list[Product]:
@@ -58,6 +64,10 @@ def price_range(product: Product) -> tuple[int, int] | None:
 def report_html(group: Group, now: datetime, by_name: str) -> str:
     months = sales.monthly_sales(group, now)
     products = published_products(group)
+    local = now.astimezone(JAKARTA)
+    grants = grants_of(group)
+    since = group_since_grant(group, local.date()) if grants else None
+    room = PRODUCTS_SHOWN_WITH_GRANTS if grants else PRODUCTS_SHOWN
     shown = [
         {
             "name": product.name,
@@ -67,9 +77,8 @@ def report_html(group: Group, now: datetime, by_name: str) -> str:
                 product.cover_photo.image if product.cover_photo else None, 160
             ),
         }
-        for product in products[:PRODUCTS_SHOWN]
+        for product in products[:room]
     ]
-    local = now.astimezone(JAKARTA)
     return render_template(
         "monitoring/report.html",
         group=group,
@@ -84,6 +93,9 @@ def report_html(group: Group, now: datetime, by_name: str) -> str:
         product_count=len(products),
         generated=format_date(local.date(), "d MMMM y") + local.strftime(", %H.%M WIB"),
         generated_by=by_name,
+        grants=grants[:GRANTS_SHOWN],
+        grant_count=len(grants),
+        since=since,
     )
 
 

@@ -39,6 +39,7 @@ from tests.factories.curation import (
     FeaturedGroupFactory,
 )
 from tests.factories.exports import ExportFactory
+from tests.factories.grants import GrantFactory, GrantItemFactory, GrantItemPhotoFactory
 from tests.factories.groups import (
     BankAccountFactory,
     GroupDocumentFactory,
@@ -67,6 +68,9 @@ from tests.factories.payments import (
 from tests.factories.regions import DistrictFactory, ProvinceFactory, RegencyFactory
 
 __all__ = [
+    "GrantFactory",
+    "GrantItemFactory",
+    "GrantItemPhotoFactory",
     "PASSWORD",
     "PDF",
     "AccountCodeFactory",
