@@ -46,9 +46,11 @@ from shop.transaction import commit_or_raise
 
 PRODUCTS_SHOWN = 12
 BEST_SELLERS_SHOWN = 5
-# With grants to account for, their section takes two rows of products' room.
-GRANTS_SHOWN = 3
-PRODUCTS_SHOWN_WITH_GRANTS = 8
+# With grants to account for, their section takes the room of two rows of
+# products and two best sellers, so the report stays one page.
+GRANTS_SHOWN = 2
+PRODUCTS_SHOWN_WITH_GRANTS = 4
+BEST_SELLERS_SHOWN_WITH_GRANTS = 3
 
 
 def published_products(group: Group) -> list[Product]:
@@ -88,7 +90,9 @@ def report_html(group: Group, now: datetime, by_name: str) -> str:
         chart=sales.revenue_chart(months, width=360, height=170),
         totals=sales.MonthSales.summed(months),
         legend=sales.SALES_LEGEND,
-        best_sellers=sales.best_sellers(group, now, limit=BEST_SELLERS_SHOWN),
+        best_sellers=sales.best_sellers(
+            group, now, limit=BEST_SELLERS_SHOWN_WITH_GRANTS if grants else BEST_SELLERS_SHOWN
+        ),
         products=shown,
         product_count=len(products),
         generated=format_date(local.date(), "d MMMM y") + local.strftime(", %H.%M WIB"),
