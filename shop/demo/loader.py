@@ -23,6 +23,7 @@ from shop.catalogue.services import PhotoUpload, create_product, set_status
 from shop.demo import pictures
 from shop.demo.consignment import load_consignment
 from shop.demo.coordination import load_coordination
+from shop.demo.grants import load_grants
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE, DemoGroup, DemoProduct
 from shop.extensions import db
 from shop.groups.models import Group, Membership, Role
@@ -65,6 +66,7 @@ class LoadReport:
     orders: int = 0
     outlets: int = 0
     visits: int = 0
+    grants: int = 0
 
 
 def existing_demo_accounts() -> int:
@@ -189,4 +191,5 @@ def load_demo() -> LoadReport:
     # After the orders: what they left in stock is what goes to the outlets.
     consigned = load_consignment(groups)
     report.outlets, report.visits = consigned["outlets"], consigned["visits"]
+    report.grants = load_grants(groups)["grants"]
     return report
