@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from shop.grants.models import GrantSource
-from shop.grants.services import GrantDetails, ItemDetails
+from shop.grants.services import (
+    FIRST_YEAR,
+    MAX_AMOUNT,
+    GrantDetails,
+    ItemDetails,
+)
 from shop.i18n.fields import WholeNumberField
 from shop.i18n.forms import BaseForm
 from shop.media.forms import PhotosField
@@ -30,12 +35,26 @@ class GrantForm(BaseForm):
     )
     funding_year = WholeNumberField(
         _l("Funding year"),
-        validators=[InputRequired()],
+        validators=[
+            InputRequired(),
+            NumberRange(
+                min=FIRST_YEAR,
+                max=2099,
+                message=_l("Give the funding year as four digits, from 2000 on."),
+            ),
+        ],
         description=_l("The budget year the grant was paid from, e.g. 2024."),
     )
     amount = WholeNumberField(
         _l("Amount (Rp)"),
-        validators=[InputRequired()],
+        validators=[
+            InputRequired(),
+            NumberRange(
+                min=1,
+                max=MAX_AMOUNT,
+                message=_l("Give the amount in whole rupiah, more than zero."),
+            ),
+        ],
         description=_l("In whole rupiah, e.g. 40.000.000."),
     )
     source = SelectField(
@@ -43,6 +62,7 @@ class GrantForm(BaseForm):
         choices=GrantSource.choices(blank=_l("Choose…")),
         coerce=_source,
         validate_choice=False,
+        validators=[InputRequired(message=_l("Choose where the money came from."))],
     )
     received_on = DateField(_l("Day received"), validators=[InputRequired()])
     note = TextAreaField(
@@ -68,10 +88,19 @@ class ItemForm(BaseForm):
         validators=[InputRequired(), Length(max=120)],
         description=_l("What was bought, e.g. “Vacuum sealer”."),
     )
-    quantity = WholeNumberField(_l("Quantity"), validators=[InputRequired()])
+    quantity = WholeNumberField(
+        _l("Quantity"),
+        validators=[
+            InputRequired(),
+            NumberRange(min=1, message=_l("Give the quantity as a whole number, at least 1.")),
+        ],
+    )
     cost = WholeNumberField(
         _l("Cost (Rp)"),
-        validators=[InputRequired()],
+        validators=[
+            InputRequired(),
+            NumberRange(min=0, max=MAX_AMOUNT, message=_l("Give the cost in whole rupiah.")),
+        ],
         description=_l("What the whole quantity cost, in whole rupiah."),
     )
     photos = PhotosField(

@@ -88,7 +88,7 @@ def test_a_coordinator_records_a_grant_in_rupiah(
         ("amount", "-5000", "Give the amount in whole rupiah, more than zero."),
         ("amount", "empat puluh juta", "Not a valid integer value."),
         ("amount", "9" * 40, "This number is too large."),
-        ("funding_year", "1999", "Give the funding year, 2000 to"),
+        ("funding_year", "1999", "Give the funding year as four digits, from 2000 on."),
         ("funding_year", "²⁰²⁴", "Not a valid integer value."),
         ("source", "imf", "Choose where the money came from."),
         ("received_on", "2024-13-45", "Not a valid date value."),
@@ -295,8 +295,12 @@ def test_the_funding_year_cannot_be_far_in_the_future(
         data={**GOOD, "funding_year": str(next_year), "received_on": str(jakarta_today())},
     )
     assert ok.status_code == 303
-    far = client.post(base(group_in_scope) + "/baru", data={**GOOD, "funding_year": str(next_year + 1)})
-    assert far.status_code != 303
+    far = client.post(
+        base(group_in_scope) + "/baru", data={**GOOD, "funding_year": str(next_year + 1)}
+    )
+    assert f"Isi tahun anggaran, 2000 sampai {next_year}." in far.get_data(as_text=True)
     assert grant_count() == 1
-    assert db.session.scalar(select(Grant)).received_on == jakarta_today()
-    assert jakarta_today() - timedelta(days=1) < db.session.scalar(select(Grant)).received_on + timedelta(days=1)
+    tomorrow = jakarta_today() + timedelta(days=1)
+    future = client.post(base(group_in_scope) + "/baru", data={**GOOD, "received_on": str(tomorrow)})
+    assert "Tanggal diterima tidak boleh di masa depan." in future.get_data(as_text=True)
+    assert grant_count() == 1

@@ -15,9 +15,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from shop.audit.models import AuditAction, AuditEntry
+from shop.coordinators.scope import Scope
 from shop.core.clock import jakarta_today
 from shop.extensions import db
 from shop.groups.models import Programme
+from shop.monitoring import queries, rollups
 from shop.orders.models import OrderStatus, PaymentStatus
 from tests.factories import (
     CoordinatorFactory,
@@ -345,3 +347,27 @@ def test_the_funders_report_shows_the_grants_on_one_page(
     assert "Rp12,347,025" in flat  # the newest grant is listed first
     # Twelve months with sales since the first grant, in February 2021.
     assert f"12 of {months_since(date(2021, 2, 1))}" in flat and "active months since" in flat
+
+
+def test_by_funding_year_the_rollups_agree_with_the_orders(
+    client, as_coordinator, operator, funded
+):
+    """The operator's view (every group, no region in the clause) from the
+    rollups once the months are built: the same rows as counting every order."""
+    rollups.keep_up()
+    scope = Scope.of(operator)
+    filters, _messages = queries.parse_filters(
+        {"per": "funding_year", "dari": "2023-01-01"}, jakarta_today()
+    )
+
+    def rows(data):
+        return [(r.label, r.orders, r.paid, r.unpaid, r.consigned) for r in data.rows]
+
+    rolled = rows(queries.monitoring(scope, filters))
+    assert rolled == rows(queries.monitoring(scope, filters, use_rollups=False))
+    assert [row[0] for row in rolled] == ["2023", "2024", "Belum ada bantuan tercatat"]
+    # 2024: Sejahtera's three orders and Bandung's, and Sejahtera's consignment.
+    assert rolled[1] == ("2024", 4, 50_000, 30_000 + 11_000 + 777_000, 80_000)
+    as_coordinator(operator)
+    response = client.get("/koordinator/monev", query_string={"per": "funding_year"})
+    assert response.status_code == 200
