@@ -18,13 +18,9 @@ bp = Blueprint("grants", __name__, url_prefix="/koordinator/kelompok/<slug>/bant
 # manage.py: a group's grants and what they bought
 bp.add_url_rule("", "group_grants", manage.group_grants, methods=["GET"])
 bp.add_url_rule("/baru", "grant_new", manage.grant_new, methods=["GET", "POST"])
-bp.add_url_rule(
-    "/<int:grant_id>/ubah", "grant_edit", manage.grant_edit, methods=["GET", "POST"]
-)
+bp.add_url_rule("/<int:grant_id>/ubah", "grant_edit", manage.grant_edit, methods=["GET", "POST"])
 bp.add_url_rule("/<int:grant_id>/hapus", "grant_remove", manage.grant_remove, methods=["POST"])
-bp.add_url_rule(
-    "/<int:grant_id>/barang/baru", "item_new", manage.item_new, methods=["GET", "POST"]
-)
+bp.add_url_rule("/<int:grant_id>/barang/baru", "item_new", manage.item_new, methods=["GET", "POST"])
 bp.add_url_rule(
     "/<int:grant_id>/barang/<int:item_id>/ubah",
     "item_edit",
@@ -47,4 +43,6 @@ bp.add_url_rule(
 group_bp = Blueprint("group_grants", __name__)
 
 # views.py: the group's own page
-group_bp.add_url_rule("/kelola/<slug>/bantuan", "manage_grants", views.manage_grants, methods=["GET"])
+group_bp.add_url_rule(
+    "/kelola/<slug>/bantuan", "manage_grants", views.manage_grants, methods=["GET"]
+)

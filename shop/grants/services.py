@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from shop.accounts.models import User
 from shop.audit.models import AuditAction
@@ -58,13 +58,15 @@ def _checked_grant(details: GrantDetails, grant: Grant | None) -> GrantDetails:
     year = details.funding_year
     if year is None or not FIRST_YEAR <= year <= today.year + 1:
         raise DomainError(
-            _("Give the funding year, %(first)d to %(last)d.", first=FIRST_YEAR, last=today.year + 1),
+            _(
+                "Give the funding year, %(first)d to %(last)d.",
+                first=FIRST_YEAR,
+                last=today.year + 1,
+            ),
             field="funding_year",
         )
     if details.amount is None or not 0 < details.amount <= MAX_AMOUNT:
-        raise DomainError(
-            _l("Give the amount in whole rupiah, more than zero."), field="amount"
-        )
+        raise DomainError(_l("Give the amount in whole rupiah, more than zero."), field="amount")
     if details.source is None:
         raise DomainError(_l("Choose where the money came from."), field="source")
     received = details.received_on
@@ -77,8 +79,7 @@ def _checked_grant(details: GrantDetails, grant: Grant | None) -> GrantDetails:
     if grant is not None and details.amount < grant.spent:
         raise DomainError(
             _(
-                "The equipment recorded for this grant cost %(spent)s; "
-                "the amount cannot be less.",
+                "The equipment recorded for this grant cost %(spent)s; the amount cannot be less.",
                 spent=rupiah(grant.spent),
             ),
             field="amount",
@@ -225,7 +226,9 @@ def change_item(item: GrantItem, details: ItemDetails, photos=(), *, by: User) -
     details = _checked_item(grant, details, item)
     before = _item_summary(item)
     changed = [
-        name for name in ("name", "quantity", "cost") if getattr(item, name) != getattr(details, name)
+        name
+        for name in ("name", "quantity", "cost")
+        if getattr(item, name) != getattr(details, name)
     ]
     for name in changed:
         setattr(item, name, getattr(details, name))

@@ -181,9 +181,7 @@ def _keys_and_labels(scope: Scope, filters: Filters, months: list[date]) -> list
     in_question = group_clause(scope, filters)
     if by == "funding_year":
         key = group_key(by)
-        years = db.session.scalars(
-            select(key).select_from(Group).where(in_question).distinct()
-        )
+        years = db.session.scalars(select(key).select_from(Group).where(in_question).distinct())
         return [
             Figures(key=year, label=str(year) if year != NO_GRANT else _("No grant recorded"))
             for year in sorted(years, key=lambda year: (year == NO_GRANT, year))

@@ -1,4 +1,4 @@
-""""Since the grant": for each group with a grant, what it sold after it.
+""" "Since the grant": for each group with a grant, what it sold after it.
 
 A group's row starts on the day its first grant was received (Jakarta) and
 runs to now: its online orders (counted as on the monitoring page: cancelled

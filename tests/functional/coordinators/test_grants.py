@@ -208,7 +208,12 @@ def test_equipment_with_photos_and_its_cost_within_the_grant(
     assert f"/media/{photo.image.key[:2]}/{photo.image.key}" in html or "placeholder" in html
 
     edit = f"{base(group_in_scope)}/{grant.id}/barang/{item.id}/ubah"
-    assert client.post(edit, data={"name": "Vacuum sealer", "quantity": "3", "cost": "9000000"}).status_code == 303
+    assert (
+        client.post(
+            edit, data={"name": "Vacuum sealer", "quantity": "3", "cost": "9000000"}
+        ).status_code
+        == 303
+    )
     db.session.refresh(item)
     assert (item.quantity, item.cost) == (3, 9_000_000)
     assert len(entries(AuditAction.GRANT_ITEM_CHANGED)) == 1
@@ -216,7 +221,9 @@ def test_equipment_with_photos_and_its_cost_within_the_grant(
     remove_photo = f"{base(group_in_scope)}/{grant.id}/barang/{item.id}/foto/{photo.id}/hapus"
     assert client.post(remove_photo).status_code == 303
     assert db.session.scalar(select(func.count()).select_from(GrantItemPhoto)) == 0
-    assert client.post(f"{base(group_in_scope)}/{grant.id}/barang/{item.id}/hapus").status_code == 303
+    assert (
+        client.post(f"{base(group_in_scope)}/{grant.id}/barang/{item.id}/hapus").status_code == 303
+    )
     assert db.session.scalar(select(func.count()).select_from(GrantItem)) == 0
     assert len(entries(AuditAction.GRANT_ITEM_REMOVED)) == 1
 
@@ -230,7 +237,12 @@ def test_out_of_scope_is_404_everywhere(
     mine = GrantFactory(group=group_in_scope)
     as_coordinator(jambi_uppka)
     there = base(group_out_of_scope)
-    for url in (there, f"{there}/baru", f"{there}/{grant.id}/ubah", f"{there}/{grant.id}/barang/baru"):
+    for url in (
+        there,
+        f"{there}/baru",
+        f"{there}/{grant.id}/ubah",
+        f"{there}/{grant.id}/barang/baru",
+    ):
         assert client.get(url).status_code == 404
     for url in (
         f"{there}/baru",
@@ -259,7 +271,7 @@ def test_members_and_strangers(client, login_as, leader_of, group_in_scope, grou
     html = own.get_data(as_text=True)
     assert "Bantuan UPPKA" in html and "Spinner minyak" in html and "Rp3.500.000" in html
     # Read only: no form, no edit link.
-    assert "<form method=\"post\"" not in html.split("<main", 1)[1].split("</main>")[0]
+    assert '<form method="post"' not in html.split("<main", 1)[1].split("</main>")[0]
     assert "/ubah" not in html
     assert client.get(f"/kelola/{group_out_of_scope.slug}/bantuan").status_code == 404
 
@@ -301,6 +313,8 @@ def test_the_funding_year_cannot_be_far_in_the_future(
     assert f"Isi tahun anggaran, 2000 sampai {next_year}." in far.get_data(as_text=True)
     assert grant_count() == 1
     tomorrow = jakarta_today() + timedelta(days=1)
-    future = client.post(base(group_in_scope) + "/baru", data={**GOOD, "received_on": str(tomorrow)})
+    future = client.post(
+        base(group_in_scope) + "/baru", data={**GOOD, "received_on": str(tomorrow)}
+    )
     assert "Tanggal diterima tidak boleh di masa depan." in future.get_data(as_text=True)
     assert grant_count() == 1

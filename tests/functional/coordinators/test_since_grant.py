@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -90,7 +90,9 @@ def funded(app_ctx):
         regency_code="32.73",
         district_code=None,
     )
-    GrantFactory(group=sejahtera, funding_year=2024, amount=40_000_000, received_on=date(2024, 3, 15))
+    GrantFactory(
+        group=sejahtera, funding_year=2024, amount=40_000_000, received_on=date(2024, 3, 15)
+    )
     GrantFactory(
         group=sejahtera,
         funding_year=2025,
@@ -140,7 +142,10 @@ def table_rows(html: str) -> dict[str, list[str]]:
     body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     rows = {}
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
-        cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        cells = [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
         rows[cells[0]] = cells
     return rows
 
@@ -200,7 +205,6 @@ def test_outside_the_scope_nothing_and_others_404(client, as_coordinator, login_
     book = load_workbook(io.BytesIO(xlsx.data))
     names = [row[0].value for row in book.active.iter_rows(min_row=6)]
     assert "Kelompok Sejahtera" not in names and "Kelompok Bandung" in names
-
 
 
 def test_members_get_404(client, login_as, funded):
@@ -263,7 +267,10 @@ def test_funding_year_as_a_dimension_and_a_filter(client, as_coordinator, jambi,
     body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     rows = {}
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
-        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        cells = [
+            re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
         rows[cells[0]] = cells
     # Years in order, groups without a grant last; a group under its first year.
     assert list(rows) == ["2023", "2024", "No grant recorded"]
@@ -312,7 +319,9 @@ def test_since_the_grant_has_a_fixed_statement_count(
             regency_code="15.71",
             district_code=None,
         )
-        GrantFactory(group=group, funding_year=2020 + i % 5, received_on=date(2020 + i % 5, 1 + i % 12, 3))
+        GrantFactory(
+            group=group, funding_year=2020 + i % 5, received_on=date(2020 + i % 5, 1 + i % 12, 3)
+        )
         GrantFactory(group=group, funding_year=2025, received_on=date(2025, 1, 5))
         make_order(group, created_at=at("2025-02-01T03:00:00"), lines=[("Abon", 10000, 1)])
     many = statements()
@@ -323,7 +332,10 @@ def test_since_the_grant_has_a_fixed_statement_count(
 
 
 def test_the_funders_report_shows_the_grants_on_one_page(
-    client, login_as, big_group, tmp_path  # noqa: F811
+    client,
+    login_as,
+    big_group,  # noqa: F811  (the fixture imported above)
+    tmp_path,
 ):
     for year in (2021, 2022, 2023, 2024, 2025):
         GrantFactory(
@@ -336,7 +348,9 @@ def test_the_funders_report_shows_the_grants_on_one_page(
     coordinator = CoordinatorFactory(programmes=[Programme.UPPKA], regions=["15"])
     login_as(coordinator.user)
     client.get("/bahasa/en")
-    response = client.get(f"/koordinator/kelompok/{big_group.slug}/laporan.pdf", follow_redirects=True)
+    response = client.get(
+        f"/koordinator/kelompok/{big_group.slug}/laporan.pdf", follow_redirects=True
+    )
     assert response.status_code == 200
     fields, text = pdf_info(response.data, tmp_path)
     assert fields["Pages"] == "1"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from shop.accounts.models import User
 from shop.accounts.services import authenticate
+from shop.audit.models import AuditAction, AuditEntry
 from shop.catalogue.models import Category, Product, ProductStatus
 from shop.catalogue.queries import CatalogueFilters, catalogue_page
 from shop.consignment import services as consignment
@@ -27,7 +28,6 @@ from shop.db import utcnow
 from shop.demo import pictures
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE
 from shop.demo.data.coordinators import COORDINATORS
-from shop.audit.models import AuditAction, AuditEntry
 from shop.extensions import db
 from shop.grants.models import Grant
 from shop.groups.models import Group, Membership, Verification
@@ -167,9 +167,11 @@ def _check_grants(client) -> None:
     assert len({grant.source for grant in grants}) >= 3
     assert all(grant.items and grant.spent <= grant.amount for grant in grants)
     assert all(item.photos for grant in grants for item in grant.items)
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == AuditAction.GRANT_ITEM_ADDED
-    )) == sum(len(grant.items) for grant in grants)
+    assert db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.action == AuditAction.GRANT_ITEM_ADDED)
+    ) == sum(len(grant.items) for grant in grants)
     yuliana = next(p for p in PEOPLE if p.key == "yuliana")
     client.post("/masuk", data={"login": yuliana.phone, "password": DEMO_PASSWORD})
     html = client.get("/koordinator/monev/sejak-bantuan").get_data(as_text=True)
