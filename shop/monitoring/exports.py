@@ -89,9 +89,8 @@ def monitoring_xlsx(data: Monitoring, title: str, subtitles: list[str]) -> bytes
     the names, an autofilter on the table."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet(_("Monitoring")[:31])
-    heading = book.add_format({"bold": True, "bg_color": "#EEEEEE", "bottom": 1, "text_wrap": True})
-    title_format = book.add_format({"bold": True, "font_size": 14})
+    headings = _headings(data)
+    sheet = _start_sheet(book, _("Monitoring"), title, subtitles, headings)
     money = book.add_format({"num_format": '"Rp"#,##0'})
     hours = book.add_format({"num_format": "0.0"})
     whole = book.add_format({"num_format": "#,##0"})
@@ -99,13 +98,6 @@ def monitoring_xlsx(data: Monitoring, title: str, subtitles: list[str]) -> bytes
     total_hours = book.add_format({"num_format": "0.0", "bold": True, "top": 1})
     total_whole = book.add_format({"num_format": "#,##0", "bold": True, "top": 1})
     total_text = book.add_format({"bold": True, "top": 1})
-
-    sheet.write_string(0, 0, title, title_format)
-    for i, line in enumerate(subtitles[: HEADER_ROW - 1], start=1):
-        sheet.write_string(i, 0, line)
-    headings = _headings(data)
-    for col, text in enumerate(headings):
-        sheet.write_string(HEADER_ROW, col, text, heading)
 
     kinds = [None, whole, money, money, money, money, whole, money, money, money]
     kinds += [whole, whole, whole, hours]
@@ -132,6 +124,25 @@ def monitoring_xlsx(data: Monitoring, title: str, subtitles: list[str]) -> bytes
         else:
             sheet.write_number(row_index, col, value, fmt)
 
+    _finish_sheet(book, sheet, headings, last_data_row, title, subtitles)
+    return buffer.getvalue()
+
+
+def _start_sheet(book, name: str, title: str, subtitles: list[str], headings: list[str]):
+    """A sheet with the title, the lines under it and the header row."""
+    sheet = book.add_worksheet(name[:31])
+    heading = book.add_format({"bold": True, "bg_color": "#EEEEEE", "bottom": 1, "text_wrap": True})
+    sheet.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
+    for i, line in enumerate(subtitles[: HEADER_ROW - 1], start=1):
+        sheet.write_string(i, 0, line)
+    for col, text in enumerate(headings):
+        sheet.write_string(HEADER_ROW, col, text, heading)
+    return sheet
+
+
+def _finish_sheet(book, sheet, headings, last_data_row: int, title: str, subtitles) -> None:
+    """Panes frozen under the header and beside the names, an autofilter on
+    the table, printed landscape one page wide; then the workbook is closed."""
     sheet.set_row(HEADER_ROW, 32)
     sheet.set_column(0, 0, 36)
     sheet.set_column(1, len(headings) - 1, 14)
@@ -142,7 +153,6 @@ def monitoring_xlsx(data: Monitoring, title: str, subtitles: list[str]) -> bytes
     sheet.repeat_rows(HEADER_ROW)
     book.set_properties({"title": title, "comments": " · ".join(subtitles)})
     book.close()
-    return buffer.getvalue()
 
 
 def record_download(action: AuditAction, **fields) -> None:
@@ -210,8 +220,8 @@ def since_grant_xlsx(data: SinceGrantTable, title: str, subtitles: list[str]) ->
     money as numbers in rupiah, the day as a date, the totals last."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet(_("Since the grant")[:31])
-    heading = book.add_format({"bold": True, "bg_color": "#EEEEEE", "bottom": 1, "text_wrap": True})
+    headings = _since_headings()
+    sheet = _start_sheet(book, _("Since the grant"), title, subtitles, headings)
     formats = {
         "money": book.add_format({"num_format": '"Rp"#,##0'}),
         "whole": book.add_format({"num_format": "#,##0"}),
@@ -226,12 +236,6 @@ def since_grant_xlsx(data: SinceGrantTable, title: str, subtitles: list[str]) ->
     }
     kinds = ["text", "day", "text", "whole", "money", "whole", "money", "money", "money"]
     kinds += ["money", "money", "whole", "whole"]
-    sheet.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
-    for i, line in enumerate(subtitles[: HEADER_ROW - 1], start=1):
-        sheet.write_string(i, 0, line)
-    headings = _since_headings()
-    for col, text in enumerate(headings):
-        sheet.write_string(HEADER_ROW, col, text, heading)
 
     def write(row_index, values, styles):
         for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
@@ -253,13 +257,5 @@ def since_grant_xlsx(data: SinceGrantTable, title: str, subtitles: list[str]) ->
     total = _since_values(data.total)
     total[1] = None
     write(row_index + 1, total, bold)
-    sheet.set_row(HEADER_ROW, 32)
-    sheet.set_column(0, 0, 36)
-    sheet.set_column(1, len(headings) - 1, 14)
-    sheet.freeze_panes(HEADER_ROW + 1, 1)
-    sheet.autofilter(HEADER_ROW, 0, max(last_data_row, HEADER_ROW), len(headings) - 1)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    book.set_properties({"title": title, "comments": " · ".join(subtitles)})
-    book.close()
+    _finish_sheet(book, sheet, headings, last_data_row, title, subtitles)
     return buffer.getvalue()

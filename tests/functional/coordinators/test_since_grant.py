@@ -264,14 +264,7 @@ def test_funding_year_as_a_dimension_and_a_filter(client, as_coordinator, jambi,
     response = client.get("/koordinator/monev", query_string=args)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    rows = {}
-    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
-        cells = [
-            re.sub(r"<[^>]+>", "", c).strip()
-            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-        ]
-        rows[cells[0]] = cells
+    rows = table_rows(html)
     # Years in order, groups without a grant last; a group under its first year.
     assert list(rows) == ["2023", "2024", "No grant recorded"]
     # 2023 (Makmur): both its orders in the range, Rp99,000 + Rp15,000.
