@@ -49,6 +49,18 @@ def jambi(app_ctx):
     return CoordinatorFactory(regions=["15"])
 
 
+def town_group(name: str, programme: Programme, regency: str = "15.71", **fields):
+    """A group in a city (Kota Jambi unless `regency` says otherwise)."""
+    return GroupFactory(
+        name=name,
+        programme=programme,
+        province_code=regency[:2],
+        regency_code=regency,
+        district_code=None,
+        **fields,
+    )
+
+
 @pytest.fixture
 def funded(app_ctx):
     """Three groups in Jambi and one in Jawa Barat, with their grants and orders.
@@ -62,34 +74,10 @@ def funded(app_ctx):
     1 June 2023, one paid order of Rp15,000 in July 2023 and one before.
     Tanpa Bantuan: no grant, an order. Bandung (Jawa Barat): a 2024 grant
     and a big order, outside Jambi."""
-    sejahtera = GroupFactory(
-        name="Kelompok Sejahtera",
-        programme=Programme.UPPKA,
-        province_code="15",
-        regency_code="15.71",
-        district_code=None,
-    )
-    makmur = GroupFactory(
-        name="Kelompok Makmur",
-        programme=Programme.JPS_TKM,
-        province_code="15",
-        regency_code="15.71",
-        district_code=None,
-    )
-    plain = GroupFactory(
-        name="Kelompok Tanpa Bantuan",
-        programme=Programme.UPPKA,
-        province_code="15",
-        regency_code="15.71",
-        district_code=None,
-    )
-    bandung = GroupFactory(
-        name="Kelompok Bandung",
-        programme=Programme.UPPKA,
-        province_code="32",
-        regency_code="32.73",
-        district_code=None,
-    )
+    sejahtera = town_group("Kelompok Sejahtera", Programme.UPPKA)
+    makmur = town_group("Kelompok Makmur", Programme.JPS_TKM)
+    plain = town_group("Kelompok Tanpa Bantuan", Programme.UPPKA)
+    bandung = town_group("Kelompok Bandung", Programme.UPPKA, "32.73")
     GrantFactory(
         group=sejahtera, funding_year=2024, amount=40_000_000, received_on=date(2024, 3, 15)
     )
@@ -305,13 +293,7 @@ def test_since_the_grant_has_a_fixed_statement_count(
 
     few = statements()
     for i in range(60):
-        group = GroupFactory(
-            name=f"Kelompok Tambahan {i:02d}",
-            programme=list(Programme)[i % 6],
-            province_code="15",
-            regency_code="15.71",
-            district_code=None,
-        )
+        group = town_group(f"Kelompok Tambahan {i:02d}", list(Programme)[i % 6])
         GrantFactory(
             group=group, funding_year=2020 + i % 5, received_on=date(2020 + i % 5, 1 + i % 12, 3)
         )
