@@ -125,7 +125,8 @@ def since_grant_rows(in_question, today: date) -> list[SinceGrant]:
     """A row per group matching `in_question` that has a grant, by the day
     of its first grant: two statements."""
     rows: dict[int, SinceGrant] = {}
-    # Years are gathered as text: one grouped statement on both engines.
+    # A row per group and funding year: the years come along without a
+    # string aggregate that differs between the engines.
     years_of: dict[int, set[int]] = {}
     for group_id, name, slug, since, granted, count, year in db.session.execute(
         select(
