@@ -204,18 +204,25 @@ def _item_summary(item: GrantItem) -> str:
     return f"{item.name}; {item.quantity} pcs; Rp{item.cost}"
 
 
+def _record_item(action: AuditAction, grant: Grant, details: str, by: User) -> None:
+    """The audit entry of a change to what `grant` bought."""
+    record(
+        action,
+        group=grant.group,
+        subject=f"{grant.programme} {grant.funding_year}",
+        details=details,
+        actor=by,
+    )
+
+
 def add_item(grant: Grant, details: ItemDetails, photos=(), *, by: User) -> GrantItem:
     details = _checked_item(grant, details, None)
     item = GrantItem(name=details.name, quantity=details.quantity, cost=details.cost)
     grant.items.append(item)
     db.session.flush()
     photo_count = _add_photos(item, photos)
-    record(
-        AuditAction.GRANT_ITEM_ADDED,
-        group=grant.group,
-        subject=f"{grant.programme} {grant.funding_year}",
-        details=f"{_item_summary(item)}; {photo_count} photo(s)",
-        actor=by,
+    _record_item(
+        AuditAction.GRANT_ITEM_ADDED, grant, f"{_item_summary(item)}; {photo_count} photo(s)", by
     )
     db.session.flush()
     return item
@@ -236,12 +243,11 @@ def change_item(item: GrantItem, details: ItemDetails, photos=(), *, by: User) -
     if added:
         changed.append("photos")
     if changed:
-        record(
+        _record_item(
             AuditAction.GRANT_ITEM_CHANGED,
-            group=grant.group,
-            subject=f"{grant.programme} {grant.funding_year}",
-            details=f"{before} → {_item_summary(item)}; +{added} photo(s)",
-            actor=by,
+            grant,
+            f"{before} → {_item_summary(item)}; +{added} photo(s)",
+            by,
         )
     db.session.flush()
     return changed
@@ -250,24 +256,17 @@ def change_item(item: GrantItem, details: ItemDetails, photos=(), *, by: User) -
 def remove_item_photo(item: GrantItem, photo: GrantItemPhoto, *, by: User) -> None:
     grant = item.grant
     item.photos.remove(photo)
-    record(
+    _record_item(
         AuditAction.GRANT_ITEM_CHANGED,
-        group=grant.group,
-        subject=f"{grant.programme} {grant.funding_year}",
-        details=f"{_item_summary(item)}; photo {photo.image.key[:12]} removed",
-        actor=by,
+        grant,
+        f"{_item_summary(item)}; photo {photo.image.key[:12]} removed",
+        by,
     )
     db.session.flush()
 
 
 def remove_item(item: GrantItem, *, by: User) -> None:
     grant = item.grant
-    record(
-        AuditAction.GRANT_ITEM_REMOVED,
-        group=grant.group,
-        subject=f"{grant.programme} {grant.funding_year}",
-        details=_item_summary(item),
-        actor=by,
-    )
+    _record_item(AuditAction.GRANT_ITEM_REMOVED, grant, _item_summary(item), by)
     grant.items.remove(item)
     db.session.flush()
