@@ -106,6 +106,8 @@ def register_blueprints(app: Flask) -> None:
     from shop.curation.blueprint import bp as exhibitions
     from shop.curation.blueprint import manage_bp as curation
     from shop.exports.blueprint import bp as exports
+    from shop.grants.blueprint import bp as grants
+    from shop.grants.blueprint import group_bp as group_grants
     from shop.groups.blueprint import bp as groups
     from shop.marketing.blueprint import bp as marketing
     from shop.media.blueprint import bp as media
@@ -140,6 +142,8 @@ def register_blueprints(app: Flask) -> None:
         consignment,
         sales,
         visits,
+        grants,
+        group_grants,
         exports,
         notify,
     ):

@@ -8,6 +8,7 @@ from shop.consignment.models import Consignment, ConsignmentLine, Outlet, Visit,
 from shop.coordinators.models import Coordinator, CoordinatorProgramme, CoordinatorRegion
 from shop.curation.models import Exhibition, ExhibitionGroup, ExhibitionProduct, FeaturedGroup
 from shop.exports.models import Export
+from shop.grants.models import Grant, GrantItem, GrantItemPhoto
 from shop.groups.models import (
     BankAccount,
     Group,
@@ -40,6 +41,9 @@ __all__ = [
     "ExhibitionProduct",
     "FeaturedGroup",
     "GroupDocument",
+    "Grant",
+    "GrantItem",
+    "GrantItemPhoto",
     "ProductCertificate",
     "BankAccount",
     "Checkout",

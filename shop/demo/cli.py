@@ -72,7 +72,8 @@ def load(once: bool) -> None:
         f"Loaded {report.groups} groups, {report.users} people, {report.products} products "
         f"and {report.photos} product photos, {report.coordinators} coordinators, "
         f"{report.orders} orders and {report.outlets} consignment outlets with "
-        f"{report.visits} visits in {time.perf_counter() - started:.1f} s "
+        f"{report.visits} visits, and {report.grants} grants in "
+        f"{time.perf_counter() - started:.1f} s "
         f"({report.pictures_drawn} pictures drawn in {report.drawing_seconds:.1f} s)."
     )
     _echo_logins()

@@ -25,6 +25,7 @@ from shop.demo import pictures
 from shop.demo.consignment import load_consignment
 from shop.demo.coordination import load_coordination
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE, DemoGroup, DemoProduct
+from shop.demo.grants import load_grants
 from shop.extensions import db
 from shop.groups.models import Group, Membership, Role
 from shop.groups.services import add_bank_account, create_group, create_invitation, save_qris
@@ -66,6 +67,7 @@ class LoadReport:
     orders: int = 0
     outlets: int = 0
     visits: int = 0
+    grants: int = 0
 
 
 def existing_demo_accounts() -> int:
@@ -195,4 +197,5 @@ def load_demo() -> LoadReport:
     # After the orders: what they left in stock is what goes to the outlets.
     consigned = load_consignment(groups)
     report.outlets, report.visits = consigned["outlets"], consigned["visits"]
+    report.grants = load_grants(groups)["grants"]
     return report

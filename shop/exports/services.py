@@ -42,6 +42,7 @@ class Kind:
 
 KINDS = {
     "monev-xlsx": Kind("shop.monitoring.views.prepare_monitoring_xlsx", XLSX),
+    "since-grant-xlsx": Kind("shop.monitoring.since_grant_page.prepare_since_grant_xlsx", XLSX),
     "group-report-pdf": Kind("shop.monitoring.report.prepare_group_report", PDF),
     "catalogue-pdf": Kind("shop.marketing.catalogue_pdf.prepare_catalogue", PDF),
     "poster-pdf": Kind("shop.marketing.poster.prepare_poster", PDF, "inline"),

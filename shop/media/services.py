@@ -57,6 +57,9 @@ EARLY_CHECKS_BY_ENDPOINT = {
     "catalogue.edit_product": 8,
     "visits.new": 8,
     "visits.edit": 8,
+    # Equipment bought with a grant (grants MAX_ITEM_PHOTOS).
+    "grants.item_new": 4,
+    "grants.item_edit": 4,
 }
 # Uploads anyone may send without logging in: a buyer's transfer proof.
 GUEST_UPLOADS = frozenset({"payments.send_proof"})

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.monitoring import active, audit_log, cli, overview, report, rollups, views
+from shop.monitoring import (
+    active,
+    audit_log,
+    cli,
+    overview,
+    report,
+    rollups,
+    since_grant_page,
+    views,
+)
 
 bp = Blueprint("monitoring", __name__, url_prefix="/koordinator")
 
@@ -30,6 +39,17 @@ bp.add_url_rule("/audit", "audit", audit_log.audit, methods=["GET"])
 bp.add_url_rule("/monev", "index", views.monitoring, methods=["GET"])
 bp.add_url_rule("/monev.csv", "export_csv", views.monitoring_export_csv, methods=["GET"])
 bp.add_url_rule("/monev.xlsx", "export_xlsx", views.monitoring_export_xlsx, methods=["GET"])
+
+# since_grant_page.py: each group's results since its grant, and their XLSX
+bp.add_url_rule(
+    "/monev/sejak-bantuan", "since_grant", since_grant_page.since_grant, methods=["GET"]
+)
+bp.add_url_rule(
+    "/monev/sejak-bantuan.xlsx",
+    "since_grant_xlsx",
+    since_grant_page.since_grant_export_xlsx,
+    methods=["GET"],
+)
 
 # report.py: the funders' report of a group
 bp.add_url_rule(

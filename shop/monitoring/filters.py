@@ -18,6 +18,7 @@ from sqlalchemy import String, and_, case, func, literal, select, type_coerce
 from shop.coordinators.scope import Scope
 from shop.core.clock import midnight_utc
 from shop.core.text import fold
+from shop.grants.models import Grant
 from shop.groups.models import Group, Programme
 from shop.orders.models import Order
 from shop.sales.figures import NOT_SALES
@@ -34,6 +35,8 @@ class Filters:
     province: str = ""
     regency: str = ""
     q: str = ""
+    # Groups with a grant of this funding year.
+    funding_year: int | None = None
 
     def args(self) -> dict[str, str]:
         """The query string that gives these filters back (page ↔ exports)."""
@@ -45,6 +48,7 @@ class Filters:
             "provinsi": self.province,
             "kabupaten": self.regency,
             "q": self.q,
+            "tahun": str(self.funding_year) if self.funding_year else "",
         }
         return {key: value for key, value in args.items() if value}
 
@@ -70,7 +74,28 @@ def group_clause(scope: Scope, filters: Filters):
         clauses.append(Group.province_code == filters.province)
     if filters.q:
         clauses.append(func.lower(Group.name).contains(fold(filters.q), autoescape=True))
+    if filters.funding_year:
+        clauses.append(
+            Group.id.in_(select(Grant.group_id).where(Grant.funding_year == filters.funding_year))
+        )
     return and_(*clauses)
+
+
+# The key of a group without a grant under "by funding year" (never None:
+# None stands for the totals where the figures are gathered).
+NO_GRANT = 0
+
+
+def first_funding_year(group=Group):
+    """The funding year of the group's first grant, NO_GRANT without one: a
+    group falls under one year only, so the rows add up to the totals."""
+    return func.coalesce(
+        select(func.min(Grant.funding_year))
+        .where(Grant.group_id == group.id)
+        .correlate(group)
+        .scalar_subquery(),
+        NO_GRANT,
+    )
 
 
 def month_starts(filters: Filters) -> list[date]:
@@ -99,6 +124,7 @@ def group_key(by: str):
         "province": Group.province_code,
         "regency": Group.regency_code,
         "group": Group.id,
+        "funding_year": first_funding_year(),
     }[by]
 
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 from shop.audit.models import AuditAction
-from shop.core.filters import ChoiceFilter, DayFilter, FilterForm, TextFilter
+from shop.core.filters import ChoiceFilter, DayFilter, FilterForm, NumberFilter, TextFilter
 from shop.groups.models import Programme
 
 
@@ -30,6 +30,7 @@ GROUPINGS = {
     "regency": _l("Regency/city"),
     "group": _l("Group"),
     "month": _l("Month"),
+    "funding_year": _l("Funding year"),
 }
 SEARCH_LENGTH = 100
 
@@ -61,9 +62,18 @@ class MonitoringFilterForm(FilterForm):
         message=_l("The end date was not understood (use YYYY-MM-DD, until 2099)."),
     )
     q = TextFilter(_l("Search"), max_length=SEARCH_LENGTH, fold_spaces=True)
+    tahun = NumberFilter(
+        _l("Funding year"),
+        max_digits=4,
+        message=_l("That funding year was not understood; groups of every year are shown."),
+    )
 
     def validate_provinsi(self, field):
         if field.data and not re.fullmatch(r"[0-9]{2}", field.data):
+            raise ValidationError(field.message)
+
+    def validate_tahun(self, field):
+        if field.data is not None and not 2000 <= field.data <= 2099:
             raise ValidationError(field.message)
 
     def validate_kabupaten(self, field):

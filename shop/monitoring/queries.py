@@ -55,6 +55,7 @@ from shop.extensions import db
 from shop.groups.models import Group, GroupStatus, Programme
 from shop.monitoring import sources
 from shop.monitoring.filters import (
+    NO_GRANT,
     Filters,
     default_start,
     group_clause,
@@ -99,7 +100,16 @@ def parse_filters(args: Mapping[str, str], today: date) -> tuple[Filters, list[s
             )
         )
 
-    filters = Filters(start, end, form.per.data, form.program.data, province, regency, form.q.data)
+    filters = Filters(
+        start,
+        end,
+        form.per.data,
+        form.program.data,
+        province,
+        regency,
+        form.q.data,
+        funding_year=form.tahun.data,
+    )
     return filters, messages
 
 
@@ -169,6 +179,13 @@ def _keys_and_labels(scope: Scope, filters: Filters, months: list[date]) -> list
         fmt = "MMM y"
         return [Figures(key=i, label=format_date(day, fmt)) for i, day in enumerate(months[:-1])]
     in_question = group_clause(scope, filters)
+    if by == "funding_year":
+        key = group_key(by)
+        years = db.session.scalars(select(key).select_from(Group).where(in_question).distinct())
+        return [
+            Figures(key=year, label=str(year) if year != NO_GRANT else _("No grant recorded"))
+            for year in sorted(years, key=lambda year: (year == NO_GRANT, year))
+        ]
     if by == "programme":
         found = set(db.session.scalars(select(Group.programme).where(in_question).distinct()))
         return [Figures(key=p.value, label=str(p.label)) for p in Programme if p in found]
@@ -220,7 +237,8 @@ def monitoring(scope: Scope, filters: Filters, use_rollups: bool = True) -> Moni
     for k, value in sources.medians(scope, filters, plan, seconds, rolled).items():
         (total if k is None else by_key[k]).median_seconds = value
     _add_active(scope, filters, rows, total)
-    if filters.by != "month":
+    # Months and funding years keep their own order; the rest, biggest first.
+    if filters.by not in ("month", "funding_year"):
         rows.sort(key=lambda row: (-row.total_sales, -row.orders, fold(row.label)))
     return Monitoring(filters=filters, rows=rows, total=total, months=months[:-1])
 

@@ -1,6 +1,7 @@
 """The printable one-page report of a group for funders (PDF).
 
-Its profile and verification, the products on sale with their price range, the
+Its profile and verification, its grants and what it sold since the first
+(`shop.monitoring.since_grant`), the products on sale with their price range, the
 sales of the last twelve Jakarta months (a small chart and a table), the
 best sellers, and the latest monitoring visit with the recommendations still
 open, with who generated it and when. WeasyPrint lays out a Jinja
@@ -36,20 +37,26 @@ from shop.core.clock import JAKARTA
 from shop.db import utcnow
 from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
+from shop.grants.queries import grants_of
 from shop.groups.models import Group
 from shop.media.pdf import image_data_uri, write_pdf
 from shop.monitoring.exports import request_audited_export
+from shop.monitoring.since_grant import group_since_grant
 from shop.sales import figures as sales
 from shop.transaction import commit_or_raise
 from shop.visits import queries as visits
 
 PRODUCTS_SHOWN = 12
 BEST_SELLERS_SHOWN = 5
-# With a monitoring visit to show, fewer products and best sellers, so the
-# page stays one.
-PRODUCTS_SHOWN_WITH_VISIT = 4
-BEST_SELLERS_SHOWN_WITH_VISIT = 3
+# With grants to account for or a monitoring visit to show, fewer products
+# and best sellers (with both, fewer still), so the report stays one page.
+GRANTS_SHOWN = 2
 FOLLOW_UPS_SHOWN = 3
+FOLLOW_UPS_SHOWN_WITH_GRANTS = 1
+PRODUCTS_SHOWN_WITH_ONE = 4
+BEST_SELLERS_SHOWN_WITH_ONE = 3
+PRODUCTS_SHOWN_WITH_BOTH = 0
+BEST_SELLERS_SHOWN_WITH_BOTH = 1
 
 
 def published_products(group: Group) -> list[Product]:
@@ -65,9 +72,19 @@ def price_range(product: Product) -> tuple[int, int] | None:
 def report_html(group: Group, now: datetime, by_name: str) -> str:
     months = sales.monthly_sales(group, now)
     products = published_products(group)
+    local = now.astimezone(JAKARTA)
+    grants = grants_of(group)
+    since = group_since_grant(group, local.date()) if grants else None
     visit = visits.latest_visit(group)
-    follow_ups, open_count = visits.open_follow_ups(group, limit=FOLLOW_UPS_SHOWN)
-    products_shown = PRODUCTS_SHOWN_WITH_VISIT if visit is not None else PRODUCTS_SHOWN
+    follow_ups, open_count = visits.open_follow_ups(
+        group, limit=FOLLOW_UPS_SHOWN_WITH_GRANTS if grants else FOLLOW_UPS_SHOWN
+    )
+    extras = bool(grants) + (visit is not None)
+    room, best_room = {
+        0: (PRODUCTS_SHOWN, BEST_SELLERS_SHOWN),
+        1: (PRODUCTS_SHOWN_WITH_ONE, BEST_SELLERS_SHOWN_WITH_ONE),
+        2: (PRODUCTS_SHOWN_WITH_BOTH, BEST_SELLERS_SHOWN_WITH_BOTH),
+    }[extras]
     shown = [
         {
             "name": product.name,
@@ -77,9 +94,8 @@ def report_html(group: Group, now: datetime, by_name: str) -> str:
                 product.cover_photo.image if product.cover_photo else None, 160
             ),
         }
-        for product in products[:products_shown]
+        for product in products[:room]
     ]
-    local = now.astimezone(JAKARTA)
     return render_template(
         "monitoring/report.html",
         group=group,
@@ -89,11 +105,7 @@ def report_html(group: Group, now: datetime, by_name: str) -> str:
         chart=sales.revenue_chart(months, width=360, height=170),
         totals=sales.MonthSales.summed(months),
         legend=sales.SALES_LEGEND,
-        best_sellers=sales.best_sellers(
-            group,
-            now,
-            limit=BEST_SELLERS_SHOWN if visit is None else BEST_SELLERS_SHOWN_WITH_VISIT,
-        ),
+        best_sellers=sales.best_sellers(group, now, limit=best_room),
         products=shown,
         product_count=len(products),
         generated=format_date(local.date(), "d MMMM y") + local.strftime(", %H.%M WIB"),
@@ -102,6 +114,9 @@ def report_html(group: Group, now: datetime, by_name: str) -> str:
         follow_ups=follow_ups,
         open_follow_ups=open_count,
         today=local.date(),
+        grants=grants[:GRANTS_SHOWN],
+        grant_count=len(grants),
+        since=since,
     )
 
 

@@ -91,6 +91,7 @@ def cells_answer(scope: Scope, filters: Filters) -> bool:
         filters.by in ("programme", "province", "month")
         and not filters.regency
         and not filters.q
+        and not filters.funding_year
         and (scope.is_operator or not scope.regencies)
     )
 

@@ -10,7 +10,7 @@ background job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from flask import render_template, request
@@ -28,6 +28,7 @@ from shop.core.downloads import private_download
 from shop.core.pagination import page_arg
 from shop.exports.views import answer, export_params, start_writing
 from shop.extensions import db
+from shop.grants.models import Grant
 from shop.groups.models import Group, Programme
 from shop.monitoring import queries
 from shop.monitoring.exports import (
@@ -93,6 +94,8 @@ class FilterOptions:
     # Offered once a province is chosen (or the scope has only one): a list
     # of every regency of every province is too long to pick from.
     regencies: list[tuple[str, str]]
+    # The funding years of the grants of groups in scope, newest first.
+    years: list[int] = field(default_factory=list)
 
     def province_name(self, code: str) -> str:
         return dict(self.provinces).get(code, code)
@@ -121,7 +124,16 @@ def filter_options(scope: Scope, filters: queries.Filters) -> FilterOptions:
             )
             .order_by(Regency.name)
         ).all()
-    return FilterOptions(programmes, [tuple(p) for p in provinces], [tuple(r) for r in regencies])
+    years = db.session.scalars(
+        select(Grant.funding_year)
+        .join(Group, Group.id == Grant.group_id)
+        .where(in_scope)
+        .distinct()
+        .order_by(Grant.funding_year.desc())
+    ).all()
+    return FilterOptions(
+        programmes, [tuple(p) for p in provinces], [tuple(r) for r in regencies], list(years)
+    )
 
 
 def scope_text(scope: Scope) -> str:
@@ -134,8 +146,9 @@ def scope_text(scope: Scope) -> str:
     return f"{programmes or _('every programme')} · {regions or _('every region')}"
 
 
-def filters_text(filters: queries.Filters, options: FilterOptions) -> str:
-    parts = [_("Grouped by %(what)s", what=str(queries.GROUPINGS[filters.by]).lower())]
+def chosen_groups_text(filters: queries.Filters, options: FilterOptions) -> list[str]:
+    """The filters that choose the groups, in words (none: every group)."""
+    parts = []
     if filters.programme:
         parts.append(_("programme: %(name)s", name=filters.programme.label))
     if filters.province:
@@ -144,7 +157,14 @@ def filters_text(filters: queries.Filters, options: FilterOptions) -> str:
         parts.append(_("regency/city: %(name)s", name=options.regency_name(filters.regency)))
     if filters.q:
         parts.append(_("group name contains “%(text)s”", text=filters.q))
-    return "; ".join(parts)
+    if filters.funding_year:
+        parts.append(_("with a grant of funding year %(year)d", year=filters.funding_year))
+    return parts
+
+
+def filters_text(filters: queries.Filters, options: FilterOptions) -> str:
+    parts = [_("Grouped by %(what)s", what=str(queries.GROUPINGS[filters.by]).lower())]
+    return "; ".join(parts + chosen_groups_text(filters, options))
 
 
 def range_text(filters: queries.Filters) -> str:

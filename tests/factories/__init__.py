@@ -39,6 +39,7 @@ from tests.factories.curation import (
     FeaturedGroupFactory,
 )
 from tests.factories.exports import ExportFactory
+from tests.factories.grants import GrantFactory, GrantItemFactory, GrantItemPhotoFactory
 from tests.factories.groups import (
     BankAccountFactory,
     GroupDocumentFactory,
@@ -71,6 +72,9 @@ __all__ = [
     "FollowUpFactory",
     "MonevVisitFactory",
     "MonevVisitPhotoFactory",
+    "GrantFactory",
+    "GrantItemFactory",
+    "GrantItemPhotoFactory",
     "PASSWORD",
     "PDF",
     "AccountCodeFactory",

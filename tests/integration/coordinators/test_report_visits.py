@@ -88,3 +88,25 @@ def test_still_one_page_for_a_big_group_with_a_visit(client, login_as, big_group
     assert fields["Pages"] == "1"
     assert "Cetak nomor PIRT di label" in flat and "Best sellers" in flat
     assert "Products on sale (40)" in flat and "36 more products" in flat
+
+
+def test_still_one_page_with_a_visit_and_grants(client, login_as, big_group, tmp_path):  # noqa: F811
+    from datetime import date
+
+    from tests.factories import GrantFactory
+
+    _visits(big_group)
+    for year in (2021, 2022, 2023, 2024, 2025):
+        GrantFactory(
+            group=big_group,
+            funding_year=year,
+            amount=12_345_000 + year,
+            received_on=date(year, 2, 10),
+            programme="Program Peningkatan Pendapatan Keluarga Akseptor Nasional",
+        )
+    fields, flat = _report(client, login_as, big_group, tmp_path)
+    assert fields["Pages"] == "1"
+    assert "Saran lama terlambat" in flat and "…and 5 more open follow-ups." in flat
+    assert "Grants and results since the first grant" in flat
+    # The products are counted in the profile (their pictures make room).
+    assert "Best sellers" in flat and "Products on" in flat and "Products on sale (" not in flat

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from shop.accounts.models import User
 from shop.accounts.services import authenticate
+from shop.audit.models import AuditAction, AuditEntry
 from shop.catalogue.models import Category, Product, ProductStatus
 from shop.catalogue.queries import CatalogueFilters, catalogue_page
 from shop.consignment import services as consignment
@@ -28,6 +29,7 @@ from shop.demo import pictures
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE
 from shop.demo.data.coordinators import COORDINATORS
 from shop.extensions import db
+from shop.grants.models import Grant
 from shop.groups.models import Group, Membership, PaymentMethod, Verification
 from shop.groups.qris import read_static
 from shop.media.models import Image as StoredImage
@@ -179,6 +181,30 @@ def _check_consignment(client) -> None:
     client.post("/keluar")
 
 
+def _check_grants(client) -> None:
+    """Grants of several funding years and sources, each with equipment and
+    its photo; a provincial coordinator's "since the grant" page shows only
+    the groups of her scope."""
+    grants = db.session.scalars(select(Grant).order_by(Grant.id)).all()
+    assert len({grant.funding_year for grant in grants}) >= 3
+    assert len({grant.source for grant in grants}) >= 3
+    assert all(grant.items and grant.spent <= grant.amount for grant in grants)
+    assert all(item.photos for grant in grants for item in grant.items)
+    assert db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.action == AuditAction.GRANT_ITEM_ADDED)
+    ) == sum(len(grant.items) for grant in grants)
+    yuliana = next(p for p in PEOPLE if p.key == "yuliana")
+    client.post("/masuk", data={"login": yuliana.phone, "password": DEMO_PASSWORD})
+    html = client.get("/koordinator/monev/sejak-bantuan").get_data(as_text=True)
+    assert "UPPKA Sekar Melati" in html and "Mina Sejahtera" not in html
+    assert "Etalase kaca" in client.get(
+        "/koordinator/kelompok/uppka-sekar-melati/bantuan"
+    ).get_data(as_text=True)
+    client.post("/keluar")
+
+
 def test_demo_load_creates_realistic_data_once(app, client):
     runner = app.test_cli_runner()
     before = _counts()
@@ -217,6 +243,7 @@ def test_demo_load_creates_realistic_data_once(app, client):
     _check_coordination(client)
     _check_monev_visit()
     _check_consignment(client)
+    _check_grants(client)
     response = client.post("/masuk", data={"login": "0812-0000-0008", "password": DEMO_PASSWORD})
     assert response.status_code == 302
 

@@ -55,6 +55,8 @@ def test_every_foreign_key_to_image_protects_it():
     names = {f"{column.table.name}.{column.name}" for column in image_references()}
 
     assert {"group.logo_id", "group.cover_id", "product_photo.image_id"} <= names
+    # The photos of what a grant bought, too.
+    assert "grant_item_photo.image_id" in names
 
 
 def test_sweep_removes_only_old_unreferenced_images_and_stray_files(media):

@@ -1,0 +1,1 @@
+"""Grant accountability: a group's grants and what each bought."""
