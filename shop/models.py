@@ -22,6 +22,7 @@ from shop.notify.models import OutboxMessage, PushSubscription
 from shop.orders.models import Checkout, Order, OrderEvent, OrderLine, OrderPushSubscription
 from shop.payments.models import PaymentProof, ProcessedStripeEvent
 from shop.regions.models import District, Province, Regency
+from shop.rounds.models import Round, RoundItem
 
 __all__ = [
     "AccountCode",
@@ -62,6 +63,8 @@ __all__ = [
     "ProductPhoto",
     "Province",
     "Regency",
+    "Round",
+    "RoundItem",
     "User",
     "Variant",
     "built_months",

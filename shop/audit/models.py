@@ -40,6 +40,8 @@ class AuditAction(LabelledEnum):
     EXPORT_XLSX = "export.xlsx", _l("Monitoring exported as XLSX")
     EXPORT_REPORT = "export.report", _l("Group report downloaded")
     RESET_LINK_CREATED = "account.reset_link", _l("Password reset link made for a member")
+    ROUND_FEATURED = "round.featured", _l("Pre-order round featured")
+    ROUND_UNFEATURED = "round.unfeatured", _l("Pre-order round no longer featured")
 
 
 class AuditEntry(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import render_template
 
+from shop.catalogue import hooks
 from shop.catalogue import queries as catalogue_queries
 from shop.catalogue.group_products import product_counts
 from shop.catalogue.page_fragments import group_page_key
@@ -43,4 +44,5 @@ def shop_page(slug: str):
         products=pagination.items,
         pagination=pagination,
         page_key=group_page_key(group),
+        **hooks.page_context(hooks.SHOP_PAGE, group),
     )

@@ -65,6 +65,7 @@ from tests.factories.payments import (
     RefundFactory,
 )
 from tests.factories.regions import DistrictFactory, ProvinceFactory, RegencyFactory
+from tests.factories.rounds import RoundFactory, RoundItemFactory
 
 __all__ = [
     "PASSWORD",
@@ -108,6 +109,8 @@ __all__ = [
     "ProvinceFactory",
     "RefundFactory",
     "RegencyFactory",
+    "RoundFactory",
+    "RoundItemFactory",
     "UserFactory",
     "VariantFactory",
     "VisitFactory",
