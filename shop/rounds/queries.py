@@ -22,8 +22,11 @@ PUBLIC_LIST_SIZE = 60
 
 
 def _with_items():
+    """Items with their products, variants and the products' variants (a
+    variant's label is shown where its product has several)."""
     return selectinload(Round.items).options(
-        joinedload(RoundItem.product), joinedload(RoundItem.variant)
+        joinedload(RoundItem.product).selectinload(Product.variants),
+        joinedload(RoundItem.variant),
     )
 
 
@@ -120,17 +123,17 @@ def product_round(product: Product) -> Round | None:
 
 
 def _open_round_for(round_id: int, product_ids: list[int]) -> Round | None:
-    rows = db.session.execute(
-        select(Round, RoundItem)
-        .join(RoundItem, RoundItem.round_id == Round.id)
+    return db.session.scalars(
+        select(Round)
+        .join(Round.items)
         .where(
             Round.id == round_id,
             Round.status == RoundStatus.OPEN,
             RoundItem.product_id.in_(product_ids),
         )
+        .options(contains_eager(Round.items))
         .order_by(RoundItem.id)
-    ).all()
-    return rows[0][0] if rows else None
+    ).unique().first()
 
 
 def items_by_variant(variant_ids: list[int], round_ids: set[int]) -> dict[int, RoundItem]:

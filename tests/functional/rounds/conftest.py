@@ -32,13 +32,15 @@ class RoundShop:
     round: Round
 
 
-def open_cookie_round(group, ketua, variants: dict, *, last_day: date | None = None) -> Round:
+def open_cookie_round(
+    group, ketua, variants: dict, *, last_day: date | None = None, title="Kue Lebaran"
+) -> Round:
     today = jakarta_today()
     last_day = last_day or today + timedelta(days=3)
     made = open_round(
         group,
         RoundDetails(
-            title="Kue Lebaran",
+            title=title,
             description="Nastar dan kastengel buatan ibu-ibu.",
             last_order_day=last_day,
             ready_on=last_day + timedelta(days=5),
