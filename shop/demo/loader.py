@@ -23,6 +23,7 @@ from shop.catalogue.services import PhotoUpload, create_product, set_status
 from shop.demo import pictures
 from shop.demo.consignment import load_consignment
 from shop.demo.coordination import load_coordination
+from shop.demo.rounds import load_round
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE, DemoGroup, DemoProduct
 from shop.extensions import db
 from shop.groups.models import Group, Membership, Role
@@ -189,4 +190,6 @@ def load_demo() -> LoadReport:
     # After the orders: what they left in stock is what goes to the outlets.
     consigned = load_consignment(groups)
     report.outlets, report.visits = consigned["outlets"], consigned["visits"]
+    # Last: a round taking orders now, with its own few orders.
+    load_round(groups)
     return report
