@@ -93,9 +93,7 @@ def upgrade():
         sa.UniqueConstraint("round_id", "variant_id", name="uq_preorder_round_item_variant"),
     )
     for column in ("round_id", "product_id", "variant_id"):
-        op.create_index(
-            op.f(f"ix_preorder_round_item_{column}"), "preorder_round_item", [column]
-        )
+        op.create_index(op.f(f"ix_preorder_round_item_{column}"), "preorder_round_item", [column])
     op.add_column("product", sa.Column("preorder_round_id", sa.Integer(), nullable=True))
     op.create_index(op.f("ix_product_preorder_round_id"), "product", ["preorder_round_id"])
     op.add_column(

@@ -287,9 +287,7 @@ def _round_items(variants: list[Variant]) -> dict[int, RoundItem]:
 
 def _take_capacity(p: Placement, variants: list[Variant]) -> None:
     """Take the rounds' capacity of every variant in one at once."""
-    wanted = {
-        p.round_items[v.id].id: p.cart[str(v.id)] for v in variants if v.id in p.round_items
-    }
+    wanted = {p.round_items[v.id].id: p.cart[str(v.id)] for v in variants if v.id in p.round_items}
     taken = capacity.take_all(wanted, utcnow())
     for variant in variants:  # ascending id: the first one short is named
         item = p.round_items.get(variant.id)

@@ -40,9 +40,7 @@ def rounds():
     shown = db.session.scalars(
         _rounds_in_scope().order_by(Round.featured_at.is_(None), Round.closes_at, Round.id)
     ).unique()
-    return render_template(
-        "curation/manage/rounds.html", rounds=list(shown), form=ActionForm()
-    )
+    return render_template("curation/manage/rounds.html", rounds=list(shown), form=ActionForm())
 
 
 @coordinator_required

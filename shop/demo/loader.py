@@ -23,8 +23,8 @@ from shop.catalogue.services import PhotoUpload, create_product, set_status
 from shop.demo import pictures
 from shop.demo.consignment import load_consignment
 from shop.demo.coordination import load_coordination
-from shop.demo.rounds import load_round
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE, DemoGroup, DemoProduct
+from shop.demo.rounds import load_round
 from shop.extensions import db
 from shop.groups.models import Group, Membership, Role
 from shop.groups.services import add_bank_account, create_group, create_invitation

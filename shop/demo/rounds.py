@@ -14,8 +14,8 @@ from shop.accounts.models import User
 from shop.cart.session import CartIdentity
 from shop.catalogue.models import Product
 from shop.checkout.services import Buyer, GroupChoice, Placement, place_orders
-from shop.core.clock import jakarta_today
 from shop.coordinators.models import Coordinator
+from shop.core.clock import jakarta_today
 from shop.extensions import db
 from shop.groups.models import DeliveryMethod, Group, PaymentMethod
 from shop.rounds.services import RoundDetails, feature_round, open_round
@@ -48,7 +48,10 @@ def load_round(groups: list[Group]) -> int:
             ),
             last_order_day=today + timedelta(days=7),
             ready_on=today + timedelta(days=12),
-            handover="Ambil di koperasi Lapas Jambi, Jl. Sumantri Brojonegoro, atau diantar di Kota Jambi",
+            handover=(
+                "Ambil di koperasi Lapas Jambi, Jl. Sumantri Brojonegoro, "
+                "atau diantar di Kota Jambi"
+            ),
         ),
         {variants["Toples 250 g"].id: 40, variants["Toples 500 g"].id: 25},
         today=today,
@@ -59,8 +62,12 @@ def load_round(groups: list[Group]) -> int:
         place_orders(
             Placement(
                 cart=cart,
-                quoted={key: variants[label].price for key, label in zip(cart, wanted, strict=True)},
-                choices={group.id: GroupChoice(DeliveryMethod.PICKUP.value, PaymentMethod.TRANSFER.value)},
+                quoted={
+                    key: variants[label].price for key, label in zip(cart, wanted, strict=True)
+                },
+                choices={
+                    group.id: GroupChoice(DeliveryMethod.PICKUP.value, PaymentMethod.TRANSFER.value)
+                },
                 identity=CartIdentity(f"demo-round-{n}", 0),
                 buyer=Buyer(name, phone, email, "Kota Jambi", "15", "15.71", None),
             )

@@ -48,9 +48,7 @@ def _messages(round_: Round, order: Order, step: str) -> list[OutboxMessage | No
             tracking_url,
         ]
         template = WHATSAPP_TEMPLATES[step]
-        messages.append(
-            whatsapp_message(f"round_{step}", number, template, params, locale)
-        )
+        messages.append(whatsapp_message(f"round_{step}", number, template, params, locale))
     return messages
 
 

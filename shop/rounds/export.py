@@ -53,7 +53,10 @@ def handover_csv(round_: Round) -> str:
                 order.number,
                 str(order.delivery_method.label),
                 order.address,
-                "; ".join(f"{line.product_name} ({line.variant_label}) × {line.quantity}" for line in lines),
+                "; ".join(
+                    f"{line.product_name} ({line.variant_label}) × {line.quantity}"
+                    for line in lines
+                ),
                 str(order.status.label),
                 str(order.payment_status.label),
             ]

@@ -19,17 +19,13 @@ class RoundForm(BaseForm):
         validators=[DataRequired(), Length(max=120)],
         description=_l("What buyers see, e.g. “Kue Lebaran 2027”."),
     )
-    description = TextAreaField(
-        _l("About the round"), validators=[Optional(), Length(max=2000)]
-    )
+    description = TextAreaField(_l("About the round"), validators=[Optional(), Length(max=2000)])
     last_order_day = DateField(
         _l("Last day to order"),
         validators=[InputRequired()],
         description=_l("Orders are taken until 23.59 WIB that day, or until a product is full."),
     )
-    ready_on = DateField(
-        _l("Ready on (pickup or delivery day)"), validators=[InputRequired()]
-    )
+    ready_on = DateField(_l("Ready on (pickup or delivery day)"), validators=[InputRequired()])
     handover = StringField(
         _l("Pickup or delivery"),
         validators=[Optional(), Length(max=300)],

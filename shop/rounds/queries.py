@@ -123,17 +123,21 @@ def product_round(product: Product) -> Round | None:
 
 
 def _open_round_for(round_id: int, product_ids: list[int]) -> Round | None:
-    return db.session.scalars(
-        select(Round)
-        .join(Round.items)
-        .where(
-            Round.id == round_id,
-            Round.status == RoundStatus.OPEN,
-            RoundItem.product_id.in_(product_ids),
+    return (
+        db.session.scalars(
+            select(Round)
+            .join(Round.items)
+            .where(
+                Round.id == round_id,
+                Round.status == RoundStatus.OPEN,
+                RoundItem.product_id.in_(product_ids),
+            )
+            .options(contains_eager(Round.items))
+            .order_by(RoundItem.id)
         )
-        .options(contains_eager(Round.items))
-        .order_by(RoundItem.id)
-    ).unique().first()
+        .unique()
+        .first()
+    )
 
 
 def items_by_variant(variant_ids: list[int], round_ids: set[int]) -> dict[int, RoundItem]:

@@ -65,9 +65,7 @@ def _offered(group: Group, capacities: dict[int, int]) -> list[Variant]:
     if not capacities:
         raise DomainError(_l("Give a capacity to at least one product."))
     if any(not 1 <= n <= MAX_CAPACITY for n in capacities.values()):
-        raise DomainError(
-            _l("A capacity is a whole number from 1 to %(max)d.", max=MAX_CAPACITY)
-        )
+        raise DomainError(_l("A capacity is a whole number from 1 to %(max)d.", max=MAX_CAPACITY))
     variants = list(
         db.session.scalars(
             select(Variant)
@@ -226,9 +224,7 @@ def feature_round(round_: Round, by: User) -> Round:
         return round_
     round_.featured_at = utcnow()
     round_.featured_by_id = by.id
-    record(
-        AuditAction.ROUND_FEATURED, group=round_.group, subject=round_.title, actor=by
-    )
+    record(AuditAction.ROUND_FEATURED, group=round_.group, subject=round_.title, actor=by)
     mark_public_change()
     db.session.flush()
     return round_
@@ -239,9 +235,7 @@ def unfeature_round(round_: Round, by: User) -> Round:
         return round_
     round_.featured_at = None
     round_.featured_by_id = None
-    record(
-        AuditAction.ROUND_UNFEATURED, group=round_.group, subject=round_.title, actor=by
-    )
+    record(AuditAction.ROUND_UNFEATURED, group=round_.group, subject=round_.title, actor=by)
     mark_public_change()
     db.session.flush()
     return round_

@@ -80,7 +80,15 @@ def field(html: str, name: str) -> str:
     return match.group(1).replace("&#34;", '"')
 
 
-def buy(client, group, quantities: dict, *, name="Bu Sari", email="sari@example.id", phone="0812-3456-7890"):
+def buy(
+    client,
+    group,
+    quantities: dict,
+    *,
+    name="Bu Sari",
+    email="sari@example.id",
+    phone="0812-3456-7890",
+):
     """A guest puts `quantities` (variant -> units) in the cart and places the
     order (pickup, cash); the checkout POST's answer."""
     for variant, quantity in quantities.items():

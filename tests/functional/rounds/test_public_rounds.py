@@ -73,7 +73,9 @@ def test_a_coordinator_features_a_round_of_their_scope(client, login_as, rendere
     assert client.post(f"/koordinator/pre-order/{other.id}/unggulkan").status_code == 404
     assert client.post(f"/koordinator/pre-order/{shop.round.id}/unggulkan").status_code == 303
     assert db.session.get(Round, shop.round.id).featured_at is not None
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == AuditAction.ROUND_FEATURED))
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == AuditAction.ROUND_FEATURED)
+    )
     assert entry.actor_id == coordinator.user.id
     public = client.get("/pre-order").get_data(as_text=True)
     assert public.index("Kue Lebaran") < public.index(other.title)

@@ -24,7 +24,8 @@ def test_the_product_group_and_cart_pages_show_the_rounds_dates(client, round_sh
     product = client.get(f"/k/{shop.group.slug}/{shop.nastar.slug}").get_data(as_text=True)
     assert "Pre-order: Kue Lebaran" in product
     last, ready = shop.round.last_order_day, shop.round.ready_on
-    assert f"{last.day} " in product and "23.59 WIB" in product
+    assert f"Pesan sampai {last.day} " in product and "23.59 WIB" in product
+    assert f"siap {ready.day} " in product
     assert "Ambil di rumah Bu Ani" in product
     assert "sisa 5 di ronde ini" in product and "sisa 3 di ronde ini" in product
     # A product outside the round shows none of it.

@@ -101,9 +101,22 @@ def test_another_groups_round_is_a_404(client, login_as, round_shop):
 
 
 def _orders(app, shop):
-    assert buy(app.test_client(), shop.group, {shop.small: 2, shop.large: 1}, name="Bu Sari").status_code == 303
-    assert buy(app.test_client(), shop.group, {shop.small: 1}, name="Bu Tini", email="tini@example.id").status_code == 303
-    assert buy(app.test_client(), shop.group, {shop.large: 2}, name="Pak Budi", email="").status_code == 303
+    assert (
+        buy(
+            app.test_client(), shop.group, {shop.small: 2, shop.large: 1}, name="Bu Sari"
+        ).status_code
+        == 303
+    )
+    assert (
+        buy(
+            app.test_client(), shop.group, {shop.small: 1}, name="Bu Tini", email="tini@example.id"
+        ).status_code
+        == 303
+    )
+    assert (
+        buy(app.test_client(), shop.group, {shop.large: 2}, name="Pak Budi", email="").status_code
+        == 303
+    )
 
 
 def test_closing_at_the_deadline_tells_buyers_once_and_gives_the_lists(
@@ -148,7 +161,7 @@ def test_a_formula_in_a_buyers_name_is_not_run_by_the_spreadsheet(
     app, client, clock, login_as, round_shop
 ):
     shop = round_shop
-    buy(app.test_client(), shop.group, {shop.small: 1}, name="=HYPERLINK(\"x\")")
+    buy(app.test_client(), shop.group, {shop.small: 1}, name='=HYPERLINK("x")')
     clock.move_to(shop.round.closes_at)
     jobs.close_due()
     login_as(shop.ketua)
@@ -193,7 +206,9 @@ def test_whatsapp_buyers_hear_of_the_closing(app, clock, round_shop, monkeypatch
     assert "Kue Lebaran" in message.body_text
 
 
-def test_the_round_pages_statements_do_not_grow(app, client, count_queries, clock, login_as, round_shop):
+def test_the_round_pages_statements_do_not_grow(
+    app, client, count_queries, clock, login_as, round_shop
+):
     shop = round_shop
     login_as(shop.ketua)
     base = f"/kelola/{shop.group.slug}/pre-order"
