@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import contains_eager
 
 from shop.accounts.models import User
 from shop.audit.models import AuditAction
@@ -71,6 +72,7 @@ def _offered(group: Group, capacities: dict[int, int]) -> list[Variant]:
             select(Variant)
             .join(Variant.product)
             .where(Variant.id.in_(capacities), Product.group_id == group.id)
+            .options(contains_eager(Variant.product))
             .order_by(Variant.id)
         )
     )
