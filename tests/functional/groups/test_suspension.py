@@ -45,6 +45,8 @@ PLACEHOLDERS = {
     "document_id": 999999,
     "proof_id": 999999,
     "refund_id": 999999,
+    "round_id": 999999,
+    "kind": "produksi",
     "number": "ET-NOPE1",
     "action": "hapus",
 }
