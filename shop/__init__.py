@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.orders.blueprint import bp as orders
     from shop.payments.blueprint import bp as payments
     from shop.regions.blueprint import bp as regions
+    from shop.rounds.blueprint import bp as rounds
     from shop.sales.blueprint import bp as sales
     from shop.sharing.blueprint import bp as sharing
     from shop.site.blueprint import bp as site
@@ -133,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
         checkout,
         orders,
         payments,
+        rounds,
         coordinators,
         curation,
         monitoring,

@@ -220,6 +220,8 @@ class Defaults:
         "buyer_ready": {"name": "etalase_buyer_ready", "language": "id"},
         "buyer_paid": {"name": "etalase_buyer_paid", "language": "id"},
         "buyer_cancelled": {"name": "etalase_buyer_cancelled", "language": "id"},
+        "buyer_round_closed": {"name": "etalase_buyer_round_closed", "language": "id"},
+        "buyer_round_ready": {"name": "etalase_buyer_round_ready", "language": "id"},
     }
     WHATSAPP_CONNECT_TIMEOUT = 5.0
     WHATSAPP_READ_TIMEOUT = 15.0

@@ -23,6 +23,7 @@ from shop.notify.models import OutboxMessage, PushSubscription
 from shop.orders.models import Checkout, Order, OrderEvent, OrderLine, OrderPushSubscription
 from shop.payments.models import PaymentProof, ProcessedStripeEvent
 from shop.regions.models import District, Province, Regency
+from shop.rounds.models import Round, RoundItem
 from shop.visits.models import FollowUp, MonevVisit, MonevVisitPhoto
 
 __all__ = [
@@ -70,6 +71,8 @@ __all__ = [
     "ProductPhoto",
     "Province",
     "Regency",
+    "Round",
+    "RoundItem",
     "User",
     "Variant",
     "built_months",

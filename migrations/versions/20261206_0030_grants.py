@@ -1,7 +1,7 @@
 """group_grant, grant_item, grant_item_photo: a group's grants and what they bought
 
 Revision ID: 0030
-Revises: 0025
+Revises: 0029
 Create Date: 2026-12-06 03:00:00
 
 Grants recorded by coordinators (programme, funding year, amount in rupiah,
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030"
-down_revision = "0025"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 

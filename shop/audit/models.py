@@ -53,6 +53,8 @@ class AuditAction(LabelledEnum):
     VISIT_RECORDED = "visit.recorded", _l("Monitoring visit recorded")
     VISIT_CHANGED = "visit.changed", _l("Monitoring visit changed")
     FOLLOW_UP_DONE = "visit.follow_up_done", _l("Recommendation marked done by the group")
+    ROUND_FEATURED = "round.featured", _l("Pre-order round featured")
+    ROUND_UNFEATURED = "round.unfeatured", _l("Pre-order round no longer featured")
 
 
 class AuditEntry(Base):

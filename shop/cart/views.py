@@ -20,7 +20,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, validate_csrf
 
-from shop.cart import queries, services
+from shop.cart import hooks, queries, services
 from shop.cart.forms import AddToCartForm, QuantityForm
 from shop.cart.session import current_cart, keep_checked, save_cart
 from shop.catalogue.models import Variant
@@ -101,6 +101,7 @@ def show():
         cart=view,
         form=QuantityForm(),
         unpayable={g.group.id for g in view.groups if not takes_orders(g.group)},
+        **hooks.page_context(view),
     )
 
 

@@ -174,6 +174,10 @@ class Product(Base):
     hidden_at: Mapped[datetime | None]
     hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     review_requested_at: Mapped[datetime | None]
+    # The open pre-order round the product is in (shop.rounds keeps it; a
+    # plain integer: catalogue knows nothing of rounds), so its pages know
+    # without another statement whether there is a round to show.
+    preorder_round_id: Mapped[int | None] = mapped_column(index=True)
 
     group: Mapped[Group] = relationship()
     # Positions follow the order of these lists (ordering_list): an append,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import render_template
 
+from shop.catalogue import hooks
 from shop.catalogue import queries as catalogue_queries
 from shop.catalogue.group_products import product_counts
 from shop.catalogue.page_fragments import group_page_key
@@ -46,4 +47,5 @@ def shop_page(slug: str):
         page_key=group_page_key(group),
         payments=buyer_payment_methods(group),
         taking_orders=takes_orders(group),
+        **hooks.page_context(hooks.SHOP_PAGE, group),
     )

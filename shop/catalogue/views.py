@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
-from shop.catalogue import queries
+from shop.catalogue import hooks, queries
 from shop.catalogue.forms import CatalogueFilterForm
 from shop.catalogue.models import Category
 from shop.catalogue.page_fragments import product_page_key
@@ -42,4 +42,5 @@ def product(group_slug: str, product_slug: str):
         group=product.group,
         page_key=product_page_key(product),
         taking_orders=takes_orders(product.group),
+        **hooks.page_context(hooks.PRODUCT_PAGE, product),
     )

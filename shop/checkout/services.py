@@ -14,6 +14,12 @@ Rules, and why:
   them only until the commit; a variant it finds with too little stock stops
   everything (SoldOut) and the caller rolls back, so no order, line, message
   or stock change of this cart survives.
+- A product in an open pre-order round (shop.rounds) is ordered within it:
+  the round must still take orders, and its capacity is taken like stock,
+  by one conditional UPDATE locking the items in ascending id, after the
+  stock (the order cancellation gives them back in); a round with too
+  little room stops everything (SoldOut). A cart with no such product
+  reads and writes nothing more.
 - A whole cart is a fixed number of statements, whatever its size: one read
   of the variants with their products and groups, one stock UPDATE, one read
   for the order numbers and transfer codes, one INSERT each for the orders,
@@ -47,6 +53,9 @@ from shop.groups.ordering import payable_methods
 from shop.orders import services as orders
 from shop.orders.alerts import notify_placed
 from shop.orders.models import Checkout, Order, OrderEvent, OrderLine, OrderStatus
+from shop.rounds import capacity
+from shop.rounds.models import RoundItem
+from shop.rounds.queries import items_by_variant
 
 
 class PriceChanged(DomainError):
@@ -98,6 +107,8 @@ class Placement:
     identity: CartIdentity
     card_enabled: bool = False
     orders: list[Order] = field(default_factory=list)
+    # The pre-order round items of the cart's variants (variant id -> item).
+    round_items: dict[int, RoundItem] = field(default_factory=dict)
 
 
 def find_checkout(identity: CartIdentity) -> Checkout | None:
@@ -217,6 +228,7 @@ def _place(p: Placement, checkout: Checkout) -> None:
     variants = _load_variants(p.cart)
     _check_prices(p, variants)
     by_group = _check_quantities(p, variants)
+    p.round_items = _round_items(variants)
     # Every choice is checked before anything is written.
     methods = {
         group_id: _choice_for(vs[0].product.group, p.choices.get(group_id), p.card_enabled)
@@ -228,8 +240,57 @@ def _place(p: Placement, checkout: Checkout) -> None:
     # Last: the rows the stock UPDATE locks stay locked only until the commit.
     emptied = _take_stock(p, variants)
     stock.refresh_in_stock(emptied)  # expires the loaded stock: read it before
-    if counted:
+    _take_capacity(p, variants)
+    if counted or p.round_items:
         mark_public_change()
+
+
+def _round_items(variants: list[Variant]) -> dict[int, RoundItem]:
+    """The round item of every variant whose product is in an open round
+    (variant id -> item); each must be offered and the round still taking
+    orders, else nothing is ordered."""
+    rounds = {v.product.preorder_round_id for v in variants} - {None}
+    items = items_by_variant([v.id for v in variants], rounds)  # type: ignore[arg-type]
+    now = utcnow()
+    for variant in variants:
+        if variant.product.preorder_round_id is None:
+            continue
+        item = items.get(variant.id)
+        if item is None:
+            raise CartProblem(
+                _l(
+                    "%(name)s is not offered in the pre-order round. Remove it from your cart.",
+                    name=variant_name(variant),
+                )
+            )
+        if not item.round.is_taking_orders(now):
+            raise SoldOut(
+                _l(
+                    "Orders for %(round)s are closed. Nothing was ordered; "
+                    "remove %(name)s from your cart.",
+                    round=item.round.title,
+                    name=variant_name(variant),
+                )
+            )
+    return items
+
+
+def _take_capacity(p: Placement, variants: list[Variant]) -> None:
+    """Take the rounds' capacity of every variant in one at once."""
+    wanted = {p.round_items[v.id].id: p.cart[str(v.id)] for v in variants if v.id in p.round_items}
+    taken = capacity.take_all(wanted, utcnow())
+    for variant in variants:  # ascending id: the first one short is named
+        item = p.round_items.get(variant.id)
+        if item is not None and item.id not in taken:
+            raise SoldOut(
+                _l(
+                    "Sorry, the pre-order round %(round)s has only %(left)d of %(name)s "
+                    "left. Nothing was ordered; adjust your cart and try again.",
+                    round=item.round.title,
+                    left=max(item.left, 0),
+                    name=variant_name(variant),
+                )
+            )
 
 
 def _check_prices(p: Placement, variants: list[Variant]) -> None:
@@ -311,7 +372,7 @@ def _write_orders(
     }
     placed = [written[row["number"]] for row in rows]
     line_rows = [
-        _line_row(order, variant, p.cart[str(variant.id)])
+        _line_row(order, variant, p.cart[str(variant.id)], p.round_items.get(variant.id))
         for order, group_variants in zip(placed, by_group.values(), strict=True)
         for variant in group_variants
     ]
@@ -385,7 +446,7 @@ def _order_row(
     }
 
 
-def _line_row(order: Order, variant: Variant, quantity: int) -> dict:
+def _line_row(order: Order, variant: Variant, quantity: int, item: RoundItem | None) -> dict:
     """A line at the variant's price now: a snapshot later edits never change."""
     return {
         "order_id": order.id,
@@ -396,4 +457,5 @@ def _line_row(order: Order, variant: Variant, quantity: int) -> dict:
         "unit_price": variant.price,
         "quantity": quantity,
         "stock_taken": variant.stock is not None,
+        "round_item_id": item.id if item is not None else None,
     }

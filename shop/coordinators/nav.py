@@ -21,6 +21,7 @@ NAV = (
     ("coordinators.moderation", _l("Moderation"), ("coordinators.moderation",)),
     ("curation.featured", _l("Featured"), ("curation.featured",)),
     ("curation.exhibitions", _l("Exhibitions"), ("curation.exhibitions",)),
+    ("curation.rounds", _l("Pre-order"), ("curation.rounds",)),
     ("monitoring.index", _l("Monitoring"), ("monitoring.index",)),
     ("visits.due", _l("Follow-ups"), ("visits.due", "visits.visit", "visits.edit")),
     ("monitoring.audit", _l("Audit log"), ("monitoring.audit",)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from shop.curation import manage, manage_exhibitions, views
+from shop.curation import manage, manage_exhibitions, manage_rounds, views
 
 bp = Blueprint("exhibitions", __name__)
 
@@ -34,6 +34,12 @@ manage_bp.add_url_rule(
 )
 manage_bp.add_url_rule(
     "/unggulan/<int:entry_id>/hapus", "featured_remove", manage.featured_remove, methods=["POST"]
+)
+
+# manage_rounds.py: featured pre-order rounds
+manage_bp.add_url_rule("/pre-order", "rounds", manage_rounds.rounds, methods=["GET"])
+manage_bp.add_url_rule(
+    "/pre-order/<int:round_id>/<action>", "round_feature", manage_rounds.feature, methods=["POST"]
 )
 
 # manage_exhibitions.py: exhibitions, their groups and products

@@ -26,6 +26,7 @@ from shop.demo.consignment import load_consignment
 from shop.demo.coordination import load_coordination
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE, DemoGroup, DemoProduct
 from shop.demo.grants import load_grants
+from shop.demo.rounds import load_round
 from shop.extensions import db
 from shop.groups.models import Group, Membership, Role
 from shop.groups.services import add_bank_account, create_group, create_invitation, save_qris
@@ -198,4 +199,6 @@ def load_demo() -> LoadReport:
     consigned = load_consignment(groups)
     report.outlets, report.visits = consigned["outlets"], consigned["visits"]
     report.grants = load_grants(groups)["grants"]
+    # Last: a round taking orders now, with its own few orders.
+    load_round(groups)
     return report

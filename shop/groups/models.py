@@ -146,6 +146,9 @@ class Group(Base):
     whatsapp_orders: Mapped[bool] = mapped_column(default=False, server_default=false())
     # What the group charges for its own local delivery (0: free).
     local_delivery_fee: Mapped[Rupiah] = mapped_column(default=0, server_default="0")
+    # How many of its pre-order rounds take orders now (shop.rounds keeps it),
+    # so its public page knows without another statement whether to show them.
+    open_rounds: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -54,6 +54,14 @@ OPEN_WHILE_SUSPENDED: dict[str, frozenset[str]] = {
     "consignment.nota_pdf": GET,
     "consignment.record_visit": GET_POST,
     "consignment.undo_visit": frozenset({"POST"}),
+    # Pre-order rounds already taking orders are finished like orders: the
+    # lists are made and printed, the buyers told the goods are ready; no
+    # new round is opened.
+    "rounds.manage_rounds": GET,
+    "rounds.manage_round": GET,
+    "rounds.round_action": frozenset({"POST"}),
+    "rounds.print_round": GET,
+    "rounds.round_csv": GET,
     # The marketing kit can be looked at; its printed material (which points
     # buyers at a hidden shop) is not made.
     "marketing.kit": GET,

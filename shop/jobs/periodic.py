@@ -35,6 +35,8 @@ TASKS = (
     Periodic("deliver-notifications", "shop.notify.jobs.deliver", every=30),
     Periodic("resume-photos", "shop.media.jobs.resume_processing", every=120),
     Periodic("resume-exports", "shop.exports.jobs.resume_exports", every=120),
+    # Pre-order rounds past their deadline (the production list is the group's then).
+    Periodic("close-preorder-rounds", "shop.rounds.jobs.close_due", every=60),
     Periodic("expire-unpaid-orders", "shop.orders.jobs.expire_due", every=300),
     Periodic("monitoring-rollups", "shop.monitoring.rollups.keep_up", every=300),
     # Card refunds Stripe has not answered yet (and pending ones, in case a webhook is lost).

@@ -8,6 +8,9 @@ the app is made (shop/payments/blueprint.py connects them):
   order that was paid: inside its transaction, after the "cancelled" event
   and before the buyer is told, so the refund row it writes
   (shop.payments.refunds.refund_closed_order) is in the buyer's message.
+- ORDER_RELEASED, called with the order by `cancel_order` and
+  `expire_order` as its stock comes back, inside their transaction: rounds
+  give back the capacity its lines took (shop.rounds.capacity.give_back).
 - TRACK_PAGE and GROUP_ORDER_PAGE, called with the order when the buyer's
   tracking page or the group's order page is drawn: each returns names for
   the page's template (payments: the proofs and the proof form, the card
@@ -25,6 +28,7 @@ from shop.orders.models import Order
 PageContext = Callable[[Order], dict[str, Any]]
 
 PAID_ORDER_CANCELLED: list[Callable[[Order, User | None], object]] = []
+ORDER_RELEASED: list[Callable[[Order], object]] = []
 TRACK_PAGE: list[PageContext] = []
 GROUP_ORDER_PAGE: list[PageContext] = []
 
@@ -47,3 +51,9 @@ def paid_order_cancelled(order: Order, by: User | None) -> None:
         )
     for hook in PAID_ORDER_CANCELLED:
         hook(order, by)
+
+
+def order_released(order: Order) -> None:
+    """Tell the domains that reserved something for this order that it ended."""
+    for hook in ORDER_RELEASED:
+        hook(order)

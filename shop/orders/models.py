@@ -188,6 +188,9 @@ class OrderLine(Base):
     quantity: Mapped[int]
     # Whether stock was taken (tracked stock) and so must come back on cancel.
     stock_taken: Mapped[bool] = mapped_column(default=False)
+    # The pre-order round item whose capacity the line took (shop.rounds; a
+    # plain integer: orders know nothing of rounds); given back on cancel.
+    round_item_id: Mapped[int | None] = mapped_column(index=True)
 
     order: Mapped[Order] = relationship(back_populates="lines")
 

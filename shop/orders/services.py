@@ -191,7 +191,8 @@ def _release_stock(order: Order) -> None:
             if line.product_id is not None:
                 moved.add(line.product_id)
     stock.refresh_in_stock(moved)
-    if moved:
+    hooks.order_released(order)
+    if moved or any(line.round_item_id is not None for line in order.lines):
         mark_public_change()
 
 

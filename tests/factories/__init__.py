@@ -66,6 +66,7 @@ from tests.factories.payments import (
     RefundFactory,
 )
 from tests.factories.regions import DistrictFactory, ProvinceFactory, RegencyFactory
+from tests.factories.rounds import RoundFactory, RoundItemFactory
 from tests.factories.visits import FollowUpFactory, MonevVisitFactory, MonevVisitPhotoFactory
 
 __all__ = [
@@ -116,6 +117,8 @@ __all__ = [
     "ProvinceFactory",
     "RefundFactory",
     "RegencyFactory",
+    "RoundFactory",
+    "RoundItemFactory",
     "UserFactory",
     "VariantFactory",
     "VisitFactory",

@@ -46,6 +46,8 @@ PLACEHOLDERS = {
     "proof_id": 999999,
     "refund_id": 999999,
     "follow_up_id": 999999,
+    "round_id": 999999,
+    "kind": "produksi",
     "number": "ET-NOPE1",
     "action": "hapus",
 }

@@ -205,6 +205,17 @@ def _check_grants(client) -> None:
     client.post("/keluar")
 
 
+def _check_round(client):
+    """A running pre-order round with orders in it, featured, on the public list."""
+    from shop.rounds.models import Round, RoundStatus
+
+    running = db.session.scalar(select(Round))
+    assert running.status is RoundStatus.OPEN and running.featured_at is not None
+    assert sum(item.taken for item in running.items) == 9
+    public = client.get("/pre-order").get_data(as_text=True)
+    assert "Kue Lebaran" in public and "Karya Mandiri Lapas Jambi" in public
+
+
 def test_demo_load_creates_realistic_data_once(app, client):
     runner = app.test_cli_runner()
     before = _counts()
@@ -244,6 +255,7 @@ def test_demo_load_creates_realistic_data_once(app, client):
     _check_monev_visit()
     _check_consignment(client)
     _check_grants(client)
+    _check_round(client)
     response = client.post("/masuk", data={"login": "0812-0000-0008", "password": DEMO_PASSWORD})
     assert response.status_code == 302
 
