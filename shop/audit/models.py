@@ -40,6 +40,11 @@ class AuditAction(LabelledEnum):
     EXPORT_XLSX = "export.xlsx", _l("Monitoring exported as XLSX")
     EXPORT_REPORT = "export.report", _l("Group report downloaded")
     RESET_LINK_CREATED = "account.reset_link", _l("Password reset link made for a member")
+    BULK_OPENED = "bulk.opened", _l("Bulk request opened")
+    BULK_INVITED = "bulk.invited", _l("Group invited to a bulk request")
+    BULK_OFFERED = "bulk.offered", _l("Offer made on a bulk request")
+    BULK_ACCEPTED = "bulk.accepted", _l("Bulk offer accepted")
+    BULK_CLOSED = "bulk.closed", _l("Bulk request closed")
 
 
 class AuditEntry(Base):

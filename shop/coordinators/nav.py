@@ -21,6 +21,11 @@ NAV = (
     ("coordinators.moderation", _l("Moderation"), ("coordinators.moderation",)),
     ("curation.featured", _l("Featured"), ("curation.featured",)),
     ("curation.exhibitions", _l("Exhibitions"), ("curation.exhibitions",)),
+    (
+        "bulk.coordinate_requests",
+        _l("Bulk requests"),
+        ("bulk.coordinate_requests", "bulk.coordinate_request", "bulk.invite"),
+    ),
     ("monitoring.index", _l("Monitoring"), ("monitoring.index",)),
     ("monitoring.audit", _l("Audit log"), ("monitoring.audit",)),
 )
