@@ -153,6 +153,14 @@ def confirm_request(request: BulkRequest, code: str) -> list[Group]:
     row = contact.use_code(target, ContactPurpose.CONFIRM, code, now)
     if row.request_id != request.id:
         raise DomainError(contact.CODE_REFUSED, field="code")
+    return open_request(request, channel, target)
+
+
+def open_request(request: BulkRequest, channel: str, target: str) -> list[Group]:
+    """Open a request whose contact is verified: the groups that fit are
+    told (each gets an invitation row: it may answer from now on) and the
+    private link goes to the contact. Returns the groups told."""
+    now = utcnow()
     request.status = RequestStatus.OPEN
     request.contact_verified_at = now
     request.opened_at = now

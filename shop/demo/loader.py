@@ -21,6 +21,7 @@ from shop.accounts.services import register_user
 from shop.catalogue.models import Product, ProductStatus
 from shop.catalogue.services import PhotoUpload, create_product, set_status
 from shop.demo import pictures
+from shop.demo.bulk import load_bulk
 from shop.demo.consignment import load_consignment
 from shop.demo.coordination import load_coordination
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE, DemoGroup, DemoProduct
@@ -65,6 +66,7 @@ class LoadReport:
     orders: int = 0
     outlets: int = 0
     visits: int = 0
+    bulk_offers: int = 0
 
 
 def existing_demo_accounts() -> int:
@@ -189,4 +191,6 @@ def load_demo() -> LoadReport:
     # After the orders: what they left in stock is what goes to the outlets.
     consigned = load_consignment(groups)
     report.outlets, report.visits = consigned["outlets"], consigned["visits"]
+    leaders = {group.id: users[demo.leader] for group, demo in zip(groups, GROUPS, strict=True)}
+    report.bulk_offers = load_bulk(groups, leaders)
     return report
