@@ -102,8 +102,12 @@ def notify_offer(offer: BulkOffer) -> list[OutboxMessage]:
                 "bulk_offer",
                 request.contact_email,
                 "bulk_offer",
-                {"request": request, "offer": offer, "price": price,
-                 "request_url": request_url(request)},
+                {
+                    "request": request,
+                    "offer": offer,
+                    "price": price,
+                    "request_url": request_url(request),
+                },
                 request.locale,
             )
         ]

@@ -16,9 +16,7 @@ bp.add_url_rule("/borongan/akses", "access", views.access, methods=["GET", "POST
 bp.add_url_rule("/borongan/akses/kode", "access_code", views.access_code, methods=["GET", "POST"])
 bp.add_url_rule("/borongan/milik-saya", "my_requests", views.my_requests, methods=["GET"])
 bp.add_url_rule("/borongan/<number>/<key>", "request_page", views.request_page, methods=["GET"])
-bp.add_url_rule(
-    "/borongan/<number>/<key>/konfirmasi", "confirm", views.confirm, methods=["POST"]
-)
+bp.add_url_rule("/borongan/<number>/<key>/konfirmasi", "confirm", views.confirm, methods=["POST"])
 bp.add_url_rule("/borongan/<number>/<key>/kirim-ulang", "resend", views.resend, methods=["POST"])
 bp.add_url_rule("/borongan/<number>/<key>/terima", "accept", views.accept, methods=["POST"])
 bp.add_url_rule("/borongan/<number>/<key>/tutup", "close", views.close, methods=["POST"])
@@ -41,7 +39,9 @@ bp.add_url_rule(
 )
 
 # coordinate.py: coordinators
-bp.add_url_rule("/koordinator/borongan", "coordinate_requests", coordinate.requests, methods=["GET"])
+bp.add_url_rule(
+    "/koordinator/borongan", "coordinate_requests", coordinate.requests, methods=["GET"]
+)
 bp.add_url_rule(
     "/koordinator/borongan/<number>",
     "coordinate_request",

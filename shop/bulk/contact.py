@@ -104,12 +104,7 @@ def use_code(contact: str, purpose: ContactPurpose, code: str, now: datetime) ->
         .with_for_update()
     )
     max_tries = current_app.config["CODE_MAX_TRIES"]
-    if (
-        row is None
-        or row.used_at is not None
-        or row.tries >= max_tries
-        or now >= row.expires_at
-    ):
+    if row is None or row.used_at is not None or row.tries >= max_tries or now >= row.expires_at:
         hmac.compare_digest(digest(code), digest(""))
         raise DomainError(CODE_REFUSED, field="code")
     if not hmac.compare_digest(row.secret_hash, _hash(contact, purpose, code.strip())):

@@ -49,17 +49,19 @@ class RequestForm(RegionMixin, BaseForm):
         _l("How many"),
         validators=[
             InputRequired(message=_l("Give a quantity.")),
-            NumberRange(min=1, max=1_000_000, message=_l("Give a quantity between 1 and 1,000,000.")),
+            NumberRange(
+                min=1, max=1_000_000, message=_l("Give a quantity between 1 and 1,000,000.")
+            ),
         ],
     )
-    needed_by = DateField(
-        _l("Needed by"), validators=[InputRequired(message=_l("Give a date."))]
-    )
+    needed_by = DateField(_l("Needed by"), validators=[InputRequired(message=_l("Give a date."))])
     budget_per_unit = WholeNumberField(
         _l("Budget per unit (Rp)"),
         validators=[
             InputRequired(message=_l("Give a budget per unit.")),
-            NumberRange(min=0, max=1_000_000_000, message=_l("Give a budget per unit in whole rupiah.")),
+            NumberRange(
+                min=0, max=1_000_000_000, message=_l("Give a budget per unit in whole rupiah.")
+            ),
         ],
     )
     address = TextAreaField(
@@ -117,7 +119,9 @@ class OfferForm(BaseForm):
         _l("How many you can make"),
         validators=[
             InputRequired(message=_l("Give a quantity.")),
-            NumberRange(min=1, max=1_000_000, message=_l("Give a quantity between 1 and 1,000,000.")),
+            NumberRange(
+                min=1, max=1_000_000, message=_l("Give a quantity between 1 and 1,000,000.")
+            ),
         ],
     )
     ready_by = DateField(_l("Ready by"), validators=[InputRequired(message=_l("Give a date."))])

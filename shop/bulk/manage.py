@@ -95,13 +95,15 @@ def manage_capacity(slug: str):
     if form.validate_on_submit():
         done = commit_or_show(
             form,
-            lambda: services.set_capacity(
-                group,
-                Category(form.category.data),
-                form.weekly_quantity.data,
-                current_user._get_current_object(),
-            )
-            or True,
+            lambda: (
+                services.set_capacity(
+                    group,
+                    Category(form.category.data),
+                    form.weekly_quantity.data,
+                    current_user._get_current_object(),
+                )
+                or True
+            ),
         )
         if done:
             flash(_("Saved. Requests that fit reach your group from now on."), "success")

@@ -31,7 +31,8 @@ def min_weekly_capacity(quantity: int, needed_by: date, today: date) -> int:
 
 def _capacity_fits(group_id, request=BulkRequest):
     return exists(
-        select(GroupCapacity.id).where(
+        select(GroupCapacity.id)
+        .where(
             GroupCapacity.group_id == group_id,
             GroupCapacity.category == request.category,
             GroupCapacity.weekly_quantity >= request.min_weekly_capacity,
@@ -57,18 +58,16 @@ def fitting_groups(request: BulkRequest):
 
 def _invited(group_id):
     return exists(
-        select(BulkInvitation.id).where(
-            BulkInvitation.request_id == BulkRequest.id, BulkInvitation.group_id == group_id
-        )
+        select(BulkInvitation.id)
+        .where(BulkInvitation.request_id == BulkRequest.id, BulkInvitation.group_id == group_id)
         .correlate(BulkRequest)
     )
 
 
 def _offered(group_id):
     return exists(
-        select(BulkOffer.id).where(
-            BulkOffer.request_id == BulkRequest.id, BulkOffer.group_id == group_id
-        )
+        select(BulkOffer.id)
+        .where(BulkOffer.request_id == BulkRequest.id, BulkOffer.group_id == group_id)
         .correlate(BulkRequest)
     )
 
@@ -77,9 +76,7 @@ def answerable(group: Group):
     """WHERE clause over BulkRequest: open requests `group` may answer."""
     if group.status is not GroupStatus.ACTIVE:
         return BulkRequest.id.is_(None)
-    fits = and_(
-        BulkRequest.province_code == group.province_code, _capacity_fits(group.id)
-    )
+    fits = and_(BulkRequest.province_code == group.province_code, _capacity_fits(group.id))
     return and_(BulkRequest.status == RequestStatus.OPEN, or_(_invited(group.id), fits))
 
 

@@ -19,7 +19,7 @@ from shop.regions.models import Province, Regency
 
 
 class GroupCapacity(Base):
-    """"We can make up to N a week of category X": what a group declares, so
+    """ "We can make up to N a week of category X": what a group declares, so
     the requests it can answer find it."""
 
     __tablename__ = "group_capacity"
@@ -120,9 +120,7 @@ class BulkInvitation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("bulk_request.id", ondelete="CASCADE"))
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("group.id", ondelete="CASCADE"), index=True
-    )
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -155,9 +153,7 @@ class BulkOffer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("bulk_request.id", ondelete="CASCADE"))
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("group.id", ondelete="CASCADE"), index=True
-    )
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
     unit_price: Mapped[Rupiah]
     quantity: Mapped[int]
     ready_by: Mapped[date]

@@ -137,9 +137,7 @@ def resend_confirmation(request: BulkRequest) -> None:
     if request.status is not RequestStatus.PENDING:
         raise DomainError(_l("This request is already confirmed."))
     channel, target = contact.channel_for(request.contact_phone, request.contact_email)
-    contact.send_code(
-        channel, target, ContactPurpose.CONFIRM, request.locale, utcnow(), request.id
-    )
+    contact.send_code(channel, target, ContactPurpose.CONFIRM, request.locale, utcnow(), request.id)
 
 
 def confirm_request(request: BulkRequest, code: str) -> list[Group]:
@@ -440,9 +438,7 @@ def make_offer(request: BulkRequest, group: Group, draft: OfferDraft, by: User) 
     if draft.ready_by < jakarta_today():
         raise DomainError(_l("Give a date from today on."), field="ready_by")
     if draft.delivery_method not in group.delivery_methods:
-        raise DomainError(
-            _l("Your group does not offer this delivery."), field="delivery_method"
-        )
+        raise DomainError(_l("Your group does not offer this delivery."), field="delivery_method")
     db.session.refresh(group, ["bank_accounts"])
     _payment_for(group)
     offer = BulkOffer(
@@ -487,8 +483,9 @@ def invite_group(request: BulkRequest, group: Group, by: User) -> BulkInvitation
             BulkInvitation.request_id == request.id, BulkInvitation.group_id == group.id
         )
     ):
-        raise DomainError(_l("%(group)s was already told of this request.", group=group.name),
-                          field="group")
+        raise DomainError(
+            _l("%(group)s was already told of this request.", group=group.name), field="group"
+        )
     invitation = BulkInvitation(request_id=request.id, group_id=group.id, by_id=by.id)
     db.session.add(invitation)
     record(
@@ -500,5 +497,3 @@ def invite_group(request: BulkRequest, group: Group, by: User) -> BulkInvitation
     db.session.flush()
     alerts.notify_groups(request, [group])
     return invitation
-
-

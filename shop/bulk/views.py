@@ -102,9 +102,7 @@ def confirm(number: str, key: str):
 def resend(number: str, key: str):
     bulk = queries.get_request_by_key_or_404(number, key)
     if ButtonForm().validate_on_submit():
-        commit_or_flash(
-            lambda: services.resend_confirmation(bulk), _("A new code is on its way.")
-        )
+        commit_or_flash(lambda: services.resend_confirmation(bulk), _("A new code is on its way."))
     return redirect(url_for("bulk.request_page", number=bulk.number, key=key), 303)
 
 

@@ -15,6 +15,7 @@ from shop.notify.models import OutboxMessage
 
 CODE_RE = re.compile(r"\b[0-9]{6}\b")
 
+
 def messages(kind: str, recipient: str | None = None) -> list[OutboxMessage]:
     stmt = select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
     if recipient is not None:

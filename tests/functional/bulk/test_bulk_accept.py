@@ -58,11 +58,14 @@ def test_splitting_makes_one_order_per_group_and_closes_the_request(
         "ketua@mawar.example",
     }
     assert len(messages("order_placed", "rina@dinas.example")) == 2
-    assert db.session.scalar(
-        select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == AuditAction.BULK_ACCEPTED
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == AuditAction.BULK_ACCEPTED)
         )
-    ) == 2
+        == 2
+    )
     # Both groups find it in their inbox.
     for group, order in ((fitting_group, melati), (second_group, mawar)):
         login_as(group.memberships[0].user)

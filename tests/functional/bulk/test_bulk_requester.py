@@ -62,11 +62,14 @@ def test_a_request_opens_with_its_code_and_the_fitting_groups_are_told(client, f
     # The code works once.
     again = client.post(f"{path}/konfirmasi", data={"code": code})
     assert "already confirmed" in again.get_data(as_text=True)
-    assert db.session.scalar(
-        select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == AuditAction.BULK_OPENED
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == AuditAction.BULK_OPENED)
         )
-    ) == 1
+        == 1
+    )
 
 
 def test_bad_input_is_refused_with_a_message_and_nothing_is_saved(client):

@@ -25,8 +25,7 @@ def _seed(offers: int, quantity: int, each: int):
 
     bulk = BulkRequestFactory(quantity=quantity)
     made = [
-        BulkOfferFactory(request=bulk, group=GroupFactory(), quantity=each)
-        for _ in range(offers)
+        BulkOfferFactory(request=bulk, group=GroupFactory(), quantity=each) for _ in range(offers)
     ]
     db.session.flush()
     return f"/borongan/{bulk.number}/{bulk.key}", bulk.id, [o.id for o in made]
