@@ -12,6 +12,8 @@ from shop.catalogue.models import Category
 from shop.core.clock import jakarta_today
 from shop.extensions import db
 from tests.factories import GroupCapacityFactory, GroupFactory, MembershipFactory, UserFactory
+from tests.functional.accounts.recovery_support import last_code as whatsapp_code
+from tests.functional.accounts.recovery_support import whatsapp_on  # noqa: F401  (fixture)
 from tests.functional.bulk.bulk_support import last_code, messages, request_form
 
 
@@ -126,3 +128,22 @@ def test_the_form_in_indonesian(client):
     assert "Pesan dalam jumlah besar" in page
     bad = client.post("/borongan/baru", data=request_form(quantity="0"))
     assert "Isi jumlah antara 1 dan 1.000.000." in bad.get_data(as_text=True)
+
+
+def test_with_whatsapp_on_the_code_and_the_alerts_go_by_whatsapp(
+    client, whatsapp_on, fitting_group
+):
+    response = client.post("/borongan/baru", data=request_form(email=""))
+    assert response.status_code == 303
+    path = response.headers["Location"]
+    [sent] = messages("bulk_code", "+6281299990000")
+    assert sent.template == "verify_code"
+    code = whatsapp_code("verify_code", "+6281299990000")
+    assert client.post(f"{path}/konfirmasi", data={"code": code}).status_code == 303
+    [bulk] = _requests()
+    # The group's own number hears of it, and the office gets its link.
+    [alert] = messages("bulk_request", fitting_group.whatsapp)
+    assert alert.template == "group_bulk_request"
+    assert bulk.number in alert.body_text and "Dinas Koperasi Kota Jambi" in alert.body_text
+    [link] = messages("bulk_link", "+6281299990000")
+    assert path in link.body_text
