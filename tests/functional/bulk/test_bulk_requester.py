@@ -4,6 +4,7 @@ with a new code."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from shop.audit.models import AuditAction, AuditEntry
@@ -130,9 +131,8 @@ def test_the_form_in_indonesian(client):
     assert "Isi jumlah antara 1 dan 1.000.000." in bad.get_data(as_text=True)
 
 
-def test_with_whatsapp_on_the_code_and_the_alerts_go_by_whatsapp(
-    client, whatsapp_on, fitting_group
-):
+@pytest.mark.usefixtures("whatsapp_on")
+def test_with_whatsapp_on_the_code_and_the_alerts_go_by_whatsapp(client, fitting_group):
     response = client.post("/borongan/baru", data=request_form(email=""))
     assert response.status_code == 303
     path = response.headers["Location"]
