@@ -147,3 +147,14 @@ def test_with_whatsapp_on_the_code_and_the_alerts_go_by_whatsapp(client, fitting
     assert bulk.number in alert.body_text and "Dinas Koperasi Kota Jambi" in alert.body_text
     [link] = messages("bulk_link", "+6281299990000")
     assert path in link.body_text
+
+
+def test_without_javascript_the_region_button_lists_the_regencies_and_saves_nothing(client):
+    form = request_form(regency="", region_refresh="Show regencies/districts")
+    response = client.post("/borongan/baru", data=form)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'value="15.71"' in page  # Kota Jambi, now in the regency list
+    assert 'value="Dinas Koperasi Kota Jambi"' in page  # what was typed stays
+    assert _requests() == []
+    assert messages("bulk_code") == []
