@@ -1,21 +1,15 @@
-"""Writes of bulk requests: posting and confirming a request, a group's
-capacity and offer, a coordinator's invitation, and the requester's
-acceptance that turns offers into orders.
+"""Writes of bulk requests: posting and confirming a request, closing it,
+getting back to it, a group's capacity and offer, a coordinator's
+invitation. Accepting offers is shop.bulk.accepting's.
 
 Rules, and why:
 - A request opens only once its contact is verified (a code to the number on
   WhatsApp, else to the email): the groups are told of real requests only.
-- The accepted quantity is taken by one conditional UPDATE of the request
-  (`accepted_quantity + n <= quantity`, checked by its row count) before
-  anything else is written, so two acceptances at once can never pass the
-  quantity: the second waits for the first's row lock (PostgreSQL) or the
-  write lock (SQLite) and then finds the room gone. Each offer is taken the
-  same way (`status = open`), so it is accepted once.
-- Each accepted part becomes an order of that group, placed by the same
-  writer as a cart's checkout (shop.checkout.services.write_orders), with
-  its messages, so it is paid and tracked like any order.
-- Everything a group or a coordinator does, and each acceptance, goes in the
-  audit log, in the same transaction.
+- A group offers once, only on an open request it may answer
+  (shop.bulk.matching), and only with a delivery it offers and a way to be
+  paid, so every offer can become an order.
+- Everything a group or a coordinator does goes in the audit log, in the
+  same transaction.
 """
 
 from __future__ import annotations
@@ -23,18 +17,16 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
-from types import SimpleNamespace
-from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CursorResult, delete, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import delete, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.accounts.models import User
 from shop.audit.models import AuditAction
 from shop.audit.services import record
 from shop.bulk import alerts, contact
+from shop.bulk.accepting import close_offers, payment_for, requester_actor
 from shop.bulk.matching import answerable, fitting_groups, min_weekly_capacity
 from shop.bulk.models import (
     BulkInvitation,
@@ -42,27 +34,16 @@ from shop.bulk.models import (
     BulkRequest,
     ContactPurpose,
     GroupCapacity,
-    OfferStatus,
     RequestStatus,
 )
 from shop.catalogue.models import Category
-from shop.checkout.services import (
-    Buyer,
-    NewOrder,
-    buyer_columns,
-    order_expiry,
-    payable_methods,
-    write_orders,
-)
 from shop.core.clock import jakarta_today
 from shop.core.codes import new_number
 from shop.core.text import clean_line, clean_multiline
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
-from shop.groups.models import DeliveryMethod, Group, PaymentMethod
-from shop.orders.alerts import notify_placed
-from shop.orders.models import Checkout, Order
+from shop.groups.models import DeliveryMethod, Group
 
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = 1_000_000_000
@@ -88,11 +69,6 @@ class RequestDraft:
     district_code: str | None
     address: str
     locale: str = "id"
-
-
-def _requester(request: BulkRequest):
-    """The audit log's actor for what the requester does (no account)."""
-    return SimpleNamespace(id=None, name=clean_line(request.requester, 80))
 
 
 def post_request(draft: RequestDraft) -> BulkRequest:
@@ -172,7 +148,7 @@ def open_request(request: BulkRequest, channel: str, target: str) -> list[Group]
         AuditAction.BULK_OPENED,
         subject=f"{request.number} · {request.institution}",
         details=f"{request.quantity} × {request.title}; {len(groups)}",
-        actor=_requester(request),
+        actor=requester_actor(request),
     )
     db.session.flush()
     alerts.notify_groups(request, groups)
@@ -184,25 +160,14 @@ def close_request(request: BulkRequest) -> BulkRequest:
     """The requester stops taking offers; what was accepted stays ordered."""
     if request.status is not RequestStatus.OPEN:
         raise DomainError(_l("This request is not open."))
-    _close(request)
+    close_offers(request)
     record(
         AuditAction.BULK_CLOSED,
         subject=f"{request.number} · {request.institution}",
-        actor=_requester(request),
+        actor=requester_actor(request),
     )
     db.session.flush()
     return request
-
-
-def _close(request: BulkRequest) -> None:
-    request.status = RequestStatus.CLOSED
-    request.closed_at = utcnow()
-    db.session.execute(
-        update(BulkOffer)
-        .where(BulkOffer.request_id == request.id, BulkOffer.status == OfferStatus.OPEN)
-        .values(status=OfferStatus.NOT_CHOSEN)
-        .execution_options(synchronize_session="fetch")
-    )
 
 
 def request_access(typed: str, locale: str) -> str | None:
@@ -229,157 +194,6 @@ def request_access(typed: str, locale: str) -> str | None:
 def confirm_access(target: str, code: str) -> str:
     contact.use_code(target, ContactPurpose.ACCESS, code, utcnow())
     return target
-
-
-# --- the accepting -------------------------------------------------------------
-
-
-def _payment_for(group: Group) -> PaymentMethod:
-    """How the requester pays the group: transfer where it can take one, else cash."""
-    methods = payable_methods(group, False, bool(group.bank_accounts))
-    for method in (PaymentMethod.TRANSFER, PaymentMethod.CASH):
-        if method in methods:
-            return method
-    raise DomainError(_l("%(group)s cannot take payment yet.", group=group.name))
-
-
-def accept_offers(request: BulkRequest, quantities: dict[int, int]) -> list[Order]:
-    """Take `quantities` (offer id → how many) of the request's open offers:
-    each becomes a placed order of its group. All or nothing."""
-    chosen = {offer_id: n for offer_id, n in quantities.items() if n}
-    if not chosen:
-        raise DomainError(_l("Enter how many to take from at least one offer."))
-    if request.status is not RequestStatus.OPEN:
-        raise DomainError(_l("This request is not open."))
-    offers = list(
-        db.session.scalars(
-            select(BulkOffer)
-            .where(BulkOffer.request_id == request.id, BulkOffer.id.in_(sorted(chosen)))
-            .options(joinedload(BulkOffer.group).selectinload(Group.bank_accounts))
-            .order_by(BulkOffer.id)
-        ).unique()
-    )
-    if len(offers) != len(chosen):
-        raise DomainError(_l("An offer you chose is no longer there. Check the offers."))
-    for offer in offers:
-        n = chosen[offer.id]
-        if offer.status is not OfferStatus.OPEN:
-            raise DomainError(
-                _l("The offer of %(group)s is already decided.", group=offer.group.name)
-            )
-        if not 1 <= n <= offer.quantity:
-            raise DomainError(
-                _l(
-                    "%(group)s offers at most %(quantity)d.",
-                    group=offer.group.name,
-                    quantity=offer.quantity,
-                )
-            )
-    payments = {offer.id: _payment_for(offer.group) for offer in offers}
-    total = sum(chosen.values())
-    _take_quantity(request, total)
-    _take_offers(request, offers)
-    now = utcnow()
-    checkout = Checkout(token=secrets.token_urlsafe(32), key=secrets.token_urlsafe(32))
-    db.session.add(checkout)
-    db.session.flush()
-    buyer = Buyer(
-        name=request.requester,
-        phone=request.contact_phone,
-        email=request.contact_email,
-        address=request.address,
-        province_code=request.province_code,
-        regency_code=request.regency_code,
-        district_code=request.district_code,
-        note=f"{request.number}: {request.description}",
-        locale=request.locale,
-    )
-    new = []
-    for offer in offers:
-        n = chosen[offer.id]
-        payment = payments[offer.id]
-        row = {
-            **buyer_columns(buyer),
-            "delivery_method": offer.delivery_method,
-            "payment_method": payment,
-            "subtotal": offer.unit_price * n,
-            "shipping_fee": offer.delivery_fee,
-            "expires_at": order_expiry(payment, offer.delivery_fee),
-        }
-        line = {
-            "variant_id": None,
-            "product_id": None,
-            "product_name": clean_line(request.title, 120),
-            "variant_label": request.number,
-            "unit_price": offer.unit_price,
-            "quantity": n,
-            "stock_taken": False,
-        }
-        new.append(NewOrder(group=offer.group, row=row, lines=[line]))
-    placed = write_orders(checkout, new)
-    for offer, order in zip(offers, placed, strict=True):
-        offer.accepted_quantity = chosen[offer.id]
-        offer.accepted_at = now
-        offer.order_id = order.id
-        record(
-            AuditAction.BULK_ACCEPTED,
-            group=offer.group,
-            subject=f"{request.number} · {request.institution}",
-            details=f"{chosen[offer.id]} × {offer.unit_price}; {order.number}",
-            actor=_requester(request),
-        )
-    if request.accepted_quantity >= request.quantity:
-        _close(request)
-    db.session.flush()
-    notify_placed(placed)
-    return placed
-
-
-def _take_quantity(request: BulkRequest, n: int) -> None:
-    """Add `n` to the accepted quantity if it still fits, in one statement."""
-    taken = db.session.execute(
-        update(BulkRequest)
-        .where(
-            BulkRequest.id == request.id,
-            BulkRequest.status == RequestStatus.OPEN,
-            BulkRequest.accepted_quantity + n <= BulkRequest.quantity,
-        )
-        .values(accepted_quantity=BulkRequest.accepted_quantity + n)
-        .returning(BulkRequest.accepted_quantity)
-        .execution_options(synchronize_session=False)
-    ).scalar()
-    if taken is None:
-        left = db.session.scalar(
-            select(BulkRequest.quantity - BulkRequest.accepted_quantity).where(
-                BulkRequest.id == request.id
-            )
-        )
-        raise DomainError(
-            _l(
-                "Only %(left)d of %(quantity)d are still to be ordered; you chose %(chosen)d.",
-                left=left or 0,
-                quantity=request.quantity,
-                chosen=n,
-            )
-        )
-    set_committed_value(request, "accepted_quantity", taken)
-
-
-def _take_offers(request: BulkRequest, offers: list[BulkOffer]) -> None:
-    ids = [offer.id for offer in offers]
-    result = cast(
-        CursorResult[Any],
-        db.session.execute(
-            update(BulkOffer)
-            .where(BulkOffer.id.in_(ids), BulkOffer.status == OfferStatus.OPEN)
-            .values(status=OfferStatus.ACCEPTED)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != len(ids):
-        raise DomainError(_l("An offer you chose was just accepted. Check the offers."))
-    for offer in offers:
-        set_committed_value(offer, "status", OfferStatus.ACCEPTED)
 
 
 # --- the groups ------------------------------------------------------------------
@@ -440,7 +254,7 @@ def make_offer(request: BulkRequest, group: Group, draft: OfferDraft, by: User) 
     if draft.delivery_method not in group.delivery_methods:
         raise DomainError(_l("Your group does not offer this delivery."), field="delivery_method")
     db.session.refresh(group, ["bank_accounts"])
-    _payment_for(group)
+    payment_for(group)
     offer = BulkOffer(
         request_id=request.id,
         group_id=group.id,

@@ -9,7 +9,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from shop.bulk import queries, services
+from shop.bulk import accepting, queries, services
 from shop.bulk.forms import AccessForm, ButtonForm, CodeForm, RequestForm
 from shop.bulk.models import OfferStatus, RequestStatus
 from shop.catalogue.models import Category
@@ -126,7 +126,7 @@ def accept(number: str, key: str):
     if wrong:
         return _render_request(bulk, failed={"fields": wrong}), 422
     try:
-        placed = commit_or_raise(lambda: services.accept_offers(bulk, quantities))
+        placed = commit_or_raise(lambda: accepting.accept_offers(bulk, quantities))
     except DomainError as error:
         return _render_request(bulk, failed={"message": error.message}), 422
     flash(
