@@ -98,6 +98,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from shop.accounts.blueprint import accounts_bp as accounts
     from shop.accounts.blueprint import recovery_bp as recovery
+    from shop.bulk.blueprint import bp as bulk
     from shop.cart.blueprint import bp as cart
     from shop.catalogue.blueprint import bp as catalogue
     from shop.checkout.blueprint import bp as checkout
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
         sharing,
         marketing,
         consignment,
+        bulk,
         sales,
         visits,
         grants,

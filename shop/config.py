@@ -222,6 +222,9 @@ class Defaults:
         "buyer_cancelled": {"name": "etalase_buyer_cancelled", "language": "id"},
         "buyer_round_closed": {"name": "etalase_buyer_round_closed", "language": "id"},
         "buyer_round_ready": {"name": "etalase_buyer_round_ready", "language": "id"},
+        # Bulk requests: to the groups told of one, and the requester's link.
+        "group_bulk_request": {"name": "etalase_group_bulk_request", "language": "id"},
+        "bulk_request_link": {"name": "etalase_bulk_request_link", "language": "id"},
     }
     WHATSAPP_CONNECT_TIMEOUT = 5.0
     WHATSAPP_READ_TIMEOUT = 15.0

@@ -3,6 +3,7 @@
 from shop.accounts.models import User
 from shop.accounts.recovery_models import AccountCode
 from shop.audit.models import AuditEntry
+from shop.bulk.models import BulkInvitation, BulkOffer, BulkRequest, ContactCode, GroupCapacity
 from shop.catalogue.models import Product, ProductCertificate, ProductPhoto, Variant
 from shop.consignment.models import Consignment, ConsignmentLine, Outlet, Visit, VisitLine
 from shop.coordinators.models import Coordinator, CoordinatorProgramme, CoordinatorRegion
@@ -27,6 +28,11 @@ from shop.rounds.models import Round, RoundItem
 from shop.visits.models import FollowUp, MonevVisit, MonevVisitPhoto
 
 __all__ = [
+    "BulkInvitation",
+    "BulkOffer",
+    "BulkRequest",
+    "ContactCode",
+    "GroupCapacity",
     "AccountCode",
     "Consignment",
     "ConsignmentLine",

@@ -55,6 +55,11 @@ class AuditAction(LabelledEnum):
     FOLLOW_UP_DONE = "visit.follow_up_done", _l("Recommendation marked done by the group")
     ROUND_FEATURED = "round.featured", _l("Pre-order round featured")
     ROUND_UNFEATURED = "round.unfeatured", _l("Pre-order round no longer featured")
+    BULK_OPENED = "bulk.opened", _l("Bulk request opened")
+    BULK_INVITED = "bulk.invited", _l("Group invited to a bulk request")
+    BULK_OFFERED = "bulk.offered", _l("Offer made on a bulk request")
+    BULK_ACCEPTED = "bulk.accepted", _l("Bulk offer accepted")
+    BULK_CLOSED = "bulk.closed", _l("Bulk request closed")
 
 
 class AuditEntry(Base):

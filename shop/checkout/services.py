@@ -342,25 +342,56 @@ def _write_orders(
     by_group: dict[int, list[Variant]],
     methods: dict[int, tuple[DeliveryMethod, PaymentMethod]],
 ) -> list[Order]:
-    """One order per group with its lines and its "placed" event: three
-    INSERTs for the whole cart."""
-    transfers = [g for g, (_d, payment) in methods.items() if payment.sent_by_buyer]
-    numbers, taken_codes = orders.new_order_numbers(len(by_group), transfers)
-    now = utcnow()
-    rows = []
-    for number, (group_id, group_variants) in zip(numbers, by_group.items(), strict=True):
-        delivery, payment = methods[group_id]
-        rows.append(
-            _order_row(
-                p,
-                checkout,
-                group_variants,
-                number,
-                delivery,
-                payment,
-                taken_codes.get(group_id, set()),
-                now,
+    """One order per group with its lines and its "placed" event."""
+    return write_orders(
+        checkout,
+        [
+            NewOrder(
+                group=group_variants[0].product.group,
+                row=_order_row(p, group_variants, *methods[group_id]),
+                lines=[
+                    _line_row(v, p.cart[str(v.id)], p.round_items.get(v.id)) for v in group_variants
+                ],
             )
+            for group_id, group_variants in by_group.items()
+        ],
+    )
+
+
+@dataclass
+class NewOrder:
+    """An order to write: its group, its columns but those `write_orders`
+    gives (number, tracking token, checkout, group, buyer account, status,
+    unique code) and its lines' columns but `order_id`."""
+
+    group: Group
+    row: dict
+    lines: list[dict]
+
+
+def write_orders(checkout: Checkout, new: list[NewOrder]) -> list[Order]:
+    """Write the orders of one checkout, placed, with their lines and their
+    "placed" events: three INSERTs however many, after one read for the
+    numbers and the unique codes of transfers and QRIS payments. Used by the cart's checkout and
+    by accepted bulk offers (shop.bulk), so both make the same orders."""
+    transfers = [n.group.id for n in new if n.row["payment_method"].sent_by_buyer]
+    numbers, taken_codes = orders.new_order_numbers(len(new), transfers)
+    rows = []
+    for number, n in zip(numbers, new, strict=True):
+        taken = taken_codes.setdefault(n.group.id, set())
+        code = _unique_code(n.row["payment_method"], taken)
+        taken.add(code)
+        rows.append(
+            {
+                **n.row,
+                "checkout_id": checkout.id,
+                "number": number,
+                "tracking_token": orders.new_tracking_token(),
+                "group_id": n.group.id,
+                "buyer_id": checkout.buyer_id,
+                "status": OrderStatus.PLACED,
+                "unique_code": code,
+            }
         )
     # One INSERT for all (the same columns in every row, NULLs written out);
     # RETURNING in any order: matched back by number.
@@ -372,9 +403,9 @@ def _write_orders(
     }
     placed = [written[row["number"]] for row in rows]
     line_rows = [
-        _line_row(order, variant, p.cart[str(variant.id)], p.round_items.get(variant.id))
-        for order, group_variants in zip(placed, by_group.values(), strict=True)
-        for variant in group_variants
+        {**line, "order_id": order.id}
+        for order, n in zip(placed, new, strict=True)
+        for line in n.lines
     ]
     lines: dict[int, list[OrderLine]] = {order.id: [] for order in placed}
     for line in sorted(
@@ -389,9 +420,9 @@ def _write_orders(
     )
     # The new rows as if loaded with their relations: the messages below read
     # them without another statement.
-    for order in placed:
+    for order, n in zip(placed, new, strict=True):
         set_committed_value(order, "lines", lines[order.id])
-        set_committed_value(order, "group", by_group[order.group_id][0].product.group)
+        set_committed_value(order, "group", n.group)
         set_committed_value(order, "checkout", checkout)
     set_committed_value(checkout, "orders", sorted(placed, key=_by_id))
     return placed
@@ -403,13 +434,9 @@ def _by_id(row: Order | OrderLine) -> int:
 
 def _order_row(
     p: Placement,
-    checkout: Checkout,
     variants: list[Variant],
-    number: str,
     delivery: DeliveryMethod,
     payment: PaymentMethod,
-    taken_codes: set[int],
-    now,
 ) -> dict:
     """The group's order with the buyer's details and choices, its subtotal
     from the lines' prices now."""
@@ -420,13 +447,19 @@ def _order_row(
         DeliveryMethod.LOCAL: group.local_delivery_fee,
         DeliveryMethod.COURIER: None,
     }[delivery]
-    pays_later = payment is not PaymentMethod.CASH and shipping_fee is not None
     return {
-        "checkout_id": checkout.id,
-        "number": number,
-        "tracking_token": orders.new_tracking_token(),
-        "group_id": group.id,
-        "buyer_id": checkout.buyer_id,
+        **buyer_columns(buyer),
+        "delivery_method": delivery,
+        "payment_method": payment,
+        "subtotal": sum(v.price * p.cart[str(v.id)] for v in variants),
+        "shipping_fee": shipping_fee,
+        "expires_at": order_expiry(payment, shipping_fee),
+    }
+
+
+def buyer_columns(buyer: Buyer) -> dict:
+    """The order's columns that say who ordered and where it goes."""
+    return {
         "buyer_name": clean_line(buyer.name, 80),
         "buyer_phone": buyer.phone,
         "buyer_email": buyer.email or None,
@@ -436,20 +469,19 @@ def _order_row(
         "district_code": buyer.district_code,
         "note": clean_multiline(buyer.note, 500),
         "locale": buyer.locale,
-        "delivery_method": delivery,
-        "payment_method": payment,
-        "status": OrderStatus.PLACED,
-        "subtotal": sum(v.price * p.cart[str(v.id)] for v in variants),
-        "shipping_fee": shipping_fee,
-        "unique_code": _unique_code(payment, taken_codes),
-        "expires_at": orders.payment_deadline(now) if pays_later else None,
     }
 
 
-def _line_row(order: Order, variant: Variant, quantity: int, item: RoundItem | None) -> dict:
+def order_expiry(payment: PaymentMethod, shipping_fee: int | None):
+    """When an unpaid order expires: one paid later whose total is known
+    gets the payment deadline; cash and an unconfirmed courier fee none."""
+    pays_later = payment is not PaymentMethod.CASH and shipping_fee is not None
+    return orders.payment_deadline(utcnow()) if pays_later else None
+
+
+def _line_row(variant: Variant, quantity: int, item: RoundItem | None) -> dict:
     """A line at the variant's price now: a snapshot later edits never change."""
     return {
-        "order_id": order.id,
         "variant_id": variant.id,
         "product_id": variant.product_id,
         "product_name": variant.product.name,

@@ -22,6 +22,11 @@ NAV = (
     ("curation.featured", _l("Featured"), ("curation.featured",)),
     ("curation.exhibitions", _l("Exhibitions"), ("curation.exhibitions",)),
     ("curation.rounds", _l("Pre-order"), ("curation.rounds",)),
+    (
+        "bulk.coordinate_requests",
+        _l("Bulk requests"),
+        ("bulk.coordinate_requests", "bulk.coordinate_request", "bulk.invite"),
+    ),
     ("monitoring.index", _l("Monitoring"), ("monitoring.index",)),
     ("visits.due", _l("Follow-ups"), ("visits.due", "visits.visit", "visits.edit")),
     ("monitoring.audit", _l("Audit log"), ("monitoring.audit",)),

@@ -22,6 +22,7 @@ from shop.catalogue.models import Product, ProductStatus
 from shop.catalogue.services import PhotoUpload, create_product, set_status
 from shop.db import utcnow
 from shop.demo import pictures
+from shop.demo.bulk import load_bulk
 from shop.demo.consignment import load_consignment
 from shop.demo.coordination import load_coordination
 from shop.demo.data import DEMO_PASSWORD, GROUPS, PEOPLE, DemoGroup, DemoProduct
@@ -69,6 +70,7 @@ class LoadReport:
     outlets: int = 0
     visits: int = 0
     grants: int = 0
+    bulk_offers: int = 0
 
 
 def existing_demo_accounts() -> int:
@@ -199,6 +201,8 @@ def load_demo() -> LoadReport:
     consigned = load_consignment(groups)
     report.outlets, report.visits = consigned["outlets"], consigned["visits"]
     report.grants = load_grants(groups)["grants"]
+    leaders = {group.id: users[demo.leader] for group, demo in zip(groups, GROUPS, strict=True)}
+    report.bulk_offers = load_bulk(groups, leaders)
     # Last: a round taking orders now, with its own few orders.
     load_round(groups)
     return report

@@ -46,6 +46,7 @@ TASKS = (
     # Ended and expired login sessions, log-in failure counts nobody adds to,
     # and one-time codes and links dead for a day.
     Periodic("sweep-login-sessions", "shop.accounts.sessions.sweep", every=3600),
+    Periodic("sweep-bulk-codes", "shop.bulk.jobs.sweep_codes", every=3600),
 )
 LOCK_PREFIX = "etalase:periodic"
 # Tasks this rare wait for their next slot in a scheduler that just started.

@@ -11,6 +11,13 @@ from tests.factories.accounts import (
 )
 from tests.factories.audit import AuditEntryFactory
 from tests.factories.base import PASSWORD
+from tests.factories.bulk import (
+    BulkInvitationFactory,
+    BulkOfferFactory,
+    BulkRequestFactory,
+    ContactCodeFactory,
+    GroupCapacityFactory,
+)
 from tests.factories.catalogue import (
     ProductCertificateFactory,
     ProductFactory,
@@ -81,6 +88,11 @@ __all__ = [
     "AccountCodeFactory",
     "AuditEntryFactory",
     "BankAccountFactory",
+    "BulkInvitationFactory",
+    "BulkOfferFactory",
+    "BulkRequestFactory",
+    "ContactCodeFactory",
+    "GroupCapacityFactory",
     "CheckoutFactory",
     "ConsignmentFactory",
     "ConsignmentLineFactory",

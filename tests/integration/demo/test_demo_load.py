@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from shop.accounts.models import User
 from shop.accounts.services import authenticate
 from shop.audit.models import AuditAction, AuditEntry
+from shop.bulk.models import BulkOffer, BulkRequest, OfferStatus, RequestStatus
 from shop.catalogue.models import Category, Product, ProductStatus
 from shop.catalogue.queries import CatalogueFilters, catalogue_page
 from shop.consignment import services as consignment
@@ -216,6 +217,20 @@ def _check_round(client):
     assert "Kue Lebaran" in public and "Karya Mandiri Lapas Jambi" in public
 
 
+def _check_bulk_request(client) -> None:
+    """An open request for 300 snack boxes in Jambi with two offers, which
+    the offering group's ketua finds on its bulk requests page."""
+    [bulk] = db.session.scalars(select(BulkRequest)).all()
+    assert (bulk.status, bulk.quantity, bulk.province_code) == (RequestStatus.OPEN, 300, "15")
+    offers = db.session.scalars(select(BulkOffer).where(BulkOffer.request_id == bulk.id)).all()
+    assert len(offers) == 2 and all(o.status is OfferStatus.OPEN for o in offers)
+    rahma = next(p for p in PEOPLE if p.key == "rahma")
+    client.post("/masuk", data={"login": rahma.phone, "password": DEMO_PASSWORD})
+    html = client.get("/kelola/uppka-sekar-melati/borongan").get_data(as_text=True)
+    assert bulk.number in html
+    client.post("/keluar")
+
+
 def test_demo_load_creates_realistic_data_once(app, client):
     runner = app.test_cli_runner()
     before = _counts()
@@ -256,6 +271,7 @@ def test_demo_load_creates_realistic_data_once(app, client):
     _check_consignment(client)
     _check_grants(client)
     _check_round(client)
+    _check_bulk_request(client)
     response = client.post("/masuk", data={"login": "0812-0000-0008", "password": DEMO_PASSWORD})
     assert response.status_code == 302
 
