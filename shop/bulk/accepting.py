@@ -31,7 +31,6 @@ from shop.checkout.services import (
     NewOrder,
     buyer_columns,
     order_expiry,
-    payable_methods,
     write_orders,
 )
 from shop.core.text import clean_line
@@ -39,6 +38,7 @@ from shop.db import utcnow
 from shop.errors import DomainError
 from shop.extensions import db
 from shop.groups.models import Group, PaymentMethod
+from shop.groups.ordering import payable_methods
 from shop.orders.alerts import notify_placed
 from shop.orders.models import Checkout, Order
 
@@ -61,9 +61,10 @@ def close_offers(request: BulkRequest) -> None:
 
 
 def payment_for(group: Group) -> PaymentMethod:
-    """How the requester pays the group: transfer where it can take one, else cash."""
-    methods = payable_methods(group, False, bool(group.bank_accounts))
-    for method in (PaymentMethod.TRANSFER, PaymentMethod.CASH):
+    """How the requester pays the group: transfer where it can take one, else
+    QRIS, else cash (an office pays by bank; card is not offered here)."""
+    methods = payable_methods(group, card_enabled=False, has_bank_account=bool(group.bank_accounts))
+    for method in (PaymentMethod.TRANSFER, PaymentMethod.QRIS, PaymentMethod.CASH):
         if method in methods:
             return method
     raise DomainError(_l("%(group)s cannot take payment yet.", group=group.name))
