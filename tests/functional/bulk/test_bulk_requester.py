@@ -11,6 +11,7 @@ from shop.audit.models import AuditAction, AuditEntry
 from shop.bulk.models import BulkInvitation, BulkRequest, RequestStatus
 from shop.catalogue.models import Category
 from shop.core.clock import jakarta_today
+from shop.db import utcnow
 from shop.extensions import db
 from tests.factories import GroupCapacityFactory, GroupFactory, MembershipFactory, UserFactory
 from tests.functional.accounts.recovery_support import last_code as whatsapp_code
@@ -132,7 +133,13 @@ def test_the_form_in_indonesian(client):
 
 
 @pytest.mark.usefixtures("whatsapp_on")
-def test_with_whatsapp_on_the_code_and_the_alerts_go_by_whatsapp(client, fitting_group):
+def test_with_whatsapp_on_the_code_and_the_alerts_go_by_whatsapp(
+    client, fitting_group, second_group
+):
+    # Melati's number is verified; Mawar's was only typed and hears nothing.
+    fitting_group.whatsapp_verified_at = utcnow()
+    second_group.whatsapp = "+6281377770000"
+    db.session.commit()
     response = client.post("/borongan/baru", data=request_form(email=""))
     assert response.status_code == 303
     path = response.headers["Location"]
@@ -147,6 +154,13 @@ def test_with_whatsapp_on_the_code_and_the_alerts_go_by_whatsapp(client, fitting
     assert bulk.number in alert.body_text and "Dinas Koperasi Kota Jambi" in alert.body_text
     [link] = messages("bulk_link", "+6281299990000")
     assert path in link.body_text
+    # Mawar was told too (its members' emails), but not on its unverified number.
+    assert db.session.scalar(
+        select(func.count())
+        .select_from(BulkInvitation)
+        .where(BulkInvitation.group_id == second_group.id)
+    )
+    assert messages("bulk_request", "+6281377770000") == []
 
 
 def test_without_javascript_the_region_button_lists_the_regencies_and_saves_nothing(client):
