@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from shop.catalogue.models import Product, ProductPhoto, ProductStatus
 from shop.catalogue.services import MAX_PHOTOS
 from shop.extensions import db
+from shop.grants.services import MAX_ITEM_PHOTOS as GRANT_ITEM_MAX_PHOTOS
 from shop.media.models import Image as StoredImage
 from shop.media.services import EARLY_CHECKS_BY_ENDPOINT, upload_key
 from shop.media.storage import get_storage
@@ -260,6 +261,8 @@ def test_every_photo_of_the_form_is_checked_before_the_database_lock(client, mem
         "catalogue.edit_product": MAX_PHOTOS,
         "visits.new": VISIT_MAX_PHOTOS,
         "visits.edit": VISIT_MAX_PHOTOS,
+        "grants.item_new": GRANT_ITEM_MAX_PHOTOS,
+        "grants.item_edit": GRANT_ITEM_MAX_PHOTOS,
     }
     real_verify = services.verify_photo
     in_transaction: list[bool] = []

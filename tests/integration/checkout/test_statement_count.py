@@ -65,11 +65,12 @@ def test_a_three_group_order_takes_at_most_15_statements(app, client, three_grou
 
 
 def test_whatsapp_alerts_add_no_statement(app, client, three_groups, count_queries, monkeypatch):
-    """With WhatsApp on, each group's number and its ketua (a verified
-    number) hear of the order too, in the same one INSERT."""
+    """With WhatsApp on, each group's number (verified) and its ketua (a
+    verified number) hear of the order too, in the same one INSERT."""
     monkeypatch.setitem(app.config, "WHATSAPP_BACKEND", "log")
     for group in three_groups[0]:
         group.memberships[0].user.phone_verified_at = datetime(2026, 11, 1, tzinfo=UTC)
+        group.whatsapp_verified_at = datetime(2026, 11, 1, tzinfo=UTC)
     db.session.commit()
     statements = _place(app, client, three_groups, count_queries)
     channels = db.session.scalars(select(OutboxMessage.channel)).all()
