@@ -172,11 +172,11 @@ class AlertChoicesForm(BaseForm):
     their phones (one box per kind and channel)."""
 
     whatsapp_new_order = BooleanField(_l("New order"))
-    whatsapp_proof_sent = BooleanField(_l("Transfer proof sent"))
+    whatsapp_proof_sent = BooleanField(_l("Payment proof sent"))
     whatsapp_paid = BooleanField(_l("Payment recorded"))
     whatsapp_cancelled = BooleanField(_l("Order cancelled"))
     push_new_order = BooleanField(_l("New order"))
-    push_proof_sent = BooleanField(_l("Transfer proof sent"))
+    push_proof_sent = BooleanField(_l("Payment proof sent"))
     push_paid = BooleanField(_l("Payment recorded"))
     push_cancelled = BooleanField(_l("Order cancelled"))
     submit = SubmitField(_l("Save my choices"))

@@ -304,7 +304,7 @@ class AlertKind(LabelledEnum):
     """What a group hears about an order, in the order an order goes."""
 
     NEW_ORDER = "new_order", _l("New order")
-    PROOF_SENT = "proof_sent", _l("Transfer proof sent")
+    PROOF_SENT = "proof_sent", _l("Payment proof sent")
     PAID = "paid", _l("Payment recorded")
     CANCELLED = "cancelled", _l("Order cancelled")
 

@@ -36,7 +36,7 @@ class PaymentStatus(LabelledEnum):
     rows (shop.payments.models) say how and when."""
 
     UNPAID = "unpaid", _l("Not paid yet")
-    PROOF_SENT = "proof-sent", _l("Transfer proof sent")
+    PROOF_SENT = "proof-sent", _l("Payment proof sent")
     PAID = "paid", _l("Paid")
     REFUND_DUE = "refund-due", _l("Refund due")
     REFUNDED = "refunded", _l("Refunded")

@@ -38,7 +38,7 @@ def _title(kind: AlertKind, number: str) -> str:
     if kind is AlertKind.NEW_ORDER:
         return _("New order %(number)s", number=number)
     if kind is AlertKind.PROOF_SENT:
-        return _("Transfer proof for %(number)s", number=number)
+        return _("Payment proof for %(number)s", number=number)
     if kind is AlertKind.PAID:
         return _("Order %(number)s is paid", number=number)
     return _("Order %(number)s cancelled", number=number)

@@ -15,7 +15,7 @@ NO_FILE = _l("Choose the photo or PDF of your transfer receipt.")
 
 class ProofForm(BaseForm):
     proof = PhotoOrPdfField(
-        _l("Transfer receipt"),
+        _l("Payment receipt (transfer or QRIS)"),
         validators=[FileRequired(NO_FILE)],
         description=_l("A photo or screenshot of the receipt, or the PDF from your bank app."),
     )

@@ -139,7 +139,7 @@ def test_guest_orders_from_two_groups_and_group_a_fulfils(
     for step in (
         "Pesanan dibuat",
         "Dikonfirmasi",
-        "Bukti transfer",
+        "Bukti pembayaran",
         "Pembayaran diterima",
         "Dikemas",
         "Dikirim",

@@ -129,7 +129,7 @@ def test_a_buyer_pays_by_qris_with_the_exact_amount(client, login_as, qris_group
     login_as(MembershipFactory(group=qris_group, role=Role.MEMBER).user)
     manage = f"/kelola/{qris_group.slug}/pesanan/{order.number}"
     detail = client.get(manage).get_data(as_text=True)
-    assert "<dd>QRIS · Transfer proof sent</dd>" in detail
+    assert "<dd>QRIS · Payment proof sent</dd>" in detail
     assert f"/kelola/{qris_group.slug}/pesanan/{order.number}/bukti/" in detail
     assert client.post(f"{manage}/konfirmasi").status_code == 303
     assert client.post(f"{manage}/lunas", data={"note": "QRIS BRI"}).status_code == 303

@@ -133,7 +133,7 @@ def test_nobody_gets_an_alert_twice_nor_one_of_their_own_act(client, push_servic
     db.session.commit()
     deliver_due()
     proofs = [r.payload["title"] for r in push_service.received]
-    assert proofs == [f"Bukti transfer untuk {order.number}"] * 3  # the ketua's three browsers
+    assert proofs == [f"Bukti pembayaran untuk {order.number}"] * 3  # the ketua's three browsers
     push_service.received.clear()
 
     orders.mark_paid(order, by=people["ketua"].user, repeat=False)
