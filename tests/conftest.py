@@ -20,6 +20,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import NullPool
 
+import shop.models  # noqa: F401  (every model registered before a test module maps one)
 from shop import create_app
 from shop.extensions import cache, db
 from tests.fakes.http import serve_wsgi
