@@ -102,7 +102,9 @@ def photos_from_either_machine(site, buyer, product: str) -> str:
         ready = page.status_code == 200 and PENDING not in page.text
         return page.text if ready and MEDIA_RE.search(page.text) else None
 
-    page = wait_until(photos_shown, 60, "photo variants", every=0.5)
+    # A bound for a lost job, not a speed: on a loaded 2-core machine the
+    # worker has taken over 60 s.
+    page = wait_until(photos_shown, 120, "photo variants", every=0.5)
     images = sorted(set(MEDIA_RE.findall(page)))
     assert len(images) >= 2
     for path in images:
@@ -157,7 +159,7 @@ def receipt_from_either_machine_and_never_from_media(site, leader, buyer, slug, 
     """The group opens it from either machine, once the worker has made it."""
     order_page = leader.get(f"/kelola/{slug}/pesanan/{number}").text
     proof = re.search(rf"/kelola/{slug}/pesanan/{number}/bukti/\d+", order_page).group(0)
-    wait_until(lambda: leader.get(proof).status_code == 200, 60, "the receipt", every=0.5)
+    wait_until(lambda: leader.get(proof).status_code == 200, 120, "the receipt", every=0.5)
     answers = [leader.get(proof) for _ in range(4)]
     assert [a.status_code for a in answers] == [200] * 4
     assert {served_by(a) for a in answers} == site.machines
